@@ -1,0 +1,39 @@
+# feedbot — the two commands a person needs are `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+export FEEDBOT_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test bench lint migrate clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed  ## install, migrate, start on http://127.0.0.1:8080
+	$(PY) -m bot migrate
+	$(PY) -m bot run
+
+migrate: $(VENV)/.installed
+	$(PY) -m bot migrate
+
+test: $(VENV)/.installed-dev  ## the whole suite, on SQLite and PostgreSQL
+	$(PY) -m pytest -q
+
+bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
+	$(PY) bench/ingest.py
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy bot handlers models config
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,66 @@
+"""The web feedback widget as a channel: JSON in, replies shown in the same widget session."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.routing import BaseRoute
+
+from bot.adapters.base import Capabilities, ChannelState, EventSink
+from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, OutboundMessage
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+
+
+class WidgetInputError(ValueError):
+    """The widget sent something malformed; the message says what."""
+
+
+def to_event(body: Any, *, max_chars: int) -> InboundEvent:
+    """Translate the widget's JSON body; raises WidgetInputError (400) or ValueError subclass (413)."""
+    if not isinstance(body, dict):
+        raise WidgetInputError("body must be a JSON object")
+    session, client_id, text = (body.get(k) for k in ("session", "client_id", "text"))
+    for name, value in (("session", session), ("client_id", client_id)):
+        if not isinstance(value, str) or not TOKEN.match(value):
+            raise WidgetInputError(f"'{name}' must be 8-128 letters, digits, '-' or '_'")
+    if not isinstance(text, str) or not text.strip():
+        raise WidgetInputError("'text' must be a non-empty string")
+    if len(text) > max_chars:
+        raise TextTooLong(f"'text' is longer than {max_chars} characters")
+    assert isinstance(session, str) and isinstance(client_id, str)
+    return InboundEvent(
+        channel=Channel.WIDGET,
+        platform_id=f"{session}:{client_id}",
+        kind=EventKind.MESSAGE,
+        sender=session,
+        address=Address(Channel.WIDGET, chat=session, kind=ConversationKind.WIDGET),
+        text=text,
+    )
+
+
+class TextTooLong(ValueError):
+    """The text is over the size limit (413)."""
+
+
+class WidgetAdapter:
+    """Replies need no platform call: the outbound message is already in the session's store."""
+
+    channel = Channel.WIDGET
+    capabilities = Capabilities(max_text=100_000, buttons=True, threads=False)
+    state = ChannelState.UP
+    detail = "served at /widget"
+
+    def routes(self) -> Sequence[BaseRoute]:
+        return ()
+
+    async def start(self, sink: EventSink) -> None:
+        return None
+
+    async def send(self, message: OutboundMessage) -> str:
+        return f"widget:{message.address.chat}"
+
+    async def stop(self) -> None:
+        return None

@@ -1,0 +1,109 @@
+"""The composition root: the only place that builds and wires everything, in one `async with`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+
+from bot.adapters.base import Adapter, Cursors
+from bot.adapters.widget import WidgetAdapter
+from bot.secrets import pseudonym_key
+from bot.web.app import build_web, templates
+from bot.web.widget import WidgetDeps
+from config.library import LibraryConfig, load_library_config
+from config.settings import Settings
+from handlers.delivery import Delivery
+from handlers.metrics import Metrics
+from handlers.pipeline import Deps, Pipeline, build_steps
+from handlers.processor import Processor
+from handlers.record import Recorder
+from models.classification import Classifier
+from models.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Bot:
+    """A running bot: its store, pipeline, workers, adapters and web app."""
+
+    settings: Settings
+    library: LibraryConfig
+    store: Store
+    metrics: Metrics
+    recorder: Recorder
+    pipeline: Pipeline
+    processor: Processor
+    delivery: Delivery
+    adapters: Sequence[Adapter]
+    web: Starlette
+
+
+def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
+    """The web widget plus every platform whose credentials are set."""
+    return [WidgetAdapter()]
+
+
+@asynccontextmanager
+async def running_bot(
+    settings: Settings,
+    *,
+    classifier: Classifier | None = None,
+    adapters: Sequence[Adapter] | None = None,
+) -> AsyncIterator[Bot]:
+    """Start everything; on exit stop ingress first, flush the writer, then the workers."""
+    library = load_library_config(settings.config_file)
+    async with AsyncExitStack() as stack:
+        store = await stack.enter_async_context(
+            Store.open(settings.database_url, pseudonym_key=pseudonym_key(settings))
+        )
+        bot = _wire(settings, library, store, classifier, adapters)
+        await _start(bot, stack)
+        yield bot
+
+
+def _wire(
+    settings: Settings,
+    library: LibraryConfig,
+    store: Store,
+    classifier: Classifier | None,
+    adapters: Sequence[Adapter] | None,
+) -> Bot:
+    metrics = Metrics()
+    recorder = Recorder(store, metrics, max_batch=settings.ingest_batch_max)
+    chosen = list(adapters) if adapters is not None else channel_adapters(settings, store)
+    delivery = Delivery(
+        store,
+        {a.channel: a for a in chosen},
+        metrics,
+        max_attempts=settings.outbox_max_attempts,
+        base_delay=settings.outbox_base_delay_s,
+        max_delay=settings.outbox_max_delay_s,
+    )
+    wake: list[Processor] = []
+    deps = Deps(store, recorder, metrics, classifier, library.acknowledgement, delivery.wake)
+    pipeline = Pipeline(build_steps(deps), metrics, lambda: wake[0].wake())
+    processor = Processor(
+        store, pipeline, metrics, batch=64, max_attempts=settings.process_max_attempts
+    )
+    wake.append(processor)
+    widget = WidgetDeps(pipeline.receive, store, library, templates(), settings.max_message_chars)
+    web = build_web(store=store, adapters=chosen, metrics=metrics, widget_deps=widget)
+    return Bot(settings, library, store, metrics, recorder, pipeline, processor, delivery, chosen, web)
+
+
+async def _start(bot: Bot, stack: AsyncExitStack) -> None:
+    """Start in dependency order; the exit stack stops in reverse."""
+    bot.recorder.start()
+    stack.push_async_callback(bot.recorder.stop)
+    bot.processor.start()
+    stack.push_async_callback(bot.processor.stop)
+    bot.delivery.start()
+    stack.push_async_callback(bot.delivery.stop)
+    for adapter in bot.adapters:
+        await adapter.start(bot.pipeline.receive)
+        stack.push_async_callback(adapter.stop)

@@ -1,0 +1,34 @@
+"""The command line (Typer): run, migrate, messages, outbox, version, and the classifier's commands."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from bot.cli import core, messages
+from bot.cli.errors import fail
+from config.settings import SettingsError
+
+
+def build_cli() -> typer.Typer:
+    """Assemble every command group."""
+    app = typer.Typer(
+        help="feedbot: in-time feedback for your library.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+    )
+    core.register(app)
+    messages.register(app)
+    return app
+
+
+def main() -> None:
+    """Entry point: run the CLI, turning known errors into one line on stderr."""
+    try:
+        build_cli()(standalone_mode=True)
+    except SettingsError as exc:
+        fail(str(exc))
+    except KeyboardInterrupt:
+        sys.exit(130)

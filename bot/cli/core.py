@@ -1,0 +1,57 @@
+"""run, migrate, version."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from importlib import metadata
+
+import typer
+
+from bot.cli.context import settings
+from bot.cli.errors import fail
+from models.classification import Classifier
+from models.store.migrate import upgrade
+
+log = logging.getLogger(__name__)
+VERSION = "0.1.0"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the core commands."""
+    app.command(help="Start the bot: web widget and every configured channel.")(run)
+    app.command(help="Create or upgrade the database schema.")(migrate)
+    app.command(help="Print feedbot's version and its main libraries'.")(version)
+
+
+def run() -> None:
+    """Start the bot and serve until Ctrl-C or SIGTERM."""
+    from bot.runtime import serve
+
+    loaded = settings()
+    asyncio.run(serve(loaded, load_classifier_or_none(loaded)))
+
+
+def load_classifier_or_none(loaded: object) -> Classifier | None:
+    """The local classifier, or None (messages are then stored unclassified)."""
+    return None
+
+
+def migrate() -> None:
+    """Apply the migrations to FEEDBOT_DATABASE_URL."""
+    loaded = settings()
+    try:
+        upgrade(loaded.database_url)
+    except Exception as exc:  # noqa: BLE001 - one line for the operator
+        fail(f"migration failed for FEEDBOT_DATABASE_URL: {exc}")
+    typer.echo("database is up to date")
+
+
+def version() -> None:
+    """Versions of feedbot and the SDKs it drives."""
+    typer.echo(f"feedbot {VERSION}")
+    for dist in ("slack-bolt", "python-telegram-bot", "tweepy", "transformers", "SQLAlchemy"):
+        try:
+            typer.echo(f"{dist} {metadata.version(dist)}")
+        except metadata.PackageNotFoundError:
+            typer.echo(f"{dist} not installed")

@@ -1,0 +1,107 @@
+"""Platform-neutral event types: what adapters produce and consume. No I/O, no imports of ours."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import MappingProxyType
+
+
+class Channel(enum.StrEnum):
+    """A place customers talk to the library."""
+
+    WIDGET = "widget"
+    SLACK = "slack"
+    TELEGRAM = "telegram"
+    X = "x"
+
+
+class EventKind(enum.StrEnum):
+    """What an inbound event is about."""
+
+    MESSAGE = "message"
+    EDIT = "edit"
+    VOTE = "vote"
+
+
+class ConversationKind(enum.StrEnum):
+    """Where a conversation happens: decides how a reply is addressed."""
+
+    DIRECT = "direct"
+    GROUP = "group"
+    PUBLIC = "public"
+    WIDGET = "widget"
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def _empty() -> Mapping[str, str]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Address:
+    """Where a conversation lives on its platform: enough to send a reply there.
+
+    ``chat`` is the chat, channel, DM or widget session; ``thread`` the thread inside it
+    ("" when none). ``extra`` holds platform details a reply needs (e.g. an X recipient id).
+    """
+
+    channel: Channel
+    chat: str
+    thread: str = ""
+    kind: ConversationKind = ConversationKind.DIRECT
+    extra: Mapping[str, str] = field(default_factory=_empty)
+
+
+@dataclass(frozen=True, slots=True)
+class Vote:
+    """A poll answer: the platform's poll reference and the chosen option keys (empty = retracted)."""
+
+    poll_ref: str
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InboundEvent:
+    """One thing that happened on a platform, translated by an adapter.
+
+    ``platform_id`` is the platform's own id for the message or vote (the dedupe key, unique per
+    channel); ``sender`` the platform's user id (the widget's session), never shown in analytics.
+    """
+
+    channel: Channel
+    platform_id: str
+    kind: EventKind
+    sender: str
+    address: Address
+    text: str = ""
+    sender_name: str = ""
+    reply_ref: str = ""
+    vote: Vote | None = None
+    occurred_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """One choice offered under a message: shown label and the value sent back."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundMessage:
+    """Something to say on a platform: text, optionally with buttons, as a reply to ``reply_ref``."""
+
+    address: Address
+    text: str
+    buttons: tuple[Button, ...] = ()
+    reply_ref: str = ""
+    kind: str = "text"
+    meta: Mapping[str, str] = field(default_factory=_empty)

@@ -1,0 +1,47 @@
+"""The one web server: widget, health, metrics, and the adapters' webhooks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.templating import Jinja2Templates
+
+from bot.adapters.base import Adapter
+from bot.web import health, widget
+from handlers.metrics import Metrics
+from models.store import Store
+
+HERE = Path(__file__).parent
+
+
+def templates() -> Jinja2Templates:
+    """Jinja templates with autoescaping on (Starlette's default for .html)."""
+    return Jinja2Templates(directory=HERE / "templates")
+
+
+def build_web(
+    *,
+    store: Store,
+    adapters: Sequence[Adapter],
+    metrics: Metrics,
+    widget_deps: widget.WidgetDeps,
+) -> Starlette:
+    """Assemble every route on one Starlette app."""
+
+    async def home(_: object) -> Response:
+        return RedirectResponse("/widget", status_code=307)
+
+    route_list: list[BaseRoute] = [
+        Route("/", home),
+        *health.routes(store, adapters, metrics),
+        *widget.routes(widget_deps),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    for adapter in adapters:
+        route_list.extend(adapter.routes())
+    return Starlette(routes=route_list)

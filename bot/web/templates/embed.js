@@ -1,0 +1,41 @@
+/* feedbot widget snippet: <script src="{{ origin }}/widget/embed.js" defer></script> */
+(function () {
+  "use strict";
+  var origin = {{ origin | tojson }};
+  var button = document.createElement("button");
+  button.type = "button";
+  button.textContent = "Feedback";
+  button.setAttribute("aria-expanded", "false");
+  button.setAttribute("aria-controls", "feedbot-panel");
+  button.style.cssText = "position:fixed;right:1rem;bottom:1rem;z-index:2147483000;padding:.75rem 1.25rem;" +
+    "font:600 1rem/1.2 system-ui,sans-serif;color:#fff;background:#1d4f91;border:2px solid #fff;" +
+    "border-radius:2rem;box-shadow:0 2px 8px rgba(0,0,0,.35);cursor:pointer";
+  var panel = document.createElement("div");
+  panel.id = "feedbot-panel";
+  panel.setAttribute("role", "dialog");
+  panel.setAttribute("aria-label", "Library feedback");
+  panel.hidden = true;
+  panel.style.cssText = "position:fixed;right:1rem;bottom:4.5rem;z-index:2147483000;width:min(26rem,calc(100vw - 2rem));" +
+    "height:min(36rem,calc(100vh - 6rem));background:#fff;border:1px solid #555;border-radius:.5rem;" +
+    "box-shadow:0 4px 16px rgba(0,0,0,.35);overflow:hidden";
+  var close = document.createElement("button");
+  close.type = "button";
+  close.textContent = "Close";
+  close.style.cssText = "position:absolute;top:.25rem;right:.25rem;padding:.25rem .6rem;font:1rem system-ui,sans-serif";
+  var frame = document.createElement("iframe");
+  frame.title = "Library feedback form";
+  frame.style.cssText = "width:100%;height:100%;border:0";
+  panel.appendChild(close);
+  panel.appendChild(frame);
+  function toggle(open) {
+    if (open && !frame.src) { frame.src = origin + "/widget?embed=1"; }
+    panel.hidden = !open;
+    button.setAttribute("aria-expanded", String(open));
+    (open ? close : button).focus();
+  }
+  button.addEventListener("click", function () { toggle(panel.hidden); });
+  close.addEventListener("click", function () { toggle(false); });
+  document.addEventListener("keydown", function (e) { if (e.key === "Escape" && !panel.hidden) { toggle(false); } });
+  document.body.appendChild(button);
+  document.body.appendChild(panel);
+})();

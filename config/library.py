@@ -1,0 +1,39 @@
+"""The library's own vocabulary, from the YAML config file: wording, triage rules, poll templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from config.settings import SettingsError
+
+
+class LibraryConfig(BaseModel):
+    """What the library says and how it sorts feedback. Unknown keys are refused (typos)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    library_name: str = Field(default="the library", min_length=1)
+    acknowledgement: str = Field(max_length=1000)
+    widget_title: str = "Tell us what you think"
+    widget_intro: str = ""
+    triage: list[dict[str, Any]] = Field(default_factory=list)
+    poll_templates: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+
+def load_library_config(path: Path) -> LibraryConfig:
+    """Read and validate the YAML file; errors name the file and the key."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise SettingsError(f"FEEDBOT_CONFIG_FILE: cannot read {path}: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise SettingsError(f"FEEDBOT_CONFIG_FILE: {path} is not valid YAML: {exc}") from None
+    try:
+        return LibraryConfig.model_validate(raw)
+    except ValidationError as exc:
+        where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"FEEDBOT_CONFIG_FILE: {path}: {where}") from None

@@ -1,0 +1,96 @@
+"""Typed settings: FEEDBOT_* environment variables (or .env), validated once at start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DB = "sqlite+aiosqlite:///var/feedbot.db"
+PLACEHOLDER_SECRETS = frozenset({"change-me", "changeme", "secret", "xxx"})
+
+
+class SettingsError(Exception):
+    """A setting is missing or wrong; the message names it."""
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Secrets are SecretStr so they never print."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="FEEDBOT_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    database_url: str = DEFAULT_DB
+    config_file: Path = Path("config/feedbot.yaml")
+    state_dir: Path = Path("var")
+    http_host: str = "127.0.0.1"
+    http_port: Annotated[int, Field(ge=0, le=65535)] = 8080
+    public_url: str = ""
+    log_level: str = "INFO"
+    pseudonym_key: SecretStr = SecretStr("")
+    max_message_chars: Annotated[int, Field(ge=1, le=100_000)] = 4000
+    ingest_batch_max: Annotated[int, Field(ge=1, le=10_000)] = 512
+    outbox_max_attempts: Annotated[int, Field(ge=1, le=100)] = 8
+    outbox_base_delay_s: Annotated[float, Field(gt=0, le=3600)] = 1.0
+    outbox_max_delay_s: Annotated[float, Field(gt=0, le=86_400)] = 300.0
+    process_max_attempts: Annotated[int, Field(ge=1, le=100)] = 10
+    classify_max_batch: Annotated[int, Field(ge=1, le=1024)] = 32
+    classify_max_wait_ms: Annotated[float, Field(ge=0, le=10_000)] = 5.0
+    topics_file: Path = Path("config/topics.yaml")
+    model_cache_dir: Path = Path("var/models")
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    telegram_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_webhook_secret: SecretStr | None = None
+    x_consumer_key: SecretStr | None = None
+    x_consumer_secret: SecretStr | None = None
+    x_access_token: SecretStr | None = None
+    x_access_token_secret: SecretStr | None = None
+    x_api_url: str = "https://api.twitter.com"
+    x_poll_interval_s: Annotated[float, Field(ge=1, le=86_400)] = 120.0
+    x_webhook_enabled: bool = False
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_driver(cls, value: str) -> str:
+        allowed = ("sqlite+aiosqlite://", "postgresql+asyncpg://", "postgresql+psycopg://")
+        if not value.startswith(allowed):
+            raise ValueError("must start with " + ", ".join(allowed))
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        if value.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
+        return value.upper()
+
+    @field_validator("pseudonym_key")
+    @classmethod
+    def _not_placeholder(cls, value: SecretStr) -> SecretStr:
+        if value.get_secret_value().lower() in PLACEHOLDER_SECRETS:
+            raise ValueError("is a placeholder; set a long random value")
+        return value
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build the settings, turning a validation failure into one line that names the setting."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe(exc)) from None
+
+
+def describe(exc: ValidationError) -> str:
+    """One line per bad setting: FEEDBOT_NAME: what is wrong."""
+    parts = []
+    for error in exc.errors():
+        name = "FEEDBOT_" + "_".join(str(p) for p in error["loc"]).upper()
+        parts.append(f"{name}: {error['msg']}")
+    return "; ".join(parts)

@@ -1,0 +1,59 @@
+"""What flows through the pipeline: one Context per event, and the Step seam."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from bot.events import Address, Channel, EventKind, InboundEvent
+
+
+class Stage(enum.Enum):
+    """RECEIVE steps run before the platform is answered; AFTER_STORE steps run off the request."""
+
+    RECEIVE = "receive"
+    AFTER_STORE = "after_store"
+
+
+@dataclass
+class Context:
+    """One event on its way through the steps; ``trace`` lists the steps that ran."""
+
+    kind: EventKind
+    channel: Channel
+    text: str
+    address: Address
+    reply_ref: str = ""
+    event: InboundEvent | None = None
+    message_id: int = 0
+    conversation_id: int = 0
+    duplicate: bool = False
+    trace: list[str] = field(default_factory=list)
+
+    @classmethod
+    def received(cls, event: InboundEvent) -> Context:
+        """A context for an event that just arrived from an adapter."""
+        return cls(
+            kind=event.kind,
+            channel=event.channel,
+            text=event.text,
+            address=event.address,
+            reply_ref=event.reply_ref,
+            event=event,
+        )
+
+
+class Step(Protocol):
+    """One pipeline step: ``applies`` is pure and sync; ``run`` does the work.
+
+    ``run`` returns False to stop the pipeline for this event (e.g. a duplicate); raising
+    leaves the event stored and unprocessed, to be retried with back-off.
+    """
+
+    name: str
+    stage: Stage
+
+    def applies(self, ctx: Context) -> bool: ...
+
+    async def run(self, ctx: Context) -> bool: ...

@@ -1,0 +1,107 @@
+"""The outbox worker: sends queued messages through the adapters, with back-off and a retry budget."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from collections.abc import Mapping
+from datetime import timedelta
+
+from bot.adapters.base import Adapter, SendError
+from bot.events import Channel, utcnow
+from handlers.metrics import Metrics
+from models.store import Store
+from models.store.outbox import DueItem
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=5)
+IDLE_POLL_S = 1.0
+
+
+def backoff(attempt: int, *, base: float, cap: float, retry_after: float | None = None) -> float:
+    """Seconds to wait before the next attempt: the platform's word if given, else capped
+    exponential back-off with full jitter over its upper half."""
+    if retry_after is not None:
+        return max(0.0, retry_after)
+    return min(cap, base * 2 ** max(0, attempt - 1)) * random.uniform(0.5, 1.0)
+
+
+class Delivery:
+    """Claims due outbox items and hands each to its channel's adapter."""
+
+    def __init__(
+        self,
+        store: Store,
+        adapters: Mapping[Channel, Adapter],
+        metrics: Metrics,
+        *,
+        max_attempts: int,
+        base_delay: float,
+        max_delay: float,
+    ) -> None:
+        self._store = store
+        self._adapters = adapters
+        self._metrics = metrics
+        self._max_attempts = max_attempts
+        self._base = base_delay
+        self._cap = max_delay
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """Something was queued."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="delivery")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def run_once(self) -> int:
+        """Send one batch of due items; returns how many were claimed."""
+        items = await self._store.claim_outbox(limit=32, lease=LEASE)
+        await asyncio.gather(*(self._send(i) for i in items))
+        return len(items)
+
+    async def _send(self, item: DueItem) -> None:
+        adapter = self._adapters.get(item.channel)
+        try:
+            if adapter is None:
+                raise SendError(f"channel {item.channel.value} is not connected")
+            platform_id = await adapter.send(item.message)
+        except SendError as exc:
+            await self._failed(item, exc)
+        except Exception as exc:  # noqa: BLE001 - an adapter bug must not kill the worker
+            await self._failed(item, SendError(repr(exc)))
+        else:
+            await self._store.outbox_sent(item.id, platform_message_id=platform_id)
+            self._metrics.sent.labels(item.channel.value).inc()
+
+    async def _failed(self, item: DueItem, exc: SendError) -> None:
+        self._metrics.send_failures.labels(item.channel.value).inc()
+        if exc.permanent or item.attempts >= self._max_attempts:
+            log.error("giving up on outbox item %s: %s", item.id, exc)
+            self._metrics.gave_up.labels(item.channel.value).inc()
+            await self._store.outbox_failed(item.id, error=str(exc))
+            return
+        delay = backoff(item.attempts, base=self._base, cap=self._cap, retry_after=exc.retry_after)
+        await self._store.outbox_retry(item.id, error=str(exc), at=utcnow() + timedelta(seconds=delay))
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                claimed = await self.run_once()
+            except Exception:  # noqa: BLE001 - keep the worker alive through store hiccups
+                log.exception("delivery batch failed")
+                claimed = 0
+            if claimed == 0:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), IDLE_POLL_S)

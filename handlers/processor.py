@@ -1,0 +1,83 @@
+"""The processor: runs the after-store steps for stored events, resuming after any crash."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from datetime import timedelta
+
+from bot.events import utcnow
+from handlers.metrics import Metrics
+from handlers.pipeline import Pipeline
+from models.store import Store
+from models.store.processing import Pending
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=2)
+IDLE_POLL_S = 2.0
+
+
+class Processor:
+    """Claims stored events in batches, runs them concurrently, retries failures with back-off."""
+
+    def __init__(
+        self, store: Store, pipeline: Pipeline, metrics: Metrics, *, batch: int, max_attempts: int
+    ) -> None:
+        self._store = store
+        self._pipeline = pipeline
+        self._metrics = metrics
+        self._batch = batch
+        self._max_attempts = max_attempts
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def wake(self) -> None:
+        """New work was stored."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._loop(), name="processor")
+
+    async def stop(self) -> None:
+        """Finish the batch in hand and stop; unfinished events stay stored for the next start."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def run_once(self) -> int:
+        """Process one batch; returns how many events were claimed."""
+        items = await self._store.claim_pending(
+            limit=self._batch, lease=LEASE, max_attempts=self._max_attempts
+        )
+        outcomes = await asyncio.gather(*(self._one(i) for i in items))
+        await self._store.mark_processed([i.message_id for i, ok in zip(items, outcomes) if ok])
+        return len(items)
+
+    async def _one(self, item: Pending) -> bool:
+        try:
+            await self._pipeline.process(item)
+            return True
+        except Exception as exc:  # noqa: BLE001 - the event stays stored and is retried
+            log.warning("processing message %s failed: %s", item.message_id, exc)
+            self._metrics.process_failures.labels(type(exc).__name__).inc()
+            delay = min(300.0, 2.0**item.attempts) * random.uniform(0.5, 1.0)
+            await self._store.mark_unprocessed(
+                item.message_id, error=repr(exc), retry_at=utcnow() + timedelta(seconds=delay)
+            )
+            return False
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                claimed = await self.run_once()
+            except Exception:  # noqa: BLE001 - keep the worker alive through store hiccups
+                log.exception("processor batch failed")
+                claimed = 0
+            if claimed < self._batch:
+                self._wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), IDLE_POLL_S)

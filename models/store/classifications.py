@@ -1,0 +1,80 @@
+"""Storing classifications and reading what the classifier needs (texts, corrections)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from bot.events import utcnow
+from models.classification import Classification as Verdict
+from models.store.tables import Classification, Correction, Message
+
+_TEXT_KINDS = ("message", "edit")
+
+
+async def save(conn: AsyncConnection, verdicts: Sequence[tuple[int, Verdict]]) -> None:
+    """Store one classification row per (message id, verdict)."""
+    if not verdicts:
+        return
+    now = utcnow()
+    rows = [
+        {
+            "message_id": mid,
+            "sentiment": v.sentiment,
+            "sentiment_scores": dict(v.sentiment_scores),
+            "topic": v.topic,
+            "topic_confidence": v.topic_confidence,
+            "model_version": v.model_version,
+            "created_at": now,
+        }
+        for mid, v in verdicts
+    ]
+    await conn.execute(insert(Classification), rows)
+
+
+def _inbound_text(since: datetime | None):  # type: ignore[no-untyped-def]
+    cond = (Message.direction == "in") & Message.kind.in_(_TEXT_KINDS) & (Message.text != "")
+    return cond if since is None else cond & (Message.occurred_at >= since)
+
+
+async def count(conn: AsyncConnection, since: datetime | None) -> int:
+    """How many inbound texts there are (since a time)."""
+    return int((await conn.execute(select(func.count()).where(_inbound_text(since)))).scalar_one())
+
+
+async def iter_texts(
+    engine: AsyncEngine, since: datetime | None, batch: int
+) -> AsyncIterator[list[tuple[int, str]]]:
+    """Inbound texts in id order, a batch at a time, each batch read in its own short transaction."""
+    after = 0
+    while True:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                select(Message.id, Message.text)
+                .where(_inbound_text(since), Message.id > after)
+                .order_by(Message.id)
+                .limit(batch)
+            )
+            chunk = [(int(i), str(t)) for i, t in rows.all()]
+        if not chunk:
+            return
+        yield chunk
+        after = chunk[-1][0]
+
+
+async def topic_corrections(conn: AsyncConnection) -> list[tuple[str, str]]:
+    """(text, topic) pairs from staff relabels, newest relabel per message."""
+    newest = (
+        select(func.max(Correction.id))
+        .where(Correction.field == "topic")
+        .group_by(Correction.message_id)
+    )
+    rows = await conn.execute(
+        select(Message.text, Correction.value)
+        .join(Message, Message.id == Correction.message_id)
+        .where(Correction.id.in_(newest), Message.text != "")
+    )
+    return [(str(t), str(v)) for t, v in rows.all()]

@@ -1,0 +1,42 @@
+"""Engine creation: SQLite in WAL mode with full fsync, or PostgreSQL through an async driver."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The database file of a SQLite URL, or None for other backends and in-memory SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    return Path(parsed.database)
+
+
+def create_engine(url: str) -> AsyncEngine:
+    """An async engine for the URL; SQLite gets its folder created and durable pragmas."""
+    path = sqlite_path(url)
+    if path is None:
+        return create_async_engine(url, pool_size=10, max_overflow=10, pool_pre_ping=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_async_engine(url, connect_args={"timeout": 30})
+    event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL for concurrent readers; synchronous=FULL so a committed row survives power loss."""
+    cursor = dbapi_connection.cursor()
+    for pragma in (
+        "journal_mode=WAL",
+        "synchronous=FULL",
+        "foreign_keys=ON",
+        "busy_timeout=30000",
+    ):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()

@@ -1,0 +1,165 @@
+"""Recording inbound events: one transaction per batch, idempotent on (channel, platform_id)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.events import InboundEvent, utcnow
+from models.store.tables import Contact, ContactAddress, Conversation, Message
+from models.store.upsert import insert_ignore
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """The stored id of one event and whether it had been stored before."""
+
+    message_id: int
+    duplicate: bool
+
+
+def pseudonym(key: bytes, channel: str, user: str) -> str:
+    """Keyed hash of channel and platform user id: stable per person, meaningless without the key."""
+    return hmac.new(key, f"{channel}:{user}".encode(), hashlib.sha256).hexdigest()[:40]
+
+
+async def record_events(
+    conn: AsyncConnection, events: Sequence[InboundEvent], *, key: bytes
+) -> list[Recorded]:
+    """Store each event once (contacts and conversations too) and say which were new."""
+    dialect = conn.dialect.name
+    contacts = await _contact_ids(conn, dialect, events, key)
+    conversations = await _conversation_ids(conn, dialect, events, contacts, key)
+    rows = [_message_row(e, contacts, conversations, key) for e in events]
+    inserted = await _insert_messages(conn, dialect, rows)
+    existing = await _message_ids(conn, {(r["channel"], r["platform_id"]) for r in rows})
+    return _receipts(rows, inserted, existing)
+
+
+async def _contact_ids(
+    conn: AsyncConnection, dialect: str, events: Sequence[InboundEvent], key: bytes
+) -> dict[str, int]:
+    """Ensure a contact per distinct sender; map pseudonym → contact id."""
+    people = {pseudonym(key, e.channel, e.sender): e for e in events if e.sender}
+    if not people:
+        return {}
+    now = utcnow()
+    rows = [{"channel": e.channel.value, "pseudonym": p, "created_at": now} for p, e in people.items()]
+    await conn.execute(insert_ignore(dialect, Contact.__table__), rows)
+    result = await conn.execute(
+        select(Contact.pseudonym, Contact.id).where(Contact.pseudonym.in_(list(people)))
+    )
+    ids = {p: i for p, i in result.all()}
+    addresses = [
+        {"contact_id": ids[p], "platform_user_id": e.sender, "display_name": e.sender_name}
+        for p, e in people.items()
+    ]
+    await conn.execute(insert_ignore(dialect, ContactAddress.__table__), addresses)
+    return ids
+
+
+def _conversation_key(event: InboundEvent) -> tuple[str, str, str]:
+    return (event.channel.value, event.address.chat, event.address.thread)
+
+
+async def _conversation_ids(
+    conn: AsyncConnection,
+    dialect: str,
+    events: Sequence[InboundEvent],
+    contacts: dict[str, int],
+    key: bytes,
+) -> dict[tuple[str, str, str], int]:
+    """Ensure a conversation per distinct address; map (channel, chat, thread) → id."""
+    wanted = {_conversation_key(e): e for e in events}
+    now = utcnow()
+    rows = [
+        {
+            "channel": c,
+            "chat": chat,
+            "thread": thread,
+            "kind": e.address.kind.value,
+            "extra": dict(e.address.extra),
+            "created_at": now,
+        }
+        for (c, chat, thread), e in wanted.items()
+    ]
+    await conn.execute(insert_ignore(dialect, Conversation.__table__), rows)
+    cols = tuple_(Conversation.channel, Conversation.chat, Conversation.thread)
+    result = await conn.execute(
+        select(Conversation.channel, Conversation.chat, Conversation.thread, Conversation.id).where(
+            cols.in_(list(wanted))
+        )
+    )
+    return {(c, chat, thread): i for c, chat, thread, i in result.all()}
+
+
+def _message_row(
+    event: InboundEvent,
+    contacts: dict[str, int],
+    conversations: dict[tuple[str, str, str], int],
+    key: bytes,
+) -> dict[str, Any]:
+    """The messages row for one inbound event."""
+    contact = contacts.get(pseudonym(key, event.channel, event.sender)) if event.sender else None
+    vote = None
+    if event.vote is not None:
+        vote = {"poll_ref": event.vote.poll_ref, "options": list(event.vote.options)}
+    return {
+        "channel": event.channel.value,
+        "platform_id": event.platform_id,
+        "kind": event.kind.value,
+        "direction": "in",
+        "conversation_id": conversations[_conversation_key(event)],
+        "contact_id": contact,
+        "text": event.text,
+        "reply_ref": event.reply_ref,
+        "vote": vote,
+        "occurred_at": event.occurred_at,
+        "received_at": utcnow(),
+    }
+
+
+async def _insert_messages(
+    conn: AsyncConnection, dialect: str, rows: list[dict[str, Any]]
+) -> set[tuple[str, str]]:
+    """Insert the rows not stored yet; return the keys that were new."""
+    unique: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        unique.setdefault((row["channel"], row["platform_id"]), row)
+    stmt = insert_ignore(dialect, Message.__table__).returning(
+        Message.channel, Message.platform_id
+    )
+    result = await conn.execute(stmt, list(unique.values()))
+    return {(c, p) for c, p in result.all()}
+
+
+async def _message_ids(
+    conn: AsyncConnection, keys: set[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """Map (channel, platform_id) → message id."""
+    cols = tuple_(Message.channel, Message.platform_id)
+    result = await conn.execute(
+        select(Message.channel, Message.platform_id, Message.id).where(cols.in_(list(keys)))
+    )
+    return {(c, p): i for c, p, i in result.all()}
+
+
+def _receipts(
+    rows: list[dict[str, Any]],
+    inserted: set[tuple[str, str]],
+    ids: dict[tuple[str, str], int],
+) -> list[Recorded]:
+    """One receipt per input row; only the first occurrence of a new key counts as new."""
+    fresh = set(inserted)
+    receipts = []
+    for row in rows:
+        k = (row["channel"], row["platform_id"])
+        receipts.append(Recorded(message_id=ids[k], duplicate=k not in fresh))
+        fresh.discard(k)
+    return receipts

@@ -1,0 +1,162 @@
+"""The outbox: outbound messages stored first, then sent by a worker with retries."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage, utcnow
+from models.store.tables import Conversation, Message, OutboxItem
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """An outbox item leased for sending."""
+
+    id: int
+    channel: Channel
+    message: OutboundMessage
+    attempts: int
+
+
+def to_payload(message: OutboundMessage) -> dict[str, Any]:
+    """Serialise an outbound message for the outbox row."""
+    a = message.address
+    return {
+        "address": {"chat": a.chat, "thread": a.thread, "kind": a.kind.value, "extra": dict(a.extra)},
+        "text": message.text,
+        "buttons": [[b.label, b.value] for b in message.buttons],
+        "reply_ref": message.reply_ref,
+        "kind": message.kind,
+        "meta": dict(message.meta),
+    }
+
+
+def from_payload(channel: Channel, payload: dict[str, Any]) -> OutboundMessage:
+    """Rebuild the outbound message from its outbox row."""
+    a = payload["address"]
+    address = Address(
+        channel=channel,
+        chat=a["chat"],
+        thread=a["thread"],
+        kind=ConversationKind(a["kind"]),
+        extra=a["extra"],
+    )
+    return OutboundMessage(
+        address=address,
+        text=payload["text"],
+        buttons=tuple(Button(label, value) for label, value in payload["buttons"]),
+        reply_ref=payload["reply_ref"],
+        kind=payload["kind"],
+        meta=payload["meta"],
+    )
+
+
+async def conversation_id(conn: AsyncConnection, address: Address) -> int:
+    """The id of the conversation at this address (it must exist: replies follow messages)."""
+    result = await conn.execute(
+        select(Conversation.id).where(
+            Conversation.channel == address.channel.value,
+            Conversation.chat == address.chat,
+            Conversation.thread == address.thread,
+        )
+    )
+    return int(result.scalar_one())
+
+
+async def enqueue(conn: AsyncConnection, message: OutboundMessage, *, author: str) -> int:
+    """Store the outbound message in its conversation and queue it; returns the message id."""
+    now = utcnow()
+    channel = message.address.channel
+    conv = await conversation_id(conn, message.address)
+    msg_id = (
+        await conn.execute(
+            insert(Message)
+            .values(
+                channel=channel.value,
+                platform_id=f"out:{uuid.uuid4().hex}",
+                kind=message.kind,
+                direction="out",
+                conversation_id=conv,
+                text=message.text,
+                reply_ref=message.reply_ref,
+                author=author,
+                occurred_at=now,
+                received_at=now,
+                processed_at=now,
+            )
+            .returning(Message.id)
+        )
+    ).scalar_one()
+    await conn.execute(
+        insert(OutboxItem).values(
+            channel=channel.value,
+            message_id=msg_id,
+            payload=to_payload(message),
+            next_attempt_at=now,
+            created_at=now,
+        )
+    )
+    return int(msg_id)
+
+
+async def claim(conn: AsyncConnection, *, limit: int, lease: timedelta) -> list[DueItem]:
+    """Lease due pending items, oldest first."""
+    now = utcnow()
+    due = (
+        select(OutboxItem.id)
+        .where(OutboxItem.status == "pending", OutboxItem.next_attempt_at <= now)
+        .order_by(OutboxItem.id)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list((await conn.execute(due)).scalars())
+    if not ids:
+        return []
+    await conn.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id.in_(ids))
+        .values(next_attempt_at=now + lease, attempts=OutboxItem.attempts + 1)
+    )
+    rows = await AsyncSession(bind=conn).execute(
+        select(OutboxItem).where(OutboxItem.id.in_(ids)).order_by(OutboxItem.id)
+    )
+    return [
+        DueItem(r.id, Channel(r.channel), from_payload(Channel(r.channel), r.payload), r.attempts)
+        for r in rows.scalars()
+    ]
+
+
+async def sent(conn: AsyncConnection, item_id: int, *, platform_message_id: str) -> None:
+    """Mark an item delivered."""
+    await conn.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id)
+        .values(status="sent", sent_at=utcnow(), platform_message_id=platform_message_id, last_error="")
+    )
+
+
+async def retry(conn: AsyncConnection, item_id: int, *, error: str, at: datetime) -> None:
+    """Keep an item pending, to be tried again at ``at``."""
+    await conn.execute(
+        update(OutboxItem).where(OutboxItem.id == item_id).values(last_error=error[:2000], next_attempt_at=at)
+    )
+
+
+async def give_up(conn: AsyncConnection, item_id: int, *, error: str) -> None:
+    """Mark an item failed: it stays visible in metrics and the CLI."""
+    await conn.execute(
+        update(OutboxItem).where(OutboxItem.id == item_id).values(status="failed", last_error=error[:2000])
+    )
+
+
+async def counts(conn: AsyncConnection) -> dict[str, int]:
+    """Number of outbox items per status."""
+    rows = await conn.execute(select(OutboxItem.status, func.count()).group_by(OutboxItem.status))
+    return {status: int(n) for status, n in rows.all()}

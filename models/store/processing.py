@@ -1,0 +1,100 @@
+"""The work queue of stored-but-unprocessed inbound events, leased so a crash loses nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from bot.events import Address, Channel, ConversationKind, utcnow
+from models.store.tables import Conversation, Message
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A stored inbound event waiting for the after-store steps."""
+
+    message_id: int
+    channel: Channel
+    kind: str
+    text: str
+    reply_ref: str
+    conversation_id: int
+    address: Address
+    attempts: int
+
+
+async def claim(
+    conn: AsyncConnection, *, limit: int, lease: timedelta, max_attempts: int
+) -> list[Pending]:
+    """Lease up to ``limit`` due events (oldest first); a lease that lapses makes them due again."""
+    now = utcnow()
+    due = (
+        select(Message.id)
+        .where(Message.processed_at.is_(None), Message.direction == "in")
+        .where((Message.next_attempt_at.is_(None)) | (Message.next_attempt_at <= now))
+        .where(Message.attempts < max_attempts)
+        .order_by(Message.id)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    ids = list((await conn.execute(due)).scalars())
+    if not ids:
+        return []
+    await conn.execute(
+        update(Message)
+        .where(Message.id.in_(ids))
+        .values(next_attempt_at=now + lease, attempts=Message.attempts + 1)
+    )
+    return await _load(conn, ids)
+
+
+async def _load(conn: AsyncConnection, ids: list[int]) -> list[Pending]:
+    """Read the claimed events with their conversations."""
+    rows = await AsyncSession(bind=conn).execute(
+        select(Message, Conversation)
+        .join(Conversation, Message.conversation_id == Conversation.id)
+        .where(Message.id.in_(ids))
+        .order_by(Message.id)
+    )
+    return [_pending(m, c) for m, c in rows.all()]
+
+
+def _pending(message: Message, conversation: Conversation) -> Pending:
+    address = Address(
+        channel=Channel(conversation.channel),
+        chat=conversation.chat,
+        thread=conversation.thread,
+        kind=ConversationKind(conversation.kind),
+        extra=dict(conversation.extra or {}),
+    )
+    return Pending(
+        message_id=message.id,
+        channel=Channel(message.channel),
+        kind=message.kind,
+        text=message.text,
+        reply_ref=message.reply_ref,
+        conversation_id=conversation.id,
+        address=address,
+        attempts=message.attempts,
+    )
+
+
+async def done(conn: AsyncConnection, ids: list[int]) -> None:
+    """Mark events processed."""
+    if ids:
+        await conn.execute(
+            update(Message).where(Message.id.in_(ids)).values(processed_at=utcnow(), last_error="")
+        )
+
+
+async def failed(conn: AsyncConnection, message_id: int, *, error: str, retry_at: datetime) -> None:
+    """Record why processing failed and when to try again."""
+    await conn.execute(
+        update(Message)
+        .where(Message.id == message_id)
+        .values(last_error=error[:2000], next_attempt_at=retry_at)
+    )

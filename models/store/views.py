@@ -1,0 +1,118 @@
+"""Read-side views the CLI, web pages and tests use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from models.store.tables import Classification, Conversation, Message, OutboxItem
+
+
+@dataclass(frozen=True, slots=True)
+class MessageView:
+    """A message as staff and the CLI see it, with its newest classification if any."""
+
+    id: int
+    channel: str
+    kind: str
+    direction: str
+    text: str
+    created_at: datetime
+    conversation_id: int
+    contact_id: int | None
+    platform_id: str
+    author: str
+    processed: bool
+    sentiment: str | None
+    topic: str | None
+    topic_confidence: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxView:
+    """An outbox item's delivery state."""
+
+    id: int
+    channel: str
+    status: str
+    attempts: int
+    last_error: str
+    text: str
+    platform_message_id: str
+    created_at: datetime
+
+
+def _with_classification() -> Select[tuple[Message, str | None, str | None, float | None]]:
+    newest = (
+        select(Classification.message_id, func.max(Classification.id).label("cid"))
+        .group_by(Classification.message_id)
+        .subquery()
+    )
+    return (
+        select(Message, Classification.sentiment, Classification.topic, Classification.topic_confidence)
+        .outerjoin(newest, newest.c.message_id == Message.id)
+        .outerjoin(Classification, Classification.id == newest.c.cid)
+    )
+
+
+async def messages(
+    conn: AsyncConnection,
+    *,
+    channel: str | None = None,
+    conversation_id: int | None = None,
+    limit: int = 50,
+    newest_first: bool = True,
+) -> list[MessageView]:
+    """Messages (inbound and outbound), filtered and limited."""
+    stmt = _with_classification()
+    if channel is not None:
+        stmt = stmt.where(Message.channel == channel)
+    if conversation_id is not None:
+        stmt = stmt.where(Message.conversation_id == conversation_id)
+    stmt = stmt.order_by(Message.id.desc() if newest_first else Message.id).limit(limit)
+    rows = await AsyncSession(bind=conn).execute(stmt)
+    return [_view(m, s, t, c) for m, s, t, c in rows.all()]
+
+
+def _view(m: Message, sentiment: str | None, topic: str | None, conf: float | None) -> MessageView:
+    return MessageView(
+        id=m.id,
+        channel=m.channel,
+        kind=m.kind,
+        direction=m.direction,
+        text=m.text,
+        created_at=m.occurred_at,
+        conversation_id=m.conversation_id,
+        contact_id=m.contact_id,
+        platform_id=m.platform_id,
+        author=m.author,
+        processed=m.processed_at is not None,
+        sentiment=sentiment,
+        topic=topic,
+        topic_confidence=conf,
+    )
+
+
+async def conversation_at(conn: AsyncConnection, *, channel: str, chat: str, thread: str = "") -> int | None:
+    """The id of the conversation at this address, if any."""
+    result = await conn.execute(
+        select(Conversation.id).where(
+            Conversation.channel == channel, Conversation.chat == chat, Conversation.thread == thread
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def outbox_items(conn: AsyncConnection, *, status: str | None = None, limit: int = 100) -> list[OutboxView]:
+    """Outbox items, newest first."""
+    stmt = select(OutboxItem, Message.text).join(Message, Message.id == OutboxItem.message_id)
+    if status is not None:
+        stmt = stmt.where(OutboxItem.status == status)
+    rows = await AsyncSession(bind=conn).execute(stmt.order_by(OutboxItem.id.desc()).limit(limit))
+    return [
+        OutboxView(o.id, o.channel, o.status, o.attempts, o.last_error, text, o.platform_message_id, o.created_at)
+        for o, text in rows.all()
+    ]
