@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_DB = "sqlite+aiosqlite:///var/feedbot.db"
 PLACEHOLDER_SECRETS = frozenset({"change-me", "changeme", "secret", "xxx"})
 
 
@@ -23,7 +22,7 @@ class Settings(BaseSettings):
         env_prefix="FEEDBOT_", env_file=".env", extra="ignore", frozen=True
     )
 
-    database_url: str = DEFAULT_DB
+    database_url: str = ""
     config_file: Path = Path("config/feedbot.yaml")
     state_dir: Path = Path("var")
     http_host: str = "127.0.0.1"
@@ -56,9 +55,18 @@ class Settings(BaseSettings):
     x_poll_interval_s: Annotated[float, Field(ge=1, le=86_400)] = 120.0
     x_webhook_enabled: bool = False
 
+    @model_validator(mode="after")
+    def _default_database(self) -> Settings:
+        if not self.database_url:
+            url = f"sqlite+aiosqlite:///{self.state_dir / 'feedbot.db'}"
+            object.__setattr__(self, "database_url", url)
+        return self
+
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, value: str) -> str:
+        if not value:
+            return value
         allowed = ("sqlite+aiosqlite://", "postgresql+asyncpg://", "postgresql+psycopg://")
         if not value.startswith(allowed):
             raise ValueError("must start with " + ", ".join(allowed))

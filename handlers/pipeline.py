@@ -48,11 +48,16 @@ class Pipeline:
 
     async def receive(self, event: InboundEvent) -> Receipt:
         """Record the event durably (the adapter's sink); later steps run in the processor."""
+        receipt, _ = await self.receive_traced(event)
+        return receipt
+
+    async def receive_traced(self, event: InboundEvent) -> tuple[Receipt, list[str]]:
+        """``receive``, also saying which steps ran."""
         ctx = Context.received(event)
         await self._run(ctx, Stage.RECEIVE)
         if not ctx.duplicate:
             self._wake()
-        return Receipt(message_id=ctx.message_id, duplicate=ctx.duplicate)
+        return Receipt(message_id=ctx.message_id, duplicate=ctx.duplicate), ctx.trace
 
     async def process(self, item: Pending) -> list[str]:
         """Run the after-store steps for a stored event; returns the steps that ran."""

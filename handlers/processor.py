@@ -80,4 +80,5 @@ class Processor:
             if claimed < self._batch:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), IDLE_POLL_S)
+                    async with asyncio.timeout(IDLE_POLL_S):  # not wait_for: it can swallow a cancel
+                        await self._wake.wait()

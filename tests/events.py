@@ -1,0 +1,32 @@
+"""Builders for inbound events in tests."""
+
+from __future__ import annotations
+
+from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote
+
+
+def message(
+    text: str = "The printers on level 2 are broken again",
+    *,
+    pid: str = "m-1",
+    sender: str = "U123",
+    chat: str = "C42",
+    thread: str = "",
+    channel: Channel = Channel.SLACK,
+    kind: EventKind = EventKind.MESSAGE,
+) -> InboundEvent:
+    """A customer's message on a platform."""
+    address = Address(channel, chat=chat, thread=thread, kind=ConversationKind.GROUP)
+    return InboundEvent(
+        channel=channel, platform_id=pid, kind=kind, sender=sender, address=address,
+        text=text, reply_ref=pid,
+    )
+
+
+def vote(*, pid: str = "v-1", sender: str = "U123", options: tuple[str, ...] = ("4",)) -> InboundEvent:
+    """A poll answer."""
+    address = Address(Channel.TELEGRAM, chat="777", kind=ConversationKind.DIRECT)
+    return InboundEvent(
+        channel=Channel.TELEGRAM, platform_id=pid, kind=EventKind.VOTE, sender=sender,
+        address=address, vote=Vote("poll-1", options),
+    )

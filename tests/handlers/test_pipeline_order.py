@@ -1,0 +1,71 @@
+"""Which steps run, in which order, for each kind of event."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from datetime import timedelta
+
+import pytest
+
+from bot.app import Bot, running_bot
+from bot.events import EventKind
+from config.settings import Settings
+from handlers.context import Stage
+from models.store.migrate import upgrade_async
+from tests.events import message, vote
+from tests.fakes.classifier import KeywordClassifier
+
+
+@pytest.fixture
+async def bot(sqlite_url: str, make_settings: Callable[..., Settings]) -> AsyncIterator[Bot]:
+    await upgrade_async(sqlite_url)
+    async with running_bot(make_settings(database_url=sqlite_url), classifier=KeywordClassifier()) as b:
+        await b.processor.stop()  # drive the after-store steps by hand
+        yield b
+
+
+async def after_store(bot: Bot) -> list[list[str]]:
+    pending = await bot.store.claim_pending(limit=10, lease=timedelta(seconds=60), max_attempts=5)
+    return [await bot.pipeline.process(p) for p in pending]
+
+
+def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
+    assert [s.name for s in bot.pipeline.steps] == ["record", "classify", "acknowledge"]
+    stages = [s.stage for s in bot.pipeline.steps]
+    assert stages == [Stage.RECEIVE, Stage.AFTER_STORE, Stage.AFTER_STORE]
+
+
+async def test_a_message_is_recorded_then_classified_then_acknowledged(bot: Bot) -> None:
+    _, trace = await bot.pipeline.receive_traced(message())
+    assert trace == ["record"]
+    assert await after_store(bot) == [["classify", "acknowledge"]]
+
+
+async def test_a_duplicate_stops_after_record(bot: Bot) -> None:
+    await bot.pipeline.receive_traced(message())
+    receipt, trace = await bot.pipeline.receive_traced(message())
+    assert (receipt.duplicate, trace) == (True, ["record"])
+    assert len(await after_store(bot)) == 1
+
+
+async def test_a_vote_is_only_recorded(bot: Bot) -> None:
+    _, trace = await bot.pipeline.receive_traced(vote())
+    assert trace == ["record"]
+    assert await after_store(bot) == [[]]
+
+
+async def test_an_edit_is_reclassified_but_not_acknowledged(bot: Bot) -> None:
+    await bot.pipeline.receive_traced(message(kind=EventKind.EDIT, pid="edit-1"))
+    assert await after_store(bot) == [["classify"]]
+
+
+async def test_without_a_classifier_messages_are_stored_unclassified(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    await upgrade_async(sqlite_url)
+    async with running_bot(make_settings(database_url=sqlite_url)) as b:
+        await b.processor.stop()
+        await b.pipeline.receive(message())
+        assert await after_store(b) == [["acknowledge"]]
+        [stored] = [m for m in await b.store.messages() if m.direction == "in"]
+        assert stored.sentiment is None and stored.topic is None

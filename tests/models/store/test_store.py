@@ -1,0 +1,121 @@
+"""The store on SQLite and PostgreSQL: idempotent recording, pseudonymous contacts, outbox, cursors."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from bot.events import Address, Channel, OutboundMessage, utcnow
+from models.classification import Classification
+from models.store import Store
+from models.store.migrate import upgrade_async
+from models.store.tables import Contact, ContactAddress, Conversation
+from tests.events import message, vote
+
+
+@pytest.fixture
+async def store(db_url: str) -> AsyncIterator[Store]:
+    await upgrade_async(db_url)
+    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
+        yield s
+
+
+async def test_recording_is_idempotent_within_and_across_batches(store: Store) -> None:
+    first = await store.record([message(pid="a"), message(pid="b"), message(pid="a")])
+    again = await store.record([message(pid="b"), message(pid="c")])
+    assert [r.duplicate for r in first] == [False, False, True]
+    assert first[0].message_id == first[2].message_id
+    assert [r.duplicate for r in again] == [True, False]
+    assert again[0].message_id == first[1].message_id
+    assert len(await store.messages()) == 3
+
+
+async def test_the_same_platform_id_on_two_channels_is_two_messages(store: Store) -> None:
+    results = await store.record([message(pid="1"), message(pid="1", channel=Channel.TELEGRAM)])
+    assert [r.duplicate for r in results] == [False, False]
+
+
+async def test_contacts_are_pseudonymous_and_the_address_is_kept_apart(store: Store) -> None:
+    await store.record([message(pid="a", sender="U999"), message(pid="b", sender="U999")])
+    async with store.engine.connect() as conn:
+        contacts = (await conn.execute(select(Contact.pseudonym))).scalars().all()
+        addresses = (await conn.execute(select(ContactAddress.platform_user_id))).scalars().all()
+    assert len(contacts) == 1 and "U999" not in contacts[0]
+    assert addresses == ["U999"]
+
+
+async def test_a_thread_is_its_own_conversation(store: Store) -> None:
+    await store.record([message(pid="a"), message(pid="b", thread="1700.1"), message(pid="c")])
+    async with store.engine.connect() as conn:
+        rows = (await conn.execute(select(Conversation.chat, Conversation.thread))).all()
+    assert sorted(rows) == [("C42", ""), ("C42", "1700.1")]
+
+
+async def test_times_are_timezone_aware_utc(store: Store) -> None:
+    await store.record([message()])
+    [m] = await store.messages()
+    assert m.created_at.tzinfo is not None and m.created_at.utcoffset() == timedelta(0)
+
+
+async def test_votes_are_stored_with_their_options(store: Store) -> None:
+    [r] = await store.record([vote(options=("1", "3"))])
+    [pending] = await store.claim_pending(limit=5, lease=timedelta(seconds=30), max_attempts=3)
+    assert (pending.message_id, pending.kind) == (r.message_id, "vote")
+
+
+async def test_claimed_events_are_leased_then_released_when_done(store: Store) -> None:
+    await store.record([message(pid="a"), message(pid="b")])
+    claimed = await store.claim_pending(limit=5, lease=timedelta(seconds=30), max_attempts=3)
+    assert len(claimed) == 2
+    assert await store.claim_pending(limit=5, lease=timedelta(seconds=30), max_attempts=3) == []
+    await store.mark_processed([claimed[0].message_id])
+    await store.mark_unprocessed(claimed[1].message_id, error="boom", retry_at=utcnow())
+    [again] = await store.claim_pending(limit=5, lease=timedelta(seconds=30), max_attempts=3)
+    assert (again.message_id, again.attempts) == (claimed[1].message_id, 2)
+
+
+async def test_classifications_newest_wins(store: Store) -> None:
+    [r] = await store.record([message()])
+    old = Classification("negative", {"negative": 0.9}, "printing", 0.8, "v1")
+    new = Classification("neutral", {"neutral": 0.7}, "printing", 0.9, "v2")
+    await store.save_classifications([(r.message_id, old)])
+    await store.save_classifications([(r.message_id, new)])
+    [m] = await store.messages()
+    assert (m.sentiment, m.topic) == ("neutral", "printing")
+    assert await store.count_messages() == 1
+    batches = [b async for b in store.iter_message_texts(batch=1)]
+    assert batches == [[(r.message_id, message().text)]]
+
+
+async def test_outbox_lifecycle(store: Store) -> None:
+    await store.record([message()])
+    reply = OutboundMessage(address=Address(Channel.SLACK, chat="C42"), text="On it.")
+    await store.enqueue(reply, author="staff:ann")
+    [item] = await store.claim_outbox(limit=5, lease=timedelta(seconds=30))
+    assert item.message.text == "On it." and item.message.address.chat == "C42"
+    await store.outbox_retry(item.id, error="429", at=utcnow() - timedelta(seconds=1))
+    [item] = await store.claim_outbox(limit=5, lease=timedelta(seconds=30))
+    assert item.attempts == 2
+    await store.outbox_failed(item.id, error="gone")
+    assert await store.outbox_counts() == {"failed": 1}
+    [view] = await store.outbox_items(status="failed")
+    assert (view.last_error, view.text) == ("gone", "On it.")
+
+
+async def test_cursors_are_durable_and_updatable(store: Store) -> None:
+    assert await store.get("x.since_id") is None
+    await store.set("x.since_id", "100")
+    await store.set("x.since_id", "250")
+    assert await store.get("x.since_id") == "250"
+
+
+async def test_acknowledge_once_per_window(store: Store) -> None:
+    await store.record([message()])
+    [p] = await store.claim_pending(limit=1, lease=timedelta(seconds=30), max_attempts=3)
+    assert await store.acknowledge_once(p.conversation_id, every=timedelta(hours=24))
+    assert not await store.acknowledge_once(p.conversation_id, every=timedelta(hours=24))
+    assert await store.acknowledge_once(p.conversation_id, every=timedelta(0))
+    assert utcnow().tzinfo is UTC
