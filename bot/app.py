@@ -93,7 +93,9 @@ def _wire(
     wake.append(processor)
     widget = WidgetDeps(pipeline.receive, store, library, templates(), settings.max_message_chars)
     web = build_web(store=store, adapters=chosen, metrics=metrics, widget_deps=widget)
-    return Bot(settings, library, store, metrics, recorder, pipeline, processor, delivery, chosen, web)
+    return Bot(
+        settings, library, store, metrics, recorder, pipeline, processor, delivery, chosen, web
+    )
 
 
 async def _start(bot: Bot, stack: AsyncExitStack) -> None:

@@ -61,7 +61,7 @@ class Address:
 
 @dataclass(frozen=True, slots=True)
 class Vote:
-    """A poll answer: the platform's poll reference and the chosen option keys (empty = retracted)."""
+    """A poll answer: the platform's poll reference and chosen option keys (empty = retracted)."""
 
     poll_ref: str
     options: tuple[str, ...]
@@ -97,7 +97,7 @@ class Button:
 
 @dataclass(frozen=True, slots=True)
 class OutboundMessage:
-    """Something to say on a platform: text, optionally with buttons, as a reply to ``reply_ref``."""
+    """Something to say on a platform: text, maybe buttons, as a reply to ``reply_ref``."""
 
     address: Address
     text: str

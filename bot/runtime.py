@@ -30,7 +30,12 @@ class _Server(uvicorn.Server):
 def web_server(bot: Bot, *, host: str, port: int) -> _Server:
     """A uvicorn server for the bot's web app."""
     config = uvicorn.Config(
-        bot.web, host=host, port=port, lifespan="off", access_log=False, log_config=None,
+        bot.web,
+        host=host,
+        port=port,
+        lifespan="off",
+        access_log=False,
+        log_config=None,
         timeout_graceful_shutdown=10,
     )
     return _Server(config)
@@ -46,13 +51,17 @@ async def serving(
 ) -> AsyncIterator[tuple[Bot, _Server]]:
     """Run the bot and its web server until the block ends; the server stops first."""
     async with running_bot(settings, classifier=classifier, adapters=adapters) as bot:
-        server = web_server(bot, host=settings.http_host, port=settings.http_port if port is None else port)
+        server = web_server(
+            bot, host=settings.http_host, port=settings.http_port if port is None else port
+        )
         task = asyncio.create_task(server.serve(), name="web")
         try:
             while not server.started:
                 if task.done():
                     task.result()
-                    raise RuntimeError(f"web server did not start on {settings.http_host}:{settings.http_port}")
+                    raise RuntimeError(
+                        f"web server did not start on {settings.http_host}:{settings.http_port}"
+                    )
                 await asyncio.sleep(0.01)
             yield bot, server
         finally:

@@ -20,7 +20,9 @@ def pseudonym_key(settings: Settings) -> bytes:
     path = settings.state_dir / "pseudonym.key"
     if not path.exists():
         _create(path)
-        log.warning("generated %s; set FEEDBOT_PSEUDONYM_KEY when several processes share a database", path)
+        log.warning(
+            "generated %s; set FEEDBOT_PSEUDONYM_KEY when several processes share a database", path
+        )
     return path.read_bytes().strip()
 
 

@@ -1,4 +1,4 @@
-"""The library's own vocabulary, from the YAML config file: wording, triage rules, poll templates."""
+"""The library's own vocabulary from the YAML file: wording, triage rules, poll templates."""
 
 from __future__ import annotations
 

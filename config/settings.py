@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     process_max_attempts: Annotated[int, Field(ge=1, le=100)] = 10
     classify_max_batch: Annotated[int, Field(ge=1, le=1024)] = 32
     classify_max_wait_ms: Annotated[float, Field(ge=0, le=10_000)] = 5.0
+    classify_engine: Annotated[str, Field(pattern="^(auto|onnx|torch)$")] = "auto"
     topics_file: Path = Path("config/topics.yaml")
     model_cache_dir: Path = Path("var/models")
     slack_bot_token: SecretStr | None = None

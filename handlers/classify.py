@@ -1,4 +1,4 @@
-"""The classify step: sentiment and topic for each free-text message, stored with the model version."""
+"""The classify step: sentiment and topic for each free-text message, with the model version."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The outbox worker: sends queued messages through the adapters, with back-off and a retry budget."""
+"""The outbox worker: sends queued messages through the adapters, with back-off and a budget."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def backoff(attempt: int, *, base: float, cap: float, retry_after: float | None 
     exponential back-off with full jitter over its upper half."""
     if retry_after is not None:
         return max(0.0, retry_after)
-    return min(cap, base * 2 ** max(0, attempt - 1)) * random.uniform(0.5, 1.0)
+    return float(min(cap, base * 2.0 ** max(0, attempt - 1)) * random.uniform(0.5, 1.0))
 
 
 class Delivery:
@@ -92,17 +92,21 @@ class Delivery:
             await self._store.outbox_failed(item.id, error=str(exc))
             return
         delay = backoff(item.attempts, base=self._base, cap=self._cap, retry_after=exc.retry_after)
-        await self._store.outbox_retry(item.id, error=str(exc), at=utcnow() + timedelta(seconds=delay))
+        await self._store.outbox_retry(
+            item.id, error=str(exc), at=utcnow() + timedelta(seconds=delay)
+        )
 
     async def _loop(self) -> None:
         while True:
             try:
                 claimed = await self.run_once()
-            except Exception:  # noqa: BLE001 - keep the worker alive through store hiccups
+            except Exception:
                 log.exception("delivery batch failed")
                 claimed = 0
             if claimed == 0:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(IDLE_POLL_S):  # not wait_for: it can swallow a cancel
+                    async with asyncio.timeout(
+                        IDLE_POLL_S
+                    ):  # not wait_for: it can swallow a cancel
                         await self._wake.wait()

@@ -21,21 +21,38 @@ class Metrics:
 
     def __post_init__(self) -> None:
         r = self.registry
-        self.events = _counter(r, "feedbot_events_received", "Inbound events received", "channel", "kind")
-        self.duplicates = _counter(r, "feedbot_events_duplicate", "Redelivered events stored once", "channel")
-        self.store_latency = Histogram(
-            "feedbot_ingest_seconds", "Time from receipt to durable storage",
-            ["channel"], buckets=LATENCY_BUCKETS, registry=r,
+        self.events = _counter(
+            r, "feedbot_events_received", "Inbound events received", "channel", "kind"
         )
-        self.processed = _counter(r, "feedbot_events_processed", "Events through the after-store steps", "kind")
-        self.process_failures = _counter(r, "feedbot_process_failures", "After-store step failures", "step")
+        self.duplicates = _counter(
+            r, "feedbot_events_duplicate", "Redelivered events stored once", "channel"
+        )
+        self.store_latency = Histogram(
+            "feedbot_ingest_seconds",
+            "Time from receipt to durable storage",
+            ["channel"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.processed = _counter(
+            r, "feedbot_events_processed", "Events through the after-store steps", "kind"
+        )
+        self.process_failures = _counter(
+            r, "feedbot_process_failures", "After-store step failures", "step"
+        )
         self.sent = _counter(r, "feedbot_outbox_sent", "Outbound messages delivered", "channel")
-        self.send_failures = _counter(r, "feedbot_outbox_send_failures", "Failed send attempts", "channel")
-        self.gave_up = _counter(r, "feedbot_outbox_failed", "Outbound messages given up on", "channel")
+        self.send_failures = _counter(
+            r, "feedbot_outbox_send_failures", "Failed send attempts", "channel"
+        )
+        self.gave_up = _counter(
+            r, "feedbot_outbox_failed", "Outbound messages given up on", "channel"
+        )
         self.outbox_depth = Gauge(
             "feedbot_outbox_depth", "Outbox items by status", ["status"], registry=r
         )
-        self.channel_up = Gauge("feedbot_channel_up", "1 when a channel is up", ["channel"], registry=r)
+        self.channel_up = Gauge(
+            "feedbot_channel_up", "1 when a channel is up", ["channel"], registry=r
+        )
 
     def render(self) -> bytes:
         """The Prometheus text exposition of every metric."""

@@ -54,7 +54,9 @@ class Processor:
             limit=self._batch, lease=LEASE, max_attempts=self._max_attempts
         )
         outcomes = await asyncio.gather(*(self._one(i) for i in items))
-        await self._store.mark_processed([i.message_id for i, ok in zip(items, outcomes) if ok])
+        await self._store.mark_processed(
+            [i.message_id for i, ok in zip(items, outcomes, strict=True) if ok]
+        )
         return len(items)
 
     async def _one(self, item: Pending) -> bool:
@@ -74,11 +76,13 @@ class Processor:
         while True:
             try:
                 claimed = await self.run_once()
-            except Exception:  # noqa: BLE001 - keep the worker alive through store hiccups
+            except Exception:
                 log.exception("processor batch failed")
                 claimed = 0
             if claimed < self._batch:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(IDLE_POLL_S):  # not wait_for: it can swallow a cancel
+                    async with asyncio.timeout(
+                        IDLE_POLL_S
+                    ):  # not wait_for: it can swallow a cancel
                         await self._wake.wait()

@@ -18,7 +18,9 @@ from models.store import Store
 class _Pending:
     event: InboundEvent
     started: float
-    future: asyncio.Future[Receipt] = field(default_factory=lambda: asyncio.get_running_loop().create_future())
+    future: asyncio.Future[Receipt] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
 
 
 class Recorder:

@@ -29,7 +29,11 @@ class RunningBot:
         return self.app.store
 
     async def wait_for(
-        self, check: Callable[[], Awaitable[bool]], *, timeout: float = 10.0, what: str = "condition"
+        self,
+        check: Callable[[], Awaitable[bool]],
+        *,
+        timeout: float = 10.0,
+        what: str = "condition",
     ) -> None:
         """Poll ``check`` until it is true; fail the test after ``timeout`` seconds."""
         deadline = time.monotonic() + timeout

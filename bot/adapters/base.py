@@ -30,7 +30,7 @@ class Capabilities:
 
 @dataclass(frozen=True, slots=True)
 class Receipt:
-    """What the store said about an inbound event: our message id, and whether it was seen before."""
+    """What the store said of an inbound event: our message id, and whether it was seen before."""
 
     message_id: int
     duplicate: bool

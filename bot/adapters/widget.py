@@ -19,7 +19,7 @@ class WidgetInputError(ValueError):
 
 
 def to_event(body: Any, *, max_chars: int) -> InboundEvent:
-    """Translate the widget's JSON body; raises WidgetInputError (400) or ValueError subclass (413)."""
+    """Translate the widget's JSON body; raises WidgetInputError (400) or TextTooLong (413)."""
     if not isinstance(body, dict):
         raise WidgetInputError("body must be a JSON object")
     session, client_id, text = (body.get(k) for k in ("session", "client_id", "text"))

@@ -1,4 +1,4 @@
-"""The command line (Typer): run, migrate, messages, outbox, version, and the classifier's commands."""
+"""The command line (Typer): run, migrate, messages, outbox, version, classifier commands."""
 
 from __future__ import annotations
 

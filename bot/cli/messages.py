@@ -25,7 +25,7 @@ def register(app: typer.Typer) -> None:
 
 
 def message_json(m: MessageView) -> dict[str, object]:
-    """One message as a JSON object (CLI contract: id, channel, text, created_at, sentiment, topic)."""
+    """One message as JSON (contract: id, channel, text, created_at, sentiment, topic)."""
     return {
         "id": m.id,
         "channel": m.channel,
@@ -60,8 +60,13 @@ def list_messages(
     table = Table("id", "when (UTC)", "channel", "dir", "text", "sentiment", "topic")
     for m in rows:
         table.add_row(
-            str(m.id), m.created_at.strftime("%Y-%m-%d %H:%M"), m.channel, m.direction,
-            m.text[:80], m.sentiment or "-", m.topic or "-",
+            str(m.id),
+            m.created_at.strftime("%Y-%m-%d %H:%M"),
+            m.channel,
+            m.direction,
+            m.text[:80],
+            m.sentiment or "-",
+            m.topic or "-",
         )
     Console().print(table)
 
@@ -81,10 +86,22 @@ def list_outbox(
     rows = asyncio.run(fetch())
     if as_json:
         for o in rows:
-            typer.echo(json.dumps({"id": o.id, "channel": o.channel, "status": o.status,
-                                   "attempts": o.attempts, "error": o.last_error, "text": o.text}))
+            typer.echo(
+                json.dumps(
+                    {
+                        "id": o.id,
+                        "channel": o.channel,
+                        "status": o.status,
+                        "attempts": o.attempts,
+                        "error": o.last_error,
+                        "text": o.text,
+                    }
+                )
+            )
         return
     table = Table("id", "channel", "status", "tries", "text", "last error")
     for o in rows:
-        table.add_row(str(o.id), o.channel, o.status, str(o.attempts), o.text[:50], o.last_error[:60])
+        table.add_row(
+            str(o.id), o.channel, o.status, str(o.attempts), o.text[:50], o.last_error[:60]
+        )
     Console().print(table)

@@ -20,7 +20,11 @@ def routes(store: Store, adapters: Sequence[Adapter], metrics: Metrics) -> list[
     async def healthz(request: Request) -> Response:
         store_ok = await store.ping()
         channels = {a.channel.value: {"state": a.state.value, "detail": a.detail} for a in adapters}
-        body = {"status": "ok" if store_ok else "degraded", "store": "up" if store_ok else "down", "channels": channels}
+        body = {
+            "status": "ok" if store_ok else "degraded",
+            "store": "up" if store_ok else "down",
+            "channels": channels,
+        }
         return JSONResponse(body, status_code=200 if store_ok else 503)
 
     async def prometheus(request: Request) -> Response:

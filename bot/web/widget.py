@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from urllib.parse import parse_qs
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qs
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -53,13 +53,17 @@ def routes(deps: WidgetDeps) -> list[Route]:
         except (ValueError, UnicodeDecodeError):
             return error(400, "body is not valid JSON")
         receipt = await deps.sink(event)
-        return JSONResponse({"id": receipt.message_id, "duplicate": receipt.duplicate}, status_code=202)
+        return JSONResponse(
+            {"id": receipt.message_id, "duplicate": receipt.duplicate}, status_code=202
+        )
 
     async def get_messages(request: Request) -> Response:
         session = request.query_params.get("session", "")
         if not TOKEN.match(session):
             return error(400, "'session' must be 8-128 letters, digits, '-' or '_'")
-        return JSONResponse({"session": session, "messages": [_json(m) for m in await _conversation(deps, session)]})
+        return JSONResponse(
+            {"session": session, "messages": [_json(m) for m in await _conversation(deps, session)]}
+        )
 
     async def page(request: Request) -> Response:
         session = request.cookies.get(COOKIE, "")
@@ -99,7 +103,9 @@ def routes(deps: WidgetDeps) -> list[Route]:
 
     async def embed_js(request: Request) -> Response:
         return deps.templates.TemplateResponse(
-            request, "embed.js", {"origin": str(request.base_url).rstrip("/")},
+            request,
+            "embed.js",
+            {"origin": str(request.base_url).rstrip("/")},
             media_type="application/javascript",
         )
 

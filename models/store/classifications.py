@@ -48,7 +48,7 @@ async def count(conn: AsyncConnection, since: datetime | None) -> int:
 async def iter_texts(
     engine: AsyncEngine, since: datetime | None, batch: int
 ) -> AsyncIterator[list[tuple[int, str]]]:
-    """Inbound texts in id order, a batch at a time, each batch read in its own short transaction."""
+    """Inbound texts in id order, a batch at a time, each in its own short transaction."""
     after = 0
     while True:
         async with engine.connect() as conn:

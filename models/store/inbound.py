@@ -25,7 +25,7 @@ class Recorded:
 
 
 def pseudonym(key: bytes, channel: str, user: str) -> str:
-    """Keyed hash of channel and platform user id: stable per person, meaningless without the key."""
+    """Keyed hash of channel + platform user id: stable per person, opaque without the key."""
     return hmac.new(key, f"{channel}:{user}".encode(), hashlib.sha256).hexdigest()[:40]
 
 
@@ -50,8 +50,10 @@ async def _contact_ids(
     if not people:
         return {}
     now = utcnow()
-    rows = [{"channel": e.channel.value, "pseudonym": p, "created_at": now} for p, e in people.items()]
-    await conn.execute(insert_ignore(dialect, Contact.__table__), rows)
+    rows = [
+        {"channel": e.channel.value, "pseudonym": p, "created_at": now} for p, e in people.items()
+    ]
+    await conn.execute(insert_ignore(dialect, Contact), rows)
     result = await conn.execute(
         select(Contact.pseudonym, Contact.id).where(Contact.pseudonym.in_(list(people)))
     )
@@ -60,7 +62,7 @@ async def _contact_ids(
         {"contact_id": ids[p], "platform_user_id": e.sender, "display_name": e.sender_name}
         for p, e in people.items()
     ]
-    await conn.execute(insert_ignore(dialect, ContactAddress.__table__), addresses)
+    await conn.execute(insert_ignore(dialect, ContactAddress), addresses)
     return ids
 
 
@@ -89,7 +91,7 @@ async def _conversation_ids(
         }
         for (c, chat, thread), e in wanted.items()
     ]
-    await conn.execute(insert_ignore(dialect, Conversation.__table__), rows)
+    await conn.execute(insert_ignore(dialect, Conversation), rows)
     cols = tuple_(Conversation.channel, Conversation.chat, Conversation.thread)
     result = await conn.execute(
         select(Conversation.channel, Conversation.chat, Conversation.thread, Conversation.id).where(
@@ -132,9 +134,7 @@ async def _insert_messages(
     unique: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         unique.setdefault((row["channel"], row["platform_id"]), row)
-    stmt = insert_ignore(dialect, Message.__table__).returning(
-        Message.channel, Message.platform_id
-    )
+    stmt = insert_ignore(dialect, Message).returning(Message.channel, Message.platform_id)
     result = await conn.execute(stmt, list(unique.values()))
     return {(c, p) for c, p in result.all()}
 

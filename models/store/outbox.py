@@ -28,7 +28,12 @@ def to_payload(message: OutboundMessage) -> dict[str, Any]:
     """Serialise an outbound message for the outbox row."""
     a = message.address
     return {
-        "address": {"chat": a.chat, "thread": a.thread, "kind": a.kind.value, "extra": dict(a.extra)},
+        "address": {
+            "chat": a.chat,
+            "thread": a.thread,
+            "kind": a.kind.value,
+            "extra": dict(a.extra),
+        },
         "text": message.text,
         "buttons": [[b.label, b.value] for b in message.buttons],
         "reply_ref": message.reply_ref,
@@ -138,21 +143,27 @@ async def sent(conn: AsyncConnection, item_id: int, *, platform_message_id: str)
     await conn.execute(
         update(OutboxItem)
         .where(OutboxItem.id == item_id)
-        .values(status="sent", sent_at=utcnow(), platform_message_id=platform_message_id, last_error="")
+        .values(
+            status="sent", sent_at=utcnow(), platform_message_id=platform_message_id, last_error=""
+        )
     )
 
 
 async def retry(conn: AsyncConnection, item_id: int, *, error: str, at: datetime) -> None:
     """Keep an item pending, to be tried again at ``at``."""
     await conn.execute(
-        update(OutboxItem).where(OutboxItem.id == item_id).values(last_error=error[:2000], next_attempt_at=at)
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id)
+        .values(last_error=error[:2000], next_attempt_at=at)
     )
 
 
 async def give_up(conn: AsyncConnection, item_id: int, *, error: str) -> None:
     """Mark an item failed: it stays visible in metrics and the CLI."""
     await conn.execute(
-        update(OutboxItem).where(OutboxItem.id == item_id).values(status="failed", last_error=error[:2000])
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id)
+        .values(status="failed", last_error=error[:2000])
     )
 
 

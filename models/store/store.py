@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.events import InboundEvent, OutboundMessage, utcnow
@@ -86,7 +86,7 @@ class Store:
                 )
                 .values(acknowledged_at=now)
             )
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+            return bool(result.rowcount)
 
     # -- classifications ---------------------------------------------------------------------
 
@@ -143,7 +143,9 @@ class Store:
         async with self.engine.connect() as conn:
             return await outbox.counts(conn)
 
-    async def outbox_items(self, *, status: str | None = None, limit: int = 100) -> list[views.OutboxView]:
+    async def outbox_items(
+        self, *, status: str | None = None, limit: int = 100
+    ) -> list[views.OutboxView]:
         """Outbox items with their text and state, newest first."""
         async with self.engine.connect() as conn:
             return await views.outbox_items(conn, status=status, limit=limit)
@@ -151,7 +153,7 @@ class Store:
     # -- reading -----------------------------------------------------------------------------
 
     async def messages(self, **filters: Any) -> list[views.MessageView]:
-        """Messages, newest first by default; filters: channel, conversation_id, limit, newest_first."""
+        """Messages; filters: channel, conversation_id, limit, newest_first."""
         async with self.engine.connect() as conn:
             return await views.messages(conn, **filters)
 
@@ -172,14 +174,21 @@ class Store:
         """Set a cursor durably."""
         now = utcnow()
         async with self.engine.begin() as conn:
-            await conn.execute(insert_ignore(self.dialect, Cursor.__table__), [{"name": name, "value": value, "updated_at": now}])
-            await conn.execute(update(Cursor).where(Cursor.name == name).values(value=value, updated_at=now))
+            await conn.execute(
+                insert_ignore(self.dialect, Cursor),
+                [{"name": name, "value": value, "updated_at": now}],
+            )
+            await conn.execute(
+                update(Cursor).where(Cursor.name == name).values(value=value, updated_at=now)
+            )
 
-    async def audit(self, *, actor: str, action: str, subject: str = "", detail: dict[str, Any] | None = None) -> None:
+    async def audit(
+        self, *, actor: str, action: str, subject: str = "", detail: dict[str, Any] | None = None
+    ) -> None:
         """Append to the audit log."""
         async with self.engine.begin() as conn:
             await conn.execute(
-                AuditEntry.__table__.insert().values(
+                insert(AuditEntry).values(
                     at=utcnow(), actor=actor, action=action, subject=subject, detail=detail or {}
                 )
             )

@@ -45,14 +45,16 @@ class OutboxView:
     created_at: datetime
 
 
-def _with_classification() -> Select[tuple[Message, str | None, str | None, float | None]]:
+def _with_classification() -> Select[Message, str, str, float]:
     newest = (
         select(Classification.message_id, func.max(Classification.id).label("cid"))
         .group_by(Classification.message_id)
         .subquery()
     )
     return (
-        select(Message, Classification.sentiment, Classification.topic, Classification.topic_confidence)
+        select(
+            Message, Classification.sentiment, Classification.topic, Classification.topic_confidence
+        )
         .outerjoin(newest, newest.c.message_id == Message.id)
         .outerjoin(Classification, Classification.id == newest.c.cid)
     )
@@ -96,23 +98,38 @@ def _view(m: Message, sentiment: str | None, topic: str | None, conf: float | No
     )
 
 
-async def conversation_at(conn: AsyncConnection, *, channel: str, chat: str, thread: str = "") -> int | None:
+async def conversation_at(
+    conn: AsyncConnection, *, channel: str, chat: str, thread: str = ""
+) -> int | None:
     """The id of the conversation at this address, if any."""
     result = await conn.execute(
         select(Conversation.id).where(
-            Conversation.channel == channel, Conversation.chat == chat, Conversation.thread == thread
+            Conversation.channel == channel,
+            Conversation.chat == chat,
+            Conversation.thread == thread,
         )
     )
     return result.scalar_one_or_none()
 
 
-async def outbox_items(conn: AsyncConnection, *, status: str | None = None, limit: int = 100) -> list[OutboxView]:
+async def outbox_items(
+    conn: AsyncConnection, *, status: str | None = None, limit: int = 100
+) -> list[OutboxView]:
     """Outbox items, newest first."""
     stmt = select(OutboxItem, Message.text).join(Message, Message.id == OutboxItem.message_id)
     if status is not None:
         stmt = stmt.where(OutboxItem.status == status)
     rows = await AsyncSession(bind=conn).execute(stmt.order_by(OutboxItem.id.desc()).limit(limit))
     return [
-        OutboxView(o.id, o.channel, o.status, o.attempts, o.last_error, text, o.platform_message_id, o.created_at)
+        OutboxView(
+            o.id,
+            o.channel,
+            o.status,
+            o.attempts,
+            o.last_error,
+            text,
+            o.platform_message_id,
+            o.created_at,
+        )
         for o, text in rows.all()
     ]

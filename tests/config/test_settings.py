@@ -32,18 +32,25 @@ def test_a_bad_value_names_the_setting(override: dict[str, object], named: str) 
 
 
 def test_the_default_store_is_sqlite_under_the_state_folder(tmp_path: Path) -> None:
-    assert load_settings(state_dir=tmp_path).database_url == f"sqlite+aiosqlite:///{tmp_path}/feedbot.db"
+    assert (
+        load_settings(state_dir=tmp_path).database_url
+        == f"sqlite+aiosqlite:///{tmp_path}/feedbot.db"
+    )
 
 
 def test_the_command_line_prints_one_line_and_no_traceback() -> None:
     env = {**os.environ, "FEEDBOT_HTTP_PORT": "eighty"}
     done = subprocess.run(
-        [sys.executable, "-m", "bot", "migrate"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "bot", "migrate"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert done.returncode != 0
-    assert done.stderr.strip().splitlines() == [
-        "feedbot: FEEDBOT_HTTP_PORT: Input should be a valid integer, unable to parse string as an integer"
-    ]
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("feedbot: FEEDBOT_HTTP_PORT: Input should be a valid integer")
 
 
 def test_the_yaml_file_errors_name_the_file_and_key(tmp_path: Path) -> None:

@@ -7,7 +7,12 @@ from collections.abc import Sequence
 
 from models.classification import OTHER_TOPIC, Classification
 
-TOPIC_WORDS = {"wifi": "wifi_and_it", "printer": "printing", "noisy": "noise", "open": "opening_hours"}
+TOPIC_WORDS = {
+    "wifi": "wifi_and_it",
+    "printer": "printing",
+    "noisy": "noise",
+    "open": "opening_hours",
+}
 NEGATIVE = ("broken", "terrible", "noisy", "awful", "never works")
 POSITIVE = ("thanks", "great", "love", "brilliant")
 
@@ -37,4 +42,6 @@ class KeywordClassifier:
             sentiment = "positive"
         topic = next((t for w, t in TOPIC_WORDS.items() if w in text), OTHER_TOPIC)
         scores = {s: (0.8 if s == sentiment else 0.1) for s in ("negative", "neutral", "positive")}
-        return Classification(sentiment, scores, topic, 0.9 if topic != OTHER_TOPIC else 0.2, self.version)
+        return Classification(
+            sentiment, scores, topic, 0.9 if topic != OTHER_TOPIC else 0.2, self.version
+        )

@@ -16,7 +16,9 @@ from tests.harness import running_bot
 
 def test_backoff_grows_is_capped_and_honours_retry_after() -> None:
     waits = [backoff(n, base=1.0, cap=30.0) for n in range(1, 10)]
-    assert all(0.5 * min(30, 2 ** (n - 1)) <= w <= min(30, 2 ** (n - 1)) for n, w in enumerate(waits, 1))
+    assert all(
+        0.5 * min(30, 2 ** (n - 1)) <= w <= min(30, 2 ** (n - 1)) for n, w in enumerate(waits, 1)
+    )
     assert backoff(3, base=1.0, cap=30.0, retry_after=7.5) == 7.5
 
 
@@ -24,7 +26,9 @@ async def test_a_rate_limited_reply_is_delivered_once_after_the_wait(
     db_url: str, make_settings: Callable[..., Settings]
 ) -> None:
     slack = RecordingAdapter(Channel.SLACK, [SendError("429", retry_after=0.2), SendError("503")])
-    async with running_bot(make_settings(database_url=db_url), adapters=[WidgetAdapter(), slack]) as bot:
+    async with running_bot(
+        make_settings(database_url=db_url), adapters=[WidgetAdapter(), slack]
+    ) as bot:
         assert slack.sink is not None
         await slack.sink(message("Is the library open on Sunday?"))
 
@@ -54,7 +58,9 @@ async def test_after_the_retry_budget_the_message_is_failed_and_visible(
         assert b'feedbot_outbox_failed_total{channel="slack"} 1.0' in bot.app.metrics.render()
 
 
-async def test_a_permanent_error_is_not_retried(sqlite_url: str, make_settings: Callable[..., Settings]) -> None:
+async def test_a_permanent_error_is_not_retried(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
     slack = RecordingAdapter(Channel.SLACK, [SendError("channel_not_found", permanent=True)])
     async with running_bot(make_settings(database_url=sqlite_url), adapters=[slack]) as bot:
         assert slack.sink is not None

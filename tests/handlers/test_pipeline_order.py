@@ -19,7 +19,9 @@ from tests.fakes.classifier import KeywordClassifier
 @pytest.fixture
 async def bot(sqlite_url: str, make_settings: Callable[..., Settings]) -> AsyncIterator[Bot]:
     await upgrade_async(sqlite_url)
-    async with running_bot(make_settings(database_url=sqlite_url), classifier=KeywordClassifier()) as b:
+    async with running_bot(
+        make_settings(database_url=sqlite_url), classifier=KeywordClassifier()
+    ) as b:
         await b.processor.stop()  # drive the after-store steps by hand
         yield b
 

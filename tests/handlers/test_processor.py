@@ -18,7 +18,11 @@ async def test_a_failed_classification_is_retried_until_it_succeeds(
     classifier.fail_next = 1
     async with running_bot(make_settings(database_url=db_url), classifier=classifier) as bot:
         async with httpx.AsyncClient(base_url=bot.url) as http:
-            sent = {"session": "session-abcdef12", "client_id": "c-00000001", "text": "The wifi is terrible"}
+            sent = {
+                "session": "session-abcdef12",
+                "client_id": "c-00000001",
+                "text": "The wifi is terrible",
+            }
             assert (await http.post("/widget/api/messages", json=sent)).status_code == 202
 
         async def classified() -> bool:

@@ -10,27 +10,41 @@ from config.settings import Settings
 from tests.harness import running_bot
 
 
-def body(text: str = "The Wi-Fi on floor 3 keeps dropping", client_id: str = "client-0001") -> dict[str, str]:
+def body(
+    text: str = "The Wi-Fi on floor 3 keeps dropping", client_id: str = "client-0001"
+) -> dict[str, str]:
     return {"session": "session-abcdef12", "client_id": client_id, "text": text}
 
 
-async def test_message_is_stored_and_answered_202(db_url: str, make_settings: Callable[..., Settings]) -> None:
-    async with running_bot(make_settings(database_url=db_url)) as bot, httpx.AsyncClient(base_url=bot.url) as http:
+async def test_message_is_stored_and_answered_202(
+    db_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with (
+        running_bot(make_settings(database_url=db_url)) as bot,
+        httpx.AsyncClient(base_url=bot.url) as http,
+    ):
         answer = await http.post("/widget/api/messages", json=body())
         assert answer.status_code == 202
         stored = await bot.store.messages(channel="widget")
         assert [(m.id, m.text) for m in stored] == [(answer.json()["id"], body()["text"])]
 
 
-async def test_same_client_id_is_stored_once_with_the_same_id(db_url: str, make_settings: Callable[..., Settings]) -> None:
-    async with running_bot(make_settings(database_url=db_url)) as bot, httpx.AsyncClient(base_url=bot.url) as http:
+async def test_same_client_id_is_stored_once_with_the_same_id(
+    db_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with (
+        running_bot(make_settings(database_url=db_url)) as bot,
+        httpx.AsyncClient(base_url=bot.url) as http,
+    ):
         answers = [await http.post("/widget/api/messages", json=body()) for _ in range(3)]
         assert {a.json()["id"] for a in answers} == {answers[0].json()["id"]}
         assert [a.json()["duplicate"] for a in answers] == [False, True, True]
         assert len([m for m in await bot.store.messages() if m.direction == "in"]) == 1
 
 
-async def test_text_over_the_limit_is_413(sqlite_url: str, make_settings: Callable[..., Settings]) -> None:
+async def test_text_over_the_limit_is_413(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
     settings = make_settings(database_url=sqlite_url, max_message_chars=50)
     async with running_bot(settings) as bot, httpx.AsyncClient(base_url=bot.url) as http:
         answer = await http.post("/widget/api/messages", json=body("x" * 51))
@@ -40,7 +54,9 @@ async def test_text_over_the_limit_is_413(sqlite_url: str, make_settings: Callab
         assert await bot.store.messages() == []
 
 
-async def test_malformed_json_and_missing_fields_are_400(sqlite_url: str, make_settings: Callable[..., Settings]) -> None:
+async def test_malformed_json_and_missing_fields_are_400(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
     bad = [
         b"{not json",
         b"[1, 2]",
@@ -49,16 +65,26 @@ async def test_malformed_json_and_missing_fields_are_400(sqlite_url: str, make_s
         b'{"session": "session-abcdef12", "client_id": "client-0001", "text": 7}',
         b"\xff\xfe",
     ]
-    async with running_bot(make_settings(database_url=sqlite_url)) as bot, httpx.AsyncClient(base_url=bot.url) as http:
+    async with (
+        running_bot(make_settings(database_url=sqlite_url)) as bot,
+        httpx.AsyncClient(base_url=bot.url) as http,
+    ):
         for raw in bad:
-            answer = await http.post("/widget/api/messages", content=raw, headers={"content-type": "application/json"})
+            answer = await http.post(
+                "/widget/api/messages", content=raw, headers={"content-type": "application/json"}
+            )
             assert answer.status_code == 400, raw
             assert answer.json()["error"]
         assert await bot.store.messages() == []
 
 
-async def test_conversation_includes_the_acknowledgement(sqlite_url: str, make_settings: Callable[..., Settings]) -> None:
-    async with running_bot(make_settings(database_url=sqlite_url)) as bot, httpx.AsyncClient(base_url=bot.url) as http:
+async def test_conversation_includes_the_acknowledgement(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with (
+        running_bot(make_settings(database_url=sqlite_url)) as bot,
+        httpx.AsyncClient(base_url=bot.url) as http,
+    ):
         await http.post("/widget/api/messages", json=body())
 
         async def replied() -> bool:
@@ -66,12 +92,19 @@ async def test_conversation_includes_the_acknowledgement(sqlite_url: str, make_s
             return [m["from"] for m in got.json()["messages"]] == ["you", "library"]
 
         await bot.wait_for(replied, what="the acknowledgement in the widget conversation")
-        assert (await http.get("/widget/api/messages", params={"session": "bad"})).status_code == 400
+        assert (
+            await http.get("/widget/api/messages", params={"session": "bad"})
+        ).status_code == 400
 
 
-async def test_html_in_text_is_stored_verbatim_and_escaped_on_the_page(sqlite_url: str, make_settings: Callable[..., Settings]) -> None:
+async def test_html_in_text_is_stored_verbatim_and_escaped_on_the_page(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
     script = '<script>alert("x")</script><b>bold</b>'
-    async with running_bot(make_settings(database_url=sqlite_url)) as bot, httpx.AsyncClient(base_url=bot.url) as http:
+    async with (
+        running_bot(make_settings(database_url=sqlite_url)) as bot,
+        httpx.AsyncClient(base_url=bot.url) as http,
+    ):
         await http.post("/widget/api/messages", json=body(script))
         [stored] = await bot.store.messages(channel="widget", limit=1, newest_first=False)
         assert stored.text == script

@@ -1,4 +1,4 @@
-"""The store on SQLite and PostgreSQL: idempotent recording, pseudonymous contacts, outbox, cursors."""
+"""The store on SQLite and PostgreSQL: idempotence, pseudonyms, outbox, cursors."""
 
 from __future__ import annotations
 

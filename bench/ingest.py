@@ -1,0 +1,107 @@
+"""Ingest benchmark: a separate process posts N widget messages over HTTP (concurrency 32) to a
+running bot and reports events/s and p50/p99 latency to durable storage (the 202), on SQLite and
+on PostgreSQL.   Usage: python bench/ingest.py [--n 10000] [--concurrency 32] [--backend both]"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tests.process import bot_env, bot_process, free_port
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+
+
+async def post_all(url: str, n: int, concurrency: int) -> tuple[float, list[float]]:
+    """Post n messages; returns wall seconds and per-request latencies."""
+    latencies: list[float] = []
+    counter = iter(range(n))
+    run = uuid.uuid4().hex[:8]
+
+    async def worker(http: aiohttp.ClientSession) -> None:
+        for i in counter:
+            body = {
+                "session": f"bench-{run}-{i % 500}",
+                "client_id": f"c-{run}-{i}",
+                "text": f"bench message {i}",
+            }
+            started = time.perf_counter()
+            async with http.post(f"{url}/widget/api/messages", json=body) as answer:
+                await answer.read()
+                assert answer.status == 202, answer.status
+            latencies.append(time.perf_counter() - started)
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(http) for _ in range(concurrency)))
+        return time.perf_counter() - started, latencies
+
+
+def report(backend: str, n: int, seconds: float, latencies: list[float]) -> None:
+    cuts = statistics.quantiles(latencies, n=100)
+    print(
+        f"{backend:<11} {n:>7} msgs  {n / seconds:>8.0f} events/s  "
+        f"p50 {cuts[49] * 1000:6.1f} ms  p99 {cuts[98] * 1000:6.1f} ms"
+    )
+
+
+async def pg_database() -> str:
+    admin = await asyncpg.connect(PG_ADMIN)
+    name = f"feedbot_bench_{uuid.uuid4().hex[:8]}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    return name
+
+
+async def drop(name: str) -> None:
+    admin = await asyncpg.connect(PG_ADMIN)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+def run_backend(backend: str, n: int, concurrency: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        port = free_port()
+        settings = {"state_dir": f"{tmp}/var", "http_port": str(port), "log_level": "WARNING"}
+        pg = asyncio.run(pg_database()) if backend == "postgresql" else None
+        if pg:
+            settings["database_url"] = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{pg}"
+        try:
+            with bot_process(bot_env(**settings), Path(tmp) / "bot.log"):
+                asyncio.run(
+                    post_all(f"http://127.0.0.1:{port}", min(n, 500), concurrency)
+                )  # warm-up
+                seconds, latencies = asyncio.run(
+                    post_all(f"http://127.0.0.1:{port}", n, concurrency)
+                )
+        finally:
+            if pg:
+                asyncio.run(drop(pg))
+        report(backend, n, seconds, latencies)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=10_000)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    args = parser.parse_args()
+    print(f"ingest: widget API over HTTP, concurrency {args.concurrency}, durable before 202")
+    for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
+        run_backend(backend, args.n, args.concurrency)
+
+
+if __name__ == "__main__":
+    main()
