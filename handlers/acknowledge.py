@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.events import EventKind, OutboundMessage
+from bot.events import EventKind, OutboundMessage, utcnow
 from handlers.context import Context, Stage
 from models.store import Store
 
@@ -27,6 +27,8 @@ class Acknowledge:
         return ctx.kind is EventKind.MESSAGE and bool(self._text)
 
     async def run(self, ctx: Context) -> bool:
+        if ctx.acknowledged_at is not None and utcnow() - ctx.acknowledged_at < ACK_EVERY:
+            return True  # cheap check first; acknowledge_once below is the atomic one
         if await self._store.acknowledge_once(ctx.conversation_id, every=ACK_EVERY):
             reply = OutboundMessage(address=ctx.address, text=self._text, reply_ref=ctx.reply_ref)
             await self._store.enqueue(reply, author="feedbot")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from bot.events import Address, Channel, EventKind, InboundEvent
@@ -29,6 +30,7 @@ class Context:
     message_id: int = 0
     conversation_id: int = 0
     duplicate: bool = False
+    acknowledged_at: datetime | None = None
     trace: list[str] = field(default_factory=list)
 
     @classmethod

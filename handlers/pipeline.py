@@ -85,4 +85,5 @@ def from_pending(item: Pending) -> Context:
         reply_ref=item.reply_ref,
         message_id=item.message_id,
         conversation_id=item.conversation_id,
+        acknowledged_at=item.acknowledged_at,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -26,7 +27,9 @@ def payload(i: int) -> dict[str, str]:
     }
 
 
-async def send_all(url: str, stop_after: int | None, kill: callable | None) -> dict[int, int]:  # type: ignore[valid-type]
+async def send_all(
+    url: str, stop_after: int | None, kill: Callable[[], None] | None
+) -> dict[int, int]:
     """Post every message; index → id for each 202; kill the bot after ``stop_after`` 202s."""
     accepted: dict[int, int] = {}
     queue: asyncio.Queue[int] = asyncio.Queue()

@@ -24,6 +24,7 @@ class Pending:
     conversation_id: int
     address: Address
     attempts: int
+    acknowledged_at: datetime | None
 
 
 async def claim(
@@ -80,6 +81,7 @@ def _pending(message: Message, conversation: Conversation) -> Pending:
         conversation_id=conversation.id,
         address=address,
         attempts=message.attempts,
+        acknowledged_at=conversation.acknowledged_at,
     )
 
 

@@ -1,0 +1,39 @@
+"""SIGTERM mid-stream: the bot drains and exits cleanly; a restart finishes the leftover work."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+
+from models.store import Store
+from tests.process import bot_env, bot_process, free_port
+from tests.test_crash_safety import payload, send_all
+
+
+async def test_sigterm_drains_and_a_restart_resumes(sqlite_url: str, tmp_path: Path) -> None:
+    port = free_port()
+    env = bot_env(state_dir=str(tmp_path / "var"), http_port=str(port), database_url=sqlite_url)
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "bot.log"
+    with bot_process(env, log) as proc:
+        accepted = await send_all(
+            url, stop_after=300, kill=lambda: os.kill(proc.pid, signal.SIGTERM)
+        )
+        assert proc.wait(timeout=60) == 0, log.read_text()[-2000:]
+    assert "stopping: finishing in-flight work" in log.read_text()
+    async with Store.open(sqlite_url) as store:
+        stored = {
+            m.platform_id: m.id for m in await store.messages(limit=10_000) if m.direction == "in"
+        }
+    for i, message_id in accepted.items():
+        assert stored[f"{payload(i)['session']}:{payload(i)['client_id']}"] == message_id
+    with bot_process(env, log):
+        async with Store.open(sqlite_url) as store:
+            for _ in range(300):
+                inbound = [m for m in await store.messages(limit=10_000) if m.direction == "in"]
+                if all(m.processed for m in inbound):
+                    break
+                await asyncio.sleep(0.1)
+            assert inbound and all(m.processed for m in inbound)
