@@ -17,6 +17,7 @@ from models.store.processing import Pending
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)
 IDLE_POLL_S = 2.0
+CONCURRENCY = 16  # events in flight at once: enough to fill a classifier micro-batch
 
 
 class Processor:
@@ -53,7 +54,13 @@ class Processor:
         items = await self._store.claim_pending(
             limit=self._batch, lease=LEASE, max_attempts=self._max_attempts
         )
-        outcomes = await asyncio.gather(*(self._one(i) for i in items))
+        limit = asyncio.Semaphore(CONCURRENCY)
+
+        async def bounded(item: Pending) -> bool:
+            async with limit:
+                return await self._one(item)
+
+        outcomes = await asyncio.gather(*(bounded(i) for i in items))
         await self._store.mark_processed(
             [i.message_id for i, ok in zip(items, outcomes, strict=True) if ok]
         )

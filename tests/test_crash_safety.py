@@ -32,6 +32,7 @@ async def send_all(
 ) -> dict[int, int]:
     """Post every message; index → id for each 202; kill the bot after ``stop_after`` 202s."""
     accepted: dict[int, int] = {}
+    problems: list[str] = []
     queue: asyncio.Queue[int] = asyncio.Queue()
     for i in range(TOTAL):
         queue.put_nowait(i)
@@ -41,8 +42,11 @@ async def send_all(
             i = queue.get_nowait()
             try:
                 answer = await http.post("/widget/api/messages", json=payload(i))
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
+                problems.append(type(exc).__name__)
                 continue
+            if answer.status_code != 202:
+                problems.append(str(answer.status_code))
             if answer.status_code == 202:
                 accepted[i] = answer.json()["id"]
                 if stop_after is not None and len(accepted) == stop_after and kill is not None:
@@ -51,6 +55,8 @@ async def send_all(
     limits = httpx.Limits(max_connections=CONCURRENCY)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
         await asyncio.gather(*(worker(http) for _ in range(CONCURRENCY)))
+    if stop_after is None or len(accepted) < stop_after:
+        assert not problems, f"{len(problems)} requests failed: {sorted(set(problems))}"
     return accepted
 
 

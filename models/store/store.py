@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.events import InboundEvent, OutboundMessage, utcnow
 from models.classification import Classification
 from models.store import classifications, inbound, outbox, processing, views
-from models.store.engine import create_engine
+from models.store.engine import create_engine, sqlite_path
 from models.store.tables import AuditEntry, Conversation, Cursor
 from models.store.upsert import insert_ignore
 
@@ -21,19 +21,29 @@ from models.store.upsert import insert_ignore
 class Store:
     """The feedback store. Open it with ``async with Store.open(url) as store``."""
 
-    def __init__(self, engine: AsyncEngine, *, pseudonym_key: bytes = b"") -> None:
+    def __init__(
+        self, engine: AsyncEngine, *, ingest: AsyncEngine | None = None, pseudonym_key: bytes = b""
+    ) -> None:
         self.engine = engine
+        self.ingest_engine = ingest or engine
         self.pseudonym_key = pseudonym_key
 
     @classmethod
     @asynccontextmanager
     async def open(cls, url: str, *, pseudonym_key: bytes = b"") -> AsyncIterator[Store]:
-        """Connect, yield the store, dispose of the engine on the way out."""
+        """Connect, yield the store, dispose of the engines on the way out.
+
+        On PostgreSQL, recording inbound events has its own small pool so that background
+        work can never make a platform wait for its acknowledgement; SQLite has one writer.
+        """
         engine = create_engine(url)
+        ingest = None if sqlite_path(url) else create_engine(url, pool_size=2)
         try:
-            yield cls(engine, pseudonym_key=pseudonym_key)
+            yield cls(engine, ingest=ingest, pseudonym_key=pseudonym_key)
         finally:
             await engine.dispose()
+            if ingest is not None:
+                await ingest.dispose()
 
     @property
     def dialect(self) -> str:
@@ -53,7 +63,7 @@ class Store:
 
     async def record(self, events: Sequence[InboundEvent]) -> list[inbound.Recorded]:
         """Store events durably and idempotently, in one transaction."""
-        async with self.engine.begin() as conn:
+        async with self.ingest_engine.begin() as conn:
             return await inbound.record_events(conn, events, key=self.pseudonym_key)
 
     async def claim_pending(

@@ -24,7 +24,7 @@
       li.className = "message " + (m.from === "you" ? "from-you" : "from-library");
       var who = document.createElement("span");
       who.className = "who";
-      who.textContent = m.from === "you" ? "You" : "Library";
+      who.textContent = m.from === "you" ? "You" : (list.dataset.library || "Library");
       var p = document.createElement("p");
       p.textContent = m.text;
       li.appendChild(who);
