@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
 
+from bot.adapters import slack, telegram, x
 from bot.adapters.base import Adapter, Cursors
 from bot.adapters.widget import WidgetAdapter
 from bot.secrets import pseudonym_key
@@ -45,7 +46,12 @@ class Bot:
 
 def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
     """The web widget plus every platform whose credentials are set."""
-    return [WidgetAdapter()]
+    platforms = (
+        slack.from_settings(settings, cursors),
+        telegram.from_settings(settings, cursors),
+        x.from_settings(settings, cursors),
+    )
+    return [WidgetAdapter(), *(a for a in platforms if a is not None)]
 
 
 @asynccontextmanager
@@ -55,12 +61,14 @@ async def running_bot(
     classifier: Classifier | None = None,
     adapters: Sequence[Adapter] | None = None,
 ) -> AsyncIterator[Bot]:
-    """Start everything; on exit stop ingress first, flush the writer, then the workers."""
+    """Start everything; on exit: delivery drains, adapters stop, then the workers and writer."""
     library = load_library_config(settings.config_file)
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(
             Store.open(settings.database_url, pseudonym_key=pseudonym_key(settings))
         )
+        if isinstance(classifier, AbstractAsyncContextManager):
+            await stack.enter_async_context(classifier)  # its batching worker
         bot = _wire(settings, library, store, classifier, adapters)
         await _start(bot, stack)
         yield bot
@@ -99,13 +107,13 @@ def _wire(
 
 
 async def _start(bot: Bot, stack: AsyncExitStack) -> None:
-    """Start in dependency order; the exit stack stops in reverse."""
+    """Start in dependency order; the exit stack stops in reverse (the recorder last)."""
     bot.recorder.start()
     stack.push_async_callback(bot.recorder.stop)
     bot.processor.start()
     stack.push_async_callback(bot.processor.stop)
-    bot.delivery.start()
-    stack.push_async_callback(bot.delivery.stop)
     for adapter in bot.adapters:
         await adapter.start(bot.pipeline.receive)
         stack.push_async_callback(adapter.stop)
+    bot.delivery.start()  # stops first: sends in flight finish while the adapters are up
+    stack.push_async_callback(bot.delivery.stop)

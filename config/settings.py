@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -40,7 +40,8 @@ class Settings(BaseSettings):
     classify_max_wait_ms: Annotated[float, Field(ge=0, le=10_000)] = 5.0
     classify_engine: Annotated[str, Field(pattern="^(auto|onnx|torch)$")] = "auto"
     topics_file: Path = Path("config/topics.yaml")
-    model_cache_dir: Path = Path("var/models")
+    model_cache_dir: Path = Path("")
+    classifier: Literal["local", "off"] = "local"
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
@@ -61,6 +62,8 @@ class Settings(BaseSettings):
         if not self.database_url:
             url = f"sqlite+aiosqlite:///{self.state_dir / 'feedbot.db'}"
             object.__setattr__(self, "database_url", url)
+        if self.model_cache_dir == Path(""):
+            object.__setattr__(self, "model_cache_dir", self.state_dir / "models")
         return self
 
     @field_validator("database_url")

@@ -16,7 +16,8 @@ from models.store import Store
 from models.store.outbox import DueItem
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)
+LEASE = timedelta(seconds=60)  # an unanswered send is retried after this
+GRACE_S = 10.0
 IDLE_POLL_S = 1.0
 
 
@@ -49,17 +50,25 @@ class Delivery:
         self._cap = max_delay
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def wake(self) -> None:
         """Something was queued."""
         self._wake.set()
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self._loop(), name="delivery")
 
     async def stop(self) -> None:
+        """Let sends in flight finish (up to a grace period), then stop."""
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        await asyncio.wait({task}, timeout=GRACE_S)
+        if not task.done():
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
@@ -97,13 +106,13 @@ class Delivery:
         )
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 claimed = await self.run_once()
             except Exception:
                 log.exception("delivery batch failed")
                 claimed = 0
-            if claimed == 0:
+            if claimed == 0 and not self._stopping:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(

@@ -15,7 +15,8 @@ from models.store import Store
 from models.store.processing import Pending
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=2)
+LEASE = timedelta(seconds=60)  # after a crash, claimed events are due again this soon
+GRACE_S = 10.0
 IDLE_POLL_S = 2.0
 CONCURRENCY = 16  # events in flight at once: enough to fill a classifier micro-batch
 
@@ -33,27 +34,38 @@ class Processor:
         self._max_attempts = max_attempts
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._in_hand: set[int] = set()
 
     def wake(self) -> None:
         """New work was stored."""
         self._wake.set()
 
     def start(self) -> None:
+        self._stopping = False
         self._task = asyncio.create_task(self._loop(), name="processor")
 
     async def stop(self) -> None:
-        """Finish the batch in hand and stop; unfinished events stay stored for the next start."""
+        """Finish the batch in hand (up to a grace period) and stop; what is left is released."""
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        await asyncio.wait({task}, timeout=GRACE_S)
+        if not task.done():
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        if self._in_hand:
+            await self._store.release_pending(sorted(self._in_hand))
 
     async def run_once(self) -> int:
         """Process one batch; returns how many events were claimed."""
         items = await self._store.claim_pending(
             limit=self._batch, lease=LEASE, max_attempts=self._max_attempts
         )
+        self._in_hand = {i.message_id for i in items}
         limit = asyncio.Semaphore(CONCURRENCY)
 
         async def bounded(item: Pending) -> bool:
@@ -80,13 +92,13 @@ class Processor:
             return False
 
     async def _loop(self) -> None:
-        while True:
+        while not self._stopping:
             try:
                 claimed = await self.run_once()
             except Exception:
                 log.exception("processor batch failed")
                 claimed = 0
-            if claimed < self._batch:
+            if claimed < self._batch and not self._stopping:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(

@@ -80,6 +80,7 @@ async def test_kill_minus_9_loses_nothing_and_doubles_nothing(db_url: str, tmp_p
     env = bot_env(
         state_dir=str(tmp_path / "var"),
         http_port=str(port),
+        classifier="off",
         database_url=db_url,
         log_level="WARNING",
     )

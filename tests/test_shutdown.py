@@ -14,7 +14,12 @@ from tests.test_crash_safety import payload, send_all
 
 async def test_sigterm_drains_and_a_restart_resumes(sqlite_url: str, tmp_path: Path) -> None:
     port = free_port()
-    env = bot_env(state_dir=str(tmp_path / "var"), http_port=str(port), database_url=sqlite_url)
+    env = bot_env(
+        state_dir=str(tmp_path / "var"),
+        http_port=str(port),
+        classifier="off",
+        database_url=sqlite_url,
+    )
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "bot.log"
     with bot_process(env, log) as proc:

@@ -10,6 +10,7 @@ import typer
 
 from bot.cli.context import settings
 from bot.cli.errors import fail
+from config.settings import Settings
 from models.classification import Classifier
 from models.store.migrate import upgrade
 
@@ -32,9 +33,22 @@ def run() -> None:
     asyncio.run(serve(loaded, load_classifier_or_none(loaded)))
 
 
-def load_classifier_or_none(loaded: object) -> Classifier | None:
-    """The local classifier, or None (messages are then stored unclassified)."""
-    return None
+def load_classifier_or_none(loaded: Settings) -> Classifier | None:
+    """The local classifier, or None when FEEDBOT_CLASSIFIER=off (messages stay unclassified)."""
+    if loaded.classifier == "off":
+        log.warning("FEEDBOT_CLASSIFIER=off: messages are stored without sentiment or topic")
+        return None
+    from models.classifier import ClassifierUnavailable, load_classifier
+
+    try:
+        return load_classifier(
+            topics_file=loaded.topics_file,
+            cache_dir=loaded.model_cache_dir,
+            max_batch=loaded.classify_max_batch,
+            max_wait_ms=loaded.classify_max_wait_ms,
+        )
+    except ClassifierUnavailable as exc:
+        fail(f"classifier unavailable ({exc}); set FEEDBOT_CLASSIFIER=off to run without it")
 
 
 def migrate() -> None:

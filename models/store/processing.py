@@ -100,3 +100,13 @@ async def failed(conn: AsyncConnection, message_id: int, *, error: str, retry_at
         .where(Message.id == message_id)
         .values(last_error=error[:2000], next_attempt_at=retry_at)
     )
+
+
+async def release(conn: AsyncConnection, ids: list[int]) -> None:
+    """Give claimed events back: due now, the attempt not counted."""
+    if ids:
+        await conn.execute(
+            update(Message)
+            .where(Message.id.in_(ids), Message.processed_at.is_(None))
+            .values(next_attempt_at=utcnow(), attempts=Message.attempts - 1)
+        )

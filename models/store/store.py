@@ -83,6 +83,11 @@ class Store:
         async with self.engine.begin() as conn:
             await processing.failed(conn, message_id, error=error, retry_at=retry_at)
 
+    async def release_pending(self, ids: list[int]) -> None:
+        """Hand claimed events back unfinished (a clean stop), due again at once."""
+        async with self.engine.begin() as conn:
+            await processing.release(conn, ids)
+
     async def acknowledge_once(self, conversation_id: int, *, every: timedelta) -> bool:
         """True (and remembered) if this conversation has not been acknowledged within ``every``."""
         now = utcnow()
