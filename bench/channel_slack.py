@@ -1,0 +1,100 @@
+"""Slack ingest benchmark: n signed Events API posts over HTTP into a running bot (not a test).
+
+The adapter answers a delivery only once the event is durably stored (bolt's
+process_before_response), so each request's round trip bounds its time to durable storage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from bot.adapters.slack import SlackAdapter
+from config.settings import load_settings
+from tests.fakes.slack import FakeSlack
+from tests.fakes.slack_driver import SlackDriver, event_envelope
+from tests.harness import running_bot
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-signing-secret-0123456789abcdef"
+CONCURRENCY = 32
+THREADS = 20
+
+
+def message(i: int) -> dict[str, object]:
+    """The i-th Events API body: a thread reply from one of many students in a few threads."""
+    ts = f"{1763856000 + i}.{i % 1_000_000:06d}"
+    thread = f"{1763850000 + i % THREADS}.000100"
+    event = {
+        "type": "message",
+        "channel": "C0BENCH01",
+        "channel_type": "channel",
+        "user": f"U{i % 997:07d}",
+        "text": f"Feedback number {i}: the quiet room is too warm",
+        "ts": ts,
+        "thread_ts": thread,
+        "event_ts": ts,
+    }
+    return event_envelope(event, event_id=f"Ev{i:010d}")
+
+
+async def _post_all(driver: SlackDriver, n: int) -> list[float]:
+    """Post n events with bounded concurrency; returns each one's seconds until stored."""
+    gate, latencies = asyncio.Semaphore(CONCURRENCY), []
+
+    async def one(i: int) -> None:
+        async with gate:
+            started = time.perf_counter()
+            answer = await driver.post_event(message(i))
+            answer.raise_for_status()
+            latencies.append(time.perf_counter() - started)
+
+    await asyncio.gather(*(one(i) for i in range(n)))
+    return latencies
+
+
+async def bench_slack(n: int) -> dict[str, float]:
+    """Events per second and p99 seconds to durable storage for n Slack events over signed HTTP."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(
+            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
+            state_dir=Path(tmp) / "var",
+            http_port=0,
+            config_file=ROOT / "config" / "feedbot.yaml",
+            pseudonym_key="bench-pseudonym-key-0123456789",
+        )
+        async with FakeSlack() as fake:
+            adapter = SlackAdapter(
+                bot_token=fake.identity.bot_token, signing_secret=SECRET, api_url=fake.api_url
+            )
+            async with running_bot(settings, adapters=[adapter]) as bot:
+                limits = httpx.Limits(max_connections=CONCURRENCY)
+                client = httpx.AsyncClient(timeout=30, limits=limits)
+                driver = SlackDriver(f"{bot.url}/slack/events", SECRET, client)
+                try:
+                    started = time.perf_counter()
+                    latencies = await _post_all(driver, n)
+                    elapsed = time.perf_counter() - started
+                finally:
+                    await driver.aclose()
+                kept = await bot.store.messages(channel="slack", limit=2 * n + THREADS)
+                stored = sum(1 for m in kept if m.direction == "in")
+    if stored != n:
+        raise RuntimeError(f"stored {stored} of {n} Slack events")
+    return {
+        "events_per_s": n / elapsed,
+        "p50_store_s": statistics.median(latencies),
+        "p99_store_s": statistics.quantiles(latencies, n=100)[98],
+    }
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    for name, value in asyncio.run(bench_slack(count)).items():
+        print(f"slack {name}: {value:.4f}")

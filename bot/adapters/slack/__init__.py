@@ -1,0 +1,17 @@
+"""Slack channel: bolt AsyncApp in Socket Mode or HTTP mode; pure translation alongside.
+
+Slack app set-up: bot scopes ``app_mentions:read``, ``chat:write``, ``im:history``, ``im:write``,
+``channels:history``, ``groups:history``, ``mpim:history``; bot events ``app_mention``,
+``message.im``, ``message.channels``, ``message.groups``, ``message.mpim``; Interactivity on.
+Socket Mode needs an app-level token with ``connections:write`` (FEEDBOT_SLACK_APP_TOKEN);
+HTTP mode needs the signing secret and the request URL ``https://<host>/slack/events``.
+"""
+
+from __future__ import annotations
+
+from bot.adapters.slack.adapter import SlackAdapter
+from bot.adapters.slack.inbound import to_event
+from bot.adapters.slack.outbound import CAPABILITIES
+from bot.adapters.slack.settings import from_settings
+
+__all__ = ["CAPABILITIES", "SlackAdapter", "from_settings", "to_event"]

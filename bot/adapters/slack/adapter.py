@@ -1,0 +1,263 @@
+"""SlackAdapter: bolt AsyncApp over Socket Mode or HTTP (POST /slack/events); Web API out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import aiohttp
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from bot.adapters.base import Capabilities, ChannelState, EventSink, SendError
+from bot.adapters.slack.client import build_client, send_error
+from bot.adapters.slack.inbound import to_event
+from bot.adapters.slack.outbound import CAPABILITIES, post_calls, update_call
+from bot.events import Channel, OutboundMessage
+
+log = logging.getLogger(__name__)
+
+AUTH_ERRORS = frozenset({"invalid_auth", "not_authed", "account_inactive", "token_revoked"})
+NETWORK_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
+
+
+class NotReady(RuntimeError):
+    """Slack's auth.test has not answered yet: bolt answers 500, so Slack redelivers."""
+
+
+class SlackAdapter:
+    """Slack via slack-bolt: Socket Mode when an app token is given, HTTP Events API otherwise."""
+
+    channel = Channel.SLACK
+    capabilities: Capabilities = CAPABILITIES
+
+    def __init__(
+        self,
+        *,
+        bot_token: str,
+        signing_secret: str = "",
+        app_token: str = "",
+        api_url: str = "https://slack.com/api/",
+        ping_interval_s: float = 10.0,
+        max_backoff_s: float = 300.0,
+        max_rate_limit_wait_s: float = 5.0,
+    ) -> None:
+        self._client = build_client(bot_token, api_url, max_rate_limit_wait_s=max_rate_limit_wait_s)
+        self._app_token = app_token
+        self._ping_interval_s = ping_interval_s
+        self._max_backoff_s = max_backoff_s
+        self._app = _build_app(self, signing_secret, build_client(None, api_url))
+        self._handler = AsyncSlackRequestHandler(self._app)
+        self._socket: AsyncSocketModeHandler | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._sink: EventSink | None = None
+        self._auth: AuthorizeResult | None = None
+        self._state, self._detail = ChannelState.STOPPED, ""
+        self._setting = "FEEDBOT_SLACK_BOT_TOKEN"
+
+    @property
+    def state(self) -> ChannelState:
+        """Health for /healthz; RECONNECTING while the SDK replaces a dropped socket."""
+        session = self._socket.client.current_session if self._socket is not None else None
+        if self._state is ChannelState.UP and session is not None and session.closed:
+            return ChannelState.RECONNECTING
+        return self._state
+
+    @property
+    def detail(self) -> str:
+        """One line saying why, for /healthz."""
+        return self._detail
+
+    @property
+    def socket_mode(self) -> bool:
+        """True when events arrive over Socket Mode rather than HTTP."""
+        return bool(self._app_token)
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """POST /slack/events in HTTP mode; nothing in Socket Mode."""
+        if self.socket_mode:
+            return []
+        return [Route("/slack/events", self._events, methods=["POST"], name="slack_events")]
+
+    async def start(self, sink: EventSink) -> None:
+        """Begin connecting in the background; never raises for platform trouble."""
+        self._sink = sink
+        self._set(ChannelState.STARTING, "connecting")
+        self._task = asyncio.create_task(self._connect_loop(), name="slack-connect")
+
+    async def stop(self) -> None:
+        """Cancel the connect loop and close the Socket Mode connection, if any."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self._socket is not None:
+            await self._socket.close_async()  # type: ignore[no-untyped-call]
+            await asyncio.sleep(0)
+        self._task, self._socket = None, None
+        self._set(ChannelState.STOPPED, "stopped")
+
+    async def send(self, message: OutboundMessage) -> str:
+        """Post a message (meta ``edit_ref``: update it); returns the ts of the last piece."""
+        try:
+            if message.meta.get("edit_ref"):
+                response = await self._client.chat_update(
+                    **update_call(message, message.meta["edit_ref"])
+                )
+                return str(response["ts"])
+            return await self._post(message)
+        except SlackApiError as exc:
+            raise send_error(exc) from exc
+        except NETWORK_ERRORS as exc:
+            raise SendError(f"slack unreachable: {exc!r}") from exc
+
+    async def ingest(self, body: dict[str, Any]) -> None:
+        """Translate one delivery and hand it to the sink; raising makes bolt answer 500."""
+        event = to_event(body)
+        if event is None:
+            return
+        if self._sink is None:
+            raise NotReady("slack adapter not started")
+        await self._sink(event)
+
+    async def authorize(self) -> AuthorizeResult:
+        """The bot's identity for bolt (and its own-message filter), from one cached auth.test."""
+        if self._auth is None:
+            try:
+                self._auth = await self._auth_test()
+            except (SlackApiError, *NETWORK_ERRORS) as exc:
+                raise NotReady(f"slack auth.test failed: {exc}") from exc
+        return self._auth
+
+    async def _post(self, message: OutboundMessage) -> str:
+        """chat.postMessage (chat.postEphemeral with meta ``ephemeral_to``) for each piece."""
+        channel = await self._dm_channel(message.address.chat)
+        user, ts = message.meta.get("ephemeral_to", ""), ""
+        for call in post_calls(message):
+            call["channel"] = channel
+            if user:
+                response = await self._client.chat_postEphemeral(**call, user=user)
+                ts = str(response["message_ts"])
+            else:
+                ts = str((await self._client.chat_postMessage(**call))["ts"])
+        return ts
+
+    async def _dm_channel(self, chat: str) -> str:
+        """Channel ids pass through; a user id (U…/W…) is opened as a DM with conversations.open."""
+        if not re.fullmatch(r"[UW][A-Z0-9]+", chat):
+            return chat
+        response = await self._client.conversations_open(users=chat)
+        return str(response["channel"]["id"])
+
+    async def _events(self, request: Request) -> Response:
+        """POST /slack/events: bolt checks the signature, answers url_verification, stores."""
+        return await self._handler.handle(request)
+
+    async def _auth_test(self) -> AuthorizeResult:
+        """Call auth.test with the bot token."""
+        response = await self._client.auth_test()
+        return AuthorizeResult.from_auth_test_response(
+            bot_token=self._client.token, auth_test_response=response
+        )
+
+    async def _connect_loop(self) -> None:
+        """Authenticate (and open Socket Mode), with exponential back-off and jitter until done."""
+        attempt = 0
+        while True:
+            try:
+                await self._connect()
+                return
+            except SlackApiError as exc:
+                self._failed(exc)
+            except NETWORK_ERRORS as exc:
+                self._reconnecting(f"slack unreachable: {exc!r}")
+            attempt += 1
+            await asyncio.sleep(backoff(attempt, self._max_backoff_s))
+
+    async def _connect(self) -> None:
+        """auth.test, then in Socket Mode a WebSocket connection; state UP when done."""
+        self._setting = "FEEDBOT_SLACK_BOT_TOKEN"
+        self._auth = await self._auth_test()
+        if self.socket_mode:
+            self._setting = "FEEDBOT_SLACK_APP_TOKEN"
+            await self._client.apps_connections_open(app_token=self._app_token)
+            self._socket = AsyncSocketModeHandler(
+                self._app,
+                self._app_token,
+                web_client=self._client,
+                ping_interval=self._ping_interval_s,
+            )
+            await self._socket.connect_async()  # type: ignore[no-untyped-call]
+        mode = "socket mode" if self.socket_mode else "http mode"
+        self._set(ChannelState.UP, f"{mode} as {self._auth.bot_user_id}")
+
+    def _failed(self, exc: SlackApiError) -> None:
+        """Log one line naming the setting for a rejected token; otherwise mark reconnecting."""
+        error = exc.response.get("error", "") if isinstance(exc.response.data, dict) else ""
+        if error in AUTH_ERRORS:
+            if self._state is not ChannelState.DOWN:
+                log.error(
+                    "slack: %s was rejected (%s); channel down, retrying", self._setting, error
+                )
+            self._set(ChannelState.DOWN, f"{self._setting} rejected: {error}")
+        else:
+            self._reconnecting(f"slack error: {error or exc.response.status_code}")
+
+    def _reconnecting(self, detail: str) -> None:
+        """Mark a transient failure, logging once per outage."""
+        if self._state is not ChannelState.RECONNECTING:
+            log.warning("slack: %s; retrying with back-off", detail)
+        self._set(ChannelState.RECONNECTING, detail)
+
+    def _set(self, state: ChannelState, detail: str) -> None:
+        """Record state and why."""
+        self._state, self._detail = state, detail
+
+
+def backoff(attempt: int, cap_s: float, base_s: float = 1.0) -> float:
+    """Exponential back-off with full jitter."""
+    return random.uniform(0, min(cap_s, base_s * 2 ** min(attempt, 20)))
+
+
+def _build_app(adapter: SlackAdapter, signing_secret: str, client: AsyncWebClient) -> AsyncApp:
+    """An AsyncApp that stores each delivery before acking it (failed store → 500 → redelivery).
+
+    Its client carries no token: bolt takes the bot's identity from ``authorize`` instead.
+    """
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        authorize=_authorize_with(adapter),
+        process_before_response=True,
+        logger=logging.getLogger("slack_bolt"),
+    )
+
+    async def on_event(body: dict[str, Any]) -> None:
+        await adapter.ingest(body)
+
+    async def on_action(ack: AsyncAck, body: dict[str, Any]) -> None:
+        await adapter.ingest(body)
+        await ack()
+
+    app.event(re.compile(".*"))(on_event)
+    app.action(re.compile(".*"))(on_action)
+    return app
+
+
+def _authorize_with(adapter: SlackAdapter) -> Any:
+    """bolt injects listener arguments by name, so it gets a plain function, not a bound method."""
+
+    async def authorize() -> AuthorizeResult:
+        return await adapter.authorize()
+
+    return authorize

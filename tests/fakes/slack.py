@@ -1,0 +1,304 @@
+"""FakeSlack: a local Slack Web API + Socket Mode server, and a driver that signs Events API posts.
+
+The Web API (``/api/<method>``) checks ``Authorization: Bearer``, records every call and can answer
+the next N calls with a 429 (``Retry-After``) or a 5xx. ``apps.connections.open`` hands out
+``ws://.../link``, which says hello, delivers envelopes and records acks. The inbound HTTP side
+(signed Events API and interaction posts) is ``tests.fakes.slack_driver``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+Json = dict[str, Any]
+
+
+@dataclass
+class Call:
+    """One Web API call as the fake saw it."""
+
+    method: str
+    args: Json
+    token: str
+    status: int = 200
+    at: float = field(default_factory=time.monotonic)
+    answer: Json = field(default_factory=dict)
+
+
+@dataclass
+class Fault:
+    """Answer the next ``count`` matching calls with ``status`` (and Retry-After for a 429)."""
+
+    status: int
+    count: int
+    retry_after: int = 0
+    methods: frozenset[str] = frozenset()
+
+
+@dataclass
+class Identity:
+    """Who the fake workspace says the bot is."""
+
+    bot_token: str = "xoxb-fake-bot-token"
+    app_token: str = "xapp-fake-app-token"
+    team_id: str = "T0FAKE001"
+    team: str = "Library"
+    bot_user_id: str = "U0BOT0001"
+    bot_id: str = "B0BOT0001"
+    app_id: str = "A0APP0001"
+
+
+class FakeSlack:
+    """The Slack side of a conversation, on 127.0.0.1 and a random port."""
+
+    def __init__(self, identity: Identity | None = None) -> None:
+        self.identity = identity or Identity()
+        self.calls: list[Call] = []
+        self.acks: dict[str, Json] = {}
+        self.connections = 0
+        self.faults: list[Fault] = []
+        self._sockets: list[web.WebSocketResponse] = []
+        self._transports: dict[int, asyncio.Transport] = {}
+        self._ts = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    @property
+    def api_url(self) -> str:
+        """What FEEDBOT_SLACK_API_URL should be."""
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    async def __aenter__(self) -> FakeSlack:
+        app = web.Application()
+        app.router.add_route("*", "/api/{method}", self._api)
+        app.router.add_get("/link", self._link)
+        self._runner = web.AppRunner(app, handle_signals=False)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        for socket in list(self._sockets):
+            await socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # -- what tests ask -------------------------------------------------------------------------
+
+    def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
+        """Recorded calls of one method (by default only those answered 200)."""
+        return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
+
+    def fail_next(
+        self, status: int, count: int = 1, *, retry_after: int = 0, methods: tuple[str, ...] = ()
+    ) -> None:
+        """Answer the next ``count`` calls (of ``methods``, or any) with ``status``."""
+        self.faults.append(Fault(status, count, retry_after, frozenset(methods)))
+
+    async def wait_for(self, predicate: Any, within: float = 5.0) -> None:
+        """Wait until ``predicate()`` is true (checked whenever the fake records something)."""
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(predicate), within)
+
+    async def wait_for_calls(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
+        """Wait for ``count`` successful calls of ``method``; return them."""
+        await self.wait_for(lambda: len(self.calls_to(method)) >= count, within)
+        return self.calls_to(method)
+
+    # -- Socket Mode ------------------------------------------------------------------------------
+
+    async def push(self, payload: Json, *, kind: str = "events_api", retry_attempt: int = 0) -> str:
+        """Send one envelope over the newest open socket (waiting for one); return its id."""
+        await self.wait_for(lambda: bool(self._open_sockets()))
+        envelope_id = f"env-{next(self._ts)}"
+        envelope = {
+            "envelope_id": envelope_id,
+            "type": kind,
+            "payload": payload,
+            "accepts_response_payload": False,
+        }
+        if kind == "events_api":
+            envelope |= {
+                "retry_attempt": retry_attempt,
+                "retry_reason": "timeout" if retry_attempt else "",
+            }
+        await self._open_sockets()[-1].send_json(envelope)
+        return envelope_id
+
+    async def wait_for_ack(self, envelope_id: str, within: float = 5.0) -> Json:
+        """Wait until the client acknowledged the envelope."""
+        await self.wait_for(lambda: envelope_id in self.acks, within)
+        return self.acks[envelope_id]
+
+    async def drop_sockets(self, *, disconnect_message: bool = False, abrupt: bool = False) -> None:
+        """Close every open socket: after Slack's ``disconnect`` message, or cut the TCP line."""
+        for socket in self._open_sockets():
+            transport = self._transports.get(id(socket))
+            if abrupt and transport is not None:
+                transport.abort()
+                continue
+            if disconnect_message:
+                await socket.send_json({"type": "disconnect", "reason": "refresh_requested"})
+            await socket.close(code=1001, message=b"going away")
+
+    def _open_sockets(self) -> list[web.WebSocketResponse]:
+        """Sockets still open, oldest first."""
+        transports = self._transports
+        return [
+            s
+            for s in self._sockets
+            if not s.closed and not (id(s) in transports and transports[id(s)].is_closing())
+        ]
+
+    async def _link(self, request: web.Request) -> web.WebSocketResponse:
+        """The Socket Mode WebSocket: hello, then envelopes out and acks in."""
+        socket = web.WebSocketResponse(autoping=True)
+        await socket.prepare(request)
+        self._sockets.append(socket)
+        if isinstance(request.transport, asyncio.Transport):
+            self._transports[id(socket)] = request.transport
+        self.connections += 1
+        await socket.send_json(
+            {
+                "type": "hello",
+                "num_connections": 1,
+                "connection_info": {"app_id": self.identity.app_id},
+            }
+        )
+        await self._notify()
+        async for message in socket:
+            if message.type == WSMsgType.TEXT:
+                ack = json.loads(message.data)
+                self.acks[str(ack.get("envelope_id"))] = ack
+                await self._notify()
+        await self._notify()
+        return socket
+
+    # -- Web API ----------------------------------------------------------------------------------
+
+    async def _api(self, request: web.Request) -> web.Response:
+        """Every Web API method: auth check, fault injection, then the method's answer."""
+        method, args = request.match_info["method"], await _arguments(request)
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip() or str(
+            args.get("token", "")
+        )
+        call = Call(method, args, token)
+        self.calls.append(call)
+        response = self._fault(method) or self._answer(method, args, token)
+        call.status = response.status
+        if response.content_type == "application/json" and response.text:
+            call.answer = json.loads(response.text)
+        await self._notify()
+        return response
+
+    def _fault(self, method: str) -> web.Response | None:
+        """An injected 429/5xx for this call, if one is pending."""
+        for fault in self.faults:
+            if fault.count > 0 and (not fault.methods or method in fault.methods):
+                fault.count -= 1
+                if fault.status == 429:
+                    body = {"ok": False, "error": "ratelimited"}
+                    return web.json_response(
+                        body, status=429, headers={"Retry-After": str(fault.retry_after)}
+                    )
+                return web.Response(status=fault.status, text="upstream trouble")
+        return None
+
+    def _answer(self, method: str, args: Json, token: str) -> web.Response:
+        """A realistic answer, or invalid_auth for the wrong token."""
+        wanted = (
+            self.identity.app_token
+            if method == "apps.connections.open"
+            else self.identity.bot_token
+        )
+        if token != wanted:
+            return web.json_response(
+                {"ok": False, "error": "invalid_auth" if token else "not_authed"}
+            )
+        handler = getattr(self, "_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        try:
+            return web.json_response({"ok": True, **handler(args)})
+        except _Refusal as refusal:
+            return web.json_response({"ok": False, "error": str(refusal)})
+
+    def _auth_test(self, args: Json) -> Json:
+        i = self.identity
+        url = "https://library.slack.com/"
+        return {
+            "url": url,
+            "team": i.team,
+            "user": "feedbot",
+            "team_id": i.team_id,
+            "user_id": i.bot_user_id,
+            "bot_id": i.bot_id,
+        }
+
+    def _apps_connections_open(self, args: Json) -> Json:
+        return {"url": f"ws://127.0.0.1:{self.port}/link?ticket={next(self._ts)}"}
+
+    def _chat_postMessage(self, args: Json) -> Json:
+        if not args.get("channel"):
+            raise _Refusal("channel_not_found")
+        ts = self._next_ts()
+        message = {
+            "type": "message",
+            "text": args.get("text", ""),
+            "user": self.identity.bot_user_id,
+            "ts": ts,
+        }
+        return {"channel": args.get("channel"), "ts": ts, "message": message}
+
+    def _chat_update(self, args: Json) -> Json:
+        return {"channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text", "")}
+
+    def _chat_postEphemeral(self, args: Json) -> Json:
+        return {"message_ts": self._next_ts()}
+
+    def _views_open(self, args: Json) -> Json:
+        return {"view": {"id": f"V{next(self._ts):08d}", **(_json_arg(args.get("view")) or {})}}
+
+    def _conversations_open(self, args: Json) -> Json:
+        return {"channel": {"id": "D" + str(args.get("users", "")).split(",")[0].lstrip("UW")}}
+
+    def _users_info(self, args: Json) -> Json:
+        user = str(args.get("user", ""))
+        profile = {"display_name": f"user-{user}", "real_name": f"User {user}"}
+        return {"user": {"id": user, "name": f"user-{user}", "is_bot": False, "profile": profile}}
+
+    def _next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+
+class _Refusal(Exception):
+    """A method's ``ok: false`` answer."""
+
+
+async def _arguments(request: web.Request) -> Json:
+    """A call's arguments, whether sent as query, form or JSON."""
+    args: Json = dict(request.query)
+    if request.content_type == "application/json":
+        args |= await request.json()
+    elif request.can_read_body:
+        args |= dict(await request.post())
+    return args
+
+
+def _json_arg(value: Any) -> Any:
+    """Form-encoded calls carry nested values as JSON strings."""
+    return json.loads(value) if isinstance(value, str) else value
