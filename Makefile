@@ -29,6 +29,8 @@ test: $(VENV)/.installed-dev  ## the whole suite, on SQLite and PostgreSQL
 
 bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	$(PY) bench/ingest.py
+	$(PY) bench/channels.py
+	$(PY) bench/classify.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -74,7 +74,12 @@ async def drop(name: str) -> None:
 def run_backend(backend: str, n: int, concurrency: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         port = free_port()
-        settings = {"state_dir": f"{tmp}/var", "http_port": str(port), "log_level": "WARNING"}
+        settings = {
+            "state_dir": f"{tmp}/var",
+            "http_port": str(port),
+            "log_level": "WARNING",
+            "classifier": "off",  # ingest only: classification runs after the 202, elsewhere
+        }
         pg = asyncio.run(pg_database()) if backend == "postgresql" else None
         if pg:
             settings["database_url"] = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{pg}"

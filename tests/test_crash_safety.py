@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
 
 from models.store import Store
 from models.store.tables import Message
@@ -60,19 +61,18 @@ async def send_all(
     return accepted
 
 
+def _inbound(conn: Connection) -> tuple[int, dict[str, int]]:
+    inbound = Message.direction == "in"
+    total = conn.execute(select(func.count()).select_from(Message).where(inbound)).scalar_one()
+    rows = conn.execute(select(Message.platform_id, Message.id).where(inbound))
+    return int(total), {p: i for p, i in rows.all()}
+
+
 async def stored_ids(db_url: str) -> dict[str, int]:
-    async with Store.open(db_url) as store, store.engine.connect() as conn:
-        rows = await conn.execute(
-            select(Message.platform_id, Message.id).where(Message.direction == "in")
-        )
-        total = (
-            await conn.execute(
-                select(func.count()).select_from(Message).where(Message.direction == "in")
-            )
-        ).scalar_one()
-        found = {p: i for p, i in rows.all()}
-        assert total == len(found)
-        return found
+    async with Store.open(db_url) as store:
+        total, found = await store.read(_inbound)
+    assert total == len(found), "a message was stored twice"
+    return found
 
 
 async def test_kill_minus_9_loses_nothing_and_doubles_nothing(db_url: str, tmp_path: Path) -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy import ColumnElement, func, insert, select
+from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
 from models.classification import Classification as Verdict
@@ -15,7 +15,7 @@ from models.store.tables import Classification, Correction, Message
 _TEXT_KINDS = ("message", "edit")
 
 
-async def save(conn: AsyncConnection, verdicts: Sequence[tuple[int, Verdict]]) -> None:
+def save(conn: Connection, verdicts: Sequence[tuple[int, Verdict]]) -> None:
     """Store one classification row per (message id, verdict)."""
     if not verdicts:
         return
@@ -32,47 +32,40 @@ async def save(conn: AsyncConnection, verdicts: Sequence[tuple[int, Verdict]]) -
         }
         for mid, v in verdicts
     ]
-    await conn.execute(insert(Classification), rows)
+    conn.execute(insert(Classification), rows)
 
 
-def _inbound_text(since: datetime | None):  # type: ignore[no-untyped-def]
+def _inbound_text(since: datetime | None) -> ColumnElement[bool]:
     cond = (Message.direction == "in") & Message.kind.in_(_TEXT_KINDS) & (Message.text != "")
     return cond if since is None else cond & (Message.occurred_at >= since)
 
 
-async def count(conn: AsyncConnection, since: datetime | None) -> int:
+def count(conn: Connection, since: datetime | None) -> int:
     """How many inbound texts there are (since a time)."""
-    return int((await conn.execute(select(func.count()).where(_inbound_text(since)))).scalar_one())
+    return int((conn.execute(select(func.count()).where(_inbound_text(since)))).scalar_one())
 
 
-async def iter_texts(
-    engine: AsyncEngine, since: datetime | None, batch: int
-) -> AsyncIterator[list[tuple[int, str]]]:
-    """Inbound texts in id order, a batch at a time, each in its own short transaction."""
-    after = 0
-    while True:
-        async with engine.connect() as conn:
-            rows = await conn.execute(
-                select(Message.id, Message.text)
-                .where(_inbound_text(since), Message.id > after)
-                .order_by(Message.id)
-                .limit(batch)
-            )
-            chunk = [(int(i), str(t)) for i, t in rows.all()]
-        if not chunk:
-            return
-        yield chunk
-        after = chunk[-1][0]
+def texts_after(
+    conn: Connection, since: datetime | None, after: int, batch: int
+) -> list[tuple[int, str]]:
+    """The next ``batch`` inbound texts with id above ``after``, in id order."""
+    rows = conn.execute(
+        select(Message.id, Message.text)
+        .where(_inbound_text(since), Message.id > after)
+        .order_by(Message.id)
+        .limit(batch)
+    )
+    return [(int(i), str(t)) for i, t in rows.all()]
 
 
-async def topic_corrections(conn: AsyncConnection) -> list[tuple[str, str]]:
+def topic_corrections(conn: Connection) -> list[tuple[str, str]]:
     """(text, topic) pairs from staff relabels, newest relabel per message."""
     newest = (
         select(func.max(Correction.id))
         .where(Correction.field == "topic")
         .group_by(Correction.message_id)
     )
-    rows = await conn.execute(
+    rows = conn.execute(
         select(Message.text, Correction.value)
         .join(Message, Message.id == Correction.message_id)
         .where(Correction.id.in_(newest), Message.text != "")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import Engine, event
+from sqlalchemy import create_engine as create_sync_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
@@ -32,6 +33,22 @@ def create_engine(url: str, *, pool_size: int = 10) -> AsyncEngine:
         url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
     )
     event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def create_sqlite_engine(url: str) -> Engine:
+    """A synchronous SQLite engine with one connection, for the store's dedicated thread."""
+    path = sqlite_path(url)
+    assert path is not None, "not a SQLite file URL"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sync_url = make_url(url).set(drivername="sqlite")
+    engine = create_sync_engine(
+        sync_url,
+        connect_args={"timeout": 30, "check_same_thread": False},
+        pool_size=1,
+        max_overflow=0,
+    )
+    event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 

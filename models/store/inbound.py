@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select, tuple_
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.engine import Connection
 
 from bot.events import InboundEvent, utcnow
 from models.store.tables import Contact, ContactAddress, Conversation, Message
@@ -29,21 +29,21 @@ def pseudonym(key: bytes, channel: str, user: str) -> str:
     return hmac.new(key, f"{channel}:{user}".encode(), hashlib.sha256).hexdigest()[:40]
 
 
-async def record_events(
-    conn: AsyncConnection, events: Sequence[InboundEvent], *, key: bytes
+def record_events(
+    conn: Connection, events: Sequence[InboundEvent], *, key: bytes
 ) -> list[Recorded]:
     """Store each event once (contacts and conversations too) and say which were new."""
     dialect = conn.dialect.name
-    contacts = await _contact_ids(conn, dialect, events, key)
-    conversations = await _conversation_ids(conn, dialect, events, contacts, key)
+    contacts = _contact_ids(conn, dialect, events, key)
+    conversations = _conversation_ids(conn, dialect, events, contacts, key)
     rows = [_message_row(e, contacts, conversations, key) for e in events]
-    inserted = await _insert_messages(conn, dialect, rows)
-    existing = await _message_ids(conn, {(r["channel"], r["platform_id"]) for r in rows})
+    inserted = _insert_messages(conn, dialect, rows)
+    existing = _message_ids(conn, {(r["channel"], r["platform_id"]) for r in rows})
     return _receipts(rows, inserted, existing)
 
 
-async def _contact_ids(
-    conn: AsyncConnection, dialect: str, events: Sequence[InboundEvent], key: bytes
+def _contact_ids(
+    conn: Connection, dialect: str, events: Sequence[InboundEvent], key: bytes
 ) -> dict[str, int]:
     """Ensure a contact per distinct sender; map pseudonym → contact id."""
     people = {pseudonym(key, e.channel, e.sender): e for e in events if e.sender}
@@ -53,8 +53,8 @@ async def _contact_ids(
     rows = [
         {"channel": e.channel.value, "pseudonym": p, "created_at": now} for p, e in people.items()
     ]
-    await conn.execute(insert_ignore(dialect, Contact), rows)
-    result = await conn.execute(
+    conn.execute(insert_ignore(dialect, Contact), rows)
+    result = conn.execute(
         select(Contact.pseudonym, Contact.id).where(Contact.pseudonym.in_(list(people)))
     )
     ids = {p: i for p, i in result.all()}
@@ -62,7 +62,7 @@ async def _contact_ids(
         {"contact_id": ids[p], "platform_user_id": e.sender, "display_name": e.sender_name}
         for p, e in people.items()
     ]
-    await conn.execute(insert_ignore(dialect, ContactAddress), addresses)
+    conn.execute(insert_ignore(dialect, ContactAddress), addresses)
     return ids
 
 
@@ -70,8 +70,8 @@ def _conversation_key(event: InboundEvent) -> tuple[str, str, str]:
     return (event.channel.value, event.address.chat, event.address.thread)
 
 
-async def _conversation_ids(
-    conn: AsyncConnection,
+def _conversation_ids(
+    conn: Connection,
     dialect: str,
     events: Sequence[InboundEvent],
     contacts: dict[str, int],
@@ -91,9 +91,9 @@ async def _conversation_ids(
         }
         for (c, chat, thread), e in wanted.items()
     ]
-    await conn.execute(insert_ignore(dialect, Conversation), rows)
+    conn.execute(insert_ignore(dialect, Conversation), rows)
     cols = tuple_(Conversation.channel, Conversation.chat, Conversation.thread)
-    result = await conn.execute(
+    result = conn.execute(
         select(Conversation.channel, Conversation.chat, Conversation.thread, Conversation.id).where(
             cols.in_(list(wanted))
         )
@@ -127,24 +127,22 @@ def _message_row(
     }
 
 
-async def _insert_messages(
-    conn: AsyncConnection, dialect: str, rows: list[dict[str, Any]]
+def _insert_messages(
+    conn: Connection, dialect: str, rows: list[dict[str, Any]]
 ) -> set[tuple[str, str]]:
     """Insert the rows not stored yet; return the keys that were new."""
     unique: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         unique.setdefault((row["channel"], row["platform_id"]), row)
     stmt = insert_ignore(dialect, Message).returning(Message.channel, Message.platform_id)
-    result = await conn.execute(stmt, list(unique.values()))
+    result = conn.execute(stmt, list(unique.values()))
     return {(c, p) for c, p in result.all()}
 
 
-async def _message_ids(
-    conn: AsyncConnection, keys: set[tuple[str, str]]
-) -> dict[tuple[str, str], int]:
+def _message_ids(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Map (channel, platform_id) → message id."""
     cols = tuple_(Message.channel, Message.platform_id)
-    result = await conn.execute(
+    result = conn.execute(
         select(Message.channel, Message.platform_id, Message.id).where(cols.in_(list(keys)))
     )
     return {(c, p): i for c, p, i in result.all()}

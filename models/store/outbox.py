@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage, utcnow
 from models.store.tables import Conversation, Message, OutboxItem
@@ -62,9 +63,9 @@ def from_payload(channel: Channel, payload: dict[str, Any]) -> OutboundMessage:
     )
 
 
-async def conversation_id(conn: AsyncConnection, address: Address) -> int:
+def conversation_id(conn: Connection, address: Address) -> int:
     """The id of the conversation at this address (it must exist: replies follow messages)."""
-    result = await conn.execute(
+    result = conn.execute(
         select(Conversation.id).where(
             Conversation.channel == address.channel.value,
             Conversation.chat == address.chat,
@@ -74,13 +75,13 @@ async def conversation_id(conn: AsyncConnection, address: Address) -> int:
     return int(result.scalar_one())
 
 
-async def enqueue(conn: AsyncConnection, message: OutboundMessage, *, author: str) -> int:
+def enqueue(conn: Connection, message: OutboundMessage, *, author: str) -> int:
     """Store the outbound message in its conversation and queue it; returns the message id."""
     now = utcnow()
     channel = message.address.channel
-    conv = await conversation_id(conn, message.address)
+    conv = conversation_id(conn, message.address)
     msg_id = (
-        await conn.execute(
+        conn.execute(
             insert(Message)
             .values(
                 channel=channel.value,
@@ -98,7 +99,7 @@ async def enqueue(conn: AsyncConnection, message: OutboundMessage, *, author: st
             .returning(Message.id)
         )
     ).scalar_one()
-    await conn.execute(
+    conn.execute(
         insert(OutboxItem).values(
             channel=channel.value,
             message_id=msg_id,
@@ -110,7 +111,7 @@ async def enqueue(conn: AsyncConnection, message: OutboundMessage, *, author: st
     return int(msg_id)
 
 
-async def claim(conn: AsyncConnection, *, limit: int, lease: timedelta) -> list[DueItem]:
+def claim(conn: Connection, *, limit: int, lease: timedelta) -> list[DueItem]:
     """Lease due pending items, oldest first."""
     now = utcnow()
     due = (
@@ -121,15 +122,15 @@ async def claim(conn: AsyncConnection, *, limit: int, lease: timedelta) -> list[
     )
     if conn.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    ids = list((await conn.execute(due)).scalars())
+    ids = list((conn.execute(due)).scalars())
     if not ids:
         return []
-    await conn.execute(
+    conn.execute(
         update(OutboxItem)
         .where(OutboxItem.id.in_(ids))
         .values(next_attempt_at=now + lease, attempts=OutboxItem.attempts + 1)
     )
-    rows = await AsyncSession(bind=conn).execute(
+    rows = Session(bind=conn).execute(
         select(OutboxItem).where(OutboxItem.id.in_(ids)).order_by(OutboxItem.id)
     )
     return [
@@ -138,9 +139,9 @@ async def claim(conn: AsyncConnection, *, limit: int, lease: timedelta) -> list[
     ]
 
 
-async def sent(conn: AsyncConnection, item_id: int, *, platform_message_id: str) -> None:
+def sent(conn: Connection, item_id: int, *, platform_message_id: str) -> None:
     """Mark an item delivered."""
-    await conn.execute(
+    conn.execute(
         update(OutboxItem)
         .where(OutboxItem.id == item_id)
         .values(
@@ -149,25 +150,25 @@ async def sent(conn: AsyncConnection, item_id: int, *, platform_message_id: str)
     )
 
 
-async def retry(conn: AsyncConnection, item_id: int, *, error: str, at: datetime) -> None:
+def retry(conn: Connection, item_id: int, *, error: str, at: datetime) -> None:
     """Keep an item pending, to be tried again at ``at``."""
-    await conn.execute(
+    conn.execute(
         update(OutboxItem)
         .where(OutboxItem.id == item_id)
         .values(last_error=error[:2000], next_attempt_at=at)
     )
 
 
-async def give_up(conn: AsyncConnection, item_id: int, *, error: str) -> None:
+def give_up(conn: Connection, item_id: int, *, error: str) -> None:
     """Mark an item failed: it stays visible in metrics and the CLI."""
-    await conn.execute(
+    conn.execute(
         update(OutboxItem)
         .where(OutboxItem.id == item_id)
         .values(status="failed", last_error=error[:2000])
     )
 
 
-async def counts(conn: AsyncConnection) -> dict[str, int]:
+def counts(conn: Connection) -> dict[str, int]:
     """Number of outbox items per status."""
-    rows = await conn.execute(select(OutboxItem.status, func.count()).group_by(OutboxItem.status))
+    rows = conn.execute(select(OutboxItem.status, func.count()).group_by(OutboxItem.status))
     return {status: int(n) for status, n in rows.all()}

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from bot.events import Address, Channel, ConversationKind, utcnow
 from models.store.tables import Conversation, Message
@@ -27,9 +28,7 @@ class Pending:
     acknowledged_at: datetime | None
 
 
-async def claim(
-    conn: AsyncConnection, *, limit: int, lease: timedelta, max_attempts: int
-) -> list[Pending]:
+def claim(conn: Connection, *, limit: int, lease: timedelta, max_attempts: int) -> list[Pending]:
     """Lease up to ``limit`` due events (oldest first); a lease that lapses makes them due again."""
     now = utcnow()
     due = (
@@ -42,20 +41,20 @@ async def claim(
     )
     if conn.dialect.name == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    ids = list((await conn.execute(due)).scalars())
+    ids = list((conn.execute(due)).scalars())
     if not ids:
         return []
-    await conn.execute(
+    conn.execute(
         update(Message)
         .where(Message.id.in_(ids))
         .values(next_attempt_at=now + lease, attempts=Message.attempts + 1)
     )
-    return await _load(conn, ids)
+    return _load(conn, ids)
 
 
-async def _load(conn: AsyncConnection, ids: list[int]) -> list[Pending]:
+def _load(conn: Connection, ids: list[int]) -> list[Pending]:
     """Read the claimed events with their conversations."""
-    rows = await AsyncSession(bind=conn).execute(
+    rows = Session(bind=conn).execute(
         select(Message, Conversation)
         .join(Conversation, Message.conversation_id == Conversation.id)
         .where(Message.id.in_(ids))
@@ -85,28 +84,42 @@ def _pending(message: Message, conversation: Conversation) -> Pending:
     )
 
 
-async def done(conn: AsyncConnection, ids: list[int]) -> None:
+def done(conn: Connection, ids: list[int]) -> None:
     """Mark events processed."""
     if ids:
-        await conn.execute(
+        conn.execute(
             update(Message).where(Message.id.in_(ids)).values(processed_at=utcnow(), last_error="")
         )
 
 
-async def failed(conn: AsyncConnection, message_id: int, *, error: str, retry_at: datetime) -> None:
+def failed(conn: Connection, message_id: int, *, error: str, retry_at: datetime) -> None:
     """Record why processing failed and when to try again."""
-    await conn.execute(
+    conn.execute(
         update(Message)
         .where(Message.id == message_id)
         .values(last_error=error[:2000], next_attempt_at=retry_at)
     )
 
 
-async def release(conn: AsyncConnection, ids: list[int]) -> None:
+def release(conn: Connection, ids: list[int]) -> None:
     """Give claimed events back: due now, the attempt not counted."""
     if ids:
-        await conn.execute(
+        conn.execute(
             update(Message)
             .where(Message.id.in_(ids), Message.processed_at.is_(None))
             .values(next_attempt_at=utcnow(), attempts=Message.attempts - 1)
         )
+
+
+def acknowledge_once(conn: Connection, conversation_id: int, *, every: timedelta) -> bool:
+    """Mark the conversation acknowledged now unless it was within ``every``; True if marked."""
+    now = utcnow()
+    result = conn.execute(
+        update(Conversation)
+        .where(Conversation.id == conversation_id)
+        .where(
+            Conversation.acknowledged_at.is_(None) | (Conversation.acknowledged_at < now - every)
+        )
+        .values(acknowledged_at=now)
+    )
+    return bool(result.rowcount)

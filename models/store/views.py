@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
 from models.store.tables import Classification, Conversation, Message, OutboxItem
 
@@ -60,8 +61,8 @@ def _with_classification() -> Select[Message, str, str, float]:
     )
 
 
-async def messages(
-    conn: AsyncConnection,
+def messages(
+    conn: Connection,
     *,
     channel: str | None = None,
     conversation_id: int | None = None,
@@ -75,7 +76,7 @@ async def messages(
     if conversation_id is not None:
         stmt = stmt.where(Message.conversation_id == conversation_id)
     stmt = stmt.order_by(Message.id.desc() if newest_first else Message.id).limit(limit)
-    rows = await AsyncSession(bind=conn).execute(stmt)
+    rows = Session(bind=conn).execute(stmt)
     return [_view(m, s, t, c) for m, s, t, c in rows.all()]
 
 
@@ -98,11 +99,9 @@ def _view(m: Message, sentiment: str | None, topic: str | None, conf: float | No
     )
 
 
-async def conversation_at(
-    conn: AsyncConnection, *, channel: str, chat: str, thread: str = ""
-) -> int | None:
+def conversation_at(conn: Connection, *, channel: str, chat: str, thread: str = "") -> int | None:
     """The id of the conversation at this address, if any."""
-    result = await conn.execute(
+    result = conn.execute(
         select(Conversation.id).where(
             Conversation.channel == channel,
             Conversation.chat == chat,
@@ -112,14 +111,14 @@ async def conversation_at(
     return result.scalar_one_or_none()
 
 
-async def outbox_items(
-    conn: AsyncConnection, *, status: str | None = None, limit: int = 100
+def outbox_items(
+    conn: Connection, *, status: str | None = None, limit: int = 100
 ) -> list[OutboxView]:
     """Outbox items, newest first."""
     stmt = select(OutboxItem, Message.text).join(Message, Message.id == OutboxItem.message_id)
     if status is not None:
         stmt = stmt.where(OutboxItem.status == status)
-    rows = await AsyncSession(bind=conn).execute(stmt.order_by(OutboxItem.id.desc()).limit(limit))
+    rows = Session(bind=conn).execute(stmt.order_by(OutboxItem.id.desc()).limit(limit))
     return [
         OutboxView(
             o.id,

@@ -40,17 +40,19 @@ async def test_the_same_platform_id_on_two_channels_is_two_messages(store: Store
 
 async def test_contacts_are_pseudonymous_and_the_address_is_kept_apart(store: Store) -> None:
     await store.record([message(pid="a", sender="U999"), message(pid="b", sender="U999")])
-    async with store.engine.connect() as conn:
-        contacts = (await conn.execute(select(Contact.pseudonym))).scalars().all()
-        addresses = (await conn.execute(select(ContactAddress.platform_user_id))).scalars().all()
+    contacts = await store.read(lambda c: c.execute(select(Contact.pseudonym)).scalars().all())
+    addresses = await store.read(
+        lambda c: c.execute(select(ContactAddress.platform_user_id)).scalars().all()
+    )
     assert len(contacts) == 1 and "U999" not in contacts[0]
     assert addresses == ["U999"]
 
 
 async def test_a_thread_is_its_own_conversation(store: Store) -> None:
     await store.record([message(pid="a"), message(pid="b", thread="1700.1"), message(pid="c")])
-    async with store.engine.connect() as conn:
-        rows = (await conn.execute(select(Conversation.chat, Conversation.thread))).all()
+    rows = await store.read(
+        lambda c: [tuple(r) for r in c.execute(select(Conversation.chat, Conversation.thread))]
+    )
     assert sorted(rows) == [("C42", ""), ("C42", "1700.1")]
 
 
