@@ -1,0 +1,160 @@
+"""Turning an OutboundMessage into X calls: reply tweets (threads when long), DMs, native polls."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+
+import aiohttp
+from tweepy.asynchronous import AsyncClient
+from tweepy.errors import (
+    BadRequest,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    TweepyException,
+    TwitterServerError,
+    Unauthorized,
+)
+
+from bot.adapters.base import SendError
+from bot.adapters.x.ratelimit import NO_RESET_WAIT_S, reset_wait
+from bot.adapters.x.split import split_text, weighted_length
+from bot.events import ConversationKind, OutboundMessage
+
+TWEET_LIMIT = 280
+DM_LIMIT = 10_000
+POLL_OPTIONS = (2, 4)
+POLL_OPTION_CHARS = 25
+POLL_MINUTES = (5, 10_080)
+SHORT_WAIT_S = 5.0
+"""The longest 429 reset wait done inside ``send``; longer ones go back to the outbox."""
+
+Call = Callable[[], Awaitable[Any]]
+_PERMANENT = (BadRequest, Unauthorized, Forbidden, NotFound)
+
+
+def as_send_error(exc: BaseException, now: float) -> SendError:
+    """The outbox's view of a failed X call: when to retry, or that retrying is useless."""
+    if isinstance(exc, TooManyRequests):
+        wait = reset_wait(exc, now)
+        return SendError(
+            "x: rate limited (429)", retry_after=NO_RESET_WAIT_S if wait is None else wait
+        )
+    if isinstance(exc, _PERMANENT):
+        return SendError(f"x: rejected: {exc}", permanent=True)
+    if isinstance(exc, TwitterServerError):
+        return SendError(f"x: server error: {exc}")
+    return SendError(f"x: {type(exc).__name__}: {exc}")
+
+
+def with_choices(message: OutboundMessage) -> str:
+    """The text, with buttons degraded to numbered choices (X has no buttons)."""
+    if not message.buttons:
+        return message.text
+    lines = [f"{n}. {b.label}" for n, b in enumerate(message.buttons, start=1)]
+    return message.text + "\n\nReply with a number:\n" + "\n".join(lines)
+
+
+def addressed(message: OutboundMessage, text: str) -> str:
+    """A public reply starts with the person's @username (X refuses identical replies otherwise)."""
+    username = message.address.extra.get("username", "")
+    if not username or not message.reply_ref or text.startswith(f"@{username}"):
+        return text
+    return f"@{username} {text}"
+
+
+def poll_body(message: OutboundMessage) -> dict[str, Any]:
+    """``create_tweet`` poll arguments: 2 to 4 options of at most 25 characters, a duration."""
+    labels = [b.label[:POLL_OPTION_CHARS] for b in message.buttons][: POLL_OPTIONS[1]]
+    if len(labels) < POLL_OPTIONS[0]:
+        raise SendError("x: a poll needs at least two options", permanent=True)
+    minutes = int(message.meta.get("duration_minutes", "1440"))
+    minutes = min(max(minutes, POLL_MINUTES[0]), POLL_MINUTES[1])
+    return {"poll_options": labels, "poll_duration_minutes": minutes}
+
+
+class Sender:
+    """Sends through one AsyncClient; remembers a half-sent thread so a retry continues it."""
+
+    def __init__(self, client: AsyncClient, *, short_wait_s: float = SHORT_WAIT_S) -> None:
+        self._client = client
+        self._short_wait_s = short_wait_s
+        self._threads: dict[str, list[str]] = {}
+
+    async def send(self, message: OutboundMessage) -> str:
+        """Post the message; returns the id of the first tweet or DM event posted."""
+        if message.kind == "poll":
+            return await self._thread(message, message.text, poll_body(message))
+        if message.address.kind in (ConversationKind.DIRECT, ConversationKind.GROUP):
+            return await self._direct(message)
+        return await self._thread(message, addressed(message, with_choices(message)), None)
+
+    async def _thread(
+        self, message: OutboundMessage, text: str, poll: dict[str, Any] | None
+    ) -> str:
+        """Reply tweets, each answering the one before; a poll rides on the last."""
+        parts = split_text(text, TWEET_LIMIT, weighted_length)
+        seed = f"{message.address.chat}\0{message.reply_ref}\0{message.kind}\0{text}"
+        key = hashlib.sha256(seed.encode()).hexdigest()
+        posted = self._threads.setdefault(key, [])
+        try:
+            await self._post_parts(message, parts, posted, poll)
+        finally:
+            if not posted or len(posted) == len(parts):
+                del self._threads[key]
+        return posted[0]
+
+    async def _post_parts(
+        self,
+        message: OutboundMessage,
+        parts: list[str],
+        posted: list[str],
+        poll: dict[str, Any] | None,
+    ) -> None:
+        """Post the parts not yet posted, appending each new tweet id to ``posted``."""
+        for index in range(len(posted), len(parts)):
+            parent = posted[-1] if posted else (message.reply_ref or message.address.chat or None)
+            extra = poll if poll is not None and index == len(parts) - 1 else {}
+            call = partial(
+                self._client.create_tweet,
+                text=parts[index],
+                in_reply_to_tweet_id=parent,
+                user_auth=True,
+                **extra,
+            )
+            posted.append(str((await self._call(call))["data"]["id"]))
+
+    async def _direct(self, message: OutboundMessage) -> str:
+        """One DM (several when over 10,000 characters) to the person or group."""
+        participant = message.address.extra.get("participant_id")
+        target: dict[str, str] = (
+            {"participant_id": participant}
+            if participant
+            else {"dm_conversation_id": message.address.chat}
+        )
+        ids = []
+        for part in split_text(with_choices(message), DM_LIMIT):
+            call = partial(self._client.create_direct_message, text=part, user_auth=True, **target)
+            ids.append(str((await self._call(call))["data"]["dm_event_id"]))
+        return ids[0]
+
+    async def _call(self, call: Call) -> Any:
+        """Make the call; after a 429 with a short announced reset, wait and try once more."""
+        try:
+            return await call()
+        except TooManyRequests as exc:
+            wait = reset_wait(exc, time.time())
+            if wait is None or wait > self._short_wait_s:
+                raise as_send_error(exc, time.time()) from exc
+            await asyncio.sleep(wait)
+        except (TweepyException, aiohttp.ClientError, TimeoutError) as exc:
+            raise as_send_error(exc, time.time()) from exc
+        try:
+            return await call()
+        except (TweepyException, aiohttp.ClientError, TimeoutError) as exc:
+            raise as_send_error(exc, time.time()) from exc

@@ -1,0 +1,92 @@
+"""Small test doubles for adapter-level X tests: a deduplicating sink, in-memory cursors."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from bot.adapters.base import Cursors, Receipt
+from bot.adapters.x import XAdapter, XKeys
+from bot.adapters.x.ratelimit import Backoff
+from bot.events import InboundEvent
+from tests.fakes.x.server import FakeX, Keys
+
+FAST_BACKOFF = Backoff(0.01, 0.05)
+
+
+class RecordingSink:
+    """Stores events once per platform id, like the store; counts every hand-over."""
+
+    def __init__(self, fail_on: set[str] | None = None) -> None:
+        self.stored: dict[str, InboundEvent] = {}
+        self.received: list[InboundEvent] = []
+        self._fail_on = set(fail_on or ())
+
+    async def __call__(self, event: InboundEvent) -> Receipt:
+        """Record the event; raise once for ids in ``fail_on`` (a store outage)."""
+        if event.platform_id in self._fail_on:
+            self._fail_on.discard(event.platform_id)
+            raise OSError("store unavailable")
+        self.received.append(event)
+        duplicate = event.platform_id in self.stored
+        self.stored.setdefault(event.platform_id, event)
+        return Receipt(list(self.stored).index(event.platform_id) + 1, duplicate)
+
+
+class MemoryCursors:
+    """The Cursors seam in a dict, with a history of every write."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+        self.writes: list[tuple[str, str]] = []
+
+    async def get(self, name: str) -> str | None:
+        """The cursor's value."""
+        return self.values.get(name)
+
+    async def set(self, name: str, value: str) -> None:
+        """Set the cursor."""
+        self.values[name] = value
+        self.writes.append((name, value))
+
+
+def keys_of(fake_keys: Keys) -> XKeys:
+    """The adapter's keys for the fake's accepted keys."""
+    return XKeys(
+        fake_keys.consumer_key,
+        fake_keys.consumer_secret,
+        fake_keys.access_token,
+        fake_keys.access_token_secret,
+    )
+
+
+def adapter_for(
+    fake: FakeX,
+    cursors: Cursors | None = None,
+    *,
+    keys: XKeys | None = None,
+    interval: float = 0.02,
+    backoff: Backoff = FAST_BACKOFF,
+    webhook_mode: bool = False,
+    short_wait_s: float = 5.0,
+) -> XAdapter:
+    """An XAdapter pointed at the fake, polling fast."""
+    return XAdapter(
+        keys or keys_of(fake.keys),
+        cursors if cursors is not None else MemoryCursors(),
+        api_url=fake.url,
+        poll_interval_s=interval,
+        webhook_mode=webhook_mode,
+        backoff=backoff,
+        short_wait_s=short_wait_s,
+    )
+
+
+async def wait_until(check: Callable[[], bool], *, within: float = 5.0, what: str = "") -> None:
+    """Poll ``check`` until true; fail after ``within`` seconds."""
+    deadline = time.monotonic() + within
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or check}")
+        await asyncio.sleep(0.005)
