@@ -28,9 +28,9 @@ test: $(VENV)/.installed-dev  ## the whole suite, on SQLite and PostgreSQL
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
-	$(PY) bench/ingest.py
-	$(PY) bench/channels.py
-	$(PY) bench/classify.py
+	PYTHONPATH=. $(PY) bench/ingest.py
+	PYTHONPATH=. $(PY) bench/channels.py
+	PYTHONPATH=. $(PY) bench/classify.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -17,6 +17,7 @@ def settings() -> Settings:
     logging.basicConfig(
         level=loaded.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # its URLs carry the Telegram token
     return loaded
 
 

@@ -1,0 +1,116 @@
+"""Telegram ingest benchmark: n updates through FakeTelegram's getUpdates into a running bot.
+
+Time to durable storage is measured per update from the moment the fake first hands it out in
+a getUpdates answer to the moment the bot's sink (the store) returns for it. Not a test.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from starlette.routing import BaseRoute
+
+from bot.adapters.base import Capabilities, ChannelState, EventSink, Receipt
+from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.widget import WidgetAdapter
+from bot.events import Channel, InboundEvent, OutboundMessage
+from config.settings import load_settings
+from tests.fakes import telegram_payloads as tp
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.telegram_store import MemoryCursors
+from tests.harness import running_bot
+
+ROOT = Path(__file__).resolve().parent.parent
+PEOPLE = 997
+
+
+class TimedAdapter:
+    """Delegates to a TelegramAdapter, noting when each event's sink call returned."""
+
+    channel: Channel = Channel.TELEGRAM
+
+    def __init__(self, inner: TelegramAdapter) -> None:
+        self.inner = inner
+        self.capabilities: Capabilities = inner.capabilities
+        self.stored_at: dict[str, float] = {}
+
+    @property
+    def state(self) -> ChannelState:
+        return self.inner.state
+
+    @property
+    def detail(self) -> str:
+        return self.inner.detail
+
+    def routes(self) -> Sequence[BaseRoute]:
+        return self.inner.routes()
+
+    async def start(self, sink: EventSink) -> None:
+        async def timed(event: InboundEvent) -> Receipt:
+            receipt = await sink(event)
+            self.stored_at.setdefault(event.platform_id, time.perf_counter())
+            return receipt
+
+        await self.inner.start(timed)
+
+    async def send(self, message: OutboundMessage) -> str:
+        return await self.inner.send(message)
+
+    async def stop(self) -> None:
+        await self.inner.stop()
+
+
+def update(i: int) -> dict[str, object]:
+    """The i-th update: a private message from one of many students."""
+    person = tp.user(6_000_000 + i % PEOPLE, "Student", str(i % PEOPLE))
+    text = f"Feedback number {i}: the quiet room is too warm"
+    return {"update_id": i + 1, **tp.message_update(text, message_id=i + 1, sender=person)}
+
+
+async def _wait_stored(timed: TimedAdapter, n: int, limit_s: float) -> None:
+    deadline = time.perf_counter() + limit_s
+    while len(timed.stored_at) < n:
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"stored {len(timed.stored_at)} of {n} Telegram updates")
+        await asyncio.sleep(0.005)
+
+
+async def bench_telegram(n: int) -> dict[str, float]:
+    """Updates per second and p50/p99 seconds to durable storage for n getUpdates updates."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(
+            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
+            state_dir=Path(tmp) / "var",
+            http_port=0,
+            config_file=ROOT / "config" / "feedbot.yaml",
+            pseudonym_key="bench-pseudonym-key-0123456789",
+        )
+        async with FakeTelegram() as fake:
+            adapter = TelegramAdapter(token=fake.token, api_url=fake.url, cursors=MemoryCursors())
+            timed = TimedAdapter(adapter)
+            async with running_bot(settings, adapters=[WidgetAdapter(), timed]):
+                started = time.perf_counter()
+                await fake.push(*(update(i) for i in range(n)))
+                await _wait_stored(timed, n, limit_s=max(60.0, n / 20))
+                elapsed = max(timed.stored_at.values()) - started
+                latencies = [
+                    timed.stored_at[f"{6_000_000 + i % PEOPLE}:{i + 1}"] - fake.served_at[i + 1]
+                    for i in range(n)
+                ]
+    return {
+        "events_per_s": n / elapsed,
+        "p50_store_s": statistics.median(latencies),
+        "p99_store_s": statistics.quantiles(latencies, n=100)[98],
+    }
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+    for name, value in asyncio.run(bench_telegram(count)).items():
+        print(f"telegram {name}: {value:.4f}")

@@ -1,0 +1,26 @@
+"""Telegram channel: python-telegram-bot 22 against the Bot API (or a fake of it)."""
+
+from __future__ import annotations
+
+from bot.adapters.base import Cursors
+from bot.adapters.telegram.adapter import CAPABILITIES, TelegramAdapter
+from bot.adapters.telegram.connection import Backoff
+from bot.adapters.telegram.translate import to_event
+from config.settings import Settings
+
+__all__ = ["CAPABILITIES", "Backoff", "TelegramAdapter", "from_settings", "to_event"]
+
+
+def from_settings(settings: Settings, cursors: Cursors) -> TelegramAdapter | None:
+    """The adapter when FEEDBOT_TELEGRAM_TOKEN is set; webhook mode when its secret is set."""
+    if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
+        return None
+    secret = settings.telegram_webhook_secret
+    public = settings.public_url.rstrip("/")
+    return TelegramAdapter(
+        token=settings.telegram_token.get_secret_value(),
+        api_url=settings.telegram_api_url,
+        cursors=cursors,
+        webhook_secret=secret.get_secret_value() if secret else None,
+        webhook_url=f"{public}/telegram/webhook" if public and secret else "",
+    )

@@ -1,0 +1,308 @@
+"""The Telegram adapter: long polling or webhook in, Bot API calls out, through PTB 22."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from starlette.routing import BaseRoute
+from telegram import Update
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.ext import BaseRateLimiter
+
+from bot.adapters.base import Capabilities, ChannelState, Cursors, EventSink, SendError
+from bot.adapters.telegram.connection import Backoff, build_application
+from bot.adapters.telegram.limits import BoundedRateLimiter, wait_seconds
+from bot.adapters.telegram.outbound import MAX_TEXT, keyboard, reply_to, split_text, thread_id
+from bot.adapters.telegram.translate import ALLOWED_UPDATES, message_ref, to_event
+from bot.adapters.telegram.webhook import WebhookEndpoint
+from bot.events import Channel, InboundEvent, OutboundMessage
+
+log = logging.getLogger(__name__)
+
+CAPABILITIES = Capabilities(
+    max_text=MAX_TEXT,
+    buttons=True,
+    threads=True,
+    native_polls=True,
+    per_person_votes=True,
+    max_poll_options=12,
+    max_option_chars=100,
+)
+CURSOR = "telegram.offset"
+TOKEN_SETTING = "FEEDBOT_TELEGRAM_TOKEN"
+DEFAULT_BACKOFF = Backoff()
+
+
+class TelegramAdapter:
+    """Telegram through PTB: getUpdates long polling by default, webhook when a secret is set.
+
+    Inbound updates are stored (the sink returns once durable) before Telegram is told they
+    were received: by the next getUpdates offset, or by the webhook's 200. ``send`` returns
+    "chat:message_id" for texts and the poll id for native polls (what votes refer to).
+    """
+
+    channel = Channel.TELEGRAM
+    capabilities = CAPABILITIES
+
+    def __init__(
+        self,
+        *,
+        token: str,
+        api_url: str,
+        cursors: Cursors,
+        webhook_secret: str | None = None,
+        webhook_url: str = "",
+        poll_timeout: float = 25.0,
+        backoff: Backoff = DEFAULT_BACKOFF,
+        limiter: BaseRateLimiter[Any] | None = None,
+    ):
+        self._app = build_application(token, api_url, limiter or BoundedRateLimiter())
+        self._cursors = cursors
+        self._secret = webhook_secret
+        self._webhook_url = webhook_url
+        self._poll_timeout = poll_timeout
+        self._backoff = backoff
+        self._state = ChannelState.STOPPED
+        self._detail = ""
+        self._sink: EventSink | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._ready = False
+        self._offset: int | None = None
+        self._failures = 0
+        self._at_least = 0.0
+        self._token_logged = False
+        self._batch = asyncio.Lock()
+
+    @property
+    def state(self) -> ChannelState:
+        """UP, RECONNECTING, DOWN (bad token), STARTING or STOPPED."""
+        return self._state
+
+    @property
+    def detail(self) -> str:
+        """Why the channel is not up, in one line ("" when it is)."""
+        return self._detail
+
+    @property
+    def webhook_mode(self) -> bool:
+        """True when updates arrive on POST /telegram/webhook instead of getUpdates."""
+        return self._secret is not None
+
+    def routes(self) -> Sequence[BaseRoute]:
+        """POST /telegram/webhook in webhook mode; nothing when long polling."""
+        if self._secret is None:
+            return []
+        return [WebhookEndpoint(self._secret, self._app.bot, self._deliver).route()]
+
+    async def start(self, sink: EventSink) -> None:
+        """Start connecting in the background; never raises."""
+        self._sink = sink
+        self._set(ChannelState.STARTING, "connecting")
+        self._task = asyncio.create_task(self._supervise(), name="telegram-adapter")
+
+    async def stop(self) -> None:
+        """Stop polling, confirm what was stored, close the HTTP clients."""
+        if self._task is not None:
+            async with self._batch:  # never cut a batch between "stored" and "offset saved"
+                self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        await self._confirm_offset()
+        await self._app.shutdown()
+        await self._app.bot.shutdown()
+        self._ready = False
+        self._set(ChannelState.STOPPED, "")
+
+    async def send(self, message: OutboundMessage) -> str:
+        """Post a text (split over 4,096 units, buttons on the last part) or a native poll."""
+        if not self._ready:
+            raise SendError(f"telegram is not connected: {self._detail or self._state}")
+        try:
+            if message.kind == "poll":
+                return await self._send_poll(message)
+            return await self._send_text(message)
+        except RetryAfter as exc:
+            wait = wait_seconds(exc)
+            raise SendError(
+                f"telegram flood control: retry in {wait:g}s", retry_after=wait
+            ) from exc
+        except (BadRequest, Forbidden, ChatMigrated, ValueError) as exc:
+            raise SendError(f"telegram refused: {exc}", permanent=True) from exc
+        except TelegramError as exc:
+            raise SendError(f"telegram: {exc}") from exc
+        except RuntimeError as exc:  # PTB's HTTP client closed by stop() mid-send
+            raise SendError(f"telegram is stopping: {exc}") from exc
+
+    async def _send_text(self, message: OutboundMessage) -> str:
+        chunks = split_text(message.text)
+        markup = keyboard(message.buttons)
+        reply = reply_to(message.reply_ref)
+        thread = thread_id(message.address.thread)
+        ref = ""
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            sent = await self._app.bot.send_message(
+                chat_id=message.address.chat,
+                text=chunk,
+                message_thread_id=thread,
+                reply_parameters=reply if i == 0 else None,
+                reply_markup=markup if last else None,
+            )
+            ref = message_ref(sent.chat_id, sent.message_id)
+        return ref
+
+    async def _send_poll(self, message: OutboundMessage) -> str:
+        period = message.meta.get("open_period")
+        sent = await self._app.bot.send_poll(
+            chat_id=message.address.chat,
+            question=message.text,
+            options=[b.label for b in message.buttons],
+            is_anonymous=False,
+            allows_multiple_answers=message.meta.get("multiple") == "true",
+            open_period=int(period) if period else None,
+            message_thread_id=thread_id(message.address.thread),
+        )
+        if sent.poll is None:
+            raise SendError("telegram answered sendPoll without a poll", permanent=True)
+        poll_id: str = sent.poll.id
+        return poll_id
+
+    # -- connection supervision ------------------------------------------------------------
+
+    async def _supervise(self) -> None:
+        """Connect and serve forever; classify failures, back off and try again."""
+        while True:
+            try:
+                await self._connect()
+                await self._serve()
+            except asyncio.CancelledError:
+                raise
+            except InvalidToken:
+                await self._token_rejected()
+            except RetryAfter as exc:
+                self._reconnecting(exc, at_least=wait_seconds(exc))
+            except Exception as exc:  # noqa: BLE001 - any failure means: back off and retry
+                self._reconnecting(exc)
+            await asyncio.sleep(self._next_delay())
+
+    async def _connect(self) -> None:
+        """getMe (token check), then clear or set the webhook to match our mode."""
+        await self._app.initialize()
+        self._ready = True
+        bot = self._app.bot
+        if not self.webhook_mode:
+            await bot.delete_webhook()
+        elif self._webhook_url:
+            await bot.set_webhook(
+                self._webhook_url, secret_token=self._secret, allowed_updates=ALLOWED_UPDATES
+            )
+        self._up()
+
+    async def _serve(self) -> None:
+        if self.webhook_mode:
+            await asyncio.Event().wait()  # updates arrive on the web server; idle until stopped
+        else:
+            await self._poll()
+
+    async def _poll(self) -> None:
+        """Long-poll getUpdates; store each batch before the next call confirms it."""
+        if self._offset is None:
+            async with self._batch:  # stop() never cuts a store call short
+                stored = await self._cursors.get(CURSOR)
+            self._offset = int(stored) if stored else None
+        while True:
+            updates = await self._app.bot.get_updates(
+                offset=self._offset, timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES
+            )
+            self._up()
+            if updates:
+                async with self._batch:
+                    await self._deliver(updates)
+                    self._offset = updates[-1].update_id + 1
+                    await self._cursors.set(CURSOR, str(self._offset))
+
+    async def _deliver(self, updates: Sequence[Update]) -> None:
+        """Hand every update's event to the sink (durable on return), then answer buttons."""
+        sink = self._sink
+        if sink is None:
+            raise RuntimeError("telegram adapter not started")
+        events = [e for e in (_translate(u) for u in updates) if e is not None]
+        await asyncio.gather(*(sink(e) for e in events))
+        queries = [u.callback_query.id for u in updates if u.callback_query is not None]
+        await asyncio.gather(*(self._answer(q) for q in queries))
+
+    async def _answer(self, query_id: str) -> None:
+        """Stop the button's spinner; a failure here loses nothing."""
+        if not self._ready:
+            return
+        try:
+            await self._app.bot.answer_callback_query(query_id)
+        except (TelegramError, RuntimeError) as exc:
+            log.warning("telegram: answerCallbackQuery failed: %s", exc)
+
+    async def _confirm_offset(self) -> None:
+        """Tell Telegram (best effort) that everything stored so far was received."""
+        if not self._ready or self.webhook_mode or self._offset is None:
+            return
+        try:
+            await self._app.bot.get_updates(offset=self._offset, timeout=0)
+        except TelegramError as exc:
+            log.info("telegram: could not confirm offset on stop (%s); it is in the store", exc)
+
+    # -- state -----------------------------------------------------------------------------
+
+    def _next_delay(self) -> float:
+        delay = max(self._backoff.delay(self._failures), self._at_least)
+        self._failures += 1
+        return delay
+
+    def _set(self, state: ChannelState, detail: str) -> None:
+        self._state = state
+        self._detail = detail
+
+    def _up(self) -> None:
+        if self._state is not ChannelState.UP:
+            log.info("telegram: connected (%s)", "webhook" if self.webhook_mode else "long polling")
+        self._failures = 0
+        self._at_least = 0.0
+        self._token_logged = False
+        self._set(ChannelState.UP, "")
+
+    def _reconnecting(self, exc: Exception, at_least: float = 0.0) -> None:
+        self._at_least = at_least
+        if self._state is not ChannelState.RECONNECTING:
+            log.warning("telegram: connection problem, reconnecting: %s", _describe(exc))
+        self._set(ChannelState.RECONNECTING, _describe(exc))
+
+    async def _token_rejected(self) -> None:
+        self._at_least = self._backoff.maximum
+        self._ready = False
+        await self._app.shutdown()  # so the next attempt initializes (getMe) afresh
+        await self._app.bot.shutdown()  # a failed initialize() leaves the clients open
+        if not self._token_logged:
+            log.error("telegram: %s was rejected by the Bot API; channel down", TOKEN_SETTING)
+            self._token_logged = True
+        self._set(ChannelState.DOWN, f"{TOKEN_SETTING} was rejected (401 Unauthorized)")
+
+
+def _translate(update: Update) -> InboundEvent | None:
+    """to_event, but one odd update is logged and skipped rather than blocking the stream."""
+    try:
+        return to_event(update)
+    except Exception:
+        log.exception("telegram: could not translate update %s; skipped", update.update_id)
+        return None
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:200]
