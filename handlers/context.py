@@ -31,6 +31,7 @@ class Context:
     conversation_id: int = 0
     duplicate: bool = False
     acknowledged_at: datetime | None = None
+    contact_id: int | None = None
     trace: list[str] = field(default_factory=list)
 
     @classmethod

@@ -11,6 +11,7 @@ from handlers.acknowledge import Acknowledge
 from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
 from handlers.metrics import Metrics
+from handlers.polls import LinkFollowUp, Tally
 from handlers.record import Record, Recorder
 from models.classification import Classifier
 from models.store import Store
@@ -33,7 +34,9 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
     """THE order. RECEIVE steps run before the platform is answered, the rest off the request."""
     return (
         Record(deps.recorder),
+        Tally(deps.store, deps.wake_outbox),
         Classify(deps.classifier, deps.store),
+        LinkFollowUp(deps.store),
         Acknowledge(deps.store, deps.acknowledgement, deps.wake_outbox),
     )
 
@@ -86,4 +89,5 @@ def from_pending(item: Pending) -> Context:
         message_id=item.message_id,
         conversation_id=item.conversation_id,
         acknowledged_at=item.acknowledged_at,
+        contact_id=item.contact_id,
     )

@@ -18,15 +18,26 @@ def message(
     """A customer's message on a platform."""
     address = Address(channel, chat=chat, thread=thread, kind=ConversationKind.GROUP)
     return InboundEvent(
-        channel=channel, platform_id=pid, kind=kind, sender=sender, address=address,
-        text=text, reply_ref=pid,
+        channel=channel,
+        platform_id=pid,
+        kind=kind,
+        sender=sender,
+        address=address,
+        text=text,
+        reply_ref=pid,
     )
 
 
-def vote(*, pid: str = "v-1", sender: str = "U123", options: tuple[str, ...] = ("4",)) -> InboundEvent:
+def vote(
+    *, pid: str = "v-1", sender: str = "U123", options: tuple[str, ...] = ("4",)
+) -> InboundEvent:
     """A poll answer."""
     address = Address(Channel.TELEGRAM, chat="777", kind=ConversationKind.DIRECT)
     return InboundEvent(
-        channel=Channel.TELEGRAM, platform_id=pid, kind=EventKind.VOTE, sender=sender,
-        address=address, vote=Vote("poll-1", options),
+        channel=Channel.TELEGRAM,
+        platform_id=pid,
+        kind=EventKind.VOTE,
+        sender=sender,
+        address=address,
+        vote=Vote("poll-1", options),
     )

@@ -59,7 +59,7 @@ def bot_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[byt
         proc.wait(timeout=30)
 
 
-def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+def wait_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 240) -> None:
     """Poll /healthz until it answers 200."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

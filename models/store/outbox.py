@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage, utcnow
 from models.store.tables import Conversation, Message, OutboxItem
+from models.store.upsert import insert_ignore
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,16 @@ def from_payload(channel: Channel, payload: dict[str, Any]) -> OutboundMessage:
 
 
 def conversation_id(conn: Connection, address: Address) -> int:
-    """The id of the conversation at this address (it must exist: replies follow messages)."""
+    """The id of the conversation at this address, created if the bot speaks first (a poll)."""
+    row = {
+        "channel": address.channel.value,
+        "chat": address.chat,
+        "thread": address.thread,
+        "kind": address.kind.value,
+        "extra": dict(address.extra),
+        "created_at": utcnow(),
+    }
+    conn.execute(insert_ignore(conn.dialect.name, Conversation), [row])
     result = conn.execute(
         select(Conversation.id).where(
             Conversation.channel == address.channel.value,

@@ -26,6 +26,7 @@ class Pending:
     address: Address
     attempts: int
     acknowledged_at: datetime | None
+    contact_id: int | None
 
 
 def claim(conn: Connection, *, limit: int, lease: timedelta, max_attempts: int) -> list[Pending]:
@@ -81,6 +82,7 @@ def _pending(message: Message, conversation: Conversation) -> Pending:
         address=address,
         attempts=message.attempts,
         acknowledged_at=conversation.acknowledged_at,
+        contact_id=message.contact_id,
     )
 
 

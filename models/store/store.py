@@ -10,9 +10,9 @@ from typing import Any, TypeVar
 
 from sqlalchemy import text
 
-from bot.events import InboundEvent, OutboundMessage
+from bot.events import InboundEvent, OutboundMessage, utcnow
 from models.classification import Classification
-from models.store import classifications, cursors, inbound, outbox, processing, views
+from models.store import classifications, cursors, inbound, outbox, polls, processing, views
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 
@@ -174,6 +174,54 @@ class Store:
     async def conversation_at(self, *, channel: str, chat: str, thread: str = "") -> int | None:
         """The conversation at an address, if one exists."""
         return await self._db.read(views.conversation_at, channel=channel, chat=chat, thread=thread)
+
+    # -- polls -------------------------------------------------------------------------------
+
+    async def create_poll(
+        self, *, targets: list[polls.Target], options: list[tuple[str, str]], **fields: Any
+    ) -> int:
+        """Store a new poll and its targets; returns its id."""
+        return await self._db.write(polls.create, targets=targets, options=options, **fields)
+
+    async def poll(self, poll_id: int) -> polls.PollView | None:
+        """One poll, if it exists."""
+        return await self._db.read(polls.get, poll_id)
+
+    async def all_polls(self) -> list[polls.PollView]:
+        """Every poll, newest first."""
+        return await self._db.read(polls.all_polls)
+
+    async def set_poll_status(self, poll_id: int, status: str) -> None:
+        """Open or close a poll."""
+        await self._db.write(polls.set_status, poll_id, status)
+
+    async def polls_due(self) -> tuple[list[int], list[int]]:
+        """Polls due to open, and polls due to close."""
+        return await self._db.read(polls.due, now=utcnow())
+
+    async def cast_vote(self, message_id: int) -> polls.Cast:
+        """Apply a stored vote event to its poll."""
+        return await self._db.write(polls.cast, message_id)
+
+    async def ask_follow_up(self, vote_id: int) -> bool:
+        """Mark a vote's follow-up question as sent (once)."""
+        return await self._db.write(polls.ask_follow_up, vote_id)
+
+    async def link_follow_up(
+        self, *, contact_id: int, message_id: int, window: timedelta
+    ) -> int | None:
+        """Link a person's message to their vote awaiting a follow-up answer."""
+        return await self._db.write(
+            polls.link_follow_up, contact_id=contact_id, message_id=message_id, window=window
+        )
+
+    async def poll_votes(self, poll_id: int) -> list[tuple[str, list[str]]]:
+        """(channel, options) for each current vote."""
+        return await self._db.read(polls.tally, poll_id)
+
+    async def poll_follow_ups(self, poll_id: int) -> int:
+        """Follow-up answers linked to the poll."""
+        return await self._db.read(polls.follow_up_count, poll_id)
 
     # -- cursors and audit -------------------------------------------------------------------
 

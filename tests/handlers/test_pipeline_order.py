@@ -32,15 +32,16 @@ async def after_store(bot: Bot) -> list[list[str]]:
 
 
 def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
-    assert [s.name for s in bot.pipeline.steps] == ["record", "classify", "acknowledge"]
+    names = [s.name for s in bot.pipeline.steps]
+    assert names == ["record", "tally", "classify", "link_follow_up", "acknowledge"]
     stages = [s.stage for s in bot.pipeline.steps]
-    assert stages == [Stage.RECEIVE, Stage.AFTER_STORE, Stage.AFTER_STORE]
+    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 4
 
 
 async def test_a_message_is_recorded_then_classified_then_acknowledged(bot: Bot) -> None:
     _, trace = await bot.pipeline.receive_traced(message())
     assert trace == ["record"]
-    assert await after_store(bot) == [["classify", "acknowledge"]]
+    assert await after_store(bot) == [["classify", "link_follow_up", "acknowledge"]]
 
 
 async def test_a_duplicate_stops_after_record(bot: Bot) -> None:
@@ -50,10 +51,10 @@ async def test_a_duplicate_stops_after_record(bot: Bot) -> None:
     assert len(await after_store(bot)) == 1
 
 
-async def test_a_vote_is_only_recorded(bot: Bot) -> None:
+async def test_a_vote_is_recorded_then_tallied(bot: Bot) -> None:
     _, trace = await bot.pipeline.receive_traced(vote())
     assert trace == ["record"]
-    assert await after_store(bot) == [[]]
+    assert await after_store(bot) == [["tally"]]
 
 
 async def test_an_edit_is_reclassified_but_not_acknowledged(bot: Bot) -> None:
@@ -68,6 +69,6 @@ async def test_without_a_classifier_messages_are_stored_unclassified(
     async with running_bot(make_settings(database_url=sqlite_url)) as b:
         await b.processor.stop()
         await b.pipeline.receive(message())
-        assert await after_store(b) == [["acknowledge"]]
+        assert await after_store(b) == [["link_follow_up", "acknowledge"]]
         [stored] = [m for m in await b.store.messages() if m.direction == "in"]
         assert stored.sentiment is None and stored.topic is None

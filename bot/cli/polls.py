@@ -1,0 +1,214 @@
+"""poll create | list | send | close | results."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from bot.adapters import slack, telegram, x
+from bot.adapters.base import Capabilities
+from bot.adapters.widget import WidgetAdapter
+from bot.cli.context import open_store, settings
+from bot.cli.errors import fail
+from config.library import load_library_config
+from handlers import polls
+from handlers.poll_kinds import standard_options
+from handlers.poll_results import Results
+from models.store.polls import Target
+
+poll_app = typer.Typer(help="Quick polls: create, send, close, read results.", no_args_is_help=True)
+
+CAPABILITIES: dict[str, Capabilities] = {
+    "widget": WidgetAdapter.capabilities,
+    "slack": slack.CAPABILITIES,
+    "telegram": telegram.CAPABILITIES,
+    "x": x.CAPABILITIES,
+}
+
+
+def register(app: typer.Typer) -> None:
+    """Add the poll group."""
+    app.add_typer(poll_app, name="poll")
+
+
+def parse_target(text: str) -> Target:
+    """'slack:C123', 'telegram:-100123=250' (audience size after '='), or 'widget'."""
+    where, _, size = text.partition("=")
+    channel, _, chat = where.partition(":")
+    if size and not size.isdigit():
+        raise typer.BadParameter(f"audience size in {text!r} must be a whole number")
+    return Target(channel.strip().lower(), chat.strip(), int(size) if size else None)
+
+
+def spec_from(values: dict[str, Any]) -> polls.PollSpec:
+    """A PollSpec from CLI flags, a YAML file or a template (same keys)."""
+    kind = str(values.get("kind", "single"))
+    try:
+        options = standard_options(kind, [str(o) for o in values.get("options") or []])
+    except ValueError as exc:
+        raise polls.PollRefused(str(exc)) from None
+    return polls.PollSpec(
+        question=str(values.get("question", "")),
+        kind=kind,
+        options=options,
+        targets=[parse_target(str(t)) for t in values.get("to") or []],
+        follow_up=str(values.get("follow_up") or ""),
+        anonymous=bool(values.get("anonymous", False)),
+        live_results=bool(values.get("live_results", False)),
+        post_results=bool(values.get("post_results", False)),
+    )
+
+
+@poll_app.command("create")
+def create(
+    question: Annotated[str, typer.Option("--question", "-q", help="What to ask.")] = "",
+    kind: Annotated[str, typer.Option(help="csat, nps, yes_no, single or multi.")] = "",
+    option: Annotated[list[str] | None, typer.Option(help="A choice (repeat).")] = None,
+    to: Annotated[
+        list[str] | None, typer.Option(help="slack:CHANNEL, telegram:CHAT, widget (repeat).")
+    ] = None,
+    follow_up: Annotated[str, typer.Option(help="Asked after a low answer.")] = "",
+    post_results: Annotated[bool, typer.Option(help="Post 'you said' results on close.")] = False,
+    opens_at: Annotated[datetime | None, typer.Option(help="Open automatically at (UTC).")] = None,
+    closes_at: Annotated[
+        datetime | None, typer.Option(help="Close automatically at (UTC).")
+    ] = None,
+    file: Annotated[Path | None, typer.Option(help="A YAML file with the same keys.")] = None,
+    template: Annotated[str, typer.Option(help="A template from the config file.")] = "",
+) -> None:
+    """Create a poll (checked against every chosen channel); prints its id."""
+    loaded = settings()
+    values: dict[str, Any] = {}
+    if template:
+        templates = load_library_config(loaded.config_file).poll_templates
+        if template not in templates:
+            fail(f"no poll template {template!r}; known: {', '.join(templates) or 'none'}")
+        values.update(templates[template])
+    if file is not None:
+        values.update(yaml.safe_load(file.read_text(encoding="utf-8")) or {})
+    flags = {
+        "question": question,
+        "kind": kind,
+        "options": option,
+        "to": to,
+        "follow_up": follow_up,
+    }
+    values.update({k: v for k, v in flags.items() if v})
+    values["post_results"] = post_results or values.get("post_results", False)
+    try:
+        spec = spec_from(values)
+        polls.check(spec, CAPABILITIES)
+    except polls.PollRefused as exc:
+        fail(f"poll refused: {exc}")
+    when = {"opens_at": _utc(opens_at), "closes_at": _utc(closes_at)}
+    poll_id = asyncio.run(_create(loaded, spec, when))
+    typer.echo(str(poll_id))
+
+
+async def _create(loaded: Any, spec: polls.PollSpec, when: dict[str, datetime | None]) -> int:
+    fields = dataclasses.asdict(spec)
+    fields.pop("targets"), fields.pop("options")
+    status = "scheduled" if when["opens_at"] else "draft"
+    async with open_store(loaded) as store:
+        return await store.create_poll(
+            targets=spec.targets, options=spec.options, status=status, **fields, **when
+        )
+
+
+def _utc(when: datetime | None) -> datetime | None:
+    from datetime import UTC
+
+    return None if when is None else when.replace(tzinfo=when.tzinfo or UTC)
+
+
+@poll_app.command("list")
+def list_polls() -> None:
+    """Every poll with its status and audience."""
+
+    async def fetch() -> list[Any]:
+        async with open_store(settings()) as store:
+            return await store.all_polls()
+
+    table = Table("id", "status", "kind", "question", "to")
+    for p in asyncio.run(fetch()):
+        to = ", ".join(f"{t.channel}:{t.chat}" if t.chat else t.channel for t in p.targets)
+        table.add_row(str(p.id), p.status, p.kind, p.question[:60], to)
+    Console().print(table)
+
+
+@poll_app.command("send")
+def send(poll_id: int) -> None:
+    """Open the poll and post it to its channels (through the outbox)."""
+
+    async def go() -> int:
+        async with open_store(settings()) as store:
+            return await polls.send(store, poll_id, lambda: None)
+
+    try:
+        posted = asyncio.run(go())
+    except (LookupError, polls.PollRefused) as exc:
+        fail(str(exc).strip("'\""))
+    typer.echo(f"poll {poll_id} is open; {posted} post(s) queued")
+
+
+@poll_app.command("close")
+def close(poll_id: int) -> None:
+    """Close the poll; later votes are answered politely and not counted."""
+
+    async def go() -> Results:
+        async with open_store(settings()) as store:
+            return await polls.close(store, poll_id, lambda: None)
+
+    try:
+        outcome = asyncio.run(go())
+    except LookupError as exc:
+        fail(str(exc).strip("'\""))
+    typer.echo(f"poll {poll_id} is closed with {outcome.responses} answers")
+
+
+@poll_app.command("results")
+def results(
+    poll_id: int,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Counts and percentages per option and channel, CSAT or NPS, response rate."""
+
+    async def go() -> Results:
+        async with open_store(settings()) as store:
+            return await polls.results(store, poll_id)
+
+    try:
+        r = asyncio.run(go())
+    except LookupError as exc:
+        fail(str(exc).strip("'\""))
+    if as_json:
+        typer.echo(json.dumps(dataclasses.asdict(r)))
+        return
+    _show(r)
+
+
+def _show(r: Results) -> None:
+    table = Table("option", "answers", "%", title=f"#{r.poll_id} {r.question} ({r.status})")
+    for o in r.options:
+        table.add_row(o.label, str(o.count), f"{o.percent:g}")
+    console = Console()
+    console.print(table)
+    console.print(f"responses: {r.responses}; by channel: {json.dumps(r.by_channel)}")
+    for name, value in (
+        ("CSAT (% 4-5)", r.csat),
+        ("NPS", r.nps),
+        ("response rate %", r.response_rate),
+    ):
+        if value is not None:
+            console.print(f"{name}: {value:g}")
+    if r.follow_ups:
+        console.print(f"follow-up comments: {r.follow_ups}")

@@ -1,0 +1,89 @@
+"""Poll results: counts and percentages per option and per channel, CSAT and NPS. Pure."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from models.store.polls import PollView
+
+
+@dataclass(frozen=True)
+class OptionResult:
+    """One option's share."""
+
+    key: str
+    label: str
+    count: int
+    percent: float
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything `poll results` shows."""
+
+    poll_id: int
+    question: str
+    kind: str
+    status: str
+    responses: int
+    options: list[OptionResult]
+    by_channel: dict[str, dict[str, int]]
+    csat: float | None
+    nps: float | None
+    response_rate: float | None
+    follow_ups: int
+
+
+def compute(poll: PollView, votes: list[tuple[str, list[str]]], follow_ups: int = 0) -> Results:
+    """Results from the current votes: (channel, chosen option keys) per person."""
+    counts = Counter(k for _, keys in votes for k in keys)
+    responses = len(votes)
+    by_channel: dict[str, dict[str, int]] = {}
+    for channel, keys in votes:
+        for k in keys:
+            by_channel.setdefault(channel, {}).setdefault(k, 0)
+            by_channel[channel][k] += 1
+    options = [
+        OptionResult(k, label, counts[k], _pct(counts[k], responses)) for k, label in poll.options
+    ]
+    return Results(
+        poll.id,
+        poll.question,
+        poll.kind,
+        poll.status,
+        responses,
+        options,
+        by_channel,
+        _csat(poll.kind, counts, responses),
+        _nps(poll.kind, counts, responses),
+        _rate(poll, responses),
+        follow_ups,
+    )
+
+
+def _pct(n: int, total: int) -> float:
+    return round(100.0 * n / total, 1) if total else 0.0
+
+
+def _csat(kind: str, counts: Counter[str], total: int) -> float | None:
+    """CSAT: the share of 4s and 5s."""
+    return _pct(counts["4"] + counts["5"], total) if kind == "csat" and total else None
+
+
+def _nps(kind: str, counts: Counter[str], total: int) -> float | None:
+    """NPS: % promoters (9-10) minus % detractors (0-6), from -100 to 100."""
+    if kind != "nps" or not total:
+        return None
+    promoters = counts["9"] + counts["10"]
+    detractors = sum(counts[str(n)] for n in range(7))
+    return round(100.0 * (promoters - detractors) / total, 1)
+
+
+def _rate(poll: PollView, responses: int) -> float | None:
+    """Responses as a share of the audience, where every target's size is known."""
+    sizes = [t.audience_size for t in poll.targets]
+    if not sizes or any(s is None for s in sizes):
+        return None
+    total = sum(s for s in sizes if s is not None)
+    return _pct(responses, total) if total else None

@@ -1,0 +1,188 @@
+"""Poll use cases and steps: create (checked against each channel), send, vote, follow up, close."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+
+from bot.adapters.base import Capabilities
+from bot.events import Address, Button, Channel, ConversationKind, EventKind, OutboundMessage
+from handlers.context import Context, Stage
+from handlers.poll_kinds import is_low
+from handlers.poll_results import Results, compute
+from models.store import Store
+from models.store.polls import Cast, Outcome, PollView, Target, poll_ref
+
+FOLLOW_UP_WINDOW = timedelta(hours=24)
+CLOSED_TEXT = "Thank you — this poll has closed, so your answer was not counted."
+
+
+class PollRefused(ValueError):
+    """A poll cannot be shown on a chosen channel; the message says why."""
+
+
+@dataclass(frozen=True)
+class PollSpec:
+    """What `poll create` asks for."""
+
+    question: str
+    kind: str
+    options: list[tuple[str, str]]
+    targets: list[Target]
+    follow_up: str = ""
+    anonymous: bool = False
+    live_results: bool = False
+    post_results: bool = False
+
+
+def check(spec: PollSpec, capabilities: Mapping[str, Capabilities]) -> None:
+    """Refuse a poll that a chosen channel cannot show, saying which and why."""
+    if not spec.question.strip():
+        raise PollRefused("the question is empty")
+    for target in spec.targets:
+        caps = capabilities.get(target.channel)
+        if caps is None:
+            raise PollRefused(f"unknown channel {target.channel!r}")
+        if not caps.buttons:
+            raise PollRefused(
+                f"{target.channel} cannot show answer buttons; feedbot does not run polls there yet"
+            )
+        if target.channel != Channel.WIDGET.value and not target.chat:
+            raise PollRefused(
+                f"{target.channel} needs a chat or channel id (e.g. {target.channel}:C123)"
+            )
+        if len(spec.question) + sum(len(label) for _, label in spec.options) > caps.max_text:
+            raise PollRefused(f"the poll is too long for {target.channel}")
+
+
+def poll_message(poll: PollView, target: Target) -> OutboundMessage:
+    """The poll as a message with one button per option."""
+    ref = poll_ref(poll.id)
+    buttons = tuple(Button(label, f"{ref}:{key}") for key, label in poll.options)
+    hint = "Tap one answer; you can change it until the poll closes."
+    if poll.kind == "multi":
+        hint = "Tap every answer that applies; tap again to take one back."
+    address = Address(Channel(target.channel), chat=target.chat, kind=ConversationKind.GROUP)
+    return OutboundMessage(
+        address=address,
+        text=f"{poll.question}\n{hint}",
+        buttons=buttons,
+        kind="poll",
+        meta={"poll_ref": ref},
+    )
+
+
+async def send(store: Store, poll_id: int, wake: Callable[[], None]) -> int:
+    """Open the poll and post it to every platform target (the widget shows open polls itself)."""
+    poll = await store.poll(poll_id)
+    if poll is None:
+        raise LookupError(f"no poll {poll_id}")
+    if poll.status == "closed":
+        raise PollRefused(f"poll {poll_id} is closed")
+    await store.set_poll_status(poll_id, "open")
+    posted = 0
+    for target in poll.targets:
+        if target.channel != Channel.WIDGET.value:
+            await store.enqueue(poll_message(poll, target), author="feedbot:poll")
+            posted += 1
+    wake()
+    return posted
+
+
+async def close(store: Store, poll_id: int, wake: Callable[[], None]) -> Results:
+    """Close the poll; post "you said" results back when the poll asks for it."""
+    poll = await store.poll(poll_id)
+    if poll is None:
+        raise LookupError(f"no poll {poll_id}")
+    await store.set_poll_status(poll_id, "closed")
+    outcome = await results(store, poll_id)
+    if poll.post_results:
+        for target in poll.targets:
+            if target.channel != Channel.WIDGET.value:
+                address = Address(
+                    Channel(target.channel), chat=target.chat, kind=ConversationKind.GROUP
+                )
+                await store.enqueue(
+                    OutboundMessage(address=address, text=you_said(outcome)), author="feedbot:poll"
+                )
+        wake()
+    return outcome
+
+
+async def results(store: Store, poll_id: int) -> Results:
+    """The poll's current results."""
+    poll = await store.poll(poll_id)
+    if poll is None:
+        raise LookupError(f"no poll {poll_id}")
+    return compute(poll, await store.poll_votes(poll_id), await store.poll_follow_ups(poll_id))
+
+
+def you_said(r: Results) -> str:
+    """A short results message for the people who were asked."""
+    parts = [f"{o.label}: {o.percent:g}%" for o in r.options if o.count]
+    head = f"You said — {r.question} ({r.responses} answers)"
+    score = (
+        f" CSAT {r.csat:g}%."
+        if r.csat is not None
+        else f" NPS {r.nps:+g}."
+        if r.nps is not None
+        else ""
+    )
+    return f"{head}: {'; '.join(parts) or 'no answers'}.{score} Thank you for taking part."
+
+
+class Tally:
+    """Count a vote (the latest per person counts); a vote after close is answered, not counted."""
+
+    name = "tally"
+    stage = Stage.AFTER_STORE
+
+    def __init__(self, store: Store, wake_outbox: Callable[[], None]) -> None:
+        self._store = store
+        self._wake = wake_outbox
+
+    def applies(self, ctx: Context) -> bool:
+        return ctx.kind is EventKind.VOTE
+
+    async def run(self, ctx: Context) -> bool:
+        cast = await self._store.cast_vote(ctx.message_id)
+        if cast.outcome is Outcome.CLOSED:
+            await self._reply(ctx, CLOSED_TEXT)
+        elif cast.outcome is Outcome.COUNTED and cast.poll is not None and _wants_follow_up(cast):
+            assert cast.poll is not None
+            if await self._store.ask_follow_up(cast.vote_id):
+                await self._reply(ctx, cast.poll.follow_up)
+        return True
+
+    async def _reply(self, ctx: Context, text: str) -> None:
+        await self._store.enqueue(
+            OutboundMessage(address=ctx.address, text=text), author="feedbot:poll"
+        )
+        self._wake()
+
+
+def _wants_follow_up(cast: Cast) -> bool:
+    return (
+        cast.poll is not None and bool(cast.poll.follow_up) and is_low(cast.poll.kind, cast.options)
+    )
+
+
+class LinkFollowUp:
+    """A person's next message after a low answer is linked to that vote."""
+
+    name = "link_follow_up"
+    stage = Stage.AFTER_STORE
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def applies(self, ctx: Context) -> bool:
+        return ctx.kind is EventKind.MESSAGE and ctx.contact_id is not None
+
+    async def run(self, ctx: Context) -> bool:
+        assert ctx.contact_id is not None
+        await self._store.link_follow_up(
+            contact_id=ctx.contact_id, message_id=ctx.message_id, window=FOLLOW_UP_WINDOW
+        )
+        return True

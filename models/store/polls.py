@@ -1,0 +1,249 @@
+"""Polls in the store: definitions, targets, votes (one per poll per person) and tallies."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.engine import Connection
+
+from bot.events import utcnow
+from models.store.poll_tables import Poll, PollTarget, Vote
+from models.store.tables import Message
+
+POLL_REF_PREFIX = "poll-"
+
+
+def poll_ref(poll_id: int) -> str:
+    """The reference carried by a poll's buttons and returned with each vote."""
+    return f"{POLL_REF_PREFIX}{poll_id}"
+
+
+def poll_id_of(ref: str) -> int | None:
+    """The poll id in a vote's reference, or None if it is not one of ours."""
+    tail = ref.removeprefix(POLL_REF_PREFIX)
+    return int(tail) if ref.startswith(POLL_REF_PREFIX) and tail.isdigit() else None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a poll goes: a channel and chat ("" for the widget), and the audience size if known."""
+
+    channel: str
+    chat: str = ""
+    audience_size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PollView:
+    """A poll as the CLI and the handlers see it."""
+
+    id: int
+    question: str
+    kind: str
+    options: list[tuple[str, str]]
+    status: str
+    anonymous: bool
+    live_results: bool
+    follow_up: str
+    post_results: bool
+    opens_at: datetime | None
+    closes_at: datetime | None
+    targets: list[Target]
+
+    def label(self, key: str) -> str:
+        """The label shown for an option key."""
+        return dict(self.options).get(key, key)
+
+
+def create(
+    conn: Connection, *, targets: list[Target], options: list[tuple[str, str]], **fields: Any
+) -> int:
+    """Store a new poll (status draft, or scheduled when it opens later); returns its id."""
+    row = {
+        **fields,
+        "options": [{"key": k, "label": v} for k, v in options],
+        "created_at": utcnow(),
+    }
+    poll_id = int(conn.execute(insert(Poll).values(**row).returning(Poll.id)).scalar_one())
+    conn.execute(
+        insert(PollTarget),
+        [
+            {
+                "poll_id": poll_id,
+                "channel": t.channel,
+                "chat": t.chat,
+                "audience_size": t.audience_size,
+            }
+            for t in targets
+        ],
+    )
+    return poll_id
+
+
+def get(conn: Connection, poll_id: int) -> PollView | None:
+    """One poll with its targets."""
+    poll = conn.execute(select(Poll).where(Poll.id == poll_id)).first()
+    if poll is None:
+        return None
+    targets = conn.execute(
+        select(PollTarget).where(PollTarget.poll_id == poll_id).order_by(PollTarget.id)
+    )
+    return _view(poll._mapping, [t._mapping for t in targets])
+
+
+def all_polls(conn: Connection) -> list[PollView]:
+    """Every poll, newest first."""
+    ids = conn.execute(select(Poll.id).order_by(Poll.id.desc())).scalars().all()
+    return [v for v in (get(conn, i) for i in ids) if v is not None]
+
+
+def _view(p: Any, targets: list[Any]) -> PollView:
+    return PollView(
+        id=p["id"],
+        question=p["question"],
+        kind=p["kind"],
+        options=[(o["key"], o["label"]) for o in p["options"]],
+        status=p["status"],
+        anonymous=p["anonymous"],
+        live_results=p["live_results"],
+        follow_up=p["follow_up"],
+        post_results=p["post_results"],
+        opens_at=p["opens_at"],
+        closes_at=p["closes_at"],
+        targets=[Target(t["channel"], t["chat"], t["audience_size"]) for t in targets],
+    )
+
+
+def set_status(conn: Connection, poll_id: int, status: str) -> None:
+    """Open, close or reschedule a poll."""
+    conn.execute(update(Poll).where(Poll.id == poll_id).values(status=status))
+
+
+def due(conn: Connection, *, now: datetime) -> tuple[list[int], list[int]]:
+    """Scheduled polls whose opening time has come, and open polls whose closing time has."""
+    to_open = select(Poll.id).where(Poll.status == "scheduled", Poll.opens_at <= now)
+    to_close = select(Poll.id).where(Poll.status == "open", Poll.closes_at <= now)
+    return list(conn.execute(to_open).scalars()), list(conn.execute(to_close).scalars())
+
+
+class Outcome(enum.StrEnum):
+    """What became of a vote."""
+
+    COUNTED = "counted"
+    RETRACTED = "retracted"
+    CLOSED = "closed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    """The result of casting one stored vote event."""
+
+    outcome: Outcome
+    poll: PollView | None = None
+    options: tuple[str, ...] = ()
+    vote_id: int = 0
+
+
+def cast(conn: Connection, message_id: int) -> Cast:
+    """Apply a stored vote event to its poll: a person's latest answer replaces the earlier."""
+    msg = conn.execute(
+        select(Message.vote, Message.contact_id, Message.channel, Message.occurred_at).where(
+            Message.id == message_id
+        )
+    ).one()
+    poll_id = poll_id_of(str((msg.vote or {}).get("poll_ref", "")))
+    poll = get(conn, poll_id) if poll_id is not None else None
+    if poll is None or msg.contact_id is None:
+        return Cast(Outcome.UNKNOWN)
+    if poll.status != "open":
+        return Cast(Outcome.CLOSED, poll)
+    chosen = _chosen(poll, [str(o) for o in msg.vote["options"]])
+    return _upsert(conn, poll, msg, message_id, chosen)
+
+
+def _chosen(poll: PollView, raw: list[str]) -> tuple[str, ...]:
+    """Option keys from a vote, accepting "ref:key" values and dropping unknown keys."""
+    keys = {k for k, _ in poll.options}
+    return tuple(dict.fromkeys(o.rpartition(":")[2] for o in raw if o.rpartition(":")[2] in keys))
+
+
+def _upsert(
+    conn: Connection, poll: PollView, msg: Any, message_id: int, chosen: tuple[str, ...]
+) -> Cast:
+    existing = conn.execute(
+        select(Vote.id, Vote.options, Vote.voted_at).where(
+            Vote.poll_id == poll.id, Vote.contact_id == msg.contact_id
+        )
+    ).first()
+    if existing is not None and existing.voted_at > msg.occurred_at:
+        return Cast(
+            Outcome.COUNTED, poll, tuple(existing.options), existing.id
+        )  # a late redelivery
+    if poll.kind == "multi" and existing is not None and len(chosen) == 1:
+        chosen = _toggle(tuple(existing.options), chosen[0])
+    values = {
+        "options": list(chosen),
+        "message_id": message_id,
+        "voted_at": msg.occurred_at,
+        "channel": msg.channel,
+    }
+    if existing is None:
+        vote_id = conn.execute(
+            insert(Vote)
+            .values(poll_id=poll.id, contact_id=msg.contact_id, **values)
+            .returning(Vote.id)
+        ).scalar_one()
+    else:
+        vote_id = existing.id
+        conn.execute(update(Vote).where(Vote.id == vote_id).values(**values))
+    return Cast(Outcome.COUNTED if chosen else Outcome.RETRACTED, poll, chosen, int(vote_id))
+
+
+def _toggle(current: tuple[str, ...], key: str) -> tuple[str, ...]:
+    return tuple(k for k in current if k != key) if key in current else (*current, key)
+
+
+def ask_follow_up(conn: Connection, vote_id: int) -> bool:
+    """Remember that the follow-up question went out for this vote; False if it already had."""
+    result = conn.execute(
+        update(Vote)
+        .where(Vote.id == vote_id, Vote.follow_up_asked_at.is_(None))
+        .values(follow_up_asked_at=utcnow())
+    )
+    return bool(result.rowcount)
+
+
+def link_follow_up(
+    conn: Connection, *, contact_id: int, message_id: int, window: timedelta
+) -> int | None:
+    """Attach a person's message to their latest vote awaiting a follow-up answer; the vote id."""
+    since = utcnow() - window
+    vote_id = conn.execute(
+        select(Vote.id)
+        .where(Vote.contact_id == contact_id, Vote.follow_up_asked_at >= since)
+        .where(Vote.follow_up_message_id.is_(None))
+        .order_by(Vote.follow_up_asked_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if vote_id is not None:
+        conn.execute(update(Vote).where(Vote.id == vote_id).values(follow_up_message_id=message_id))
+    return vote_id
+
+
+def tally(conn: Connection, poll_id: int) -> list[tuple[str, list[str]]]:
+    """(channel, options) for every current, non-retracted vote."""
+    rows = conn.execute(select(Vote.channel, Vote.options).where(Vote.poll_id == poll_id))
+    return [(c, list(o)) for c, o in rows.all() if o]
+
+
+def follow_up_count(conn: Connection, poll_id: int) -> int:
+    """How many follow-up answers were linked to this poll's votes."""
+    stmt = select(func.count()).where(
+        Vote.poll_id == poll_id, Vote.follow_up_message_id.is_not(None)
+    )
+    return int(conn.execute(stmt).scalar_one())

@@ -1,0 +1,169 @@
+"""A poll, from creation to results, as a conversation with the whole bot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from bot.adapters.base import Capabilities
+from bot.adapters.widget import WidgetAdapter
+from bot.cli.polls import CAPABILITIES
+from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote, utcnow
+from config.settings import Settings
+from handlers import polls
+from handlers.poll_kinds import standard_options
+from models.store.polls import Target
+from tests.fakes.adapter import RecordingAdapter
+from tests.harness import RunningBot, running_bot
+
+ROOM = Address(Channel.SLACK, chat="C0LIBRARY", kind=ConversationKind.GROUP)
+FOLLOW_UP = "Sorry to hear that. What could we do better?"
+
+
+def spec(kind: str = "csat", *targets: Target) -> polls.PollSpec:
+    return polls.PollSpec(
+        question="How satisfied were you with the help desk today?",
+        kind=kind,
+        options=standard_options(kind, []),
+        targets=list(targets) or [Target("slack", "C0LIBRARY", 40)],
+        follow_up=FOLLOW_UP,
+        post_results=True,
+    )
+
+
+def tap(person: str, choice: str, *, n: int, poll_id: int = 1, when_s: int = 0) -> InboundEvent:
+    """A student tapping an answer button (value "poll-ID:KEY", as the adapters deliver it)."""
+    return InboundEvent(
+        channel=Channel.SLACK,
+        platform_id=f"tap-{person}-{n}",
+        kind=EventKind.VOTE,
+        sender=person,
+        address=ROOM,
+        vote=Vote(f"poll-{poll_id}", (f"poll-{poll_id}:{choice}",) if choice else ()),
+        occurred_at=utcnow() + timedelta(seconds=when_s),
+    )
+
+
+def say(person: str, text: str, n: int) -> InboundEvent:
+    return InboundEvent(
+        channel=Channel.SLACK,
+        platform_id=f"msg-{person}-{n}",
+        kind=EventKind.MESSAGE,
+        sender=person,
+        address=ROOM,
+        text=text,
+    )
+
+
+async def settle(bot: RunningBot) -> None:
+    """Wait until every stored event has been through the after-store steps."""
+
+    async def done() -> bool:
+        return all(m.processed for m in await bot.store.messages(limit=1000) if m.direction == "in")
+
+    await bot.wait_for(done, what="the processor to catch up")
+
+
+async def test_a_csat_poll_from_creation_to_results(
+    db_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    slack = RecordingAdapter(Channel.SLACK)
+    async with running_bot(
+        make_settings(database_url=db_url), adapters=[WidgetAdapter(), slack]
+    ) as bot:
+        store = bot.store
+        s = spec()
+        polls.check(s, CAPABILITIES)
+        poll_id = await store.create_poll(
+            targets=s.targets,
+            options=s.options,
+            question=s.question,
+            kind=s.kind,
+            follow_up=s.follow_up,
+            post_results=True,
+        )
+        assert await polls.send(store, poll_id, bot.app.delivery.wake) == 1
+        await bot.wait_for(lambda: _sent(slack, 1), what="the poll to be posted")
+        posted = slack.sent[0]
+        assert [b.label for b in posted.buttons] == [
+            "1 Very poor",
+            "2 Poor",
+            "3 OK",
+            "4 Good",
+            "5 Excellent",
+        ]
+        assert posted.meta["poll_ref"] == f"poll-{poll_id}" and posted.address.chat == "C0LIBRARY"
+
+        assert slack.sink is not None
+        await slack.sink(tap("U1", "5", n=1))  # Ann: excellent
+        for _ in range(10):
+            await slack.sink(tap("U2", "4", n=1))  # Ben's tap, redelivered ten times
+        await slack.sink(tap("U3", "4", n=1))  # Cat: good ...
+        await slack.sink(tap("U3", "1", n=2, when_s=1))  # ... then changes her mind: very poor
+        await slack.sink(tap("U4", "3", n=1))  # Dan: OK ...
+        await slack.sink(tap("U4", "", n=2, when_s=1))  # ... then takes it back
+        await settle(bot)
+        assert [m.text for m in slack.sent[1:]] == [FOLLOW_UP]  # asked once, of Cat only
+
+        await slack.sink(say("U3", "The printer queue took 40 minutes.", 1))
+        await settle(bot)
+        r = await polls.results(store, poll_id)
+        assert (r.responses, r.csat, r.response_rate, r.follow_ups) == (3, 66.7, 7.5, 1)
+        assert {o.key: o.count for o in r.options} == {"1": 1, "2": 0, "3": 0, "4": 1, "5": 1}
+
+        await polls.close(store, poll_id, bot.app.delivery.wake)
+        await slack.sink(tap("U5", "5", n=1))  # Eve is too late
+        await settle(bot)
+        assert (await polls.results(store, poll_id)).responses == 3
+        await bot.wait_for(lambda: _sent(slack, 4), what="results and the closed notice")
+        texts = [m.text for m in slack.sent]
+        assert any(t.startswith("You said") and "CSAT 66.7%" in t for t in texts)
+        assert polls.CLOSED_TEXT in texts
+
+
+async def test_votes_survive_a_restart_mid_poll(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(database_url=sqlite_url)
+    for round_, person in enumerate(("U1", "U2")):
+        slack = RecordingAdapter(Channel.SLACK)
+        async with running_bot(settings, adapters=[slack]) as bot:
+            if round_ == 0:
+                s = spec("yes_no")
+                poll_id = await bot.store.create_poll(
+                    targets=s.targets, options=s.options, question=s.question, kind=s.kind
+                )
+                await polls.send(bot.store, poll_id, bot.app.delivery.wake)
+            assert slack.sink is not None
+            await slack.sink(tap(person, "yes", n=1))
+            await slack.sink(tap("U1", "yes", n=1))  # a redelivery after the restart, too
+            await settle(bot)
+            r = await polls.results(bot.store, 1)
+    assert (r.responses, {o.key: o.count for o in r.options}) == (2, {"yes": 2, "no": 0})
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        (Target("x", "123"), "x cannot show answer buttons"),
+        (Target("slack", ""), "needs a chat"),
+        (Target("fax", "1"), "unknown channel"),
+    ],
+)
+def test_a_poll_a_channel_cannot_show_is_refused_with_the_reason(
+    target: Target, reason: str
+) -> None:
+    with pytest.raises(polls.PollRefused, match=reason):
+        polls.check(spec("nps", target), CAPABILITIES)
+
+
+def test_a_poll_too_long_for_the_channel_is_refused() -> None:
+    tiny = {"slack": Capabilities(max_text=20, buttons=True, threads=True)}
+    with pytest.raises(polls.PollRefused, match="too long for slack"):
+        polls.check(spec(), tiny)
+
+
+async def _sent(adapter: RecordingAdapter, n: int) -> bool:
+    return len(adapter.sent) >= n
