@@ -9,7 +9,15 @@ from typing import Any
 from starlette.routing import BaseRoute
 
 from bot.adapters.base import Capabilities, ChannelState, EventSink
-from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, OutboundMessage
+from bot.events import (
+    Address,
+    Channel,
+    ConversationKind,
+    EventKind,
+    InboundEvent,
+    OutboundMessage,
+    Vote,
+)
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
 
@@ -39,6 +47,33 @@ def to_event(body: Any, *, max_chars: int) -> InboundEvent:
         address=Address(Channel.WIDGET, chat=session, kind=ConversationKind.WIDGET),
         text=text,
     )
+
+
+def vote_event(body: Any) -> InboundEvent:
+    """Translate a widget poll answer {session, client_id, poll_id, option}."""
+    if not isinstance(body, dict):
+        raise WidgetInputError("body must be a JSON object")
+    session, client_id = _token(body, "session"), _token(body, "client_id")
+    poll_id, option = body.get("poll_id"), body.get("option")
+    if not isinstance(poll_id, int) or isinstance(poll_id, bool) or poll_id < 1:
+        raise WidgetInputError("'poll_id' must be a positive whole number")
+    if not isinstance(option, str) or not 0 < len(option) <= 32:
+        raise WidgetInputError("'option' must be a short string")
+    return InboundEvent(
+        channel=Channel.WIDGET,
+        platform_id=f"{session}:{client_id}",
+        kind=EventKind.VOTE,
+        sender=session,
+        address=Address(Channel.WIDGET, chat=session, kind=ConversationKind.WIDGET),
+        vote=Vote(f"poll-{poll_id}", (option,)),
+    )
+
+
+def _token(body: dict[str, Any], name: str) -> str:
+    value = body.get(name)
+    if not isinstance(value, str) or not TOKEN.match(value):
+        raise WidgetInputError(f"'{name}' must be 8-128 letters, digits, '-' or '_'")
+    return value
 
 
 class TextTooLong(ValueError):

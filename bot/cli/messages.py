@@ -12,7 +12,7 @@ from rich.table import Table
 
 from bot.cli.context import open_store, settings
 from bot.events import Channel
-from models.store.views import MessageView, OutboxView
+from models.store.views import CONVERSATION_KINDS, MessageView, OutboxView
 
 messages_app = typer.Typer(help="Messages received and sent.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Outgoing messages and their delivery.", no_args_is_help=True)
@@ -50,7 +50,9 @@ def list_messages(
 
     async def fetch() -> list[MessageView]:
         async with open_store(settings()) as store:
-            return await store.messages(channel=channel.value if channel else None, limit=limit)
+            return await store.messages(
+                channel=channel.value if channel else None, limit=limit, kinds=CONVERSATION_KINDS
+            )
 
     rows = asyncio.run(fetch())
     if as_json:

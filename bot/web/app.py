@@ -12,7 +12,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bot.adapters.base import Adapter
-from bot.web import health, widget
+from bot.web import health, widget, widget_polls
 from handlers.metrics import Metrics
 from models.store import Store
 
@@ -40,6 +40,7 @@ def build_web(
         Route("/", home),
         *health.routes(store, adapters, metrics),
         *widget.routes(widget_deps),
+        *widget_polls.routes(widget_deps),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     for adapter in adapters:

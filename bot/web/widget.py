@@ -19,7 +19,7 @@ from bot.events import Channel, InboundEvent
 from bot.web.body import BodyTooLarge, error, parse_json, read_capped
 from config.library import LibraryConfig
 from models.store import Store
-from models.store.views import MessageView
+from models.store.views import CONVERSATION_KINDS, MessageView
 
 COOKIE = "feedbot_session"
 
@@ -73,6 +73,8 @@ def routes(deps: WidgetDeps) -> list[Route]:
             "session": session,
             "client_id": secrets.token_urlsafe(12),
             "messages": await _conversation(deps, session),
+            "polls": await open_polls(deps, session),
+            "voted": request.query_params.get("voted", ""),
             "max_chars": deps.max_chars,
             "sent": request.query_params.get("sent") == "1",
             "embedded": request.query_params.get("embed") == "1",
@@ -118,11 +120,28 @@ def routes(deps: WidgetDeps) -> list[Route]:
     ]
 
 
+async def open_polls(deps: WidgetDeps, session: str) -> list[dict[str, Any]]:
+    """Open widget polls, each with this session's current answer."""
+    answers = await deps.store.answers_of(Channel.WIDGET.value, session)
+    return [
+        {
+            "id": p.id,
+            "question": p.question,
+            "kind": p.kind,
+            "options": [{"key": k, "label": label} for k, label in p.options],
+            "your_answer": answers.get(p.id, []),
+        }
+        for p in await deps.store.open_polls(Channel.WIDGET.value)
+    ]
+
+
 async def _conversation(deps: WidgetDeps, session: str) -> list[MessageView]:
     conv = await deps.store.conversation_at(channel=Channel.WIDGET.value, chat=session)
     if conv is None:
         return []
-    return await deps.store.messages(conversation_id=conv, limit=500, newest_first=False)
+    return await deps.store.messages(
+        conversation_id=conv, limit=500, newest_first=False, kinds=CONVERSATION_KINDS
+    )
 
 
 def _json(m: MessageView) -> dict[str, Any]:

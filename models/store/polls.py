@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
 from models.store.poll_tables import Poll, PollTarget, Vote
-from models.store.tables import Message
+from models.store.tables import Contact, Message
 
 POLL_REF_PREFIX = "poll-"
 
@@ -247,3 +247,24 @@ def follow_up_count(conn: Connection, poll_id: int) -> int:
         Vote.poll_id == poll_id, Vote.follow_up_message_id.is_not(None)
     )
     return int(conn.execute(stmt).scalar_one())
+
+
+def open_for(conn: Connection, channel: str) -> list[PollView]:
+    """Open polls with a target on this channel."""
+    ids = conn.execute(
+        select(Poll.id)
+        .join(PollTarget, PollTarget.poll_id == Poll.id)
+        .where(Poll.status == "open", PollTarget.channel == channel)
+        .order_by(Poll.id)
+    ).scalars()
+    return [v for v in (get(conn, i) for i in ids) if v is not None]
+
+
+def votes_of(conn: Connection, pseudonym: str) -> dict[int, list[str]]:
+    """A person's current answers, by poll id."""
+    rows = conn.execute(
+        select(Vote.poll_id, Vote.options)
+        .join(Contact, Contact.id == Vote.contact_id)
+        .where(Contact.pseudonym == pseudonym)
+    )
+    return {int(p): list(o) for p, o in rows.all()}

@@ -223,6 +223,15 @@ class Store:
         """Follow-up answers linked to the poll."""
         return await self._db.read(polls.follow_up_count, poll_id)
 
+    async def open_polls(self, channel: str) -> list[polls.PollView]:
+        """Open polls shown on a channel."""
+        return await self._db.read(polls.open_for, channel)
+
+    async def answers_of(self, channel: str, sender: str) -> dict[int, list[str]]:
+        """A person's current poll answers (by their platform id), by poll id."""
+        who = inbound.pseudonym(self.pseudonym_key, channel, sender)
+        return await self._db.read(polls.votes_of, who)
+
     # -- cursors and audit -------------------------------------------------------------------
 
     async def get(self, name: str) -> str | None:

@@ -11,6 +11,9 @@ from sqlalchemy.orm import Session
 
 from models.store.tables import Classification, Conversation, Message, OutboxItem
 
+CONVERSATION_KINDS = ("message", "edit", "text", "poll")
+"""What a person sees in a conversation: their messages and ours, not their poll taps."""
+
 
 @dataclass(frozen=True, slots=True)
 class MessageView:
@@ -68,9 +71,12 @@ def messages(
     conversation_id: int | None = None,
     limit: int = 50,
     newest_first: bool = True,
+    kinds: tuple[str, ...] | None = None,
 ) -> list[MessageView]:
     """Messages (inbound and outbound), filtered and limited."""
     stmt = _with_classification()
+    if kinds is not None:
+        stmt = stmt.where(Message.kind.in_(kinds))
     if channel is not None:
         stmt = stmt.where(Message.channel == channel)
     if conversation_id is not None:

@@ -1,0 +1,92 @@
+"""Polls on the feedback page: shown while open, answered with a tap, with or without JavaScript."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from config.settings import Settings
+from handlers import polls
+from handlers.poll_kinds import standard_options
+from models.store.polls import Target
+from tests.harness import RunningBot, running_bot
+
+SESSION = "session-poll-0001"
+
+
+async def open_poll(bot: RunningBot, kind: str = "csat") -> int:
+    poll_id = await bot.store.create_poll(
+        targets=[Target("widget")],
+        options=standard_options(kind, []),
+        question="How satisfied are you with the library today?",
+        kind=kind,
+    )
+    await polls.send(bot.store, poll_id, bot.app.delivery.wake)
+    return poll_id
+
+
+async def counts(bot: RunningBot, poll_id: int) -> dict[str, int]:
+    return {o.key: o.count for o in (await polls.results(bot.store, poll_id)).options}
+
+
+async def test_answering_with_json_and_changing_the_answer(
+    db_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=db_url)) as bot:
+        poll_id = await open_poll(bot)
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            shown = (await http.get("/widget/api/polls", params={"session": SESSION})).json()[
+                "polls"
+            ]
+            assert [p["id"] for p in shown] == [poll_id] and shown[0]["your_answer"] == []
+            for client_id, option in (("vote-0001", "2"), ("vote-0001", "2"), ("vote-0002", "5")):
+                vote = {
+                    "session": SESSION,
+                    "client_id": client_id,
+                    "poll_id": poll_id,
+                    "option": option,
+                }
+                assert (await http.post("/widget/api/votes", json=vote)).status_code == 202
+
+            async def changed() -> bool:
+                return (await counts(bot, poll_id))["5"] == 1
+
+            await bot.wait_for(changed, what="the changed answer")
+            assert (await counts(bot, poll_id))["2"] == 0
+            mine = (await http.get("/widget/api/polls", params={"session": SESSION})).json()[
+                "polls"
+            ]
+            assert mine[0]["your_answer"] == ["5"]
+            bad = {"session": SESSION, "client_id": "vote-0003", "poll_id": "one", "option": "5"}
+            assert (await http.post("/widget/api/votes", json=bad)).status_code == 400
+
+
+async def test_answering_without_javascript(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        poll_id = await open_poll(bot, "yes_no")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            page = await http.get("/widget")
+            assert "<legend>How satisfied are you with the library today?</legend>" in page.text
+            assert 'aria-pressed="false">Yes</button>' in page.text
+            session = http.cookies["feedbot_session"]
+            client_id = page.text.split('name="client_id" value="')[1].split('"')[0]
+            form = {
+                "session": session,
+                "client_id": client_id,
+                "poll_id": str(poll_id),
+                "option": "yes",
+            }
+            voted = await http.post("/widget/vote", data=form)
+            assert voted.status_code == 303
+
+            async def counted() -> bool:
+                return (await counts(bot, poll_id))["yes"] == 1
+
+            await bot.wait_for(counted, what="the vote")
+            again = await http.get(voted.headers["location"])
+            assert 'aria-pressed="true">Yes</button>' in again.text and "Your answer:" in again.text
+            await polls.close(bot.store, poll_id, bot.app.delivery.wake)
+            assert "legend" not in (await http.get("/widget")).text
