@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
 
@@ -22,6 +23,7 @@ from handlers.metrics import Metrics
 from handlers.pipeline import Deps, Pipeline, build_steps
 from handlers.processor import Processor
 from handlers.record import Recorder
+from handlers.scheduler import PollScheduler, parse_quiet_hours
 from models.classification import Classifier
 from models.store import Store
 
@@ -40,6 +42,7 @@ class Bot:
     pipeline: Pipeline
     processor: Processor
     delivery: Delivery
+    scheduler: PollScheduler
     adapters: Sequence[Adapter]
     web: Starlette
 
@@ -101,9 +104,14 @@ def _wire(
     wake.append(processor)
     widget = WidgetDeps(pipeline.receive, store, library, templates(), settings.max_message_chars)
     web = build_web(store=store, adapters=chosen, metrics=metrics, widget_deps=widget)
-    return Bot(
-        settings, library, store, metrics, recorder, pipeline, processor, delivery, chosen, web
+    scheduler = PollScheduler(
+        store,
+        delivery.wake,
+        quiet_hours=parse_quiet_hours(settings.poll_quiet_hours),
+        zone=ZoneInfo(settings.timezone),
     )
+    parts = (recorder, pipeline, processor, delivery, scheduler)
+    return Bot(settings, library, store, metrics, *parts, chosen, web)
 
 
 async def _start(bot: Bot, stack: AsyncExitStack) -> None:
@@ -115,5 +123,7 @@ async def _start(bot: Bot, stack: AsyncExitStack) -> None:
     for adapter in bot.adapters:
         await adapter.start(bot.pipeline.receive)
         stack.push_async_callback(adapter.stop)
+    bot.scheduler.start()
+    stack.push_async_callback(bot.scheduler.stop)
     bot.delivery.start()  # stops first: sends in flight finish while the adapters are up
     stack.push_async_callback(bot.delivery.stop)

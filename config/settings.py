@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -39,6 +41,8 @@ class Settings(BaseSettings):
     classify_max_batch: Annotated[int, Field(ge=1, le=1024)] = 32
     classify_max_wait_ms: Annotated[float, Field(ge=0, le=10_000)] = 5.0
     classify_engine: Annotated[str, Field(pattern="^(auto|onnx|torch)$")] = "auto"
+    timezone: str = "Europe/London"
+    poll_quiet_hours: str = "21:00-08:00"
     topics_file: Path = Path("config/topics.yaml")
     model_cache_dir: Path = Path("")
     classifier: Literal["local", "off"] = "local"
@@ -74,6 +78,28 @@ class Settings(BaseSettings):
         allowed = ("sqlite+aiosqlite://", "postgresql+asyncpg://", "postgresql+psycopg://")
         if not value.startswith(allowed):
             raise ValueError("must start with " + ", ".join(allowed))
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("is not a time zone name such as Europe/London") from None
+        return value
+
+    @field_validator("poll_quiet_hours")
+    @classmethod
+    def _hours(cls, value: str) -> str:
+        start, sep, end = value.partition("-")
+        try:
+            if value.strip():
+                time.fromisoformat(start.strip()), time.fromisoformat(end.strip())
+        except ValueError:
+            sep = ""
+        if value.strip() and not sep:
+            raise ValueError("use HH:MM-HH:MM (e.g. 21:00-08:00), or empty for none")
         return value
 
     @field_validator("log_level")

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import text
 
-from bot.events import InboundEvent, OutboundMessage, utcnow
+from bot.events import InboundEvent, OutboundMessage
 from models.classification import Classification
 from models.store import classifications, cursors, inbound, outbox, polls, processing, views
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
@@ -195,9 +195,9 @@ class Store:
         """Open or close a poll."""
         await self._db.write(polls.set_status, poll_id, status)
 
-    async def polls_due(self) -> tuple[list[int], list[int]]:
+    async def polls_due(self, *, now: datetime) -> tuple[list[int], list[int]]:
         """Polls due to open, and polls due to close."""
-        return await self._db.read(polls.due, now=utcnow())
+        return await self._db.read(polls.due, now=now)
 
     async def cast_vote(self, message_id: int) -> polls.Cast:
         """Apply a stored vote event to its poll."""

@@ -167,3 +167,45 @@ def test_a_poll_too_long_for_the_channel_is_refused() -> None:
 
 async def _sent(adapter: RecordingAdapter, n: int) -> bool:
     return len(adapter.sent) >= n
+
+
+async def test_scheduled_polls_open_outside_quiet_hours_and_close_on_time(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    from datetime import UTC, datetime, time
+    from zoneinfo import ZoneInfo
+
+    from handlers.scheduler import PollScheduler, is_quiet
+
+    london = ZoneInfo("Europe/London")
+    night = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)
+    morning = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    assert is_quiet(night, (time(21), time(8)), london)
+    assert not is_quiet(morning, (time(21), time(8)), london)
+    slack = RecordingAdapter(Channel.SLACK)
+    async with running_bot(make_settings(database_url=sqlite_url), adapters=[slack]) as bot:
+        s = spec("yes_no")
+        poll_id = await bot.store.create_poll(
+            targets=s.targets,
+            options=s.options,
+            question=s.question,
+            kind=s.kind,
+            status="scheduled",
+            opens_at=night - timedelta(hours=1),
+            closes_at=morning + timedelta(hours=2),
+        )
+        clock = [night]
+        scheduler = PollScheduler(
+            bot.store,
+            bot.app.delivery.wake,
+            quiet_hours=(time(21), time(8)),
+            zone=london,
+            clock=lambda: clock[0],
+        )
+        assert await scheduler.run_once() == ([], [])  # due, but it is the middle of the night
+        clock[0] = morning
+        assert await scheduler.run_once() == ([poll_id], [])  # opens in the morning
+        await bot.wait_for(lambda: _sent(slack, 1), what="the scheduled poll to be posted")
+        clock[0] = morning + timedelta(hours=3)
+        assert await scheduler.run_once() == ([], [poll_id])  # and closes on time
+        assert (await bot.store.poll(poll_id)).status == "closed"  # type: ignore[union-attr]
