@@ -105,3 +105,17 @@ class OutboundMessage:
     reply_ref: str = ""
     kind: str = "text"
     meta: Mapping[str, str] = field(default_factory=_empty)
+
+
+POLL_REF_PREFIX = "fbpoll-"
+
+
+def poll_ref(poll_id: int) -> str:
+    """The reference our poll buttons carry, and that comes back with each vote."""
+    return f"{POLL_REF_PREFIX}{poll_id}"
+
+
+def poll_id_of(ref: str) -> int | None:
+    """Our poll id in a vote's reference, or None if the reference is not one of ours."""
+    tail = ref.removeprefix(POLL_REF_PREFIX)
+    return int(tail) if ref.startswith(POLL_REF_PREFIX) and tail.isdigit() else None

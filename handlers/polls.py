@@ -7,12 +7,20 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.adapters.base import Capabilities
-from bot.events import Address, Button, Channel, ConversationKind, EventKind, OutboundMessage
+from bot.events import (
+    Address,
+    Button,
+    Channel,
+    ConversationKind,
+    EventKind,
+    OutboundMessage,
+    poll_ref,
+)
 from handlers.context import Context, Stage
 from handlers.poll_kinds import is_low
 from handlers.poll_results import Results, compute
 from models.store import Store
-from models.store.polls import Cast, Outcome, PollView, Target, poll_ref
+from models.store.polls import Cast, Outcome, PollView, Target
 
 FOLLOW_UP_WINDOW = timedelta(hours=24)
 CLOSED_TEXT = "Thank you — this poll has closed, so your answer was not counted."
@@ -57,13 +65,20 @@ def check(spec: PollSpec, capabilities: Mapping[str, Capabilities]) -> None:
 
 
 def poll_message(poll: PollView, target: Target) -> OutboundMessage:
-    """The poll as a message with one button per option."""
+    """The poll as a message with one button per option (a native poll on Telegram)."""
     ref = poll_ref(poll.id)
+    address = Address(Channel(target.channel), chat=target.chat, kind=ConversationKind.GROUP)
+    if target.channel == Channel.TELEGRAM.value:
+        choices = tuple(Button(label, key) for key, label in poll.options)
+        multiple = "true" if poll.kind == "multi" else "false"
+        meta = {"poll_ref": ref, "multiple": multiple}
+        return OutboundMessage(
+            address=address, text=poll.question, buttons=choices, kind="poll", meta=meta
+        )
     buttons = tuple(Button(label, f"{ref}:{key}") for key, label in poll.options)
     hint = "Tap one answer; you can change it until the poll closes."
     if poll.kind == "multi":
         hint = "Tap every answer that applies; tap again to take one back."
-    address = Address(Channel(target.channel), chat=target.chat, kind=ConversationKind.GROUP)
     return OutboundMessage(
         address=address,
         text=f"{poll.question}\n{hint}",

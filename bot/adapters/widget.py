@@ -17,6 +17,7 @@ from bot.events import (
     InboundEvent,
     OutboundMessage,
     Vote,
+    poll_ref,
 )
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
@@ -65,7 +66,7 @@ def vote_event(body: Any) -> InboundEvent:
         kind=EventKind.VOTE,
         sender=session,
         address=Address(Channel.WIDGET, chat=session, kind=ConversationKind.WIDGET),
-        vote=Vote(f"poll-{poll_id}", (option,)),
+        vote=Vote(poll_ref(poll_id), (option,)),
     )
 
 

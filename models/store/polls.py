@@ -8,24 +8,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from bot.events import utcnow
+from bot.events import poll_id_of, utcnow
 from models.store.poll_tables import Poll, PollTarget, Vote
-from models.store.tables import Contact, Message
-
-POLL_REF_PREFIX = "poll-"
-
-
-def poll_ref(poll_id: int) -> str:
-    """The reference carried by a poll's buttons and returned with each vote."""
-    return f"{POLL_REF_PREFIX}{poll_id}"
-
-
-def poll_id_of(ref: str) -> int | None:
-    """The poll id in a vote's reference, or None if it is not one of ours."""
-    tail = ref.removeprefix(POLL_REF_PREFIX)
-    return int(tail) if ref.startswith(POLL_REF_PREFIX) and tail.isdigit() else None
+from models.store.tables import Contact, Message, OutboxItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +137,20 @@ class Cast:
     vote_id: int = 0
 
 
+def native_poll(conn: Connection, channel: str, ref: str) -> int | None:
+    """The poll behind a platform's own poll id (a native Telegram poll we posted), if any."""
+    rows = conn.execute(
+        select(OutboxItem.payload).where(
+            OutboxItem.channel == channel, OutboxItem.platform_message_id == ref
+        )
+    )
+    for (payload,) in rows.all():
+        found = poll_id_of(str(payload.get("meta", {}).get("poll_ref", "")))
+        if found is not None:
+            return found
+    return None
+
+
 def cast(conn: Connection, message_id: int) -> Cast:
     """Apply a stored vote event to its poll: a person's latest answer replaces the earlier."""
     msg = conn.execute(
@@ -156,14 +158,18 @@ def cast(conn: Connection, message_id: int) -> Cast:
             Message.id == message_id
         )
     ).one()
-    poll_id = poll_id_of(str((msg.vote or {}).get("poll_ref", "")))
+    ref = str((msg.vote or {}).get("poll_ref", ""))
+    poll_id, native = poll_id_of(ref), False
+    if poll_id is None:
+        poll_id, native = native_poll(conn, msg.channel, ref), True
     poll = get(conn, poll_id) if poll_id is not None else None
     if poll is None or msg.contact_id is None:
         return Cast(Outcome.UNKNOWN)
     if poll.status != "open":
         return Cast(Outcome.CLOSED, poll)
-    chosen = _chosen(poll, [str(o) for o in msg.vote["options"]])
-    return _upsert(conn, poll, msg, message_id, chosen)
+    raw = [str(o) for o in msg.vote["options"]]
+    chosen = _by_position(poll, raw) if native else _chosen(poll, raw)
+    return _upsert(conn, poll, msg, message_id, chosen, replace=native)
 
 
 def _chosen(poll: PollView, raw: list[str]) -> tuple[str, ...]:
@@ -172,36 +178,45 @@ def _chosen(poll: PollView, raw: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(o.rpartition(":")[2] for o in raw if o.rpartition(":")[2] in keys))
 
 
+def _by_position(poll: PollView, raw: list[str]) -> tuple[str, ...]:
+    """Option keys from a native poll's answer, which gives option positions."""
+    picked = [int(o) for o in raw if o.isdigit() and int(o) < len(poll.options)]
+    return tuple(poll.options[i][0] for i in picked)
+
+
 def _upsert(
-    conn: Connection, poll: PollView, msg: Any, message_id: int, chosen: tuple[str, ...]
+    conn: Connection,
+    poll: PollView,
+    msg: Any,
+    message_id: int,
+    chosen: tuple[str, ...],
+    *,
+    replace: bool = False,
 ) -> Cast:
-    existing = conn.execute(
-        select(Vote.id, Vote.options, Vote.voted_at).where(
-            Vote.poll_id == poll.id, Vote.contact_id == msg.contact_id
-        )
-    ).first()
-    if existing is not None and existing.voted_at > msg.occurred_at:
-        return Cast(
-            Outcome.COUNTED, poll, tuple(existing.options), existing.id
-        )  # a late redelivery
-    if poll.kind == "multi" and existing is not None and len(chosen) == 1:
-        chosen = _toggle(tuple(existing.options), chosen[0])
+    """Make this the person's answer unless a later one is already in: one atomic upsert, so
+    concurrent workers (PostgreSQL) and redeliveries in any order settle on the latest vote."""
+    key = (Vote.poll_id == poll.id) & (Vote.contact_id == msg.contact_id)
+    if poll.kind == "multi" and not replace and len(chosen) == 1:
+        before = conn.execute(select(Vote.options).where(key)).scalar_one_or_none()
+        chosen = _toggle(tuple(before or ()), chosen[0])
     values = {
         "options": list(chosen),
         "message_id": message_id,
         "voted_at": msg.occurred_at,
         "channel": msg.channel,
     }
-    if existing is None:
-        vote_id = conn.execute(
-            insert(Vote)
-            .values(poll_id=poll.id, contact_id=msg.contact_id, **values)
-            .returning(Vote.id)
-        ).scalar_one()
-    else:
-        vote_id = existing.id
-        conn.execute(update(Vote).where(Vote.id == vote_id).values(**values))
-    return Cast(Outcome.COUNTED if chosen else Outcome.RETRACTED, poll, chosen, int(vote_id))
+    module: Any = sqlite if conn.dialect.name == "sqlite" else postgresql
+    stmt = module.insert(Vote).values(poll_id=poll.id, contact_id=msg.contact_id, **values)
+    later_wins = Vote.voted_at <= stmt.excluded.voted_at
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["poll_id", "contact_id"], set_=values, where=later_wins
+        )
+    )
+    current = conn.execute(select(Vote.id, Vote.options, Vote.message_id).where(key)).one()
+    if current.message_id != message_id:  # a later answer was already counted
+        return Cast(Outcome.COUNTED, poll, tuple(current.options), current.id)
+    return Cast(Outcome.COUNTED if chosen else Outcome.RETRACTED, poll, chosen, int(current.id))
 
 
 def _toggle(current: tuple[str, ...], key: str) -> tuple[str, ...]:

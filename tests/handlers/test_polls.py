@@ -34,14 +34,14 @@ def spec(kind: str = "csat", *targets: Target) -> polls.PollSpec:
 
 
 def tap(person: str, choice: str, *, n: int, poll_id: int = 1, when_s: int = 0) -> InboundEvent:
-    """A student tapping an answer button (value "poll-ID:KEY", as the adapters deliver it)."""
+    """A student tapping an answer button (value "fbpoll-ID:KEY", as the adapters deliver it)."""
     return InboundEvent(
         channel=Channel.SLACK,
         platform_id=f"tap-{person}-{n}",
         kind=EventKind.VOTE,
         sender=person,
         address=ROOM,
-        vote=Vote(f"poll-{poll_id}", (f"poll-{poll_id}:{choice}",) if choice else ()),
+        vote=Vote(f"fbpoll-{poll_id}", (f"fbpoll-{poll_id}:{choice}",) if choice else ()),
         occurred_at=utcnow() + timedelta(seconds=when_s),
     )
 
@@ -94,7 +94,7 @@ async def test_a_csat_poll_from_creation_to_results(
             "4 Good",
             "5 Excellent",
         ]
-        assert posted.meta["poll_ref"] == f"poll-{poll_id}" and posted.address.chat == "C0LIBRARY"
+        assert posted.meta["poll_ref"] == f"fbpoll-{poll_id}" and posted.address.chat == "C0LIBRARY"
 
         assert slack.sink is not None
         await slack.sink(tap("U1", "5", n=1))  # Ann: excellent

@@ -1,0 +1,81 @@
+"""A poll on Telegram through the real SDK: a native non-anonymous poll out, poll_answer in."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from config.settings import Settings
+from handlers import polls
+from handlers.poll_kinds import standard_options
+from models.store.polls import Target
+from tests.adapters.test_telegram_scenarios import bot_with_telegram, telegram_settings
+from tests.fakes import telegram_payloads as tp
+from tests.fakes.telegram import Call, FakeTelegram
+from tests.harness import RunningBot
+
+GROUP = "-1001234567890"
+FOLLOW_UP = "Sorry to hear that. What could we do better?"
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        yield server
+
+
+async def counts(bot: RunningBot, poll_id: int) -> dict[str, int]:
+    return {o.key: o.count for o in (await polls.results(bot.store, poll_id)).options}
+
+
+async def test_native_poll_vote_change_retract_redeliver_and_follow_up(
+    db_url: str, make_settings: Callable[..., Settings], fake: FakeTelegram
+) -> None:
+    async with bot_with_telegram(telegram_settings(make_settings, db_url, fake)) as (bot, _):
+        poll_id = await bot.store.create_poll(
+            targets=[Target("telegram", GROUP, 120)],
+            options=standard_options("csat", []),
+            question="How was the help desk today?",
+            kind="csat",
+            follow_up=FOLLOW_UP,
+        )
+        await polls.send(bot.store, poll_id, bot.app.delivery.wake)
+        [sent] = await _calls(bot, fake, "sendPoll", 1)
+        assert sent.params["is_anonymous"] is False
+
+        async def posted() -> bool:
+            return [o.status for o in await bot.store.outbox_items()] == ["sent"]
+
+        await bot.wait_for(posted, what="the poll's outbox item to be sent")
+        [item] = await bot.store.outbox_items()
+        native = item.platform_message_id  # Telegram's own poll id, as sendPoll answered
+
+        ada, bob = tp.user(5550001, "Ada"), tp.user(5550002, "Bob")
+        await fake.push(tp.poll_answer_update([4], poll_id=native, sender=ada))  # Ada: 5
+        for _ in range(10):  # redelivered
+            await fake.push(tp.poll_answer_update([3], poll_id=native, sender=bob))  # Bob: 4
+        await fake.push(tp.poll_answer_update([0], poll_id=native, sender=bob))  # Bob: 1 now
+
+        async def settled() -> bool:
+            return await counts(bot, poll_id) == {"1": 1, "2": 0, "3": 0, "4": 0, "5": 1}
+
+        await bot.wait_for(settled, what="Ada's 5 and Bob's changed 1")
+        follow_ups = await _calls(bot, fake, "sendMessage", 1, text=FOLLOW_UP)
+        assert follow_ups[0].params["chat_id"] in (5550002, "5550002")  # asked of Bob, privately
+        await fake.push(tp.poll_answer_update([], poll_id=native, sender=ada))  # Ada retracts
+
+        async def retracted() -> bool:
+            return (await polls.results(bot.store, poll_id)).responses == 1
+
+        await bot.wait_for(retracted, what="Ada's retraction")
+
+
+async def _calls(
+    bot: RunningBot, fake: FakeTelegram, method: str, n: int, text: str = ""
+) -> list[Call]:
+    async def enough() -> bool:
+        return len([c for c in fake.calls_to(method) if text in str(c.params.get("text", ""))]) >= n
+
+    await bot.wait_for(enough, what=f"{n} {method} call(s)")
+    return [c for c in fake.calls_to(method) if text in str(c.params.get("text", ""))]
