@@ -48,6 +48,8 @@ def check(spec: PollSpec, capabilities: Mapping[str, Capabilities]) -> None:
     """Refuse a poll that a chosen channel cannot show, saying which and why."""
     if not spec.question.strip():
         raise PollRefused("the question is empty")
+    if not spec.targets:
+        raise PollRefused("no channel chosen (add --to widget, --to slack:CHANNEL_ID, ...)")
     for target in spec.targets:
         caps = capabilities.get(target.channel)
         if caps is None:

@@ -1,0 +1,81 @@
+"""The poll commands as the engagement team types them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from bot.cli import build_cli
+from models.store.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(tmp_path: Path, *args: str) -> tuple[int, str]:
+    env = {
+        "FEEDBOT_STATE_DIR": str(tmp_path / "var"),
+        "FEEDBOT_CONFIG_FILE": str(ROOT / "config" / "feedbot.yaml"),
+        "FEEDBOT_PSEUDONYM_KEY": "cli-test-pseudonym-key",
+    }
+    result = CliRunner().invoke(build_cli(), list(args), env=env)
+    return result.exit_code, result.output
+
+
+def test_create_send_results_and_close(tmp_path: Path) -> None:
+    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    code, out = run(
+        tmp_path,
+        "poll",
+        "create",
+        "-q",
+        "Which workshop next term?",
+        "--kind",
+        "single",
+        "--option",
+        "Referencing",
+        "--option",
+        "Literature searching",
+        "--to",
+        "widget",
+        "--to",
+        "slack:C0LIB=200",
+    )
+    assert (code, out.strip()) == (0, "1")
+    assert run(tmp_path, "poll", "send", "1") == (0, "poll 1 is open; 1 post(s) queued\n")
+    code, out = run(tmp_path, "poll", "results", "1", "--json")
+    results = json.loads(out)
+    assert code == 0 and results["status"] == "open" and results["responses"] == 0
+    assert [o["label"] for o in results["options"]] == ["Referencing", "Literature searching"]
+    assert results["response_rate"] is None  # the widget's audience size is unknown
+    code, out = run(tmp_path, "poll", "list")
+    assert code == 0 and "Which workshop next term?" in out and "slack:C0LIB" in out
+    assert run(tmp_path, "poll", "close", "1") == (0, "poll 1 is closed with 0 answers\n")
+
+
+def test_templates_and_files(tmp_path: Path) -> None:
+    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    assert run(tmp_path, "poll", "create", "--template", "term_nps")[0] == 0
+    poll_file = tmp_path / "poll.yaml"
+    poll_file.write_text(
+        "question: Open on Sundays?\nkind: yes_no\nto: [widget, 'telegram:-100123']\n"
+    )
+    assert run(tmp_path, "poll", "create", "--file", str(poll_file)) == (0, "2\n")
+    code, out = run(tmp_path, "poll", "results", "2", "--json")
+    assert [o["key"] for o in json.loads(out)["options"]] == ["yes", "no"]
+
+
+def test_refusals_are_one_line_with_the_reason(tmp_path: Path) -> None:
+    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    code, out = run(
+        tmp_path, "poll", "create", "-q", "Open late?", "--kind", "yes_no", "--to", "x:1"
+    )
+    assert code == 1 and "poll refused: x cannot show answer buttons" in out
+    code, out = run(tmp_path, "poll", "create", "-q", "Open late?", "--kind", "yes_no")
+    assert code == 1 and "no channel chosen" in out
+    code, out = run(tmp_path, "poll", "create", "-q", "Pick", "--kind", "single", "--option", "one")
+    assert code == 1 and "2 to 10 options" in out
+    code, out = run(tmp_path, "poll", "create", "--template", "nope")
+    assert code == 1 and "no poll template 'nope'" in out
+    assert run(tmp_path, "poll", "send", "99")[0] == 1
