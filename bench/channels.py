@@ -1,14 +1,11 @@
 """Channel benchmark: 5,000 Slack events over signed HTTP and 5,000 Telegram updates through
 getUpdates, each into a fresh store; prints events/s and p50/p99 time to durable storage.
-Usage: python bench/channels.py [N]"""
+Usage: make bench, or PYTHONPATH=. python bench/channels.py [N]"""
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.channel_slack import bench_slack
 from bench.channel_telegram import bench_telegram

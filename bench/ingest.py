@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -15,8 +14,6 @@ from pathlib import Path
 
 import aiohttp
 import asyncpg
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.process import bot_env, bot_process, free_port
 

@@ -26,11 +26,27 @@ class Acknowledge:
     def applies(self, ctx: Context) -> bool:
         return ctx.kind is EventKind.MESSAGE and bool(self._text)
 
-    async def run(self, ctx: Context) -> bool:
-        if ctx.acknowledged_at is not None and utcnow() - ctx.acknowledged_at < ACK_EVERY:
-            return True  # cheap check first; acknowledge_once below is the atomic one
-        if await self._store.acknowledge_once(ctx.conversation_id, every=ACK_EVERY):
-            reply = OutboundMessage(address=ctx.address, text=self._text, reply_ref=ctx.reply_ref)
-            await self._store.enqueue(reply, author="feedbot")
+    async def run(self, batch: list[Context]) -> None:
+        recent = utcnow() - ACK_EVERY
+        due = [c for c in batch if c.acknowledged_at is None or c.acknowledged_at < recent]
+        if not due:  # the cheap check; acknowledge_first below is the atomic one
+            return
+        first = await self._store.acknowledge_first(
+            [c.conversation_id for c in due], every=ACK_EVERY
+        )
+        replies = [
+            OutboundMessage(address=c.address, text=self._text, reply_ref=c.reply_ref)
+            for c in _one_per_conversation(due)
+            if c.conversation_id in first
+        ]
+        if replies:
+            await self._store.enqueue_many(replies, author="feedbot")
             self._wake()
-        return True
+
+
+def _one_per_conversation(batch: list[Context]) -> list[Context]:
+    """The first event of each conversation in the batch."""
+    seen: dict[int, Context] = {}
+    for ctx in batch:
+        seen.setdefault(ctx.conversation_id, ctx)
+    return list(seen.values())

@@ -23,8 +23,9 @@ class Classify:
     def applies(self, ctx: Context) -> bool:
         return self._classifier is not None and ctx.kind in TEXT_KINDS and bool(ctx.text.strip())
 
-    async def run(self, ctx: Context) -> bool:
+    async def run(self, batch: list[Context]) -> None:
         assert self._classifier is not None
-        [verdict] = await self._classifier.classify([ctx.text])
-        await self._store.save_classifications([(ctx.message_id, verdict)])
-        return True
+        verdicts = await self._classifier.classify([c.text for c in batch])
+        await self._store.save_classifications(
+            [(c.message_id, v) for c, v in zip(batch, verdicts, strict=True)]
+        )

@@ -33,6 +33,13 @@ class Context:
     acknowledged_at: datetime | None = None
     contact_id: int | None = None
     trace: list[str] = field(default_factory=list)
+    stopped: bool = False
+    error: BaseException | None = None
+
+    @property
+    def alive(self) -> bool:
+        """Still going through the steps: not stopped and not failed."""
+        return not self.stopped and self.error is None
 
     @classmethod
     def received(cls, event: InboundEvent) -> Context:
@@ -48,10 +55,12 @@ class Context:
 
 
 class Step(Protocol):
-    """One pipeline step: ``applies`` is pure and sync; ``run`` does the work.
+    """One pipeline step: ``applies`` is pure and sync; ``run`` does the work for a batch.
 
-    ``run`` returns False to stop the pipeline for this event (e.g. a duplicate); raising
-    leaves the event stored and unprocessed, to be retried with back-off.
+    ``run`` gets every context of the batch the step applies to, so that it can do its I/O once
+    per batch (one transaction, one classifier call). It sets ``ctx.stopped`` to end the
+    pipeline for an event (a duplicate) or ``ctx.error`` when one event fails; raising fails the
+    whole batch. A failed event stays stored and unprocessed, and is retried with back-off.
     """
 
     name: str
@@ -59,4 +68,4 @@ class Step(Protocol):
 
     def applies(self, ctx: Context) -> bool: ...
 
-    async def run(self, ctx: Context) -> bool: ...
+    async def run(self, batch: list[Context]) -> None: ...

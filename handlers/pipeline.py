@@ -57,25 +57,41 @@ class Pipeline:
     async def receive_traced(self, event: InboundEvent) -> tuple[Receipt, list[str]]:
         """``receive``, also saying which steps ran."""
         ctx = Context.received(event)
-        await self._run(ctx, Stage.RECEIVE)
+        await self._run([ctx], Stage.RECEIVE)
+        if ctx.error is not None:
+            raise ctx.error
         if not ctx.duplicate:
             self._wake()
         return Receipt(message_id=ctx.message_id, duplicate=ctx.duplicate), ctx.trace
 
     async def process(self, item: Pending) -> list[str]:
-        """Run the after-store steps for a stored event; returns the steps that ran."""
-        ctx = from_pending(item)
-        await self._run(ctx, Stage.AFTER_STORE)
-        self._metrics.processed.labels(ctx.kind.value).inc()
+        """Run the after-store steps for one stored event; returns the steps that ran."""
+        [ctx] = await self.process_batch([item])
+        if ctx.error is not None:
+            raise ctx.error
         return ctx.trace
 
-    async def _run(self, ctx: Context, stage: Stage) -> None:
+    async def process_batch(self, items: Sequence[Pending]) -> list[Context]:
+        """Run the after-store steps step by step over a batch; each context says how it went."""
+        ctxs = [from_pending(i) for i in items]
+        await self._run(ctxs, Stage.AFTER_STORE)
+        for ctx in ctxs:
+            if ctx.error is None:
+                self._metrics.processed.labels(ctx.kind.value).inc()
+        return ctxs
+
+    async def _run(self, ctxs: list[Context], stage: Stage) -> None:
         for step in self.steps:
-            if step.stage is not stage or not step.applies(ctx):
+            batch = [c for c in ctxs if c.alive and step.stage is stage and step.applies(c)]
+            if not batch:
                 continue
-            ctx.trace.append(step.name)
-            if not await step.run(ctx):
-                return
+            for ctx in batch:
+                ctx.trace.append(step.name)
+            try:
+                await step.run(batch)
+            except Exception as exc:  # noqa: BLE001 - the batch is retried, nothing is lost
+                for ctx in batch:
+                    ctx.error = exc
 
 
 def from_pending(item: Pending) -> Context:

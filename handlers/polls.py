@@ -150,7 +150,7 @@ def you_said(r: Results) -> str:
 
 
 class Tally:
-    """Count a vote (the latest per person counts); a vote after close is answered, not counted."""
+    """Count votes (the latest per person counts); a vote after close is answered, not counted."""
 
     name = "tally"
     stage = Stage.AFTER_STORE
@@ -162,26 +162,36 @@ class Tally:
     def applies(self, ctx: Context) -> bool:
         return ctx.kind is EventKind.VOTE
 
-    async def run(self, ctx: Context) -> bool:
-        cast = await self._store.cast_vote(ctx.message_id)
-        if cast.outcome is Outcome.CLOSED:
-            await self._reply(ctx, CLOSED_TEXT)
-        elif cast.outcome is Outcome.COUNTED and cast.poll is not None and _wants_follow_up(cast):
-            assert cast.poll is not None
-            if await self._store.ask_follow_up(cast.vote_id):
-                await self._reply(ctx, cast.poll.follow_up)
-        return True
-
-    async def _reply(self, ctx: Context, text: str) -> None:
-        await self._store.enqueue(
-            OutboundMessage(address=ctx.address, text=text), author="feedbot:poll"
-        )
-        self._wake()
+    async def run(self, batch: list[Context]) -> None:
+        casts = await self._store.cast_votes([c.message_id for c in batch])
+        low = {
+            cast.vote_id: ctx
+            for ctx, cast in zip(batch, casts, strict=True)
+            if _wants_follow_up(cast)
+        }
+        asked = await self._store.ask_follow_ups(list(low)) if low else set()
+        replies = [
+            OutboundMessage(address=ctx.address, text=CLOSED_TEXT)
+            for ctx, cast in zip(batch, casts, strict=True)
+            if cast.outcome is Outcome.CLOSED
+        ]
+        for cast in casts:
+            if cast.vote_id in asked and cast.poll is not None:
+                asked.discard(cast.vote_id)
+                replies.append(
+                    OutboundMessage(address=low[cast.vote_id].address, text=cast.poll.follow_up)
+                )
+        if replies:
+            await self._store.enqueue_many(replies, author="feedbot:poll")
+            self._wake()
 
 
 def _wants_follow_up(cast: Cast) -> bool:
     return (
-        cast.poll is not None and bool(cast.poll.follow_up) and is_low(cast.poll.kind, cast.options)
+        cast.outcome is Outcome.COUNTED
+        and cast.poll is not None
+        and bool(cast.poll.follow_up)
+        and is_low(cast.poll.kind, cast.options)
     )
 
 
@@ -197,9 +207,6 @@ class LinkFollowUp:
     def applies(self, ctx: Context) -> bool:
         return ctx.kind is EventKind.MESSAGE and ctx.contact_id is not None
 
-    async def run(self, ctx: Context) -> bool:
-        assert ctx.contact_id is not None
-        await self._store.link_follow_up(
-            contact_id=ctx.contact_id, message_id=ctx.message_id, window=FOLLOW_UP_WINDOW
-        )
-        return True
+    async def run(self, batch: list[Context]) -> None:
+        pairs = [(c.contact_id, c.message_id) for c in batch if c.contact_id is not None]
+        await self._store.link_follow_ups(pairs, window=FOLLOW_UP_WINDOW)

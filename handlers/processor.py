@@ -18,7 +18,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # after a crash, claimed events are due again this soon
 GRACE_S = 10.0
 IDLE_POLL_S = 2.0
-CONCURRENCY = 16  # events in flight at once: enough to fill a classifier micro-batch
 
 
 class Processor:
@@ -65,31 +64,25 @@ class Processor:
         items = await self._store.claim_pending(
             limit=self._batch, lease=LEASE, max_attempts=self._max_attempts
         )
+        if not items:
+            return 0
         self._in_hand = {i.message_id for i in items}
-        limit = asyncio.Semaphore(CONCURRENCY)
-
-        async def bounded(item: Pending) -> bool:
-            async with limit:
-                return await self._one(item)
-
-        outcomes = await asyncio.gather(*(bounded(i) for i in items))
-        await self._store.mark_processed(
-            [i.message_id for i, ok in zip(items, outcomes, strict=True) if ok]
-        )
+        ctxs = await self._pipeline.process_batch(items)
+        await self._store.mark_processed([c.message_id for c in ctxs if c.error is None])
+        for item, ctx in zip(items, ctxs, strict=True):
+            if ctx.error is not None:
+                await self._failed(item, ctx.error)
+        self._in_hand = set()
         return len(items)
 
-    async def _one(self, item: Pending) -> bool:
-        try:
-            await self._pipeline.process(item)
-            return True
-        except Exception as exc:  # noqa: BLE001 - the event stays stored and is retried
-            log.warning("processing message %s failed: %s", item.message_id, exc)
-            self._metrics.process_failures.labels(type(exc).__name__).inc()
-            delay = min(300.0, 2.0**item.attempts) * random.uniform(0.5, 1.0)
-            await self._store.mark_unprocessed(
-                item.message_id, error=repr(exc), retry_at=utcnow() + timedelta(seconds=delay)
-            )
-            return False
+    async def _failed(self, item: Pending, exc: BaseException) -> None:
+        """The event stays stored and unprocessed, due again after a back-off."""
+        log.warning("processing message %s failed: %s", item.message_id, exc)
+        self._metrics.process_failures.labels(type(exc).__name__).inc()
+        delay = min(300.0, 2.0**item.attempts) * random.uniform(0.5, 1.0)
+        await self._store.mark_unprocessed(
+            item.message_id, error=repr(exc), retry_at=utcnow() + timedelta(seconds=delay)
+        )
 
     async def _loop(self) -> None:
         while not self._stopping:

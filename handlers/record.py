@@ -100,8 +100,8 @@ class Record:
     def applies(self, ctx: Context) -> bool:
         return ctx.event is not None
 
-    async def run(self, ctx: Context) -> bool:
-        assert ctx.event is not None
-        receipt = await self._recorder.record(ctx.event)
-        ctx.message_id, ctx.duplicate = receipt.message_id, receipt.duplicate
-        return not receipt.duplicate
+    async def run(self, batch: list[Context]) -> None:
+        receipts = await asyncio.gather(*(self._recorder.record(c.event) for c in batch if c.event))
+        for ctx, receipt in zip(batch, receipts, strict=True):
+            ctx.message_id, ctx.duplicate = receipt.message_id, receipt.duplicate
+            ctx.stopped = receipt.duplicate

@@ -121,6 +121,11 @@ def enqueue(conn: Connection, message: OutboundMessage, *, author: str) -> int:
     return int(msg_id)
 
 
+def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: str) -> list[int]:
+    """``enqueue`` each message in one transaction."""
+    return [enqueue(conn, m, author=author) for m in messages]
+
+
 def claim(conn: Connection, *, limit: int, lease: timedelta) -> list[DueItem]:
     """Lease due pending items, oldest first."""
     now = utcnow()

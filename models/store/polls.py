@@ -151,8 +151,11 @@ def native_poll(conn: Connection, channel: str, ref: str) -> int | None:
     return None
 
 
-def cast(conn: Connection, message_id: int) -> Cast:
-    """Apply a stored vote event to its poll: a person's latest answer replaces the earlier."""
+def cast(conn: Connection, message_id: int, cache: dict[Any, Any] | None = None) -> Cast:
+    """Apply a stored vote event to its poll: a person's latest answer replaces the earlier.
+
+    ``cache`` (one per batch) keeps polls and native poll ids already looked up."""
+    cache = {} if cache is None else cache
     msg = conn.execute(
         select(Message.vote, Message.contact_id, Message.channel, Message.occurred_at).where(
             Message.id == message_id
@@ -161,8 +164,13 @@ def cast(conn: Connection, message_id: int) -> Cast:
     ref = str((msg.vote or {}).get("poll_ref", ""))
     poll_id, native = poll_id_of(ref), False
     if poll_id is None:
-        poll_id, native = native_poll(conn, msg.channel, ref), True
-    poll = get(conn, poll_id) if poll_id is not None else None
+        key = f"native:{msg.channel}:{ref}"
+        if key not in cache:
+            cache[key] = native_poll(conn, msg.channel, ref)
+        poll_id, native = cache[key], True
+    if poll_id is not None and poll_id not in cache:
+        cache[poll_id] = get(conn, poll_id)
+    poll = cache.get(poll_id) if poll_id is not None else None
     if poll is None or msg.contact_id is None:
         return Cast(Outcome.UNKNOWN)
     if poll.status != "open":
@@ -208,29 +216,41 @@ def _upsert(
     module: Any = sqlite if conn.dialect.name == "sqlite" else postgresql
     stmt = module.insert(Vote).values(poll_id=poll.id, contact_id=msg.contact_id, **values)
     later_wins = Vote.voted_at <= stmt.excluded.voted_at
-    conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["poll_id", "contact_id"], set_=values, where=later_wins
-        )
-    )
-    current = conn.execute(select(Vote.id, Vote.options, Vote.message_id).where(key)).one()
-    if current.message_id != message_id:  # a later answer was already counted
+    upsert = stmt.on_conflict_do_update(
+        index_elements=["poll_id", "contact_id"], set_=values, where=later_wins
+    ).returning(Vote.id)
+    vote_id = conn.execute(upsert).scalar_one_or_none()
+    if vote_id is None:  # a later answer was already counted
+        current = conn.execute(select(Vote.id, Vote.options).where(key)).one()
         return Cast(Outcome.COUNTED, poll, tuple(current.options), current.id)
-    return Cast(Outcome.COUNTED if chosen else Outcome.RETRACTED, poll, chosen, int(current.id))
+    return Cast(Outcome.COUNTED if chosen else Outcome.RETRACTED, poll, chosen, int(vote_id))
 
 
 def _toggle(current: tuple[str, ...], key: str) -> tuple[str, ...]:
     return tuple(k for k in current if k != key) if key in current else (*current, key)
 
 
-def ask_follow_up(conn: Connection, vote_id: int) -> bool:
-    """Remember that the follow-up question went out for this vote; False if it already had."""
-    result = conn.execute(
-        update(Vote)
-        .where(Vote.id == vote_id, Vote.follow_up_asked_at.is_(None))
-        .values(follow_up_asked_at=utcnow())
-    )
-    return bool(result.rowcount)
+def cast_many(conn: Connection, message_ids: list[int]) -> list[Cast]:
+    """``cast`` for each stored vote event, in order, in one transaction."""
+    cache: dict[Any, Any] = {}
+    return [cast(conn, m, cache) for m in message_ids]
+
+
+def ask_follow_ups(conn: Connection, vote_ids: list[int]) -> set[int]:
+    """Mark the votes whose follow-up question has not gone out yet; returns those."""
+    due = conn.execute(
+        select(Vote.id).where(Vote.id.in_(vote_ids), Vote.follow_up_asked_at.is_(None))
+    ).scalars()
+    fresh = set(due)
+    if fresh:
+        conn.execute(update(Vote).where(Vote.id.in_(fresh)).values(follow_up_asked_at=utcnow()))
+    return fresh
+
+
+def link_follow_ups(conn: Connection, pairs: list[tuple[int, int]], *, window: timedelta) -> None:
+    """``link_follow_up`` for each (contact id, message id)."""
+    for contact_id, message_id in pairs:
+        link_follow_up(conn, contact_id=contact_id, message_id=message_id, window=window)
 
 
 def link_follow_up(

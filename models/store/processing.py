@@ -113,6 +113,11 @@ def release(conn: Connection, ids: list[int]) -> None:
         )
 
 
+def acknowledge_first(conn: Connection, ids: list[int], *, every: timedelta) -> set[int]:
+    """Of these conversations, mark and return those not acknowledged within ``every``."""
+    return {i for i in dict.fromkeys(ids) if acknowledge_once(conn, i, every=every)}
+
+
 def acknowledge_once(conn: Connection, conversation_id: int, *, every: timedelta) -> bool:
     """Mark the conversation acknowledged now unless it was within ``every``; True if marked."""
     now = utcnow()

@@ -106,9 +106,9 @@ class Store:
         """Hand claimed events back unfinished (a clean stop), due again at once."""
         await self._db.write(processing.release, ids)
 
-    async def acknowledge_once(self, conversation_id: int, *, every: timedelta) -> bool:
-        """True (and remembered) if this conversation has not been acknowledged within ``every``."""
-        return await self._db.write(processing.acknowledge_once, conversation_id, every=every)
+    async def acknowledge_first(self, ids: list[int], *, every: timedelta) -> set[int]:
+        """Mark and return the conversations not acknowledged within ``every``."""
+        return await self._db.write(processing.acknowledge_first, ids, every=every)
 
     # -- classifications ---------------------------------------------------------------------
 
@@ -138,6 +138,10 @@ class Store:
     async def enqueue(self, message: OutboundMessage, *, author: str) -> int:
         """Store an outbound message and queue it for sending; returns its message id."""
         return await self._db.write(outbox.enqueue, message, author=author)
+
+    async def enqueue_many(self, messages: list[OutboundMessage], *, author: str) -> list[int]:
+        """Queue several outbound messages in one transaction."""
+        return await self._db.write(outbox.enqueue_many, messages, author=author)
 
     async def claim_outbox(self, *, limit: int, lease: timedelta) -> list[outbox.DueItem]:
         """Lease outbox items that are due."""
@@ -203,17 +207,17 @@ class Store:
         """Apply a stored vote event to its poll."""
         return await self._db.write(polls.cast, message_id)
 
-    async def ask_follow_up(self, vote_id: int) -> bool:
-        """Mark a vote's follow-up question as sent (once)."""
-        return await self._db.write(polls.ask_follow_up, vote_id)
+    async def cast_votes(self, message_ids: list[int]) -> list[polls.Cast]:
+        """Apply stored vote events to their polls, in one transaction."""
+        return await self._db.write(polls.cast_many, message_ids)
 
-    async def link_follow_up(
-        self, *, contact_id: int, message_id: int, window: timedelta
-    ) -> int | None:
-        """Link a person's message to their vote awaiting a follow-up answer."""
-        return await self._db.write(
-            polls.link_follow_up, contact_id=contact_id, message_id=message_id, window=window
-        )
+    async def ask_follow_ups(self, vote_ids: list[int]) -> set[int]:
+        """Mark the votes whose follow-up question goes out now (once each)."""
+        return await self._db.write(polls.ask_follow_ups, vote_ids)
+
+    async def link_follow_ups(self, pairs: list[tuple[int, int]], *, window: timedelta) -> None:
+        """Link each (contact, message) to that person's vote awaiting a follow-up answer."""
+        await self._db.write(polls.link_follow_ups, pairs, window=window)
 
     async def poll_votes(self, poll_id: int) -> list[tuple[str, list[str]]]:
         """(channel, options) for each current vote."""

@@ -62,7 +62,7 @@ def test_templates_and_files(tmp_path: Path) -> None:
         "question: Open on Sundays?\nkind: yes_no\nto: [widget, 'telegram:-100123']\n"
     )
     assert run(tmp_path, "poll", "create", "--file", str(poll_file)) == (0, "2\n")
-    code, out = run(tmp_path, "poll", "results", "2", "--json")
+    _, out = run(tmp_path, "poll", "results", "2", "--json")
     assert [o["key"] for o in json.loads(out)["options"]] == ["yes", "no"]
 
 

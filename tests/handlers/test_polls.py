@@ -105,6 +105,7 @@ async def test_a_csat_poll_from_creation_to_results(
         await slack.sink(tap("U4", "3", n=1))  # Dan: OK ...
         await slack.sink(tap("U4", "", n=2, when_s=1))  # ... then takes it back
         await settle(bot)
+        await bot.wait_for(lambda: _sent(slack, 2), what="the follow-up question")
         assert [m.text for m in slack.sent[1:]] == [FOLLOW_UP]  # asked once, of Cat only
 
         await slack.sink(say("U3", "The printer queue took 40 minutes.", 1))

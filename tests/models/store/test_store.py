@@ -117,7 +117,8 @@ async def test_cursors_are_durable_and_updatable(store: Store) -> None:
 async def test_acknowledge_once_per_window(store: Store) -> None:
     await store.record([message()])
     [p] = await store.claim_pending(limit=1, lease=timedelta(seconds=30), max_attempts=3)
-    assert await store.acknowledge_once(p.conversation_id, every=timedelta(hours=24))
-    assert not await store.acknowledge_once(p.conversation_id, every=timedelta(hours=24))
-    assert await store.acknowledge_once(p.conversation_id, every=timedelta(0))
+    conv = [p.conversation_id, p.conversation_id]
+    assert await store.acknowledge_first(conv, every=timedelta(hours=24)) == {p.conversation_id}
+    assert await store.acknowledge_first(conv, every=timedelta(hours=24)) == set()
+    assert await store.acknowledge_first(conv, every=timedelta(0)) == {p.conversation_id}
     assert utcnow().tzinfo is UTC
