@@ -164,26 +164,53 @@ class Tally:
 
     async def run(self, batch: list[Context]) -> None:
         casts = await self._store.cast_votes([c.message_id for c in batch])
+        replies = await self._confirmations(batch, casts) + await self._follow_ups(batch, casts)
+        if replies:
+            await self._store.enqueue_many(replies, author="feedbot:poll")
+            self._wake()
+
+    async def _confirmations(
+        self, batch: list[Context], casts: list[Cast]
+    ) -> list[OutboundMessage]:
+        """Tell each Slack voter, privately, what was recorded (Slack buttons show no selection);
+        tell anyone who answers a closed poll that it has closed."""
+        people = [
+            c.contact_id for c in batch if c.contact_id is not None and c.channel is Channel.SLACK
+        ]
+        users = await self._store.platform_users(people) if people else {}
+        notes = []
+        for ctx, cast in zip(batch, casts, strict=True):
+            text = _confirmation(cast) if ctx.channel is Channel.SLACK else ""
+            text = CLOSED_TEXT if cast.outcome is Outcome.CLOSED else text
+            if text:
+                private = users.get(ctx.contact_id or 0, "")
+                meta = {"ephemeral_to": private} if private else {}
+                notes.append(OutboundMessage(address=ctx.address, text=text, meta=meta))
+        return notes
+
+    async def _follow_ups(self, batch: list[Context], casts: list[Cast]) -> list[OutboundMessage]:
+        """The follow-up question, once per vote, after a low answer."""
         low = {
             cast.vote_id: ctx
             for ctx, cast in zip(batch, casts, strict=True)
             if _wants_follow_up(cast)
         }
         asked = await self._store.ask_follow_ups(list(low)) if low else set()
-        replies = [
-            OutboundMessage(address=ctx.address, text=CLOSED_TEXT)
-            for ctx, cast in zip(batch, casts, strict=True)
-            if cast.outcome is Outcome.CLOSED
-        ]
+        questions: dict[int, OutboundMessage] = {}
         for cast in casts:
             if cast.vote_id in asked and cast.poll is not None:
-                asked.discard(cast.vote_id)
-                replies.append(
-                    OutboundMessage(address=low[cast.vote_id].address, text=cast.poll.follow_up)
-                )
-        if replies:
-            await self._store.enqueue_many(replies, author="feedbot:poll")
-            self._wake()
+                address = low[cast.vote_id].address
+                questions[cast.vote_id] = OutboundMessage(address=address, text=cast.poll.follow_up)
+        return list(questions.values())
+
+
+def _confirmation(cast: Cast) -> str:
+    if cast.poll is None or cast.outcome not in (Outcome.COUNTED, Outcome.RETRACTED):
+        return ""
+    if cast.outcome is Outcome.RETRACTED:
+        return "Your answer has been taken back."
+    chosen = ", ".join(cast.poll.label(k) for k in cast.options)
+    return f"Thank you. Your answer: {chosen}. You can change it until the poll closes."
 
 
 def _wants_follow_up(cast: Cast) -> bool:

@@ -236,6 +236,10 @@ class Store:
         who = inbound.pseudonym(self.pseudonym_key, channel, sender)
         return await self._db.read(polls.votes_of, who)
 
+    async def platform_users(self, contact_ids: list[int]) -> dict[int, str]:
+        """Platform user ids of contacts, to address them directly."""
+        return await self._db.read(views.platform_users, contact_ids)
+
     # -- cursors and audit -------------------------------------------------------------------
 
     async def get(self, name: str) -> str | None:

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from models.store.tables import Classification, Conversation, Message, OutboxItem
+from models.store.tables import Classification, ContactAddress, Conversation, Message, OutboxItem
 
 CONVERSATION_KINDS = ("message", "edit", "text", "poll")
 """What a person sees in a conversation: their messages and ours, not their poll taps."""
@@ -138,3 +138,13 @@ def outbox_items(
         )
         for o, text in rows.all()
     ]
+
+
+def platform_users(conn: Connection, contact_ids: list[int]) -> dict[int, str]:
+    """The platform user id of each contact (to address a person directly, e.g. ephemerally)."""
+    rows = conn.execute(
+        select(ContactAddress.contact_id, ContactAddress.platform_user_id).where(
+            ContactAddress.contact_id.in_(contact_ids)
+        )
+    )
+    return {int(c): str(u) for c, u in rows.all()}

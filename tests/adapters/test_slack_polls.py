@@ -71,8 +71,9 @@ async def test_slack_buttons_vote_change_and_close(
         ]
         assert labels == ["Yes", "No"]
 
+        once = click(posted, 0, "U0ANN")
         for _ in range(3):  # one click, delivered three times
-            assert (await driver.post_action(click(posted, 0, "U0ANN"))).status_code == 200
+            assert (await driver.post_action(once)).status_code == 200
         assert (await driver.post_action(click(posted, 1, "U0BEN"))).status_code == 200
         assert (await driver.post_action(click(posted, 0, "U0BEN"))).status_code == 200  # changed
 
@@ -81,12 +82,14 @@ async def test_slack_buttons_vote_change_and_close(
             return {o.key: o.count for o in r.options} == {"yes": 2, "no": 0}
 
         await bot.wait_for(counted, what="two yes votes")
+        await fake.wait_for(lambda: _told(fake, "U0BEN", "Your answer: Yes"))  # privately
         await polls.close(bot.store, poll_id, bot.app.delivery.wake)
         assert (await driver.post_action(click(posted, 1, "U0CAT"))).status_code == 200
-        await fake.wait_for(
-            lambda: any(
-                polls.CLOSED_TEXT in str(c.args.get("text"))
-                for c in fake.calls_to("chat.postMessage")
-            )
-        )
+        await fake.wait_for(lambda: _told(fake, "U0CAT", polls.CLOSED_TEXT))
         assert (await polls.results(bot.store, poll_id)).responses == 2
+
+
+def _told(fake: FakeSlack, user: str, text: str) -> bool:
+    """Whether ``user`` got an ephemeral message containing ``text``."""
+    calls = fake.calls_to("chat.postEphemeral")
+    return any(c.args.get("user") == user and text in str(c.args.get("text")) for c in calls)

@@ -105,8 +105,11 @@ async def test_a_csat_poll_from_creation_to_results(
         await slack.sink(tap("U4", "3", n=1))  # Dan: OK ...
         await slack.sink(tap("U4", "", n=2, when_s=1))  # ... then takes it back
         await settle(bot)
-        await bot.wait_for(lambda: _sent(slack, 2), what="the follow-up question")
-        assert [m.text for m in slack.sent[1:]] == [FOLLOW_UP]  # asked once, of Cat only
+        await bot.wait_for(lambda: _sent(slack, 7), what="confirmations and the follow-up")
+        public = [m.text for m in slack.sent[1:] if "ephemeral_to" not in m.meta]
+        assert public == [FOLLOW_UP]  # asked once, of Cat only
+        told = {m.meta["ephemeral_to"]: m.text for m in slack.sent if "ephemeral_to" in m.meta}
+        assert "1 Very poor" in told["U3"] and told["U4"] == "Your answer has been taken back."
 
         await slack.sink(say("U3", "The printer queue took 40 minutes.", 1))
         await settle(bot)
@@ -118,7 +121,12 @@ async def test_a_csat_poll_from_creation_to_results(
         await slack.sink(tap("U5", "5", n=1))  # Eve is too late
         await settle(bot)
         assert (await polls.results(store, poll_id)).responses == 3
-        await bot.wait_for(lambda: _sent(slack, 4), what="results and the closed notice")
+
+        async def closed_and_reported() -> bool:
+            texts = [m.text for m in slack.sent]
+            return polls.CLOSED_TEXT in texts and any(t.startswith("You said") for t in texts)
+
+        await bot.wait_for(closed_and_reported, what="results and the closed notice")
         texts = [m.text for m in slack.sent]
         assert any(t.startswith("You said") and "CSAT 66.7%" in t for t in texts)
         assert polls.CLOSED_TEXT in texts

@@ -171,7 +171,8 @@ class XAdapter:
     async def _sleep(self, seconds: float) -> None:
         """Wait, or return early when stopping."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+            async with asyncio.timeout(seconds):  # not wait_for: it can swallow a cancel on 3.11
+                await self._stopping.wait()
 
     async def _run(self, sink: EventSink) -> None:
         """Connect, then poll until stopped, waiting out failures without a hot loop."""

@@ -1,0 +1,89 @@
+"""Build the ONNX encoder locally: merge the shipped adapter, export, quantize per channel."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from models.classifier.sentiment_net import SentimentNet
+
+log = logging.getLogger(__name__)
+OPSET = 17
+
+
+def ensure_onnx(encoder_dir: Path, weights_dir: Path, cache_dir: Path, tag: str) -> Path:
+    """Path of the int8 ONNX model for this encoder + adapter, building it if it is missing."""
+    target = cache_dir / f"sentiment-{tag}-int8.onnx"
+    if target.is_file():
+        return target
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    fp32, fused = target.with_suffix(".fp32.tmp"), target.with_suffix(".fused.tmp")
+    log.info("building %s from the encoder and the shipped adapter", target.name)
+    try:
+        _export_merged(encoder_dir, weights_dir, fp32)
+        fuse(fp32, fused)
+        quantize(fused, target)
+    finally:
+        fp32.unlink(missing_ok=True)
+        fused.unlink(missing_ok=True)
+    return target
+
+
+def _export_merged(encoder_dir: Path, weights_dir: Path, path: Path) -> None:
+    """Merge the adapter into the encoder and export it."""
+    from models.classifier.sentiment_net import merged_net
+
+    export(merged_net(encoder_dir, weights_dir), path)
+
+
+def export(net: SentimentNet, path: Path) -> None:
+    """Trace the network to ONNX with dynamic batch and sequence axes (atomic write)."""
+    import torch
+
+    net.encoder.config._attn_implementation = "eager"
+    ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]])
+    mask = (ids != 0).long()
+    axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}}
+    partial = path.with_suffix(".partial")
+    torch.onnx.export(
+        net,
+        (ids, mask),
+        str(partial),
+        dynamo=False,
+        opset_version=OPSET,
+        input_names=["input_ids", "attention_mask"],
+        output_names=["embedding", "logits"],
+        dynamic_axes={**axes, "embedding": {0: "batch"}, "logits": {0: "batch"}},
+    )
+    os.replace(partial, path)
+
+
+def fuse(source: Path, target: Path) -> None:
+    """ONNX Runtime's BERT fusions (attention, skip-layer-norm, bias-GELU), atomic write."""
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    partial = target.with_suffix(".partial")
+    optimize_model(
+        str(source), model_type="bert", num_heads=12, hidden_size=384, opt_level=1
+    ).save_model_to_file(str(partial))
+    os.replace(partial, target)
+
+
+def quantize(source: Path, target: Path) -> None:
+    """Dynamic int8 quantization of the matrix multiplies, per output channel (atomic write)."""
+    import onnx
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    partial = target.with_suffix(".partial")
+    quantize_dynamic(
+        str(source),
+        str(partial),
+        per_channel=True,
+        weight_type=QuantType.QInt8,
+        op_types_to_quantize=["MatMul", "Attention"],
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
+    os.replace(partial, target)

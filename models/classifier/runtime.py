@@ -1,0 +1,181 @@
+"""The runtime classifier: one engine, the topic head, and a micro-batching worker."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+
+from models.classification import SENTIMENTS, Classification
+from models.classifier.artifacts import ADAPTER_FILE, META_FILE, read_meta
+from models.classifier.backend import Engine, build_engine
+from models.classifier.batcher import MicroBatcher
+from models.classifier.encoder import (
+    ENCODER_NAME,
+    ClassifierUnavailable,
+    encoder_hash,
+    encoder_path,
+    file_hash,
+)
+from models.classifier.topic_head import TopicHead, save_head, softmax
+from models.classifier.topics_config import Taxonomy, load_taxonomy
+from models.classifier.train_topics import current_head, fit_head, head_path, head_version
+
+WEIGHTS_DIR = Path(__file__).parent / "weights"
+
+
+class LocalClassifier:
+    """Sentiment and topic from one forward pass of the local encoder.
+
+    Use it as ``async with classifier:`` (or ``start()`` / ``close()``) so the batching worker
+    runs; ``classify`` is then safe to call concurrently from the event loop.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        head: TopicHead,
+        bias: Sequence[float],
+        version: str,
+        *,
+        max_batch: int,
+        max_wait_ms: float,
+    ) -> None:
+        self._engine = engine
+        self._head = head
+        self._bias = np.asarray(bias, dtype=np.float32)
+        self._version = version
+        self._max_batch = max_batch
+        self._batcher = MicroBatcher(
+            self.classify_now, max_batch=max_batch, max_wait_ms=max_wait_ms
+        )
+
+    @property
+    def version(self) -> str:
+        """Encoder, adapter and topic-head hashes, and the engine that ran them."""
+        return self._version
+
+    @property
+    def topics(self) -> tuple[str, ...]:
+        """The labels the topic head knows."""
+        return self._head.labels
+
+    async def start(self) -> None:
+        """Start the batching worker."""
+        await self._batcher.start()
+
+    async def close(self) -> None:
+        """Stop the batching worker."""
+        await self._batcher.close()
+
+    async def __aenter__(self) -> LocalClassifier:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def classify(self, texts: Sequence[str]) -> list[Classification]:
+        """Label each text through the micro-batcher (the caller's own results, in order)."""
+        return await self._batcher.submit(texts)
+
+    def classify_now(self, texts: Sequence[str]) -> list[Classification]:
+        """Label texts in this thread (blocking: not for the event loop).
+
+        Texts run max_batch at a time, grouped by length so that little padding is computed.
+        """
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        verdicts: dict[int, Classification] = {}
+        for start in range(0, len(order), self._max_batch):
+            chunk = order[start : start + self._max_batch]
+            verdicts.update(zip(chunk, self._label([texts[i] for i in chunk]), strict=True))
+        return [verdicts[i] for i in range(len(texts))]
+
+    def _label(self, texts: Sequence[str]) -> list[Classification]:
+        """One engine call, then both heads."""
+        embeddings, logits = self._engine.run([t if t.strip() else "." for t in texts])
+        scores = softmax(logits + self._bias)
+        topics = self._head.predict(embeddings)
+        return [self._one(s, t) for s, t in zip(scores, topics, strict=True)]
+
+    def _one(self, scores: np.ndarray, topic: tuple[str, float]) -> Classification:
+        """A Classification from one row of scores and one topic decision."""
+        named = {name: round(float(p), 4) for name, p in zip(SENTIMENTS, scores, strict=True)}
+        return Classification(
+            SENTIMENTS[int(np.argmax(scores))], named, topic[0], round(topic[1], 4), self._version
+        )
+
+
+def load_classifier(
+    *,
+    topics_file: Path,
+    cache_dir: Path,
+    max_batch: int = 32,
+    max_wait_ms: float = 5.0,
+    engine: str = "auto",
+    weights_dir: Path = WEIGHTS_DIR,
+) -> LocalClassifier:
+    """Load the encoder, the shipped adapter and the topic head (not started).
+
+    Raises ClassifierUnavailable with one line when the encoder package, the adapter weights or
+    the topics file is missing or broken. The ONNX model is built into cache_dir on first use;
+    a missing or stale topic head is trained from the topics file.
+    """
+    runner, tag = _engine(weights_dir, cache_dir, engine)
+    head = current_head(runner, _taxonomy(topics_file), cache_dir, tag)
+    return _assemble(runner, head, tag, weights_dir, max_batch, max_wait_ms)
+
+
+def retrain_topics(
+    *,
+    topics_file: Path,
+    cache_dir: Path,
+    corrections: Sequence[tuple[str, str]],
+    engine: str = "auto",
+    weights_dir: Path = WEIGHTS_DIR,
+) -> LocalClassifier:
+    """Fit the topic head on the examples plus corrections, save it, return the classifier."""
+    runner, tag = _engine(weights_dir, cache_dir, engine)
+    head = fit_head(runner, _taxonomy(topics_file), corrections, tag)
+    save_head(head, head_path(cache_dir))
+    return _assemble(runner, head, tag, weights_dir, 32, 0.0)
+
+
+def _engine(weights_dir: Path, cache_dir: Path, kind: str) -> tuple[Engine, str]:
+    """The inference engine and the encoder+adapter tag it was built from."""
+    enc_dir = encoder_path()
+    tag = f"{encoder_hash(enc_dir)}-{_adapter_hash(weights_dir)}"
+    return build_engine(enc_dir, weights_dir, cache_dir, tag, kind), tag
+
+
+def _assemble(
+    runner: Engine, head: TopicHead, tag: str, weights_dir: Path, max_batch: int, max_wait_ms: float
+) -> LocalClassifier:
+    """A classifier from its parts, with its version string."""
+    encoder, adapter = tag.split("-")
+    version = f"{ENCODER_NAME}@{encoder}+lora@{adapter}+topics@{head_version(head)}/{runner.name}"
+    bias = read_meta(weights_dir).get("logit_bias", [0.0, 0.0, 0.0])
+    return LocalClassifier(
+        runner, head, bias, version, max_batch=max_batch, max_wait_ms=max_wait_ms
+    )
+
+
+def _adapter_hash(weights_dir: Path) -> str:
+    """Hash of the shipped adapter, or ClassifierUnavailable when it is missing."""
+    if not (weights_dir / ADAPTER_FILE).is_file() or not (weights_dir / META_FILE).is_file():
+        raise ClassifierUnavailable(
+            f"sentiment adapter missing in {weights_dir} (run: python -m bot train sentiment)"
+        )
+    return file_hash(weights_dir / ADAPTER_FILE)
+
+
+def _taxonomy(topics_file: Path) -> Taxonomy:
+    """The topics file, or ClassifierUnavailable naming the problem."""
+    try:
+        return load_taxonomy(topics_file)
+    except (OSError, ValueError) as exc:
+        raise ClassifierUnavailable(f"topics file {topics_file}: {exc}") from None

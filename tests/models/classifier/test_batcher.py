@@ -1,0 +1,66 @@
+"""The micro-batcher: own results per caller, bounded batches, failures reach callers."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from models.classifier import BatcherClosed, MicroBatcher
+
+
+class Recorder:
+    """Deterministic work: upper-cases texts and records batch sizes and threads."""
+
+    def __init__(self, fail_on: str = "") -> None:
+        self.batches: list[int] = []
+        self.threads: set[str] = set()
+        self.fail_on = fail_on
+
+    def __call__(self, texts: list[str]) -> list[str]:
+        self.batches.append(len(texts))
+        self.threads.add(threading.current_thread().name)
+        if self.fail_on in texts:
+            raise RuntimeError("model failed")
+        return [t.upper() for t in texts]
+
+
+async def test_each_concurrent_caller_gets_its_own_results() -> None:
+    work = Recorder()
+    batcher = MicroBatcher(work, max_batch=8, max_wait_ms=5.0)
+    await batcher.start()
+    calls = [[f"m{i}-{j}" for j in range(i % 3 + 1)] for i in range(60)]
+    results = await asyncio.gather(*(batcher.submit(c) for c in calls))
+    await batcher.close()
+    assert results == [[t.upper() for t in c] for c in calls]
+    assert max(work.batches) <= 8 and len(work.batches) < sum(len(c) for c in calls)
+    assert all(name.startswith("classifier") for name in work.threads)
+
+
+async def test_a_failed_batch_fails_its_callers_and_the_worker_goes_on() -> None:
+    batcher = MicroBatcher(Recorder(fail_on="boom"), max_batch=4, max_wait_ms=1.0)
+    await batcher.start()
+    with pytest.raises(RuntimeError, match="model failed"):
+        await batcher.submit(["boom"])
+    assert await batcher.submit(["fine"]) == ["FINE"]
+    await batcher.close()
+
+
+async def test_submit_before_start_or_after_close_is_refused() -> None:
+    batcher = MicroBatcher(Recorder(), max_batch=4, max_wait_ms=1.0)
+    with pytest.raises(BatcherClosed):
+        await batcher.submit(["x"])
+    await batcher.start()
+    await batcher.close()
+    with pytest.raises(BatcherClosed):
+        await batcher.submit(["x"])
+
+
+async def test_a_lone_text_waits_at_most_max_wait() -> None:
+    batcher = MicroBatcher(Recorder(), max_batch=64, max_wait_ms=20.0)
+    await batcher.start()
+    started = asyncio.get_running_loop().time()
+    assert await batcher.submit(["only"]) == ["ONLY"]
+    assert asyncio.get_running_loop().time() - started < 0.5
+    await batcher.close()
