@@ -46,6 +46,7 @@ def load_classifier_or_none(loaded: Settings) -> Classifier | None:
             cache_dir=loaded.model_cache_dir,
             max_batch=loaded.classify_max_batch,
             max_wait_ms=loaded.classify_max_wait_ms,
+            engine=loaded.classify_engine,
         )
     except ClassifierUnavailable as exc:
         fail(f"classifier unavailable ({exc}); set FEEDBOT_CLASSIFIER=off to run without it")
