@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections.abc import Mapping
@@ -12,12 +11,13 @@ from datetime import timedelta
 from bot.adapters.base import Adapter, SendError
 from bot.events import Channel, utcnow
 from handlers.metrics import Metrics
+from handlers.worker import WorkerLoop
 from models.store import Store
 from models.store.outbox import DueItem
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # an unanswered send is retried after this
-GRACE_S = 10.0
+BATCH = 32
 IDLE_POLL_S = 1.0
 
 
@@ -48,34 +48,23 @@ class Delivery:
         self._max_attempts = max_attempts
         self._base = base_delay
         self._cap = max_delay
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
+        self._loop = WorkerLoop("delivery", self.run_once, full=BATCH, idle_s=IDLE_POLL_S)
 
     def wake(self) -> None:
         """Something was queued."""
-        self._wake.set()
+        self._loop.wake()
 
     def start(self) -> None:
-        self._stopping = False
-        self._task = asyncio.create_task(self._loop(), name="delivery")
+        """Start the worker loop."""
+        self._loop.start()
 
     async def stop(self) -> None:
         """Let sends in flight finish (up to a grace period), then stop."""
-        task, self._task = self._task, None
-        if task is None:
-            return
-        self._stopping = True
-        self._wake.set()
-        await asyncio.wait({task}, timeout=GRACE_S)
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._loop.stop()
 
     async def run_once(self) -> int:
         """Send one batch of due items; returns how many were claimed."""
-        items = await self._store.claim_outbox(limit=32, lease=LEASE)
+        items = await self._store.claim_outbox(limit=BATCH, lease=LEASE)
         await asyncio.gather(*(self._send(i) for i in items))
         return len(items)
 
@@ -104,18 +93,3 @@ class Delivery:
         await self._store.outbox_retry(
             item.id, error=str(exc), at=utcnow() + timedelta(seconds=delay)
         )
-
-    async def _loop(self) -> None:
-        while not self._stopping:
-            try:
-                claimed = await self.run_once()
-            except Exception:
-                log.exception("delivery batch failed")
-                claimed = 0
-            if claimed == 0 and not self._stopping:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(
-                        IDLE_POLL_S
-                    ):  # not wait_for: it can swallow a cancel
-                        await self._wake.wait()

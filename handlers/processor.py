@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import random
 from datetime import timedelta
@@ -11,12 +9,12 @@ from datetime import timedelta
 from bot.events import utcnow
 from handlers.metrics import Metrics
 from handlers.pipeline import Pipeline
+from handlers.worker import WorkerLoop
 from models.store import Store
 from models.store.processing import Pending
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # after a crash, claimed events are due again this soon
-GRACE_S = 10.0
 IDLE_POLL_S = 2.0
 
 
@@ -31,31 +29,20 @@ class Processor:
         self._metrics = metrics
         self._batch = batch
         self._max_attempts = max_attempts
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-        self._stopping = False
         self._in_hand: set[int] = set()
+        self._loop = WorkerLoop("processor", self.run_once, full=batch, idle_s=IDLE_POLL_S)
 
     def wake(self) -> None:
         """New work was stored."""
-        self._wake.set()
+        self._loop.wake()
 
     def start(self) -> None:
-        self._stopping = False
-        self._task = asyncio.create_task(self._loop(), name="processor")
+        """Start the worker loop."""
+        self._loop.start()
 
     async def stop(self) -> None:
         """Finish the batch in hand (up to a grace period) and stop; what is left is released."""
-        task, self._task = self._task, None
-        if task is None:
-            return
-        self._stopping = True
-        self._wake.set()
-        await asyncio.wait({task}, timeout=GRACE_S)
-        if not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._loop.stop()
         if self._in_hand:
             await self._store.release_pending(sorted(self._in_hand))
 
@@ -83,18 +70,3 @@ class Processor:
         await self._store.mark_unprocessed(
             item.message_id, error=repr(exc), retry_at=utcnow() + timedelta(seconds=delay)
         )
-
-    async def _loop(self) -> None:
-        while not self._stopping:
-            try:
-                claimed = await self.run_once()
-            except Exception:
-                log.exception("processor batch failed")
-                claimed = 0
-            if claimed < self._batch and not self._stopping:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(
-                        IDLE_POLL_S
-                    ):  # not wait_for: it can swallow a cancel
-                        await self._wake.wait()

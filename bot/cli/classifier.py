@@ -183,18 +183,9 @@ def as_json(text: str, verdict: Classification) -> dict[str, Any]:
 
 def _load(settings: Settings) -> Any:
     """The local classifier built from settings, or a one-line failure."""
-    from models.classifier import ClassifierUnavailable, load_classifier
+    from bot.cli.context import local_classifier
 
-    try:
-        return load_classifier(
-            topics_file=settings.topics_file,
-            cache_dir=settings.model_cache_dir,
-            max_batch=settings.classify_max_batch,
-            max_wait_ms=settings.classify_max_wait_ms,
-            engine=settings.classify_engine,
-        )
-    except ClassifierUnavailable as exc:
-        fail(str(exc))
+    return local_classifier(settings)
 
 
 def reclassify(

@@ -5,10 +5,15 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
+from bot.cli.errors import fail
 from bot.secrets import pseudonym_key
 from config.settings import Settings, load_settings
 from models.store import Store
+
+if TYPE_CHECKING:
+    from models.classifier import LocalClassifier
 
 
 def settings() -> Settings:
@@ -26,3 +31,19 @@ async def open_store(loaded: Settings) -> AsyncIterator[Store]:
     """The store for a command."""
     async with Store.open(loaded.database_url, pseudonym_key=pseudonym_key(loaded)) as store:
         yield store
+
+
+def local_classifier(loaded: Settings, hint: str = "") -> LocalClassifier:
+    """The local classifier built from the settings, or a one-line failure."""
+    from models.classifier import ClassifierUnavailable, load_classifier
+
+    try:
+        return load_classifier(
+            topics_file=loaded.topics_file,
+            cache_dir=loaded.model_cache_dir,
+            max_batch=loaded.classify_max_batch,
+            max_wait_ms=loaded.classify_max_wait_ms,
+            engine=loaded.classify_engine,
+        )
+    except ClassifierUnavailable as exc:
+        fail(f"classifier unavailable ({exc}){hint}")

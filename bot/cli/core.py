@@ -8,7 +8,7 @@ from importlib import metadata
 
 import typer
 
-from bot.cli.context import settings
+from bot.cli.context import local_classifier, settings
 from bot.cli.errors import fail
 from config.settings import Settings
 from models.classification import Classifier
@@ -38,18 +38,7 @@ def load_classifier_or_none(loaded: Settings) -> Classifier | None:
     if loaded.classifier == "off":
         log.warning("FEEDBOT_CLASSIFIER=off: messages are stored without sentiment or topic")
         return None
-    from models.classifier import ClassifierUnavailable, load_classifier
-
-    try:
-        return load_classifier(
-            topics_file=loaded.topics_file,
-            cache_dir=loaded.model_cache_dir,
-            max_batch=loaded.classify_max_batch,
-            max_wait_ms=loaded.classify_max_wait_ms,
-            engine=loaded.classify_engine,
-        )
-    except ClassifierUnavailable as exc:
-        fail(f"classifier unavailable ({exc}); set FEEDBOT_CLASSIFIER=off to run without it")
+    return local_classifier(loaded, hint="; set FEEDBOT_CLASSIFIER=off to run without it")
 
 
 def migrate() -> None:

@@ -43,18 +43,8 @@ def routes(deps: WidgetDeps) -> list[Route]:
     """The /widget routes."""
 
     async def post_message(request: Request) -> Response:
-        try:
-            body = parse_json(await read_capped(request, deps.body_cap))
-            event = to_event(body, max_chars=deps.max_chars)
-        except (BodyTooLarge, TextTooLong) as exc:
-            return error(413, str(exc) or f"body is larger than {deps.body_cap} bytes")
-        except WidgetInputError as exc:
-            return error(400, str(exc))
-        except (ValueError, UnicodeDecodeError):
-            return error(400, "body is not valid JSON")
-        receipt = await deps.sink(event)
-        return JSONResponse(
-            {"id": receipt.message_id, "duplicate": receipt.duplicate}, status_code=202
+        return await accept_json(
+            request, deps, deps.body_cap, lambda body: to_event(body, max_chars=deps.max_chars)
         )
 
     async def get_messages(request: Request) -> Response:
@@ -118,6 +108,26 @@ def routes(deps: WidgetDeps) -> list[Route]:
         Route("/widget/api/messages", post_message, methods=["POST"]),
         Route("/widget/api/messages", get_messages, methods=["GET"]),
     ]
+
+
+async def accept_json(
+    request: Request,
+    deps: WidgetDeps,
+    cap: int,
+    translate: Callable[[Any], InboundEvent],
+) -> Response:
+    """Read a JSON body, translate it, store it; 202 with the id once durable, else 4xx JSON."""
+    try:
+        event = translate(parse_json(await read_capped(request, cap)))
+    except (BodyTooLarge, TextTooLong) as exc:
+        return error(413, str(exc) or f"body is larger than {cap} bytes")
+    except WidgetInputError as exc:
+        return error(400, str(exc))
+    except (ValueError, UnicodeDecodeError):
+        return error(400, "body is not valid JSON")
+    receipt = await deps.sink(event)
+    body = {"id": receipt.message_id, "duplicate": receipt.duplicate}
+    return JSONResponse(body, status_code=202)
 
 
 async def open_polls(deps: WidgetDeps, session: str) -> list[dict[str, Any]]:

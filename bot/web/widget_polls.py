@@ -9,8 +9,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.adapters.widget import TOKEN, WidgetInputError, vote_event
-from bot.web.body import BodyTooLarge, error, parse_json, read_capped
-from bot.web.widget import COOKIE, WidgetDeps, open_polls
+from bot.web.body import BodyTooLarge, error, read_capped
+from bot.web.widget import COOKIE, WidgetDeps, accept_json, open_polls
 
 BODY_CAP = 4096
 
@@ -25,18 +25,7 @@ def routes(deps: WidgetDeps) -> list[Route]:
         return JSONResponse({"polls": await open_polls(deps, session)})
 
     async def post_vote(request: Request) -> Response:
-        try:
-            event = vote_event(parse_json(await read_capped(request, BODY_CAP)))
-        except BodyTooLarge:
-            return error(413, f"body is larger than {BODY_CAP} bytes")
-        except WidgetInputError as exc:
-            return error(400, str(exc))
-        except (ValueError, UnicodeDecodeError):
-            return error(400, "body is not valid JSON")
-        receipt = await deps.sink(event)
-        return JSONResponse(
-            {"id": receipt.message_id, "duplicate": receipt.duplicate}, status_code=202
-        )
+        return await accept_json(request, deps, BODY_CAP, vote_event)
 
     async def post_form(request: Request) -> Response:
         try:
