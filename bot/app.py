@@ -21,6 +21,7 @@ from config.settings import Settings
 from handlers.delivery import Delivery
 from handlers.metrics import Metrics
 from handlers.pipeline import Deps, Pipeline, build_steps
+from handlers.poll_counts import PollCountReader
 from handlers.processor import Processor
 from handlers.record import Recorder
 from handlers.scheduler import PollScheduler, parse_quiet_hours
@@ -114,6 +115,16 @@ def _wire(
     return Bot(settings, library, store, metrics, *parts, chosen, web)
 
 
+def _count_readers(bot: Bot) -> list[PollCountReader]:
+    """A reader of native-poll counts for every adapter that offers them (X)."""
+    interval = max(300.0, bot.settings.x_poll_interval_s)  # X bills each read
+    return [
+        PollCountReader(bot.store, a.channel, read, interval_s=interval)
+        for a in bot.adapters
+        if (read := getattr(a, "poll_counts", None)) is not None
+    ]
+
+
 async def _start(bot: Bot, stack: AsyncExitStack) -> None:
     """Start in dependency order; the exit stack stops in reverse (the recorder last)."""
     bot.recorder.start()
@@ -125,5 +136,8 @@ async def _start(bot: Bot, stack: AsyncExitStack) -> None:
         stack.push_async_callback(adapter.stop)
     bot.scheduler.start()
     stack.push_async_callback(bot.scheduler.stop)
+    for reader in _count_readers(bot):
+        reader.start()
+        stack.push_async_callback(reader.stop)
     bot.delivery.start()  # stops first: sends in flight finish while the adapters are up
     stack.push_async_callback(bot.delivery.stop)

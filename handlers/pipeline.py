@@ -11,7 +11,7 @@ from handlers.acknowledge import Acknowledge
 from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
 from handlers.metrics import Metrics
-from handlers.polls import LinkFollowUp, Tally
+from handlers.polls import LinkFollowUp, ReplyVote, Tally
 from handlers.record import Record, Recorder
 from models.classification import Classifier
 from models.store import Store
@@ -34,6 +34,7 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
     """THE order. RECEIVE steps run before the platform is answered, the rest off the request."""
     return (
         Record(deps.recorder),
+        ReplyVote(deps.store),
         Tally(deps.store, deps.wake_outbox),
         Classify(deps.classifier, deps.store),
         LinkFollowUp(deps.store),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 CSAT = [("1", "1 Very poor"), ("2", "2 Poor"), ("3", "3 OK"), ("4", "4 Good"), ("5", "5 Excellent")]
 NPS = [(str(n), str(n)) for n in range(11)]
 YES_NO = [("yes", "Yes"), ("no", "No")]
@@ -27,3 +29,27 @@ def is_low(kind: str, keys: tuple[str, ...]) -> bool:
     if kind == "nps":
         return any(k.isdigit() and int(k) <= 6 for k in keys)
     return kind == "yes_no" and "no" in keys
+
+
+X_POLL_OPTIONS = (2, 4)
+X_OPTION_CHARS = 25
+"""X's native polls: 2 to 4 options of at most 25 characters; results are counts only."""
+
+
+def fits_x_poll(kind: str, options: list[tuple[str, str]]) -> bool:
+    """Whether a single-answer poll fits X's native poll."""
+    low, high = X_POLL_OPTIONS
+    short = all(len(label) <= X_OPTION_CHARS for _, label in options)
+    return kind in {"yes_no", "single"} and low <= len(options) <= high and short
+
+
+def numbered_choice(text: str, options: list[tuple[str, str]], multi: bool) -> list[str]:
+    """Option keys from a reply such as "@library 3" (several numbers for a multi poll)."""
+    words = re.sub(r"@\w+", " ", text)
+    numbers = re.findall(r"\b(\d{1,2})\b", words)
+    scale = [k for k, _ in options]
+    if all(k.isdigit() for k in scale):  # CSAT, NPS: the number is the answer
+        keys = [n.lstrip("0") or "0" for n in numbers if (n.lstrip("0") or "0") in scale]
+    else:  # choices: the number is the position in the list
+        keys = [options[int(n) - 1][0] for n in numbers if 1 <= int(n) <= len(options)]
+    return list(dict.fromkeys(keys if multi else keys[:1]))

@@ -33,17 +33,29 @@ class Results:
     nps: float | None
     response_rate: float | None
     follow_ups: int
+    aggregate_only: list[str]
 
 
-def compute(poll: PollView, votes: list[tuple[str, list[str]]], follow_ups: int = 0) -> Results:
-    """Results from the current votes: (channel, chosen option keys) per person."""
+def compute(
+    poll: PollView,
+    votes: list[tuple[str, list[str]]],
+    follow_ups: int = 0,
+    reported: dict[str, dict[str, int]] | None = None,
+) -> Results:
+    """Results from the current votes, (channel, chosen option keys) per person, plus counts a
+    platform reports without voters (X native polls: single answer, so one count per person)."""
+    reported = reported or {}
     counts = Counter(k for _, keys in votes for k in keys)
-    responses = len(votes)
+    for channel_counts in reported.values():
+        counts.update(channel_counts)
+    responses = len(votes) + sum(sum(c.values()) for c in reported.values())
     by_channel: dict[str, dict[str, int]] = {}
     for channel, keys in votes:
         for k in keys:
             by_channel.setdefault(channel, {}).setdefault(k, 0)
             by_channel[channel][k] += 1
+    for channel, channel_counts in reported.items():
+        by_channel[channel] = {k: n for k, n in channel_counts.items() if n}
     options = [
         OptionResult(k, label, counts[k], _pct(counts[k], responses)) for k, label in poll.options
     ]
@@ -59,6 +71,7 @@ def compute(poll: PollView, votes: list[tuple[str, list[str]]], follow_ups: int 
         _nps(poll.kind, counts, responses),
         _rate(poll, responses),
         follow_ups,
+        sorted(reported),
     )
 
 

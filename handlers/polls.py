@@ -15,15 +15,20 @@ from bot.events import (
     EventKind,
     OutboundMessage,
     poll_ref,
+    utcnow,
 )
 from handlers.context import Context, Stage
-from handlers.poll_kinds import is_low
+from handlers.poll_kinds import fits_x_poll, is_low, numbered_choice
 from handlers.poll_results import Results, compute
 from models.store import Store
 from models.store.polls import Cast, Outcome, PollView, Target
 
 FOLLOW_UP_WINDOW = timedelta(hours=24)
 CLOSED_TEXT = "Thank you — this poll has closed, so your answer was not counted."
+
+
+PUBLIC_FEEDS = frozenset({Channel.WIDGET.value, Channel.X.value})
+"""Channels where a poll needs no chat: the feedback page, and the library's own X timeline."""
 
 
 class PollRefused(ValueError):
@@ -54,11 +59,9 @@ def check(spec: PollSpec, capabilities: Mapping[str, Capabilities]) -> None:
         caps = capabilities.get(target.channel)
         if caps is None:
             raise PollRefused(f"unknown channel {target.channel!r}")
-        if not caps.buttons:
-            raise PollRefused(
-                f"{target.channel} cannot show answer buttons; feedbot does not run polls there yet"
-            )
-        if target.channel != Channel.WIDGET.value and not target.chat:
+        if not (caps.buttons or caps.native_polls):
+            raise PollRefused(f"{target.channel} can show neither buttons nor polls")
+        if target.channel not in PUBLIC_FEEDS and not target.chat:
             raise PollRefused(
                 f"{target.channel} needs a chat or channel id (e.g. {target.channel}:C123)"
             )
@@ -67,8 +70,11 @@ def check(spec: PollSpec, capabilities: Mapping[str, Capabilities]) -> None:
 
 
 def poll_message(poll: PollView, target: Target) -> OutboundMessage:
-    """The poll as a message with one button per option (a native poll on Telegram)."""
+    """The poll as each channel shows it best: buttons (Slack), a native poll (Telegram; X when
+    it fits X's limits), or on X otherwise a post that asks for a numbered reply."""
     ref = poll_ref(poll.id)
+    if target.channel == Channel.X.value:
+        return _x_poll(poll, target, ref)
     address = Address(Channel(target.channel), chat=target.chat, kind=ConversationKind.GROUP)
     if target.channel == Channel.TELEGRAM.value:
         choices = tuple(Button(label, key) for key, label in poll.options)
@@ -88,6 +94,31 @@ def poll_message(poll: PollView, target: Target) -> OutboundMessage:
         kind="poll",
         meta={"poll_ref": ref},
     )
+
+
+def _x_poll(poll: PollView, target: Target, ref: str) -> OutboundMessage:
+    """A native X poll (counts only) when it fits; else a post answered by replying a number."""
+    address = Address(Channel.X, chat=target.chat, kind=ConversationKind.PUBLIC)
+    choices = tuple(Button(label, key) for key, label in poll.options)
+    if fits_x_poll(poll.kind, poll.options):
+        minutes = 1440
+        if poll.closes_at is not None:
+            minutes = max(5, int((poll.closes_at - utcnow()).total_seconds() // 60))
+        meta = {"poll_ref": ref, "duration_minutes": str(minutes)}
+        return OutboundMessage(
+            address=address, text=poll.question, buttons=choices, kind="poll", meta=meta
+        )
+    return OutboundMessage(address=address, text=reply_prompt(poll), meta={"poll_ref": ref})
+
+
+def reply_prompt(poll: PollView) -> str:
+    """The question, and how to answer it with a reply."""
+    keys = [k for k, _ in poll.options]
+    if all(k.isdigit() for k in keys):
+        return f"{poll.question}\nReply with a number from {keys[0]} to {keys[-1]}."
+    lines = "\n".join(f"{n} = {label}" for n, (_, label) in enumerate(poll.options, 1))
+    several = " (or several)" if poll.kind == "multi" else ""
+    return f"{poll.question}\nReply with a number{several}:\n{lines}"
 
 
 async def send(store: Store, poll_id: int, wake: Callable[[], None]) -> int:
@@ -132,7 +163,8 @@ async def results(store: Store, poll_id: int) -> Results:
     poll = await store.poll(poll_id)
     if poll is None:
         raise LookupError(f"no poll {poll_id}")
-    return compute(poll, await store.poll_votes(poll_id), await store.poll_follow_ups(poll_id))
+    votes, follow_ups = await store.poll_votes(poll_id), await store.poll_follow_ups(poll_id)
+    return compute(poll, votes, follow_ups, await store.poll_counts(poll_id))
 
 
 def you_said(r: Results) -> str:
@@ -237,3 +269,25 @@ class LinkFollowUp:
     async def run(self, batch: list[Context]) -> None:
         pairs = [(c.contact_id, c.message_id) for c in batch if c.contact_id is not None]
         await self._store.link_follow_ups(pairs, window=FOLLOW_UP_WINDOW)
+
+
+class ReplyVote:
+    """A reply to a poll that asked for a number ("3") becomes a vote (X without a native poll)."""
+
+    name = "reply_vote"
+    stage = Stage.AFTER_STORE
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def applies(self, ctx: Context) -> bool:
+        return ctx.kind is EventKind.MESSAGE and ctx.channel is Channel.X
+
+    async def run(self, batch: list[Context]) -> None:
+        for ctx in batch:
+            poll_id = await self._store.poll_posted_as(ctx.channel.value, ctx.address.chat)
+            poll = await self._store.poll(poll_id) if poll_id is not None else None
+            keys = numbered_choice(ctx.text, poll.options, poll.kind == "multi") if poll else []
+            if poll is not None and keys:
+                await self._store.reply_to_vote(ctx.message_id, poll_id=poll.id, keys=keys)
+                ctx.kind = EventKind.VOTE

@@ -210,5 +210,7 @@ def _show(r: Results) -> None:
     ):
         if value is not None:
             console.print(f"{name}: {value:g}")
+    if r.aggregate_only:
+        console.print(f"aggregate only (counts without voters): {', '.join(r.aggregate_only)}")
     if r.follow_ups:
         console.print(f"follow-up comments: {r.follow_ups}")

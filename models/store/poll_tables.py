@@ -57,3 +57,16 @@ class Vote(Base):
     follow_up_message_id: Mapped[int | None] = mapped_column(
         ForeignKey("messages.id", ondelete="SET NULL")
     )
+
+
+class PollAggregate(Base):
+    """Counts a platform reports without voters (X native polls): the latest reading."""
+
+    __tablename__ = "poll_aggregates"
+    __table_args__ = (UniqueConstraint("poll_id", "channel", "option_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    option_key: Mapped[str] = mapped_column(String(32))
+    count: Mapped[int]
+    read_at: Mapped[datetime]

@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from bot.events import poll_id_of, utcnow
-from models.store.poll_tables import Poll, PollTarget, Vote
+from bot.events import poll_id_of, poll_ref, utcnow
+from models.store.poll_tables import Poll, PollAggregate, PollTarget, Vote
 from models.store.tables import Contact, Message, OutboxItem
 
 
@@ -137,8 +137,8 @@ class Cast:
     vote_id: int = 0
 
 
-def native_poll(conn: Connection, channel: str, ref: str) -> int | None:
-    """The poll behind a platform's own poll id (a native Telegram poll we posted), if any."""
+def posted_poll(conn: Connection, channel: str, ref: str) -> int | None:
+    """The poll we posted as this platform message or native poll id (Telegram poll id, X tweet)."""
     rows = conn.execute(
         select(OutboxItem.payload).where(
             OutboxItem.channel == channel, OutboxItem.platform_message_id == ref
@@ -166,7 +166,7 @@ def cast(conn: Connection, message_id: int, cache: dict[Any, Any] | None = None)
     if poll_id is None:
         key = f"native:{msg.channel}:{ref}"
         if key not in cache:
-            cache[key] = native_poll(conn, msg.channel, ref)
+            cache[key] = posted_poll(conn, msg.channel, ref)
         poll_id, native = cache[key], True
     if poll_id is not None and poll_id not in cache:
         cache[poll_id] = get(conn, poll_id)
@@ -303,3 +303,57 @@ def votes_of(conn: Connection, pseudonym: str) -> dict[int, list[str]]:
         .where(Contact.pseudonym == pseudonym)
     )
     return {int(p): list(o) for p, o in rows.all()}
+
+
+def save_aggregates(conn: Connection, poll_id: int, channel: str, counts: dict[str, int]) -> None:
+    """Replace a channel's reported counts for a poll."""
+    conn.execute(
+        delete(PollAggregate).where(
+            PollAggregate.poll_id == poll_id, PollAggregate.channel == channel
+        )
+    )
+    now = utcnow()
+    rows = [
+        {"poll_id": poll_id, "channel": channel, "option_key": k, "count": n, "read_at": now}
+        for k, n in counts.items()
+    ]
+    if rows:
+        conn.execute(insert(PollAggregate), rows)
+
+
+def aggregates(conn: Connection, poll_id: int) -> dict[str, dict[str, int]]:
+    """Reported counts by channel and option key."""
+    rows = conn.execute(
+        select(PollAggregate.channel, PollAggregate.option_key, PollAggregate.count).where(
+            PollAggregate.poll_id == poll_id
+        )
+    )
+    found: dict[str, dict[str, int]] = {}
+    for channel, key, count in rows.all():
+        found.setdefault(channel, {})[key] = int(count)
+    return found
+
+
+def native_posts(conn: Connection, channel: str) -> list[tuple[int, str]]:
+    """(poll id, platform id) of every native poll posted on a channel for a poll still open."""
+    rows = conn.execute(
+        select(OutboxItem.payload, OutboxItem.platform_message_id).where(
+            OutboxItem.channel == channel, OutboxItem.status == "sent"
+        )
+    )
+    posts = []
+    for payload, platform_id in rows.all():
+        poll_id = poll_id_of(str(payload.get("meta", {}).get("poll_ref", "")))
+        if payload.get("kind") == "poll" and poll_id is not None:
+            posts.append((poll_id, str(platform_id)))
+    open_ids = set(conn.execute(select(Poll.id).where(Poll.status == "open")).scalars())
+    return [p for p in posts if p[0] in open_ids]
+
+
+def as_vote(conn: Connection, message_id: int, *, poll_id: int, keys: list[str]) -> None:
+    """Turn a stored reply (\"3\") into a vote for the poll it answers."""
+    conn.execute(
+        update(Message)
+        .where(Message.id == message_id)
+        .values(kind="vote", vote={"poll_ref": poll_ref(poll_id), "options": keys})
+    )

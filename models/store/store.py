@@ -236,6 +236,26 @@ class Store:
         who = inbound.pseudonym(self.pseudonym_key, channel, sender)
         return await self._db.read(polls.votes_of, who)
 
+    async def save_poll_counts(self, poll_id: int, channel: str, counts: dict[str, int]) -> None:
+        """Store a platform's reported counts for a poll (replacing the last reading)."""
+        await self._db.write(polls.save_aggregates, poll_id, channel, counts)
+
+    async def poll_counts(self, poll_id: int) -> dict[str, dict[str, int]]:
+        """Reported counts by channel and option."""
+        return await self._db.read(polls.aggregates, poll_id)
+
+    async def native_poll_posts(self, channel: str) -> list[tuple[int, str]]:
+        """(poll id, platform id) of native polls posted on a channel for open polls."""
+        return await self._db.read(polls.native_posts, channel)
+
+    async def poll_posted_as(self, channel: str, platform_id: str) -> int | None:
+        """The poll we posted as this platform message, if any."""
+        return await self._db.read(polls.posted_poll, channel, platform_id)
+
+    async def reply_to_vote(self, message_id: int, *, poll_id: int, keys: list[str]) -> None:
+        """Record a numbered reply as a vote."""
+        await self._db.write(polls.as_vote, message_id, poll_id=poll_id, keys=keys)
+
     async def platform_users(self, contact_ids: list[int]) -> dict[int, str]:
         """Platform user ids of contacts, to address them directly."""
         return await self._db.read(views.platform_users, contact_ids)

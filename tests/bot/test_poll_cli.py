@@ -69,9 +69,9 @@ def test_templates_and_files(tmp_path: Path) -> None:
 def test_refusals_are_one_line_with_the_reason(tmp_path: Path) -> None:
     upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
     code, out = run(
-        tmp_path, "poll", "create", "-q", "Open late?", "--kind", "yes_no", "--to", "x:1"
+        tmp_path, "poll", "create", "-q", "Open late?", "--kind", "yes_no", "--to", "slack"
     )
-    assert code == 1 and "poll refused: x cannot show answer buttons" in out
+    assert code == 1 and "poll refused: slack needs a chat or channel id" in out
     code, out = run(tmp_path, "poll", "create", "-q", "Open late?", "--kind", "yes_no")
     assert code == 1 and "no channel chosen" in out
     code, out = run(tmp_path, "poll", "create", "-q", "Pick", "--kind", "single", "--option", "one")

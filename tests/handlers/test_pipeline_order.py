@@ -33,9 +33,9 @@ async def after_store(bot: Bot) -> list[list[str]]:
 
 def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
     names = [s.name for s in bot.pipeline.steps]
-    assert names == ["record", "tally", "classify", "link_follow_up", "acknowledge"]
+    assert names == ["record", "reply_vote", "tally", "classify", "link_follow_up", "acknowledge"]
     stages = [s.stage for s in bot.pipeline.steps]
-    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 4
+    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 5
 
 
 async def test_a_message_is_recorded_then_classified_then_acknowledged(bot: Bot) -> None:

@@ -156,7 +156,7 @@ async def test_votes_survive_a_restart_mid_poll(
 @pytest.mark.parametrize(
     ("target", "reason"),
     [
-        (Target("x", "123"), "x cannot show answer buttons"),
+        (Target("sms", "0770"), "sms can show neither buttons nor polls"),
         (Target("slack", ""), "needs a chat"),
         (Target("fax", "1"), "unknown channel"),
     ],
@@ -164,8 +164,9 @@ async def test_votes_survive_a_restart_mid_poll(
 def test_a_poll_a_channel_cannot_show_is_refused_with_the_reason(
     target: Target, reason: str
 ) -> None:
+    sms = Capabilities(max_text=160, buttons=False, threads=False)
     with pytest.raises(polls.PollRefused, match=reason):
-        polls.check(spec("nps", target), CAPABILITIES)
+        polls.check(spec("nps", target), {**CAPABILITIES, "sms": sms})
 
 
 def test_a_poll_too_long_for_the_channel_is_refused() -> None:

@@ -1,0 +1,49 @@
+"""Reading back counts that a platform keeps for its native polls (X): no voters, only totals.
+
+X bills every read, so this runs every few minutes, not on each vote.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from bot.events import Channel
+from handlers.poll_kinds import X_OPTION_CHARS
+from handlers.worker import WorkerLoop
+from models.store import Store
+
+log = logging.getLogger(__name__)
+ReadCounts = Callable[[str], Awaitable[dict[str, int]]]
+"""A platform poll id → its counts by option label."""
+
+
+class PollCountReader:
+    """Stores the latest counts of every open native poll on one channel."""
+
+    def __init__(self, store: Store, channel: Channel, read: ReadCounts, *, interval_s: float):
+        self._store = store
+        self._channel = channel
+        self._read = read
+        self._loop = WorkerLoop(
+            f"{channel.value}-poll-counts", self.run_once, full=1, idle_s=interval_s
+        )
+
+    def start(self) -> None:
+        """Start reading periodically."""
+        self._loop.start()
+
+    async def stop(self) -> None:
+        """Stop reading."""
+        await self._loop.stop()
+
+    async def run_once(self) -> int:
+        """Read every open native poll once; returns 0 (the loop then waits its interval)."""
+        for poll_id, platform_id in await self._store.native_poll_posts(self._channel.value):
+            poll = await self._store.poll(poll_id)
+            if poll is None:
+                continue
+            by_label = await self._read(platform_id)
+            counts = {key: by_label.get(label[:X_OPTION_CHARS], 0) for key, label in poll.options}
+            await self._store.save_poll_counts(poll_id, self._channel.value, counts)
+        return 0
