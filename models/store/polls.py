@@ -248,9 +248,21 @@ def ask_follow_ups(conn: Connection, vote_ids: list[int]) -> set[int]:
 
 
 def link_follow_ups(conn: Connection, pairs: list[tuple[int, int]], *, window: timedelta) -> None:
-    """``link_follow_up`` for each (contact id, message id)."""
+    """``link_follow_up`` for each (contact id, message id) whose person owes a follow-up answer
+    (one query finds them; most messages follow no poll)."""
+    contacts = {c for c, _ in pairs}
+    waiting = set(
+        conn.execute(
+            select(Vote.contact_id).where(
+                Vote.contact_id.in_(contacts),
+                Vote.follow_up_asked_at >= utcnow() - window,
+                Vote.follow_up_message_id.is_(None),
+            )
+        ).scalars()
+    )
     for contact_id, message_id in pairs:
-        link_follow_up(conn, contact_id=contact_id, message_id=message_id, window=window)
+        if contact_id in waiting:
+            link_follow_up(conn, contact_id=contact_id, message_id=message_id, window=window)
 
 
 def link_follow_up(

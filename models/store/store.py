@@ -30,8 +30,8 @@ class Store:
         dialect: str,
         pseudonym_key: bytes = b"",
     ) -> None:
-        self._db = runner
-        self._ingest = ingest or runner
+        self._db = runner  # derived work: re-run from stored events if a crash loses it
+        self._ingest = ingest or runner  # what people said or did: durable before we answer
         self._dialect = dialect
         self.pseudonym_key = pseudonym_key
 
@@ -137,7 +137,7 @@ class Store:
 
     async def enqueue(self, message: OutboundMessage, *, author: str) -> int:
         """Store an outbound message and queue it for sending; returns its message id."""
-        return await self._db.write(outbox.enqueue, message, author=author)
+        return await self._ingest.write(outbox.enqueue, message, author=author)
 
     async def enqueue_many(self, messages: list[OutboundMessage], *, author: str) -> list[int]:
         """Queue several outbound messages in one transaction."""
@@ -185,7 +185,7 @@ class Store:
         self, *, targets: list[polls.Target], options: list[tuple[str, str]], **fields: Any
     ) -> int:
         """Store a new poll and its targets; returns its id."""
-        return await self._db.write(polls.create, targets=targets, options=options, **fields)
+        return await self._ingest.write(polls.create, targets=targets, options=options, **fields)
 
     async def poll(self, poll_id: int) -> polls.PollView | None:
         """One poll, if it exists."""
@@ -197,7 +197,7 @@ class Store:
 
     async def set_poll_status(self, poll_id: int, status: str) -> None:
         """Open or close a poll."""
-        await self._db.write(polls.set_status, poll_id, status)
+        await self._ingest.write(polls.set_status, poll_id, status)
 
     async def polls_due(self, *, now: datetime) -> tuple[list[int], list[int]]:
         """Polls due to open, and polls due to close."""
@@ -274,6 +274,6 @@ class Store:
         self, *, actor: str, action: str, subject: str = "", detail: dict[str, Any] | None = None
     ) -> None:
         """Append to the audit log."""
-        await self._db.write(
+        await self._ingest.write(
             cursors.audit, actor=actor, action=action, subject=subject, detail=detail
         )
