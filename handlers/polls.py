@@ -47,6 +47,7 @@ class PollSpec:
     anonymous: bool = False
     live_results: bool = False
     post_results: bool = False
+    repeat_days: int | None = None
 
 
 def check(spec: PollSpec, capabilities: Mapping[str, Capabilities]) -> None:
@@ -144,6 +145,7 @@ async def close(store: Store, poll_id: int, wake: Callable[[], None]) -> Results
     if poll is None:
         raise LookupError(f"no poll {poll_id}")
     await store.set_poll_status(poll_id, "closed")
+    await store.repeat_poll(poll_id)
     outcome = await results(store, poll_id)
     if poll.post_results:
         for target in poll.targets:

@@ -13,7 +13,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.events import utcnow
-from handlers import polls
+from handlers import live_tally, polls
 from models.store import Store
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ class PollScheduler:
         to_open, to_close = await self._store.polls_due(now=self._clock())
         for poll_id in to_close:
             await polls.close(self._store, poll_id, self._wake)
+        await live_tally.refresh(self._store, self._wake)
         if to_open and is_quiet(self._clock(), self._quiet, self._zone):
             log.info("quiet hours: %d poll(s) wait to open", len(to_open))
             return [], to_close

@@ -63,8 +63,9 @@ def spec_from(values: dict[str, Any]) -> polls.PollSpec:
         targets=[parse_target(str(t)) for t in values.get("to") or []],
         follow_up=str(values.get("follow_up") or ""),
         anonymous=bool(values.get("anonymous", False)),
-        live_results=bool(values.get("live_results", False)),
         post_results=bool(values.get("post_results", False)),
+        live_results=bool(values.get("live_results", False)),
+        repeat_days=int(values["repeat_days"]) if values.get("repeat_days") else None,
     )
 
 
@@ -81,6 +82,12 @@ def create(
     opens_at: Annotated[datetime | None, typer.Option(help="Open automatically at (UTC).")] = None,
     closes_at: Annotated[
         datetime | None, typer.Option(help="Close automatically at (UTC).")
+    ] = None,
+    live_results: Annotated[
+        bool, typer.Option(help="Show the tally on Slack as votes come.")
+    ] = False,
+    repeat_days: Annotated[
+        int | None, typer.Option(min=1, help="Run again every N days (needs --closes-at).")
     ] = None,
     file: Annotated[Path | None, typer.Option(help="A YAML file with the same keys.")] = None,
     template: Annotated[str, typer.Option(help="A template from the config file.")] = "",
@@ -101,15 +108,19 @@ def create(
         "options": option,
         "to": to,
         "follow_up": follow_up,
+        "repeat_days": repeat_days,
     }
     values.update({k: v for k, v in flags.items() if v})
     values["post_results"] = post_results or values.get("post_results", False)
+    values["live_results"] = live_results or values.get("live_results", False)
+    when = {"opens_at": _utc(opens_at), "closes_at": _utc(closes_at)}
     try:
         spec = spec_from(values)
         polls.check(spec, CAPABILITIES)
+        if spec.repeat_days and when["closes_at"] is None:
+            raise polls.PollRefused("a repeating poll needs --closes-at")
     except polls.PollRefused as exc:
         fail(f"poll refused: {exc}")
-    when = {"opens_at": _utc(opens_at), "closes_at": _utc(closes_at)}
     poll_id = asyncio.run(_create(loaded, spec, when))
     typer.echo(str(poll_id))
 

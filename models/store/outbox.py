@@ -85,8 +85,24 @@ def conversation_id(conn: Connection, address: Address) -> int:
     return int(result.scalar_one())
 
 
+def _supersede(conn: Connection, message: OutboundMessage) -> None:
+    """An edit replaces any edit of the same message still waiting (newest state wins)."""
+    target = message.meta.get("edit_ref")
+    if not target:
+        return
+    waiting = conn.execute(
+        select(OutboxItem.id, OutboxItem.payload).where(
+            OutboxItem.channel == message.address.channel.value, OutboxItem.status == "pending"
+        )
+    )
+    stale = [i for i, p in waiting.all() if p.get("meta", {}).get("edit_ref") == target]
+    if stale:
+        conn.execute(update(OutboxItem).where(OutboxItem.id.in_(stale)).values(status="superseded"))
+
+
 def enqueue(conn: Connection, message: OutboundMessage, *, author: str) -> int:
     """Store the outbound message in its conversation and queue it; returns the message id."""
+    _supersede(conn, message)
     now = utcnow()
     channel = message.address.channel
     conv = conversation_id(conn, message.address)

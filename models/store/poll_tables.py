@@ -25,6 +25,7 @@ class Poll(Base):
     status: Mapped[str] = mapped_column(String(16), default="draft")
     opens_at: Mapped[datetime | None]
     closes_at: Mapped[datetime | None]
+    repeat_days: Mapped[int | None]
     created_at: Mapped[datetime]
 
 

@@ -41,6 +41,7 @@ class PollView:
     opens_at: datetime | None
     closes_at: datetime | None
     targets: list[Target]
+    repeat_days: int | None = None
 
     def label(self, key: str) -> str:
         """The label shown for an option key."""
@@ -103,6 +104,7 @@ def _view(p: Any, targets: list[Any]) -> PollView:
         opens_at=p["opens_at"],
         closes_at=p["closes_at"],
         targets=[Target(t["channel"], t["chat"], t["audience_size"]) for t in targets],
+        repeat_days=p["repeat_days"],
     )
 
 
@@ -348,18 +350,32 @@ def aggregates(conn: Connection, poll_id: int) -> dict[str, dict[str, int]]:
 
 def native_posts(conn: Connection, channel: str) -> list[tuple[int, str]]:
     """(poll id, platform id) of every native poll posted on a channel for a poll still open."""
+    return [(poll_id, platform_id) for poll_id, _, platform_id in posts(conn, channel)]
+
+
+def posts(conn: Connection, channel: str) -> list[tuple[int, str, str]]:
+    """(poll id, chat, platform id) of every poll post on a channel for a poll still open."""
     rows = conn.execute(
         select(OutboxItem.payload, OutboxItem.platform_message_id).where(
             OutboxItem.channel == channel, OutboxItem.status == "sent"
         )
     )
-    posts = []
+    found = []
     for payload, platform_id in rows.all():
-        poll_id = poll_id_of(str(payload.get("meta", {}).get("poll_ref", "")))
-        if payload.get("kind") == "poll" and poll_id is not None:
-            posts.append((poll_id, str(platform_id)))
+        meta = payload.get("meta", {})
+        poll_id = poll_id_of(str(meta.get("poll_ref", "")))
+        if payload.get("kind") == "poll" and poll_id is not None and not meta.get("edit_ref"):
+            found.append((poll_id, str(payload["address"]["chat"]), str(platform_id)))
     open_ids = set(conn.execute(select(Poll.id).where(Poll.status == "open")).scalars())
-    return [p for p in posts if p[0] in open_ids]
+    return [p for p in found if p[0] in open_ids]
+
+
+def vote_mark(conn: Connection, poll_id: int) -> str:
+    """A value that changes whenever the poll's votes do (for refreshing a live tally)."""
+    row = conn.execute(
+        select(func.count(), func.max(Vote.voted_at)).where(Vote.poll_id == poll_id)
+    ).one()
+    return f"{row[0]}:{row[1]}"
 
 
 def as_vote(conn: Connection, message_id: int, *, poll_id: int, keys: list[str]) -> None:
@@ -369,3 +385,25 @@ def as_vote(conn: Connection, message_id: int, *, poll_id: int, keys: list[str])
         .where(Message.id == message_id)
         .values(kind="vote", vote={"poll_ref": poll_ref(poll_id), "options": keys})
     )
+
+
+def repeat(conn: Connection, poll_id: int) -> int | None:
+    """Schedule the next run of a recurring poll, ``repeat_days`` later; its id (or None)."""
+    poll = get(conn, poll_id)
+    if poll is None or not poll.repeat_days or poll.closes_at is None:
+        return None
+    step = timedelta(days=poll.repeat_days)
+    opens = (poll.opens_at or poll.closes_at - step) + step
+    fields = {
+        "question": poll.question,
+        "kind": poll.kind,
+        "anonymous": poll.anonymous,
+        "live_results": poll.live_results,
+        "follow_up": poll.follow_up,
+        "post_results": poll.post_results,
+        "repeat_days": poll.repeat_days,
+        "status": "scheduled",
+        "opens_at": opens,
+        "closes_at": poll.closes_at + step,
+    }
+    return create(conn, targets=poll.targets, options=poll.options, **fields)

@@ -227,6 +227,10 @@ class Store:
         """Follow-up answers linked to the poll."""
         return await self._db.read(polls.follow_up_count, poll_id)
 
+    async def repeat_poll(self, poll_id: int) -> int | None:
+        """Schedule the next run of a recurring poll."""
+        return await self._ingest.write(polls.repeat, poll_id)
+
     async def open_polls(self, channel: str) -> list[polls.PollView]:
         """Open polls shown on a channel."""
         return await self._db.read(polls.open_for, channel)
@@ -247,6 +251,14 @@ class Store:
     async def native_poll_posts(self, channel: str) -> list[tuple[int, str]]:
         """(poll id, platform id) of native polls posted on a channel for open polls."""
         return await self._db.read(polls.native_posts, channel)
+
+    async def poll_posts(self, channel: str) -> list[tuple[int, str, str]]:
+        """(poll id, chat, platform id) of poll posts on a channel for open polls."""
+        return await self._db.read(polls.posts, channel)
+
+    async def poll_vote_mark(self, poll_id: int) -> str:
+        """Changes whenever the poll's votes change."""
+        return await self._db.read(polls.vote_mark, poll_id)
 
     async def poll_posted_as(self, channel: str, platform_id: str) -> int | None:
         """The poll we posted as this platform message, if any."""

@@ -15,6 +15,7 @@ from handlers.poll_kinds import standard_options
 from models.store.polls import Target
 from tests.adapters.test_slack_http import http_adapter, payload, slack_bot
 from tests.fakes.slack import FakeSlack
+from tests.harness import RunningBot
 
 
 @pytest.fixture
@@ -93,3 +94,41 @@ def _told(fake: FakeSlack, user: str, text: str) -> bool:
     """Whether ``user`` got an ephemeral message containing ``text``."""
     calls = fake.calls_to("chat.postEphemeral")
     return any(c.args.get("user") == user and text in str(c.args.get("text")) for c in calls)
+
+
+async def test_live_results_edit_the_poll_message_when_votes_change(
+    sqlite_url: str, make_settings: Callable[..., Settings], fake: FakeSlack
+) -> None:
+    from handlers import live_tally
+
+    async with slack_bot(make_settings(database_url=sqlite_url), http_adapter(fake)) as (
+        bot,
+        driver,
+    ):
+        poll_id = await bot.store.create_poll(
+            targets=[Target("slack", "C01LIBRARY")],
+            options=standard_options("yes_no", []),
+            question="Should the library open on Sunday mornings?",
+            kind="yes_no",
+            live_results=True,
+        )
+        await polls.send(bot.store, poll_id, bot.app.delivery.wake)
+        [call] = await fake.wait_for_calls("chat.postMessage")
+        await bot.wait_for(lambda: _all_sent(bot), what="the poll post to be marked sent")
+        for user in ("U0ANN", "U0BEN", "U0CAT"):
+            await driver.post_action(click(call.args, 0 if user != "U0CAT" else 1, user))
+
+        async def three() -> bool:
+            return (await polls.results(bot.store, poll_id)).responses == 3
+
+        await bot.wait_for(three, what="three votes")
+        assert await live_tally.refresh(bot.store, bot.app.delivery.wake) == 1
+        assert await live_tally.refresh(bot.store, bot.app.delivery.wake) == 0  # nothing new
+        [edit] = await fake.wait_for_calls("chat.update")
+        first = min(await bot.store.outbox_items(), key=lambda o: o.id)  # the poll post
+        assert edit.args["ts"] == first.platform_message_id  # the edit is of that message
+        assert "So far (3 answers): Yes 66.7% · No 33.3%" in str(edit.args["text"])
+
+
+async def _all_sent(bot: RunningBot) -> bool:
+    return all(o.status == "sent" for o in await bot.store.outbox_items())

@@ -76,6 +76,10 @@ def test_refusals_are_one_line_with_the_reason(tmp_path: Path) -> None:
     assert code == 1 and "no channel chosen" in out
     code, out = run(tmp_path, "poll", "create", "-q", "Pick", "--kind", "single", "--option", "one")
     assert code == 1 and "2 to 10 options" in out
+    code, out = run(
+        tmp_path, "poll", "create", "--template", "help_desk_csat", "--repeat-days", "7"
+    )
+    assert code == 1 and "a repeating poll needs --closes-at" in out
     code, out = run(tmp_path, "poll", "create", "--template", "nope")
     assert code == 1 and "no poll template 'nope'" in out
     assert run(tmp_path, "poll", "send", "99")[0] == 1

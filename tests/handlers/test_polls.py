@@ -203,6 +203,7 @@ async def test_scheduled_polls_open_outside_quiet_hours_and_close_on_time(
             status="scheduled",
             opens_at=night - timedelta(hours=1),
             closes_at=morning + timedelta(hours=2),
+            repeat_days=7,
         )
         clock = [night]
         scheduler = PollScheduler(
@@ -219,3 +220,8 @@ async def test_scheduled_polls_open_outside_quiet_hours_and_close_on_time(
         clock[0] = morning + timedelta(hours=3)
         assert await scheduler.run_once() == ([], [poll_id])  # and closes on time
         assert (await bot.store.poll(poll_id)).status == "closed"  # type: ignore[union-attr]
+        following = await bot.store.poll(poll_id + 1)  # a weekly poll schedules its next run
+        assert following is not None and following.status == "scheduled"
+        assert following.opens_at == night - timedelta(hours=1) + timedelta(days=7)
+        assert following.closes_at == morning + timedelta(hours=2, days=7)
+        assert following.repeat_days == 7 and following.targets == s.targets
