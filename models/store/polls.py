@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -209,23 +210,31 @@ def _upsert(
     if poll.kind == "multi" and not replace and len(chosen) == 1:
         before = conn.execute(select(Vote.options).where(key)).scalar_one_or_none()
         chosen = _toggle(tuple(before or ()), chosen[0])
-    values = {
+    row = {
+        "poll_id": poll.id,
+        "contact_id": msg.contact_id,
         "options": list(chosen),
         "message_id": message_id,
         "voted_at": msg.occurred_at,
         "channel": msg.channel,
     }
-    module: Any = sqlite if conn.dialect.name == "sqlite" else postgresql
-    stmt = module.insert(Vote).values(poll_id=poll.id, contact_id=msg.contact_id, **values)
-    later_wins = Vote.voted_at <= stmt.excluded.voted_at
-    upsert = stmt.on_conflict_do_update(
-        index_elements=["poll_id", "contact_id"], set_=values, where=later_wins
-    ).returning(Vote.id)
-    vote_id = conn.execute(upsert).scalar_one_or_none()
+    vote_id = conn.execute(_upsert_statement(conn.dialect.name), row).scalar_one_or_none()
     if vote_id is None:  # a later answer was already counted
         current = conn.execute(select(Vote.id, Vote.options).where(key)).one()
         return Cast(Outcome.COUNTED, poll, tuple(current.options), current.id)
     return Cast(Outcome.COUNTED if chosen else Outcome.RETRACTED, poll, chosen, int(vote_id))
+
+
+@functools.cache
+def _upsert_statement(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT (poll, person) DO UPDATE, where the later vote wins; built once."""
+    module: Any = sqlite if dialect == "sqlite" else postgresql
+    stmt = module.insert(Vote)
+    new = {c: getattr(stmt.excluded, c) for c in ("options", "message_id", "voted_at", "channel")}
+    later_wins = Vote.voted_at <= stmt.excluded.voted_at
+    return stmt.on_conflict_do_update(
+        index_elements=["poll_id", "contact_id"], set_=new, where=later_wins
+    ).returning(Vote.id)
 
 
 def _toggle(current: tuple[str, ...], key: str) -> tuple[str, ...]:
