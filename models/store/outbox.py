@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage, utcnow
+from models.store.lease import lease as lease_rows
 from models.store.tables import Conversation, Message, OutboxItem
 from models.store.upsert import insert_ignore
 
@@ -145,22 +146,10 @@ def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: s
 def claim(conn: Connection, *, limit: int, lease: timedelta) -> list[DueItem]:
     """Lease due pending items, oldest first."""
     now = utcnow()
-    due = (
-        select(OutboxItem.id)
-        .where(OutboxItem.status == "pending", OutboxItem.next_attempt_at <= now)
-        .order_by(OutboxItem.id)
-        .limit(limit)
-    )
-    if conn.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    ids = list((conn.execute(due)).scalars())
+    due = (OutboxItem.status == "pending") & (OutboxItem.next_attempt_at <= now)
+    ids = lease_rows(conn, OutboxItem, due, limit=limit, for_=lease, now=now)
     if not ids:
         return []
-    conn.execute(
-        update(OutboxItem)
-        .where(OutboxItem.id.in_(ids))
-        .values(next_attempt_at=now + lease, attempts=OutboxItem.attempts + 1)
-    )
     rows = Session(bind=conn).execute(
         select(OutboxItem).where(OutboxItem.id.in_(ids)).order_by(OutboxItem.id)
     )

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.events import Address, Channel, ConversationKind, utcnow
+from models.store.lease import lease as lease_rows
 from models.store.tables import Conversation, Message
 
 
@@ -33,24 +34,13 @@ def claim(conn: Connection, *, limit: int, lease: timedelta, max_attempts: int) 
     """Lease up to ``limit`` due events (oldest first); a lease that lapses makes them due again."""
     now = utcnow()
     due = (
-        select(Message.id)
-        .where(Message.processed_at.is_(None), Message.direction == "in")
-        .where((Message.next_attempt_at.is_(None)) | (Message.next_attempt_at <= now))
-        .where(Message.attempts < max_attempts)
-        .order_by(Message.id)
-        .limit(limit)
+        Message.processed_at.is_(None)
+        & (Message.direction == "in")
+        & (Message.next_attempt_at.is_(None) | (Message.next_attempt_at <= now))
+        & (Message.attempts < max_attempts)
     )
-    if conn.dialect.name == "postgresql":
-        due = due.with_for_update(skip_locked=True)
-    ids = list((conn.execute(due)).scalars())
-    if not ids:
-        return []
-    conn.execute(
-        update(Message)
-        .where(Message.id.in_(ids))
-        .values(next_attempt_at=now + lease, attempts=Message.attempts + 1)
-    )
-    return _load(conn, ids)
+    ids = lease_rows(conn, Message, due, limit=limit, for_=lease, now=now)
+    return _load(conn, ids) if ids else []
 
 
 def _load(conn: Connection, ids: list[int]) -> list[Pending]:
