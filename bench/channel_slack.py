@@ -12,17 +12,15 @@ import statistics
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 import aiohttp
 
+from bench.common import bench_settings
 from bot.adapters.slack import SlackAdapter
-from config.settings import load_settings
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_driver import event_envelope, sign
 from tests.harness import running_bot
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret-0123456789abcdef"
 CONCURRENCY = 32
 JSON = {"Content-Type": "application/json"}
@@ -70,13 +68,7 @@ async def _post_all(url: str, n: int) -> list[float]:
 async def bench_slack(n: int) -> dict[str, float]:
     """Events per second and p99 seconds to durable storage for n Slack events over signed HTTP."""
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(
-            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
-            state_dir=Path(tmp) / "var",
-            http_port=0,
-            config_file=ROOT / "config" / "feedbot.yaml",
-            pseudonym_key="bench-pseudonym-key-0123456789",
-        )
+        settings = bench_settings(tmp)
         async with FakeSlack() as fake:
             adapter = SlackAdapter(
                 bot_token=fake.identity.bot_token, signing_secret=SECRET, api_url=fake.api_url

@@ -12,21 +12,19 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from pathlib import Path
 
 from starlette.routing import BaseRoute
 
+from bench.common import bench_settings
 from bot.adapters.base import Capabilities, ChannelState, EventSink, Receipt
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.widget import WidgetAdapter
 from bot.events import Channel, InboundEvent, OutboundMessage
-from config.settings import load_settings
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.telegram_store import MemoryCursors
 from tests.harness import running_bot
 
-ROOT = Path(__file__).resolve().parent.parent
 PEOPLE = 997
 
 
@@ -84,13 +82,7 @@ async def _wait_stored(timed: TimedAdapter, n: int, limit_s: float) -> None:
 async def bench_telegram(n: int) -> dict[str, float]:
     """Updates per second and p50/p99 seconds to durable storage for n getUpdates updates."""
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(
-            database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
-            state_dir=Path(tmp) / "var",
-            http_port=0,
-            config_file=ROOT / "config" / "feedbot.yaml",
-            pseudonym_key="bench-pseudonym-key-0123456789",
-        )
+        settings = bench_settings(tmp)
         async with FakeTelegram() as fake:
             adapter = TelegramAdapter(token=fake.token, api_url=fake.url, cursors=MemoryCursors())
             timed = TimedAdapter(adapter)

@@ -10,14 +10,13 @@ import json
 import sys
 import tempfile
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 import aiohttp
 
+from bench.common import bench_settings
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import TelegramAdapter
-from config.settings import Settings, load_settings
 from handlers import polls
 from handlers.poll_kinds import standard_options
 from models.store.polls import Target
@@ -29,20 +28,8 @@ from tests.fakes.telegram import FakeTelegram
 from tests.fakes.telegram_store import MemoryCursors
 from tests.harness import RunningBot, running_bot
 
-ROOT = Path(__file__).resolve().parent.parent
 SECRET = "bench-signing-secret-0123456789abcdef"
 CONCURRENCY = 32
-
-
-def settings(tmp: str) -> Settings:
-    return load_settings(
-        database_url=f"sqlite+aiosqlite:///{tmp}/votes.db",
-        state_dir=Path(tmp) / "var",
-        http_port=0,
-        config_file=ROOT / "config" / "feedbot.yaml",
-        pseudonym_key="bench-pseudonym-key-0123456789",
-        classifier="off",
-    )
 
 
 async def open_poll(bot: RunningBot, channel: str, chat: str) -> int:
@@ -72,7 +59,7 @@ async def bench_slack(n: int) -> float:
             adapter = SlackAdapter(
                 bot_token=fake.identity.bot_token, signing_secret=SECRET, api_url=fake.api_url
             )
-            async with running_bot(settings(tmp), adapters=[adapter]) as bot:
+            async with running_bot(bench_settings(tmp), adapters=[adapter]) as bot:
                 poll_id = await open_poll(bot, "slack", "C0BENCH")
                 [call] = await fake.wait_for_calls("chat.postMessage", within=30)
                 clicks = [click(call.args, i % 5, f"U{i:08d}") for i in range(n)]
@@ -102,7 +89,7 @@ async def bench_telegram(n: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         async with FakeTelegram() as fake:
             adapter = TelegramAdapter(token=fake.token, api_url=fake.url, cursors=MemoryCursors())
-            async with running_bot(settings(tmp), adapters=[adapter]) as bot:
+            async with running_bot(bench_settings(tmp), adapters=[adapter]) as bot:
                 poll_id = await open_poll(bot, "telegram", "-100777")
                 await bot.wait_for(lambda: _poll_sent(bot), timeout=30, what="the poll")
                 native = (await bot.store.outbox_items())[0].platform_message_id

@@ -1,0 +1,21 @@
+"""What the in-process benchmarks share: settings for a throwaway bot in a temp folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from config.settings import Settings, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bench_settings(tmp: str) -> Settings:
+    """A fresh SQLite store under ``tmp``, a random port, no classifier (not what is measured)."""
+    return load_settings(
+        database_url=f"sqlite+aiosqlite:///{tmp}/bench.db",
+        state_dir=Path(tmp) / "var",
+        http_port=0,
+        config_file=ROOT / "config" / "feedbot.yaml",
+        pseudonym_key="bench-pseudonym-key-0123456789",
+        classifier="off",
+    )
