@@ -154,16 +154,10 @@ def posted_poll(conn: Connection, channel: str, ref: str) -> int | None:
     return None
 
 
-def cast(conn: Connection, message_id: int, cache: dict[Any, Any] | None = None) -> Cast:
-    """Apply a stored vote event to its poll: a person's latest answer replaces the earlier.
-
-    ``cache`` (one per batch) keeps polls and native poll ids already looked up."""
-    cache = {} if cache is None else cache
-    msg = conn.execute(
-        select(Message.vote, Message.contact_id, Message.channel, Message.occurred_at).where(
-            Message.id == message_id
-        )
-    ).one()
+def cast(conn: Connection, msg: Any, cache: dict[Any, Any]) -> Cast:
+    """Apply a stored vote event (a messages row) to its poll: a person's latest answer replaces
+    the earlier. ``cache`` (one per batch) keeps polls and native poll ids already looked up."""
+    message_id = msg.id
     ref = str((msg.vote or {}).get("poll_ref", ""))
     poll_id, native = poll_id_of(ref), False
     if poll_id is None:
@@ -242,9 +236,11 @@ def _toggle(current: tuple[str, ...], key: str) -> tuple[str, ...]:
 
 
 def cast_many(conn: Connection, message_ids: list[int]) -> list[Cast]:
-    """``cast`` for each stored vote event, in order, in one transaction."""
+    """``cast`` for each stored vote event, in order, in one transaction (one read of them)."""
+    columns = (Message.id, Message.vote, Message.contact_id, Message.channel, Message.occurred_at)
+    rows = {r.id: r for r in conn.execute(select(*columns).where(Message.id.in_(message_ids)))}
     cache: dict[Any, Any] = {}
-    return [cast(conn, m, cache) for m in message_ids]
+    return [cast(conn, rows[m], cache) for m in message_ids]
 
 
 def ask_follow_ups(conn: Connection, vote_ids: list[int]) -> set[int]:

@@ -203,10 +203,6 @@ class Store:
         """Polls due to open, and polls due to close."""
         return await self._db.read(polls.due, now=now)
 
-    async def cast_vote(self, message_id: int) -> polls.Cast:
-        """Apply a stored vote event to its poll."""
-        return await self._db.write(polls.cast, message_id)
-
     async def cast_votes(self, message_ids: list[int]) -> list[polls.Cast]:
         """Apply stored vote events to their polls, in one transaction."""
         return await self._db.write(polls.cast_many, message_ids)
