@@ -44,11 +44,13 @@ async def open_poll(bot: RunningBot, channel: str, chat: str) -> int:
 
 
 async def counted(bot: RunningBot, poll_id: int, n: int, limit_s: float) -> None:
+    """Wait (with a cheap COUNT) until n votes are in; then check the full results say n."""
     deadline = time.perf_counter() + limit_s
-    while (r := await polls.results(bot.store, poll_id)).responses < n:
+    while int((await bot.store.poll_vote_mark(poll_id)).split(":")[0]) < n:
         if time.perf_counter() > deadline:
-            raise RuntimeError(f"counted {r.responses} of {n} votes")
-        await asyncio.sleep(0.05)
+            raise RuntimeError(f"fewer than {n} votes counted after {limit_s:.0f} s")
+        await asyncio.sleep(0.02)
+    r = await polls.results(bot.store, poll_id)
     if r.responses != n or sum(o.count for o in r.options) != n:
         raise RuntimeError(f"expected {n} votes, counted {r.responses}")
 
