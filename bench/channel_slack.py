@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-import statistics
 import sys
 import tempfile
 import time
 
 import aiohttp
 
-from bench.common import bench_settings
+from bench.common import bench_settings, figures
 from bot.adapters.slack import SlackAdapter
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_driver import event_envelope, sign
@@ -81,11 +80,7 @@ async def bench_slack(n: int) -> dict[str, float]:
                 stored = sum(1 for m in kept if m.direction == "in")
     if stored != n:
         raise RuntimeError(f"stored {stored} of {n} Slack events")
-    return {
-        "events_per_s": n / elapsed,
-        "p50_store_s": statistics.median(latencies),
-        "p99_store_s": statistics.quantiles(latencies, n=100)[98],
-    }
+    return figures(n, elapsed, latencies)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ a getUpdates answer to the moment the bot's sink (the store) returns for it. Not
 from __future__ import annotations
 
 import asyncio
-import statistics
 import sys
 import tempfile
 import time
@@ -15,7 +14,7 @@ from collections.abc import Sequence
 
 from starlette.routing import BaseRoute
 
-from bench.common import bench_settings
+from bench.common import bench_settings, figures
 from bot.adapters.base import Capabilities, ChannelState, EventSink, Receipt
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.widget import WidgetAdapter
@@ -95,11 +94,7 @@ async def bench_telegram(n: int) -> dict[str, float]:
                     timed.stored_at[f"{6_000_000 + i % PEOPLE}:{i + 1}"] - fake.served_at[i + 1]
                     for i in range(n)
                 ]
-    return {
-        "events_per_s": n / elapsed,
-        "p50_store_s": statistics.median(latencies),
-        "p99_store_s": statistics.quantiles(latencies, n=100)[98],
-    }
+    return figures(n, elapsed, latencies)
 
 
 if __name__ == "__main__":

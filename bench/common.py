@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from pathlib import Path
 
 from config.settings import Settings, load_settings
@@ -19,3 +20,12 @@ def bench_settings(tmp: str) -> Settings:
         pseudonym_key="bench-pseudonym-key-0123456789",
         classifier="off",
     )
+
+
+def figures(n: int, elapsed: float, latencies: list[float]) -> dict[str, float]:
+    """Events per second and p50/p99 seconds to durable storage."""
+    return {
+        "events_per_s": n / elapsed,
+        "p50_store_s": statistics.median(latencies),
+        "p99_store_s": statistics.quantiles(latencies, n=100)[98],
+    }

@@ -361,9 +361,9 @@ def native_posts(conn: Connection, channel: str) -> list[tuple[int, str]]:
 def posts(conn: Connection, channel: str) -> list[tuple[int, str, str]]:
     """(poll id, chat, platform id) of every poll post on a channel for a poll still open."""
     rows = conn.execute(
-        select(OutboxItem.payload, OutboxItem.platform_message_id).where(
-            OutboxItem.channel == channel, OutboxItem.status == "sent"
-        )
+        select(OutboxItem.payload, OutboxItem.platform_message_id)
+        .join(Message, Message.id == OutboxItem.message_id)
+        .where(OutboxItem.channel == channel, OutboxItem.status == "sent", Message.kind == "poll")
     )
     found = []
     for payload, platform_id in rows.all():
