@@ -1,9 +1,16 @@
-"""What the in-process benchmarks share: settings for a throwaway bot in a temp folder."""
+"""What the benchmarks share: settings for a throwaway bot in a temp folder, and a bot in its own
+process started beside this one's event loop (where the fake platforms run)."""
 
 from __future__ import annotations
 
+import asyncio
 import statistics
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+
+import aiohttp
 
 from config.settings import Settings, load_settings
 
@@ -29,3 +36,42 @@ def figures(n: int, elapsed: float, latencies: list[float]) -> dict[str, float]:
         "p50_store_s": statistics.median(latencies),
         "p99_store_s": statistics.quantiles(latencies, n=100)[98],
     }
+
+
+@asynccontextmanager
+async def bot_running(env: dict[str, str], log: Path, port: int) -> AsyncIterator[str]:
+    """`python -m bot run` in its own process; yields its URL once /healthz answers. Waiting never
+    blocks this event loop, so fakes served from it can answer the bot as it starts."""
+    url = f"http://127.0.0.1:{port}"
+    with log.open("ab") as out:
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=out, stderr=out
+        )
+    try:
+        await _healthy(url, proc, log)
+        yield url
+    finally:
+        if proc.returncode is None:
+            proc.terminate()
+        try:
+            async with asyncio.timeout(30):
+                await proc.wait()
+        except TimeoutError:
+            proc.kill()
+
+
+async def _healthy(url: str, proc: asyncio.subprocess.Process, log: Path) -> None:
+    """Poll /healthz for up to four minutes (a first start builds the classifier)."""
+    async with aiohttp.ClientSession() as http:
+        for _ in range(2400):
+            if proc.returncode is not None:
+                break
+            try:
+                async with http.get(f"{url}/healthz") as answer:
+                    if answer.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    tail = (await asyncio.to_thread(log.read_text))[-2000:]
+    raise RuntimeError(f"bot did not become healthy (exit {proc.returncode}): {tail}")

@@ -13,7 +13,7 @@ from bot.events import Channel, utcnow
 from handlers.metrics import Metrics
 from handlers.worker import WorkerLoop
 from models.store import Store
-from models.store.outbox import DueItem
+from models.store.outbox import DueItem, Settled
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # an unanswered send is retried after this
@@ -63,33 +63,34 @@ class Delivery:
         await self._loop.stop()
 
     async def run_once(self) -> int:
-        """Send one batch of due items; returns how many were claimed."""
+        """Send one batch of due items at once and record what became of them together."""
         items = await self._store.claim_outbox(limit=BATCH, lease=LEASE)
-        await asyncio.gather(*(self._send(i) for i in items))
+        if items:
+            await self._store.settle_outbox(
+                list(await asyncio.gather(*(self._send(i) for i in items)))
+            )
         return len(items)
 
-    async def _send(self, item: DueItem) -> None:
+    async def _send(self, item: DueItem) -> Settled:
         adapter = self._adapters.get(item.channel)
         try:
             if adapter is None:
                 raise SendError(f"channel {item.channel.value} is not connected")
             platform_id = await adapter.send(item.message)
         except SendError as exc:
-            await self._failed(item, exc)
+            return self._failed(item, exc)
         except Exception as exc:  # noqa: BLE001 - an adapter bug must not kill the worker
-            await self._failed(item, SendError(repr(exc)))
-        else:
-            await self._store.outbox_sent(item.id, platform_message_id=platform_id)
-            self._metrics.sent.labels(item.channel.value).inc()
+            return self._failed(item, SendError(repr(exc)))
+        self._metrics.sent.labels(item.channel.value).inc()
+        return Settled(item.id, "sent", platform_message_id=platform_id)
 
-    async def _failed(self, item: DueItem, exc: SendError) -> None:
+    def _failed(self, item: DueItem, exc: SendError) -> Settled:
         self._metrics.send_failures.labels(item.channel.value).inc()
         if exc.permanent or item.attempts >= self._max_attempts:
             log.error("giving up on outbox item %s: %s", item.id, exc)
             self._metrics.gave_up.labels(item.channel.value).inc()
-            await self._store.outbox_failed(item.id, error=str(exc))
-            return
+            return Settled(item.id, "failed", error=str(exc))
         delay = backoff(item.attempts, base=self._base, cap=self._cap, retry_after=exc.retry_after)
-        await self._store.outbox_retry(
-            item.id, error=str(exc), at=utcnow() + timedelta(seconds=delay)
+        return Settled(
+            item.id, "retry", error=str(exc), retry_at=utcnow() + timedelta(seconds=delay)
         )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Integer, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -103,44 +103,60 @@ def _supersede(conn: Connection, message: OutboundMessage) -> None:
 
 def enqueue(conn: Connection, message: OutboundMessage, *, author: str) -> int:
     """Store the outbound message in its conversation and queue it; returns the message id."""
-    _supersede(conn, message)
-    now = utcnow()
-    channel = message.address.channel
-    conv = conversation_id(conn, message.address)
-    msg_id = (
-        conn.execute(
-            insert(Message)
-            .values(
-                channel=channel.value,
-                platform_id=f"out:{uuid.uuid4().hex}",
-                kind=message.kind,
-                direction="out",
-                conversation_id=conv,
-                text=message.text,
-                reply_ref=message.reply_ref,
-                author=author,
-                occurred_at=now,
-                received_at=now,
-                processed_at=now,
-            )
-            .returning(Message.id)
-        )
-    ).scalar_one()
-    conn.execute(
-        insert(OutboxItem).values(
-            channel=channel.value,
-            message_id=msg_id,
-            payload=to_payload(message),
-            next_attempt_at=now,
-            created_at=now,
-        )
-    )
-    return int(msg_id)
+    return enqueue_many(conn, [message], author=author)[0]
 
 
 def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: str) -> list[int]:
-    """``enqueue`` each message in one transaction."""
-    return [enqueue(conn, m, author=author) for m in messages]
+    """Store and queue each message in one transaction, with one statement per table (a vote
+    burst queues hundreds of confirmations at once); returns the message ids, in order."""
+    if not messages:
+        return []
+    now = utcnow()
+    conversations: dict[tuple[str, str, str | None], int] = {}
+    for message in messages:
+        _supersede(conn, message)
+        a = message.address
+        key = (a.channel.value, a.chat, a.thread)
+        if key not in conversations:
+            conversations[key] = conversation_id(conn, a)
+    rows = [
+        {
+            "channel": m.address.channel.value,
+            "platform_id": f"out:{uuid.uuid4().hex}",
+            "kind": m.kind,
+            "direction": "out",
+            "conversation_id": conversations[
+                (m.address.channel.value, m.address.chat, m.address.thread)
+            ],
+            "text": m.text,
+            "reply_ref": m.reply_ref,
+            "author": author,
+            "occurred_at": now,
+            "received_at": now,
+            "processed_at": now,
+        }
+        for m in messages
+    ]
+    returning = insert(Message).returning(Message.id, sort_by_parameter_order=True)
+    ids = [int(i) for i in conn.execute(returning, rows).scalars()]
+    last_edit = {m.meta["edit_ref"]: n for n, m in enumerate(messages) if m.meta.get("edit_ref")}
+    conn.execute(
+        insert(OutboxItem),
+        [
+            {
+                "channel": m.address.channel.value,
+                "message_id": i,
+                "payload": to_payload(m),
+                "status": "superseded"
+                if last_edit.get(m.meta.get("edit_ref", ""), n) != n
+                else "pending",
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for n, (m, i) in enumerate(zip(messages, ids, strict=True))
+        ],
+    )
+    return ids
 
 
 def claim(conn: Connection, *, limit: int, lease: timedelta) -> list[DueItem]:
@@ -159,33 +175,44 @@ def claim(conn: Connection, *, limit: int, lease: timedelta) -> list[DueItem]:
     ]
 
 
-def sent(conn: Connection, item_id: int, *, platform_message_id: str) -> None:
-    """Mark an item delivered."""
-    conn.execute(
-        update(OutboxItem)
-        .where(OutboxItem.id == item_id)
-        .values(
-            status="sent", sent_at=utcnow(), platform_message_id=platform_message_id, last_error=""
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """What became of one send: ``sent`` (with the platform's id), ``retry`` at a time, or
+    ``failed`` for good (it stays visible in the metrics and the CLI)."""
+
+    item_id: int
+    status: Literal["sent", "retry", "failed"]
+    platform_message_id: str = ""
+    error: str = ""
+    retry_at: datetime | None = None
+
+
+def settle(conn: Connection, outcomes: list[Settled]) -> None:
+    """Record a batch of sends, one statement per kind of outcome."""
+    now, by = utcnow(), bindparam("item", type_=Integer)
+    sent = [
+        {"item": o.item_id, "pid": o.platform_message_id} for o in outcomes if o.status == "sent"
+    ]
+    if sent:
+        values = {"status": "sent", "sent_at": now, "last_error": ""}
+        stmt = update(OutboxItem).where(OutboxItem.id == by).values(values)
+        conn.execute(stmt.values(platform_message_id=bindparam("pid")), sent)
+    retry = [
+        {"item": o.item_id, "error": o.error[:2000], "at": o.retry_at}
+        for o in outcomes
+        if o.status == "retry"
+    ]
+    if retry:
+        stmt = update(OutboxItem).where(OutboxItem.id == by)
+        conn.execute(
+            stmt.values(last_error=bindparam("error"), next_attempt_at=bindparam("at")), retry
         )
-    )
-
-
-def retry(conn: Connection, item_id: int, *, error: str, at: datetime) -> None:
-    """Keep an item pending, to be tried again at ``at``."""
-    conn.execute(
-        update(OutboxItem)
-        .where(OutboxItem.id == item_id)
-        .values(last_error=error[:2000], next_attempt_at=at)
-    )
-
-
-def give_up(conn: Connection, item_id: int, *, error: str) -> None:
-    """Mark an item failed: it stays visible in metrics and the CLI."""
-    conn.execute(
-        update(OutboxItem)
-        .where(OutboxItem.id == item_id)
-        .values(status="failed", last_error=error[:2000])
-    )
+    failed = [
+        {"item": o.item_id, "error": o.error[:2000]} for o in outcomes if o.status == "failed"
+    ]
+    if failed:
+        stmt = update(OutboxItem).where(OutboxItem.id == by)
+        conn.execute(stmt.values(status="failed", last_error=bindparam("error")), failed)
 
 
 def counts(conn: Connection) -> dict[str, int]:

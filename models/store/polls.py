@@ -200,9 +200,9 @@ def _upsert(
 ) -> Cast:
     """Make this the person's answer unless a later one is already in: one atomic upsert, so
     concurrent workers (PostgreSQL) and redeliveries in any order settle on the latest vote."""
-    key = (Vote.poll_id == poll.id) & (Vote.contact_id == msg.contact_id)
     if poll.kind == "multi" and not replace and len(chosen) == 1:
-        before = conn.execute(select(Vote.options).where(key)).scalar_one_or_none()
+        query = select(Vote.options).where(_key(poll.id, msg.contact_id))
+        before = conn.execute(query).scalar_one_or_none()
         chosen = _toggle(tuple(before or ()), chosen[0])
     row = {
         "poll_id": poll.id,
@@ -214,9 +214,16 @@ def _upsert(
     }
     vote_id = conn.execute(_upsert_statement(conn.dialect.name), row).scalar_one_or_none()
     if vote_id is None:  # a later answer was already counted
-        current = conn.execute(select(Vote.id, Vote.options).where(key)).one()
+        current = conn.execute(
+            select(Vote.id, Vote.options).where(_key(poll.id, msg.contact_id))
+        ).one()
         return Cast(Outcome.COUNTED, poll, tuple(current.options), current.id)
     return Cast(Outcome.COUNTED if chosen else Outcome.RETRACTED, poll, chosen, int(vote_id))
+
+
+def _key(poll_id: int, contact_id: int) -> Any:
+    """The one vote a person may have in a poll."""
+    return (Vote.poll_id == poll_id) & (Vote.contact_id == contact_id)
 
 
 @functools.cache

@@ -147,17 +147,9 @@ class Store:
         """Lease outbox items that are due."""
         return await self._db.write(outbox.claim, limit=limit, lease=lease)
 
-    async def outbox_sent(self, item_id: int, *, platform_message_id: str) -> None:
-        """An item was delivered."""
-        await self._db.write(outbox.sent, item_id, platform_message_id=platform_message_id)
-
-    async def outbox_retry(self, item_id: int, *, error: str, at: datetime) -> None:
-        """An item failed for now; try again at ``at``."""
-        await self._db.write(outbox.retry, item_id, error=error, at=at)
-
-    async def outbox_failed(self, item_id: int, *, error: str) -> None:
-        """An item is given up on; it stays visible."""
-        await self._db.write(outbox.give_up, item_id, error=error)
+    async def settle_outbox(self, outcomes: list[outbox.Settled]) -> None:
+        """Record what became of a batch of sends."""
+        await self._db.write(outbox.settle, outcomes)
 
     async def outbox_counts(self) -> dict[str, int]:
         """Outbox items per status."""

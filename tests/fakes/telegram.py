@@ -33,6 +33,7 @@ class Call:
     params: dict[str, Any]
     status: int
     at: float = field(default_factory=time.monotonic)
+    answer: Any = None
 
 
 @dataclass
@@ -147,7 +148,7 @@ class FakeTelegram:
         return {k: _decode(str(v)) for k, v in form.items()}
 
     def _record(self, method: str, params: dict[str, Any], status: int, body: Any) -> web.Response:
-        self.calls.append(Call(method, params, status))
+        self.calls.append(Call(method, params, status, answer=body))
         return web.json_response(body, status=status)
 
     def _fault_for(self, method: str) -> _Fault | None:

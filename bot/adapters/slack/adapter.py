@@ -60,6 +60,7 @@ class SlackAdapter:
         self._app = _build_app(self, signing_secret, build_client(None, api_url))
         self._handler = AsyncSlackRequestHandler(self._app)
         self._socket: AsyncSocketModeHandler | None = None
+        self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
         self._sink: EventSink | None = None
         self._auth: AuthorizeResult | None = None
@@ -93,6 +94,10 @@ class SlackAdapter:
     async def start(self, sink: EventSink) -> None:
         """Begin connecting in the background; never raises for platform trouble."""
         self._sink = sink
+        # One kept-alive connection pool for the Web API; without it the SDK opens (and
+        # closes) a session, with a fresh TCP and TLS handshake, for every call.
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        self._client.session = self._session
         self._set(ChannelState.STARTING, "connecting")
         self._task = asyncio.create_task(self._connect_loop(), name="slack-connect")
 
@@ -104,7 +109,10 @@ class SlackAdapter:
         if self._socket is not None:
             await self._socket.close_async()  # type: ignore[no-untyped-call]
             await asyncio.sleep(0)
-        self._task, self._socket = None, None
+        if self._session is not None:
+            await self._session.close()
+        self._task, self._socket, self._session = None, None, None
+        self._client.session = None
         self._set(ChannelState.STOPPED, "stopped")
 
     async def send(self, message: OutboundMessage) -> str:

@@ -12,6 +12,7 @@ from bot.events import Address, Channel, OutboundMessage, utcnow
 from models.classification import Classification
 from models.store import Store
 from models.store.migrate import upgrade_async
+from models.store.outbox import Settled
 from models.store.tables import Contact, ContactAddress, Conversation
 from tests.events import message, vote
 
@@ -98,13 +99,52 @@ async def test_outbox_lifecycle(store: Store) -> None:
     await store.enqueue(reply, author="staff:ann")
     [item] = await store.claim_outbox(limit=5, lease=timedelta(seconds=30))
     assert item.message.text == "On it." and item.message.address.chat == "C42"
-    await store.outbox_retry(item.id, error="429", at=utcnow() - timedelta(seconds=1))
+    await store.settle_outbox(
+        [Settled(item.id, "retry", error="429", retry_at=utcnow() - timedelta(seconds=1))]
+    )
     [item] = await store.claim_outbox(limit=5, lease=timedelta(seconds=30))
     assert item.attempts == 2
-    await store.outbox_failed(item.id, error="gone")
+    await store.settle_outbox([Settled(item.id, "failed", error="gone")])
     assert await store.outbox_counts() == {"failed": 1}
     [view] = await store.outbox_items(status="failed")
     assert (view.last_error, view.text) == ("gone", "On it.")
+
+
+async def test_a_batch_of_sends_is_settled_together(store: Store) -> None:
+    replies = [
+        OutboundMessage(address=Address(Channel.SLACK, chat="C42"), text=f"Reply {i}")
+        for i in range(3)
+    ]
+    ids = await store.enqueue_many(replies, author="feedbot")
+    assert len(set(ids)) == 3
+    items = await store.claim_outbox(limit=5, lease=timedelta(seconds=30))
+    assert [i.message.text for i in items] == ["Reply 0", "Reply 1", "Reply 2"]
+    later = utcnow() + timedelta(minutes=5)
+    await store.settle_outbox(
+        [
+            Settled(items[0].id, "sent", platform_message_id="1700000000.000100"),
+            Settled(items[1].id, "retry", error="429", retry_at=later),
+            Settled(items[2].id, "failed", error="channel_not_found"),
+        ]
+    )
+    assert await store.outbox_counts() == {"sent": 1, "pending": 1, "failed": 1}
+    [sent] = await store.outbox_items(status="sent")
+    assert sent.platform_message_id == "1700000000.000100"
+    assert await store.claim_outbox(limit=5, lease=timedelta(seconds=30)) == []
+
+
+async def test_of_two_edits_to_one_message_queued_together_only_the_newest_is_sent(
+    store: Store,
+) -> None:
+    address = Address(Channel.SLACK, chat="C42")
+    edits = [
+        OutboundMessage(address=address, text=f"Tally {n}", meta={"edit_ref": "1700.1"})
+        for n in (1, 2)
+    ]
+    await store.enqueue_many(edits, author="feedbot:poll")
+    [item] = await store.claim_outbox(limit=5, lease=timedelta(seconds=30))
+    assert item.message.text == "Tally 2"
+    assert await store.outbox_counts() == {"pending": 1, "superseded": 1}
 
 
 async def test_cursors_are_durable_and_updatable(store: Store) -> None:
