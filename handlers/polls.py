@@ -207,20 +207,23 @@ class Tally:
         self, batch: list[Context], casts: list[Cast]
     ) -> list[OutboundMessage]:
         """Tell each Slack voter, privately, what was recorded (Slack buttons show no selection);
-        tell anyone who answers a closed poll that it has closed."""
+        tell anyone who answers a closed poll that it has closed. Someone who clicked several
+        times in one batch hears once, about the answer that counts."""
         people = [
             c.contact_id for c in batch if c.contact_id is not None and c.channel is Channel.SLACK
         ]
         users = await self._store.platform_users(people) if people else {}
-        notes = []
-        for ctx, cast in zip(batch, casts, strict=True):
+        notes: dict[object, OutboundMessage] = {}
+        for n, (ctx, cast) in enumerate(zip(batch, casts, strict=True)):
             text = _confirmation(cast) if ctx.channel is Channel.SLACK else ""
             text = CLOSED_TEXT if cast.outcome is Outcome.CLOSED else text
             if text:
                 private = users.get(ctx.contact_id or 0, "")
                 meta = {"ephemeral_to": private} if private else {}
-                notes.append(OutboundMessage(address=ctx.address, text=text, meta=meta))
-        return notes
+                who = (ctx.contact_id, cast.poll.id if cast.poll else None) if ctx.contact_id else n
+                notes.pop(who, None)
+                notes[who] = OutboundMessage(address=ctx.address, text=text, meta=meta)
+        return list(notes.values())
 
     async def _follow_ups(self, batch: list[Context], casts: list[Cast]) -> list[OutboundMessage]:
         """The follow-up question, once per vote, after a low answer."""
