@@ -34,6 +34,7 @@ class Results:
     response_rate: float | None
     follow_ups: int
     aggregate_only: list[str]
+    anonymous: bool = False
 
 
 def compute(
@@ -72,6 +73,7 @@ def compute(
         _rate(poll, responses),
         follow_ups,
         sorted(reported),
+        poll.anonymous,
     )
 
 

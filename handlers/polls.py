@@ -68,19 +68,35 @@ def check(spec: PollSpec, capabilities: Mapping[str, Capabilities]) -> None:
             )
         if len(spec.question) + sum(len(label) for _, label in spec.options) > caps.max_text:
             raise PollRefused(f"the poll is too long for {target.channel}")
+        if (
+            spec.anonymous
+            and target.channel == Channel.X.value
+            and not fits_x_poll(spec.kind, spec.options)
+        ):
+            raise PollRefused(
+                "on x this poll is answered by public replies, so it cannot be anonymous "
+                "(an anonymous x poll needs 2-4 options of at most 25 characters, one answer)"
+            )
+    if spec.anonymous and spec.follow_up:
+        raise PollRefused(
+            "an anonymous poll cannot ask a follow-up: it would tie the answer to what the "
+            "person writes next"
+        )
 
 
 def poll_message(poll: PollView, target: Target) -> OutboundMessage:
-    """The poll as each channel shows it best: buttons (Slack), a native poll (Telegram; X when
-    it fits X's limits), or on X otherwise a post that asks for a numbered reply."""
+    """The poll as each channel shows it best: buttons (Slack; Telegram when anonymous, since a
+    Telegram poll that reports each voter shows everyone in the chat who chose what), a native
+    poll (Telegram; X when it fits X's limits), or on X otherwise a post that asks for a
+    numbered reply."""
     ref = poll_ref(poll.id)
     if target.channel == Channel.X.value:
         return _x_poll(poll, target, ref)
     address = Address(Channel(target.channel), chat=target.chat, kind=ConversationKind.GROUP)
-    if target.channel == Channel.TELEGRAM.value:
+    if target.channel == Channel.TELEGRAM.value and not poll.anonymous:
         choices = tuple(Button(label, key) for key, label in poll.options)
         multiple = "true" if poll.kind == "multi" else "false"
-        meta = {"poll_ref": ref, "multiple": multiple}
+        meta = {"poll_ref": ref, "multiple": multiple, "native": "true"}
         return OutboundMessage(
             address=address, text=poll.question, buttons=choices, kind="poll", meta=meta
         )
@@ -88,6 +104,8 @@ def poll_message(poll: PollView, target: Target) -> OutboundMessage:
     hint = "Tap one answer; you can change it until the poll closes."
     if poll.kind == "multi":
         hint = "Tap every answer that applies; tap again to take one back."
+    if poll.anonymous:
+        hint += " Only the library team sees answers, and never who gave them."
     return OutboundMessage(
         address=address,
         text=f"{poll.question}\n{hint}",

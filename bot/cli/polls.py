@@ -79,6 +79,9 @@ def create(
     ] = None,
     follow_up: Annotated[str, typer.Option(help="Asked after a low answer.")] = "",
     post_results: Annotated[bool, typer.Option(help="Post 'you said' results on close.")] = False,
+    anonymous: Annotated[
+        bool, typer.Option(help="Nobody in the chat sees who answered what; no follow-up.")
+    ] = False,
     opens_at: Annotated[datetime | None, typer.Option(help="Open automatically at (UTC).")] = None,
     closes_at: Annotated[
         datetime | None, typer.Option(help="Close automatically at (UTC).")
@@ -113,6 +116,7 @@ def create(
     values.update({k: v for k, v in flags.items() if v})
     values["post_results"] = post_results or values.get("post_results", False)
     values["live_results"] = live_results or values.get("live_results", False)
+    values["anonymous"] = anonymous or values.get("anonymous", False)
     when = {"opens_at": _utc(opens_at), "closes_at": _utc(closes_at)}
     try:
         spec = spec_from(values)
@@ -208,7 +212,8 @@ def results(
 
 
 def _show(r: Results) -> None:
-    table = Table("option", "answers", "%", title=f"#{r.poll_id} {r.question} ({r.status})")
+    status = f"{r.status}, anonymous" if r.anonymous else r.status
+    table = Table("option", "answers", "%", title=f"#{r.poll_id} {r.question} ({status})")
     for o in r.options:
         table.add_row(o.label, str(o.count), f"{o.percent:g}")
     console = Console()

@@ -130,7 +130,13 @@ async def test_native_poll_returns_the_poll_id(
     address = Address(channel=Channel.TELEGRAM, chat="5550001")
     buttons = (Button("Good", "1"), Button("Bad", "2"))
     poll_id = await adapter.send(
-        OutboundMessage(address=address, text="How was it?", buttons=buttons, kind="poll")
+        OutboundMessage(
+            address=address,
+            text="How was it?",
+            buttons=buttons,
+            kind="poll",
+            meta={"native": "true"},
+        )
     )
     [call] = fake.calls_to("sendPoll")
     assert call.params["is_anonymous"] is False

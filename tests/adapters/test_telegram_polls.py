@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 
+from bot.adapters.telegram.adapter import TAPPED
 from config.settings import Settings
 from handlers import polls
 from handlers.poll_kinds import standard_options
@@ -69,6 +71,47 @@ async def test_native_poll_vote_change_retract_redeliver_and_follow_up(
             return (await polls.results(bot.store, poll_id)).responses == 1
 
         await bot.wait_for(retracted, what="Ada's retraction")
+
+
+async def test_an_anonymous_poll_is_answered_with_buttons_nobody_else_sees(
+    db_url: str, make_settings: Callable[..., Settings], fake: FakeTelegram
+) -> None:
+    async with bot_with_telegram(telegram_settings(make_settings, db_url, fake)) as (bot, _):
+        poll_id = await bot.store.create_poll(
+            targets=[Target("telegram", GROUP, 120)],
+            options=standard_options("csat", []),
+            question="How was the help desk today?",
+            kind="csat",
+            anonymous=True,
+        )
+        await polls.send(bot.store, poll_id, bot.app.delivery.wake)
+        [posted] = await _calls(bot, fake, "sendMessage", 1, text="How was the help desk")
+        assert fake.calls_to("sendPoll") == []  # a Telegram poll that reports voters shows them
+        rows = posted.params["reply_markup"]["inline_keyboard"]
+        assert [row[0]["text"] for row in rows][::4] == ["1 Very poor", "5 Excellent"]
+        assert "never who gave them" in posted.params["text"]
+
+        def tap(person: dict[str, Any], key: str, query: str) -> dict[str, Any]:
+            data = f"fbpoll-{poll_id}:{key}"
+            return tp.callback_update(data, query_id=query, sender=person, chat_id=int(GROUP))
+
+        ada, bob = tp.user(5550001, "Ada"), tp.user(5550002, "Bob")
+        await fake.push(tap(ada, "5", "q-ada-1"))
+        for _ in range(10):
+            await fake.push(tap(bob, "4", "q-bob-1"))
+        await fake.push(tap(bob, "1", "q-bob-2"))  # Bob changes his mind
+
+        async def settled() -> bool:
+            return await counts(bot, poll_id) == {"1": 1, "2": 0, "3": 0, "4": 0, "5": 1}
+
+        await bot.wait_for(settled, what="Ada's 5 and Bob's changed 1")
+        toasts = await _calls(bot, fake, "answerCallbackQuery", 12)
+        assert {c.params["text"] for c in toasts} == {TAPPED}
+        r = await polls.results(bot.store, poll_id)
+        assert (r.responses, r.csat) == (2, 50.0)
+        assert not [
+            c for c in fake.calls_to("sendMessage") if c.params["chat_id"] in (5550002, "5550002")
+        ]
 
 
 async def _calls(

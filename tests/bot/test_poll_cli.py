@@ -83,3 +83,15 @@ def test_refusals_are_one_line_with_the_reason(tmp_path: Path) -> None:
     code, out = run(tmp_path, "poll", "create", "--template", "nope")
     assert code == 1 and "no poll template 'nope'" in out
     assert run(tmp_path, "poll", "send", "99")[0] == 1
+
+
+def test_an_anonymous_poll_asks_no_follow_up_and_takes_no_public_replies(tmp_path: Path) -> None:
+    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    ask = ("poll", "create", "-q", "How was the help desk?", "--kind", "csat", "--anonymous")
+    code, out = run(tmp_path, *ask, "--to", "telegram:-100123", "--follow-up", "Why?")
+    assert code == 1 and "an anonymous poll cannot ask a follow-up" in out
+    code, out = run(tmp_path, *ask, "--to", "x")  # five options: X would take numbered replies
+    assert code == 1 and "on x this poll is answered by public replies" in out
+    assert run(tmp_path, *ask, "--to", "telegram:-100123", "--to", "widget") == (0, "1\n")
+    _, out = run(tmp_path, "poll", "results", "1", "--json")
+    assert json.loads(out)["anonymous"] is True

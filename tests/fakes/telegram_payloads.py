@@ -98,11 +98,18 @@ def edited_update(text: str, *, message_id: int = 17, **kw: Any) -> dict[str, An
 
 
 def callback_update(
-    data: str, *, query_id: str = "4382bfdwdsb323b2d9", sender: dict[str, Any] | None = None
+    data: str,
+    *,
+    query_id: str = "4382bfdwdsb323b2d9",
+    sender: dict[str, Any] | None = None,
+    chat_id: int | None = None,
+    message_id: int = 1001,
 ) -> dict[str, Any]:
-    """An update for a tap on an inline button under one of the bot's messages."""
+    """An update for a tap on an inline button under one of the bot's messages (in a private
+    chat with the person unless ``chat_id`` names a group)."""
     person = sender or user()
-    under = bot_message(1001, {"chat_id": person["id"]}, text="How was your visit today?")
+    chat = {"chat_id": chat_id or person["id"]}
+    under = bot_message(message_id, chat, text="How was your visit today?")
     return {
         "callback_query": {
             "id": query_id,

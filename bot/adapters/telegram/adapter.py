@@ -39,6 +39,8 @@ CAPABILITIES = Capabilities(
     max_option_chars=100,
 )
 CURSOR = "telegram.offset"
+TAPPED = "Thank you, your answer is in. You can change it until the poll closes."
+"""What the tapper alone sees (a toast) once their tap on an answer button is stored."""
 TOKEN_SETTING = "FEEDBOT_TELEGRAM_TOKEN"
 DEFAULT_BACKOFF = Backoff()
 
@@ -124,11 +126,12 @@ class TelegramAdapter:
         self._set(ChannelState.STOPPED, "")
 
     async def send(self, message: OutboundMessage) -> str:
-        """Post a text (split over 4,096 units, buttons on the last part) or a native poll."""
+        """Post a text (split over 4,096 units, buttons on the last part) or a native poll
+        (kind "poll" with meta ``native``; other polls are texts with answer buttons)."""
         if not self._ready:
             raise SendError(f"telegram is not connected: {self._detail or self._state}")
         try:
-            if message.kind == "poll":
+            if message.kind == "poll" and message.meta.get("native") == "true":
                 return await self._send_poll(message)
             return await self._send_text(message)
         except RetryAfter as exc:
@@ -246,7 +249,7 @@ class TelegramAdapter:
         if not self._ready:
             return
         try:
-            await self._app.bot.answer_callback_query(query_id)
+            await self._app.bot.answer_callback_query(query_id, text=TAPPED)
         except (TelegramError, RuntimeError) as exc:
             log.warning("telegram: answerCallbackQuery failed: %s", exc)
 
