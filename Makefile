@@ -30,6 +30,7 @@ test: $(VENV)/.installed-dev  ## the whole suite, on SQLite and PostgreSQL
 bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/ingest.py
 	PYTHONPATH=. $(PY) bench/channels.py
+	PYTHONPATH=. $(PY) bench/votes.py
 	PYTHONPATH=. $(PY) bench/classify.py
 
 lint: $(VENV)/.installed-dev

@@ -25,6 +25,7 @@ from models.store.polls import Cast, Outcome, PollView, Target
 
 FOLLOW_UP_WINDOW = timedelta(hours=24)
 CLOSED_TEXT = "Thank you — this poll has closed, so your answer was not counted."
+CLOSED_POLL = "This poll has closed. Thank you to everyone who answered."
 
 
 PUBLIC_FEEDS = frozenset({Channel.WIDGET.value, Channel.X.value})
@@ -162,9 +163,12 @@ async def close(store: Store, poll_id: int, wake: Callable[[], None]) -> Results
     poll = await store.poll(poll_id)
     if poll is None:
         raise LookupError(f"no poll {poll_id}")
+    posted = await _posts(store, poll)
     await store.set_poll_status(poll_id, "closed")
     await store.repeat_poll(poll_id)
     outcome = await results(store, poll_id)
+    for channel, chat, platform_id in posted:
+        await store.enqueue(_closing(poll, channel, chat, platform_id), author="feedbot:poll")
     if poll.post_results:
         for target in poll.targets:
             if target.channel != Channel.WIDGET.value:
@@ -174,8 +178,33 @@ async def close(store: Store, poll_id: int, wake: Callable[[], None]) -> Results
                 await store.enqueue(
                     OutboundMessage(address=address, text=you_said(outcome)), author="feedbot:poll"
                 )
-        wake()
+    wake()
     return outcome
+
+
+CLOSABLE = (Channel.SLACK, Channel.TELEGRAM)
+"""Where a posted poll can be closed in place: Slack and Telegram answer buttons are taken
+away, a Telegram poll is stopped. (X polls end on their own; a post cannot be edited.)"""
+
+
+async def _posts(store: Store, poll: PollView) -> list[tuple[Channel, str, str]]:
+    """(channel, chat, platform id) of this poll's posts that can be closed in place."""
+    chosen = {t.channel for t in poll.targets}
+    return [
+        (channel, chat, platform_id)
+        for channel in CLOSABLE
+        if channel.value in chosen
+        for poll_id, chat, platform_id in await store.poll_posts(channel.value)
+        if poll_id == poll.id
+    ]
+
+
+def _closing(poll: PollView, channel: Channel, chat: str, platform_id: str) -> OutboundMessage:
+    """An edit of the posted poll: the question, said to be closed, with no answer buttons."""
+    address = Address(channel, chat=chat, kind=ConversationKind.GROUP)
+    meta = {"poll_ref": poll_ref(poll.id), "edit_ref": platform_id}
+    text = f"{poll.question}\n{CLOSED_POLL}"
+    return OutboundMessage(address=address, text=text, kind="poll_closed", meta=meta)
 
 
 async def results(store: Store, poll_id: int) -> Results:

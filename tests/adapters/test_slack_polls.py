@@ -85,6 +85,10 @@ async def test_slack_buttons_vote_change_and_close(
         await bot.wait_for(counted, what="two yes votes")
         await fake.wait_for(lambda: _told(fake, "U0BEN", "Your answer: Yes"))  # privately
         await polls.close(bot.store, poll_id, bot.app.delivery.wake)
+        [closed] = await fake.wait_for_calls("chat.update")  # the buttons are taken away
+        assert closed.args["ts"] == call.answer["ts"] and closed.args["blocks"] == []
+        assert polls.CLOSED_POLL in str(closed.args["text"])
+        # A click from a copy of the message still on someone's screen is answered, not counted.
         assert (await driver.post_action(click(posted, 1, "U0CAT"))).status_code == 200
         await fake.wait_for(lambda: _told(fake, "U0CAT", polls.CLOSED_TEXT))
         assert (await polls.results(bot.store, poll_id)).responses == 2

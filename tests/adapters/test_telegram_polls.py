@@ -72,6 +72,12 @@ async def test_native_poll_vote_change_retract_redeliver_and_follow_up(
 
         await bot.wait_for(retracted, what="Ada's retraction")
 
+        await polls.close(bot.store, poll_id, bot.app.delivery.wake)
+        [stopped] = await _calls(bot, fake, "stopPoll", 1)  # Telegram takes no more answers
+        poll_message = fake.calls_to("sendPoll")[0].answer["result"]
+        assert int(stopped.params["chat_id"]) == int(GROUP)
+        assert int(stopped.params["message_id"]) == poll_message["message_id"]
+
 
 async def test_an_anonymous_poll_is_answered_with_buttons_nobody_else_sees(
     db_url: str, make_settings: Callable[..., Settings], fake: FakeTelegram
@@ -109,6 +115,10 @@ async def test_an_anonymous_poll_is_answered_with_buttons_nobody_else_sees(
         assert {c.params["text"] for c in toasts} == {TAPPED}
         r = await polls.results(bot.store, poll_id)
         assert (r.responses, r.csat) == (2, 50.0)
+
+        await polls.close(bot.store, poll_id, bot.app.delivery.wake)
+        [closed] = await _calls(bot, fake, "editMessageText", 1)  # the buttons are taken away
+        assert polls.CLOSED_POLL in closed.params["text"] and "reply_markup" not in closed.params
         assert not [
             c for c in fake.calls_to("sendMessage") if c.params["chat_id"] in (5550002, "5550002")
         ]

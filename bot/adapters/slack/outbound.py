@@ -43,9 +43,11 @@ def post_calls(message: OutboundMessage) -> list[Call]:
 
 
 def update_call(message: OutboundMessage, ts: str) -> Call:
-    """chat.update arguments replacing the message at ``ts`` (a poll's live tally, say)."""
+    """chat.update arguments replacing the message at ``ts`` (a poll's live tally, say). Without
+    buttons the blocks are emptied: chat.update keeps a message's old blocks when given none."""
     call = post_calls(message)[-1]
     call.pop("thread_ts", None)
+    call.setdefault("blocks", [])
     return {**call, "ts": ts}
 
 

@@ -39,6 +39,8 @@ CAPABILITIES = Capabilities(
     max_option_chars=100,
 )
 CURSOR = "telegram.offset"
+POLL_MESSAGE = "telegram.poll."
+"""Store key prefix: a native poll's id → "chat:message id" of the message that carries it."""
 TAPPED = "Thank you, your answer is in. You can change it until the poll closes."
 """What the tapper alone sees (a toast) once their tap on an answer button is stored."""
 TOKEN_SETTING = "FEEDBOT_TELEGRAM_TOKEN"
@@ -127,10 +129,13 @@ class TelegramAdapter:
 
     async def send(self, message: OutboundMessage) -> str:
         """Post a text (split over 4,096 units, buttons on the last part) or a native poll
-        (kind "poll" with meta ``native``; other polls are texts with answer buttons)."""
+        (kind "poll" with meta ``native``; other polls are texts with answer buttons); with meta
+        ``edit_ref``, edit that message instead."""
         if not self._ready:
             raise SendError(f"telegram is not connected: {self._detail or self._state}")
         try:
+            if message.meta.get("edit_ref"):
+                return await self._edit(message, message.meta["edit_ref"])
             if message.kind == "poll" and message.meta.get("native") == "true":
                 return await self._send_poll(message)
             return await self._send_text(message)
@@ -178,7 +183,28 @@ class TelegramAdapter:
         if sent.poll is None:
             raise SendError("telegram answered sendPoll without a poll", permanent=True)
         poll_id: str = sent.poll.id
+        # Answers name the poll, stopPoll the message: remember which message carries it.
+        await self._cursors.set(POLL_MESSAGE + poll_id, message_ref(sent.chat_id, sent.message_id))
         return poll_id
+
+    async def _edit(self, message: OutboundMessage, ref: str) -> str:
+        """Edit one of our messages ("chat:id": new text and buttons, none to take them away);
+        a native poll (its poll id) can only be stopped, which closes it where it stands."""
+        if ":" not in ref:
+            carried = await self._cursors.get(POLL_MESSAGE + ref)
+            if carried is None:
+                raise SendError(f"telegram: no message known for poll {ref}", permanent=True)
+            chat, _, message_id = carried.rpartition(":")
+            await self._app.bot.stop_poll(chat_id=chat, message_id=int(message_id))
+            return ref
+        chat, _, message_id = ref.rpartition(":")
+        await self._app.bot.edit_message_text(
+            chat_id=chat,
+            message_id=int(message_id),
+            text=split_text(message.text)[0],
+            reply_markup=keyboard(message.buttons),
+        )
+        return ref
 
     # -- connection supervision ------------------------------------------------------------
 
