@@ -97,7 +97,7 @@ async def bench_slack(n: int) -> float:
             poll_id = await open_poll(env, "slack:C0BENCH")
             async with bot_running(env, Path(tmp) / "bot.log", port) as url:
                 [call] = await fake.wait_for_calls("chat.postMessage", within=60)
-                clicks = [click(call.args, i % 5, f"U{i:08d}") for i in range(n)]
+                clicks = [click(call.args, i % 5, f"U{i:08d}", fake.hook()) for i in range(n)]
                 connector = aiohttp.TCPConnector(limit=CONCURRENCY)
                 async with aiohttp.ClientSession(connector=connector) as http:
                     started = time.perf_counter()

@@ -61,10 +61,14 @@ class Address:
 
 @dataclass(frozen=True, slots=True)
 class Vote:
-    """A poll answer: the platform's poll reference and chosen option keys (empty = retracted)."""
+    """A poll answer: the platform's poll reference and chosen option keys (empty = retracted).
+
+    ``reply_hook`` is a URL the platform gave for answering this voter privately (Slack's
+    response_url): not rate-limited like a posted message, but short-lived."""
 
     poll_ref: str
     options: tuple[str, ...]
+    reply_hook: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -267,6 +267,8 @@ class Tally:
             if text:
                 private = users.get(ctx.contact_id or 0, "")
                 meta = {"ephemeral_to": private} if private else {}
+                if private and cast.reply_hook:
+                    meta["reply_hook"] = cast.reply_hook
                 who = (ctx.contact_id, cast.poll.id if cast.poll else None) if ctx.contact_id else n
                 notes.pop(who, None)
                 notes[who] = OutboundMessage(address=ctx.address, text=text, meta=meta)

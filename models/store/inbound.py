@@ -112,6 +112,8 @@ def _message_row(
     vote = None
     if event.vote is not None:
         vote = {"poll_ref": event.vote.poll_ref, "options": list(event.vote.options)}
+        if event.vote.reply_hook:
+            vote["reply_hook"] = event.vote.reply_hook
     return {
         "channel": event.channel.value,
         "platform_id": event.platform_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -138,6 +138,8 @@ class Cast:
     poll: PollView | None = None
     options: tuple[str, ...] = ()
     vote_id: int = 0
+    reply_hook: str = ""
+    """Where the voter can be answered privately, if the platform gave a way (Slack)."""
 
 
 def posted_poll(conn: Connection, channel: str, ref: str) -> int | None:
@@ -247,7 +249,11 @@ def cast_many(conn: Connection, message_ids: list[int]) -> list[Cast]:
     columns = (Message.id, Message.vote, Message.contact_id, Message.channel, Message.occurred_at)
     rows = {r.id: r for r in conn.execute(select(*columns).where(Message.id.in_(message_ids)))}
     cache: dict[Any, Any] = {}
-    return [cast(conn, rows[m], cache) for m in message_ids]
+    casts = [cast(conn, rows[m], cache) for m in message_ids]
+    return [
+        replace(c, reply_hook=hook) if (hook := (rows[m].vote or {}).get("reply_hook")) else c
+        for m, c in zip(message_ids, casts, strict=True)
+    ]
 
 
 def ask_follow_ups(conn: Connection, vote_ids: list[int]) -> set[int]:

@@ -24,9 +24,11 @@ async def fake() -> AsyncIterator[FakeSlack]:
         yield server
 
 
-def click(posted: dict[str, Any], button: int, user: str) -> dict[str, Any]:
-    """A block_actions payload for a click on one of the poll's buttons."""
+def click(posted: dict[str, Any], button: int, user: str, hook: str) -> dict[str, Any]:
+    """A block_actions payload for a click on one of the poll's buttons; ``hook`` is its
+    response_url (``FakeSlack.hook()``)."""
     body = copy.deepcopy(payload("block_actions"))
+    body["response_url"] = hook
     actions = next(b for b in posted["blocks"] if b["type"] == "actions")
     element = actions["elements"][button]
     body["user"] = {
@@ -72,30 +74,71 @@ async def test_slack_buttons_vote_change_and_close(
         ]
         assert labels == ["Yes", "No"]
 
-        once = click(posted, 0, "U0ANN")
+        once = click(posted, 0, "U0ANN", fake.hook())
         for _ in range(3):  # one click, delivered three times
             assert (await driver.post_action(once)).status_code == 200
-        assert (await driver.post_action(click(posted, 1, "U0BEN"))).status_code == 200
-        assert (await driver.post_action(click(posted, 0, "U0BEN"))).status_code == 200  # changed
+        assert (await driver.post_action(click(posted, 1, "U0BEN", fake.hook()))).status_code == 200
+        changed = click(posted, 0, "U0BEN", fake.hook())
+        assert (await driver.post_action(changed)).status_code == 200
 
         async def counted() -> bool:
             r = await polls.results(bot.store, poll_id)
             return {o.key: o.count for o in r.options} == {"yes": 2, "no": 0}
 
         await bot.wait_for(counted, what="two yes votes")
-        await fake.wait_for(lambda: _told(fake, "U0BEN", "Your answer: Yes"))  # privately
+        await fake.wait_for(lambda: _answered(fake, changed, "Your answer: Yes"))  # privately
         await polls.close(bot.store, poll_id, bot.app.delivery.wake)
         [closed] = await fake.wait_for_calls("chat.update")  # the buttons are taken away
         assert closed.args["ts"] == call.answer["ts"] and closed.args["blocks"] == []
         assert polls.CLOSED_POLL in str(closed.args["text"])
         # A click from a copy of the message still on someone's screen is answered, not counted.
-        assert (await driver.post_action(click(posted, 1, "U0CAT"))).status_code == 200
-        await fake.wait_for(lambda: _told(fake, "U0CAT", polls.CLOSED_TEXT))
+        late = click(posted, 1, "U0CAT", fake.hook())
+        assert (await driver.post_action(late)).status_code == 200
+        await fake.wait_for(lambda: _answered(fake, late, polls.CLOSED_TEXT))
         assert (await polls.results(bot.store, poll_id)).responses == 2
+        assert not fake.calls_to("chat.postEphemeral")  # every tap was answered through its hook
+
+
+async def test_a_tap_whose_response_url_no_longer_works_is_answered_with_an_ephemeral_post(
+    sqlite_url: str, make_settings: Callable[..., Settings], fake: FakeSlack
+) -> None:
+    async with slack_bot(make_settings(database_url=sqlite_url), http_adapter(fake)) as (
+        bot,
+        driver,
+    ):
+        poll_id = await bot.store.create_poll(
+            targets=[Target("slack", "C01LIBRARY")],
+            options=standard_options("csat", []),
+            question="How was your visit today?",
+            kind="csat",
+        )
+        await polls.send(bot.store, poll_id, bot.app.delivery.wake)
+        [call] = await fake.wait_for_calls("chat.postMessage")
+        expired = click(call.args, 4, "U0ANN", fake.hook())
+        fake.expire_hooks()  # Slack's 30 minutes have passed (the outbox was retrying, say)
+        elsewhere = click(call.args, 3, "U0BEN", "https://hooks.example.org/actions/T0/1/x")
+
+        for tap in (expired, elsewhere):
+            assert (await driver.post_action(tap)).status_code == 200
+        await fake.wait_for(lambda: _told(fake, "U0ANN", "Your answer: 5"))
+        await fake.wait_for(lambda: _told(fake, "U0BEN", "Your answer: 4"))
+        [refused] = fake.calls_to("response_url", ok_only=False)  # a host not Slack's: not tried
+        assert refused.status == 404 and refused.token in expired["response_url"]
+
+
+def _answered(fake: FakeSlack, tap: dict[str, Any], text: str) -> bool:
+    """Whether the tap's response_url got an ephemeral answer containing ``text``."""
+    return any(
+        c.token in tap["response_url"]
+        and c.args.get("response_type") == "ephemeral"
+        and c.args.get("replace_original") is False
+        and text in str(c.args.get("text"))
+        for c in fake.calls_to("response_url")
+    )
 
 
 def _told(fake: FakeSlack, user: str, text: str) -> bool:
-    """Whether ``user`` got an ephemeral message containing ``text``."""
+    """Whether ``user`` got an ephemeral message (chat.postEphemeral) containing ``text``."""
     calls = fake.calls_to("chat.postEphemeral")
     return any(c.args.get("user") == user and text in str(c.args.get("text")) for c in calls)
 
@@ -120,7 +163,8 @@ async def test_live_results_edit_the_poll_message_when_votes_change(
         [call] = await fake.wait_for_calls("chat.postMessage")
         await bot.wait_for(lambda: _all_sent(bot), what="the poll post to be marked sent")
         for user in ("U0ANN", "U0BEN", "U0CAT"):
-            await driver.post_action(click(call.args, 0 if user != "U0CAT" else 1, user))
+            tap = click(call.args, 0 if user != "U0CAT" else 1, user, fake.hook())
+            await driver.post_action(tap)
 
         async def three() -> bool:
             return (await polls.results(bot.store, poll_id)).responses == 3

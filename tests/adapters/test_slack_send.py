@@ -11,6 +11,7 @@ import pytest
 
 from bot.adapters.base import SendError
 from bot.adapters.slack import SlackAdapter
+from bot.adapters.slack.client import trusted_hook
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage
 from config.settings import Settings
 from tests.fakes.slack import FakeSlack
@@ -181,3 +182,17 @@ async def test_ephemeral_confirmation_goes_only_to_the_voter(fake: FakeSlack) ->
     [posted] = fake.calls_to("chat.postEphemeral")
     assert (posted.args["user"], posted.args["thread_ts"]) == ("U01STUDNT", THREAD.thread)
     assert ts == posted.answer["message_ts"] and fake.calls_to("chat.postMessage") == []
+
+
+def test_only_response_urls_on_slacks_hooks_host_or_the_configured_api_host_are_followed() -> None:
+    api = "http://127.0.0.1:8123/api/"
+    assert trusted_hook("https://hooks.slack.com/actions/T0/1/abc", "https://slack.com/api/")
+    assert trusted_hook("http://127.0.0.1:8123/actions/T0/1/abc", api)  # a local stand-in
+    for url in (
+        "http://hooks.slack.com/actions/T0/1/abc",  # not https
+        "https://hooks.slack.com.evil.example/actions/T0/1/abc",
+        "https://intranet.library.ac.uk/admin",
+        "http://127.0.0.1:9999/actions/T0/1/abc",  # another port
+        "not a url",
+    ):
+        assert not trusted_hook(url, api), url

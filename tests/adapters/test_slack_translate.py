@@ -82,7 +82,8 @@ def test_button_press_is_a_vote_in_the_poll_thread() -> None:
     event = to_event(payload("block_actions"))
     assert event is not None
     assert event.kind is EventKind.VOTE
-    assert event.vote == Vote(poll_ref="poll:42", options=("good",))
+    hook = "https://hooks.slack.com/actions/T0FAKE001/6123456789012/AbCdEfGhIjKlMnOpQrStUvWx"
+    assert event.vote == Vote(poll_ref="poll:42", options=("good",), reply_hook=hook)
     assert event.platform_id == "choice_0:1763856700.000900:U01STUDNT:1763856760.123456"
     assert event.address == Address(
         Channel.SLACK, "C01LIBRARY", "1763856100.000200", ConversationKind.PUBLIC

@@ -2,8 +2,10 @@
 
 The Web API (``/api/<method>``) checks ``Authorization: Bearer``, records every call and can answer
 the next N calls with a 429 (``Retry-After``) or a 5xx. ``apps.connections.open`` hands out
-``ws://.../link``, which says hello, delivers envelopes and records acks. The inbound HTTP side
-(signed Events API and interaction posts) is ``tests.fakes.slack_driver``.
+``ws://.../link``, which says hello, delivers envelopes and records acks. ``hook()`` hands out a
+response_url (``/actions/...``): like Slack's, it takes 5 posts and can be expired; posts to it are
+recorded as calls to "response_url". The inbound HTTP side (signed Events API and interaction
+posts) is ``tests.fakes.slack_driver``.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +21,7 @@ from typing import Any
 from aiohttp import WSMsgType, web
 
 Json = dict[str, Any]
+HOOK_USES = 5
 
 
 @dataclass
@@ -69,6 +73,7 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
+        self._hooks: dict[str, int] = {}  # response_url path → posts it still takes
         self.port = 0
 
     @property
@@ -80,6 +85,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/link", self._link)
+        app.router.add_post("/actions/{team}/{action}/{secret}", self._response_url)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -94,6 +100,16 @@ class FakeSlack:
             await self._runner.cleanup()
 
     # -- what tests ask -------------------------------------------------------------------------
+
+    def hook(self) -> str:
+        """A fresh response_url, as Slack puts in an interaction payload."""
+        path = f"/actions/{self.identity.team_id}/{next(self._ts)}/{secrets.token_hex(8)}"
+        self._hooks[path] = HOOK_USES
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def expire_hooks(self) -> None:
+        """Every response_url handed out so far stops working (Slack's 30 minutes have passed)."""
+        self._hooks.clear()
 
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
         """Recorded calls of one method (by default only those answered 200)."""
@@ -198,6 +214,20 @@ class FakeSlack:
         call.status = response.status
         if response.content_type == "application/json" and response.text:
             call.answer = json.loads(response.text)
+        await self._notify()
+        return response
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        """A post to a response_url: "ok", or 404 once it is used up or expired."""
+        call = Call("response_url", await request.json(), token=request.path)
+        self.calls.append(call)
+        left = self._hooks.get(request.path)
+        if left:
+            self._hooks[request.path] = left - 1
+            response = web.Response(text="ok")
+        else:
+            response = web.Response(status=404, text="expired_url" if left is None else "used_url")
+        call.status = response.status
         await self._notify()
         return response
 

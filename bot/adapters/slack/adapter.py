@@ -16,12 +16,13 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bot.adapters.base import Capabilities, ChannelState, EventSink, SendError
-from bot.adapters.slack.client import build_client, send_error
+from bot.adapters.slack.client import build_client, send_error, trusted_hook
 from bot.adapters.slack.inbound import to_event
 from bot.adapters.slack.outbound import CAPABILITIES, post_calls, update_call
 from bot.events import Channel, OutboundMessage
@@ -54,6 +55,7 @@ class SlackAdapter:
         max_rate_limit_wait_s: float = 5.0,
     ) -> None:
         self._client = build_client(bot_token, api_url, max_rate_limit_wait_s=max_rate_limit_wait_s)
+        self._api_url = api_url
         self._app_token = app_token
         self._ping_interval_s = ping_interval_s
         self._max_backoff_s = max_backoff_s
@@ -148,9 +150,14 @@ class SlackAdapter:
         return self._auth
 
     async def _post(self, message: OutboundMessage) -> str:
-        """chat.postMessage (chat.postEphemeral with meta ``ephemeral_to``) for each piece."""
-        channel = await self._dm_channel(message.address.chat)
+        """chat.postMessage (chat.postEphemeral with meta ``ephemeral_to``) for each piece; a
+        private answer to a tap goes through the tap's response_url (meta ``reply_hook``) when
+        it still works, since chat.postEphemeral is rate-limited (about 100 a minute)."""
         user, ts = message.meta.get("ephemeral_to", ""), ""
+        hook = message.meta.get("reply_hook", "")
+        if user and hook and await self._answer_tap(hook, message):
+            return ""
+        channel = await self._dm_channel(message.address.chat)
         for call in post_calls(message):
             call["channel"] = channel
             if user:
@@ -159,6 +166,27 @@ class SlackAdapter:
             else:
                 ts = str((await self._client.chat_postMessage(**call))["ts"])
         return ts
+
+    async def _answer_tap(self, hook: str, message: OutboundMessage) -> bool:
+        """Post an ephemeral answer to a response_url; False when it cannot carry the message or
+        Slack refuses it (a hook works 5 times in 30 minutes), and the caller posts instead."""
+        calls = post_calls(message)
+        if len(calls) != 1 or not trusted_hook(hook, self._api_url):
+            return False
+        webhook = AsyncWebhookClient(hook, timeout=10, session=self._session)
+        try:
+            response = await webhook.send(
+                text=calls[0]["text"],
+                blocks=calls[0].get("blocks"),
+                response_type="ephemeral",
+                replace_original=False,
+            )
+        except NETWORK_ERRORS as exc:
+            log.info("slack response_url unreachable, posting instead: %r", exc)
+            return False
+        if response.status_code != 200:
+            log.info("slack response_url refused (%s), posting instead", response.body)
+        return response.status_code == 200
 
     async def _dm_channel(self, chat: str) -> str:
         """Channel ids pass through; a user id (U…/W…) is opened as a DM with conversations.open."""

@@ -1,9 +1,11 @@
-"""The Slack Web API client: our host, a short bounded 429 retry, and SDK errors as SendErrors."""
+"""The Slack Web API client: our host, a short bounded 429 retry, and SDK errors as SendErrors;
+which response_urls are followed."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
@@ -93,3 +95,15 @@ def _error_code(exc: SlackApiError) -> str:
     """Slack's ``error`` field, when the body was JSON."""
     data = exc.response.data
     return str(data.get("error", "")) if isinstance(data, dict) else ""
+
+
+HOOKS_HOST = "hooks.slack.com"
+
+
+def trusted_hook(url: str, api_url: str) -> bool:
+    """A response_url worth posting to: https on Slack's hooks host, or on the host the Web API
+    is configured at (a local Slack stand-in). Anything else is not followed."""
+    hook, api = urlsplit(url), urlsplit(api_url)
+    if hook.scheme == "https" and hook.hostname == HOOKS_HOST:
+        return True
+    return bool(hook.hostname) and (hook.scheme, hook.netloc) == (api.scheme, api.netloc)

@@ -110,7 +110,11 @@ def _from_block_actions(payload: Payload) -> InboundEvent | None:
         address=_address(channel, "", ts, message.get("thread_ts")),
         sender_name=str(user.get("name") or user.get("username") or ""),
         reply_ref=ts,
-        vote=Vote(poll_ref=str(action.get("block_id") or action_id), options=(value,)),
+        vote=Vote(
+            poll_ref=str(action.get("block_id") or action_id),
+            options=(value,),
+            reply_hook=str(payload.get("response_url") or ""),
+        ),
         occurred_at=_time(action_ts or ts),
     )
 
