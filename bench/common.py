@@ -39,13 +39,16 @@ def figures(n: int, elapsed: float, latencies: list[float]) -> dict[str, float]:
 
 
 @asynccontextmanager
-async def bot_running(env: dict[str, str], log: Path, port: int) -> AsyncIterator[str]:
-    """`python -m bot run` in its own process; yields its URL once /healthz answers. Waiting never
-    blocks this event loop, so fakes served from it can answer the bot as it starts."""
+async def bot_running(
+    env: dict[str, str], log: Path, port: int, command: tuple[str, ...] = ("-m", "bot", "run")
+) -> AsyncIterator[str]:
+    """`python -m bot run` (or another server ``command``) in its own process; yields its URL once
+    /healthz answers. Waiting never blocks this event loop, so fakes served from it can answer
+    the bot as it starts."""
     url = f"http://127.0.0.1:{port}"
     with log.open("ab") as out:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=ROOT, env=env, stdout=out, stderr=out
+            sys.executable, *command, cwd=ROOT, env=env, stdout=out, stderr=out
         )
     try:
         await _healthy(url, proc, log)

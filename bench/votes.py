@@ -2,7 +2,9 @@
 through getUpdates, each from a different person, into `python -m bot run` in its own process (as
 deployed); the fake platform and the load come from this process. Checks with `poll results
 --json` that every vote is counted exactly once and prints votes/s, from the first vote sent to
-the last one counted.   Usage: make bench, or PYTHONPATH=. python bench/votes.py [N]"""
+the last one counted. For Slack it also measures the floor: the same clicks into bolt alone, which
+checks and acknowledges them and does nothing else (bench/slack_floor.py).
+Usage: make bench, or PYTHONPATH=. python bench/votes.py [N]"""
 
 from __future__ import annotations
 
@@ -108,6 +110,33 @@ async def bench_slack(n: int) -> float:
     return n / elapsed
 
 
+async def bench_slack_floor(n: int) -> float:
+    """Clicks/s into bolt alone (signature checked, acknowledged, nothing stored or sent)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        async with FakeSlack() as fake:
+            port = free_port()
+            posted = {"channel": "C0BENCH", "blocks": [_actions()]}
+            clicks = [click(posted, i % 5, f"U{i:08d}", fake.hook()) for i in range(n)]
+            command = ("-m", "bench.slack_floor", str(port), SECRET)
+            env = bot_env()
+            async with bot_running(env, Path(tmp) / "floor.log", port, command) as url:
+                connector = aiohttp.TCPConnector(limit=CONCURRENCY)
+                async with aiohttp.ClientSession(connector=connector) as http:
+                    started = time.perf_counter()
+                    await asyncio.gather(*(_post(http, url, c) for c in clicks))
+                    elapsed = time.perf_counter() - started
+    return n / elapsed
+
+
+def _actions() -> dict[str, Any]:
+    """A poll's five CSAT buttons, as posted."""
+    buttons = [
+        {"type": "button", "action_id": f"vote:{k}", "value": str(k), "text": str(k)}
+        for k in range(1, 6)
+    ]
+    return {"type": "actions", "block_id": "poll:1", "elements": buttons}
+
+
 async def _post(http: aiohttp.ClientSession, url: str, body: dict[str, Any]) -> None:
     """One signed interaction post, as Slack sends it."""
     raw = urlencode({"payload": json.dumps(body)}).encode()
@@ -158,6 +187,8 @@ def main() -> None:
     print(f"votes: {n} per channel, each from a different person, bot in its own process, SQLite")
     slack = asyncio.run(bench_slack(n))
     print(f"slack     {slack:8.0f} votes/s (signed HTTP clicks, first sent to last counted)")
+    floor = asyncio.run(bench_slack_floor(n))
+    print(f"  floor   {floor:8.0f} clicks/s (the same clicks into bolt alone: checked, acked)")
     telegram = asyncio.run(bench_telegram(n))
     print(
         f"telegram  {telegram:8.0f} votes/s (getUpdates poll answers, first sent to last counted)"
