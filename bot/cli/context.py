@@ -11,6 +11,7 @@ from bot.cli.errors import fail
 from bot.secrets import pseudonym_key
 from config.settings import Settings, load_settings
 from models.store import Store
+from models.store.migrate import head
 
 if TYPE_CHECKING:
     from models.classifier import LocalClassifier
@@ -28,8 +29,13 @@ def settings() -> Settings:
 
 @asynccontextmanager
 async def open_store(loaded: Settings) -> AsyncIterator[Store]:
-    """The store for a command."""
+    """The store for a command; a database not migrated to this code's schema is a one-line
+    failure saying what to run, not a traceback."""
     async with Store.open(loaded.database_url, pseudonym_key=pseudonym_key(loaded)) as store:
+        at, wanted = await store.schema_version(), head()
+        if at != wanted:
+            state = f"is at schema {at}, not {wanted}" if at else "has no feedbot tables yet"
+            fail(f"the database {state}: run `python -m bot migrate` (make run does it)")
         yield store
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 import yaml
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from bot.adapters import slack, telegram, x
@@ -187,7 +188,8 @@ def close(poll_id: int) -> None:
         outcome = asyncio.run(go())
     except LookupError as exc:
         fail(str(exc).strip("'\""))
-    typer.echo(f"poll {poll_id} is closed with {outcome.responses} answers")
+    answers = "answer" if outcome.responses == 1 else "answers"
+    typer.echo(f"poll {poll_id} is closed with {outcome.responses} {answers}")
 
 
 @poll_app.command("results")
@@ -212,21 +214,35 @@ def results(
 
 
 def _show(r: Results) -> None:
-    status = f"{r.status}, anonymous" if r.anonymous else r.status
-    table = Table("option", "answers", "%", title=f"#{r.poll_id} {r.question} ({status})")
-    for o in r.options:
-        table.add_row(o.label, str(o.count), f"{o.percent:g}")
     console = Console()
-    console.print(table)
-    console.print(f"responses: {r.responses}; by channel: {json.dumps(r.by_channel)}")
+    for line in report(r):
+        console.print(line)
+
+
+def report(r: Results) -> list[str | Table]:
+    """What `poll results` prints: the question, a table of options (all channels, then each
+    channel's counts), and the scores."""
+    status = f"{r.status}, anonymous" if r.anonymous else r.status
+    channels = sorted(r.by_channel)
+    table = Table("answer", "count", "%", *channels)
+    for o in r.options:
+        table.add_row(
+            o.label,
+            str(o.count),
+            f"{o.percent:g}",
+            *(str(r.by_channel[c].get(o.key, 0)) for c in channels),
+        )
+    lines: list[str | Table] = [f"[bold]#{r.poll_id} {escape(r.question)}[/bold] ({status})", table]
+    lines.append(f"responses: {r.responses}")
     for name, value in (
-        ("CSAT (% 4-5)", r.csat),
-        ("NPS", r.nps),
+        ("CSAT (% of 4s and 5s)", r.csat),
+        ("NPS (promoters - detractors)", r.nps),
         ("response rate %", r.response_rate),
     ):
         if value is not None:
-            console.print(f"{name}: {value:g}")
+            lines.append(f"{name}: {value:g}")
     if r.aggregate_only:
-        console.print(f"aggregate only (counts without voters): {', '.join(r.aggregate_only)}")
+        lines.append(f"aggregate only (counts without voters): {', '.join(r.aggregate_only)}")
     if r.follow_ups:
-        console.print(f"follow-up comments: {r.follow_ups}")
+        lines.append(f"follow-up comments: {r.follow_ups}")
+    return lines

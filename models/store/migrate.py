@@ -7,6 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -17,6 +18,13 @@ def alembic_config(url: str) -> Config:
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["database_url"] = url
     return config
+
+
+def head() -> str:
+    """The latest migration this code knows."""
+    found = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    assert found is not None, "no migrations"
+    return found
 
 
 def upgrade(url: str, revision: str = "head") -> None:

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from bot.events import InboundEvent, OutboundMessage
 from models.classification import Classification
@@ -71,6 +71,17 @@ class Store:
     def dialect(self) -> str:
         """'sqlite' or 'postgresql'."""
         return self._dialect
+
+    async def schema_version(self) -> str | None:
+        """The migration the database is at; None before the first one."""
+
+        def read(conn: Any) -> str | None:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            return None if version is None else str(version)
+
+        return await self._db.read(read)
 
     async def ping(self) -> bool:
         """True when the database answers."""

@@ -5,10 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rich.console import Console
 from typer.testing import CliRunner
 
 from bot.cli import build_cli
+from bot.cli.polls import report
+from handlers.poll_kinds import CSAT
+from handlers.poll_results import compute
 from models.store.migrate import upgrade
+from tests.handlers.test_poll_results import poll
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,3 +100,25 @@ def test_an_anonymous_poll_asks_no_follow_up_and_takes_no_public_replies(tmp_pat
     assert run(tmp_path, *ask, "--to", "telegram:-100123", "--to", "widget") == (0, "1\n")
     _, out = run(tmp_path, "poll", "results", "1", "--json")
     assert json.loads(out)["anonymous"] is True
+
+
+def test_a_command_before_migrate_says_what_to_run(tmp_path: Path) -> None:
+    code, out = run(tmp_path, "poll", "list")
+    assert code == 1
+    assert out == (
+        "feedbot: the database has no feedbot tables yet: run `python -m bot migrate`"
+        " (make run does it)\n"
+    )
+
+
+def test_results_table_counts_each_answer_on_each_channel() -> None:
+    votes = [("slack", ["5"]), ("telegram", ["4"]), ("slack", ["2"]), ("slack", ["5"])]
+    console = Console(record=True, width=100)
+    for line in report(compute(poll("csat", CSAT, [40]), votes)):
+        console.print(line)
+    shown = [" ".join(row.split()) for row in console.export_text().splitlines()]
+    assert shown[0] == "#1 How was it? (open)"
+    assert "┃ answer ┃ count ┃ % ┃ slack ┃ telegram ┃" in shown
+    assert "│ 5 Excellent │ 2 │ 50 │ 2 │ 0 │" in shown
+    assert "│ 4 Good │ 1 │ 25 │ 0 │ 1 │" in shown
+    assert shown[-3:] == ["responses: 4", "CSAT (% of 4s and 5s): 75", "response rate %: 10"]
