@@ -15,6 +15,7 @@ from handlers.poll_kinds import standard_options
 from models.store.polls import Target
 from tests.adapters.test_slack_http import http_adapter, payload, slack_bot
 from tests.fakes.slack import FakeSlack
+from tests.fakes.slack_driver import event_envelope
 from tests.harness import RunningBot
 
 
@@ -75,7 +76,7 @@ async def test_slack_buttons_vote_change_and_close(
         assert labels == ["Yes", "No"]
 
         once = click(posted, 0, "U0ANN", fake.hook())
-        for _ in range(3):  # one click, delivered three times
+        for _ in range(10):  # one click, delivered ten times
             assert (await driver.post_action(once)).status_code == 200
         assert (await driver.post_action(click(posted, 1, "U0BEN", fake.hook()))).status_code == 200
         changed = click(posted, 0, "U0BEN", fake.hook())
@@ -124,6 +125,57 @@ async def test_a_tap_whose_response_url_no_longer_works_is_answered_with_an_ephe
         await fake.wait_for(lambda: _told(fake, "U0BEN", "Your answer: 4"))
         [refused] = fake.calls_to("response_url", ok_only=False)  # a host not Slack's: not tried
         assert refused.status == 404 and refused.token in expired["response_url"]
+
+
+async def test_a_low_answer_is_followed_up_and_the_reply_after_a_restart_is_linked_to_it(
+    sqlite_url: str, make_settings: Callable[..., Settings], fake: FakeSlack
+) -> None:
+    settings = make_settings(database_url=sqlite_url)
+    follow_up = "Sorry to hear that. What could we do better?"
+    async with slack_bot(settings, http_adapter(fake)) as (bot, driver):
+        poll_id = await bot.store.create_poll(
+            targets=[Target("slack", "C01LIBRARY")],
+            options=standard_options("yes_no", []),
+            question="Did you find what you came for?",
+            kind="yes_no",
+            follow_up=follow_up,
+        )
+        await polls.send(bot.store, poll_id, bot.app.delivery.wake)
+        [call] = await fake.wait_for_calls("chat.postMessage")
+        no = click(call.args, 1, "U0ANN", fake.hook())
+        assert (await driver.post_action(no)).status_code == 200
+        [_, asked] = await fake.wait_for_calls("chat.postMessage", count=2)
+        assert asked.args["text"] == follow_up and asked.args["channel"] == "C01LIBRARY"
+
+    # The bot restarts; Ann answers the question, Ben votes, and Ann's tap arrives once more.
+    async with slack_bot(settings, http_adapter(fake)) as (bot, driver):
+        answer = {
+            "type": "message",
+            "channel": "C01LIBRARY",
+            "channel_type": "channel",
+            "user": "U0ANN",
+            "text": "The book was not on the shelf the catalogue said.",
+            "ts": "1763859000.000100",
+            "thread_ts": asked.answer["ts"],
+            "event_ts": "1763859000.000100",
+        }
+        assert (
+            await driver.post_event(event_envelope(answer, event_id="Ev0ANN1"))
+        ).status_code == 200
+        assert (
+            await driver.post_action(click(call.args, 0, "U0BEN", fake.hook()))
+        ).status_code == 200
+        assert (await driver.post_action(no)).status_code == 200
+
+        async def linked() -> bool:
+            r = await polls.results(bot.store, poll_id)
+            return (r.responses, r.follow_ups) == (2, 1)
+
+        await bot.wait_for(linked, what="two answers and Ann's comment linked to hers")
+        r = await polls.results(bot.store, poll_id)
+        assert {o.key: o.count for o in r.options} == {"yes": 1, "no": 1}
+        texts = [c.args["text"] for c in fake.calls_to("chat.postMessage")]
+        assert texts.count(follow_up) == 1  # asked once, for all the redeliveries
 
 
 def _answered(fake: FakeSlack, tap: dict[str, Any], text: str) -> bool:
