@@ -167,17 +167,17 @@ async def close(store: Store, poll_id: int, wake: Callable[[], None]) -> Results
     await store.set_poll_status(poll_id, "closed")
     await store.repeat_poll(poll_id)
     outcome = await results(store, poll_id)
-    for channel, chat, platform_id in posted:
-        await store.enqueue(_closing(poll, channel, chat, platform_id), author="feedbot:poll")
+    messages = [_closing(poll, channel, chat, platform_id) for channel, chat, platform_id in posted]
     if poll.post_results:
-        for target in poll.targets:
-            if target.channel != Channel.WIDGET.value:
-                address = Address(
-                    Channel(target.channel), chat=target.chat, kind=ConversationKind.GROUP
-                )
-                await store.enqueue(
-                    OutboundMessage(address=address, text=you_said(outcome)), author="feedbot:poll"
-                )
+        messages += [
+            OutboundMessage(
+                address=Address(Channel(t.channel), chat=t.chat, kind=ConversationKind.GROUP),
+                text=you_said(outcome),
+            )
+            for t in poll.targets
+            if t.channel != Channel.WIDGET.value
+        ]
+    await store.enqueue_many(messages, author="feedbot:poll")
     wake()
     return outcome
 

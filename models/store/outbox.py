@@ -112,22 +112,19 @@ def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: s
     if not messages:
         return []
     now = utcnow()
-    conversations: dict[tuple[str, str, str | None], int] = {}
-    for message in messages:
+    keys = [(m.address.channel.value, m.address.chat, m.address.thread) for m in messages]
+    conversations: dict[tuple[str, str, str], int] = {}
+    for message, key in zip(messages, keys, strict=True):
         _supersede(conn, message)
-        a = message.address
-        key = (a.channel.value, a.chat, a.thread)
         if key not in conversations:
-            conversations[key] = conversation_id(conn, a)
+            conversations[key] = conversation_id(conn, message.address)
     rows = [
         {
             "channel": m.address.channel.value,
             "platform_id": f"out:{uuid.uuid4().hex}",
             "kind": m.kind,
             "direction": "out",
-            "conversation_id": conversations[
-                (m.address.channel.value, m.address.chat, m.address.thread)
-            ],
+            "conversation_id": conversations[key],
             "text": m.text,
             "reply_ref": m.reply_ref,
             "author": author,
@@ -135,7 +132,7 @@ def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: s
             "received_at": now,
             "processed_at": now,
         }
-        for m in messages
+        for m, key in zip(messages, keys, strict=True)
     ]
     returning = insert(Message).returning(Message.id, sort_by_parameter_order=True)
     ids = [int(i) for i in conn.execute(returning, rows).scalars()]
