@@ -14,7 +14,7 @@ from handlers import polls
 from handlers.poll_kinds import standard_options
 from models.store.polls import Target
 from tests.adapters.test_slack_http import http_adapter, payload, slack_bot
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import Call, FakeSlack
 from tests.fakes.slack_driver import event_envelope
 from tests.harness import RunningBot
 
@@ -23,6 +23,22 @@ from tests.harness import RunningBot
 async def fake() -> AsyncIterator[FakeSlack]:
     async with FakeSlack() as server:
         yield server
+
+
+async def post_poll(
+    bot: RunningBot, fake: FakeSlack, kind: str, question: str, **extra: Any
+) -> tuple[int, Call]:
+    """Create a poll for #library, send it, and wait for its chat.postMessage."""
+    poll_id = await bot.store.create_poll(
+        targets=[Target("slack", "C01LIBRARY")],
+        options=standard_options(kind, []),
+        question=question,
+        kind=kind,
+        **extra,
+    )
+    await polls.send(bot.store, poll_id, bot.app.delivery.wake)
+    [call] = await fake.wait_for_calls("chat.postMessage")
+    return poll_id, call
 
 
 def click(posted: dict[str, Any], button: int, user: str, hook: str) -> dict[str, Any]:
@@ -58,14 +74,9 @@ async def test_slack_buttons_vote_change_and_close(
         bot,
         driver,
     ):
-        poll_id = await bot.store.create_poll(
-            targets=[Target("slack", "C01LIBRARY")],
-            options=standard_options("yes_no", []),
-            question="Should the library open on Sunday mornings?",
-            kind="yes_no",
+        poll_id, call = await post_poll(
+            bot, fake, "yes_no", "Should the library open on Sunday mornings?"
         )
-        await polls.send(bot.store, poll_id, bot.app.delivery.wake)
-        [call] = await fake.wait_for_calls("chat.postMessage")
         posted = call.args
         labels = [
             e["text"]["text"]
@@ -107,14 +118,7 @@ async def test_a_tap_whose_response_url_no_longer_works_is_answered_with_an_ephe
         bot,
         driver,
     ):
-        poll_id = await bot.store.create_poll(
-            targets=[Target("slack", "C01LIBRARY")],
-            options=standard_options("csat", []),
-            question="How was your visit today?",
-            kind="csat",
-        )
-        await polls.send(bot.store, poll_id, bot.app.delivery.wake)
-        [call] = await fake.wait_for_calls("chat.postMessage")
+        _, call = await post_poll(bot, fake, "csat", "How was your visit today?")
         expired = click(call.args, 4, "U0ANN", fake.hook())
         fake.expire_hooks()  # Slack's 30 minutes have passed (the outbox was retrying, say)
         elsewhere = click(call.args, 3, "U0BEN", "https://hooks.example.org/actions/T0/1/x")
@@ -133,15 +137,9 @@ async def test_a_low_answer_is_followed_up_and_the_reply_after_a_restart_is_link
     settings = make_settings(database_url=sqlite_url)
     follow_up = "Sorry to hear that. What could we do better?"
     async with slack_bot(settings, http_adapter(fake)) as (bot, driver):
-        poll_id = await bot.store.create_poll(
-            targets=[Target("slack", "C01LIBRARY")],
-            options=standard_options("yes_no", []),
-            question="Did you find what you came for?",
-            kind="yes_no",
-            follow_up=follow_up,
+        poll_id, call = await post_poll(
+            bot, fake, "yes_no", "Did you find what you came for?", follow_up=follow_up
         )
-        await polls.send(bot.store, poll_id, bot.app.delivery.wake)
-        [call] = await fake.wait_for_calls("chat.postMessage")
         no = click(call.args, 1, "U0ANN", fake.hook())
         assert (await driver.post_action(no)).status_code == 200
         [_, asked] = await fake.wait_for_calls("chat.postMessage", count=2)
@@ -204,15 +202,9 @@ async def test_live_results_edit_the_poll_message_when_votes_change(
         bot,
         driver,
     ):
-        poll_id = await bot.store.create_poll(
-            targets=[Target("slack", "C01LIBRARY")],
-            options=standard_options("yes_no", []),
-            question="Should the library open on Sunday mornings?",
-            kind="yes_no",
-            live_results=True,
+        poll_id, call = await post_poll(
+            bot, fake, "yes_no", "Should the library open on Sunday mornings?", live_results=True
         )
-        await polls.send(bot.store, poll_id, bot.app.delivery.wake)
-        [call] = await fake.wait_for_calls("chat.postMessage")
         await bot.wait_for(lambda: _all_sent(bot), what="the poll post to be marked sent")
         for user in ("U0ANN", "U0BEN", "U0CAT"):
             tap = click(call.args, 0 if user != "U0CAT" else 1, user, fake.hook())
