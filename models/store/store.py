@@ -13,6 +13,8 @@ from sqlalchemy import inspect, text
 from bot.events import InboundEvent, OutboundMessage
 from models.classification import Classification
 from models.store import classifications, cursors, inbound, outbox, polls, processing, views
+from models.store.actions import Actions
+from models.store.digest import DigestFigures
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 
@@ -34,6 +36,8 @@ class Store:
         self._ingest = ingest or runner  # what people said or did: durable before we answer
         self._dialect = dialect
         self.pseudonym_key = pseudonym_key
+        self.digest = DigestFigures(self._db)
+        self.actions = Actions(self._db, self._ingest)
 
     @classmethod
     @asynccontextmanager
