@@ -60,6 +60,16 @@ class Settings(BaseSettings):
     x_api_url: str = "https://api.twitter.com"
     x_poll_interval_s: Annotated[float, Field(ge=1, le=86_400)] = 120.0
     x_webhook_enabled: bool = False
+    staff_slack_channel: str = ""
+    smtp_host: str = ""
+    smtp_port: Annotated[int, Field(ge=1, le=65535)] = 587
+    smtp_user: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_s: Annotated[float, Field(gt=0, le=600)] = 30.0
+    mail_from: str = ""
+    digest_to: str = ""
+    digest_send_at: str = "08:00"
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
@@ -102,6 +112,23 @@ class Settings(BaseSettings):
             raise ValueError("use HH:MM-HH:MM (e.g. 21:00-08:00), or empty for none")
         return value
 
+    @field_validator("digest_send_at")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("use HH:MM in library time, e.g. 08:00") from None
+        return value.strip()
+
+    @field_validator("digest_to")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        bad = [a for a in split_addresses(value) if "@" not in a.strip("@")]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not an e-mail address (comma-separated list)")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -115,6 +142,11 @@ class Settings(BaseSettings):
         if value.get_secret_value().lower() in PLACEHOLDER_SECRETS:
             raise ValueError("is a placeholder; set a long random value")
         return value
+
+
+def split_addresses(value: str) -> list[str]:
+    """'a@x, b@y' → ['a@x', 'b@y']."""
+    return [a.strip() for a in value.split(",") if a.strip()]
 
 
 def load_settings(**overrides: object) -> Settings:
