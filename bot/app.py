@@ -15,10 +15,13 @@ from bot.adapters.base import Adapter, Cursors
 from bot.adapters.widget import WidgetAdapter
 from bot.secrets import pseudonym_key
 from bot.web.app import build_web, templates
+from bot.web.digests import DigestPages
 from bot.web.widget import WidgetDeps
 from config.library import LibraryConfig, load_library_config
 from config.settings import Settings
 from handlers.delivery import Delivery
+from handlers.digest.build import DigestConfig
+from handlers.digest.service import Digests
 from handlers.metrics import Metrics
 from handlers.pipeline import Deps, Pipeline, build_steps
 from handlers.poll_counts import PollCountReader
@@ -104,7 +107,10 @@ def _wire(
     )
     wake.append(processor)
     widget = WidgetDeps(pipeline.receive, store, library, templates(), settings.max_message_chars)
-    web = build_web(store=store, adapters=chosen, metrics=metrics, widget_deps=widget)
+    pages = DigestPages(digest_service(settings, library, store), store, templates())
+    web = build_web(
+        store=store, adapters=chosen, metrics=metrics, widget_deps=widget, digest_pages=pages
+    )
     scheduler = PollScheduler(
         store,
         delivery.wake,
@@ -113,6 +119,13 @@ def _wire(
     )
     parts = (recorder, pipeline, processor, delivery, scheduler)
     return Bot(settings, library, store, metrics, *parts, chosen, web)
+
+
+def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> Digests:
+    """The weekly digest as the settings and the library's config describe it."""
+    config = DigestConfig(zone=ZoneInfo(settings.timezone), groups=library.customer_groups)
+    base = settings.public_url or f"http://{settings.http_host}:{settings.http_port}"
+    return Digests(store, config, library=library.library_name, base_url=base)
 
 
 def _count_readers(bot: Bot) -> list[PollCountReader]:

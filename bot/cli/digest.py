@@ -13,7 +13,6 @@ from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
 from config.library import load_library_config
 from config.settings import Settings
-from handlers.digest.build import DigestConfig
 from handlers.digest.service import Digests
 from handlers.digest.week import IsoWeek, last_complete_week
 from models.store import Store
@@ -29,11 +28,9 @@ def register(app: typer.Typer) -> None:
 
 def digests_for(loaded: Settings, store: Store) -> Digests:
     """The digest service from the settings and the library's config file."""
-    library = load_library_config(loaded.config_file)
-    zone = ZoneInfo(loaded.timezone)
-    config = DigestConfig(zone=zone, groups=library.customer_groups)
-    base = loaded.public_url or f"http://{loaded.http_host}:{loaded.http_port}"
-    return Digests(store, config, library=library.library_name, base_url=base)
+    from bot.app import digest_service
+
+    return digest_service(loaded, load_library_config(loaded.config_file), store)
 
 
 def chosen_week(loaded: Settings, week: str) -> IsoWeek:

@@ -12,7 +12,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bot.adapters.base import Adapter
-from bot.web import health, widget, widget_polls
+from bot.web import digests, health, widget, widget_polls
 from handlers.metrics import Metrics
 from models.store import Store
 
@@ -30,6 +30,8 @@ def build_web(
     adapters: Sequence[Adapter],
     metrics: Metrics,
     widget_deps: widget.WidgetDeps,
+    digest_pages: digests.DigestPages,
+    staff_guard: digests.Guard = digests.login_required,
 ) -> Starlette:
     """Assemble every route on one Starlette app."""
 
@@ -41,6 +43,7 @@ def build_web(
         *health.routes(store, adapters, metrics),
         *widget.routes(widget_deps),
         *widget_polls.routes(widget_deps),
+        *digests.routes(digest_pages, staff_guard),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     for adapter in adapters:

@@ -234,6 +234,17 @@ class DigestFigures:
         """Polls active in a period."""
         return await self._db.read(polls_between, start, end)
 
+    async def first_message_at(self) -> datetime | None:
+        """When the oldest inbound message was written."""
+        return await self._db.read(first_message_at)
+
     async def follow_up_texts(self, *, poll_id: int, limit: int = 3) -> list[tuple[int, str]]:
         """A poll's newest follow-up comments."""
         return await self._db.read(follow_up_texts, poll_id, limit=limit)
+
+
+def first_message_at(conn: Connection) -> datetime | None:
+    """When the oldest inbound message was written (min keeps the column's UTC type)."""
+    query = select(func.min(Message.occurred_at)).where(Message.direction == "in")
+    found: datetime | None = conn.execute(query).scalar()
+    return found

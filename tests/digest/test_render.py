@@ -64,7 +64,7 @@ async def test_html_has_images_alternatives_tables_and_links(digests: Digests) -
     mail = digests.html(drawn, "mail")
     assert f'src="cid:sentiment.{fx.WEEK}@feedbot"' in mail and "<style>" in mail
     web = digests.html(drawn, "web")
-    assert f'src="/digests/{fx.WEEK}/topics.png"' in web and "/static/digest.css" in web
+    assert f'src="/digests/{fx.WEEK}/topics.png"' in web and "/digests/digest.css" in web
 
 
 async def test_markdown_tables_with_links(digests: Digests) -> None:
