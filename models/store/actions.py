@@ -1,4 +1,4 @@
-""""You said, we did" in the store (``store.actions``): actions, and the notices they sent."""
+""" "You said, we did" in the store (``store.actions``): actions, and the notices they sent."""
 
 from __future__ import annotations
 

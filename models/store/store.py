@@ -15,6 +15,7 @@ from models.classification import Classification
 from models.store import classifications, cursors, inbound, outbox, polls, processing, views
 from models.store.actions import Actions
 from models.store.digest import DigestFigures
+from models.store.digest_runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 
@@ -38,6 +39,7 @@ class Store:
         self.pseudonym_key = pseudonym_key
         self.digest = DigestFigures(self._db)
         self.actions = Actions(self._db, self._ingest)
+        self.digest_runs = DigestRuns(self._ingest)
 
     @classmethod
     @asynccontextmanager
