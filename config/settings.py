@@ -76,6 +76,8 @@ class Settings(BaseSettings):
         if not self.database_url:
             url = f"sqlite+aiosqlite:///{self.state_dir / 'feedbot.db'}"
             object.__setattr__(self, "database_url", url)
+        if self.smtp_host and self.digest_to and not self.mail_from:
+            raise ValueError("FEEDBOT_MAIL_FROM must be set to send the digest by e-mail")
         if self.model_cache_dir == Path(""):
             object.__setattr__(self, "model_cache_dir", self.state_dir / "models")
         return self
@@ -161,6 +163,9 @@ def describe(exc: ValidationError) -> str:
     """One line per bad setting: FEEDBOT_NAME: what is wrong."""
     parts = []
     for error in exc.errors():
+        if not error["loc"]:  # a rule across settings names them in its message
+            parts.append(error["msg"].removeprefix("Value error, "))
+            continue
         name = "FEEDBOT_" + "_".join(str(p) for p in error["loc"]).upper()
         parts.append(f"{name}: {error['msg']}")
     return "; ".join(parts)

@@ -62,13 +62,14 @@ class DigestSender:
         """Send the newest due week's digest where it has not gone yet; returns runs tried."""
         return await self.send(latest_due(now, self.zone, self._send_at), now)
 
-    async def send(self, week: IsoWeek, now: datetime) -> list[Run]:
-        """Send ``week``'s digest to every destination that has not had it."""
+    async def send(self, week: IsoWeek, now: datetime, *, retry_now: bool = False) -> list[Run]:
+        """Send ``week``'s digest to every destination that has not had it (``retry_now``: even
+        where a failed attempt is still backing off)."""
         if not self._destinations:
             return []
         runs = self._store.digest_runs
         await runs.ensure(week=str(week), destinations=sorted(self._destinations), now=now)
-        claimed = await runs.claim(week=str(week), now=now, lease=LEASE)
+        claimed = await runs.claim(week=str(week), now=now, lease=LEASE, retry_now=retry_now)
         if claimed:
             drawn = await self._digests.drawn(week)
             for run in claimed:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.engine import Connection
 
 from models.store.digest_tables import DigestRun
@@ -45,13 +45,18 @@ def ensure(conn: Connection, week: str, destinations: list[str], now: datetime) 
         conn.execute(insert_ignore(conn.dialect.name, DigestRun), rows)
 
 
-def claim(conn: Connection, week: str, now: datetime, lease: timedelta) -> list[Run]:
-    """Take the week's due rows (pending, or sending with a lapsed lease) in one statement."""
-    due = and_(
-        DigestRun.week == week,
-        DigestRun.status.in_(("pending", "sending")),
-        DigestRun.next_attempt_at <= now,
+def claim(
+    conn: Connection, week: str, now: datetime, lease: timedelta, *, retry_now: bool = False
+) -> list[Run]:
+    """Take the week's due rows (pending, or sending with a lapsed lease) in one statement;
+    ``retry_now`` also takes rows backing off or failed for good (a person asked)."""
+    lapsed = and_(DigestRun.status == "sending", DigestRun.next_attempt_at <= now)
+    waiting = (
+        DigestRun.status.in_(("pending", "failed"))
+        if retry_now
+        else and_(DigestRun.status == "pending", DigestRun.next_attempt_at <= now)
     )
+    due = and_(DigestRun.week == week, or_(lapsed, waiting))
     stmt = (
         update(DigestRun)
         .where(due)
@@ -102,9 +107,11 @@ class DigestRuns:
         """Create the week's rows once."""
         await self._db.write(ensure, week, destinations, now)
 
-    async def claim(self, *, week: str, now: datetime, lease: timedelta) -> list[Run]:
+    async def claim(
+        self, *, week: str, now: datetime, lease: timedelta, retry_now: bool = False
+    ) -> list[Run]:
         """Claim the week's due rows for this process."""
-        return await self._db.write(claim, week, now, lease)
+        return await self._db.write(claim, week, now, lease, retry_now=retry_now)
 
     async def settle(self, *, run_id: int, status: str, at: datetime, error: str = "") -> None:
         """Settle a claimed row."""

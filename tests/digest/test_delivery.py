@@ -162,3 +162,33 @@ async def test_an_empty_week_sends_a_short_note(store: Store, tmp_path: Path) ->
     assert mail["Subject"] == f"The Library feedback digest {fx.WEEK}: no feedback this week"
     assert mail.get_content_type() == "text/plain"
     assert "No feedback this week" in mail.get_content()
+
+
+def test_digest_send_mails_the_week_once(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import build_cli
+    from models.store.migrate import upgrade
+
+    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    port = free_port()
+    env = {
+        "FEEDBOT_STATE_DIR": str(tmp_path / "var"),
+        "FEEDBOT_CONFIG_FILE": str(Path(__file__).parents[2] / "config" / "feedbot.yaml"),
+        "FEEDBOT_PSEUDONYM_KEY": "cli-test-pseudonym-key",
+        "FEEDBOT_SMTP_HOST": "127.0.0.1",
+        "FEEDBOT_SMTP_PORT": str(port),
+        "FEEDBOT_SMTP_STARTTLS": "false",
+        "FEEDBOT_MAIL_FROM": "feedbot@lib.example",
+        "FEEDBOT_DIGEST_TO": "team@lib.example",
+    }
+    cli, args = build_cli(), ["digest", "send", "--week", fx.WEEK]
+    down = CliRunner().invoke(cli, args, env=env)
+    assert down.exit_code != 0 and f"{fx.WEEK} email: pending" in down.output
+    with smtp_server(port) as inbox:
+        first = CliRunner().invoke(cli, args, env=env)
+        second = CliRunner().invoke(cli, args, env=env)
+    assert first.exit_code == 0 and f"{fx.WEEK} email: sent" in first.output
+    assert second.exit_code == 0 and len(inbox.messages) == 1
+    unset = CliRunner().invoke(cli, args, env={**env, "FEEDBOT_SMTP_HOST": ""})
+    assert unset.exit_code != 0 and "nothing to send to" in unset.output
