@@ -28,6 +28,7 @@ from handlers.digest.sender import Destination, DigestSchedule, DigestSender
 from handlers.digest.service import Digests
 from handlers.digest.slack_post import SlackDestination
 from handlers.metrics import Metrics
+from handlers.opt_out import OptWords
 from handlers.pipeline import Deps, Pipeline, build_steps
 from handlers.poll_counts import PollCountReader
 from handlers.processor import Processor
@@ -106,7 +107,10 @@ def _wire(
         max_delay=settings.outbox_max_delay_s,
     )
     wake: list[Processor] = []
-    deps = Deps(store, recorder, metrics, classifier, library.acknowledgement, delivery.wake)
+    words = OptWords.of(
+        library.opt_out_words, library.opt_in_words, library.opt_out_reply, library.opt_in_reply
+    )
+    deps = Deps(store, recorder, metrics, classifier, library.acknowledgement, delivery.wake, words)
     pipeline = Pipeline(build_steps(deps), metrics, lambda: wake[0].wake())
     processor = Processor(
         store, pipeline, metrics, batch=64, max_attempts=settings.process_max_attempts

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.adapters.base import Receipt
 from bot.events import EventKind, InboundEvent
@@ -11,6 +11,7 @@ from handlers.acknowledge import Acknowledge
 from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
 from handlers.metrics import Metrics
+from handlers.opt_out import OptOut, OptWords
 from handlers.polls import LinkFollowUp, ReplyVote, Tally
 from handlers.record import Record, Recorder
 from models.classification import Classifier
@@ -28,6 +29,7 @@ class Deps:
     classifier: Classifier | None
     acknowledgement: str
     wake_outbox: Callable[[], None]
+    opt_words: OptWords = field(default_factory=OptWords)
 
 
 def build_steps(deps: Deps) -> tuple[Step, ...]:
@@ -36,6 +38,7 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
         Record(deps.recorder),
         ReplyVote(deps.store),
         Tally(deps.store, deps.wake_outbox),
+        OptOut(deps.store, deps.opt_words, deps.wake_outbox),
         Classify(deps.classifier, deps.store),
         LinkFollowUp(deps.store),
         Acknowledge(deps.store, deps.acknowledgement, deps.wake_outbox),

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import classifier, core, digest, messages, polls
+from bot.cli import actions, classifier, core, digest, messages, polls
 from bot.cli.context import settings
 from bot.cli.errors import fail
 from config.settings import SettingsError
@@ -24,6 +24,7 @@ def build_cli() -> typer.Typer:
     messages.register(app)
     polls.register(app)
     digest.register(app)
+    actions.register(app)
     classifier.register(app, settings)
     return app
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
+from models.classification import OTHER_TOPIC
+
 SENTIMENTS = ("negative", "neutral", "positive")
-NOT_TOPICS = frozenset({"unsure", "unclassified"})
+NOT_TOPICS = frozenset({OTHER_TOPIC, "unsure", "unclassified"})
 
 
 def change(now: float, before: float) -> float | None:

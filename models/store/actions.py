@@ -1,16 +1,20 @@
-""" "You said, we did" in the store (``store.actions``): actions, and the notices they sent."""
+"""The "you said, we did" area of the store (``store.actions``): actions and their notices."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
+from models.store.action_notices import Notice, Raiser, notify, raisers
 from models.store.digest_tables import Action, ActionNotice
 from models.store.runner import Runner
+from models.store.upsert import insert_ignore
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,12 @@ class ActionView:
     created_at: datetime
 
 
+def fingerprint(**fields: object) -> str:
+    """The same action recorded twice has the same fingerprint."""
+    seed = json.dumps({k: str(v) for k, v in sorted(fields.items())}, ensure_ascii=False)
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()
+
+
 def add(
     conn: Connection,
     *,
@@ -38,8 +48,10 @@ def add(
     since: datetime | None,
     created_by: str,
 ) -> int:
-    """Store an action; returns its id."""
+    """Store an action once (the same wording again returns the first one's id)."""
+    mark = fingerprint(topic=topic, said=said, outcome=outcome, did=did, why=why)
     row = {
+        "fingerprint": mark,
         "topic": topic,
         "said": said,
         "outcome": outcome,
@@ -49,7 +61,8 @@ def add(
         "created_by": created_by,
         "created_at": utcnow(),
     }
-    return int(conn.execute(insert(Action).values(row).returning(Action.id)).scalar_one())
+    conn.execute(insert_ignore(conn.dialect.name, Action), [row])
+    return int(conn.execute(select(Action.id).where(Action.fingerprint == mark)).scalar_one())
 
 
 def _views(conn: Connection, where: object, limit: int) -> list[ActionView]:
@@ -114,3 +127,11 @@ class Actions:
     async def told(self, *, action_ids: list[int]) -> dict[int, dict[str, int]]:
         """Notices sent per action and channel."""
         return await self._db.read(told, action_ids) if action_ids else {}
+
+    async def raisers(self, *, topic: str, since: datetime, until: datetime) -> list[Raiser]:
+        """People who raised a topic in a period (not opted out), with where they wrote."""
+        return await self._db.read(raisers, topic, since, until)
+
+    async def notify(self, *, action_id: int, notices: list[Notice]) -> dict[str, int]:
+        """Queue the notices not sent before; returns recipients told now per channel."""
+        return await self._ingest.write(notify, action_id, notices)

@@ -32,6 +32,7 @@ class Action(Base):
 
     __tablename__ = "actions"
     id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)  # the same action twice
     topic: Mapped[str] = mapped_column(String(64), index=True)
     said: Mapped[str] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(8))  # "did" | "cannot"

@@ -17,6 +17,7 @@ from models.store.actions import Actions
 from models.store.digest import DigestFigures
 from models.store.digest_runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
+from models.store.opt_outs import OptOuts
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 
 T = TypeVar("T")
@@ -40,6 +41,7 @@ class Store:
         self.digest = DigestFigures(self._db)
         self.actions = Actions(self._db, self._ingest)
         self.digest_runs = DigestRuns(self._ingest)
+        self.opt_outs = OptOuts(self._ingest)
 
     @classmethod
     @asynccontextmanager

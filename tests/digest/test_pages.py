@@ -48,6 +48,8 @@ async def serve(store: Store) -> AsyncIterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, port=0, lifespan="off", log_config=None))
     task = asyncio.create_task(server.serve())
     while not server.started:
+        if task.done():
+            task.result()
         await asyncio.sleep(0.01)
     try:
         yield f"http://127.0.0.1:{bound_port(server)}"

@@ -33,15 +33,28 @@ async def after_store(bot: Bot) -> list[list[str]]:
 
 def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
     names = [s.name for s in bot.pipeline.steps]
-    assert names == ["record", "reply_vote", "tally", "classify", "link_follow_up", "acknowledge"]
+    assert names == [
+        "record",
+        "reply_vote",
+        "tally",
+        "opt_out",
+        "classify",
+        "link_follow_up",
+        "acknowledge",
+    ]
     stages = [s.stage for s in bot.pipeline.steps]
-    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 5
+    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 6
 
 
 async def test_a_message_is_recorded_then_classified_then_acknowledged(bot: Bot) -> None:
     _, trace = await bot.pipeline.receive_traced(message())
     assert trace == ["record"]
     assert await after_store(bot) == [["classify", "link_follow_up", "acknowledge"]]
+
+
+async def test_a_stop_message_only_opts_out(bot: Bot) -> None:
+    await bot.pipeline.receive_traced(message("Stop."))
+    assert await after_store(bot) == [["opt_out"]]
 
 
 async def test_a_duplicate_stops_after_record(bot: Bot) -> None:
