@@ -40,7 +40,7 @@ def messages(
         chunk = []
         for i in range(first, min(first + CHUNK, n + 1)):
             person = rng.randrange(1, people + 1)
-            at = start + timedelta(seconds=rng.randrange(span))
+            at = start + timedelta(seconds=span * (i - 1) / n + rng.random())  # ids follow time
             topic = TOPICS[min(int(rng.expovariate(0.25)), 16)]
             chunk.append((i, person, at, topic, MOODS[rng.randrange(3)], rng.random()))
         yield chunk

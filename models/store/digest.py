@@ -60,26 +60,16 @@ def _newest(column: Any, partition: Sequence[Any], order: Any) -> Any:
 
 
 def labelled(window: Window, weeks: int) -> Any:
-    """Messages of the window with their newest label: a staff relabel, else the classifier's."""
+    """Messages of the window with their newest label: a staff relabel, else the classifier's
+    (each found by an index seek per message: the newest classification, the newest fix)."""
     win = _window(window, weeks)
-    verdict = (
-        select(
-            Classification.message_id,
-            Classification.sentiment,
-            Classification.topic,
-            Classification.topic_confidence,
-            _newest("rn", [Classification.message_id], Classification.id.desc()),
-        )
-        .join(win, win.c.id == Classification.message_id)
-        .subquery("verdict")
+    newest = (
+        select(func.max(Classification.id))
+        .where(Classification.message_id == win.c.id)
+        .correlate(win)
+        .scalar_subquery()
     )
-    fixes = select(
-        Correction.message_id,
-        Correction.field,
-        Correction.value,
-        _newest("rn", [Correction.message_id, Correction.field], Correction.id.desc()),
-    ).subquery("fixes")
-    topic_fix, mood_fix = fixes.alias("topic_fix"), fixes.alias("mood_fix")
+    topic_fix, mood_fix = _fix(win, "topic"), _fix(win, "sentiment")
     return (
         select(
             win.c.id,
@@ -87,22 +77,28 @@ def labelled(window: Window, weeks: int) -> Any:
             win.c.contact_id,
             win.c.conversation_id,
             win.c.ago,
-            func.coalesce(topic_fix.c.value, verdict.c.topic, "unclassified").label("topic"),
-            func.coalesce(mood_fix.c.value, verdict.c.sentiment, "unclassified").label("mood"),
-            case((topic_fix.c.value.is_not(None), 1.0), else_=verdict.c.topic_confidence).label(
+            func.coalesce(topic_fix, Classification.topic, "unclassified").label("topic"),
+            func.coalesce(mood_fix, Classification.sentiment, "unclassified").label("mood"),
+            case((topic_fix.is_not(None), 1.0), else_=Classification.topic_confidence).label(
                 "confidence"
             ),
         )
         .select_from(win)
-        .outerjoin(verdict, and_(verdict.c.message_id == win.c.id, verdict.c.rn == 1))
-        .outerjoin(topic_fix, _fix_on(topic_fix, win, "topic"))
-        .outerjoin(mood_fix, _fix_on(mood_fix, win, "sentiment"))
+        .outerjoin(Classification, Classification.id == newest)
         .subquery("labelled")
     )
 
 
-def _fix_on(fix: Any, win: Any, field: str) -> ColumnElement[bool]:
-    return and_(fix.c.message_id == win.c.id, fix.c.field == field, fix.c.rn == 1)
+def _fix(win: Any, field: str) -> Any:
+    """The newest staff relabel of ``field`` for the window's message, if any."""
+    return (
+        select(Correction.value)
+        .where(Correction.message_id == win.c.id, Correction.field == field)
+        .order_by(Correction.id.desc())
+        .limit(1)
+        .correlate(win)
+        .scalar_subquery()
+    )
 
 
 def volume(conn: Connection, window: Window, weeks: int) -> list[tuple[int, str, int, int]]:
