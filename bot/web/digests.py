@@ -88,7 +88,13 @@ def _index(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
         while week >= oldest and len(weeks) < 520:
             weeks.append(week)
             week = week.shifted(-1)
-        context = {"weeks": [str(w) for w in weeks], "library": pages.digests.library}
+        runs: dict[str, list[str]] = {}
+        for run in await pages.store.digest_runs.listed(weeks=[str(w) for w in weeks]):
+            runs.setdefault(run.week, []).append(f"{run.destination}: {run.status}")
+        context = {
+            "weeks": [(str(w), runs.get(str(w), [])) for w in weeks],
+            "library": pages.digests.library,
+        }
         return pages.templates.TemplateResponse(request, "digests.html", context)
 
     return index
