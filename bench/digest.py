@@ -1,6 +1,8 @@
 """Digest benchmark: one week's digest (every section, charts included) over N stored messages
 (default 1,000,000: 26 weeks, 4 channels, 17 topics), on SQLite and on PostgreSQL. Prints the
-load time, the time per section and the peak Python memory of the build (tracemalloc), twice.
+load time, the time per section (wall), the CPU it took (this process, and PostgreSQL's backends
+when the server runs on this machine: on a shared machine wall time mostly measures waiting for
+a core), and the peak Python memory of a build (tracemalloc).
 Usage: make bench, or PYTHONPATH=. python bench/digest.py [N] [sqlite|postgresql|both]"""
 
 from __future__ import annotations
@@ -51,12 +53,35 @@ async def postgres_db() -> AsyncIterator[tuple[str, str]]:
     )
     name = f"feedbot_bench_{uuid.uuid4().hex[:8]}"
     await admin.execute(f'CREATE DATABASE "{name}"')
+    # no parallel workers: they come and go too fast to count their CPU, and on two busy cores
+    # they only add hand-overs
+    await admin.execute(f'ALTER DATABASE "{name}" SET max_parallel_workers_per_gather = 0')
     try:
         url = u.set(database=name).render_as_string(hide_password=False)
         yield url, url
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
+
+
+def _ticks(pid: int) -> int:
+    """User + system CPU clock ticks of a process on this machine (0 when it is not here)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+async def server_cpu(store: Store) -> float:
+    """CPU seconds used so far by the PostgreSQL backends serving this database (0 on SQLite
+    or a server on another machine)."""
+    if store.dialect != "postgresql":
+        return 0.0
+    query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+    pids = await store.read(lambda c: [int(p) for p in c.exec_driver_sql(query).scalars()])
+    return sum(_ticks(p) for p in pids) / os.sysconf("SC_CLK_TCK")
 
 
 async def measure(url: str) -> None:
@@ -66,13 +91,16 @@ async def measure(url: str) -> None:
             store, DigestConfig(zone=ZONE, groups=GROUPS), library="Bench", base_url=""
         )
         for run in ("first", "second"):
+            served = await server_cpu(store)
             timer, wall, cpu = Timer(), time.perf_counter(), time.process_time()
             drawn = await digests.drawn(WEEK, timer)
             digests.html(drawn, "mail"), digests.text(drawn.digest)
             timer.lap("render")
             total, used = time.perf_counter() - wall, time.process_time() - cpu
+            server = await server_cpu(store) - served
             parts = ", ".join(f"{k} {v:.2f}s" for k, v in timer.seconds.items())
-            print(f"  {run} build: {total:.2f}s wall, {used:.2f}s CPU ({parts})")
+            busy = f"{used:.2f}s CPU here, {server:.2f}s in the database server"
+            print(f"  {run} build: {total:.2f}s wall, {busy} ({parts})")
         tracemalloc.start()
         await digests.drawn(WEEK)
         peak = tracemalloc.get_traced_memory()[1]

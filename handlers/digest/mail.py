@@ -13,6 +13,9 @@ from bot.events import utcnow
 from handlers.digest.service import Digests, Drawn
 
 
+IMPLICIT_TLS_PORT = 465  # "SMTPS": TLS from the first byte, no STARTTLS
+
+
 @dataclass(frozen=True)
 class SmtpServer:
     """Where and how to send."""
@@ -72,6 +75,7 @@ class MailDestination:
             port=s.port,
             username=s.user or None,
             password=s.password or None,
-            start_tls=s.starttls,
+            use_tls=s.port == IMPLICIT_TLS_PORT,
+            start_tls=s.starttls and s.port != IMPLICIT_TLS_PORT,
             timeout=s.timeout_s,
         )

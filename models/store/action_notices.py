@@ -45,7 +45,7 @@ class Notice:
 def raisers(conn: Connection, topic: str, since: datetime, until: datetime) -> list[Raiser]:
     """Everyone whose message in [since, until) is on ``topic`` (by a staff relabel, else the
     classifier), except people who opted out."""
-    lab = labelled(Window((since,), until), 1)
+    lab = labelled(Window((since,), until), 1, conn.dialect.name)
     rank = func.row_number().over(partition_by=lab.c.contact_id, order_by=lab.c.id.desc())
     latest = (
         select(lab.c.contact_id, lab.c.conversation_id, rank.label("rn"))

@@ -59,9 +59,11 @@ def _newest(column: Any, partition: Sequence[Any], order: Any) -> Any:
     return func.row_number().over(partition_by=list(partition), order_by=order).label(column)
 
 
-def labelled(window: Window, weeks: int) -> Any:
-    """Messages of the window with their newest label: a staff relabel, else the classifier's
-    (each found by an index seek per message: the newest classification, the newest fix)."""
+def labelled(window: Window, weeks: int, dialect: str) -> Any:
+    """Messages of the window with their newest label: a staff relabel, else the classifier's.
+    SQLite finds each by an index seek per message; PostgreSQL joins once and ranks."""
+    if dialect == "postgresql":
+        return _labelled_by_rank(window, weeks)
     win = _window(window, weeks)
     newest = (
         select(func.max(Classification.id))
@@ -72,11 +74,7 @@ def labelled(window: Window, weeks: int) -> Any:
     topic_fix, mood_fix = _fix(win, "topic"), _fix(win, "sentiment")
     return (
         select(
-            win.c.id,
-            win.c.channel,
-            win.c.contact_id,
-            win.c.conversation_id,
-            win.c.ago,
+            *_base(win),
             func.coalesce(topic_fix, Classification.topic, "unclassified").label("topic"),
             func.coalesce(mood_fix, Classification.sentiment, "unclassified").label("mood"),
             case((topic_fix.is_not(None), 1.0), else_=Classification.topic_confidence).label(
@@ -87,6 +85,54 @@ def labelled(window: Window, weeks: int) -> Any:
         .outerjoin(Classification, Classification.id == newest)
         .subquery("labelled")
     )
+
+
+def _base(rows: Any) -> tuple[Any, ...]:
+    c = rows.c
+    return (c.id, c.channel, c.contact_id, c.conversation_id, c.ago)
+
+
+def _labelled_by_rank(window: Window, weeks: int) -> Any:
+    """One join of the window to its classifications, the newest per message kept (rank 1)."""
+    win = _window(window, weeks)
+    joined = (
+        select(
+            *_base(win),
+            Classification.topic,
+            Classification.sentiment,
+            Classification.topic_confidence,
+            _newest("rn", [win.c.id], Classification.id.desc()),
+        )
+        .select_from(win)
+        .outerjoin(Classification, Classification.message_id == win.c.id)
+        .subquery("joined")
+    )
+    fixes = select(
+        Correction.message_id,
+        Correction.field,
+        Correction.value,
+        _newest("rn", [Correction.message_id, Correction.field], Correction.id.desc()),
+    ).subquery("fixes")
+    tf, mf = fixes.alias("topic_fix"), fixes.alias("mood_fix")
+    return (
+        select(
+            *_base(joined),
+            func.coalesce(tf.c.value, joined.c.topic, "unclassified").label("topic"),
+            func.coalesce(mf.c.value, joined.c.sentiment, "unclassified").label("mood"),
+            case((tf.c.value.is_not(None), 1.0), else_=joined.c.topic_confidence).label(
+                "confidence"
+            ),
+        )
+        .select_from(joined)
+        .outerjoin(tf, _fix_of(tf, joined, "topic"))
+        .outerjoin(mf, _fix_of(mf, joined, "sentiment"))
+        .where(joined.c.rn == 1)
+        .subquery("labelled")
+    )
+
+
+def _fix_of(fix: Any, rows: Any, field: str) -> ColumnElement[bool]:
+    return and_(fix.c.message_id == rows.c.id, fix.c.field == field, fix.c.rn == 1)
 
 
 def _fix(win: Any, field: str) -> Any:
@@ -112,7 +158,7 @@ def volume(conn: Connection, window: Window, weeks: int) -> list[tuple[int, str,
 
 def cube(conn: Connection, window: Window, weeks: int) -> list[tuple[int, str, str, str, int]]:
     """(weeks ago, channel, topic, sentiment, messages): every label count of the window."""
-    lab = labelled(window, weeks)
+    lab = labelled(window, weeks, conn.dialect.name)
     keys = (lab.c.ago, lab.c.channel, lab.c.topic, lab.c.mood)
     query = select(*keys, func.count()).group_by(*keys)
     return [(int(a), str(c), str(t), str(s), int(n)) for a, c, t, s, n in conn.execute(query)]
@@ -124,7 +170,7 @@ def quotes(
     """Up to ``per_topic`` of this week's most confidently labelled messages per topic."""
     if not topics:
         return []
-    lab = labelled(window, 1)
+    lab = labelled(window, 1, conn.dialect.name)
     rank = _newest("rn", [lab.c.topic], (lab.c.confidence.desc(), lab.c.id))
     best = (
         select(lab.c.id, lab.c.topic, lab.c.confidence, lab.c.contact_id, rank)
