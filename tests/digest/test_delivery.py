@@ -4,13 +4,14 @@ chart uploaded through FakeSlack, retries after a failure, and the Monday schedu
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.adapters.slack.client import build_client
+from config.settings import Settings
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination, SmtpServer
 from handlers.digest.sender import DigestSender
@@ -192,3 +193,28 @@ def test_digest_send_mails_the_week_once(tmp_path: Path) -> None:
     assert second.exit_code == 0 and len(inbox.messages) == 1
     unset = CliRunner().invoke(cli, args, env={**env, "FEEDBOT_SMTP_HOST": ""})
     assert unset.exit_code != 0 and "nothing to send to" in unset.output
+
+
+async def test_the_running_bot_sends_a_missed_digest_on_start(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    from tests.harness import running_bot
+
+    port = free_port()
+    settings = make_settings(
+        database_url=sqlite_url,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_starttls=False,
+        mail_from="feedbot@lib.example",
+        digest_to="team@lib.example",
+    )
+    with smtp_server(port) as inbox:
+        async with running_bot(settings) as bot:
+            await bot.wait_for(lambda: _sent(bot.store), what="the digest run settled as sent")
+    [mail] = inbox.messages
+    assert "feedback digest" in str(mail["Subject"])
+
+
+async def _sent(store: Store) -> bool:
+    return [r.status for r in await store.digest_runs.listed()] == ["sent"]
