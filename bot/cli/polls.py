@@ -18,7 +18,7 @@ from bot.adapters.base import Capabilities
 from bot.adapters.widget import WidgetAdapter
 from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
-from bot.cli.poll_input import check_configured, check_keys, check_times, read_poll_file
+from bot.cli.poll_input import check_configured, check_times, check_values, read_poll_file
 from bot.cli.show import add_row, console, table, visible
 from config.library import load_library_config
 from handlers import polls
@@ -103,8 +103,7 @@ def create(
         templates = load_library_config(loaded.config_file).poll_templates
         if template not in templates:
             fail(f"no poll template {template!r}; known: {', '.join(templates) or 'none'}")
-        check_keys(templates[template], f"poll template {template!r}")
-        values.update(templates[template])
+        values.update(check_values(templates[template], f"poll template {template!r}"))
     if file is not None:
         values.update(read_poll_file(file))
     flags = {

@@ -69,6 +69,30 @@ def test_unknown_keys_in_a_poll_file(env: dict[str, str | None], tmp_path: Path)
     assert line.startswith(f"feedbot: --file {path}: unknown key(s) close_at; a poll has question,")
 
 
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("anonymous: maybe", "anonymous must be true or false, not 'maybe'"),
+        ("repeat_days: weekly", "repeat_days must be a whole number of days (1 or more)"),
+        ("options: {a: 1}", "options must be a list of words, e.g. options: [a, b]"),
+    ],
+)
+def test_a_poll_file_value_of_the_wrong_kind(
+    env: dict[str, str | None], tmp_path: Path, line: str, problem: str
+) -> None:
+    path = poll_file(tmp_path, f"question: Open on Sundays?\nkind: single\nto: widget\n{line}\n")
+    assert one_line_failure(invoke(env, "poll", "create", "--file", path)) == (
+        f"feedbot: --file {path}: {problem}"
+    )
+
+
+def test_a_single_target_may_be_written_without_a_list(
+    env: dict[str, str | None], tmp_path: Path
+) -> None:
+    path = poll_file(tmp_path, "question: Open on Sundays?\nkind: yes_no\nto: widget\n")
+    assert invoke(env, "poll", "create", "--file", path).stdout == "1\n"
+
+
 def test_a_closing_time_in_the_past(env: dict[str, str | None]) -> None:
     line = one_line_failure(invoke(env, *POLL, "--closes-at", "2020-01-01T09:00"))
     assert line == "feedbot: poll refused: --closes-at 2020-01-01 09:00 UTC is in the past"
