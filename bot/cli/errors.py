@@ -18,6 +18,10 @@ from bot.cli.show import visible
 log = logging.getLogger(__name__)
 
 
+class CommandError(Exception):
+    """A failure the operator can act on; the boundary prints its message as the one line."""
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
     """Print ``feedbot: message`` on one line of stderr and exit non-zero."""
     print(f"feedbot: {visible(message)}", file=sys.stderr)
@@ -55,7 +59,7 @@ def describe(exc: BaseException) -> str:
 
     from config.settings import SettingsError
 
-    if isinstance(exc, SettingsError):
+    if isinstance(exc, SettingsError | CommandError):
         return str(exc)
     if isinstance(exc, DBAPIError):
         return f"the database (FEEDBOT_DATABASE_URL) cannot be used: {first_line(exc.orig)}"
