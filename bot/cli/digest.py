@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from bot.cli.context import open_store, settings
-from bot.cli.errors import fail
+from bot.cli.errors import CommandError, fail
 from config.library import load_library_config
 from config.settings import Settings
 from handlers.digest.sender import DigestSender
@@ -108,7 +108,7 @@ async def _send(loaded: Settings, week: IsoWeek) -> list[Run]:
         digests = digests_for(loaded, store)
         destinations = digest_destinations(loaded, digests)
         if not destinations:
-            fail(NO_DESTINATION)
+            raise CommandError(NO_DESTINATION)
         sender = DigestSender(store, digests, destinations, send_at=time(8))
         await sender.send(week, utcnow(), retry_now=True)
         return await store.digest_runs.listed(weeks=[str(week)])

@@ -12,7 +12,6 @@ import aiosmtplib
 from bot.events import utcnow
 from handlers.digest.service import Digests, Drawn
 
-
 IMPLICIT_TLS_PORT = 465  # "SMTPS": TLS from the first byte, no STARTTLS
 
 
