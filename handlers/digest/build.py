@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from handlers.digest import sections
 from handlers.digest.figures import link, pseudonymous_name
-from handlers.digest.model import ActionLine, Digest, PollLine, Queue, QuoteLine
+from handlers.digest.model import ActionLine, Digest, PollLine, Queue, QuoteLine, TopicLine
 from handlers.digest.scrub import scrub
 from handlers.digest.week import IsoWeek, week_starts
 from handlers.polls import results
@@ -17,6 +18,7 @@ from models.store import Store
 from models.store.digest import Window
 
 QUEUE_PENDING = "queue figures arrive with the staff inbox"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,45 +51,66 @@ async def build_digest(
     store: Store, week: IsoWeek, config: DigestConfig, timer: Timer | None = None
 ) -> Digest:
     """Every figure of ``week``; ``timer`` (if given) learns how long each section took."""
-    timer = timer or Timer()
-    zone, name = config.zone, str(week)
-    window = Window(tuple(week_starts(week, zone, back=config.history_weeks)), week.end(zone))
-    labels = [str(week.shifted(-ago)) for ago in range(config.history_weeks + 1)]
-    volume = await store.digest.volume(window=window, weeks=5)
-    headline, channels = (
-        sections.headline(volume, name),
-        sections.who_writes(volume, name, param="channel"),
+    timer, weeks = timer or Timer(), config.history_weeks
+    window = Window(tuple(week_starts(week, config.zone, back=weeks)), week.end(config.zone))
+    volume = await _timed(timer, "headline", store.digest.volume(window=window, weeks=5))
+    cube = await _timed(timer, "label cube", store.digest.cube(window=window, weeks=weeks + 1))
+    topics = sections.topics(cube, str(week), history=weeks)
+    top = sections.top_topics(topics, config.top_topics)
+    quotes = await _timed(timer, "quotes", _quotes(store, window, top, config))
+    mapping = config.groups
+    groups = await _timed(
+        timer, "groups", store.digest.groups(window=window, weeks=5, mapping=mapping)
     )
-    timer.lap("headline")
-    cube = await store.digest.cube(window=window, weeks=config.history_weeks + 1)
-    sentiment = sections.sentiment(cube, labels)
-    topics = sections.topics(cube, name, history=config.history_weeks)
-    timer.lap("sentiment and topics")
-    quotes = await _quotes(store, window, sections.top_topics(topics, config.top_topics), config)
-    timer.lap("quotes")
-    groups = await store.digest.groups(window=window, weeks=5, mapping=config.groups)
-    timer.lap("customer groups")
-    polls = await _polls(store, window)
-    timer.lap("polls")
-    actions = await _actions(store, window)
-    timer.lap("actions")
+    polls = await _timed(timer, "polls", _polls(store, window))
+    actions = await _timed(timer, "actions", _actions(store, window))
+    found = _Found(volume, cube, topics, quotes, groups, polls, actions)
+    return _assemble(week, window, config, found)
+
+
+async def _timed(timer: Timer, name: str, work: Awaitable[T]) -> T:
+    """Await one section's query and note its time."""
+    result = await work
+    timer.lap(name)
+    return result
+
+
+@dataclass(frozen=True)
+class _Found:
+    """What the store answered, section by section."""
+
+    volume: list[tuple[int, str, int, int]]
+    cube: list[tuple[int, str, str, str, int]]
+    topics: list[TopicLine]
+    quotes: list[QuoteLine]
+    groups: list[tuple[int, str, int, int]]
+    polls: list[PollLine]
+    actions: list[ActionLine]
+
+
+def _assemble(week: IsoWeek, window: Window, config: DigestConfig, found: _Found) -> Digest:
+    """The digest from its sections."""
+    name, zone = str(week), config.zone
+    labels = [str(week.shifted(-ago)) for ago in range(config.history_weeks + 1)]
+    headline = sections.headline(found.volume, name)
+    groups = sections.who_writes(found.groups, name, param="group") if config.groups else []
     return Digest(
         week=name,
         starts=window.starts[0].astimezone(zone).isoformat(),
         ends=window.end.astimezone(zone).isoformat(),
         timezone=zone.key,
         page=f"/digests/{name}",
-        empty=headline[-1].messages == 0 and not polls and not actions,
+        empty=headline[-1].messages == 0 and not found.polls and not found.actions,
         headline=headline,
-        sentiment=sentiment,
-        topics=topics,
-        rising=[t.topic for t in topics if t.rising],
-        quotes=quotes,
-        channels=channels,
-        groups=sections.who_writes(groups, name, param="group") if config.groups else [],
-        polls=polls,
+        sentiment=sections.sentiment(found.cube, labels),
+        topics=found.topics,
+        rising=[t.topic for t in found.topics if t.rising],
+        quotes=found.quotes,
+        channels=sections.who_writes(found.volume, name, param="channel"),
+        groups=groups,
+        polls=found.polls,
         queue=Queue(available=False, note=QUEUE_PENDING),
-        actions=actions,
+        actions=found.actions,
     )
 
 
