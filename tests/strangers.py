@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from hypothesis import strategies as st
+
+from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote
 
 NASTY = (
     "\x00",
@@ -59,3 +62,31 @@ json_values: st.SearchStrategy[Any] = st.recursive(
 def maybe(value: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
     """``value``, or now and then any JSON value in its place (a field of the wrong type)."""
     return st.one_of(value, value, value, json_values)
+
+
+storable_texts: st.SearchStrategy[str] = st.text(
+    st.characters(exclude_categories=("Cc", "Cs")) | st.sampled_from("\n\t\r"), min_size=1
+)
+"""Text the store can keep as sent (once ``\\r\\n`` is ``\\n``): no controls, no surrogates."""
+
+times: st.SearchStrategy[datetime] = st.datetimes(timezones=st.none() | st.timezones())
+
+
+@st.composite
+def events(draw: st.DrawFn) -> InboundEvent:
+    """An event whose every string is a stranger's."""
+    channel = draw(st.sampled_from(Channel))
+    extra = draw(st.dictionaries(any_text, any_text, max_size=3))
+    vote = draw(st.none() | st.builds(Vote, any_text, st.tuples(any_text, any_text), any_text))
+    return InboundEvent(
+        channel=channel,
+        platform_id=draw(any_text),
+        kind=draw(st.sampled_from(EventKind)),
+        sender=draw(any_text),
+        address=Address(channel, draw(any_text), draw(any_text), ConversationKind.GROUP, extra),
+        text=draw(any_text),
+        sender_name=draw(any_text),
+        reply_ref=draw(any_text),
+        vote=vote,
+        occurred_at=draw(times),
+    )

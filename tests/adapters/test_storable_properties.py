@@ -4,36 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, settings
 
-from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote
+from bot.events import Address, Channel, EventKind, InboundEvent
 from bot.storable import MAX_ID_CHARS, clean_id, clean_text, problems, storable, text_problem
-from tests.strangers import any_text, texts
-
-times = st.datetimes(timezones=st.none() | st.timezones())
+from tests.strangers import any_text, events, texts
 
 
-@st.composite
-def events(draw: st.DrawFn) -> InboundEvent:
-    """An event whose every string is a stranger's."""
-    channel = draw(st.sampled_from(Channel))
-    extra = draw(st.dictionaries(any_text, any_text, max_size=3))
-    vote = draw(st.none() | st.builds(Vote, any_text, st.tuples(any_text, any_text), any_text))
-    return InboundEvent(
-        channel=channel,
-        platform_id=draw(any_text),
-        kind=draw(st.sampled_from(EventKind)),
-        sender=draw(any_text),
-        address=Address(channel, draw(any_text), draw(any_text), ConversationKind.GROUP, extra),
-        text=draw(any_text),
-        sender_name=draw(any_text),
-        reply_ref=draw(any_text),
-        vote=vote,
-        occurred_at=draw(times),
-    )
-
-
+@settings(deadline=None)
 @given(any_text)
 def test_cleaned_text_is_storable_and_stays_as_it_is(text: str) -> None:
     cleaned = clean_text(text)
@@ -42,12 +20,14 @@ def test_cleaned_text_is_storable_and_stays_as_it_is(text: str) -> None:
     cleaned.encode("utf-8")  # valid Unicode scalar values only
 
 
+@settings(deadline=None)
 @given(texts)
 def test_storable_text_is_not_changed(text: str) -> None:
     if text_problem(text) is None and "\r" not in text:
         assert clean_text(text) is text
 
 
+@settings(deadline=None)
 @given(any_text)
 def test_ids_fit_their_column_and_keep_apart(value: str) -> None:
     cleaned = clean_id(value)
@@ -57,6 +37,7 @@ def test_ids_fit_their_column_and_keep_apart(value: str) -> None:
         assert clean_id(value + "x") != cleaned
 
 
+@settings(deadline=None)
 @given(events())
 def test_every_string_of_an_event_is_made_storable(event: InboundEvent) -> None:
     cleaned = storable(event)
