@@ -110,7 +110,7 @@ class Recorder:
         event, content = item.event, is_content_fault(exc)
         reason = "unstorable" if content else "store_error"
         self._metrics.not_stored.labels(event.channel.value, reason).inc()
-        summary = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"[:300]
+        summary = _summary(exc)
         log.warning(
             "%s %s %.80r not stored (%s): %s",
             event.channel.value,
@@ -128,6 +128,12 @@ class Recorder:
         self._metrics.store_latency.labels(channel).observe(time.perf_counter() - item.started)
         if duplicate:
             self._metrics.duplicates.labels(channel).inc()
+
+
+def _summary(exc: Exception) -> str:
+    """The error's first line, escaped: it may quote a stranger's unprintable text."""
+    first = next(iter(str(exc).splitlines()), "")
+    return f"{type(exc).__name__}: {first}"[:300].encode("ascii", "backslashreplace").decode()
 
 
 class Record:
