@@ -71,7 +71,9 @@ def problems(value: object, path: str = "event") -> list[str]:
 
 def _clean(value: Any, name: str) -> Any:
     """Clean one value found in field ``name``."""
-    if isinstance(value, enum.Enum):
+    if type(value) is str:
+        return clean_text(value) if name in LONG_TEXT_FIELDS else clean_id(value)
+    if value is None or isinstance(value, enum.Enum | int | float):
         return value
     if isinstance(value, str):
         return clean_text(value) if name in LONG_TEXT_FIELDS else clean_id(value)
