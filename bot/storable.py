@@ -66,29 +66,31 @@ def storable(event: T) -> T:
 
 def problems(value: object, path: str = "event") -> list[str]:
     """Where ``value`` holds something the store cannot keep: ``[]`` when it is storable."""
-    return [where for where in _walk(value, path) if where]
+    return _walk(value, path)
 
 
 def _clean(value: Any, name: str) -> Any:
     """Clean one value found in field ``name``."""
-    if type(value) is str:
-        return clean_text(value) if name in LONG_TEXT_FIELDS else clean_id(value)
-    if value is None or isinstance(value, enum.Enum | int | float):
-        return value
-    if isinstance(value, str):
+    if isinstance(value, str) and not isinstance(value, enum.Enum):
         return clean_text(value) if name in LONG_TEXT_FIELDS else clean_id(value)
     if isinstance(value, datetime):
         return _utc(value)
     if isinstance(value, Mapping):
-        items = [(k, v, _clean(k, name), _clean(v, name)) for k, v in value.items()]
-        same = all(k is nk and v is nv for k, v, nk, nv in items)
-        return value if same else MappingProxyType({nk: nv for _, _, nk, nv in items})
+        return _clean_mapping(value, name)
     if isinstance(value, tuple):
         cleaned = tuple(_clean(v, name) for v in value)
         return value if all(a is b for a, b in zip(value, cleaned, strict=True)) else cleaned
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return _clean_dataclass(value)
     return value
+
+
+def _clean_mapping(value: Mapping[Any, Any], name: str) -> Mapping[Any, Any]:
+    """A read-only copy with cleaned keys and values; the same mapping when nothing changed."""
+    items = [(k, v, _clean(k, name), _clean(v, name)) for k, v in value.items()]
+    if all(k is nk and v is nv for k, v, nk, nv in items):
+        return value
+    return MappingProxyType({nk: nv for _, _, nk, nv in items})
 
 
 def _clean_dataclass(value: Any) -> Any:
@@ -106,7 +108,7 @@ def _utc(when: datetime) -> datetime:
     if when.tzinfo is UTC:
         return when
     try:
-        return when.astimezone(UTC) if when.tzinfo else when.replace(tzinfo=UTC)
+        return when.astimezone(UTC) if when.tzinfo is not None else when.replace(tzinfo=UTC)
     except (OverflowError, ValueError):
         return datetime.now(UTC)
 

@@ -157,8 +157,9 @@ async def test_valid_messages_all_land_beside_unstorable_ones_on_every_channel(
     for n in bad_widget:
         assert answers["w", n].status_code == 400, (n, answers["w", n].text)
         assert answers["w", n].json()["error"].startswith("'text' ")
-    expected = {f"isolation-session-{n:06d}:client-{n:06d}": t for n, t in good_widget.items()}
-    assert widget == expected
+    by_client = {pid.rsplit(":", 1)[-1]: text for pid, text in widget.items()}
+    assert len(by_client) == len(widget)
+    assert by_client == {f"client-{n:06d}": t for n, t in good_widget.items()}
     assert all(answers[k].status_code == 200 for k in answers if k[0] in "st")
     assert slack_stored == {
         f"D{n:08d}:1763856100.{n:06d}": clean_text(t) for n, t in platform.items()
