@@ -71,8 +71,10 @@ def problems(value: object, path: str = "event") -> list[str]:
 
 def _clean(value: Any, name: str) -> Any:
     """Clean one value found in field ``name``."""
-    if isinstance(value, str) and not isinstance(value, enum.Enum):
+    if type(value) is str or (isinstance(value, str) and not isinstance(value, enum.Enum)):
         return clean_text(value) if name in LONG_TEXT_FIELDS else clean_id(value)
+    if value is None or isinstance(value, enum.Enum | int):
+        return value
     if isinstance(value, datetime):
         return _utc(value)
     if isinstance(value, Mapping):
