@@ -20,9 +20,9 @@ from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.widget import WidgetAdapter
 from bot.events import Channel, InboundEvent, OutboundMessage
 from tests.fakes import telegram_payloads as tp
+from tests.fakes.running import running_bot
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.telegram_store import MemoryCursors
-from tests.harness import running_bot
 
 PEOPLE = 997
 

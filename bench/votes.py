@@ -23,10 +23,10 @@ import aiohttp
 from bench.common import bot_running
 from tests.adapters.test_slack_polls import click
 from tests.fakes import telegram_payloads as tp
+from tests.fakes.process import bot_env, cli, free_port
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_driver import sign
 from tests.fakes.telegram import FakeTelegram
-from tests.process import bot_env, cli, free_port
 
 SECRET = "bench-signing-secret-0123456789abcdef"
 CONCURRENCY = 32

@@ -13,8 +13,9 @@ from handlers.poll_counts import PollCountReader
 from handlers.poll_kinds import standard_options
 from models.store.polls import Target
 from tests.adapters.test_x_scenarios import bot_with_x
+from tests.fakes.running import RunningBot
+from tests.fakes.waiting import wait_until
 from tests.fakes.x import FakeX
-from tests.harness import RunningBot
 
 
 @pytest.fixture
@@ -29,7 +30,7 @@ async def posted(bot: RunningBot) -> str:
     async def sent() -> bool:
         return any(o.status == "sent" for o in await bot.store.outbox_items())
 
-    await bot.wait_for(sent, what="the poll tweet")
+    await wait_until(sent, what="the poll tweet")
     return next(o.platform_message_id for o in await bot.store.outbox_items() if o.status == "sent")
 
 
@@ -86,7 +87,7 @@ async def test_an_nps_poll_on_x_is_answered_by_replying_a_number(
         async def counted() -> bool:
             return (await polls.results(bot.store, poll_id)).responses == 2
 
-        await bot.wait_for(counted, what="two numbered replies counted")
+        await wait_until(counted, what="two numbered replies counted")
         r = await polls.results(bot.store, poll_id)
         question = [m for m in await bot.store.messages(channel="x") if "open?" in m.text]
     assert {o.key: o.count for o in r.options if o.count} == {"9": 1, "3": 1}

@@ -16,9 +16,10 @@ from bot.adapters.x.ratelimit import Backoff
 from config.settings import Settings
 from models.store import Store
 from models.store.migrate import upgrade_async
+from tests.fakes.running import RunningBot, running_bot
+from tests.fakes.waiting import wait_until
 from tests.fakes.x import FakeX, XWebhookDriver, dm_payload, tweet_create_payload
 from tests.fakes.x.helpers import adapter_for
-from tests.harness import RunningBot, running_bot
 
 ACK = "Thanks for your message."
 
@@ -59,7 +60,7 @@ async def test_mention_is_stored_once_and_acknowledged_with_a_reply_tweet(
 ) -> None:
     async with bot_with_x(settings, fake) as (bot, _):
         tweet = fake.mention("@uni_library the 3rd floor printers are down")
-        await bot.wait_for(lambda: _has(fake.created_tweets), what="acknowledgement tweet")
+        await wait_until(lambda: _has(fake.created_tweets), what="acknowledgement tweet")
         (message,) = await _x_messages(bot)
         assert (
             message.platform_id == tweet["id"] and message.text == "the 3rd floor printers are down"
@@ -73,7 +74,7 @@ async def test_mention_is_stored_once_and_acknowledged_with_a_reply_tweet(
 async def test_dm_is_stored_and_acknowledged_with_a_dm(settings: Settings, fake: FakeX) -> None:
     async with bot_with_x(settings, fake) as (bot, _):
         dm = fake.dm("Can I renew a reserved book?", sender_id="2200000000000000004")
-        await bot.wait_for(lambda: _has(fake.sent_dms), what="acknowledgement DM")
+        await wait_until(lambda: _has(fake.sent_dms), what="acknowledgement DM")
         (message,) = await _x_messages(bot)
         assert message.platform_id == dm["id"] and message.contact_id is not None
         (ack,) = fake.sent_dms()
@@ -103,7 +104,7 @@ async def test_webhook_crc_and_ten_deliveries_store_once_and_forgeries_nothing(
         assert await _x_messages(bot) == []
         statuses = {(await driver.deliver(payload)).status_code for _ in range(10)}
         assert statuses == {200}
-        await bot.wait_for(lambda: _has(fake.created_tweets), what="acknowledgement")
+        await wait_until(lambda: _has(fake.created_tweets), what="acknowledgement")
         assert [m.platform_id for m in await _x_messages(bot)] == [tweet["id"]]
         assert len(fake.created_tweets()) == 1 and not fake.calls_to("GET", "/2/users/" + fake.me)
 
@@ -119,7 +120,7 @@ async def test_webhook_dm_is_answered_by_dm(settings: Settings, fake: FakeX) -> 
             screen_name="student_g",
         )
         assert (await driver.deliver(payload)).status_code == 200
-        await bot.wait_for(lambda: _has(fake.sent_dms), what="acknowledgement DM")
+        await wait_until(lambda: _has(fake.sent_dms), what="acknowledgement DM")
         assert fake.sent_dms()[0]["dm_conversation_id"].endswith("-2200000000000000007")
 
 
@@ -130,8 +131,8 @@ async def test_429_on_send_is_delivered_exactly_once_after_the_wait(
         fake.inject(429, method="POST", path="/2/tweets", reset=int(time.time()) + 1)
         fake.inject(429, method="POST", path="/2/tweets")
         fake.mention("@uni_library is the wifi down?")
-        await bot.wait_for(lambda: _has(fake.created_tweets), timeout=10, what="ack after 429s")
-        await bot.wait_for(lambda: _sent(bot), what="outbox marks it sent")
+        await wait_until(lambda: _has(fake.created_tweets), within=10, what="ack after 429s")
+        await wait_until(lambda: _sent(bot), what="outbox marks it sent")
         assert [c.status for c in fake.calls_to("POST", "/2/tweets")] == [429, 429, 201]
         assert len(fake.created_tweets()) == 1
 
@@ -144,9 +145,9 @@ async def test_x_outage_reconnects_while_the_widget_keeps_working(
     settings: Settings, fake: FakeX
 ) -> None:
     async with bot_with_x(settings, fake, backoff=Backoff(0.2, 0.4)) as (bot, adapter):
-        await bot.wait_for(lambda: _is(adapter, "up"), what="X up")
+        await wait_until(lambda: _is(adapter, "up"), what="X up")
         fake.inject(503, times=3, path="/2/users/")
-        await bot.wait_for(lambda: _is(adapter, "reconnecting"), what="X reconnecting")
+        await wait_until(lambda: _is(adapter, "reconnecting"), what="X reconnecting")
         async with httpx.AsyncClient(base_url=bot.url) as web:
             health = (await web.get("/healthz")).json()["channels"]["x"]["state"]
             posted = await web.post(
@@ -155,8 +156,8 @@ async def test_x_outage_reconnects_while_the_widget_keeps_working(
             )
         assert posted.status_code == 202 and health == "reconnecting"
         tweet = fake.mention("@uni_library sent during the outage")
-        await bot.wait_for(lambda: _is(adapter, "up"), what="X up again")
-        await bot.wait_for(lambda: _stored(bot, tweet["id"]), what="mention stored")
+        await wait_until(lambda: _is(adapter, "up"), what="X up again")
+        await wait_until(lambda: _stored(bot, tweet["id"]), what="mention stored")
 
 
 async def test_restart_mid_stream_has_no_gaps_and_no_duplicates(
@@ -172,12 +173,12 @@ async def test_restart_mid_stream_has_no_gaps_and_no_duplicates(
 
     async with bot_with_x(settings, fake) as (bot, _):
         first = mentions(range(3))
-        await bot.wait_for(lambda: _stored(bot, *first), what="first three")
+        await wait_until(lambda: _stored(bot, *first), what="first three")
     during = [*mentions(range(3, 6)), fake.dm("while we were away")["id"]]
     polls_before = len(fake.calls_to("GET", f"/2/users/{fake.me}/mentions"))
     async with bot_with_x(settings, fake) as (bot, _):
-        await bot.wait_for(lambda: _stored(bot, *during), what="the rest")
-        await bot.wait_for(lambda: _count(fake.created_tweets, 6), what="six acknowledgements")
+        await wait_until(lambda: _stored(bot, *during), what="the rest")
+        await wait_until(lambda: _count(fake.created_tweets, 6), what="six acknowledgements")
         stored = [m.platform_id for m in await _x_messages(bot)]
         cursor = await bot.store.get("x.mentions.since_id")
     resumed = fake.calls_to("GET", f"/2/users/{fake.me}/mentions")[polls_before]
@@ -224,7 +225,7 @@ async def test_settings_switch_x_on_through_the_composition_root(
     settings = _x_settings(make_settings, db_url, fake)
     async with running_bot(settings) as bot:
         tweet = fake.mention("@uni_library hello from the settings")
-        await bot.wait_for(lambda: _has(fake.created_tweets), what="acknowledgement tweet")
+        await wait_until(lambda: _has(fake.created_tweets), what="acknowledgement tweet")
         async with httpx.AsyncClient(base_url=bot.url) as web:
             health = (await web.get("/healthz")).json()
         assert [m.platform_id for m in await _x_messages(bot)] == [tweet["id"]]
@@ -247,6 +248,6 @@ async def test_webhook_setting_serves_crc_and_stops_polling(
             screen_name="student_h",
         )
         assert (await driver.deliver(dm)).status_code == 200
-        await bot.wait_for(lambda: _has(fake.sent_dms), what="acknowledgement DM")
+        await wait_until(lambda: _has(fake.sent_dms), what="acknowledgement DM")
     assert not fake.calls_to("GET", f"/2/users/{fake.me}/mentions")
     assert not fake.calls_to("GET", "/2/dm_events")

@@ -7,7 +7,8 @@ from collections.abc import Callable
 import httpx
 
 from config.settings import Settings
-from tests.harness import running_bot
+from tests.fakes.running import running_bot
+from tests.fakes.waiting import wait_until
 
 
 def body(
@@ -91,7 +92,7 @@ async def test_conversation_includes_the_acknowledgement(
             got = await http.get("/widget/api/messages", params={"session": "session-abcdef12"})
             return [m["from"] for m in got.json()["messages"]] == ["you", "library"]
 
-        await bot.wait_for(replied, what="the acknowledgement in the widget conversation")
+        await wait_until(replied, what="the acknowledgement in the widget conversation")
         assert (
             await http.get("/widget/api/messages", params={"session": "bad"})
         ).status_code == 400

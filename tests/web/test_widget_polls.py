@@ -10,7 +10,8 @@ from config.settings import Settings
 from handlers import polls
 from handlers.poll_kinds import standard_options
 from models.store.polls import Target
-from tests.harness import RunningBot, running_bot
+from tests.fakes.running import RunningBot, running_bot
+from tests.fakes.waiting import wait_until
 
 SESSION = "session-poll-0001"
 
@@ -52,7 +53,7 @@ async def test_answering_with_json_and_changing_the_answer(
             async def changed() -> bool:
                 return (await counts(bot, poll_id))["5"] == 1
 
-            await bot.wait_for(changed, what="the changed answer")
+            await wait_until(changed, what="the changed answer")
             assert (await counts(bot, poll_id))["2"] == 0
             mine = (await http.get("/widget/api/polls", params={"session": SESSION})).json()[
                 "polls"
@@ -85,7 +86,7 @@ async def test_answering_without_javascript(
             async def counted() -> bool:
                 return (await counts(bot, poll_id))["yes"] == 1
 
-            await bot.wait_for(counted, what="the vote")
+            await wait_until(counted, what="the vote")
             again = await http.get(voted.headers["location"])
             assert 'aria-pressed="true">Yes</button>' in again.text and "Your answer:" in again.text
             await polls.close(bot.store, poll_id, bot.app.delivery.wake)
