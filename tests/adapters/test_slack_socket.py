@@ -122,7 +122,7 @@ async def test_rejected_app_token_marks_the_channel_down_and_names_the_setting(
     sqlite_url: str, make_settings: Callable[..., Settings], fake: FakeSlack
 ) -> None:
     adapter = socket_adapter(fake, app_token="xapp-revoked")
-    async with running_bot(make_settings(database_url=sqlite_url), adapters=[adapter]) as bot:
+    async with running_bot(make_settings(database_url=sqlite_url), adapters=[adapter]):
         await wait_until(state_is(adapter, ChannelState.DOWN), what="slack down")
         assert "FEEDBOT_SLACK_APP_TOKEN" in adapter.detail
         assert fake.connections == 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AsyncExitStack
-from typing import Any
+from typing import Any, Literal, overload
 
 import httpx
 
@@ -120,6 +120,14 @@ class Chat:
             run, self._run, self._bot = self._run, None, None
             await run.aclose()
 
+    @overload
+    def on(self, channel: Literal["slack"], **who: Any) -> SlackPerson: ...
+    @overload
+    def on(self, channel: Literal["telegram"], **who: Any) -> TelegramPerson: ...
+    @overload
+    def on(self, channel: Literal["x"], **who: Any) -> XPerson: ...
+    @overload
+    def on(self, channel: Literal["widget"], **who: Any) -> WidgetPerson: ...
     def on(self, channel: str, **who: Any) -> Person:
         """A person on ``channel``; ``who`` says who and where (see each channel's person)."""
         return PEOPLE[channel](self, **who)
