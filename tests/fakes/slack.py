@@ -193,7 +193,7 @@ class FakeSlack:
             if message.type == WSMsgType.TEXT:
                 ack = json.loads(message.data)
                 self.acks[str(ack.get("envelope_id"))] = ack
-                return socket
+        return socket
 
     # -- Web API ----------------------------------------------------------------------------------
 
