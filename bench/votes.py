@@ -174,7 +174,7 @@ async def bench_telegram(n: int) -> float:
 
 async def _native_poll_id(fake: FakeTelegram) -> str:
     """The id Telegram gave the poll the bot sent."""
-    await wait_until(lambda: fake.calls_to("sendPoll"), within=60, what="the poll to be sent")
+    await wait_until(lambda: bool(fake.calls_to("sendPoll")), within=60, what="the poll sent")
     return str(fake.calls_to("sendPoll")[0].answer["result"]["poll"]["id"])
 
 

@@ -11,7 +11,7 @@ from bot.adapters.base import ChannelState
 from bot.adapters.x.ratelimit import Backoff
 from tests.fakes.chat import Chat
 from tests.fakes.waiting import wait_until
-from tests.fakes.x import XWebhookDriver, dm_payload, tweet_create_payload
+from tests.fakes.x import XWebhookDriver, tweet_create_payload
 
 ACK = "Thanks for your message."
 
@@ -83,19 +83,15 @@ async def test_webhook_crc_and_ten_deliveries_store_once_and_forgeries_nothing(
 
 
 async def test_webhook_dm_is_answered_by_dm(chat: Chat, db_url: str) -> None:
-    bot = await chat.start("x", database_url=db_url, tweaks={"x": {"webhook_mode": True}})
-    driver = XWebhookDriver(bot.url + "/x/webhook", chat.x.keys.consumer_secret)
-    payload = dm_payload(
-        for_user_id=chat.x.me,
-        event_id=chat.x.new_id(),
-        text="open on Sunday?",
-        sender_id="2200000000000000007",
-        screen_name="student_g",
+    await chat.start("x", database_url=db_url, tweaks={"x": {"webhook_mode": True}})
+    student = chat.on(
+        "x", user_id="2200000000000000007", username="student_g", dm=True, webhook=True
     )
-    assert (await driver.deliver(payload)).status_code == 200
-    student = chat.on("x", user_id="2200000000000000007", dm=True)
+    said = await student.says("open on Sunday?")
+    assert said.status == 200
     ack = await chat.expect_reply(student, how="dm")
     assert ack.raw["dm_conversation_id"].endswith("-2200000000000000007")
+    assert [m.platform_id for m in await _x_messages(chat)] == [said.platform_id]
 
 
 async def test_429_on_send_is_delivered_exactly_once_after_the_wait(
@@ -190,15 +186,11 @@ async def test_webhook_setting_serves_crc_and_stops_polling(chat: Chat, db_url: 
     fake = chat.x
     driver = XWebhookDriver(bot.url + "/x/webhook", fake.keys.consumer_secret)
     assert (await driver.crc("abc")).json() == {"response_token": driver.expected_crc("abc")}
-    dm = dm_payload(
-        for_user_id=fake.me,
-        event_id=fake.new_id(),
-        text="hello",
-        sender_id="2200000000000000008",
-        screen_name="student_h",
+    student = chat.on(
+        "x", user_id="2200000000000000008", username="student_h", dm=True, webhook=True
     )
-    assert (await driver.deliver(dm)).status_code == 200
-    await chat.expect_reply(chat.on("x", user_id="2200000000000000008", dm=True), how="dm")
+    assert (await student.says("hello")).status == 200
+    await chat.expect_reply(student, how="dm")
     await chat.stop()
     assert not fake.calls_to("GET", f"/2/users/{fake.me}/mentions")
     assert not fake.calls_to("GET", "/2/dm_events")

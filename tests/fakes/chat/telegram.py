@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.chat.base import Heard, Said, newest_with
-from tests.fakes.telegram import Call
+from tests.fakes.telegram import Call, deliver_webhook
 
 if TYPE_CHECKING:
     from tests.fakes.chat.chat import Chat
@@ -18,7 +18,8 @@ SHOWN = {"sendMessage": "post", "sendPoll": "poll", "editMessageText": "edit", "
 
 class TelegramPerson:
     """``user_id`` (called ``first``) in a private chat with the bot, or in the supergroup
-    ``group`` (a forum when ``topic`` is given)."""
+    ``group`` (a forum when ``topic`` is given). With ``webhook_secret`` their updates are
+    posted to the bot's /telegram/webhook, as Telegram does once a webhook is set."""
 
     channel = "telegram"
 
@@ -30,8 +31,10 @@ class TelegramPerson:
         first: str = "Ada",
         group: int | None = None,
         topic: int | None = None,
+        webhook_secret: str | None = None,
     ) -> None:
         self.chat, self.user_id, self.group, self.topic = chat, user_id, group, topic
+        self.webhook_secret = webhook_secret
         self.person = tp.user(user_id, first)
         self.chat_id = group or user_id
         self.queries: set[str] = set()  # callback query ids of this person's taps
@@ -116,9 +119,15 @@ class TelegramPerson:
         )
 
     async def _push(self, update: Update, platform_id: str, times: int = 1) -> Said:
-        """Queue the update ``times`` times at once (one update_id): all are handed out."""
-        [update_id, *_] = await self.chat.telegram.push(*[update] * times)
+        """Queue the update ``times`` times at once (one update_id): all are handed out. By
+        webhook: post it ``times`` times; the answer is the list of HTTP statuses."""
         self._last = update
+        if self.webhook_secret is not None:
+            update.setdefault("update_id", self.chat.next_id())
+            url = f"{self.chat.bot.url}/telegram/webhook"
+            statuses = await deliver_webhook(url, update, secret=self.webhook_secret, times=times)
+            return Said(platform_id, statuses[-1], statuses)
+        [update_id, *_] = await self.chat.telegram.push(*[update] * times)
         return Said(platform_id, 0, update_id)
 
 

@@ -6,13 +6,15 @@ from typing import TYPE_CHECKING
 
 from tests.fakes.chat.base import Heard, Said, newest_with
 from tests.fakes.x.common import Json, one_to_one
+from tests.fakes.x.webhook import XWebhookDriver, dm_payload, tweet_create_payload
 
 if TYPE_CHECKING:
     from tests.fakes.chat.chat import Chat
 
 
 class XPerson:
-    """``user_id`` (@``username``) mentioning the bot in public, or writing to it by DM."""
+    """``user_id`` (@``username``) mentioning the bot in public, or writing to it by DM. With
+    ``webhook`` X also delivers each one, signed, to the bot's /x/webhook (Account Activity)."""
 
     channel = "x"
 
@@ -23,8 +25,10 @@ class XPerson:
         user_id: str = "2200000000000000001",
         username: str = "student_a",
         dm: bool = False,
+        webhook: bool = False,
     ) -> None:
         self.chat, self.user_id, self.username, self.dm = chat, user_id, username, dm
+        self.webhook = webhook
         self.tweets: list[str] = []  # ids of their tweets, oldest first
         self._last_vote: tuple[str, str] | None = None
 
@@ -40,7 +44,7 @@ class XPerson:
         """A DM, or a tweet "@bot text" (a reply to ``replying_to``'s tweet, if given)."""
         if self.dm:
             event = self.chat.x.dm(text, sender_id=self.user_id, username=self.username)
-            return Said(str(event["id"]), 0, event)
+            return await self._deliver(Said(str(event["id"]), 0, event))
         handle = self.chat.x.state.users[self.chat.x.me]
         tweet = self.chat.x.mention(
             f"@{handle} {text}",
@@ -49,7 +53,7 @@ class XPerson:
             in_reply_to=replying_to.ref if replying_to else None,
         )
         self.tweets.append(tweet["id"])
-        return Said(str(tweet["id"]), 0, tweet)
+        return await self._deliver(Said(str(tweet["id"]), 0, tweet))
 
     async def taps(self, label: str, *, times: int = 1) -> Said:
         """Vote ``label`` on the newest poll tweet offering it (X counts; it tells no names)."""
@@ -64,6 +68,31 @@ class XPerson:
         assert self._last_vote is not None, f"{self} has voted on nothing yet"
         self.chat.x.vote(*self._last_vote, times)
         return [Said("", 0, self._last_vote[0])] * times
+
+    async def _deliver(self, said: Said) -> Said:
+        """By webhook: X's signed delivery of what they just wrote (the answer: its status)."""
+        if not self.webhook:
+            return said
+        fake, item = self.chat.x, said.answer
+        if self.dm:
+            body = dm_payload(
+                for_user_id=fake.me,
+                event_id=item["id"],
+                text=item["text"],
+                sender_id=self.user_id,
+                screen_name=self.username,
+            )
+        else:
+            body = tweet_create_payload(
+                for_user_id=fake.me,
+                tweet_id=item["id"],
+                text=item["text"],
+                author_id=self.user_id,
+                screen_name=self.username,
+            )
+        driver = XWebhookDriver(f"{self.chat.bot.url}/x/webhook", fake.keys.consumer_secret)
+        answer = await driver.deliver(body)
+        return Said(said.platform_id, answer.status_code, item, body)
 
     async def heard(self) -> list[Heard]:
         """The bot's public tweets, its replies to their tweets, and its DMs to them."""
