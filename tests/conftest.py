@@ -15,6 +15,8 @@ from sqlalchemy.engine import make_url
 from config.settings import Settings, load_settings
 from tests.fakes.chat import Chat
 
+pytest_plugins = ["tests.support.browser"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
