@@ -15,7 +15,7 @@ from typing import Any, Literal, overload
 
 import httpx
 
-from bot.adapters.base import Adapter
+from bot.adapters.base import Adapter, Cursors
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import from_settings as telegram_from_settings
 from bot.adapters.widget import WidgetAdapter
@@ -98,10 +98,7 @@ class Chat:
         ``{"slack": {"bot_token": "xoxb-revoked"}}``)."""
         await self.stop()
         self._how = (channels, dict(settings), dict(tweaks or {}))
-        if "telegram" in channels:
-            settings = {"telegram_token": self.telegram.token, **settings}
-            settings = {"telegram_api_url": self.telegram.url, **settings}
-        built = self.settings(**settings)
+        built = self.settings(**(self._platform_settings(channels) | settings))
         self._run = AsyncExitStack()
         adapters = await self._adapters(built, channels, tweaks or {}) if channels else None
         self._bot = await self._run.enter_async_context(running_bot(built, adapters=adapters))
@@ -167,26 +164,41 @@ class Chat:
         """A number no other delivery in this test has used."""
         return next(self.ids)
 
+    def _platform_settings(self, channels: Sequence[str]) -> dict[str, Any]:
+        """Settings that point the channels configured by settings at the fakes."""
+        if "telegram" not in channels:
+            return {}
+        return {"telegram_token": self.telegram.token, "telegram_api_url": self.telegram.url}
+
     async def _adapters(
         self, settings: Settings, channels: Sequence[str], tweaks: Mapping[str, Mapping[str, Any]]
     ) -> list[Adapter]:
-        """The widget and one adapter per channel, on this test's fakes."""
+        """The widget and one adapter per channel, on this test's fakes; the cursors of those
+        that keep any (Telegram's offset, X's since_id) in the bot's database."""
         assert self._run is not None
-        built: list[Adapter] = [WidgetAdapter()]
-        if "telegram" in channels or "x" in channels:
-            await upgrade_async(settings.database_url)
-            cursors = await self._run.enter_async_context(Store.open(settings.database_url))
-        for channel in channels:
-            if channel == "slack":
-                built.append(self._slack_adapter(**tweaks.get("slack", {})))
-            elif channel == "telegram":
-                adapter = telegram_from_settings(settings, cursors)
-                assert adapter is not None, "telegram needs FEEDBOT_TELEGRAM_TOKEN"
-                built.append(adapter)
-            elif channel == "x":
-                built.append(adapter_for(self.x, cursors, **tweaks.get("x", {})))
+        await upgrade_async(settings.database_url)
+        cursors = await self._run.enter_async_context(Store.open(settings.database_url))
+        built = [WidgetAdapter(), *(self._adapter(c, settings, cursors, tweaks) for c in channels)]
         self.adapters = {a.channel.value: a for a in built}
         return built
+
+    def _adapter(
+        self,
+        channel: str,
+        settings: Settings,
+        cursors: Cursors,
+        tweaks: Mapping[str, Mapping[str, Any]],
+    ) -> Adapter:
+        """The adapter for one channel, pointed at its fake."""
+        options = dict(tweaks.get(channel, {}))
+        if channel == "slack":
+            return self._slack_adapter(**options)
+        if channel == "x":
+            return adapter_for(self.x, cursors, **options)
+        assert channel == "telegram", f"no fake platform for {channel!r}"
+        adapter = telegram_from_settings(settings, cursors)
+        assert adapter is not None, "telegram needs FEEDBOT_TELEGRAM_TOKEN"
+        return adapter
 
     def _slack_adapter(self, **options: Any) -> SlackAdapter:
         """An HTTP-mode Slack adapter on FakeSlack, with test-sized back-off."""
