@@ -26,6 +26,7 @@ class SlackPerson:
     def __init__(self, chat: Chat, *, user: str = "U01STUDNT", where: str = "C01LIBRARY") -> None:
         self.chat, self.user, self.where = chat, user, where
         self.hooks: set[str] = set()  # the response_url paths of this person's clicks
+        self.threads: set[str] = set()  # threads they are in: started, replied in, tapped under
         self._last: tuple[str, Json] | None = None
         self._redeliveries = 0
 
@@ -39,6 +40,7 @@ class SlackPerson:
         message events of one ts."""
         ts = f"{int(time.time())}.{self.chat.next_id():06d}"
         thread = replying_to.ref if replying_to else ""
+        self.threads.add(thread or ts)
         said = Said("")
         for mention in (True, False) if mentioning_the_bot else (False,):
             event = message_event(
@@ -53,6 +55,7 @@ class SlackPerson:
         shown = newest_with(await self.heard(), label)
         hook = response_url or self.chat.slack.hook()
         self.hooks.add(urlparse(hook).path)
+        self.threads.add(shown.ref)
         body = click(shown.raw.args, shown.options.index(label), self.user, hook, ts=shown.ref)
         answers = [await self._action(body) for _ in range(times)]
         action = body["actions"][0]
@@ -74,15 +77,18 @@ class SlackPerson:
         return said
 
     async def heard(self) -> list[Heard]:
-        """Posts and edits in their chat, their DM, ephemeral posts to them, and the answers to
-        their clicks' response_urls."""
+        """Posts and edits in their chat (in its main flow, or in threads they are in), their
+        DM, ephemeral posts to them, and the answers to their clicks' response_urls."""
         heard = (self._heard(c) for c in self.chat.slack.calls if c.status == 200)
         return [h for h in heard if h is not None]
 
     def _heard(self, call: Call) -> Heard | None:
         args, chats = call.args, {self.where, "D" + self.user.lstrip("UW")}
+        thread = str(args.get("thread_ts") or "")
         if call.method == "chat.postMessage" and args.get("channel") in chats:
-            how = "reply" if args.get("thread_ts") else "post"
+            if thread and thread not in self.threads:
+                return None
+            how = "reply" if thread else "post"
             return Heard(_text(args), how, str(call.answer.get("ts", "")), _labels(args), call)
         if call.method == "chat.update" and args.get("channel") in chats:
             return Heard(_text(args), "edit", str(args.get("ts", "")), _labels(args), call)
