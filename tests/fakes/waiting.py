@@ -11,12 +11,15 @@ Check = Callable[[], bool | Awaitable[bool]]
 
 
 async def wait_until(check: Check, *, within: float = 10.0, what: str = "") -> None:
-    """Call ``check`` (plain or async) every 10 ms until it is true; fail after ``within`` s."""
-    deadline = time.monotonic() + within
+    """Call ``check`` (plain or async) until it is true; fail after ``within`` seconds. It is
+    asked again after 5 ms, then less and less often (every 50 ms at most), so that a long wait
+    does not take the CPU from the bot it waits for."""
+    deadline, pause = time.monotonic() + within, 0.005
     while not await _holds(check):
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {within}s waiting for {what or check}")
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(pause)
+        pause = min(pause * 1.5, 0.05)
 
 
 async def _holds(check: Check) -> bool:
