@@ -178,10 +178,6 @@ class FakeSlack:
         """The Socket Mode WebSocket: hello, then envelopes out and acks in."""
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
-        self._sockets.append(socket)
-        if isinstance(request.transport, asyncio.Transport):
-            self._transports[id(socket)] = request.transport
-        self.connections += 1
         await socket.send_json(
             {
                 "type": "hello",
@@ -189,6 +185,11 @@ class FakeSlack:
                 "connection_info": {"app_id": self.identity.app_id},
             }
         )
+        # Counted, and open to envelopes, only once it has said hello (as Slack does).
+        if isinstance(request.transport, asyncio.Transport):
+            self._transports[id(socket)] = request.transport
+        self._sockets.append(socket)
+        self.connections += 1
         async for message in socket:
             if message.type == WSMsgType.TEXT:
                 ack = json.loads(message.data)
