@@ -198,7 +198,8 @@ def test_digest_send_mails_the_week_once(tmp_path: Path) -> None:
 async def test_the_running_bot_sends_a_missed_digest_on_start(
     sqlite_url: str, make_settings: Callable[..., Settings]
 ) -> None:
-    from tests.harness import running_bot
+    from tests.fakes.running import running_bot
+    from tests.fakes.waiting import wait_until
 
     port = free_port()
     settings = make_settings(
@@ -211,7 +212,7 @@ async def test_the_running_bot_sends_a_missed_digest_on_start(
     )
     with smtp_server(port) as inbox:
         async with running_bot(settings) as bot:
-            await bot.wait_for(lambda: _sent(bot.store), what="the digest run settled as sent")
+            await wait_until(lambda: _sent(bot.store), what="the digest run settled as sent")
     [mail] = inbox.messages
     assert "feedback digest" in str(mail["Subject"])
 

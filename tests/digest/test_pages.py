@@ -25,7 +25,7 @@ from handlers.digest.service import Digests
 from models.store import Store
 from models.store.migrate import upgrade_async
 from tests.digest import fixture as fx
-from tests.harness import running_bot
+from tests.fakes.running import running_bot
 from tests.support.browser import Axe
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"'

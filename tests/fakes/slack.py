@@ -240,7 +240,6 @@ class FakeSlack:
             self.calls[-1].status = 400
             return web.Response(status=400, text="unknown file or wrong length")
         self.uploads[file_id] = body
-        await self._notify()
         return web.Response(text=f"OK - {len(body)}")
 
     def _fault(self, method: str) -> web.Response | None:
