@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
@@ -15,9 +16,10 @@ from bot.adapters.base import Adapter, Cursors
 from bot.adapters.widget import WidgetAdapter
 from bot.secrets import pseudonym_key
 from bot.web.app import build_web, templates
-from bot.web.widget import WidgetDeps
+from bot.web.guard import SessionGuard
+from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
-from config.settings import Settings
+from config.settings import Settings, frame_ancestors
 from handlers.delivery import Delivery
 from handlers.metrics import Metrics
 from handlers.pipeline import Deps, Pipeline, build_steps
@@ -27,6 +29,7 @@ from handlers.record import Recorder
 from handlers.scheduler import PollScheduler, parse_quiet_hours
 from models.classification import Classifier
 from models.store import Store
+from models.store.sessions import Limits
 
 log = logging.getLogger(__name__)
 
@@ -103,8 +106,14 @@ def _wire(
         store, pipeline, metrics, batch=64, max_attempts=settings.process_max_attempts
     )
     wake.append(processor)
-    widget = WidgetDeps(pipeline.receive, store, library, templates(), settings.max_message_chars)
-    web = build_web(store=store, adapters=chosen, metrics=metrics, widget_deps=widget)
+    web = build_web(
+        store=store,
+        adapters=chosen,
+        metrics=metrics,
+        widget_deps=_widget_deps(settings, library, store, pipeline),
+        frame_ancestors=frame_ancestors(settings.widget_frame_ancestors),
+        metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else "",
+    )
     scheduler = PollScheduler(
         store,
         delivery.wake,
@@ -113,6 +122,28 @@ def _wire(
     )
     parts = (recorder, pipeline, processor, delivery, scheduler)
     return Bot(settings, library, store, metrics, *parts, chosen, web)
+
+
+def _widget_deps(
+    settings: Settings, library: LibraryConfig, store: Store, pipeline: Pipeline
+) -> WidgetDeps:
+    """The widget's routes' dependencies, with its session limits from the settings."""
+    limits = Limits(
+        per_session=settings.widget_session_rate,
+        per_address=settings.widget_address_rate,
+        new_per_address=settings.widget_new_session_rate,
+        lifetime=timedelta(hours=settings.widget_session_hours),
+    )
+    guard = SessionGuard(store.sessions, limits, settings.trusted_proxy_header)
+    return WidgetDeps(
+        pipeline.receive,
+        store,
+        library,
+        templates(),
+        settings.max_message_chars,
+        guard,
+        public_url=settings.public_url,
+    )
 
 
 def _count_readers(bot: Bot) -> list[PollCountReader]:

@@ -15,21 +15,22 @@ from sqlalchemy.engine import Connection
 from models.store import Store
 from models.store.tables import Message
 from tests.process import bot_env, bot_process, free_port
+from tests.web.sessions import new_session_at
 
 TOTAL = 2000
 CONCURRENCY = 64
 
 
-def payload(i: int) -> dict[str, str]:
+def payload(i: int, sessions: list[str]) -> dict[str, str]:
     return {
-        "session": f"crash-session-{i % 50:04d}",
+        "session": sessions[i % len(sessions)],
         "client_id": f"crash-client-{i:05d}",
         "text": f"message {i}",
     }
 
 
 async def send_all(
-    url: str, stop_after: int | None, kill: Callable[[], None] | None
+    url: str, sessions: list[str], stop_after: int | None, kill: Callable[[], None] | None
 ) -> dict[int, int]:
     """Post every message; index → id for each 202; kill the bot after ``stop_after`` 202s."""
     accepted: dict[int, int] = {}
@@ -42,7 +43,7 @@ async def send_all(
         while not queue.empty():
             i = queue.get_nowait()
             try:
-                answer = await http.post("/widget/api/messages", json=payload(i))
+                answer = await http.post("/widget/api/messages", json=payload(i, sessions))
             except httpx.TransportError as exc:
                 problems.append(type(exc).__name__)
                 continue
@@ -87,16 +88,18 @@ async def test_kill_minus_9_loses_nothing_and_doubles_nothing(db_url: str, tmp_p
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "bot.log"
     with bot_process(env, log) as proc:
+        sessions = [new_session_at(url) for _ in range(50)]
         first = await send_all(
-            url, stop_after=TOTAL // 3, kill=lambda: os.kill(proc.pid, signal.SIGKILL)
+            url, sessions, stop_after=TOTAL // 3, kill=lambda: os.kill(proc.pid, signal.SIGKILL)
         )
         proc.wait(timeout=30)
     assert TOTAL // 3 <= len(first) < TOTAL, "the kill should land mid-stream"
     with bot_process(env, log):
-        second = await send_all(url, stop_after=None, kill=None)
+        second = await send_all(url, sessions, stop_after=None, kill=None)
     assert len(second) == TOTAL
     stored = await stored_ids(db_url)
     assert len(stored) == TOTAL
     for i, message_id in first.items():
-        key = f"{payload(i)['session']}:{payload(i)['client_id']}"
+        sent = payload(i, sessions)
+        key = f"{sent['session']}:{sent['client_id']}"
         assert stored[key] == message_id == second[i]

@@ -20,7 +20,12 @@ from bot.events import (
     poll_ref,
 )
 
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{8,128}")
+
+
+def valid_token(value: str) -> bool:
+    """A session or client id: 8-128 letters, digits, '-' or '_', the whole string."""
+    return TOKEN.fullmatch(value) is not None
 
 
 class WidgetInputError(ValueError):
@@ -33,7 +38,7 @@ def to_event(body: Any, *, max_chars: int) -> InboundEvent:
         raise WidgetInputError("body must be a JSON object")
     session, client_id, text = (body.get(k) for k in ("session", "client_id", "text"))
     for name, value in (("session", session), ("client_id", client_id)):
-        if not isinstance(value, str) or not TOKEN.match(value):
+        if not isinstance(value, str) or not valid_token(value):
             raise WidgetInputError(f"'{name}' must be 8-128 letters, digits, '-' or '_'")
     if not isinstance(text, str) or not text.strip():
         raise WidgetInputError("'text' must be a non-empty string")
@@ -56,7 +61,7 @@ def vote_event(body: Any) -> InboundEvent:
         raise WidgetInputError("body must be a JSON object")
     session, client_id = _token(body, "session"), _token(body, "client_id")
     poll_id, option = body.get("poll_id"), body.get("option")
-    if not isinstance(poll_id, int) or isinstance(poll_id, bool) or poll_id < 1:
+    if not isinstance(poll_id, int) or isinstance(poll_id, bool) or not 0 < poll_id < 2**31:
         raise WidgetInputError("'poll_id' must be a positive whole number")
     if not isinstance(option, str) or not 0 < len(option) <= 32:
         raise WidgetInputError("'option' must be a short string")
@@ -72,7 +77,7 @@ def vote_event(body: Any) -> InboundEvent:
 
 def _token(body: dict[str, Any], name: str) -> str:
     value = body.get(name)
-    if not isinstance(value, str) or not TOKEN.match(value):
+    if not isinstance(value, str) or not valid_token(value):
         raise WidgetInputError(f"'{name}' must be 8-128 letters, digits, '-' or '_'")
     return value
 

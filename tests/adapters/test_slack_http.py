@@ -19,6 +19,7 @@ from config.settings import Settings, SettingsError
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_driver import SlackDriver, event_envelope
 from tests.harness import RunningBot, running_bot
+from tests.web.sessions import new_session
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 PAYLOADS = Path(__file__).parent / "payloads" / "slack"
@@ -254,8 +255,9 @@ async def test_a_slack_outage_leaves_the_other_channels_running(
     settings = make_settings(database_url=sqlite_url)
     async with running_bot(settings, adapters=[slack, WidgetAdapter()]) as bot:
         await fake.wait_for(lambda: len(fake.calls) >= 2)
-        widget = {"session": "session-abcdef12", "client_id": "client-0001", "text": "Hello"}
         async with httpx.AsyncClient(base_url=bot.url) as http:
+            session = await new_session(http)
+            widget = {"session": session, "client_id": "client-0001", "text": "Hello"}
             assert (await http.post("/widget/api/messages", json=widget)).status_code == 202
             health = (await http.get("/healthz")).json()
         assert health["channels"]["slack"]["state"] == "reconnecting"

@@ -17,6 +17,7 @@ from models.store import Store
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.telegram import FakeTelegram, deliver_webhook
 from tests.harness import RunningBot, running_bot
+from tests.web.sessions import new_session
 
 SECRET = "scenario-webhook-secret-42"
 ACK = "Thanks for your message"
@@ -211,8 +212,9 @@ async def _produce(fake: FakeTelegram, n: int) -> None:
 
 
 async def _widget_works(bot: RunningBot) -> None:
-    body = {"session": "session-abcdef12", "client_id": "client-0001", "text": "Widget is fine"}
     async with httpx.AsyncClient(base_url=bot.url) as http:
+        session = await new_session(http)
+        body = {"session": session, "client_id": "client-0001", "text": "Widget is fine"}
         answer = await http.post("/widget/api/messages", json=body)
     assert answer.status_code == 202
 

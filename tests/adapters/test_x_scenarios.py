@@ -19,6 +19,7 @@ from models.store.migrate import upgrade_async
 from tests.fakes.x import FakeX, XWebhookDriver, dm_payload, tweet_create_payload
 from tests.fakes.x.helpers import adapter_for
 from tests.harness import RunningBot, running_bot
+from tests.web.sessions import new_session
 
 ACK = "Thanks for your message."
 
@@ -149,9 +150,10 @@ async def test_x_outage_reconnects_while_the_widget_keeps_working(
         await bot.wait_for(lambda: _is(adapter, "reconnecting"), what="X reconnecting")
         async with httpx.AsyncClient(base_url=bot.url) as web:
             health = (await web.get("/healthz")).json()["channels"]["x"]["state"]
+            session = await new_session(web)
             posted = await web.post(
                 "/widget/api/messages",
-                json={"session": "session-x-1", "client_id": "client-x-1", "text": "hello"},
+                json={"session": session, "client_id": "client-x-1", "text": "hello"},
             )
         assert posted.status_code == 202 and health == "reconnecting"
         tweet = fake.mention("@uni_library sent during the outage")

@@ -11,8 +11,7 @@ from handlers import polls
 from handlers.poll_kinds import standard_options
 from models.store.polls import Target
 from tests.harness import RunningBot, running_bot
-
-SESSION = "session-poll-0001"
+from tests.web.sessions import new_session
 
 
 async def open_poll(bot: RunningBot, kind: str = "csat") -> int:
@@ -36,13 +35,14 @@ async def test_answering_with_json_and_changing_the_answer(
     async with running_bot(make_settings(database_url=db_url)) as bot:
         poll_id = await open_poll(bot)
         async with httpx.AsyncClient(base_url=bot.url) as http:
-            shown = (await http.get("/widget/api/polls", params={"session": SESSION})).json()[
+            session = await new_session(http)
+            shown = (await http.get("/widget/api/polls", params={"session": session})).json()[
                 "polls"
             ]
             assert [p["id"] for p in shown] == [poll_id] and shown[0]["your_answer"] == []
             for client_id, option in (("vote-0001", "2"), ("vote-0001", "2"), ("vote-0002", "5")):
                 vote = {
-                    "session": SESSION,
+                    "session": session,
                     "client_id": client_id,
                     "poll_id": poll_id,
                     "option": option,
@@ -54,11 +54,11 @@ async def test_answering_with_json_and_changing_the_answer(
 
             await bot.wait_for(changed, what="the changed answer")
             assert (await counts(bot, poll_id))["2"] == 0
-            mine = (await http.get("/widget/api/polls", params={"session": SESSION})).json()[
+            mine = (await http.get("/widget/api/polls", params={"session": session})).json()[
                 "polls"
             ]
             assert mine[0]["your_answer"] == ["5"]
-            bad = {"session": SESSION, "client_id": "vote-0003", "poll_id": "one", "option": "5"}
+            bad = {"session": session, "client_id": "vote-0003", "poll_id": "one", "option": "5"}
             assert (await http.post("/widget/api/votes", json=bad)).status_code == 400
 
 

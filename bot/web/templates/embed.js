@@ -1,7 +1,12 @@
-/* feedbot widget snippet: <script src="{{ origin }}/widget/embed.js" defer></script> */
+/* feedbot widget snippet: <script src="https://FEEDBACK-HOST/widget/embed.js" defer></script>
+   The frame's address comes from FEEDBOT_PUBLIC_URL, else from where this script was loaded. */
 (function () {
   "use strict";
-  var origin = {{ origin | tojson }};
+  var configured = {{ origin | tojson }};
+  var script = document.currentScript;
+  var page = configured ? configured + "/widget" :
+    String(script && script.src).replace(/\/embed\.js([?#].*)?$/, "");
+  var frameOrigin = new URL(page, window.location.href).origin;
   var button = document.createElement("button");
   button.type = "button";
   button.textContent = "Feedback";
@@ -28,7 +33,7 @@
   panel.appendChild(close);
   panel.appendChild(frame);
   function toggle(open) {
-    if (open && !frame.src) { frame.src = origin + "/widget?embed=1"; }
+    if (open && !frame.src) { frame.src = page + "?embed=1"; }
     panel.hidden = !open;
     button.setAttribute("aria-expanded", String(open));
     (open ? close : button).focus();
@@ -36,6 +41,12 @@
   button.addEventListener("click", function () { toggle(panel.hidden); });
   close.addEventListener("click", function () { toggle(false); });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape" && !panel.hidden) { toggle(false); } });
+  /* Escape pressed inside the frame: the frame asks us to close (keys do not cross origins). */
+  window.addEventListener("message", function (e) {
+    if (e.source === frame.contentWindow && e.origin === frameOrigin && e.data && e.data.feedbot === "close" && !panel.hidden) {
+      toggle(false);
+    }
+  });
   document.body.appendChild(button);
   document.body.appendChild(panel);
 })();
