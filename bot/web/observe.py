@@ -4,8 +4,8 @@ answered as JSON (or a short page for a browser's form) with one log line, never
 from __future__ import annotations
 
 import logging
-from html import escape
 from collections.abc import Sequence
+from html import escape
 
 from prometheus_client import CollectorRegistry, Counter
 from starlette.exceptions import HTTPException

@@ -13,9 +13,9 @@ from sqlalchemy import inspect, text
 from bot.events import InboundEvent, OutboundMessage
 from models.classification import Classification
 from models.store import classifications, cursors, inbound, outbox, polls, processing, views
-from models.store.sessions import SessionStore
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
+from models.store.sessions import SessionStore
 
 T = TypeVar("T")
 

@@ -7,8 +7,10 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from models.store import poll_tables  # noqa: F401 - registers the poll tables
-from models.store import session_tables  # noqa: F401 - registers the widget session tables
+from models.store import (
+    poll_tables,  # noqa: F401 - registers the poll tables
+    session_tables,  # noqa: F401 - registers the widget session tables
+)
 from models.store.engine import create_engine
 from models.store.tables import Base
 
