@@ -33,7 +33,7 @@ def routes(deps: WidgetDeps) -> list[BaseRoute]:
         form = await read_form(request, deps.body_cap, FORM_FIELDS)
         event = widget_api.translate(form, deps.max_chars)
         await deps.guard.admit(request, event.sender)
-        await deps.sink(event)
+        await widget_api.record(deps, event)
         return RedirectResponse(_back(form, "sent=1", "#conversation"), status_code=303)
 
     async def end_form(request: Request) -> Response:

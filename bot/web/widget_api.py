@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.adapters.base import Receipt
 from bot.adapters.widget import TextTooLong, WidgetInputError, to_event
 from bot.events import InboundEvent
 from bot.web.body import JSON_TYPE, BadRequest, parse_json, read_capped, read_json, require_type
@@ -60,9 +61,17 @@ def translate(body: Any, max_chars: int) -> InboundEvent:
 
 async def store_event(deps: WidgetDeps, event: InboundEvent) -> Response:
     """Store the event durably, then answer 202 with its id."""
-    receipt = await deps.sink(event)
+    receipt = await record(deps, event)
     body = {"id": receipt.message_id, "duplicate": receipt.duplicate}
     return JSONResponse(body, status_code=202)
+
+
+async def record(deps: WidgetDeps, event: InboundEvent) -> Receipt:
+    """Store the event durably; BadRequest 400 when the store refuses its content."""
+    try:
+        return await deps.sink(event)
+    except ValueError as exc:  # the event's own content (e.g. text the database cannot hold)
+        raise BadRequest(400, f"this message cannot be stored: {type(exc).__name__}") from None
 
 
 async def _empty_or_object(request: Request) -> None:
