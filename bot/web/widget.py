@@ -77,8 +77,16 @@ async def page_context(deps: WidgetDeps, request: Request, session: str) -> dict
         "sent": query.get("sent") == "1",
         "ended": query.get("ended") == "1",
         "embedded": query.get("embed") == "1",
-        "session_hours": round(deps.guard.limits.lifetime.total_seconds() / 3600),
+        "session_lifetime": _lifetime(deps.guard.limits.lifetime.total_seconds()),
     }
+
+
+def _lifetime(seconds: float) -> str:
+    """A session's idle lifetime in words: '7 days', '12 hours', '30 minutes'."""
+    hours = seconds / 3600
+    if hours >= 48 and hours % 24 == 0:
+        return f"{int(hours // 24)} days"
+    return f"{int(hours)} hours" if hours >= 2 else f"{max(1, int(seconds // 60))} minutes"
 
 
 async def _page_session(deps: WidgetDeps, request: Request) -> tuple[str, str]:

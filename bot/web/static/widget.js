@@ -1,6 +1,9 @@
 /* Progressive enhancement for the feedback page: send and vote without reloading, show replies
-   as they come, and keep the session in this frame's own storage, so the conversation survives a
-   reload even when the page is embedded on another site (where third-party cookies are blocked). */
+   as they come, and keep the session so the conversation survives a reload. On its own site the
+   page has its cookie (and local storage). Embedded on the library's site, third-party cookies
+   and storage are blocked, so the embedding snippet (embed.js, first-party there) keeps the
+   session for the frame: the frame says hello, the snippet answers with the session it kept,
+   and the frame sends that session explicitly with every request. */
 (function () {
   "use strict";
   var form = document.getElementById("feedback-form");
@@ -23,8 +26,19 @@
   function remembered() {
     try { return window.localStorage.getItem(KEY) || ""; } catch (e) { return ""; }
   }
+  var framed = embedded && window.parent !== window;
+  var ancestors = window.location.ancestorOrigins;
+  var parentOrigin = ancestors && ancestors.length ? ancestors[0] : "*";
+  function tellParent(message) {
+    if (framed) { window.parent.postMessage(message, parentOrigin); }
+  }
+  function keep(value) {
+    remember(value);
+    tellParent({ feedbot: "keep", session: value });
+  }
   function forget() {
     try { window.localStorage.removeItem(KEY); } catch (e) { /* nothing kept */ }
+    tellParent({ feedbot: "forget" });
   }
 
   function newId() {
@@ -200,24 +214,37 @@
     });
   }
 
-  /* Prefer the session this frame kept; fall back to the one the page was given. */
-  function start() {
-    var kept = remembered();
-    if (!kept || kept === session) {
-      if (session) { remember(session); }
+  /* Prefer a session kept earlier (by the snippet, or this page's storage) while it is live;
+     otherwise keep the one this page was given. */
+  function adopt(kept, given) {
+    if (!kept || kept === given) {
+      if (given) { keep(given); }
       return;
     }
-    var given = session;
     useSession(kept);
     refresh().then(function (res) {
       if (res.ok) {
+        keep(kept);
         refreshPolls();
         return;
       }
-      if (res.status === 429) { notice.textContent = res.message || "Too many requests; please wait."; }
+      if (res.status === 429) { notice.textContent = res.message; }
       useSession(given);
-      if (given) { remember(given); }
+      if (given) { keep(given); }
     });
+  }
+
+  function start() {
+    var given = session;
+    if (!framed) {
+      adopt(remembered(), given);
+      return;
+    }
+    window.addEventListener("message", function (e) {
+      if (e.source !== window.parent || !e.data || e.data.feedbot !== "session") { return; }
+      adopt(typeof e.data.session === "string" ? e.data.session : "", given);
+    });
+    tellParent({ feedbot: "hello" });
   }
 
   start();

@@ -41,11 +41,20 @@
   button.addEventListener("click", function () { toggle(panel.hidden); });
   close.addEventListener("click", function () { toggle(false); });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape" && !panel.hidden) { toggle(false); } });
-  /* Escape pressed inside the frame: the frame asks us to close (keys do not cross origins). */
+  /* The frame cannot keep anything itself when this site is not its own (third-party cookies
+     and storage are blocked), so this page keeps its session and hands it back on hello.
+     Escape pressed inside the frame arrives as "close" (keys do not cross origins). */
+  var KEY = "feedbot_session";
+  function kept() { try { return window.localStorage.getItem(KEY) || ""; } catch (e) { return ""; } }
+  function keep(value) { try { window.localStorage.setItem(KEY, value); } catch (e) { /* not kept */ } }
+  function drop() { try { window.localStorage.removeItem(KEY); } catch (e) { /* nothing kept */ } }
   window.addEventListener("message", function (e) {
-    if (e.source === frame.contentWindow && e.origin === frameOrigin && e.data && e.data.feedbot === "close" && !panel.hidden) {
-      toggle(false);
-    }
+    var data = e.data;
+    if (e.source !== frame.contentWindow || e.origin !== frameOrigin || !data) { return; }
+    if (data.feedbot === "close" && !panel.hidden) { toggle(false); }
+    if (data.feedbot === "hello") { frame.contentWindow.postMessage({ feedbot: "session", session: kept() }, frameOrigin); }
+    if (data.feedbot === "keep" && typeof data.session === "string") { keep(data.session); }
+    if (data.feedbot === "forget") { drop(); }
   });
   document.body.appendChild(button);
   document.body.appendChild(panel);
