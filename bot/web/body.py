@@ -30,8 +30,8 @@ class BodyTooLarge(BadRequest):
 
 async def read_capped(request: Request, cap: int) -> bytes:
     """The raw body, or BodyTooLarge as soon as more than ``cap`` bytes arrive."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > cap:
+    declared = whole_number(request.headers.get("content-length", ""), digits=30)
+    if declared is not None and declared > cap:
         raise BodyTooLarge(cap)
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -40,6 +40,13 @@ async def read_capped(request: Request, cap: int) -> bytes:
             raise BodyTooLarge(cap)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def whole_number(raw: str, *, digits: int = 18) -> int | None:
+    """``raw`` as a non-negative whole number of at most ``digits`` ASCII digits, else None."""
+    if raw.isascii() and raw.isdigit() and len(raw) <= digits:
+        return int(raw)
+    return None
 
 
 def require_type(request: Request, expected: str) -> None:

@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from bot.web import widget_api
-from bot.web.body import BadRequest, read_form
+from bot.web.body import BadRequest, read_form, whole_number
 from bot.web.widget_deps import COOKIE, WidgetDeps, conversation, open_polls
 
 FORM_FIELDS = ("session", "client_id", "text", "embed")
@@ -63,8 +63,7 @@ def routes(deps: WidgetDeps) -> list[BaseRoute]:
 async def page_context(deps: WidgetDeps, request: Request, session: str) -> dict[str, Any]:
     """What the page template shows for this session."""
     query = request.query_params
-    before = query.get("before", "")
-    page = await conversation(deps, session, before=int(before) if before.isdigit() else None)
+    page = await conversation(deps, session, before=whole_number(query.get("before", "")))
     return {
         "library": deps.library,
         "session": session,

@@ -11,7 +11,15 @@ from starlette.routing import Route
 from bot.adapters.base import Receipt
 from bot.adapters.widget import TextTooLong, WidgetInputError, to_event
 from bot.events import InboundEvent
-from bot.web.body import JSON_TYPE, BadRequest, parse_json, read_capped, read_json, require_type
+from bot.web.body import (
+    JSON_TYPE,
+    BadRequest,
+    parse_json,
+    read_capped,
+    read_json,
+    require_type,
+    whole_number,
+)
 from bot.web.widget_deps import WidgetDeps, conversation, message_json
 
 SMALL_BODY = 4096
@@ -96,6 +104,7 @@ def _before(request: Request) -> int | None:
     raw = request.query_params.get("before", "")
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18:
+    before = whole_number(raw)
+    if before is None:
         raise BadRequest(400, "'before' must be a message id")
-    return int(raw)
+    return before

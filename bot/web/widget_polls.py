@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from bot.adapters.widget import WidgetInputError, vote_event
 from bot.events import Channel, InboundEvent, poll_id_of
-from bot.web.body import BadRequest, read_form, read_json
+from bot.web.body import BadRequest, read_form, read_json, whole_number
 from bot.web.widget_api import record, store_event
 from bot.web.widget_deps import WidgetDeps, open_polls
 from handlers.vote_check import Problem, refusal
@@ -34,7 +34,7 @@ def routes(deps: WidgetDeps) -> list[Route]:
 
     async def post_form(request: Request) -> Response:
         form = await read_form(request, BODY_CAP, FORM_FIELDS)
-        poll_id = int(form["poll_id"]) if form["poll_id"].isdigit() else 0
+        poll_id = whole_number(form["poll_id"], digits=10) or 0
         await record(deps, await checked_vote(deps, request, {**form, "poll_id": poll_id}))
         embed = "&embed=1" if form["embed"] == "1" else ""
         return RedirectResponse(f"/widget?voted={poll_id}{embed}#poll-{poll_id}", status_code=303)

@@ -155,6 +155,29 @@ def test_any_vote_body_is_202_or_a_4xx(
     )
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    path=st.sampled_from(["/widget", "/widget/api/messages", "/widget/api/polls"]),
+    session=st.none() | st.text(max_size=140),
+    before=st.none() | st.text(max_size=30) | st.just("9" * 5000) | st.just("²"),
+    cookie=st.none() | st.text(alphabet=st.characters(min_codepoint=33, max_codepoint=126)),
+)
+def test_any_query_or_cookie_on_the_read_routes_is_never_a_5xx(
+    bot: tuple[httpx.Client, str, Path],
+    path: str,
+    session: str | None,
+    before: str | None,
+    cookie: str | None,
+) -> None:
+    http, real, _ = bot
+    params = {k: v for k, v in (("session", session), ("before", before)) if v is not None}
+    headers = {"cookie": f"feedbot_session={cookie}"} if cookie else {}
+    answer = http.get(path, params=params, headers=headers)
+    assert answer.status_code < 500, answer.text
+    form = {"session": real, "client_id": "formvote1", "poll_id": before or "²", "option": "5"}
+    assert http.post("/widget/vote", data=form).status_code < 500
+
+
 def test_form_posts_of_any_fields_are_4xx_or_a_redirect(
     bot: tuple[httpx.Client, str, Path],
 ) -> None:
