@@ -25,7 +25,7 @@ def routes(deps: WidgetDeps) -> list[BaseRoute]:
         context = await page_context(deps, request, session)
         context["notice"] = notice
         response = deps.templates.TemplateResponse(request, "widget.html", context)
-        if session and session != request.cookies.get(COOKIE):
+        if session:  # each visit renews the cookie, as each use renews the session
             _set_cookie(response, deps, session)
         return response
 
