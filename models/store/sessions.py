@@ -1,25 +1,27 @@
 """Widget sessions (``store.sessions``): issued by the server, checked and rate-limited per
 session and per client address with small counters in the store, so processes sharing one
-database agree. Ids are 192 random bits; only their SHA-256 is stored."""
+database agree. Ids are 192 random bits; only their SHA-256 is stored. Concurrent checks share
+one transaction (see batcher.py), so the limits cost the store little."""
 
 from __future__ import annotations
 
 import enum
 import hashlib
 import secrets
-import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, insert, update
 from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
+from models.store.batcher import Batcher
 from models.store.runner import Runner
-from models.store.session_tables import RateCounter, WidgetSession
+from models.store.session_admit import Ask, add_counts, admit_many
+from models.store.session_tables import WidgetSession
 
-WINDOW_S = 60
+BATCH = 256
 
 
 class Admission(enum.StrEnum):
@@ -51,6 +53,7 @@ class SessionStore:
     def __init__(self, *, durable: Runner, fast: Runner) -> None:
         self._durable = durable  # an issued session must survive a crash
         self._fast = fast  # counters and sliding expiry: harmless to lose
+        self._admits: Batcher[Ask, str] = Batcher(self._admit_batch, limit=BATCH)
 
     async def issue(self, *, address: str, limits: Limits) -> str | None:
         """A new session id, or None when this address made too many lately."""
@@ -60,15 +63,26 @@ class SessionStore:
 
     async def admit(self, *, session: str, address: str, limits: Limits) -> Admission:
         """Count one request; whether the session is live and within its limits."""
-        return await self._fast.write(_admit, digest(session), address=address, limits=limits)
+        ask = Ask(
+            session=digest(session),
+            address="a:" + digest(address)[:40],
+            per_session=limits.per_session,
+            per_address=limits.per_address,
+            lifetime=limits.lifetime,
+        )
+        return Admission(await self._admits.submit(ask))
 
     async def end(self, *, session: str) -> bool:
         """End a session ("end this conversation on this computer"); False if it was not live."""
         return await self._durable.write(_end, digest(session))
 
+    async def _admit_batch(self, asks: list[Ask]) -> list[str]:
+        return await self._fast.write(admit_many, asks)
+
 
 def _issue(conn: Connection, key: str, *, address: str, limits: Limits) -> bool:
-    if _hit(conn, "n:" + digest(address)[:40]) > limits.new_per_address:
+    counter = "n:" + digest(address)[:40]
+    if add_counts(conn, Counter([counter]))[counter] > limits.new_per_address:
         return False
     now = utcnow()
     conn.execute(delete(WidgetSession).where(WidgetSession.expires_at < now))
@@ -80,35 +94,6 @@ def _issue(conn: Connection, key: str, *, address: str, limits: Limits) -> bool:
     return True
 
 
-def _admit(conn: Connection, key: str, *, address: str, limits: Limits) -> Admission:
-    now = utcnow()
-    live = WidgetSession.digest == key, WidgetSession.ended_at.is_(None)
-    found = conn.execute(
-        select(WidgetSession.digest).where(*live, WidgetSession.expires_at > now)
-    ).first()
-    by_address = _hit(conn, "a:" + digest(address)[:40])
-    if found is None:
-        return Admission.THROTTLED if by_address > limits.per_address else Admission.UNKNOWN
-    if by_address > limits.per_address or _hit(conn, "s:" + key[:40]) > limits.per_session:
-        return Admission.THROTTLED
-    conn.execute(update(WidgetSession).where(*live).values(expires_at=now + limits.lifetime))
-    return Admission.OK
-
-
 def _end(conn: Connection, key: str) -> bool:
     live = WidgetSession.digest == key, WidgetSession.ended_at.is_(None)
     return bool(conn.execute(update(WidgetSession).where(*live).values(ended_at=utcnow())).rowcount)
-
-
-def _hit(conn: Connection, key: str) -> int:
-    """Count one request for ``key`` in the current window; the count so far, this one included."""
-    window = int(time.time()) // WINDOW_S
-    module = sqlite if conn.dialect.name == "sqlite" else postgresql
-    stmt = module.insert(RateCounter).values(key=key, window=window, count=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["key", "window"], set_={"count": RateCounter.count + 1}
-    ).returning(RateCounter.count)
-    count = int(conn.execute(stmt).scalar_one())
-    if count == 1 and key.startswith("a:"):
-        conn.execute(delete(RateCounter).where(RateCounter.window < window - 1))
-    return count
