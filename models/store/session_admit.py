@@ -31,7 +31,11 @@ class Ask:
 
 
 def admit_many(conn: Connection, asks: list[Ask]) -> list[str]:
-    """'ok', 'unknown' or 'throttled' for each request, in order; renews the live sessions."""
+    """'ok', 'unknown' or 'throttled' for each request, in order; renews the live sessions.
+
+    Counts and expiry are cheap to lose, so PostgreSQL need not wait for the WAL flush."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
     live = _live(conn, {a.session for a in asks})
     keys = [a.address for a in asks] + [_session_key(a) for a in asks if a.session in live]
     places = _places(keys, add_counts(conn, Counter(keys)))
