@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -146,3 +147,26 @@ async def _any_session(store: Store) -> str:
     session = await store.sessions.issue(address="192.0.2.77", limits=limits)
     assert session is not None
     return session
+
+
+async def test_concurrent_requests_are_counted_exactly(db_url: str) -> None:
+    await upgrade_async(db_url)
+    limits = Limits(per_session=10, per_address=100, new_per_address=10, lifetime=timedelta(1))
+    by_address = Limits(per_session=100, per_address=20, new_per_address=10, lifetime=timedelta(1))
+    async with Store.open(db_url) as store:
+        a, b, c = [await store.sessions.issue(address="192.0.2.5", limits=limits) for _ in "abc"]
+        assert a is not None and b is not None and c is not None
+        asks = [a] * 30 + [b] * 10 + ["never-issued-0001"] * 5
+        verdicts = await asyncio.gather(
+            *(store.sessions.admit(session=s, address="192.0.2.5", limits=limits) for s in asks)
+        )
+        crowd = await asyncio.gather(
+            *(
+                store.sessions.admit(session=c, address="192.0.2.6", limits=by_address)
+                for _ in "x" * 50
+            )
+        )
+    mine, theirs, unknown = verdicts[:30], verdicts[30:40], verdicts[40:]
+    assert mine.count(Admission.OK) == 10 and mine.count(Admission.THROTTLED) == 20
+    assert theirs == [Admission.OK] * 10 and set(unknown) == {Admission.UNKNOWN}
+    assert crowd.count(Admission.OK) == 20 and crowd.count(Admission.THROTTLED) == 30
