@@ -16,7 +16,6 @@ from bot.adapters.base import Adapter
 from bot.web import health, widget, widget_polls
 from bot.web.observe import EXCEPTION_HANDLERS, ResponseCounter
 from bot.web.security import FramePolicy, SecurityHeaders
-from bot.web.widget_deps import WidgetDeps
 from handlers.metrics import Metrics
 from models.store import Store
 
@@ -34,7 +33,7 @@ def build_web(
     store: Store,
     adapters: Sequence[Adapter],
     metrics: Metrics,
-    widget_deps: WidgetDeps,
+    widget_deps: widget.WidgetDeps,
     frame_ancestors: Sequence[str] = (),
     metrics_token: str = "",
 ) -> Starlette:

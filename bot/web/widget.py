@@ -14,6 +14,8 @@ from bot.web import widget_api
 from bot.web.body import BadRequest, read_form, whole_number
 from bot.web.widget_deps import COOKIE, WidgetDeps, conversation, open_polls
 
+__all__ = ["WidgetDeps", "routes"]
+
 FORM_FIELDS = ("session", "client_id", "text", "embed")
 
 
