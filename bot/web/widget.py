@@ -65,13 +65,15 @@ def routes(deps: WidgetDeps) -> list[BaseRoute]:
 async def page_context(deps: WidgetDeps, request: Request, session: str) -> dict[str, Any]:
     """What the page template shows for this session."""
     query = request.query_params
-    page = await conversation(deps, session, before=whole_number(query.get("before", "")))
+    before = whole_number(query.get("before", ""))
+    page = await conversation(deps, session, before=before)
     return {
         "library": deps.library,
         "session": session,
         "client_id": secrets.token_urlsafe(12),
         "messages": page.messages,
         "older": page.older,
+        "paged": before is not None,
         "polls": await open_polls(deps, session) if session else [],
         "voted": query.get("voted", ""),
         "max_chars": deps.max_chars,

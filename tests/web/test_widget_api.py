@@ -192,3 +192,5 @@ async def test_a_long_conversation_shows_its_newest_messages_and_pages_back(
         page = await http.get("/widget")
         assert "message number 119" in page.text and "message number 000" not in page.text
         assert "Show earlier messages" in page.text
+        back = await http.get("/widget", params={"before": str(first["older"])})
+        assert "message number 119" not in back.text and "Back to the newest messages" in back.text
