@@ -82,3 +82,15 @@ async def test_ending_the_conversation_on_this_computer(
             assert gone.status_code == 403
             assert "This conversation has ended on this computer" in fresh.text
             assert http.cookies["feedbot_session"] != session
+
+
+async def test_the_session_lifetime_is_a_setting_the_page_states(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(database_url=sqlite_url, widget_session_hours=2)
+    async with running_bot(settings) as bot:
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            page = await http.get("/widget")
+    cookie = page.headers["set-cookie"].lower()
+    assert "max-age=7200" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    assert "ends by itself after 2 hours without use" in page.text
