@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from bench.ingest import NO_LIMITS, drop, issue, pg_database
 from models.store import Store
 from models.store.tables import Message
-from tests.process import bot_env, bot_process, free_port
+from tests.fakes.process import bot_env, bot_process, free_port
 
 JSON_TYPE = {"content-type": "application/json"}
 

@@ -10,7 +10,7 @@ from starlette.routing import Mount
 
 from bot.web.security import FramePolicy, security_headers
 from config.settings import Settings
-from tests.harness import running_bot
+from tests.fakes.running import running_bot
 
 LIBRARY = "https://www.library.example.ac.uk"
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from bot.events import Address, Channel, ConversationKind, OutboundMessage
 from config.settings import Settings
-from tests.harness import RunningBot, running_bot
-from tests.process import free_port
+from tests.fakes.process import free_port
+from tests.fakes.running import RunningBot, running_bot
 from tests.support.browser import Axe
 
 HOST_PAGE = """<!doctype html><html lang="en-GB"><head><meta charset="utf-8">

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.process import bot_env, bot_process, free_port
+from tests.fakes.process import bot_env, bot_process, free_port
 
 LEAVES = (
     st.none()

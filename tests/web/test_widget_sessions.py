@@ -12,8 +12,8 @@ from config.settings import Settings
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.sessions import Admission, Limits
-from tests.harness import running_bot
-from tests.web.sessions import new_session
+from tests.fakes.running import running_bot
+from tests.fakes.widget_sessions import new_session
 
 WEAK = ["probe-session-0001", "session-abcdef12", "aaaaaaaa", "x" * 128]
 

@@ -10,8 +10,9 @@ from config.settings import Settings
 from handlers import polls
 from handlers.poll_kinds import standard_options
 from models.store.polls import Target
-from tests.harness import RunningBot, running_bot
-from tests.web.sessions import new_session
+from tests.fakes.running import RunningBot, running_bot
+from tests.fakes.waiting import wait_until
+from tests.fakes.widget_sessions import new_session
 
 FOLLOW_UP = "Sorry to hear that. What could we do better?"
 
@@ -99,8 +100,8 @@ async def test_one_session_cannot_stuff_a_poll_and_a_throttled_voter_gets_no_fol
         async def asked() -> bool:
             return len(await follow_ups(bot)) == 1
 
-        await bot.wait_for(asked, what="the follow-up question to the one counted vote")
-        await bot.wait_for(lambda: all_processed(bot), what="every stored vote processed")
+        await wait_until(asked, what="the follow-up question to the one counted vote")
+        await wait_until(lambda: all_processed(bot), what="every stored vote processed")
         assert await counts(bot, poll_id) == {"1": 1, "2": 0, "3": 0, "4": 0, "5": 0}
         assert len(await follow_ups(bot)) == 1
     assert mine == [202] * 4 + [429] * 6

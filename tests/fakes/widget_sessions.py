@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 
 
-async def new_session(http: httpx.AsyncClient) -> str:
-    """A session issued by POST /widget/api/sessions on the client's server."""
-    answer = await http.post("/widget/api/sessions", json={})
+async def new_session(http: httpx.AsyncClient, url: str = "") -> str:
+    """A session issued by POST /widget/api/sessions on the bot at ``url`` (or the base URL)."""
+    answer = await http.post(f"{url}/widget/api/sessions", json={})
     assert answer.status_code == 201, answer.text
     session = answer.json()["session"]
     assert isinstance(session, str)
