@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import time
+from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
@@ -18,9 +18,10 @@ from bot.adapters.widget import WidgetAdapter
 from bot.secrets import pseudonym_key
 from bot.web.app import build_web, templates
 from bot.web.digests import DigestPages
-from bot.web.widget import WidgetDeps
+from bot.web.guard import SessionGuard
+from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
-from config.settings import Settings, split_addresses
+from config.settings import Settings, frame_ancestors, split_addresses
 from handlers.delivery import Delivery
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination, SmtpServer
@@ -36,6 +37,7 @@ from handlers.record import Recorder
 from handlers.scheduler import PollScheduler, parse_quiet_hours
 from models.classification import Classifier
 from models.store import Store
+from models.store.sessions import Limits
 
 log = logging.getLogger(__name__)
 
@@ -116,11 +118,15 @@ def _wire(
         store, pipeline, metrics, batch=64, max_attempts=settings.process_max_attempts
     )
     wake.append(processor)
-    widget = WidgetDeps(pipeline.receive, store, library, templates(), settings.max_message_chars)
     digests = digest_service(settings, library, store)
-    pages = DigestPages(digests, store, templates())
     web = build_web(
-        store=store, adapters=chosen, metrics=metrics, widget_deps=widget, digest_pages=pages
+        store=store,
+        adapters=chosen,
+        metrics=metrics,
+        widget_deps=_widget_deps(settings, library, store, pipeline),
+        digest_pages=DigestPages(digests, store, templates()),
+        frame_ancestors=frame_ancestors(settings.widget_frame_ancestors),
+        metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else "",
     )
     scheduler = PollScheduler(
         store,
@@ -164,6 +170,28 @@ def digest_destinations(settings: Settings, digests: Digests) -> dict[str, Desti
             client, settings.staff_slack_channel, base_url=digests.base_url
         )
     return found
+
+
+def _widget_deps(
+    settings: Settings, library: LibraryConfig, store: Store, pipeline: Pipeline
+) -> WidgetDeps:
+    """The widget's routes' dependencies, with its session limits from the settings."""
+    limits = Limits(
+        per_session=settings.widget_session_rate,
+        per_address=settings.widget_address_rate,
+        new_per_address=settings.widget_new_session_rate,
+        lifetime=timedelta(hours=settings.widget_session_hours),
+    )
+    guard = SessionGuard(store.sessions, limits, settings.trusted_proxy_header)
+    return WidgetDeps(
+        pipeline.receive,
+        store,
+        library,
+        templates(),
+        settings.max_message_chars,
+        guard,
+        public_url=settings.public_url,
+    )
 
 
 def _count_readers(bot: Bot) -> list[PollCountReader]:

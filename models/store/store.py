@@ -19,6 +19,7 @@ from models.store.digest_runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.opt_outs import OptOuts
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
+from models.store.sessions import SessionStore
 
 T = TypeVar("T")
 
@@ -42,6 +43,7 @@ class Store:
         self.actions = Actions(self._db, self._ingest)
         self.digest_runs = DigestRuns(self._ingest)
         self.opt_outs = OptOuts(self._ingest)
+        self.sessions = SessionStore(durable=self._ingest, fast=self._db)
 
     @classmethod
     @asynccontextmanager

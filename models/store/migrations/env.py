@@ -7,7 +7,11 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from models.store import digest_tables, poll_tables  # noqa: F401 - registers their tables
+from models.store import (
+    digest_tables,  # noqa: F401 - registers the digest tables
+    poll_tables,  # noqa: F401 - registers the poll tables
+    session_tables,  # noqa: F401 - registers the widget session tables
+)
 from models.store.engine import create_engine
 from models.store.tables import Base
 
