@@ -14,6 +14,7 @@ from bot.events import InboundEvent, OutboundMessage
 from models.classification import Classification
 from models.store import classifications, cursors, inbound, outbox, polls, processing, views
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
+from models.store.inbox import InboxStore
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 
 T = TypeVar("T")
@@ -34,6 +35,7 @@ class Store:
         self._ingest = ingest or runner  # what people said or did: durable before we answer
         self._dialect = dialect
         self.pseudonym_key = pseudonym_key
+        self.inbox = InboxStore(runner, durable=self._ingest)
 
     @classmethod
     @asynccontextmanager
