@@ -76,10 +76,11 @@ async def test_concurrent_claims_one_wins_the_others_are_told(db_url: str, store
     staff = [await add_staff(store, f"s{n}@lib.ac.uk") for n in range(6)]
     async with Store.open(db_url, pseudonym_key=b"k" * 32) as other:
         stores = [store, other] * 3
-        results = await asyncio.gather(
-            *(s.inbox.claim(item_id=item, actor_id=who) for s, who in zip(stores, staff))
-        )
-    winners = [who for who, r in zip(staff, results) if r.won]
+        claims = [
+            s.inbox.claim(item_id=item, actor_id=who) for s, who in zip(stores, staff, strict=True)
+        ]
+        results = await asyncio.gather(*claims)
+    winners = [who for who, r in zip(staff, results, strict=True) if r.won]
     assert len(winners) == 1
     assert {r.assignee_id for r in results} == {winners[0]}
     assert all(r.assignee == f"S{staff.index(winners[0])}" for r in results)
