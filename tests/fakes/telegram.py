@@ -117,6 +117,10 @@ class FakeTelegram:
         only = frozenset(methods) if methods is not None else None
         self._faults.append(_Fault(count, status, retry_after, only, description))
 
+    def heal(self) -> None:
+        """Drop every fault still waiting: the platform answers normally again."""
+        self._faults.clear()
+
     def calls_to(self, method: str, *, ok: bool = True) -> list[Call]:
         """Recorded calls of one method; only the successful ones unless ``ok`` is False."""
         return [c for c in self.calls if c.method == method and (c.status == 200 or not ok)]
