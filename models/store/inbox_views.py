@@ -105,15 +105,17 @@ def counts(
     grow, are not counted here: ``count`` them with a filter when needed)."""
     i = InboxItem
     views: dict[str, list[ColumnElement[bool]]] = {
-        "all": [],
         "mine": [i.assignee_id == (staff_id if staff_id is not None else -1)],
         "unassigned": [i.assignee_id.is_(None)],
         "overdue": [i.status.in_(WAITING), i.due_at < now],
     }
     if new_since is not None:
         views["new_since"] = [i.last_message_at > new_since]
-    views |= {s: [i.status == s] for s in STATUSES if s != "resolved"}
-    return {"new_since": 0} | {name: _open_count(conn, where) for name, where in views.items()}
+    by_status = select(i.status, func.count()).where(i.status != "resolved").group_by(i.status)
+    found = {s: 0 for s in STATUSES if s != "resolved"}
+    found |= {str(s): int(n) for s, n in conn.execute(by_status).all()}
+    found["all"] = sum(found.values())
+    return {"new_since": 0} | found | {k: _open_count(conn, w) for k, w in views.items()}
 
 
 def _open_count(conn: Connection, where: list[ColumnElement[bool]]) -> int:
