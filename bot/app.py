@@ -28,6 +28,9 @@ from handlers.digest.mail import MailDestination, SmtpServer
 from handlers.digest.sender import Destination, DigestSchedule, DigestSender
 from handlers.digest.service import Digests
 from handlers.digest.slack_post import SlackDestination
+from handlers.inbox.steps import Clock
+from handlers.inbox.usecases import Inbox
+from handlers.inbox.waker import SnoozeWaker
 from handlers.metrics import Metrics
 from handlers.opt_out import OptWords
 from handlers.pipeline import Deps, Pipeline, build_steps
@@ -58,6 +61,8 @@ class Bot:
     digest_schedule: DigestSchedule
     adapters: Sequence[Adapter]
     web: Starlette
+    inbox: Inbox
+    snooze_waker: SnoozeWaker
 
 
 def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
@@ -112,7 +117,18 @@ def _wire(
     words = OptWords.of(
         library.opt_out_words, library.opt_in_words, library.opt_out_reply, library.opt_in_reply
     )
-    deps = Deps(store, recorder, metrics, classifier, library.acknowledgement, delivery.wake, words)
+    clock = Clock(library.triage, ZoneInfo(settings.timezone))
+    deps = Deps(
+        store,
+        recorder,
+        metrics,
+        classifier,
+        library.acknowledgement,
+        delivery.wake,
+        library.triage,
+        clock,
+        words,
+    )
     pipeline = Pipeline(build_steps(deps), metrics, lambda: wake[0].wake())
     processor = Processor(
         store, pipeline, metrics, batch=64, max_attempts=settings.process_max_attempts
@@ -138,7 +154,9 @@ def _wire(
     destinations = digest_destinations(settings, digests)
     digest_schedule = DigestSchedule(DigestSender(store, digests, destinations, send_at=send_at))
     parts = (recorder, pipeline, processor, delivery, scheduler, digest_schedule)
-    return Bot(settings, library, store, metrics, *parts, chosen, web)
+    capabilities = {a.channel: a.capabilities for a in chosen}
+    inbox = Inbox(store, library, clock, capabilities, delivery.wake)
+    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, SnoozeWaker(store))
 
 
 def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> Digests:
@@ -217,6 +235,8 @@ async def _start(bot: Bot, stack: AsyncExitStack) -> None:
     stack.push_async_callback(bot.scheduler.stop)
     bot.digest_schedule.start()  # a Monday missed while the bot was down is sent now
     stack.push_async_callback(bot.digest_schedule.stop)
+    bot.snooze_waker.start()
+    stack.push_async_callback(bot.snooze_waker.stop)
     for reader in _count_readers(bot):
         reader.start()
         stack.push_async_callback(reader.stop)

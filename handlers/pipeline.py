@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 
 from bot.adapters.base import Receipt
 from bot.events import EventKind, InboundEvent
+from config.triage import TriageConfig
 from handlers.acknowledge import Acknowledge
 from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
+from handlers.inbox.steps import Clock, CsatAnswer, CsatReply, Triage
 from handlers.metrics import Metrics
 from handlers.opt_out import OptOut, OptWords
 from handlers.polls import LinkFollowUp, ReplyVote, Tally
@@ -29,6 +31,8 @@ class Deps:
     classifier: Classifier | None
     acknowledgement: str
     wake_outbox: Callable[[], None]
+    triage: TriageConfig
+    clock: Clock
     opt_words: OptWords = field(default_factory=OptWords)
 
 
@@ -37,10 +41,13 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
     return (
         Record(deps.recorder),
         ReplyVote(deps.store),
+        CsatReply(deps.store),
         Tally(deps.store, deps.wake_outbox),
         OptOut(deps.store, deps.opt_words, deps.wake_outbox),
+        CsatAnswer(deps.store, deps.clock),
         Classify(deps.classifier, deps.store),
         LinkFollowUp(deps.store),
+        Triage(deps.store, deps.triage, deps.clock),
         Acknowledge(deps.store, deps.acknowledgement, deps.wake_outbox),
     )
 

@@ -1,4 +1,4 @@
-"""The command line (Typer): run, migrate, messages, outbox, version, classifier commands."""
+"""The command line (Typer): run, migrate, messages, outbox, polls, queue, classifier commands."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import actions, classifier, core, digest, messages, polls
+from bot.cli import actions, classifier, core, digest, messages, polls, queue
 from bot.cli.context import settings
 from bot.cli.errors import GuardedGroup, describe, fail
 
@@ -25,6 +25,7 @@ def build_cli() -> typer.Typer:
     polls.register(app)
     digest.register(app)
     actions.register(app)
+    queue.register(app)
     classifier.register(app, settings)
     return app
 

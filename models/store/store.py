@@ -17,6 +17,7 @@ from models.store.actions import Actions
 from models.store.digest import DigestFigures
 from models.store.digest_runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
+from models.store.inbox import InboxStore
 from models.store.opt_outs import OptOuts
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 from models.store.sessions import SessionStore
@@ -44,6 +45,7 @@ class Store:
         self.digest_runs = DigestRuns(self._ingest)
         self.opt_outs = OptOuts(self._ingest)
         self.sessions = SessionStore(durable=self._ingest, fast=self._db)
+        self.inbox = InboxStore(runner, durable=self._ingest)
 
     @classmethod
     @asynccontextmanager
@@ -237,9 +239,9 @@ class Store:
         """Schedule the next run of a recurring poll."""
         return await self._ingest.write(polls.repeat, poll_id)
 
-    async def open_polls(self, channel: str) -> list[polls.PollView]:
-        """Open polls shown on a channel."""
-        return await self._db.read(polls.open_for, channel)
+    async def open_polls(self, channel: str, chat: str = "") -> list[polls.PollView]:
+        """Open polls shown on a channel (to everyone, or also those for one ``chat``)."""
+        return await self._db.read(polls.open_for, channel, chat)
 
     async def answers_of(self, channel: str, sender: str) -> dict[int, list[str]]:
         """A person's current poll answers (by their platform id), by poll id."""
