@@ -1,4 +1,4 @@
-"""The command line (Typer): run, migrate, messages, outbox, version, classifier commands."""
+"""The command line (Typer): run, migrate, messages, outbox, polls, queue, classifier commands."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import classifier, core, messages, polls
+from bot.cli import classifier, core, messages, polls, queue
 from bot.cli.context import settings
 from bot.cli.errors import GuardedGroup, describe, fail
 
@@ -23,6 +23,7 @@ def build_cli() -> typer.Typer:
     core.register(app)
     messages.register(app)
     polls.register(app)
+    queue.register(app)
     classifier.register(app, settings)
     return app
 

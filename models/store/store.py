@@ -14,6 +14,7 @@ from bot.events import InboundEvent, OutboundMessage
 from models.classification import Classification
 from models.store import classifications, cursors, inbound, outbox, polls, processing, views
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
+from models.store.inbox import InboxStore
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 
 T = TypeVar("T")
@@ -34,6 +35,7 @@ class Store:
         self._ingest = ingest or runner  # what people said or did: durable before we answer
         self._dialect = dialect
         self.pseudonym_key = pseudonym_key
+        self.inbox = InboxStore(runner, durable=self._ingest)
 
     @classmethod
     @asynccontextmanager
@@ -227,9 +229,9 @@ class Store:
         """Schedule the next run of a recurring poll."""
         return await self._ingest.write(polls.repeat, poll_id)
 
-    async def open_polls(self, channel: str) -> list[polls.PollView]:
-        """Open polls shown on a channel."""
-        return await self._db.read(polls.open_for, channel)
+    async def open_polls(self, channel: str, chat: str = "") -> list[polls.PollView]:
+        """Open polls shown on a channel (to everyone, or also those for one ``chat``)."""
+        return await self._db.read(polls.open_for, channel, chat)
 
     async def answers_of(self, channel: str, sender: str) -> dict[int, list[str]]:
         """A person's current poll answers (by their platform id), by poll id."""
