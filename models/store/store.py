@@ -15,6 +15,7 @@ from models.classification import Classification
 from models.store import classifications, cursors, inbound, outbox, polls, processing, views
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.inbox import InboxStore
+from models.store.rights import RightsStore
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 
 T = TypeVar("T")
@@ -36,6 +37,7 @@ class Store:
         self._dialect = dialect
         self.pseudonym_key = pseudonym_key
         self.inbox = InboxStore(runner, durable=self._ingest)
+        self.rights = RightsStore(runner, durable=self._ingest, key=pseudonym_key, dialect=dialect)
 
     @classmethod
     @asynccontextmanager

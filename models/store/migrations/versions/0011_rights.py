@@ -1,0 +1,38 @@
+"""rights: contact links (one person across channels)
+
+Revision ID: 0011
+Revises: 0007
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0007"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "contact_links",
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_contact_links_contact_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("contact_id", name=op.f("pk_contact_links")),
+    )
+    op.create_index(
+        op.f("ix_contact_links_person_id"), "contact_links", ["person_id"], unique=False
+    )
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_contact_links_person_id"), table_name="contact_links")
+    op.drop_table("contact_links")
