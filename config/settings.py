@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     x_api_url: str = "https://api.twitter.com"
     x_poll_interval_s: Annotated[float, Field(ge=1, le=86_400)] = 120.0
     x_webhook_enabled: bool = False
+    retention_days: Annotated[int, Field(ge=0, le=36_500)] = 365  # 0: keep forever
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

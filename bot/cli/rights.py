@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import person
+from bot.cli import audit, person
 
 export_app = typer.Typer(
     help="Export one person's data, or the team's tables.", no_args_is_help=True
@@ -21,3 +21,4 @@ def register(app: typer.Typer) -> None:
     app.add_typer(export_app, name="export")
     app.add_typer(erase_app, name="erase")
     app.add_typer(link_app, name="link")
+    audit.register(app)

@@ -3,9 +3,12 @@ retention; the team's exports; the audit log. Keyword-only, each call one transa
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from models.store import rights_person
+from models.store import audit_list, retention, rights_person
+from models.store.audit_list import AuditFilter, AuditRow
+from models.store.retention import Purge
 from models.store.rights_person import Erasure
 from models.store.rights_scope import Who
 from models.store.runner import Runner
@@ -29,8 +32,7 @@ class RightsStore:
         done = await self._durable.write(
             rights_person.erase_person, who, key=self._key, actor=actor
         )
-        if self._dialect == "sqlite":
-            await self._db.read(rights_person.checkpoint)
+        await self._settle(False)
         return done
 
     async def link(self, *, a: Who, b: Who, actor: str) -> list[int]:
@@ -38,3 +40,25 @@ class RightsStore:
         return await self._durable.write(
             rights_person.link_people, a, b, key=self._key, actor=actor
         )
+
+    async def retention(self, *, cutoff: datetime, dry_run: bool, actor: str = "feedbot") -> Purge:
+        """Apply the retention period now (or, dry, count what it would remove); audited."""
+        runner = self._db.read if dry_run else self._durable.write
+        done = await runner(retention.run, cutoff=cutoff, dry_run=dry_run, actor=actor)
+        await self._settle(dry_run)
+        return done
+
+    async def retention_daily(self, *, now: datetime, cutoff: datetime) -> Purge | None:
+        """Today's retention run, by exactly one process; None when it already ran today."""
+        done = await self._durable.write(retention.daily, now=now, cutoff=cutoff)
+        await self._settle(done is None)
+        return done
+
+    async def _settle(self, nothing_changed: bool) -> None:
+        """On SQLite, move what changed out of the WAL into the (securely zeroed) file."""
+        if self._dialect == "sqlite" and not nothing_changed:
+            await self._db.read(rights_person.checkpoint)
+
+    async def audit_log(self, *, filter: AuditFilter, limit: int = 100) -> list[AuditRow]:
+        """Audit entries, newest first, narrowed by actor, action and subject."""
+        return await self._db.read(audit_list.entries, filter, limit)

@@ -57,3 +57,20 @@ def test_export_to_stdout_is_json(tmp_path: Path) -> None:
     env = filled(tmp_path)
     ran = invoke(env, "export", "person", "--channel", "slack", "--user", "U0SAMSLACK")
     assert ran.code == 0 and len(json.loads(ran.stdout)["contacts"]) == 2
+
+
+def test_retention_dry_run_and_audit_list(tmp_path: Path) -> None:
+    env = filled(tmp_path)
+    dry = invoke({**env, "FEEDBOT_RETENTION_DAYS": "30"}, "retention", "run", "--dry-run")
+    assert dry.code == 0 and "dry run, nothing changed" in dry.stdout, dry
+    assert "message texts replaced by a marker: 0" in dry.stdout
+    forever = invoke({**env, "FEEDBOT_RETENTION_DAYS": "0"}, "retention", "run")
+    assert "everything is kept" in forever.stdout
+    invoke(env, "erase", "person", "--channel", "telegram", "--user", SAM_TG, "--yes")
+    listed = invoke(env, "audit", "list", "--json", "--action", "erase_person")
+    [entry] = [json.loads(line) for line in listed.stdout.splitlines()]
+    assert entry["actor"].startswith("cli") and entry["detail"] == {"held": True}
+    table = invoke(env, "audit", "list", "--subject", "item:*")
+    assert table.code == 0 and "reply" in table.stdout and "resolve" in table.stdout
+    bad = invoke({**env, "FEEDBOT_RETENTION_DAYS": "-1"}, "retention", "run")
+    assert "retention_days" in one_line_failure(bad).lower()
