@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from bot.cli import audit, person
+from bot.cli import audit, exports, person
 
 export_app = typer.Typer(
     help="Export one person's data, or the team's tables.", no_args_is_help=True
@@ -16,6 +16,8 @@ link_app = typer.Typer(help="Link a person's contacts across channels.", no_args
 def register(app: typer.Typer) -> None:
     """Add the export, erase and link groups."""
     export_app.command("person")(person.export_person)
+    export_app.command("conversations")(exports.export_conversations)
+    export_app.command("messages")(exports.export_messages)
     erase_app.command("person")(person.erase_person)
     link_app.command("person")(person.link_person)
     app.add_typer(export_app, name="export")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import Row
 from sqlalchemy.engine import Connection
 
 T = TypeVar("T")
@@ -19,9 +18,9 @@ def chunks(ids: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
         yield ids[start : start + size]
 
 
-def in_chunks(conn: Connection, query: Any, column: Any, ids: Sequence[Any]) -> list[Row[Any]]:
+def in_chunks(conn: Connection, query: Any, column: Any, ids: Sequence[Any]) -> list[Any]:
     """``query`` restricted to ``column IN ids``, run a slice of ids at a time."""
-    rows: list[Row[Any]] = []
+    rows: list[Any] = []
     for part in chunks(ids):
         rows.extend(conn.execute(query.where(column.in_(list(part)))).all())
     return rows

@@ -3,10 +3,11 @@ retention; the team's exports; the audit log. Keyword-only, each call one transa
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
 
-from models.store import audit_list, retention, rights_person
+from models.store import audit_list, retention, rights_person, team_export
 from models.store.audit_list import AuditFilter, AuditRow
 from models.store.retention import Purge
 from models.store.rights_person import Erasure
@@ -62,3 +63,24 @@ class RightsStore:
     async def audit_log(self, *, filter: AuditFilter, limit: int = 100) -> list[AuditRow]:
         """Audit entries, newest first, narrowed by actor, action and subject."""
         return await self._db.read(audit_list.entries, filter, limit)
+
+    async def count_rows(self, *, kind: str, since: datetime | None) -> int:
+        """Rows an export of ``kind`` (messages | conversations) will have."""
+        count = (
+            team_export.count_messages if kind == "messages" else team_export.count_conversations
+        )
+        return await self._db.read(count, since)
+
+    async def iter_rows(
+        self, *, kind: str, since: datetime | None, page: int = 5000
+    ) -> AsyncIterator[list[dict[str, Any]]]:
+        """The export's rows a keyset page at a time, each page one short read."""
+        read, key = (
+            (team_export.message_page, "id")
+            if kind == "messages"
+            else (team_export.conversation_page, "item_id")
+        )
+        after = 0
+        while rows := await self._db.read(read, since=since, after=after, limit=page):
+            yield rows
+            after = rows[-1][key]
