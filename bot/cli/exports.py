@@ -73,37 +73,36 @@ async def stream(
     kind: str, fields: tuple[str, ...], since: datetime | None, fmt: Format, sink: IO[str]
 ) -> int:
     """Write every row; returns how many."""
-    line = row_writer(fields, fmt, sink, sink.isatty())
+    write = page_writer(fields, fmt, sink, sink.isatty())
     written = 0
     async with open_store(settings()) as store:
         total = await store.rights.count_rows(kind=kind, since=since)
         with TerminalProgress(total) as advance:
             async for rows in store.rights.iter_rows(kind=kind, since=since):
-                for row in rows:
-                    line(row)
+                write(rows)
                 written += len(rows)
                 advance(len(rows))
     return written
 
 
-def row_writer(
+def page_writer(
     fields: tuple[str, ...], fmt: Format, sink: IO[str], terminal: bool
-) -> Callable[[dict[str, Any]], None]:
-    """A function writing one row; on a terminal, stored text is shown literally."""
+) -> Callable[[list[tuple[Any, ...]]], None]:
+    """A function writing a page of rows; on a terminal, stored text is shown literally."""
     if fmt is Format.JSONL:
         dump: Callable[[object], str] = json_line if terminal else _plain_json
 
-        def jsonl(row: dict[str, Any]) -> None:
-            sink.write(dump(row) + "\n")
+        def jsonl(rows: list[tuple[Any, ...]]) -> None:
+            sink.writelines(dump(dict(zip(fields, row, strict=True))) + "\n" for row in rows)
 
         return jsonl
-    writer = csv.DictWriter(sink, fieldnames=fields)
-    writer.writeheader()
+    writer = csv.writer(sink)
+    writer.writerow(fields)
 
-    def csv_row(row: dict[str, Any]) -> None:
-        writer.writerow({k: visible(str(v)) for k, v in row.items()} if terminal else row)
+    def csv_rows(rows: list[tuple[Any, ...]]) -> None:
+        writer.writerows([[visible(str(v)) for v in r] for r in rows] if terminal else rows)
 
-    return csv_row
+    return csv_rows
 
 
 def _plain_json(value: object) -> str:

@@ -73,14 +73,11 @@ class RightsStore:
 
     async def iter_rows(
         self, *, kind: str, since: datetime | None, page: int = 5000
-    ) -> AsyncIterator[list[dict[str, Any]]]:
-        """The export's rows a keyset page at a time, each page one short read."""
-        read, key = (
-            (team_export.message_page, "id")
-            if kind == "messages"
-            else (team_export.conversation_page, "item_id")
-        )
+    ) -> AsyncIterator[list[tuple[Any, ...]]]:
+        """The export's rows (tuples in the kind's FIELDS order, the id first) a keyset page
+        at a time, each page one short read."""
+        read = team_export.message_page if kind == "messages" else team_export.conversation_page
         after = 0
         while rows := await self._db.read(read, since=since, after=after, limit=page):
             yield rows
-            after = rows[-1][key]
+            after = rows[-1][0]

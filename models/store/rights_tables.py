@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.store.tables import Base
+from models.store.tables import Base, Message
 
 
 class ContactLink(Base):
@@ -17,3 +17,7 @@ class ContactLink(Base):
         ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
     )
     person_id: Mapped[int] = mapped_column(index=True)
+
+
+Index("ix_messages_contact_received", Message.contact_id, Message.received_at)
+"""A person's messages (export, erase) and whether they wrote lately (retention)."""

@@ -3,13 +3,12 @@ per message with its labels, one row per queue item (a person's conversation) wi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import String, func, select, tuple_, type_coerce
 from sqlalchemy.engine import Connection
 
-from models.store.erase_support import in_chunks
 from models.store.inbox_tables import InboxCsat, InboxItem, StaffUser
 from models.store.tables import Classification, Contact, Correction, Message
 
@@ -39,20 +38,31 @@ def count_messages(conn: Connection, since: datetime | None) -> int:
 
 def message_page(
     conn: Connection, *, since: datetime | None, after: int, limit: int
-) -> list[dict[str, Any]]:
-    """Up to ``limit`` messages with id above ``after``, oldest first, with their labels."""
+) -> list[tuple[Any, ...]]:
+    """Up to ``limit`` messages with id above ``after``, oldest first, with their newest
+    verdict and staff relabels: one tuple per message in MESSAGE_FIELDS order."""
+    newest = (
+        select(func.max(Classification.id))
+        .where(Classification.message_id == Message.id)
+        .correlate(Message)
+        .scalar_subquery()
+    )
     query = (
         select(
             Message.id,
             Message.channel,
             Message.kind,
             Message.direction,
-            Contact.pseudonym,
+            func.coalesce(Contact.pseudonym, ""),
             Message.conversation_id,
-            Message.occurred_at,
+            type_coerce(Message.occurred_at, String),  # as stored: no parse and re-format
             Message.text,
+            func.coalesce(Classification.sentiment, ""),
+            func.coalesce(Classification.topic, ""),
+            Classification.topic_confidence,
         )
         .outerjoin(Contact, Contact.id == Message.contact_id)
+        .outerjoin(Classification, Classification.id == newest)
         .where(Message.id > after)
         .order_by(Message.id)
         .limit(limit)
@@ -60,41 +70,42 @@ def message_page(
     if since is not None:
         query = query.where(Message.received_at >= since)
     rows = conn.execute(query).all()
-    ids = [r[0] for r in rows]
-    labels, fixes = _labels(conn, ids), _fixes(conn, ids)
-    return [_message(r, labels.get(r[0]), fixes.get(r[0], {})) for r in rows]
+    fixes = _fixes(conn, (after, rows[-1][0])) if rows else {}
+    return [_message(r, fixes.get(r[0])) for r in rows]
 
 
-def _message(r: Any, label: Any, fix: dict[str, str]) -> dict[str, Any]:
-    return {
-        "id": r[0], "channel": r[1], "kind": r[2], "direction": r[3], "person": r[4] or "",
-        "conversation_id": r[5], "occurred_at": iso(r[6]), "text": r[7],
-        "sentiment": label[0] if label else "", "topic": label[1] if label else "",
-        "topic_confidence": label[2] if label else "",
-        "corrected_sentiment": fix.get("sentiment", ""), "corrected_topic": fix.get("topic", ""),
-    }  # fmt: skip
+def _message(r: Any, fix: dict[str, str] | None) -> tuple[Any, ...]:
+    at, confidence = stored_time(r[6]), "" if r[10] is None else r[10]
+    if fix is None:
+        return (*r[:6], at, r[7], r[8], r[9], confidence, "", "")
+    return (
+        *r[:6],
+        at,
+        r[7],
+        r[8],
+        r[9],
+        confidence,
+        fix.get("sentiment", ""),
+        fix.get("topic", ""),
+    )
 
 
-def _labels(conn: Connection, ids: list[int]) -> dict[int, tuple[str, str, float]]:
-    """The newest verdict per message."""
-    query = select(
-        Classification.message_id,
-        Classification.sentiment,
-        Classification.topic,
-        Classification.topic_confidence,
-    ).order_by(Classification.id)
-    return {
-        r[0]: (r[1], r[2], r[3]) for r in in_chunks(conn, query, Classification.message_id, ids)
-    }
+def stored_time(value: Any) -> str:
+    """A UTC time read as stored (SQLite: naive 'YYYY-MM-DD HH:MM:SS[.f]') in ISO form."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    return f"{value.replace(' ', 'T')}+00:00" if value else ""
 
 
-def _fixes(conn: Connection, ids: list[int]) -> dict[int, dict[str, str]]:
-    """The newest staff relabel per message and field."""
-    query = select(Correction.message_id, Correction.field, Correction.value).order_by(
-        Correction.id
+def _fixes(conn: Connection, span: tuple[int, int]) -> dict[int, dict[str, str]]:
+    """The newest staff relabel per message and field, ids in (low, high]."""
+    query = (
+        select(Correction.message_id, Correction.field, Correction.value)
+        .where(Correction.message_id > span[0], Correction.message_id <= span[1])
+        .order_by(Correction.id)
     )
     out: dict[int, dict[str, str]] = {}
-    for r in in_chunks(conn, query, Correction.message_id, ids):
+    for r in conn.execute(query):
         out.setdefault(r[0], {})[r[1]] = r[2]
     return out
 
@@ -109,7 +120,7 @@ def count_conversations(conn: Connection, since: datetime | None) -> int:
 
 def conversation_page(
     conn: Connection, *, since: datetime | None, after: int, limit: int
-) -> list[dict[str, Any]]:
+) -> list[tuple[Any, ...]]:
     """Up to ``limit`` queue items with id above ``after``, with their conversation's figures."""
     query = (
         select(InboxItem, Contact.pseudonym, StaffUser.name.label("assignee"), InboxCsat.score)
@@ -150,9 +161,9 @@ def _seconds(start: datetime, end: datetime | None) -> int | str:
     return int((end - start).total_seconds()) if end else ""
 
 
-def _conversation(r: Any, span: Any) -> dict[str, Any]:
+def _conversation(r: Any, span: Any) -> tuple[Any, ...]:
     first, last, n = span if span else (None, None, 0)
-    return {
+    return tuple({
         "item_id": r.id, "conversation_id": r.conversation_id, "channel": r.channel,
         "person": r.pseudonym, "first_message_at": iso(first), "last_message_at": iso(last),
         "topic": r.topic, "sentiment": r.sentiment, "status": r.status, "team": r.team,
@@ -160,4 +171,4 @@ def _conversation(r: Any, span: Any) -> dict[str, Any]:
         "first_response_s": _seconds(r.created_at, r.first_response_at),
         "resolution_s": _seconds(r.created_at, r.resolved_at),
         "csat": "" if r.score is None else r.score, "messages": n,
-    }  # fmt: skip
+    }.values())  # fmt: skip

@@ -28,7 +28,7 @@ async def store(db_url: str) -> AsyncIterator[Store]:
 async def test_conversation_rows_carry_the_item_figures(store: Store) -> None:
     world = await build(store)
     pages = [p async for p in store.rights.iter_rows(kind="conversations", since=None)]
-    [row] = [r for page in pages for r in page]
+    [row] = [dict(zip(CONVERSATION_FIELDS, r, strict=True)) for page in pages for r in page]
     assert set(row) == set(CONVERSATION_FIELDS)
     assert (row["item_id"], row["channel"], row["status"], row["assignee"], row["csat"]) == (
         world.item_id, "slack", "resolved", "Ann", 5,
@@ -41,10 +41,11 @@ async def test_message_rows_page_through_everything_once(store: Store) -> None:
     await build(store)
     total = await store.rights.count_rows(kind="messages", since=None)
     pages = [p async for p in store.rights.iter_rows(kind="messages", since=None, page=2)]
-    ids = [r["id"] for page in pages for r in page]
+    rows = [dict(zip(MESSAGE_FIELDS, r, strict=True)) for page in pages for r in page]
+    ids = [r["id"] for r in rows]
     assert len(ids) == total == len(set(ids)) and ids == sorted(ids)
     assert {len(p) for p in pages[:-1]} == {2}
-    row = next(r for page in pages for r in page if r["text"] == TEXTS[1])
+    row = next(r for r in rows if r["text"] == TEXTS[1])
     assert (row["sentiment"], row["topic"]) == ("negative", "printing")
     assert set(row) == set(MESSAGE_FIELDS)
 

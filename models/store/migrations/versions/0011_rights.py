@@ -1,4 +1,4 @@
-"""rights: contact links (one person across channels)
+"""rights: contact links (one person across channels), messages by contact
 
 Revision ID: 0011
 Revises: 0007
@@ -31,8 +31,10 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_contact_links_person_id"), "contact_links", ["person_id"], unique=False
     )
+    op.create_index("ix_messages_contact_received", "messages", ["contact_id", "received_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_messages_contact_received", table_name="messages")
     op.drop_index(op.f("ix_contact_links_person_id"), table_name="contact_links")
     op.drop_table("contact_links")
