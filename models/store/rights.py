@@ -60,9 +60,11 @@ class RightsStore:
         if self._dialect == "sqlite" and not nothing_changed:
             await self._db.read(rights_person.checkpoint)
 
-    async def audit_log(self, *, filter: AuditFilter, limit: int = 100) -> list[AuditRow]:
-        """Audit entries, newest first, narrowed by actor, action and subject."""
-        return await self._db.read(audit_list.entries, filter, limit)
+    async def audit_log(
+        self, *, filter: AuditFilter, limit: int = 100, before: int | None = None
+    ) -> list[AuditRow]:
+        """Audit entries older than ``before`` (an id), newest first, narrowed by the filter."""
+        return await self._db.read(audit_list.entries, filter, limit, before)
 
     async def count_rows(self, *, kind: str, since: datetime | None) -> int:
         """Rows an export of ``kind`` (messages | conversations) will have."""

@@ -150,7 +150,11 @@ def _messages(contacts: list[int], conversations: list[int], items: list[int]) -
             select(Message.id).where(
                 or_(Message.contact_id.in_(contacts), Message.conversation_id.in_(conversations))
             ),
-            select(Message.id).where(Message.direction == "out", Message.reply_ref.in_(refs)),
+            select(Message.id).where(
+                Message.conversation_id.in_(select(Message.conversation_id).where(theirs)),
+                Message.direction == "out",
+                Message.reply_ref.in_(refs),
+            ),
             replies,
         )
         .subquery()
