@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.store.tables import Base, Message
+from models.store.tables import Base, Message, OutboxItem
 
 
 class ContactLink(Base):
@@ -21,3 +21,6 @@ class ContactLink(Base):
 
 Index("ix_messages_contact_received", Message.contact_id, Message.received_at)
 """A person's messages (export, erase) and whether they wrote lately (retention)."""
+
+Index("ix_outbox_message", OutboxItem.message_id)
+"""The outbox rows of a person's messages (export, erase)."""

@@ -1,4 +1,4 @@
-"""rights: contact links (one person across channels), messages by contact
+"""rights: contact links (one person across channels), messages by contact, outbox by message
 
 Revision ID: 0011
 Revises: 0007
@@ -32,9 +32,11 @@ def upgrade() -> None:
         op.f("ix_contact_links_person_id"), "contact_links", ["person_id"], unique=False
     )
     op.create_index("ix_messages_contact_received", "messages", ["contact_id", "received_at"])
+    op.create_index("ix_outbox_message", "outbox", ["message_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_outbox_message", table_name="outbox")
     op.drop_index("ix_messages_contact_received", table_name="messages")
     op.drop_index(op.f("ix_contact_links_person_id"), table_name="contact_links")
     op.drop_table("contact_links")
