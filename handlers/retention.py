@@ -15,6 +15,8 @@ from models.store.retention import Purge
 log = logging.getLogger(__name__)
 CHECK_S = 3600.0
 """How often a process asks whether today's run is still to do (the store says yes once)."""
+FIRST_S = 60.0
+"""The first check waits this long after start, so start-up work goes first."""
 
 
 def cutoff(now: datetime, days: int) -> datetime | None:
@@ -32,11 +34,13 @@ class RetentionJob:
         days: int,
         clock: Callable[[], datetime] = utcnow,
         every_s: float = CHECK_S,
+        first_s: float = FIRST_S,
     ) -> None:
         self._store = store
         self._days = days
         self._clock = clock
         self._every = every_s
+        self._first = first_s
         self._task: asyncio.Task[None] | None = None
 
     async def run_once(self) -> Purge | None:
@@ -47,7 +51,7 @@ class RetentionJob:
             return None
         done = await self._store.rights.retention_daily(now=now, cutoff=limit)
         if done is not None:
-            log.info("retention: %s", "; ".join(done.lines()))
+            log.info("retention: %s", " ".join(line.strip() for line in done.lines()))
         return done
 
     def start(self) -> None:
@@ -63,6 +67,7 @@ class RetentionJob:
                 await task
 
     async def _loop(self) -> None:
+        await asyncio.sleep(self._first)
         while True:
             try:
                 await self.run_once()

@@ -51,7 +51,7 @@ class RightsStore:
 
     async def retention_daily(self, *, now: datetime, cutoff: datetime) -> Purge | None:
         """Today's retention run, by exactly one process; None when it already ran today."""
-        done = await self._durable.write(retention.daily, now=now, cutoff=cutoff)
+        done = await self._db.write(retention.daily, now=now, cutoff=cutoff)  # behind ingest
         await self._settle(done is None)
         return done
 
