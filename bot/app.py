@@ -37,6 +37,7 @@ from handlers.pipeline import Deps, Pipeline, build_steps
 from handlers.poll_counts import PollCountReader
 from handlers.processor import Processor
 from handlers.record import Recorder
+from handlers.retention import RetentionJob
 from handlers.scheduler import PollScheduler, parse_quiet_hours
 from models.classification import Classifier
 from models.store import Store
@@ -237,6 +238,9 @@ async def _start(bot: Bot, stack: AsyncExitStack) -> None:
     stack.push_async_callback(bot.digest_schedule.stop)
     bot.snooze_waker.start()
     stack.push_async_callback(bot.snooze_waker.stop)
+    retention = RetentionJob(bot.store, days=bot.settings.retention_days)
+    retention.start()
+    stack.push_async_callback(retention.stop)
     for reader in _count_readers(bot):
         reader.start()
         stack.push_async_callback(reader.stop)

@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     widget_new_session_rate: Annotated[int, Field(ge=1, le=1_000_000)] = 60
     trusted_proxy_header: Annotated[str, Field(pattern=r"^([A-Za-z0-9-]+)?$")] = ""
     metrics_token: SecretStr | None = None
+    retention_days: Annotated[int, Field(ge=0, le=36_500)] = 365  # 0: keep forever
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:

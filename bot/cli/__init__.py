@@ -1,4 +1,5 @@
-"""The command line (Typer): run, migrate, messages, outbox, polls, queue, classifier commands."""
+"""The command line (Typer): run, migrate, messages, outbox, polls, queue, classifier commands,
+and the data-rights ones (export, erase, link, retention, audit)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sys
 
 import typer
 
-from bot.cli import actions, classifier, core, digest, messages, polls, queue
+from bot.cli import actions, classifier, core, digest, messages, polls, queue, rights
 from bot.cli.context import settings
 from bot.cli.errors import GuardedGroup, describe, fail
 
@@ -26,6 +27,7 @@ def build_cli() -> typer.Typer:
     digest.register(app)
     actions.register(app)
     queue.register(app)
+    rights.register(app)
     classifier.register(app, settings)
     return app
 

@@ -53,13 +53,15 @@ def create_sqlite_engine(url: str) -> Engine:
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """WAL for concurrent readers; synchronous=FULL so a committed row survives power loss."""
+    """WAL for concurrent readers; synchronous=FULL so a committed row survives power loss;
+    secure_delete so a rewritten or deleted row's old bytes do not stay in the file."""
     cursor = dbapi_connection.cursor()
     for pragma in (
         "journal_mode=WAL",
         "synchronous=FULL",
         "foreign_keys=ON",
         "busy_timeout=30000",
+        "secure_delete=ON",  # freed space is zeroed: erased and purged text leaves no trace
     ):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()

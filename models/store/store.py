@@ -19,6 +19,7 @@ from models.store.digest_runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.inbox import InboxStore
 from models.store.opt_outs import OptOuts
+from models.store.rights import RightsStore
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 from models.store.sessions import SessionStore
 
@@ -46,6 +47,7 @@ class Store:
         self.opt_outs = OptOuts(self._ingest)
         self.sessions = SessionStore(durable=self._ingest, fast=self._db)
         self.inbox = InboxStore(runner, durable=self._ingest)
+        self.rights = RightsStore(runner, durable=self._ingest, key=pseudonym_key, dialect=dialect)
 
     @classmethod
     @asynccontextmanager

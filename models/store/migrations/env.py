@@ -11,6 +11,7 @@ from models.store import (
     digest_tables,  # noqa: F401 - registers the digest tables
     inbox_tables,  # noqa: F401 - registers the queue tables
     poll_tables,  # noqa: F401 - registers the poll tables
+    rights_tables,  # noqa: F401 - registers the data-rights tables
     session_tables,  # noqa: F401 - registers the widget session tables
 )
 from models.store.engine import create_engine

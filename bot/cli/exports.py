@@ -1,0 +1,131 @@
+"""export conversations, export messages: the team's tables as CSV or JSON lines, streamed a
+page at a time (constant memory), with a progress bar when stderr is a terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+
+from bot.cli.context import open_store, settings
+from bot.cli.errors import CommandError
+from bot.cli.show import json_line, visible
+from models.store.team_export import CONVERSATION_FIELDS, MESSAGE_FIELDS
+
+
+class Format(StrEnum):
+    """What --format accepts."""
+
+    CSV = "csv"
+    JSONL = "jsonl"
+
+
+Since = Annotated[str, typer.Option(help="Only from this day on (YYYY-MM-DD, UTC).")]
+Fmt = Annotated[Format, typer.Option("--format", help="csv or jsonl.")]
+Out = Annotated[Path | None, typer.Option(help="Write here (default: stdout).")]
+
+
+def since_day(text: str) -> datetime | None:
+    """The --since day as the start of that UTC day; a clear error otherwise."""
+    if not text:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(text), datetime.min.time(), UTC)
+    except ValueError:
+        raise CommandError(f"--since must be a day as YYYY-MM-DD, not {text!r}") from None
+
+
+def export_messages(since: Since = "", fmt: Fmt = Format.CSV, out: Out = None) -> None:
+    """One row per message with its labels."""
+    export("messages", MESSAGE_FIELDS, since_day(since), fmt, out)
+
+
+def export_conversations(since: Since = "", fmt: Fmt = Format.CSV, out: Out = None) -> None:
+    """One row per queue item (a person's conversation) with its times, labels and CSAT."""
+    export("conversations", CONVERSATION_FIELDS, since_day(since), fmt, out)
+
+
+def export(
+    kind: str, fields: tuple[str, ...], since: datetime | None, fmt: Format, out: Path | None
+) -> None:
+    """Stream the rows to ``out`` (written whole, then renamed into place) or stdout."""
+    if out is None:
+        n = asyncio.run(stream(kind, fields, since, fmt, sys.stdout))
+    else:
+        part = out.with_name(out.name + ".part")
+        with part.open("w", encoding="utf-8", newline="") as sink:
+            n = asyncio.run(stream(kind, fields, since, fmt, sink))
+        part.replace(out)
+    print(f"feedbot: exported {n} {kind}", file=sys.stderr)
+
+
+async def stream(
+    kind: str, fields: tuple[str, ...], since: datetime | None, fmt: Format, sink: IO[str]
+) -> int:
+    """Write every row; returns how many."""
+    write = page_writer(fields, fmt, sink, sink.isatty())
+    written = 0
+    async with open_store(settings()) as store:
+        total = await store.rights.count_rows(kind=kind, since=since)
+        with TerminalProgress(total) as advance:
+            async for rows in store.rights.iter_rows(kind=kind, since=since):
+                write(rows)
+                written += len(rows)
+                advance(len(rows))
+    return written
+
+
+def page_writer(
+    fields: tuple[str, ...], fmt: Format, sink: IO[str], terminal: bool
+) -> Callable[[list[tuple[Any, ...]]], None]:
+    """A function writing a page of rows; on a terminal, stored text is shown literally."""
+    if fmt is Format.JSONL:
+        dump: Callable[[object], str] = json_line if terminal else _plain_json
+
+        def jsonl(rows: list[tuple[Any, ...]]) -> None:
+            sink.writelines(dump(dict(zip(fields, row, strict=True))) + "\n" for row in rows)
+
+        return jsonl
+    writer = csv.writer(sink)
+    writer.writerow(fields)
+
+    def csv_rows(rows: list[tuple[Any, ...]]) -> None:
+        writer.writerows([[visible(str(v)) for v in r] for r in rows] if terminal else rows)
+
+    return csv_rows
+
+
+def _plain_json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+class TerminalProgress:
+    """A progress bar on stderr when it is a terminal; nothing otherwise."""
+
+    def __init__(self, total: int) -> None:
+        self._bar = Progress(console=Console(stderr=True)) if sys.stderr.isatty() else None
+        self._task = self._bar.add_task("exporting", total=total) if self._bar else None
+
+    def __enter__(self) -> Callable[[int], None]:
+        if self._bar is not None:
+            self._bar.start()
+        return self.advance
+
+    def advance(self, n: int) -> None:
+        """Count ``n`` more rows done."""
+        if self._bar is not None and self._task is not None:
+            self._bar.advance(self._task, n)
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
