@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import classifier, core, messages, polls
+from bot.cli import classifier, core, messages, polls, staff
 from bot.cli.context import settings
 from bot.cli.errors import fail
 from config.settings import SettingsError
@@ -23,6 +23,7 @@ def build_cli() -> typer.Typer:
     core.register(app)
     messages.register(app)
     polls.register(app)
+    staff.register(app)
     classifier.register(app, settings)
     return app
 

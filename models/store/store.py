@@ -15,6 +15,7 @@ from models.classification import Classification
 from models.store import classifications, cursors, inbound, outbox, polls, processing, views
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
+from models.store.staff import StaffStore
 
 T = TypeVar("T")
 
@@ -34,6 +35,7 @@ class Store:
         self._ingest = ingest or runner  # what people said or did: durable before we answer
         self._dialect = dialect
         self.pseudonym_key = pseudonym_key
+        self.staff = StaffStore(runner, durable=self._ingest)
 
     @classmethod
     @asynccontextmanager

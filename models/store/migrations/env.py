@@ -7,7 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from models.store import poll_tables  # noqa: F401 - registers the poll tables
+from models.store import inbox_tables, poll_tables, staff_tables  # noqa: F401 - registers them
 from models.store.engine import create_engine
 from models.store.tables import Base
 
