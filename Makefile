@@ -24,7 +24,11 @@ run: $(VENV)/.installed  ## install, migrate, start on http://127.0.0.1:8080
 migrate: $(VENV)/.installed
 	$(PY) -m bot migrate
 
-test: $(VENV)/.installed-dev  ## the whole suite, on SQLite and PostgreSQL
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+test: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js  ## the whole suite, on SQLite and PostgreSQL
 	$(PY) -m pytest -q
 
 bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
@@ -39,4 +43,4 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/mypy bot handlers models config
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 
 from config.settings import Settings, load_settings
 
+pytest_plugins = ["tests.support.browser"]
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
