@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
@@ -13,8 +14,9 @@ from starlette.applications import Starlette
 from bot.adapters import slack, telegram, x
 from bot.adapters.base import Adapter, Cursors
 from bot.adapters.widget import WidgetAdapter
-from bot.secrets import pseudonym_key
+from bot.secrets import pseudonym_key, session_secret
 from bot.web.app import build_web, templates
+from bot.web.staff_web import StaffWebConfig, build_staff_web
 from bot.web.widget import WidgetDeps
 from config.library import LibraryConfig, load_library_config
 from config.settings import Settings
@@ -104,7 +106,8 @@ def _wire(
     )
     wake.append(processor)
     widget = WidgetDeps(pipeline.receive, store, library, templates(), settings.max_message_chars)
-    web = build_web(store=store, adapters=chosen, metrics=metrics, widget_deps=widget)
+    staff = build_staff_web(store, widget.templates, staff_config(settings, library))
+    web = build_web(store=store, adapters=chosen, metrics=metrics, widget_deps=widget, staff=staff)
     scheduler = PollScheduler(
         store,
         delivery.wake,
@@ -113,6 +116,17 @@ def _wire(
     )
     parts = (recorder, pipeline, processor, delivery, scheduler)
     return Bot(settings, library, store, metrics, *parts, chosen, web)
+
+
+def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
+    """The staff pages' settings."""
+    return StaffWebConfig(
+        secret=session_secret(settings),
+        public_url=settings.public_url,
+        idle=timedelta(minutes=settings.staff_idle_minutes),
+        lifetime=timedelta(hours=settings.staff_session_hours),
+        library_name=library.library_name,
+    )
 
 
 def _count_readers(bot: Bot) -> list[PollCountReader]:

@@ -13,6 +13,7 @@ from starlette.templating import Jinja2Templates
 
 from bot.adapters.base import Adapter
 from bot.web import health, widget, widget_polls
+from bot.web.staff_web import StaffWeb
 from handlers.metrics import Metrics
 from models.store import Store
 
@@ -30,6 +31,7 @@ def build_web(
     adapters: Sequence[Adapter],
     metrics: Metrics,
     widget_deps: widget.WidgetDeps,
+    staff: StaffWeb,
 ) -> Starlette:
     """Assemble every route on one Starlette app."""
 
@@ -41,8 +43,9 @@ def build_web(
         *health.routes(store, adapters, metrics),
         *widget.routes(widget_deps),
         *widget_polls.routes(widget_deps),
+        *staff.routes,
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     for adapter in adapters:
         route_list.extend(adapter.routes())
-    return Starlette(routes=route_list)
+    return Starlette(routes=route_list, middleware=staff.middleware)

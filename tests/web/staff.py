@@ -1,0 +1,42 @@
+"""Helpers for staff-page tests: accounts, the login form, CSRF tokens from pages."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from handlers.staff.passwords import Passwords
+from models.store import Store
+from models.store.staff import StaffView
+
+PASSWORD = "a long enough test password"
+CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
+
+
+async def add_staff(
+    store: Store, email: str, *, role: str = "agent", team: str = "", name: str = ""
+) -> StaffView:
+    """Create an account with the test password."""
+    return await store.staff.add(
+        email=email,
+        name=name or email.split("@")[0].title(),
+        role=role,
+        team=team,
+        password_hash=await Passwords().hash(PASSWORD),
+        actor="test",
+    )
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token in a page's forms."""
+    found = CSRF.search(html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+async def log_in(http: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
+    """Fill in and post the login form as a browser would."""
+    page = await http.get("/inbox/login")
+    form = {"csrftoken": csrf_of(page.text), "email": email, "password": password, "next": ""}
+    return await http.post("/inbox/login", data=form)
