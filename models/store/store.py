@@ -14,6 +14,7 @@ from bot.events import InboundEvent, OutboundMessage
 from models.classification import Classification
 from models.store import classifications, cursors, inbound, outbox, polls, processing, views
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
+from models.store.inbox import InboxStore
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 from models.store.staff import StaffStore
 
@@ -36,6 +37,7 @@ class Store:
         self._dialect = dialect
         self.pseudonym_key = pseudonym_key
         self.staff = StaffStore(runner, durable=self._ingest)
+        self.inbox = InboxStore(runner, durable=self._ingest)
 
     @classmethod
     @asynccontextmanager

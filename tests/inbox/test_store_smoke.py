@@ -1,0 +1,36 @@
+"""The queue store on SQLite and PostgreSQL: routing, claim, reply, page."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from models.store import Store
+from models.store.inbox_types import QueueFilter
+from models.store.migrate import upgrade_async
+from tests.inbox.helpers import add_staff, queued
+
+
+@pytest.fixture
+async def store(db_url: str) -> AsyncIterator[Store]:
+    await upgrade_async(db_url)
+    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
+        yield s
+
+
+async def test_route_claim_reply_page(store: Store) -> None:
+    first = await queued(store, pid="a")
+    again = await queued(store, "still down", pid="b")
+    assert (first.outcome, again.outcome, again.item_id) == ("created", "joined", first.item_id)
+    assert first.item_id is not None
+    ann = await add_staff(store, "ann@lib.ac.uk")
+    assert (await store.inbox.claim(item_id=first.item_id, actor_id=ann)).won
+    await store.inbox.reply(item_id=first.item_id, actor_id=ann, text="On it")
+    await store.inbox.note(item_id=first.item_id, actor_id=ann, text="router 3")
+    [row] = await store.inbox.listing(filter=QueueFilter())
+    assert (row.status, row.assignee, row.text) == ("pending", "Ann", "still down")
+    page = await store.inbox.page(item_id=first.item_id)
+    assert page is not None
+    assert [e.kind for e in page.entries] == ["person", "person", "reply", "note"]
+    assert page.entries[2].delivery == "pending"
