@@ -9,7 +9,8 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 from starlette.templating import Jinja2Templates
 
-from bot.web import csrf, staff_login
+from bot.web import csrf, inbox_queue, staff_login
+from bot.web.inbox_deps import InboxDeps
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate
 from handlers.staff.login import Login, Throttle
 from handlers.staff.passwords import Passwords
@@ -42,7 +43,8 @@ def build_staff_web(store: Store, templates: Jinja2Templates, config: StaffWebCo
     sessions = Sessions(store, cookie, idle=config.idle, lifetime=config.lifetime)
     login = Login(store, Passwords(), Throttle())
     deps = staff_login.LoginDeps(login, sessions, templates, config.library_name)
-    routes: list[BaseRoute] = [*staff_login.routes(deps)]
+    pages = InboxDeps(store, templates, config.library_name)
+    routes: list[BaseRoute] = [*staff_login.routes(deps), *inbox_queue.routes(pages)]
     middleware = [
         Middleware(StaffGate, sessions=sessions),  # outermost: no session → login or 401
         csrf.middleware(config.secret, secure=secure),

@@ -35,8 +35,10 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-async def log_in(http: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
-    """Fill in and post the login form as a browser would."""
-    page = await http.get("/inbox/login")
-    form = {"csrftoken": csrf_of(page.text), "email": email, "password": password, "next": ""}
+async def log_in(
+    http: httpx.AsyncClient, email: str, password: str = PASSWORD, *, page: str = "/inbox/login"
+) -> httpx.Response:
+    """Fill in and post the login form as a browser would (the token read from ``page``)."""
+    token = csrf_of((await http.get(page)).text)
+    form = {"csrftoken": token, "email": email, "password": password, "next": ""}
     return await http.post("/inbox/login", data=form)
