@@ -8,7 +8,9 @@ import httpx
 
 from handlers.staff.passwords import Passwords
 from models.store import Store
+from models.store.inbox_types import STATUSES, QueueFilter
 from models.store.staff import StaffView
+from tests.harness import RunningBot
 
 PASSWORD = "a long enough test password"
 CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
@@ -42,3 +44,20 @@ async def log_in(
     token = csrf_of((await http.get(page)).text)
     form = {"csrftoken": token, "email": email, "password": password, "next": ""}
     return await http.post("/inbox/login", data=form)
+
+
+async def widget_item(bot: RunningBot, text: str, *, session: str = "session-abcdef12") -> int:
+    """A person writes on the widget; the pipeline queues it; returns the queue item's id."""
+    async with httpx.AsyncClient(base_url=bot.url) as http:
+        body = {"session": session, "client_id": f"c-{abs(hash(text)):x}", "text": text}
+        answer = await http.post("/widget/api/messages", json=body)
+    assert answer.status_code == 202, answer.text
+    found: list[int] = []
+
+    async def queued() -> bool:
+        rows = await bot.store.inbox.listing(filter=QueueFilter(statuses=STATUSES), limit=500)
+        found[:] = [r.id for r in rows if r.text == text]
+        return bool(found)
+
+    await bot.wait_for(queued, what=f"{text!r} in the queue")
+    return found[0]
