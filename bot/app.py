@@ -21,6 +21,9 @@ from bot.web.widget import WidgetDeps
 from config.library import LibraryConfig, load_library_config
 from config.settings import Settings
 from handlers.delivery import Delivery
+from handlers.inbox.steps import Clock
+from handlers.inbox.usecases import Inbox
+from handlers.inbox.waker import SnoozeWaker
 from handlers.metrics import Metrics
 from handlers.pipeline import Deps, Pipeline, build_steps
 from handlers.poll_counts import PollCountReader
@@ -48,6 +51,8 @@ class Bot:
     scheduler: PollScheduler
     adapters: Sequence[Adapter]
     web: Starlette
+    inbox: Inbox
+    snooze_waker: SnoozeWaker
 
 
 def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
@@ -99,7 +104,17 @@ def _wire(
         max_delay=settings.outbox_max_delay_s,
     )
     wake: list[Processor] = []
-    deps = Deps(store, recorder, metrics, classifier, library.acknowledgement, delivery.wake)
+    clock = Clock(library.triage, ZoneInfo(settings.timezone))
+    deps = Deps(
+        store,
+        recorder,
+        metrics,
+        classifier,
+        library.acknowledgement,
+        delivery.wake,
+        library.triage,
+        clock,
+    )
     pipeline = Pipeline(build_steps(deps), metrics, lambda: wake[0].wake())
     processor = Processor(
         store, pipeline, metrics, batch=64, max_attempts=settings.process_max_attempts
@@ -115,7 +130,9 @@ def _wire(
         zone=ZoneInfo(settings.timezone),
     )
     parts = (recorder, pipeline, processor, delivery, scheduler)
-    return Bot(settings, library, store, metrics, *parts, chosen, web)
+    capabilities = {a.channel: a.capabilities for a in chosen}
+    inbox = Inbox(store, library, clock, capabilities, delivery.wake)
+    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, SnoozeWaker(store))
 
 
 def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
@@ -150,6 +167,8 @@ async def _start(bot: Bot, stack: AsyncExitStack) -> None:
         stack.push_async_callback(adapter.stop)
     bot.scheduler.start()
     stack.push_async_callback(bot.scheduler.stop)
+    bot.snooze_waker.start()
+    stack.push_async_callback(bot.snooze_waker.stop)
     for reader in _count_readers(bot):
         reader.start()
         stack.push_async_callback(reader.stop)

@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from config.settings import SettingsError
+from config.triage import TriageConfig
 
 
 class LibraryConfig(BaseModel):
@@ -20,7 +21,11 @@ class LibraryConfig(BaseModel):
     acknowledgement: str = Field(max_length=1000)
     widget_title: str = "Tell us what you think"
     widget_intro: str = ""
-    triage: list[dict[str, Any]] = Field(default_factory=list)
+    triage: TriageConfig = TriageConfig()
+    canned_replies: dict[str, str] = Field(default_factory=dict)
+    csat_question: str = Field(
+        default="How satisfied are you with the help you got from {library}?", min_length=1
+    )
     poll_templates: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 

@@ -29,3 +29,5 @@ class Classify:
         await self._store.save_classifications(
             [(c.message_id, v) for c, v in zip(batch, verdicts, strict=True)]
         )
+        for ctx, verdict in zip(batch, verdicts, strict=True):
+            ctx.labels = verdict  # for the triage step

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.events import Address, Channel, EventKind, InboundEvent
+from models.classification import Classification
 
 
 class Stage(enum.Enum):
@@ -32,6 +33,7 @@ class Context:
     duplicate: bool = False
     acknowledged_at: datetime | None = None
     contact_id: int | None = None
+    labels: Classification | None = None
     trace: list[str] = field(default_factory=list)
     stopped: bool = False
     error: BaseException | None = None

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 from bot.adapters.base import Receipt
 from bot.events import EventKind, InboundEvent
+from config.triage import TriageConfig
 from handlers.acknowledge import Acknowledge
 from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
+from handlers.inbox.steps import Clock, CsatAnswer, CsatReply, Triage
 from handlers.metrics import Metrics
 from handlers.polls import LinkFollowUp, ReplyVote, Tally
 from handlers.record import Record, Recorder
@@ -28,6 +30,8 @@ class Deps:
     classifier: Classifier | None
     acknowledgement: str
     wake_outbox: Callable[[], None]
+    triage: TriageConfig
+    clock: Clock
 
 
 def build_steps(deps: Deps) -> tuple[Step, ...]:
@@ -35,9 +39,12 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
     return (
         Record(deps.recorder),
         ReplyVote(deps.store),
+        CsatReply(deps.store),
         Tally(deps.store, deps.wake_outbox),
+        CsatAnswer(deps.store, deps.clock),
         Classify(deps.classifier, deps.store),
         LinkFollowUp(deps.store),
+        Triage(deps.store, deps.triage, deps.clock),
         Acknowledge(deps.store, deps.acknowledgement, deps.wake_outbox),
     )
 

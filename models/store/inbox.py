@@ -135,7 +135,7 @@ class InboxStore:
         """Queue a reply on the item's conversation; returns the reply's entry id."""
         return await self._db.write(inbox_reply.reply, item_id, actor_id, text=text)
 
-    async def note(self, *, item_id: int, actor_id: int, text: str) -> int:
+    async def note(self, *, item_id: int, actor_id: int | None, text: str) -> int:
         """Add a private note; returns its entry id."""
         return await self._db.write(actions.note, item_id, actor_id, text=text)
 
@@ -158,10 +158,19 @@ class InboxStore:
         return await self._db.write(inbox_reply.resolve, list(item_ids), actor_id, ask=ask)
 
     async def reopen(
-        self, *, item_id: int, actor_id: int | None, due_at: datetime, reason: str = ""
+        self,
+        *,
+        item_id: int,
+        actor_id: int | None,
+        due_at: datetime,
+        reason: str = "",
+        note: str = "",
     ) -> bool:
-        """Put a resolved item back in the queue (``actor_id`` None: the bot did it)."""
-        return await self._db.write(actions.reopen, item_id, actor_id, due_at=due_at, reason=reason)
+        """Put a resolved item back in the queue (``actor_id`` None: the bot did it), with a
+        private note saying why when given."""
+        return await self._db.write(
+            actions.reopen, item_id, actor_id, due_at=due_at, reason=reason, with_note=note
+        )
 
     async def retry_reply(self, *, entry_id: int, actor_id: int) -> bool:
         """Send a failed reply again."""

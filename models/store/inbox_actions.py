@@ -139,8 +139,8 @@ def set_priority(
     return bool(done)
 
 
-def note(conn: Connection, item_id: int, actor_id: int, *, text: str) -> int:
-    """Add a private note (never sent); returns its id."""
+def note(conn: Connection, item_id: int, actor_id: int | None, *, text: str) -> int:
+    """Add a private note (never sent; ``actor_id`` None: the bot's own); returns its id."""
     _must_exist(conn, item_id)
     entry = insert(InboxEntry).values(
         item_id=item_id, kind="note", staff_id=actor_id, text=text, created_at=utcnow()
@@ -196,9 +196,15 @@ def wake_snoozed(conn: Connection, *, now: datetime) -> list[int]:
 
 
 def reopen(
-    conn: Connection, item_id: int, actor_id: int | None, *, due_at: datetime, reason: str
+    conn: Connection,
+    item_id: int,
+    actor_id: int | None,
+    *,
+    due_at: datetime,
+    reason: str,
+    with_note: str = "",
 ) -> bool:
-    """Put a resolved item back in the queue with a fresh clock."""
+    """Put a resolved item back in the queue with a fresh clock (and a note saying why)."""
     _must_exist(conn, item_id)
     now = utcnow()
     done = _changed(
@@ -212,6 +218,8 @@ def reopen(
         reopened=InboxItem.reopened + 1,
     )
     audit(conn, actor_id, "reopen", done, reason=reason)
+    if done and with_note:
+        note(conn, item_id, actor_id, text=with_note)
     return bool(done)
 
 

@@ -23,8 +23,15 @@ from models.store.tables import Conversation, Message, OutboxItem
 class CsatAsk(Protocol):
     """How to ask the satisfaction question (decided in handlers, used inside the resolve)."""
 
-    question: str
-    options: list[tuple[str, str]]
+    @property
+    def question(self) -> str:
+        """The question, stored with its poll."""
+        ...
+
+    @property
+    def options(self) -> list[tuple[str, str]]:
+        """The answers (key, label)."""
+        ...
 
     def allowed(self, address: Address) -> bool:
         """Whether this conversation gets the question at all (not in public, for instance)."""

@@ -13,6 +13,8 @@ from models.store.inbox_tables import InboxCsat, InboxItem, StaffUser
 from models.store.inbox_types import WAITING, ItemRow, ItemView, QueueFilter
 from models.store.tables import ContactAddress, Conversation, Message
 
+MAX_LIMIT = 200
+
 ROW_COLUMNS = (
     InboxItem.id,
     InboxItem.conversation_id,

@@ -33,15 +33,32 @@ async def after_store(bot: Bot) -> list[list[str]]:
 
 def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
     names = [s.name for s in bot.pipeline.steps]
-    assert names == ["record", "reply_vote", "tally", "classify", "link_follow_up", "acknowledge"]
+    assert names == [
+        "record",
+        "reply_vote",
+        "csat_reply",
+        "tally",
+        "csat_answer",
+        "classify",
+        "link_follow_up",
+        "triage",
+        "acknowledge",
+    ]
     stages = [s.stage for s in bot.pipeline.steps]
-    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 5
+    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 8
 
 
-async def test_a_message_is_recorded_then_classified_then_acknowledged(bot: Bot) -> None:
+async def test_a_message_is_recorded_classified_triaged_then_acknowledged(bot: Bot) -> None:
     _, trace = await bot.pipeline.receive_traced(message())
     assert trace == ["record"]
-    assert await after_store(bot) == [["classify", "link_follow_up", "acknowledge"]]
+    assert await after_store(bot) == [["classify", "link_follow_up", "triage", "acknowledge"]]
+
+
+async def test_a_typed_score_is_looked_at_as_a_satisfaction_answer(bot: Bot) -> None:
+    await bot.pipeline.receive_traced(message("4"))
+    assert await after_store(bot) == [
+        ["csat_reply", "classify", "link_follow_up", "triage", "acknowledge"]
+    ]
 
 
 async def test_a_duplicate_stops_after_record(bot: Bot) -> None:
@@ -54,7 +71,7 @@ async def test_a_duplicate_stops_after_record(bot: Bot) -> None:
 async def test_a_vote_is_recorded_then_tallied(bot: Bot) -> None:
     _, trace = await bot.pipeline.receive_traced(vote())
     assert trace == ["record"]
-    assert await after_store(bot) == [["tally"]]
+    assert await after_store(bot) == [["tally", "csat_answer"]]
 
 
 async def test_an_edit_is_reclassified_but_not_acknowledged(bot: Bot) -> None:
@@ -69,6 +86,6 @@ async def test_without_a_classifier_messages_are_stored_unclassified(
     async with running_bot(make_settings(database_url=sqlite_url)) as b:
         await b.processor.stop()
         await b.pipeline.receive(message())
-        assert await after_store(b) == [["link_follow_up", "acknowledge"]]
+        assert await after_store(b) == [["link_follow_up", "triage", "acknowledge"]]
         [stored] = [m for m in await b.store.messages() if m.direction == "in"]
         assert stored.sentiment is None and stored.topic is None

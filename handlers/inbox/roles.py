@@ -1,0 +1,52 @@
+"""Who may do what in the queue: agents work it, leads also assign and manage canned replies,
+admins also manage staff and data rights. Checked in the use cases, not only in the web layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES = ("agent", "lead", "admin")
+NEEDS = {
+    "claim": "agent",
+    "unclaim": "agent",
+    "priority": "agent",
+    "reply": "agent",
+    "note": "agent",
+    "relabel": "agent",
+    "snooze": "agent",
+    "resolve": "agent",
+    "reopen": "agent",
+    "retry": "agent",
+    "read": "agent",
+    "assign": "lead",
+    "unclaim_others": "lead",
+    "canned": "lead",
+    "staff": "admin",
+    "data_rights": "admin",
+}
+
+
+class Forbidden(Exception):
+    """The member of staff's role does not allow this action (403)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The member of staff doing something, as the session layer loaded them just now."""
+
+    id: int
+    role: str
+    name: str = ""
+    team: str = ""
+
+
+def allowed(role: str, action: str) -> bool:
+    """Whether a role may do an action (unknown roles and actions may do nothing)."""
+    need = NEEDS.get(action)
+    return need is not None and role in ROLES and ROLES.index(role) >= ROLES.index(need)
+
+
+def require(actor: Actor, action: str) -> None:
+    """Raise Forbidden unless the actor's role allows the action."""
+    if not allowed(actor.role, action):
+        raise Forbidden(f"a{'n' if actor.role[:1] in 'aeiou' else ''} {actor.role} cannot {action}")

@@ -1,0 +1,252 @@
+"""The staff queue's use cases: each checks the actor's role, decides what follows (due times,
+placeholders, the CSAT question) and makes one audited store call."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from bot.adapters.base import Capabilities
+from bot.events import Channel, utcnow
+from config.library import LibraryConfig
+from handlers.inbox.csat import CsatQuestion
+from handlers.inbox.roles import Actor, require
+from handlers.inbox.steps import Clock
+from handlers.inbox.views import view_filter
+from models.store import Store
+from models.store.inbox_types import (
+    PRIORITIES,
+    Canned,
+    ClaimResult,
+    InboxError,
+    ItemPage,
+    ItemRow,
+    ItemView,
+    NoSuchItem,
+    QueueFilter,
+)
+from models.store.inbox_views import MAX_LIMIT
+
+LABEL_FIELDS = ("topic", "sentiment")
+MAX_REPLY = 4000
+
+
+class Inbox:
+    """What staff can do with the queue (built once, in the composition root)."""
+
+    def __init__(
+        self,
+        store: Store,
+        library: LibraryConfig,
+        clock: Clock,
+        capabilities: Mapping[Channel, Capabilities],
+        wake_outbox: Callable[[], None],
+    ) -> None:
+        self._store = store
+        self._library = library
+        self._clock = clock
+        self._csat = CsatQuestion(
+            library.csat_question.replace("{library}", library.library_name), capabilities
+        )
+        self._wake = wake_outbox
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def view(
+        self,
+        actor: Actor,
+        name: str,
+        *,
+        now: datetime,
+        seen_at: datetime | None = None,
+        **narrow: Any,
+    ) -> QueueFilter:
+        """The filter for a standing view (mine, unassigned, pending, snoozed, overdue, ...)."""
+        require(actor, "read")
+        return view_filter(name, staff_id=actor.id, now=now, seen_at=seen_at, **narrow)
+
+    async def listing(
+        self, actor: Actor, filter: QueueFilter, *, limit: int = 50, offset: int = 0
+    ) -> list[ItemRow]:
+        """Items a filter picks, soonest due first."""
+        require(actor, "read")
+        limit = max(1, min(limit, MAX_LIMIT))
+        return await self._store.inbox.listing(filter=filter, limit=limit, offset=max(0, offset))
+
+    async def counts(
+        self, actor: Actor, *, now: datetime, seen_at: datetime | None = None
+    ) -> dict[str, int]:
+        """Items per standing view and status, for the filter list."""
+        require(actor, "read")
+        return await self._store.inbox.counts(staff_id=actor.id, now=now, new_since=seen_at)
+
+    async def page(
+        self, actor: Actor, item_id: int, *, before: int | None = None, limit: int = 50
+    ) -> ItemPage:
+        """An item with one page of its conversation."""
+        require(actor, "read")
+        limit = max(1, min(limit, MAX_LIMIT))
+        found = await self._store.inbox.page(item_id=item_id, before=before, limit=limit)
+        if found is None:
+            raise NoSuchItem(f"queue item {item_id} does not exist")
+        return found
+
+    # -- working an item ---------------------------------------------------------------------
+
+    async def claim(self, actor: Actor, item_id: int) -> ClaimResult:
+        """Take an item; ``won`` False (with who has it) when someone else was first."""
+        require(actor, "claim")
+        return await self._store.inbox.claim(item_id=item_id, actor_id=actor.id)
+
+    async def unclaim(self, actor: Actor, item_id: int) -> bool:
+        """Give an item back; leads may give back anyone's."""
+        require(actor, "unclaim")
+        anyone = actor.role in ("lead", "admin")
+        return await self._store.inbox.unclaim(item_id=item_id, actor_id=actor.id, anyone=anyone)
+
+    async def assign(
+        self,
+        actor: Actor,
+        item_ids: Sequence[int],
+        *,
+        staff_id: int | None = None,
+        team: str | None = None,
+    ) -> list[int]:
+        """Give one or many items to a member of staff and/or a team (leads)."""
+        require(actor, "assign")
+        return await self._store.inbox.assign(
+            item_ids=list(item_ids), actor_id=actor.id, staff_id=staff_id, team=team or None
+        )
+
+    async def set_priority(self, actor: Actor, item_id: int, priority: str) -> bool:
+        """Change priority; the due time follows from the SLA, from when the clock started."""
+        require(actor, "priority")
+        if priority not in PRIORITIES:
+            raise InboxError(f"priority must be one of {', '.join(PRIORITIES)}")
+        item = await self._item(item_id)
+        due = self._clock.due(priority, item.clock_from)
+        return await self._store.inbox.set_priority(
+            item_id=item_id, actor_id=actor.id, priority=priority, due_at=due
+        )
+
+    async def reply(self, actor: Actor, item_id: int, text: str) -> int:
+        """Send a reply on the channel the person wrote on; returns the reply's entry id."""
+        require(actor, "reply")
+        entry_id = await self._store.inbox.reply(
+            item_id=item_id, actor_id=actor.id, text=_text(text)
+        )
+        self._wake()
+        return entry_id
+
+    async def note(self, actor: Actor, item_id: int, text: str) -> int:
+        """Add a private note: a separate action, never sent to the person."""
+        require(actor, "note")
+        return await self._store.inbox.note(item_id=item_id, actor_id=actor.id, text=_text(text))
+
+    async def relabel(
+        self, actor: Actor, item_id: int, *, field: str, value: str, message_id: int | None = None
+    ) -> None:
+        """Correct a message's topic or sentiment (the item's latest message by default)."""
+        require(actor, "relabel")
+        if field not in LABEL_FIELDS or not value.strip() or len(value) > 64:
+            raise InboxError("relabel the topic or the sentiment, with a value of 1-64 characters")
+        item = await self._item(item_id)
+        target = message_id if message_id is not None else await self._latest(item_id)
+        await self._store.inbox.relabel(
+            item_id=item.row.id,
+            actor_id=actor.id,
+            field=field,
+            value=value.strip(),
+            message_id=target,
+        )
+
+    async def snooze(self, actor: Actor, item_id: int, until: datetime) -> bool:
+        """Put an item aside until a time in the future."""
+        require(actor, "snooze")
+        if until.tzinfo is None or until <= utcnow():
+            raise InboxError("snooze until a time in the future")
+        return await self._store.inbox.snooze(item_id=item_id, actor_id=actor.id, until=until)
+
+    async def resolve(self, actor: Actor, item_ids: Sequence[int]) -> list[int]:
+        """Close items; each one a member of staff replied to gets the 1-5 question once."""
+        require(actor, "resolve")
+        done = await self._store.inbox.resolve(
+            item_ids=list(item_ids), actor_id=actor.id, ask=self._csat
+        )
+        self._wake()
+        return done
+
+    async def reopen(self, actor: Actor, item_id: int) -> bool:
+        """Put a resolved item back in the queue, due again from now."""
+        require(actor, "reopen")
+        item = await self._item(item_id)
+        due = self._clock.due(item.row.priority, utcnow())
+        return await self._store.inbox.reopen(
+            item_id=item_id, actor_id=actor.id, due_at=due, reason="reopened by staff"
+        )
+
+    async def retry_reply(self, actor: Actor, entry_id: int) -> bool:
+        """Send a failed reply again."""
+        require(actor, "retry")
+        done = await self._store.inbox.retry_reply(entry_id=entry_id, actor_id=actor.id)
+        self._wake()
+        return done
+
+    # -- canned replies ----------------------------------------------------------------------
+
+    async def canned_replies(self) -> list[Canned]:
+        """The config file's canned replies, with any leads saved (theirs win by name)."""
+        saved = {c.name: c for c in await self._store.inbox.canned()}
+        defaults = {n: Canned(n, t) for n, t in self._library.canned_replies.items()}
+        return sorted({**defaults, **saved}.values(), key=lambda c: c.name)
+
+    async def canned_text(self, name: str, item_id: int) -> str:
+        """A canned reply with {name} and {library} filled in for this item's person."""
+        found = {c.name: c.text for c in await self.canned_replies()}
+        if name not in found:
+            raise InboxError(f"no canned reply called {name!r}")
+        item = await self._item(item_id)
+        return fill(found[name], name=item.display_name, library=self._library.library_name)
+
+    async def save_canned(self, actor: Actor, name: str, text: str) -> None:
+        """Add or change a canned reply (leads)."""
+        require(actor, "canned")
+        if not name.strip() or len(name) > 64:
+            raise InboxError("a canned reply needs a name of 1-64 characters")
+        await self._store.inbox.save_canned(name=name.strip(), text=_text(text), actor_id=actor.id)
+
+    async def delete_canned(self, actor: Actor, name: str) -> bool:
+        """Remove a saved canned reply (leads)."""
+        require(actor, "canned")
+        return await self._store.inbox.delete_canned(name=name, actor_id=actor.id)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    async def _item(self, item_id: int) -> ItemView:
+        item = await self._store.inbox.item(item_id=item_id)
+        if item is None:
+            raise NoSuchItem(f"queue item {item_id} does not exist")
+        return item
+
+    async def _latest(self, item_id: int) -> int:
+        page = await self._store.inbox.page(item_id=item_id, limit=50)
+        mine = [e.message_id for e in (page.entries if page else []) if e.kind == "person"]
+        if not mine or mine[-1] is None:
+            raise InboxError("this item has no message from the person to relabel")
+        return mine[-1]
+
+
+def fill(template: str, *, name: str, library: str) -> str:
+    """Fill {name} (or "there" when unknown) and {library}; other braces stay as written."""
+    return template.replace("{name}", name or "there").replace("{library}", library)
+
+
+def _text(text: str) -> str:
+    """Staff text, checked: not empty, not over the limit."""
+    cleaned = text.strip()
+    if not cleaned:
+        raise InboxError("the text is empty")
+    if len(cleaned) > MAX_REPLY:
+        raise InboxError(f"the text is longer than {MAX_REPLY} characters")
+    return cleaned
