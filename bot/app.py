@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
@@ -31,6 +32,7 @@ from handlers.processor import Processor
 from handlers.record import Recorder
 from handlers.scheduler import PollScheduler, parse_quiet_hours
 from models.classification import Classifier
+from models.classifier.topics_config import load_taxonomy
 from models.store import Store
 
 log = logging.getLogger(__name__)
@@ -121,7 +123,9 @@ def _wire(
     )
     wake.append(processor)
     widget = WidgetDeps(pipeline.receive, store, library, templates(), settings.max_message_chars)
-    staff = build_staff_web(store, widget.templates, staff_config(settings, library))
+    capabilities = {a.channel: a.capabilities for a in chosen}
+    inbox = Inbox(store, library, clock, capabilities, delivery.wake)
+    staff = build_staff_web(store, inbox, widget.templates, staff_config(settings, library))
     web = build_web(store=store, adapters=chosen, metrics=metrics, widget_deps=widget, staff=staff)
     scheduler = PollScheduler(
         store,
@@ -130,8 +134,6 @@ def _wire(
         zone=ZoneInfo(settings.timezone),
     )
     parts = (recorder, pipeline, processor, delivery, scheduler)
-    capabilities = {a.channel: a.capabilities for a in chosen}
-    inbox = Inbox(store, library, clock, capabilities, delivery.wake)
     return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, SnoozeWaker(store))
 
 
@@ -143,7 +145,18 @@ def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
         idle=timedelta(minutes=settings.staff_idle_minutes),
         lifetime=timedelta(hours=settings.staff_session_hours),
         library_name=library.library_name,
+        topics=topic_names(settings.topics_file),
+        max_chars=settings.max_message_chars,
     )
+
+
+def topic_names(path: Path) -> tuple[str, ...]:
+    """The taxonomy's topics (for relabelling in the inbox); none if the file cannot be read."""
+    try:
+        return tuple(t.name for t in load_taxonomy(path).topics)
+    except (OSError, ValueError) as exc:
+        log.warning("inbox relabelling offers no topics: %s", exc)
+        return ()
 
 
 def _count_readers(bot: Bot) -> list[PollCountReader]:

@@ -98,7 +98,9 @@ def routes(deps: InboxDeps) -> list[Route]:
         try:
             await ACTIONS[name](deps, actor(staff_of(request)), item_id, await read_form(request))
         except Forbidden as exc:
-            return await render_item(deps, request, item_id, error=f"Not allowed: {exc}.", status=403)
+            return await render_item(
+                deps, request, item_id, error=f"Not allowed: {exc}.", status=403
+            )
         except NoSuchItem:
             return await render_item(deps, request, item_id, status=404)
         except InboxError as exc:
@@ -108,10 +110,16 @@ def routes(deps: InboxDeps) -> list[Route]:
         target = f"/inbox/items/{item_id}?done={name}{ANCHOR.get(name, '')}"
         return RedirectResponse(target, status_code=303)
 
+    async def bulk_route(request: Request) -> Response:
+        return await bulk(deps, request)
+
+    async def seen_route(request: Request) -> Response:
+        return await seen(deps, request)
+
     return [
         Route("/inbox/items/{item_id:int}/{action:str}", act, methods=["POST"]),
-        Route("/inbox/bulk", lambda r: bulk(deps, r), methods=["POST"]),
-        Route("/inbox/seen", lambda r: seen(deps, r), methods=["POST"]),
+        Route("/inbox/bulk", bulk_route, methods=["POST"]),
+        Route("/inbox/seen", seen_route, methods=["POST"]),
     ]
 
 

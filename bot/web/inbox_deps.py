@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-from handlers.inbox import Inbox
 from handlers.inbox.roles import Actor
+from handlers.inbox.usecases import Inbox
 from models.store import Store
 from models.store.staff import StaffView
 

@@ -19,7 +19,11 @@ def routes(deps: InboxDeps) -> list[Route]:
         staff = staff_of(request)
         if not allowed(staff.role, "staff"):
             return _forbidden(deps, request)
-        context = {"staff": staff, "csrf": csrf.token(request), "accounts": await deps.store.staff.all()}
+        context = {
+            "staff": staff,
+            "csrf": csrf.token(request),
+            "accounts": await deps.store.staff.all(),
+        }
         context["done"] = request.query_params.get("done") == "disable"
         return deps.render(request, "inbox/staff.html", context)
 

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 from starlette.templating import Jinja2Templates
 
-from bot.web import csrf, inbox_queue, staff_login
+from bot.web import csrf, inbox_actions, inbox_item, inbox_queue, inbox_staff, staff_login
 from bot.web.inbox_deps import InboxDeps
-from bot.web.staff_session import SessionCookie, Sessions, StaffGate
+from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
+from handlers.inbox.usecases import Inbox
 from handlers.staff.login import Login, Throttle
 from handlers.staff.passwords import Passwords
 from models.store import Store
@@ -26,6 +30,8 @@ class StaffWebConfig:
     idle: timedelta
     lifetime: timedelta
     library_name: str
+    topics: tuple[str, ...]
+    max_chars: int
 
 
 @dataclass(frozen=True)
@@ -36,17 +42,46 @@ class StaffWeb:
     middleware: list[Middleware]
 
 
-def build_staff_web(store: Store, templates: Jinja2Templates, config: StaffWebConfig) -> StaffWeb:
+def build_staff_web(
+    store: Store, inbox: Inbox, templates: Jinja2Templates, config: StaffWebConfig
+) -> StaffWeb:
     """Wire the staff pages on the store."""
     secure = config.public_url.lower().startswith("https://")
     cookie = SessionCookie(config.secret, secure=secure)
     sessions = Sessions(store, cookie, idle=config.idle, lifetime=config.lifetime)
     login = Login(store, Passwords(), Throttle())
     deps = staff_login.LoginDeps(login, sessions, templates, config.library_name)
-    pages = InboxDeps(store, templates, config.library_name)
-    routes: list[BaseRoute] = [*staff_login.routes(deps), *inbox_queue.routes(pages)]
+    pages = InboxDeps(store, inbox, templates, config.library_name, config.topics, config.max_chars)
+    routes: list[BaseRoute] = [
+        *staff_login.routes(deps),
+        *inbox_queue.routes(pages),
+        *inbox_item.routes(pages),
+        *inbox_actions.routes(pages),
+        *inbox_staff.routes(pages),
+        Route("/inbox", to_queue),
+        Route("/inbox/{rest:path}", _not_found(pages)),
+    ]
     middleware = [
         Middleware(StaffGate, sessions=sessions),  # outermost: no session → login or 401
         csrf.middleware(config.secret, secure=secure),
     ]
     return StaffWeb(routes, middleware)
+
+
+async def to_queue(_: Request) -> Response:
+    """/inbox → /inbox/."""
+    return RedirectResponse("/inbox/", status_code=307)
+
+
+def _not_found(pages: InboxDeps) -> Callable[[Request], Awaitable[Response]]:
+    async def not_found(request: Request) -> Response:
+        """Any other /inbox path, for a logged-in member of staff."""
+        context = {
+            "staff": staff_of(request),
+            "csrf": csrf.token(request),
+            "title": "Not found",
+            "message": "There is no such page in the inbox.",
+        }
+        return pages.render(request, "inbox/error.html", context, 404)
+
+    return not_found

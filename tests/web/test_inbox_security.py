@@ -33,7 +33,7 @@ def staff_routes(bot: RunningBot) -> list[tuple[str, str]]:
         for method in sorted((route.methods or set()) - {"HEAD"}):
             if path != "/inbox/login":
                 found.append((method, path))
-    return found + [("GET", "/inbox/no-such-page"), ("GET", "/digests/")]
+    return [*found, ("GET", "/inbox/no-such-page"), ("GET", "/digests/")]
 
 
 async def _state(bot: RunningBot) -> tuple[Any, ...]:
@@ -66,7 +66,7 @@ async def test_every_staff_route_without_a_session_goes_to_login_or_401(
     for method, path, answer in html:
         assert answer.status_code == 303, (method, path, answer.status_code)
         assert answer.headers["location"].startswith("/inbox/login"), (method, path)
-    for method, path, answer in json:
+    for _method, path, answer in json:
         assert (answer.status_code, answer.json()) == (401, {"error": "log in first"}), path
     assert after == before
 
@@ -142,7 +142,9 @@ async def test_stored_html_is_shown_as_text_on_every_inbox_page(
             await log_in(http, "ann@lib.example.ac.uk")
             token = csrf_of((await http.get(f"/inbox/items/{item}")).text)
             for action in ("reply", "note"):
-                await http.post(f"/inbox/items/{item}/{action}", data={"csrftoken": token, "text": EVIL})
+                await http.post(
+                    f"/inbox/items/{item}/{action}", data={"csrftoken": token, "text": EVIL}
+                )
             pages = {
                 path: (await http.get(path, headers=headers)).text
                 for path, headers in [

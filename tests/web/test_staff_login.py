@@ -107,7 +107,9 @@ async def test_five_wrong_passwords_throttle_even_the_right_one(
     async with running_bot(make_settings(database_url=db_url)) as bot:
         await add_staff(bot.store, "di@lib.example.ac.uk")
         async with httpx.AsyncClient(base_url=bot.url) as http:
-            wrong = [await log_in(http, "di@lib.example.ac.uk", "not the password!") for _ in range(5)]
+            wrong = [
+                await log_in(http, "di@lib.example.ac.uk", "not the password!") for _ in range(5)
+            ]
             right = await log_in(http, "di@lib.example.ac.uk")
         audit = await _audit(bot.store)
     assert [w.status_code for w in wrong] == [401] * 5
@@ -135,7 +137,9 @@ async def test_a_disabled_accounts_session_stops_at_once(
     assert again.status_code == 401
 
 
-async def test_an_idle_session_ends(sqlite_url: str, make_settings: Callable[..., Settings]) -> None:
+async def test_an_idle_session_ends(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
     from datetime import timedelta
 
     from sqlalchemy import update
