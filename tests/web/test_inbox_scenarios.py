@@ -1,0 +1,141 @@
+"""The issue's story, end to end, with a member of staff in a real browser: a student writes
+"the printer on level 2 took my money and printed nothing" → it is queued for IT services
+→ staff log in, claim, reply and resolve → the reply reaches the student where they wrote
+→ the satisfaction question follows → the student's answer is stored against the item."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.adapters.telegram import from_settings
+from bot.adapters.widget import WidgetAdapter
+from config.settings import Settings
+from models.store.inbox_types import STATUSES, QueueFilter
+from tests.adapters.test_telegram_scenarios import BotCursors
+from tests.fakes import telegram_payloads as tp
+from tests.fakes.classifier import KeywordClassifier
+from tests.fakes.telegram import FakeTelegram
+from tests.harness import RunningBot, running_bot
+from tests.web.browser_staff import keyboard_login, shoot
+from tests.web.staff import add_staff
+
+PRINTER = "the printer on level 2 took my money and printed nothing"
+REPLY = "So sorry! We have refunded your print credit and called the engineer."
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        yield server
+
+
+async def queued_item(bot: RunningBot, text: str) -> int:
+    """Wait for the message's queue item; returns its id."""
+    found: list[int] = []
+
+    async def check() -> bool:
+        rows = await bot.store.inbox.listing(filter=QueueFilter(statuses=STATUSES), limit=100)
+        found[:] = [r.id for r in rows if r.text == text]
+        return bool(found)
+
+    await bot.wait_for(check, what="the queue item")
+    return found[0]
+
+
+async def staff_answers(page: Any, bot: RunningBot, item_id: int, tmp_path: Path) -> None:
+    """In the browser: log in, find the item in IT services' queue, claim, reply, resolve."""
+    await keyboard_login(page, bot.url, "it@lib.example.ac.uk")
+    await page.goto(f"{bot.url}/inbox/?team=it_services")
+    await page.get_by_role("link", name=f"#{item_id}:").click()
+    await page.get_by_role("button", name="Claim").click()
+    assert "You have claimed this item." in await page.inner_text("[role=status]")
+    await page.get_by_label("Your reply").fill(REPLY)
+    await page.get_by_role("button", name="Send reply").click()
+    await page.get_by_role("button", name="Resolve", exact=True).click()
+    assert "Resolved." in await page.inner_text("[role=status]")
+    await shoot(page, tmp_path, "scenario-item-resolved")
+
+
+async def csat_score(bot: RunningBot, item_id: int) -> int | None:
+    """The satisfaction answer stored against the item."""
+    view = await bot.store.inbox.item(item_id=item_id)
+    assert view is not None
+    return view.csat_score
+
+
+async def test_telegram_student_gets_the_reply_in_their_chat_and_rates_it(
+    db_url: str,
+    make_settings: Callable[..., Settings],
+    fake: FakeTelegram,
+    browser: Any,
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(
+        database_url=db_url, telegram_token=fake.token, telegram_api_url=fake.url
+    )
+    cursors = BotCursors()
+    adapter = from_settings(settings, cursors)
+    assert adapter is not None
+    classifier = KeywordClassifier()
+    async with running_bot(
+        settings, classifier=classifier, adapters=[WidgetAdapter(), adapter]
+    ) as bot:
+        cursors.attach(bot.store)
+        await add_staff(bot.store, "it@lib.example.ac.uk", team="it_services")
+        await fake.push(tp.message_update(PRINTER, message_id=21))
+        item_id = await queued_item(bot, PRINTER)
+        view = await bot.store.inbox.item(item_id=item_id)
+        assert view is not None and (view.row.team, view.row.channel) == ("it_services", "telegram")
+        await staff_answers(await browser.new_page(), bot, item_id, tmp_path)
+
+        def sent(text: str) -> list[dict[str, Any]]:
+            return [c.params for c in fake.calls_to("sendMessage") if text in str(c.params["text"])]
+
+        await bot.wait_for(lambda: _true(bool(sent(REPLY))), what="the reply on Telegram")
+        await bot.wait_for(lambda: _true(bool(sent("How satisfied"))), what="the CSAT question")
+        [reply], [question] = sent(REPLY), sent("How satisfied")
+        assert reply["chat_id"] == question["chat_id"] == "5550001"
+        buttons = [b for row in question["reply_markup"]["inline_keyboard"] for b in row]
+        [five] = [b["callback_data"] for b in buttons if b["callback_data"].endswith(":5")]
+        await fake.push(tp.callback_update(five, message_id=question.get("message_id", 1001)))
+
+        async def rated() -> bool:
+            return await csat_score(bot, item_id) == 5
+
+        await bot.wait_for(rated, what="the student's rating stored against the item")
+
+
+async def test_widget_student_sees_the_reply_on_their_feedback_page_and_rates_it(
+    db_url: str, make_settings: Callable[..., Settings], browser: Any, tmp_path: Path
+) -> None:
+    settings = make_settings(database_url=db_url)
+    async with running_bot(settings, classifier=KeywordClassifier()) as bot:
+        await add_staff(bot.store, "it@lib.example.ac.uk", team="it_services")
+        student = await (await browser.new_context()).new_page()
+        await student.goto(f"{bot.url}/widget")
+        await student.get_by_label("Your message").fill(PRINTER)
+        await student.get_by_role("button", name="Send message").click()
+        item_id = await queued_item(bot, PRINTER)
+        staff = await (await browser.new_context()).new_page()
+        await staff_answers(staff, bot, item_id, tmp_path)
+
+        async def shown() -> bool:
+            await student.goto(f"{bot.url}/widget")
+            return REPLY in await student.inner_text("#messages")
+
+        await bot.wait_for(shown, what="the reply on the student's page")
+        await shoot(student, tmp_path, "scenario-widget-student")
+        await student.get_by_role("button", name="5").first.click()
+
+        async def rated() -> bool:
+            return await csat_score(bot, item_id) == 5
+
+        await bot.wait_for(rated, what="the student's rating stored against the item")
+
+
+async def _true(value: bool) -> bool:
+    return value
