@@ -146,6 +146,7 @@ def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
         lifetime=timedelta(hours=settings.staff_session_hours),
         library_name=library.library_name,
         topics=topic_names(settings.topics_file),
+        teams=tuple(sorted({*library.triage.teams.values(), library.triage.default_team})),
         max_chars=settings.max_message_chars,
     )
 

@@ -23,6 +23,7 @@ class InboxDeps:
     templates: Jinja2Templates
     library_name: str
     topics: tuple[str, ...]
+    teams: tuple[str, ...]
     max_chars: int
 
     def render(

@@ -13,7 +13,7 @@ from bot.web import csrf, inbox_format
 from bot.web.inbox_deps import InboxDeps, actor
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import allowed
-from models.store.inbox_types import PRIORITIES, ItemPage, QueueFilter
+from models.store.inbox_types import PRIORITIES, InboxError, ItemPage, QueueFilter
 from models.store.staff import StaffView
 
 NEIGHBOURS = 200  # next/previous item: found among the first this many of the queue
@@ -66,8 +66,7 @@ async def _context(
     deps: InboxDeps, request: Request, staff: StaffView, page: ItemPage
 ) -> dict[str, Any]:
     row = page.item.row
-    canned_name = request.query_params.get("canned", "")
-    draft = await deps.inbox.canned_text(canned_name, row.id) if canned_name else ""
+    draft = await _draft(deps, request.query_params.get("canned", ""), row.id)
     return {
         "page": page,
         "row": row,
@@ -82,12 +81,21 @@ async def _context(
         "may": {a: allowed(staff.role, a) for a in ("assign", "unclaim_others")},
         "sees_person": _sees_person(staff, row.assignee_id),
         "topics": deps.topics,
+        "teams": deps.teams,
         "priorities": PRIORITIES,
         "snooze_hours": SNOOZE_HOURS,
         "max_chars": deps.max_chars,
         "neighbours": await _neighbours(deps, row.id),
         "actor": actor(staff),
     }
+
+
+async def _draft(deps: InboxDeps, canned: str, item_id: int) -> str:
+    """The reply box's text: a canned reply chosen without JavaScript, filled in."""
+    try:
+        return await deps.inbox.canned_text(canned, item_id) if canned else ""
+    except InboxError:
+        return ""
 
 
 def _sees_person(staff: StaffView, assignee_id: int | None) -> bool:

@@ -12,7 +12,15 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.templating import Jinja2Templates
 
-from bot.web import csrf, inbox_actions, inbox_item, inbox_queue, inbox_staff, staff_login
+from bot.web import (
+    csrf,
+    inbox_actions,
+    inbox_canned,
+    inbox_item,
+    inbox_queue,
+    inbox_staff,
+    staff_login,
+)
 from bot.web.inbox_deps import InboxDeps
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
 from handlers.inbox.usecases import Inbox
@@ -31,6 +39,7 @@ class StaffWebConfig:
     lifetime: timedelta
     library_name: str
     topics: tuple[str, ...]
+    teams: tuple[str, ...]
     max_chars: int
 
 
@@ -51,13 +60,22 @@ def build_staff_web(
     sessions = Sessions(store, cookie, idle=config.idle, lifetime=config.lifetime)
     login = Login(store, Passwords(), Throttle())
     deps = staff_login.LoginDeps(login, sessions, templates, config.library_name)
-    pages = InboxDeps(store, inbox, templates, config.library_name, config.topics, config.max_chars)
+    pages = InboxDeps(
+        store,
+        inbox,
+        templates,
+        config.library_name,
+        config.topics,
+        config.teams,
+        config.max_chars,
+    )
     routes: list[BaseRoute] = [
         *staff_login.routes(deps),
         *inbox_queue.routes(pages),
         *inbox_item.routes(pages),
         *inbox_actions.routes(pages),
         *inbox_staff.routes(pages),
+        *inbox_canned.routes(pages),
         Route("/inbox", to_queue),
         Route("/inbox/{rest:path}", _not_found(pages)),
     ]

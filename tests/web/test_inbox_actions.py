@@ -133,3 +133,27 @@ async def test_canned_reply_bulk_resolve_and_seen(
     assert f"#{one}:" not in after_seen.text and "Nothing here" in after_seen.text
     assert bulk.status_code == 303
     assert [r.row.status for r in rows if r is not None] == ["resolved", "resolved"]
+
+
+async def test_a_lead_saves_a_canned_reply_and_it_is_offered_on_items(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        item = await widget_item(bot, "Can I bring my dog?")
+        await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "lee@lib.example.ac.uk")
+            token = csrf_of((await http.get("/inbox/canned")).text)
+            text = "Hi {name}, only assistance dogs, sorry. {library}"
+            saved = await http.post(
+                "/inbox/canned/save", data={"csrftoken": token, "name": "dogs", "text": text}
+            )
+            nameless = await http.post(
+                "/inbox/canned/save", data={"csrftoken": token, "name": " ", "text": text}
+            )
+            draft = (await http.get(f"/inbox/items/{item}?canned=dogs")).text
+            bogus = await http.get(f"/inbox/items/{item}?canned=nope")
+    assert saved.status_code == 303 and nameless.status_code == 400
+    assert '<option value="dogs">dogs</option>' in draft
+    assert "only assistance dogs, sorry. The Library</textarea>" in draft
+    assert bogus.status_code == 200

@@ -125,10 +125,14 @@ async def test_an_agent_cannot_do_lead_or_admin_actions(
             )
             staff_page = await http.get("/inbox/staff")
             disable = await http.post(f"/inbox/staff/{lead.id}/disable", data={"csrftoken": token})
+            canned = await http.post(
+                "/inbox/canned/save", data={"csrftoken": token, "name": "x", "text": "y"}
+            )
             after = await _state(bot)
         lead_now = await bot.store.staff.get(staff_id=lead.id)
     assert "Assign to a person" not in page.text  # not offered …
-    assert [r.status_code for r in (assign, bulk, staff_page, disable)] == [403] * 4  # … nor done
+    refused = (assign, bulk, staff_page, disable, canned)
+    assert [r.status_code for r in refused] == [403] * 5  # … nor done
     assert after == before and not lead_now.disabled
 
 
