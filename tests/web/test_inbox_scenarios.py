@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from bot.adapters.telegram import from_settings
@@ -21,7 +22,7 @@ from tests.fakes.classifier import KeywordClassifier
 from tests.fakes.telegram import FakeTelegram
 from tests.harness import RunningBot, running_bot
 from tests.web.browser_staff import keyboard_login, shoot
-from tests.web.staff import add_staff
+from tests.web.staff import add_staff, csrf_of, log_in
 
 PRINTER = "the printer on level 2 took my money and printed nothing"
 REPLY = "So sorry! We have refunded your print credit and called the engineer."
@@ -139,3 +140,46 @@ async def test_widget_student_sees_the_reply_on_their_feedback_page_and_rates_it
 
 async def _true(value: bool) -> bool:
     return value
+
+
+async def test_a_reply_telegram_refuses_shows_failed_with_the_reason_and_can_be_retried(
+    sqlite_url: str, make_settings: Callable[..., Settings], fake: FakeTelegram
+) -> None:
+    settings = make_settings(
+        database_url=sqlite_url, telegram_token=fake.token, telegram_api_url=fake.url
+    )
+    cursors = BotCursors()
+    adapter = from_settings(settings, cursors)
+    assert adapter is not None
+    async with running_bot(settings, adapters=[WidgetAdapter(), adapter]) as bot:
+        cursors.attach(bot.store)
+        await add_staff(bot.store, "it@lib.example.ac.uk")
+        await fake.push(tp.message_update(PRINTER, message_id=31))
+        item_id = await queued_item(bot, PRINTER)
+        await bot.wait_for(lambda: _true(bool(fake.calls_to("sendMessage"))), what="the ack")
+        fake.fail_next(1, status=403, methods=["sendMessage"])  # the student blocked the bot
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "it@lib.example.ac.uk")
+            token = csrf_of((await http.get(f"/inbox/items/{item_id}")).text)
+            form = {"csrftoken": token, "text": REPLY}
+            await http.post(f"/inbox/items/{item_id}/reply", data=form)
+
+            async def shows_failed() -> bool:
+                return "✗ failed" in (await http.get(f"/inbox/items/{item_id}")).text
+
+            await bot.wait_for(shows_failed, what="the failed delivery on the item page")
+            page = (await http.get(f"/inbox/items/{item_id}")).text
+            entry = page.split('name="entry_id" value="')[1].split('"')[0]
+            retry = await http.post(
+                f"/inbox/items/{item_id}/retry", data={"csrftoken": token, "entry_id": entry}
+            )
+
+            async def shows_sent() -> bool:
+                return "✓ sent" in (await http.get(f"/inbox/items/{item_id}")).text
+
+            await bot.wait_for(shows_sent, what="the retried reply sent")
+    assert "Forbidden" in page and "Send this reply again" in page
+    assert retry.status_code == 303
+    assert [
+        c.params["chat_id"] for c in fake.calls_to("sendMessage") if REPLY in c.params["text"]
+    ] == ["5550001"]
