@@ -36,6 +36,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/channels.py
 	PYTHONPATH=. $(PY) bench/votes.py
 	PYTHONPATH=. $(PY) bench/classify.py
+	PYTHONPATH=. $(PY) bench/inbox.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

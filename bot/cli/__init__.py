@@ -1,4 +1,4 @@
-"""The command line (Typer): run, migrate, messages, outbox, version, classifier commands."""
+"""The command line (Typer): run, migrate, messages, outbox, polls, queue, classifier commands."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import classifier, core, messages, polls, staff
+from bot.cli import classifier, core, messages, polls, queue, staff
 from bot.cli.context import settings
 from bot.cli.errors import fail
 from config.settings import SettingsError
@@ -24,6 +24,7 @@ def build_cli() -> typer.Typer:
     messages.register(app)
     polls.register(app)
     staff.register(app)
+    queue.register(app)
     classifier.register(app, settings)
     return app
 

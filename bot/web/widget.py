@@ -141,7 +141,7 @@ async def open_polls(deps: WidgetDeps, session: str) -> list[dict[str, Any]]:
             "options": [{"key": k, "label": label} for k, label in p.options],
             "your_answer": answers.get(p.id, []),
         }
-        for p in await deps.store.open_polls(Channel.WIDGET.value)
+        for p in await deps.store.open_polls(Channel.WIDGET.value, session)
     ]
 
 

@@ -133,12 +133,13 @@ def _ask_csat(conn: Connection, item_id: int, actor_id: int, ask: CsatAsk) -> No
 
 
 def record_csat(conn: Connection, message_ids: Sequence[int]) -> list[CsatAnswer]:
-    """Store the satisfaction answers among these vote events against their items."""
+    """Store the satisfaction answers among these vote events against their items (only the
+    item's own person answers it, even where others in a group chat could tap)."""
     rows = conn.execute(
         select(Vote.poll_id, Vote.options, InboxCsat.item_id, InboxCsat.staff_id, InboxItem.status)
         .join(InboxCsat, InboxCsat.poll_id == Vote.poll_id)
         .join(InboxItem, InboxItem.id == InboxCsat.item_id)
-        .where(Vote.message_id.in_(list(message_ids)))
+        .where(Vote.message_id.in_(list(message_ids)), Vote.contact_id == InboxItem.contact_id)
     ).all()
     answers = [_answer(conn, r) for r in rows if r.options and str(r.options[0]).isdigit()]
     return [a for a in answers if a is not None]

@@ -36,6 +36,13 @@ class InboxItem(Base):
         Index("ix_inbox_items_team_status_due", "team", "status", "due_at", "id"),
         Index("ix_inbox_items_assignee_status_due", "assignee_id", "status", "due_at", "id"),
         Index(
+            "ix_inbox_items_open_due",
+            "due_at",
+            "id",
+            sqlite_where=text("status <> 'resolved'"),
+            postgresql_where=text("status <> 'resolved'"),
+        ),
+        Index(
             "ix_inbox_items_snoozed",
             "snoozed_until",
             sqlite_where=text("status = 'snoozed'"),

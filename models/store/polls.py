@@ -316,12 +316,17 @@ def follow_up_count(conn: Connection, poll_id: int) -> int:
     return int(conn.execute(stmt).scalar_one())
 
 
-def open_for(conn: Connection, channel: str) -> list[PollView]:
-    """Open polls with a target on this channel."""
+def open_for(conn: Connection, channel: str, chat: str = "") -> list[PollView]:
+    """Open polls for everyone on this channel, and those for this one chat (a widget session's
+    satisfaction question) when ``chat`` is given."""
     ids = conn.execute(
         select(Poll.id)
         .join(PollTarget, PollTarget.poll_id == Poll.id)
-        .where(Poll.status == "open", PollTarget.channel == channel)
+        .where(
+            Poll.status == "open",
+            PollTarget.channel == channel,
+            PollTarget.chat.in_(["", chat] if chat else [""]),
+        )
         .order_by(Poll.id)
     ).scalars()
     return [v for v in (get(conn, i) for i in ids) if v is not None]

@@ -234,9 +234,9 @@ class Store:
         """Schedule the next run of a recurring poll."""
         return await self._ingest.write(polls.repeat, poll_id)
 
-    async def open_polls(self, channel: str) -> list[polls.PollView]:
-        """Open polls shown on a channel."""
-        return await self._db.read(polls.open_for, channel)
+    async def open_polls(self, channel: str, chat: str = "") -> list[polls.PollView]:
+        """Open polls shown on a channel (to everyone, or also those for one ``chat``)."""
+        return await self._db.read(polls.open_for, channel, chat)
 
     async def answers_of(self, channel: str, sender: str) -> dict[int, list[str]]:
         """A person's current poll answers (by their platform id), by poll id."""

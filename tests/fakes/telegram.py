@@ -42,6 +42,7 @@ class _Fault:
     status: int
     retry_after: int | None
     methods: frozenset[str] | None
+    description: str = ""
 
 
 def _decode(value: str) -> Any:
@@ -109,10 +110,16 @@ class FakeTelegram:
         status: int = 500,
         retry_after: int | None = None,
         methods: Iterable[str] | None = None,
+        description: str = "",
     ) -> None:
-        """Answer the next ``count`` calls (of ``methods``, or any) with an error."""
+        """Answer the next ``count`` calls (of ``methods``, or any) with an error (saying
+        ``description``, as Telegram does: "Forbidden: bot was blocked by the user")."""
         only = frozenset(methods) if methods is not None else None
-        self._faults.append(_Fault(count, status, retry_after, only))
+        self._faults.append(_Fault(count, status, retry_after, only, description))
+
+    def heal(self) -> None:
+        """Drop every fault still waiting: the platform answers normally again."""
+        self._faults.clear()
 
     def calls_to(self, method: str, *, ok: bool = True) -> list[Call]:
         """Recorded calls of one method; only the successful ones unless ``ok`` is False."""
@@ -221,7 +228,8 @@ class FakeTelegram:
 def _fault_body(fault: _Fault) -> dict[str, Any]:
     if fault.retry_after is not None:
         return tp.error(fault.status, "Too Many Requests", retry_after=fault.retry_after)
-    return tp.error(fault.status, f"{HTTPStatus(fault.status).phrase} ({fault.status})")
+    reason = fault.description or f"{HTTPStatus(fault.status).phrase} ({fault.status})"
+    return tp.error(fault.status, reason)
 
 
 async def deliver_webhook(

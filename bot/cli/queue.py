@@ -1,0 +1,144 @@
+"""queue list, queue show: the staff queue from the command line (stored text printed
+literally: no markup is read into it)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from bot.cli.context import open_store, settings
+from bot.cli.errors import fail
+from bot.events import utcnow
+from models.store.inbox_types import STATUSES, ItemPage, ItemRow, QueueFilter
+
+queue_app = typer.Typer(help="The staff queue: messages that need a person.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the queue group."""
+    app.add_typer(queue_app, name="queue")
+
+
+def item_json(row: ItemRow) -> dict[str, Any]:
+    """One queue item as JSON (contract fields, plus overdue and the response times)."""
+    when = {
+        k: v.isoformat() if v else None
+        for k, v in (
+            ("due_at", row.due_at),
+            ("created_at", row.created_at),
+            ("first_response_at", row.first_response_at),
+            ("resolved_at", row.resolved_at),
+            ("snoozed_until", row.snoozed_until),
+        )
+    }
+    return {
+        "id": row.id,
+        "conversation_id": row.conversation_id,
+        "channel": row.channel,
+        "status": row.status,
+        "priority": row.priority,
+        "team": row.team,
+        "assignee": row.assignee or None,
+        "topic": row.topic,
+        "sentiment": row.sentiment,
+        "text": row.text,
+        "overdue": row.overdue(utcnow()),
+        **when,
+    }
+
+
+def _console() -> Console:
+    return Console(markup=False, emoji=False, highlight=False)
+
+
+@queue_app.command("list")
+def list_queue(
+    status: Annotated[
+        str | None, typer.Option(help=f"One of {', '.join(STATUSES)} (default: all open).")
+    ] = None,
+    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100_000, help="How many, soonest due.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
+) -> None:
+    """Queue items, soonest due first."""
+    if status is not None and status not in STATUSES:
+        fail(f"--status must be one of {', '.join(STATUSES)}")
+    wanted = QueueFilter(statuses=(status,) if status else (), team=team)
+
+    async def fetch() -> list[ItemRow]:
+        async with open_store(settings()) as store:
+            return await store.inbox.listing(filter=wanted, limit=limit)
+
+    rows = asyncio.run(fetch())
+    if as_json:
+        for row in rows:
+            typer.echo(json.dumps(item_json(row), ensure_ascii=True))
+        return
+    table = Table("id", "due (UTC)", "status", "priority", "team", "assignee", "channel", "text")
+    now = utcnow()
+    for r in rows:
+        due = r.due_at.strftime("%Y-%m-%d %H:%M") + (" OVERDUE" if r.overdue(now) else "")
+        cells = (str(r.id), due, r.status, r.priority, r.team, r.assignee or "-", r.channel)
+        table.add_row(*(Text(c) for c in cells), Text(_flat(r.text, 70)))
+    _console().print(table)
+
+
+@queue_app.command("show")
+def show_item(
+    item_id: Annotated[int, typer.Argument(help="The queue item's id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="As one JSON object.")] = False,
+) -> None:
+    """One item and the latest page of its conversation, replies and notes."""
+
+    async def fetch() -> ItemPage | None:
+        async with open_store(settings()) as store:
+            return await store.inbox.page(item_id=item_id, limit=50)
+
+    page = asyncio.run(fetch())
+    if page is None:
+        fail(f"no queue item {item_id}")
+    if as_json:
+        typer.echo(json.dumps(_page_json(page), ensure_ascii=True))
+        return
+    out = _console()
+    out.print(Text(_summary(page.item.row)))
+    for e in page.entries:
+        state = f" [{e.delivery}{': ' + e.error if e.error else ''}]" if e.delivery else ""
+        who = e.staff_name or e.kind
+        line = f"{e.at:%Y-%m-%d %H:%M}  {e.kind:<6} {_flat(who, 20)}: {_flat(e.text)}{state}"
+        out.print(Text(line))
+
+
+def _summary(r: ItemRow) -> str:
+    return (
+        f"item {r.id} · {r.status} · {r.priority} · team {r.team or '-'} · "
+        f"{r.assignee or 'unassigned'} · {r.channel} · due {r.due_at:%Y-%m-%d %H:%M} UTC · "
+        f"topic {r.topic or '-'} · sentiment {r.sentiment or '-'}"
+    )
+
+
+def _page_json(page: ItemPage) -> dict[str, Any]:
+    entries = [
+        {
+            "kind": e.kind,
+            "text": e.text,
+            "at": e.at.isoformat(),
+            "staff": e.staff_name or None,
+            "delivery": e.delivery or None,
+            "error": e.error or None,
+        }
+        for e in page.entries
+    ]
+    return {**item_json(page.item.row), "entries": entries, "older": page.older}
+
+
+def _flat(text: str, limit: int | None = None) -> str:
+    """One line, control characters shown as escapes so a terminal cannot act on them."""
+    cut = text[:limit] if limit else text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in cut)

@@ -1,0 +1,89 @@
+"""Triage rules, pure: one test per default rule, read from the shipped config file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from config.library import load_library_config
+from config.triage import TriageConfig
+from handlers.inbox.triage import Facts, decide, is_question, only_pleasantry
+
+ROOT = Path(__file__).resolve().parents[2]
+RULES = load_library_config(ROOT / "config" / "feedbot.yaml").triage
+
+
+def test_the_shipped_file_spells_out_the_built_in_defaults() -> None:
+    assert TriageConfig() == RULES
+
+
+def test_a_direct_message_needs_a_person() -> None:
+    assert decide(Facts("the printer ate my money", "direct"), RULES).needs_person
+
+
+def test_a_widget_message_needs_a_person() -> None:
+    assert decide(Facts("nice new chairs", "widget"), RULES).needs_person
+
+
+def test_a_question_in_a_group_chat_needs_a_person() -> None:
+    assert decide(Facts("when does the library close tonight", "group"), RULES).needs_person
+    assert decide(Facts("anyone else find it cold", "group"), RULES).needs_person
+
+
+def test_a_remark_in_a_group_chat_does_not() -> None:
+    decision = decide(Facts("off to the library now", "group", "neutral"), RULES)
+    assert not decision.needs_person and decision.priority == "normal"
+
+
+def test_a_negative_message_needs_a_person_and_is_raised_to_high() -> None:
+    decision = decide(Facts("level 3 is freezing again", "public", "negative"), RULES)
+    assert decision.needs_person and decision.priority == "high"
+
+
+@pytest.mark.parametrize("word", ["urgent", "harassment", "accessibility", "fire"])
+def test_urgent_words_make_it_urgent(word: str) -> None:
+    decision = decide(Facts(f"There is a {word} issue on level 2", "group", "neutral"), RULES)
+    assert decision.needs_person and decision.priority == "urgent"
+
+
+def test_urgent_words_match_whole_words_only() -> None:
+    assert decide(Facts("I fired off an email", "direct", "neutral"), RULES).priority == "normal"
+
+
+def test_a_poll_follow_up_after_a_low_score_needs_a_person() -> None:
+    facts = Facts("the queue was too long", "group", "neutral", low_follow_up=True)
+    assert decide(facts, RULES).needs_person
+
+
+def test_thanks_alone_does_not_need_a_person_even_in_a_dm() -> None:
+    for text in ("thanks!", "Thank you 🙏", "ok", "Cheers."):
+        assert not decide(Facts(text, "direct", "positive"), RULES).needs_person, text
+    assert decide(Facts("thanks, but the wifi is still down", "direct"), RULES).needs_person
+
+
+@pytest.mark.parametrize(
+    ("topic", "team"),
+    [
+        ("wifi_and_it", "it_services"),
+        ("building_and_facilities", "estates"),
+        ("accessibility", "accessibility"),
+        ("opening_hours", "customer_engagement"),
+        ("", "customer_engagement"),
+    ],
+)
+def test_topic_decides_the_team(topic: str, team: str) -> None:
+    assert decide(Facts("hello?", "direct", topic=topic), RULES).team == team
+
+
+def test_a_rule_change_is_just_new_config() -> None:
+    stricter = RULES.model_copy(update={"urgent_words": ["printer"], "default_team": "desk"})
+    decision = decide(Facts("the printer on level 2", "direct", "neutral"), stricter)
+    assert (decision.priority, decision.team) == ("urgent", "desk")
+
+
+def test_question_and_pleasantry_detection() -> None:
+    assert is_question("Is the library open on Sunday")
+    assert not is_question("The library is open on Sunday.")
+    assert only_pleasantry("  Thanks a lot!!! ", ["thanks a lot"])
+    assert not only_pleasantry("", ["thanks"])
