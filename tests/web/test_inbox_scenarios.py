@@ -16,9 +16,14 @@ from bot.adapters.telegram import from_settings
 from bot.adapters.widget import WidgetAdapter
 from config.settings import Settings
 from models.store.inbox_types import STATUSES, QueueFilter
+from tests.adapters.test_slack_http import SECRET as SLACK_SECRET
+from tests.adapters.test_slack_http import http_adapter, payload
+from tests.adapters.test_slack_polls import click
 from tests.adapters.test_telegram_scenarios import BotCursors
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.classifier import KeywordClassifier
+from tests.fakes.slack import FakeSlack
+from tests.fakes.slack_driver import SlackDriver
 from tests.fakes.telegram import FakeTelegram
 from tests.harness import RunningBot, running_bot
 from tests.web.browser_staff import keyboard_login, shoot
@@ -183,3 +188,38 @@ async def test_a_reply_telegram_refuses_shows_failed_with_the_reason_and_can_be_
     assert [
         c.params["chat_id"] for c in fake.calls_to("sendMessage") if REPLY in c.params["text"]
     ] == ["5550001"]
+
+
+async def test_slack_student_gets_the_reply_in_their_dm_and_rates_it(
+    db_url: str, make_settings: Callable[..., Settings], browser: Any, tmp_path: Path
+) -> None:
+    event = payload("message_im")
+    event["event"] = {**event["event"], "text": PRINTER, "blocks": []}
+    settings = make_settings(database_url=db_url)
+    async with (
+        FakeSlack() as slack,
+        running_bot(
+            settings, classifier=KeywordClassifier(), adapters=[http_adapter(slack)]
+        ) as bot,
+    ):
+        driver = SlackDriver(f"{bot.url}/slack/events", SLACK_SECRET)
+        await add_staff(bot.store, "it@lib.example.ac.uk", team="it_services")
+        assert (await driver.post_event(event)).status_code == 200
+        item_id = await queued_item(bot, PRINTER)
+        await staff_answers(await browser.new_page(), bot, item_id, tmp_path)
+
+        def posted(text: str) -> list[dict[str, Any]]:
+            return [c.args for c in slack.calls_to("chat.postMessage") if text in str(c.args)]
+
+        await bot.wait_for(lambda: _true(bool(posted("How satisfied"))), what="the CSAT question")
+        [reply], [question] = posted(REPLY), posted("How satisfied")
+        assert reply["channel"] == question["channel"] == "D01DSTUD1"
+        five = len(next(b for b in question["blocks"] if b["type"] == "actions")["elements"]) - 1
+        tap = click({**question, "channel": "D01DSTUD1"}, five, "U01STUDNT", slack.hook())
+        assert (await driver.post_action(tap)).status_code == 200
+
+        async def rated() -> bool:
+            return await csat_score(bot, item_id) == 5
+
+        await bot.wait_for(rated, what="the student's rating stored against the item")
+        await driver.aclose()
