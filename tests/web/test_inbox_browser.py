@@ -80,3 +80,21 @@ async def test_keyboard_only_login_open_the_overdue_item_reply_and_resolve(
     assert [e.text for e in entries.entries if e.kind == "reply"] == [
         "Sorry! The desk reopens at 9; we have renewed your loan."
     ]
+
+
+async def test_the_open_queue_refreshes_itself_and_announces_new_items(
+    sqlite_url: str, make_settings: Callable[..., Settings], browser: Any
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        await widget_item(bot, "First question", session="session-first-01")
+        await add_staff(bot.store, "agent@lib.example.ac.uk")
+        page = await browser.new_page()
+        await page.clock.install()
+        await keyboard_login(page, bot.url, "agent@lib.example.ac.uk")
+        assert await page.inner_text("#queue-live") == ""
+        await widget_item(bot, "Second question arrives while the page is open")
+        await page.clock.fast_forward("00:31")
+        live = page.locator("#queue-live")
+        await live.filter(has_text="1 new item added to the list.").wait_for()
+        assert "Second question arrives" in await page.inner_text("#queue-list")
+        assert await live.get_attribute("aria-live") == "polite"

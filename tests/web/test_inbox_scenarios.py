@@ -52,18 +52,24 @@ async def queued_item(bot: RunningBot, text: str) -> int:
     return found[0]
 
 
-async def staff_answers(page: Any, bot: RunningBot, item_id: int, tmp_path: Path) -> None:
-    """In the browser: log in, find the item in IT services' queue, claim, reply, resolve."""
+async def staff_answers(
+    page: Any, bot: RunningBot, item_id: int, tmp_path: Path
+) -> tuple[str, str]:
+    """In the browser: log in, find the item in IT services' queue, claim, reply, resolve.
+    Returns the item's facts before and after claiming it."""
     await keyboard_login(page, bot.url, "it@lib.example.ac.uk")
     await page.goto(f"{bot.url}/inbox/?team=it_services")
     await page.get_by_role("link", name=f"#{item_id}:").click()
+    before = await page.inner_text(".facts")
     await page.get_by_role("button", name="Claim").click()
     assert "You have claimed this item." in await page.inner_text("[role=status]")
+    after = await page.inner_text(".facts")
     await page.get_by_label("Your reply").fill(REPLY)
     await page.get_by_role("button", name="Send reply").click()
     await page.get_by_role("button", name="Resolve", exact=True).click()
     assert "Resolved." in await page.inner_text("[role=status]")
     await shoot(page, tmp_path, "scenario-item-resolved")
+    return before, after
 
 
 async def csat_score(bot: RunningBot, item_id: int) -> int | None:
@@ -96,7 +102,9 @@ async def test_telegram_student_gets_the_reply_in_their_chat_and_rates_it(
         item_id = await queued_item(bot, PRINTER)
         view = await bot.store.inbox.item(item_id=item_id)
         assert view is not None and (view.row.team, view.row.channel) == ("it_services", "telegram")
-        await staff_answers(await browser.new_page(), bot, item_id, tmp_path)
+        before, after = await staff_answers(await browser.new_page(), bot, item_id, tmp_path)
+        assert "Ada" not in before and "Person " in before  # an agent not holding it: a pseudonym
+        assert "Ada" in after  # the one who claimed it needs the name
 
         def sent(text: str) -> list[dict[str, Any]]:
             return [c.params for c in fake.calls_to("sendMessage") if text in str(c.params["text"])]
