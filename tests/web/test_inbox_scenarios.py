@@ -15,7 +15,9 @@ import pytest
 from bot.adapters.telegram import from_settings
 from bot.adapters.widget import WidgetAdapter
 from config.settings import Settings
+from models.store import Store
 from models.store.inbox_types import STATUSES, QueueFilter
+from models.store.migrate import upgrade_async
 from tests.adapters.test_slack_http import SECRET as SLACK_SECRET
 from tests.adapters.test_slack_http import http_adapter, payload
 from tests.adapters.test_slack_polls import click
@@ -25,6 +27,8 @@ from tests.fakes.classifier import KeywordClassifier
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_driver import SlackDriver
 from tests.fakes.telegram import FakeTelegram
+from tests.fakes.x import FakeX
+from tests.fakes.x.helpers import adapter_for
 from tests.harness import RunningBot, running_bot
 from tests.web.browser_staff import keyboard_login, shoot
 from tests.web.staff import add_staff, csrf_of, log_in
@@ -231,3 +235,34 @@ async def test_slack_student_gets_the_reply_in_their_dm_and_rates_it(
 
         await bot.wait_for(rated, what="the student's rating stored against the item")
         await driver.aclose()
+
+
+async def test_x_student_gets_the_reply_by_dm_and_rates_it_with_a_number(
+    db_url: str, make_settings: Callable[..., Settings], browser: Any, tmp_path: Path
+) -> None:
+    settings = make_settings(database_url=db_url)
+    await upgrade_async(settings.database_url)
+    student = "2200000000000000004"
+    async with FakeX() as x, Store.open(settings.database_url) as cursors:
+        adapter = adapter_for(x, cursors)
+        async with running_bot(
+            settings, classifier=KeywordClassifier(), adapters=[WidgetAdapter(), adapter]
+        ) as bot:
+            await add_staff(bot.store, "it@lib.example.ac.uk", team="it_services")
+            x.dm(PRINTER, sender_id=student)
+            item_id = await queued_item(bot, PRINTER)
+            await staff_answers(await browser.new_page(), bot, item_id, tmp_path)
+
+            def dms(text: str) -> list[dict[str, Any]]:
+                return [d for d in x.sent_dms() if text in d["text"]]
+
+            await bot.wait_for(lambda: _true(bool(dms("How satisfied"))), what="the CSAT DM")
+            [reply], [question] = dms(REPLY), dms("How satisfied")
+            assert reply["dm_conversation_id"] == question["dm_conversation_id"]
+            assert "Reply with a number from 1" in question["text"]  # X DMs have no buttons
+            x.dm("5", sender_id=student)
+
+            async def rated() -> bool:
+                return await csat_score(bot, item_id) == 5
+
+            await bot.wait_for(rated, what="the student's rating stored against the item")
