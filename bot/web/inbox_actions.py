@@ -97,16 +97,9 @@ def routes(deps: InboxDeps) -> list[Route]:
             return await render_item(deps, request, item_id, error="unknown action", status=404)
         try:
             await ACTIONS[name](deps, actor(staff_of(request)), item_id, await read_form(request))
-        except Forbidden as exc:
-            return await render_item(
-                deps, request, item_id, error=f"Not allowed: {exc}.", status=403
-            )
-        except NoSuchItem:
-            return await render_item(deps, request, item_id, status=404)
-        except InboxError as exc:
-            return await render_item(deps, request, item_id, error=str(exc), status=409)
-        except (Refused, BadForm) as exc:
-            return await render_item(deps, request, item_id, error=str(exc), status=400)
+        except (Forbidden, NoSuchItem, InboxError, Refused, BadForm) as exc:
+            status, message = refusal(exc)
+            return await render_item(deps, request, item_id, error=message, status=status)
         target = f"/inbox/items/{item_id}?done={name}{ANCHOR.get(name, '')}"
         return RedirectResponse(target, status_code=303)
 
@@ -123,22 +116,33 @@ def routes(deps: InboxDeps) -> list[Route]:
     ]
 
 
+def refusal(exc: Exception) -> tuple[int, str]:
+    """The status and words for an action that was not done."""
+    if isinstance(exc, Forbidden):
+        return 403, f"Not allowed: {exc}."
+    if isinstance(exc, NoSuchItem):
+        return 404, ""
+    return (409, str(exc)) if isinstance(exc, InboxError) else (400, str(exc))
+
+
 async def bulk(deps: InboxDeps, request: Request) -> Response:
     """Assign or resolve the ticked items."""
-    form, who = await read_form(request), actor(staff_of(request))
-    ids = [int(v) for v in form.get("ids", []) if v.isdigit()][:500]
+    try:
+        form = await read_form(request)
+        await _bulk(deps, actor(staff_of(request)), form)
+    except (Forbidden, InboxError, Refused, BadForm) as exc:
+        return _problem(deps, request, *refusal(exc))
     back = field(form, "back")
     back = back if back.startswith("/inbox/") and "//" not in back else "/inbox/"
-    try:
-        if ids and field(form, "action") == "assign":
-            await deps.inbox.assign(who, ids, staff_id=_int(form, "staff_id"), team=None)
-        elif ids and field(form, "action") == "resolve":
-            await deps.inbox.resolve(who, ids)
-    except Forbidden as exc:
-        return _problem(deps, request, 403, f"Not allowed: {exc}.")
-    except (InboxError, Refused) as exc:
-        return _problem(deps, request, 409, str(exc))
     return RedirectResponse(back, status_code=303)
+
+
+async def _bulk(deps: InboxDeps, who: Actor, form: Form) -> None:
+    ids = [int(v) for v in form.get("ids", []) if v.isdigit()][:500]
+    if ids and field(form, "action") == "assign":
+        await deps.inbox.assign(who, ids, staff_id=_int(form, "staff_id"), team=None)
+    elif ids and field(form, "action") == "resolve":
+        await deps.inbox.resolve(who, ids)
 
 
 async def seen(deps: InboxDeps, request: Request) -> Response:
