@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import httpx
-from sqlalchemy import select
+from argon2 import PasswordHasher
+from sqlalchemy import select, update
 
 from bot.events import utcnow
 from config.settings import Settings
@@ -140,9 +142,6 @@ async def test_a_disabled_accounts_session_stops_at_once(
 async def test_an_idle_session_ends(
     sqlite_url: str, make_settings: Callable[..., Settings]
 ) -> None:
-    from datetime import timedelta
-
-    from sqlalchemy import update
 
     async with running_bot(make_settings(database_url=sqlite_url)) as bot:
         await add_staff(bot.store, "fi@lib.example.ac.uk")
@@ -171,3 +170,19 @@ async def test_next_only_leads_to_our_own_pages(
             }
             answer = await http.post("/inbox/login", data=form)
     assert answer.headers["location"] == "/inbox/"
+
+
+async def test_a_hash_made_with_weaker_parameters_is_upgraded_at_login(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    weak = PasswordHasher(time_cost=1, memory_cost=8192).hash(PASSWORD)
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        await bot.store.staff.add(
+            email="old@lib.example.ac.uk", name="Old", role="agent", team="",
+            password_hash=weak, actor="test",
+        )  # fmt: skip
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            answer = await log_in(http, "old@lib.example.ac.uk")
+        found = await bot.store.staff.credentials(email="old@lib.example.ac.uk")
+    assert answer.status_code == 303 and found is not None
+    assert found[1] != weak and not PasswordHasher().check_needs_rehash(found[1])
