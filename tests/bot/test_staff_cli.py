@@ -36,7 +36,9 @@ async def _look(url: str, email: str) -> tuple[str, list[str]]:
     async with Store.open(url) as store:
         found = await store.staff.credentials(email=email)
         assert found is not None
-        actions = await store.read(lambda c: list(c.execute(select(AuditEntry.action)).scalars()))
+        actions = await store.read(
+            lambda c: list(c.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
+        )
         return found[1], actions
 
 

@@ -42,7 +42,11 @@ async def _state(bot: RunningBot) -> tuple[Any, ...]:
     def read(conn: Any) -> tuple[Any, ...]:
         items = conn.execute(select(InboxItem.status, InboxItem.assignee_id, InboxItem.priority))
         entries = conn.execute(select(func.count()).select_from(InboxEntry)).scalar_one()
-        audit = conn.execute(select(AuditEntry.action).where(AuditEntry.actor.like("staff:%")))
+        audit = conn.execute(
+            select(AuditEntry.action)
+            .where(AuditEntry.actor.like("staff:%"))
+            .order_by(AuditEntry.id)
+        )
         return (sorted(items.all()), entries, [a for (a,) in audit.all()])
 
     return await bot.store.read(read)

@@ -19,7 +19,9 @@ from tests.web.staff import PASSWORD, add_staff, csrf_of, log_in
 
 async def _audit(bot_store: object) -> list[tuple[str, str, str]]:
     rows = await bot_store.read(  # type: ignore[attr-defined]
-        lambda c: c.execute(select(AuditEntry.actor, AuditEntry.action, AuditEntry.subject)).all()
+        lambda c: c.execute(
+            select(AuditEntry.actor, AuditEntry.action, AuditEntry.subject).order_by(AuditEntry.id)
+        ).all()
     )
     return [tuple(r) for r in rows]
 
@@ -38,7 +40,9 @@ async def test_login_sets_a_signed_session_cookie_and_rotates_it(
             second = await log_in(http, ann.email, page="/inbox/")  # logged in: no form there
             new = http.cookies["feedbot_staff"]
         sessions = await bot.store.read(
-            lambda c: c.execute(select(StaffSession.token_hash, StaffSession.ended_at)).all()
+            lambda c: c.execute(
+                select(StaffSession.token_hash, StaffSession.ended_at).order_by(StaffSession.id)
+            ).all()
         )
     assert first.status_code == 303 and first.headers["location"] == "/inbox/"
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie

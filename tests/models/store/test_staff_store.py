@@ -81,7 +81,9 @@ async def test_failed_logins_are_counted_per_address_and_ip_and_audited(store: S
         0,
         0,
     )
-    actions = await store.read(lambda c: list(c.execute(select(AuditEntry.action)).scalars()))
+    actions = await store.read(
+        lambda c: list(c.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
+    )
     assert actions == ["login.failed"] * 3
 
 
