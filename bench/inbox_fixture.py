@@ -116,8 +116,8 @@ def _items(conn: Connection, size: Size) -> None:
         "snoozed_until, reopened, created_at, updated_at",
         f"{conversation}, x, {_pick(CHANNELS, 'x')}, {_pick(STATUSES, 'x')}, "
         f"{_pick(TEAMS, 'x / 7')}, {assignee}, {_pick(PRIORITIES, 'x / 3')}, "
-        f"{_pick(('wifi_and_it', 'printing_and_scanning', 'noise', 'study_space'), 'x')}, "
-        f"{_pick(('negative', 'neutral', 'positive'), 'x')}, 1, 1, {_time(d, 'x * 9')}, "
+        f"{_pick(('wifi_and_it', 'printing_and_scanning', 'noise', 'study_space'), 'x / 11')}, "
+        f"{_pick(('negative', 'neutral', 'positive'), 'x / 5')}, 1, 1, {_time(d, 'x * 9')}, "
         f"{_time(d, 'x * 9')}, {_time(d, 'x * 9 + 86400')}, NULL, 0, {_time(d, 'x * 9')}, "
         f"{_time(d, 'x * 9')}",
         m,

@@ -43,6 +43,26 @@ class InboxItem(Base):
             postgresql_where=text("status <> 'resolved'"),
         ),
         Index(
+            "ix_inbox_items_open_activity",
+            "last_message_at",
+            sqlite_where=text("status <> 'resolved'"),
+            postgresql_where=text("status <> 'resolved'"),
+        ),
+        Index(
+            "ix_inbox_items_open_topic",
+            "topic",
+            "due_at",
+            sqlite_where=text("status <> 'resolved'"),
+            postgresql_where=text("status <> 'resolved'"),
+        ),
+        Index(
+            "ix_inbox_items_open_channel",
+            "channel",
+            "due_at",
+            sqlite_where=text("status <> 'resolved'"),
+            postgresql_where=text("status <> 'resolved'"),
+        ),
+        Index(
             "ix_inbox_items_snoozed",
             "snoozed_until",
             sqlite_where=text("status = 'snoozed'"),

@@ -104,3 +104,20 @@ async def test_a_low_satisfaction_answer_reopens_the_item_with_a_note(
 
 async def _true(value: object) -> bool:
     return bool(value)
+
+
+async def test_a_question_in_a_forum_topic_is_answered_in_that_topic(
+    sqlite_url: str, make_settings: Callable[..., Settings], fake: FakeTelegram
+) -> None:
+    settings = telegram_settings(make_settings, sqlite_url, fake)
+    async with bot_with_telegram(settings) as (bot, _):
+        chat = tp.group_chat(forum=True)
+        question = tp.message_update("Is the cafe open today?", message_id=8, chat=chat, topic=4402)
+        await fake.push(question)
+        item = await queued_item(bot)
+        ann = await staff(bot)
+        await bot.app.inbox.reply(ann, item.id, "Yes, until 4pm.")
+        await reply_entry(bot, item.id, "sent")
+        [reply] = sent(fake, "until 4pm")
+        assert (reply["chat_id"], reply["message_thread_id"]) == ("-1001234567890", "4402")
+        assert reply["reply_parameters"]["message_id"] == 8

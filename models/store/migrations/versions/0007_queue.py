@@ -79,6 +79,9 @@ def upgrade() -> None:
     with op.batch_alter_table('inbox_items', schema=None) as batch_op:
         batch_op.create_index('ix_inbox_items_assignee_status_due', ['assignee_id', 'status', 'due_at', 'id'], unique=False)
         batch_op.create_index('ix_inbox_items_open_due', ['due_at', 'id'], unique=False, sqlite_where=sa.text("status <> 'resolved'"), postgresql_where=sa.text("status <> 'resolved'"))
+        batch_op.create_index('ix_inbox_items_open_activity', ['last_message_at'], unique=False, sqlite_where=sa.text("status <> 'resolved'"), postgresql_where=sa.text("status <> 'resolved'"))
+        batch_op.create_index('ix_inbox_items_open_topic', ['topic', 'due_at'], unique=False, sqlite_where=sa.text("status <> 'resolved'"), postgresql_where=sa.text("status <> 'resolved'"))
+        batch_op.create_index('ix_inbox_items_open_channel', ['channel', 'due_at'], unique=False, sqlite_where=sa.text("status <> 'resolved'"), postgresql_where=sa.text("status <> 'resolved'"))
         batch_op.create_index('ix_inbox_items_snoozed', ['snoozed_until'], unique=False, sqlite_where=sa.text("status = 'snoozed'"), postgresql_where=sa.text("status = 'snoozed'"))
         batch_op.create_index('ix_inbox_items_status_due', ['status', 'due_at', 'id'], unique=False)
         batch_op.create_index('ix_inbox_items_team_status_due', ['team', 'status', 'due_at', 'id'], unique=False)
@@ -130,6 +133,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_inbox_items_team_status_due')
         batch_op.drop_index('ix_inbox_items_status_due')
         batch_op.drop_index('ix_inbox_items_open_due', sqlite_where=sa.text("status <> 'resolved'"), postgresql_where=sa.text("status <> 'resolved'"))
+        batch_op.drop_index('ix_inbox_items_open_channel', sqlite_where=sa.text("status <> 'resolved'"), postgresql_where=sa.text("status <> 'resolved'"))
+        batch_op.drop_index('ix_inbox_items_open_topic', sqlite_where=sa.text("status <> 'resolved'"), postgresql_where=sa.text("status <> 'resolved'"))
+        batch_op.drop_index('ix_inbox_items_open_activity', sqlite_where=sa.text("status <> 'resolved'"), postgresql_where=sa.text("status <> 'resolved'"))
         batch_op.drop_index('ix_inbox_items_snoozed', sqlite_where=sa.text("status = 'snoozed'"), postgresql_where=sa.text("status = 'snoozed'"))
         batch_op.drop_index('ix_inbox_items_assignee_status_due')
 
