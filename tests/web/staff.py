@@ -47,8 +47,11 @@ async def log_in(
 
 
 async def widget_item(bot: RunningBot, text: str, *, session: str = "session-abcdef12") -> int:
-    """A person writes on the widget; the pipeline queues it; returns the queue item's id."""
+    """A person (a new widget session each call) writes on the widget; the pipeline queues it;
+    returns the queue item's id."""
     async with httpx.AsyncClient(base_url=bot.url) as http:
+        issued = await http.post("/widget/api/sessions", json={})  # where the server issues them
+        session = issued.json()["session"] if issued.status_code == 201 else session
         body = {"session": session, "client_id": f"c-{abs(hash(text)):x}", "text": text}
         answer = await http.post("/widget/api/messages", json=body)
     assert answer.status_code == 202, answer.text

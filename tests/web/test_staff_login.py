@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import httpx
 from argon2 import PasswordHasher
+from itsdangerous import URLSafeSerializer
 from sqlalchemy import select, update
 
 from bot.events import utcnow
@@ -190,3 +191,24 @@ async def test_a_hash_made_with_weaker_parameters_is_upgraded_at_login(
         found = await bot.store.staff.credentials(email="old@lib.example.ac.uk")
     assert answer.status_code == 303 and found is not None
     assert found[1] != weak and not PasswordHasher().check_needs_rehash(found[1])
+
+
+async def test_the_cookie_holds_only_a_signed_random_id_and_a_forged_one_is_refused(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(database_url=sqlite_url)
+    async with running_bot(settings) as bot:
+        await add_staff(bot.store, "hu@lib.example.ac.uk", role="admin")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "hu@lib.example.ac.uk")
+            cookie = http.cookies["feedbot_staff"]
+        secret = (settings.state_dir / "session.key").read_bytes().strip()
+        token = URLSafeSerializer(secret, salt="feedbot-staff-session").loads(cookie)
+        forged = URLSafeSerializer(b"not the secret", salt="feedbot-staff-session").dumps(token)
+        tampered = cookie[:-2] + ("AA" if not cookie.endswith("AA") else "BB")
+        answers = []
+        for value in (forged, tampered, token):
+            async with httpx.AsyncClient(base_url=bot.url, cookies={"feedbot_staff": value}) as c:
+                answers.append((await c.get("/inbox/")).status_code)
+    assert isinstance(token, str) and len(token) == 43 and "hu@" not in cookie
+    assert answers == [303, 303, 303]  # wrong key, altered, or the bare id unsigned
