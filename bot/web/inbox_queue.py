@@ -25,27 +25,28 @@ def routes(deps: InboxDeps) -> list[Route]:
     async def queue(request: Request) -> Response:
         staff = staff_of(request)
         query = parse(request.query_params)
-        context = await queue_context(deps, staff, query)
-        partial = request.headers.get("x-fragment") == "queue"
+        partial = request.headers.get("x-fragment") == "queue"  # the page's own refresh
+        context = await queue_context(deps, staff, query, list_only=partial)
         name = "inbox/_queue_list.html" if partial else "inbox/queue.html"
         context |= {"csrf": csrf.token(request), "staff": staff, "active": "queue"}
-        response = deps.templates.TemplateResponse(request, name, context)
-        response.headers["cache-control"] = "no-store"
-        return response
+        return deps.render(request, name, context)
 
     return [Route("/inbox/", queue, methods=["GET"])]
 
 
-async def queue_context(deps: InboxDeps, staff: StaffView, query: QueueQuery) -> dict[str, Any]:
-    """Everything the queue template shows."""
+async def queue_context(
+    deps: InboxDeps, staff: StaffView, query: QueueQuery, *, list_only: bool = False
+) -> dict[str, Any]:
+    """Everything the queue template shows (only the list's part for a refresh)."""
     now, inbox = utcnow(), deps.store.inbox
     seen = await deps.store.staff.queue_seen_at(staff_id=staff.id)
     where = to_filter(query, staff_id=staff.id, now=now, seen=seen)
     offset = (query.page - 1) * PER_PAGE
     rows = await inbox.listing(filter=where, limit=PER_PAGE, offset=offset)
-    return {
-        "query": query,
-        "rows": rows,
+    listed = {"query": query, "rows": rows, "now": now, "seen": seen, "fmt": inbox_format}
+    if list_only:
+        return listed | {"total": await inbox.count(filter=where)}
+    return listed | {
         "total": await inbox.count(filter=where),
         "counts": await inbox.counts(staff_id=staff.id, now=now, new_since=seen),
         "facets": {f: await inbox.facets(column=f) for f in FACETS},
@@ -54,8 +55,4 @@ async def queue_context(deps: InboxDeps, staff: StaffView, query: QueueQuery) ->
         "statuses": STATUSES,
         "priorities": PRIORITIES,
         "per_page": PER_PAGE,
-        "now": now,
-        "seen": seen,
-        "fmt": inbox_format,
-        "library_name": deps.library_name,
     }
