@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from bot.web.facet_cache import FacetCache
 from handlers.inbox.roles import Actor
 from handlers.inbox.usecases import Inbox
 from models.store import Store
@@ -25,6 +26,7 @@ class InboxDeps:
     topics: tuple[str, ...]
     teams: tuple[str, ...]
     max_chars: int
+    facets: FacetCache
 
     def render(
         self, request: Request, name: str, context: dict[str, object], status: int = 200

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from bot.events import utcnow
 from bot.web import csrf, inbox_format
 from bot.web.inbox_deps import InboxDeps
-from bot.web.queue_query import FACETS, PER_PAGE, QueueQuery, parse, to_filter
+from bot.web.queue_query import PER_PAGE, QueueQuery, parse, to_filter
 from bot.web.staff_session import staff_of
 from models.store.inbox_types import PRIORITIES, STATUSES
 from models.store.staff import StaffView
@@ -49,7 +49,7 @@ async def queue_context(
     return listed | {
         "total": await inbox.count(filter=where),
         "counts": await inbox.counts(staff_id=staff.id, now=now, new_since=seen),
-        "facets": {f: await inbox.facets(column=f) for f in FACETS},
+        "facets": await deps.facets.get(deps.store),
         "members": await inbox.members() if staff.role in LEAD_ROLES else [],
         "can_assign": staff.role in LEAD_ROLES,
         "statuses": STATUSES,

@@ -21,7 +21,9 @@ from bot.web import (
     inbox_staff,
     staff_login,
 )
+from bot.web.facet_cache import FacetCache
 from bot.web.inbox_deps import InboxDeps
+from bot.web.queue_query import FACETS
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
 from handlers.inbox.usecases import Inbox
 from handlers.staff.login import Login, Throttle
@@ -68,6 +70,7 @@ def build_staff_web(
         config.topics,
         config.teams,
         config.max_chars,
+        FacetCache(FACETS),
     )
     routes: list[BaseRoute] = [
         *staff_login.routes(deps),
