@@ -11,7 +11,14 @@ from starlette.routing import Route
 from bot.events import utcnow
 from bot.web import csrf, inbox_format
 from bot.web.inbox_deps import InboxDeps
-from bot.web.queue_query import PER_PAGE, QueueQuery, parse, to_filter
+from bot.web.queue_query import (
+    PER_PAGE,
+    QueueQuery,
+    new_since,
+    parse,
+    standing_total,
+    to_filter,
+)
 from bot.web.staff_session import staff_of
 from models.store.inbox_types import PRIORITIES, STATUSES
 from models.store.staff import StaffView
@@ -46,9 +53,11 @@ async def queue_context(
     listed = {"query": query, "rows": rows, "now": now, "seen": seen, "fmt": inbox_format}
     if list_only:
         return listed | {"total": await inbox.count(filter=where)}
+    counts = await inbox.counts(staff_id=staff.id, now=now, new_since=new_since(seen))
+    total = standing_total(query, counts)
     return listed | {
-        "total": await inbox.count(filter=where),
-        "counts": await inbox.counts(staff_id=staff.id, now=now, new_since=seen),
+        "total": await inbox.count(filter=where) if total is None else total,
+        "counts": counts,
         "facets": await deps.facets.get(deps.store),
         "members": await inbox.members() if staff.role in LEAD_ROLES else [],
         "can_assign": staff.role in LEAD_ROLES,

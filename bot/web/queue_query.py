@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from models.store.inbox_types import PRIORITIES, STATUSES, QueueFilter
@@ -80,5 +80,23 @@ def to_filter(
         sentiment=query.sentiment or None,
         priority=query.priority or None,
         overdue_at=now if query.overdue else None,
-        new_since=(seen or datetime.min.replace(tzinfo=now.tzinfo)) if query.new else None,
+        new_since=new_since(seen) if query.new else None,
     )
+
+
+def standing_total(query: QueueQuery, counts: dict[str, int]) -> int | None:
+    """The number of items when the query is just one standing view (already counted)."""
+    facets = (query.team, query.channel, query.topic, query.sentiment, query.priority)
+    if any(facets) or (query.view != "all" and (query.status or query.overdue or query.new)):
+        return None
+    picks = [k for k, on in (("overdue", query.overdue), ("new_since", query.new)) if on]
+    picks += [query.status] if query.status else []
+    if len(picks) > 1:
+        return None
+    key = picks[0] if picks else query.view
+    return counts.get(key)
+
+
+def new_since(seen: datetime | None) -> datetime:
+    """Items newer than this are "new since I last looked" (everything, before the first mark)."""
+    return seen or datetime(1970, 1, 1, tzinfo=UTC)

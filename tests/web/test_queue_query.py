@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from bot.web.inbox_format import due_text, pseudonym
-from bot.web.queue_query import QueueQuery, parse, to_filter
+from bot.web.queue_query import QueueQuery, parse, standing_total, to_filter
 from bot.web.staff_session import gated, safe_next
 from handlers.staff.login import Throttle
 
@@ -61,3 +61,15 @@ def test_times_and_names_as_people_read_them() -> None:
     assert due_text(NOW + timedelta(days=3), NOW, overdue=False) == "Due in 3 days"
     assert pseudonym(12, "telegram") == pseudonym(12, "telegram") != pseudonym(13, "telegram")
     assert pseudonym(12, "telegram").startswith("Person ")
+
+
+def test_a_standing_view_takes_its_total_from_the_counts() -> None:
+    counts = {"all": 9, "mine": 2, "unassigned": 4, "overdue": 3, "new_since": 1, "pending": 5}
+    assert standing_total(QueueQuery(), counts) == 9
+    assert standing_total(QueueQuery(view="mine"), counts) == 2
+    assert standing_total(QueueQuery(overdue=True), counts) == 3
+    assert standing_total(QueueQuery(status="pending"), counts) == 5
+    assert standing_total(QueueQuery(status="resolved"), counts) is None  # not counted: ask
+    assert standing_total(QueueQuery(view="mine", status="pending"), counts) is None
+    assert standing_total(QueueQuery(team="estates"), counts) is None
+    assert standing_total(QueueQuery(overdue=True, new=True), counts) is None
