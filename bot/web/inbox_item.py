@@ -16,7 +16,7 @@ from handlers.inbox.roles import allowed
 from models.store.inbox_types import PRIORITIES, InboxError, ItemPage, QueueFilter
 from models.store.staff import StaffView
 
-NEIGHBOURS = 200  # next/previous item: found among the first this many of the queue
+NEIGHBOURS = 50  # next/previous item: found among the first page of the open queue
 DONE = {
     "claim": "You have claimed this item.",
     "unclaim": "You have let this item go.",
