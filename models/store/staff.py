@@ -9,6 +9,8 @@ from models.store import staff_sessions as sessions
 from models.store.runner import Runner
 from models.store.staff_accounts import NoSuchStaff, StaffExists, StaffView
 
+TOUCH_EVERY = timedelta(minutes=1)  # how often a session's last use is written
+
 __all__ = ["NoSuchStaff", "StaffExists", "StaffStore", "StaffView"]
 
 
@@ -76,10 +78,15 @@ class StaffStore:
     async def resume_session(
         self, *, token_hash: str, now: datetime, idle: timedelta, lifetime: timedelta
     ) -> StaffView | None:
-        """The account behind a live session, else None (an idle or old session ends)."""
-        return await self._db.write(
-            sessions.resume, token_hash=token_hash, now=now, idle=idle, lifetime=lifetime
-        )
+        """The account behind a live session, else None (an idle or old session ends).
+        A plain read on most requests: last use is written at most once a minute."""
+        found = await self._db.read(sessions.lookup, token_hash=token_hash)
+        if found is None or found.staff.disabled:
+            return None
+        expired = now - found.last_seen_at > idle or now - found.created_at > lifetime
+        if expired or now - found.last_seen_at > TOUCH_EVERY:
+            await self._db.write(sessions.touch, session_id=found.id, now=now, ended=expired)
+        return None if expired else found.staff
 
     async def end_session(self, *, token_hash: str, now: datetime) -> None:
         """Log out one session."""

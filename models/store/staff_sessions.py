@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select, update
@@ -10,8 +11,6 @@ from sqlalchemy.engine import Connection
 from models.store import cursors
 from models.store.staff_accounts import StaffView, by_id
 from models.store.staff_tables import LoginFailure, StaffSeen, StaffSession
-
-TOUCH_EVERY = timedelta(minutes=1)  # last_seen_at is refreshed at most this often
 
 
 def start(conn: Connection, *, staff_id: int, token_hash: str, now: datetime, ip: str) -> None:
@@ -30,27 +29,33 @@ def start(conn: Connection, *, staff_id: int, token_hash: str, now: datetime, ip
     )
 
 
-def resume(
-    conn: Connection, *, token_hash: str, now: datetime, idle: timedelta, lifetime: timedelta
-) -> StaffView | None:
-    """The account of a live session (not ended, not idle, not too old, account enabled)."""
+@dataclass(frozen=True)
+class Found:
+    """A session that has not been ended, with its account."""
+
+    id: int
+    created_at: datetime
+    last_seen_at: datetime
+    staff: StaffView
+
+
+def lookup(conn: Connection, *, token_hash: str) -> Found | None:
+    """The open session with this id hash, and its account (read only)."""
     columns = (StaffSession.id, StaffSession.staff_id, StaffSession.created_at)
-    session = conn.execute(
+    row = conn.execute(
         select(*columns, StaffSession.last_seen_at).where(
             StaffSession.token_hash == token_hash, StaffSession.ended_at.is_(None)
         )
     ).first()
-    if session is None:
+    if row is None:
         return None
-    if now - session.last_seen_at > idle or now - session.created_at > lifetime:
-        conn.execute(update(StaffSession).where(StaffSession.id == session.id).values(ended_at=now))
-        return None
-    staff = by_id(conn, session.staff_id)
-    if not staff.disabled and now - session.last_seen_at > TOUCH_EVERY:
-        conn.execute(
-            update(StaffSession).where(StaffSession.id == session.id).values(last_seen_at=now)
-        )
-    return None if staff.disabled else staff
+    return Found(row.id, row.created_at, row.last_seen_at, by_id(conn, row.staff_id))
+
+
+def touch(conn: Connection, *, session_id: int, now: datetime, ended: bool) -> None:
+    """Note the session was used now, or end it (idle or too old)."""
+    values = {"ended_at": now} if ended else {"last_seen_at": now}
+    conn.execute(update(StaffSession).where(StaffSession.id == session_id).values(**values))
 
 
 def end(conn: Connection, *, token_hash: str, now: datetime) -> None:
