@@ -14,7 +14,6 @@ from bot.web.inbox_deps import InboxDeps
 from bot.web.queue_query import (
     PER_PAGE,
     QueueQuery,
-    new_since,
     parse,
     standing_total,
     to_filter,
@@ -53,7 +52,9 @@ async def queue_context(
     listed = {"query": query, "rows": rows, "now": now, "seen": seen, "fmt": inbox_format}
     if list_only:
         return listed | {"total": await inbox.count(filter=where)}
-    counts = await inbox.counts(staff_id=staff.id, now=now, new_since=new_since(seen))
+    counts = await inbox.counts(staff_id=staff.id, now=now, new_since=seen)
+    if seen is None:  # never marked: everything open is new (no need to count it twice)
+        counts["new_since"] = counts["all"]
     total = standing_total(query, counts)
     return listed | {
         "total": await inbox.count(filter=where) if total is None else total,
