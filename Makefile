@@ -37,6 +37,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/votes.py
 	PYTHONPATH=. $(PY) bench/classify.py
 	PYTHONPATH=. $(PY) bench/inbox.py
+	PYTHONPATH=. $(PY) bench/inbox_pages.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
