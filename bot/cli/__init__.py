@@ -8,13 +8,13 @@ import typer
 
 from bot.cli import classifier, core, messages, polls, queue, staff
 from bot.cli.context import settings
-from bot.cli.errors import fail
-from config.settings import SettingsError
+from bot.cli.errors import GuardedGroup, describe, fail
 
 
 def build_cli() -> typer.Typer:
-    """Assemble every command group."""
+    """Assemble every command group under the one error boundary (GuardedGroup)."""
     app = typer.Typer(
+        cls=GuardedGroup,
         help="feedbot: in-time feedback for your library.",
         no_args_is_help=True,
         add_completion=False,
@@ -30,10 +30,10 @@ def build_cli() -> typer.Typer:
 
 
 def main() -> None:
-    """Entry point: run the CLI, turning known errors into one line on stderr."""
+    """Entry point: run the CLI; anything that escapes the boundary is still one line."""
     try:
         build_cli()(standalone_mode=True)
-    except SettingsError as exc:
-        fail(str(exc))
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        fail(describe(exc))

@@ -7,10 +7,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
-from bot.cli.errors import fail
+from sqlalchemy.engine import make_url
+
+from bot.cli.errors import CommandError, fail, first_line
 from bot.secrets import pseudonym_key
 from config.settings import Settings, load_settings
 from models.store import Store
+from models.store.engine import sqlite_path
 from models.store.migrate import head
 
 if TYPE_CHECKING:
@@ -29,14 +32,59 @@ def settings() -> Settings:
 
 @asynccontextmanager
 async def open_store(loaded: Settings) -> AsyncIterator[Store]:
-    """The store for a command; a database not migrated to this code's schema is a one-line
-    failure saying what to run, not a traceback."""
+    """The store for a command; a database that cannot be reached or is not migrated to this
+    code's schema raises a CommandError saying what to do (one line at the CLI's boundary)."""
+    check_database(loaded)
     async with Store.open(loaded.database_url, pseudonym_key=pseudonym_key(loaded)) as store:
-        at, wanted = await store.schema_version(), head()
+        at, wanted = await first_contact(store, loaded.database_url), head()
         if at != wanted:
             state = f"is at schema {at}, not {wanted}" if at else "has no feedbot tables yet"
-            fail(f"the database {state}: run `python -m bot migrate` (make run does it)")
+            raise CommandError(
+                f"the database {state}: run `python -m bot migrate` (make run does it)"
+            )
         yield store
+
+
+async def reachable(loaded: Settings) -> None:
+    """Raise a CommandError unless the database can be opened and answers."""
+    check_database(loaded)
+    async with Store.open(loaded.database_url) as store:
+        await first_contact(store, loaded.database_url)
+
+
+async def first_contact(store: Store, url: str) -> str | None:
+    """The schema version, or a CommandError naming the database when it cannot answer."""
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    try:
+        return await store.schema_version()
+    except (OSError, SQLAlchemyError) as exc:
+        reason = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+        raise CommandError(
+            f"cannot open the database FEEDBOT_DATABASE_URL={shown_url(url)}: {first_line(reason)}"
+        ) from None
+
+
+def check_database(loaded: Settings) -> None:
+    """Refuse a SQLite path that is a folder or lies in a folder that does not exist (only
+    FEEDBOT_STATE_DIR, feedbot's own folder, is created)."""
+    path = sqlite_path(loaded.database_url)
+    if path is None or (path.parent.is_dir() and not path.is_dir()):
+        return
+    if path.is_dir():
+        raise CommandError(f"FEEDBOT_DATABASE_URL names a folder, not a database file: {path}")
+    if path.parent == loaded.state_dir and not path.parent.exists():
+        path.parent.mkdir(parents=True)
+        return
+    raise CommandError(
+        f"FEEDBOT_DATABASE_URL: the folder {path.parent} does not exist; create it or correct"
+        " the setting (feedbot creates only FEEDBOT_STATE_DIR)"
+    )
+
+
+def shown_url(url: str) -> str:
+    """The URL with its password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def local_classifier(loaded: Settings, hint: str = "") -> LocalClassifier:

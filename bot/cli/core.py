@@ -9,11 +9,11 @@ from importlib import metadata
 import typer
 import uvloop
 
-from bot.cli.context import local_classifier, settings
-from bot.cli.errors import fail
+from bot.cli.context import local_classifier, reachable, settings
+from bot.cli.errors import fail, first_line
 from config.settings import Settings
 from models.classification import Classifier
-from models.store.migrate import upgrade
+from models.store.migrate import head, upgrade
 
 log = logging.getLogger(__name__)
 VERSION = "0.1.0"
@@ -31,6 +31,7 @@ def run() -> None:
     from bot.runtime import serve
 
     loaded = settings()
+    asyncio.run(reachable(loaded))  # before the model loads: a wrong database fails in a second
     # uvloop: the same asyncio, with its network I/O and scheduling in C.
     with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
         runner.run(serve(loaded, load_classifier_or_none(loaded)))
@@ -45,13 +46,21 @@ def load_classifier_or_none(loaded: Settings) -> Classifier | None:
 
 
 def migrate() -> None:
-    """Apply the migrations to FEEDBOT_DATABASE_URL."""
+    """Apply the migrations to FEEDBOT_DATABASE_URL and say which ran."""
     loaded = settings()
+    asyncio.run(reachable(loaded))
     try:
-        upgrade(loaded.database_url)
+        applied = upgrade(loaded.database_url)
     except Exception as exc:  # noqa: BLE001 - one line for the operator
-        fail(f"migration failed for FEEDBOT_DATABASE_URL: {exc}")
-    typer.echo("database is up to date")
+        fail(f"migration failed for FEEDBOT_DATABASE_URL: {first_line(exc)}")
+    typer.echo(migrated(applied))
+
+
+def migrated(applied: list[str]) -> str:
+    """What `migrate` reports: the revisions it applied, or that there was nothing to do."""
+    if not applied:
+        return f"already up to date (schema {head()})"
+    return f"applied {', '.join(applied)}: the database is at schema {applied[-1]}"
 
 
 def version() -> None:

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import asyncio
-import json
+from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from bot.cli.context import open_store, settings
+from bot.cli.show import add_row, console, json_line, table
 from bot.events import Channel
 from models.store.views import CONVERSATION_KINDS, MessageView, OutboxView
 
 messages_app = typer.Typer(help="Messages received and sent.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Outgoing messages and their delivery.", no_args_is_help=True)
+
+
+class OutboxStatus(StrEnum):
+    """What `outbox list --status` accepts."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    SUPERSEDED = "superseded"
 
 
 def register(app: typer.Typer) -> None:
@@ -57,25 +65,27 @@ def list_messages(
     rows = asyncio.run(fetch())
     if as_json:
         for m in rows:
-            typer.echo(json.dumps(message_json(m), ensure_ascii=False))
+            typer.echo(json_line(message_json(m)))
         return
-    table = Table("id", "when (UTC)", "channel", "dir", "text", "sentiment", "topic")
+    shown = table("id", "when (UTC)", "channel", "dir", "text", "sentiment", "topic")
     for m in rows:
-        table.add_row(
-            str(m.id),
-            m.created_at.strftime("%Y-%m-%d %H:%M"),
+        when = m.created_at.strftime("%Y-%m-%d %H:%M")
+        add_row(
+            shown,
+            m.id,
+            when,
             m.channel,
             m.direction,
             m.text[:80],
             m.sentiment or "-",
             m.topic or "-",
         )
-    Console().print(table)
+    console().print(shown)
 
 
 @outbox_app.command("list")
 def list_outbox(
-    status: Annotated[str | None, typer.Option(help="pending, sent or failed.")] = None,
+    status: Annotated[OutboxStatus | None, typer.Option(help="Only items in this state.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
@@ -83,27 +93,26 @@ def list_outbox(
 
     async def fetch() -> list[OutboxView]:
         async with open_store(settings()) as store:
-            return await store.outbox_items(status=status, limit=limit)
+            return await store.outbox_items(status=status.value if status else None, limit=limit)
 
     rows = asyncio.run(fetch())
     if as_json:
         for o in rows:
-            typer.echo(
-                json.dumps(
-                    {
-                        "id": o.id,
-                        "channel": o.channel,
-                        "status": o.status,
-                        "attempts": o.attempts,
-                        "error": o.last_error,
-                        "text": o.text,
-                    }
-                )
-            )
+            typer.echo(json_line(outbox_json(o)))
         return
-    table = Table("id", "channel", "status", "tries", "text", "last error")
+    shown = table("id", "channel", "status", "tries", "text", "last error")
     for o in rows:
-        table.add_row(
-            str(o.id), o.channel, o.status, str(o.attempts), o.text[:50], o.last_error[:60]
-        )
-    Console().print(table)
+        add_row(shown, o.id, o.channel, o.status, o.attempts, o.text[:50], o.last_error[:60])
+    console().print(shown)
+
+
+def outbox_json(o: OutboxView) -> dict[str, object]:
+    """One outbox item as JSON."""
+    return {
+        "id": o.id,
+        "channel": o.channel,
+        "status": o.status,
+        "attempts": o.attempts,
+        "error": o.last_error,
+        "text": o.text,
+    }

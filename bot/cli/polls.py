@@ -10,16 +10,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
-from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from bot.adapters import slack, telegram, x
 from bot.adapters.base import Capabilities
 from bot.adapters.widget import WidgetAdapter
 from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
+from bot.cli.poll_input import check_configured, check_times, check_values, read_poll_file
+from bot.cli.show import add_row, console, table, visible
 from config.library import load_library_config
 from handlers import polls
 from handlers.poll_kinds import standard_options
@@ -103,9 +103,9 @@ def create(
         templates = load_library_config(loaded.config_file).poll_templates
         if template not in templates:
             fail(f"no poll template {template!r}; known: {', '.join(templates) or 'none'}")
-        values.update(templates[template])
+        values.update(check_values(templates[template], f"poll template {template!r}"))
     if file is not None:
-        values.update(yaml.safe_load(file.read_text(encoding="utf-8")) or {})
+        values.update(read_poll_file(file))
     flags = {
         "question": question,
         "kind": kind,
@@ -122,6 +122,8 @@ def create(
     try:
         spec = spec_from(values)
         polls.check(spec, CAPABILITIES)
+        check_configured(spec.targets, loaded)
+        check_times(when["opens_at"], when["closes_at"])
         if spec.repeat_days and when["closes_at"] is None:
             raise polls.PollRefused("a repeating poll needs --closes-at")
     except polls.PollRefused as exc:
@@ -154,19 +156,24 @@ def list_polls() -> None:
         async with open_store(settings()) as store:
             return await store.all_polls()
 
-    table = Table("id", "status", "kind", "question", "to")
+    shown = table("id", "status", "kind", "question", "to")
     for p in asyncio.run(fetch()):
         to = ", ".join(f"{t.channel}:{t.chat}" if t.chat else t.channel for t in p.targets)
-        table.add_row(str(p.id), p.status, p.kind, p.question[:60], to)
-    Console().print(table)
+        add_row(shown, p.id, p.status, p.kind, p.question[:60], to)
+    console().print(shown)
 
 
 @poll_app.command("send")
 def send(poll_id: int) -> None:
     """Open the poll and post it to its channels (through the outbox)."""
 
+    loaded = settings()
+
     async def go() -> int:
-        async with open_store(settings()) as store:
+        async with open_store(loaded) as store:
+            poll = await store.poll(poll_id)
+            if poll is not None:
+                check_configured(poll.targets, loaded)
             return await polls.send(store, poll_id, lambda: None)
 
     try:
@@ -214,25 +221,22 @@ def results(
 
 
 def _show(r: Results) -> None:
-    console = Console()
+    out = console()
     for line in report(r):
-        console.print(line)
+        out.print(line)
 
 
-def report(r: Results) -> list[str | Table]:
+def report(r: Results) -> list[str | Text | Table]:
     """What `poll results` prints: the question, a table of options (all channels, then each
     channel's counts), and the scores."""
     status = f"{r.status}, anonymous" if r.anonymous else r.status
     channels = sorted(r.by_channel)
-    table = Table("answer", "count", "%", *channels)
+    counts = table("answer", "count", "%", *channels)
     for o in r.options:
-        table.add_row(
-            o.label,
-            str(o.count),
-            f"{o.percent:g}",
-            *(str(r.by_channel[c].get(o.key, 0)) for c in channels),
-        )
-    lines: list[str | Table] = [f"[bold]#{r.poll_id} {escape(r.question)}[/bold] ({status})", table]
+        by_channel = (r.by_channel[c].get(o.key, 0) for c in channels)
+        add_row(counts, o.label, o.count, f"{o.percent:g}", *by_channel)
+    title = Text.assemble((f"#{r.poll_id} {visible(r.question)}", "bold"), f" ({status})")
+    lines: list[str | Text | Table] = [title, counts]
     lines.append(f"responses: {r.responses}")
     for name, value in (
         ("CSAT (% of 4s and 5s)", r.csat),

@@ -16,7 +16,7 @@ OPSET = 17
 
 def ensure_onnx(encoder_dir: Path, weights_dir: Path, cache_dir: Path, tag: str) -> Path:
     """Path of the int8 ONNX model for this encoder + adapter, building it if it is missing."""
-    target = cache_dir / f"sentiment-{tag}-int8.onnx"
+    target = onnx_path(cache_dir, tag)
     if target.is_file():
         return target
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -30,6 +30,11 @@ def ensure_onnx(encoder_dir: Path, weights_dir: Path, cache_dir: Path, tag: str)
         fp32.unlink(missing_ok=True)
         fused.unlink(missing_ok=True)
     return target
+
+
+def onnx_path(cache_dir: Path, tag: str) -> Path:
+    """Where the int8 model for this encoder + adapter tag is kept."""
+    return cache_dir / f"sentiment-{tag}-int8.onnx"
 
 
 def _export_merged(encoder_dir: Path, weights_dir: Path, path: Path) -> None:

@@ -19,6 +19,7 @@ from models.classifier.encoder import (
     encoder_path,
     file_hash,
 )
+from models.classifier.prepare import is_prepared, prepare_in_child
 from models.classifier.topic_head import TopicHead, save_head, softmax
 from models.classifier.topics_config import Taxonomy, load_taxonomy
 from models.classifier.train_topics import current_head, fit_head, head_path, head_version
@@ -118,16 +119,31 @@ def load_classifier(
     max_wait_ms: float = 5.0,
     engine: str = "auto",
     weights_dir: Path = WEIGHTS_DIR,
+    prepare_apart: bool = True,
 ) -> LocalClassifier:
     """Load the encoder, the shipped adapter and the topic head (not started).
 
     Raises ClassifierUnavailable with one line when the encoder package, the adapter weights or
     the topics file is missing or broken. The ONNX model is built into cache_dir on first use;
-    a missing or stale topic head is trained from the topics file.
+    a missing or stale topic head is trained from the topics file. With ``prepare_apart`` and
+    an ONNX engine, that first-use work runs in a child process (see prepare.py).
     """
+    taxonomy = _taxonomy(topics_file)
+    if prepare_apart and engine != "torch":
+        _prepare_if_needed(topics_file, taxonomy, cache_dir, engine, weights_dir)
     runner, tag = _engine(weights_dir, cache_dir, engine)
-    head = current_head(runner, _taxonomy(topics_file), cache_dir, tag)
+    head = current_head(runner, taxonomy, cache_dir, tag)
     return _assemble(runner, head, tag, weights_dir, max_batch, max_wait_ms)
+
+
+def _prepare_if_needed(
+    topics_file: Path, taxonomy: Taxonomy, cache_dir: Path, engine: str, weights_dir: Path
+) -> None:
+    """Build the ONNX model and the topic head in a child process unless the cache has them."""
+    if not is_prepared(cache_dir, taxonomy, _adapter_hash(weights_dir)):
+        prepare_in_child(
+            topics_file=topics_file, cache_dir=cache_dir, engine=engine, weights_dir=weights_dir
+        )
 
 
 def retrain_topics(

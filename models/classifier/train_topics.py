@@ -108,13 +108,15 @@ def head_version(head: TopicHead) -> str:
 def current_head(engine: Engine, taxonomy: Taxonomy, cache_dir: Path, embedder: str) -> TopicHead:
     """The saved head if it matches this taxonomy and encoder, else a fresh one from the file."""
     head = load_head(head_path(cache_dir))
-    if (
-        head is not None
-        and head.meta.get("topics_digest") == taxonomy.digest
-        and head.meta.get("embedder") == embedder
-    ):
+    if head is not None and is_current(head, taxonomy, embedder):
         return head
     log.warning("topic head missing or stale; training it from the topics file (no corrections)")
     head = fit_head(engine, taxonomy, (), embedder)
     save_head(head, head_path(cache_dir))
     return head
+
+
+def is_current(head: TopicHead, taxonomy: Taxonomy, embedder: str) -> bool:
+    """Whether a saved head was fitted on this topics file with this encoder + adapter."""
+    meta = head.meta
+    return meta.get("topics_digest") == taxonomy.digest and meta.get("embedder") == embedder

@@ -45,27 +45,24 @@ class Store:
         """Connect, yield the store, close the connections on the way out.
 
         On PostgreSQL, recording inbound events has its own small pool so that background
-        work can never make a platform wait for its acknowledgement; SQLite has one writer.
+        work can never make a platform wait for its acknowledgement; SQLite has one writer,
+        whose front-of-queue lane records inbound events with synchronous=FULL.
         """
-        if sqlite_path(url):
-            runner: Runner = ThreadRunner(create_sqlite_engine(url))
-            ingest: Runner | None = None
-        else:
-            runner, ingest = (
-                AsyncRunner(create_engine(url)),
-                AsyncRunner(create_engine(url, pool_size=2)),
-            )
+        runner, ingest, dialect = cls._runners(url)
         try:
-            yield cls(
-                runner,
-                ingest=ingest,
-                dialect="sqlite" if ingest is None else "postgresql",
-                pseudonym_key=pseudonym_key,
-            )
+            yield cls(runner, ingest=ingest, dialect=dialect, pseudonym_key=pseudonym_key)
         finally:
             await runner.close()
-            if ingest is not None:
-                await ingest.close()
+            await ingest.close()
+
+    @staticmethod
+    def _runners(url: str) -> tuple[Runner, Runner, str]:
+        """The runner for derived work, the one for inbound events, and the dialect."""
+        if sqlite_path(url):
+            thread = ThreadRunner(create_sqlite_engine(url))
+            return thread, thread.urgent(), "sqlite"
+        durable = AsyncRunner(create_engine(url, pool_size=2))
+        return AsyncRunner(create_engine(url)), durable, "postgresql"
 
     async def read(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
         """Run ``fn(connection, ...)`` for reading (for ad-hoc queries and tests)."""

@@ -23,6 +23,10 @@ def run(tmp_path: Path, *args: str) -> tuple[int, str]:
         "FEEDBOT_STATE_DIR": str(tmp_path / "var"),
         "FEEDBOT_CONFIG_FILE": str(ROOT / "config" / "feedbot.yaml"),
         "FEEDBOT_PSEUDONYM_KEY": "cli-test-pseudonym-key",
+        # Slack and Telegram are configured (polls to channels without credentials are refused).
+        "FEEDBOT_SLACK_BOT_TOKEN": "xoxb-cli-test",
+        "FEEDBOT_SLACK_SIGNING_SECRET": "cli-test-signing-secret",
+        "FEEDBOT_TELEGRAM_TOKEN": "123:cli-test",
     }
     result = CliRunner().invoke(build_cli(), list(args), env=env)
     return result.exit_code, result.output

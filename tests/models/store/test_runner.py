@@ -6,11 +6,16 @@ import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import Connection
 
+from models.store import Store
 from models.store.engine import create_sqlite_engine
+from models.store.migrate import upgrade_async
 from models.store.runner import ThreadRunner
+from tests.events import message
 
 
 def synchronous(conn: Connection) -> int:
@@ -45,3 +50,25 @@ async def test_urgent_work_jumps_the_queue(tmp_path: Path) -> None:
         assert order.index("urgent") <= 1  # ahead of every normal job not already running
     finally:
         await runner.close()
+
+
+async def test_the_store_records_inbound_events_with_full_sync_and_derived_work_normal(
+    sqlite_url: str,
+) -> None:
+    await upgrade_async(sqlite_url)
+    seen: dict[str, set[int]] = {"INSERT": set(), "UPDATE": set()}
+
+    def pragma_at(_conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        verb, *rest = statement.split(maxsplit=3)
+        if verb in seen and "messages" in rest[:2]:
+            mode = cursor.connection.execute("PRAGMA synchronous").fetchone()[0]
+            seen[verb].add(int(mode))
+
+    event.listen(Engine, "before_cursor_execute", pragma_at)
+    try:
+        async with Store.open(sqlite_url, pseudonym_key=b"k" * 32) as store:
+            [recorded] = await store.record([message(pid="a")])
+            await store.mark_processed([recorded.message_id])
+    finally:
+        event.remove(Engine, "before_cursor_execute", pragma_at)
+    assert seen == {"INSERT": {2}, "UPDATE": {1}}  # FULL for the inbound row, NORMAL after
