@@ -27,6 +27,13 @@ class Metrics:
         self.duplicates = _counter(
             r, "feedbot_events_duplicate", "Redelivered events stored once", "channel"
         )
+        self.not_stored = _counter(
+            r,
+            "feedbot_events_not_stored",
+            "Inbound events refused by the store (reason: unstorable content, or store_error)",
+            "channel",
+            "reason",
+        )
         self.store_latency = Histogram(
             "feedbot_ingest_seconds",
             "Time from receipt to durable storage",

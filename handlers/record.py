@@ -1,17 +1,26 @@
-"""The record step and its group-commit writer: many concurrent events, one transaction."""
+"""The record step and its group-commit writer: many concurrent events, one transaction.
+
+One event the store refuses never costs its neighbours theirs: a failed batch is written again
+row by row, and only the refused row's caller hears of it.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from dataclasses import dataclass, field
 
 from bot.adapters.base import Receipt
 from bot.events import InboundEvent
+from bot.storable import Unstorable
 from handlers.context import Context, Stage
 from handlers.metrics import Metrics
 from models.store import Store
+from models.store.inbound import Recorded, is_content_fault
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -27,6 +36,8 @@ class Recorder:
     """Batches concurrent ``record`` calls into one transaction each (group commit).
 
     Each caller gets its receipt only after the transaction holding its event has committed.
+    When a batch fails, each of its events is written alone: the good ones land, and a caller
+    whose own event the store refused gets ``Unstorable`` (the sender's fault, one log line).
     """
 
     def __init__(self, store: Store, metrics: Metrics, *, max_batch: int) -> None:
@@ -71,14 +82,45 @@ class Recorder:
         try:
             results = await self._store.record([p.event for p in batch])
         except Exception as exc:  # noqa: BLE001 - every waiting caller must hear of it
-            for p in batch:
-                if not p.future.done():
-                    p.future.set_exception(exc)
+            if len(batch) == 1:
+                self._fail(batch[0], exc)
+            else:
+                await self._write_each(batch)
             return
+        self._settle(batch, results)
+
+    async def _write_each(self, batch: list[_Pending]) -> None:
+        """Write each event of a failed batch in its own transaction."""
+        for p in batch:
+            try:
+                results = await self._store.record([p.event])
+            except Exception as exc:  # noqa: BLE001 - handed to this event's caller
+                self._fail(p, exc)
+            else:
+                self._settle([p], results)
+
+    def _settle(self, batch: list[_Pending], results: list[Recorded]) -> None:
         for p, r in zip(batch, results, strict=True):
             self._observe(p, r.duplicate)
             if not p.future.done():
                 p.future.set_result(Receipt(message_id=r.message_id, duplicate=r.duplicate))
+
+    def _fail(self, item: _Pending, exc: Exception) -> None:
+        """Tell one caller its event was not stored: Unstorable when its content is why."""
+        event, content = item.event, is_content_fault(exc)
+        reason = "unstorable" if content else "store_error"
+        self._metrics.not_stored.labels(event.channel.value, reason).inc()
+        summary = _summary(exc)
+        log.warning(
+            "%s %s %.80r not stored (%s): %s",
+            event.channel.value,
+            event.kind.value,
+            event.platform_id,
+            reason,
+            summary,
+        )
+        if not item.future.done():
+            item.future.set_exception(Unstorable(summary) if content else exc)
 
     def _observe(self, item: _Pending, duplicate: bool) -> None:
         channel = item.event.channel.value
@@ -86,6 +128,12 @@ class Recorder:
         self._metrics.store_latency.labels(channel).observe(time.perf_counter() - item.started)
         if duplicate:
             self._metrics.duplicates.labels(channel).inc()
+
+
+def _summary(exc: Exception) -> str:
+    """The error's first line, escaped: it may quote a stranger's unprintable text."""
+    first = next(iter(str(exc).splitlines()), "")
+    return f"{type(exc).__name__}: {first}"[:300].encode("ascii", "backslashreplace").decode()
 
 
 class Record:

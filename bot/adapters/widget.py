@@ -19,8 +19,9 @@ from bot.events import (
     Vote,
     poll_ref,
 )
+from bot.storable import clean_text, storable, text_problem
 
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,128}$")
+TOKEN = re.compile(r"\A[A-Za-z0-9_-]{8,128}\Z")
 
 
 class WidgetInputError(ValueError):
@@ -28,26 +29,37 @@ class WidgetInputError(ValueError):
 
 
 def to_event(body: Any, *, max_chars: int) -> InboundEvent:
-    """Translate the widget's JSON body; raises WidgetInputError (400) or TextTooLong (413)."""
+    """Translate the widget's JSON body; raises WidgetInputError (400) or TextTooLong (413).
+
+    Text that cannot be stored as given (not valid Unicode, control characters) is refused;
+    its length is counted in characters, after ``\\r\\n`` became ``\\n``.
+    """
     if not isinstance(body, dict):
         raise WidgetInputError("body must be a JSON object")
-    session, client_id, text = (body.get(k) for k in ("session", "client_id", "text"))
-    for name, value in (("session", session), ("client_id", client_id)):
-        if not isinstance(value, str) or not TOKEN.match(value):
-            raise WidgetInputError(f"'{name}' must be 8-128 letters, digits, '-' or '_'")
-    if not isinstance(text, str) or not text.strip():
+    session, client_id = _token(body, "session"), _token(body, "client_id")
+    text = _text(body.get("text"), max_chars)
+    return storable(
+        InboundEvent(
+            channel=Channel.WIDGET,
+            platform_id=f"{session}:{client_id}",
+            kind=EventKind.MESSAGE,
+            sender=session,
+            address=Address(Channel.WIDGET, chat=session, kind=ConversationKind.WIDGET),
+            text=text,
+        )
+    )
+
+
+def _text(value: object, max_chars: int) -> str:
+    """The message text, checked and with its newlines normalised."""
+    if not isinstance(value, str) or not value.strip():
         raise WidgetInputError("'text' must be a non-empty string")
+    if (problem := text_problem(value)) is not None:
+        raise WidgetInputError(f"'text' {problem}")
+    text = clean_text(value)
     if len(text) > max_chars:
         raise TextTooLong(f"'text' is longer than {max_chars} characters")
-    assert isinstance(session, str) and isinstance(client_id, str)
-    return InboundEvent(
-        channel=Channel.WIDGET,
-        platform_id=f"{session}:{client_id}",
-        kind=EventKind.MESSAGE,
-        sender=session,
-        address=Address(Channel.WIDGET, chat=session, kind=ConversationKind.WIDGET),
-        text=text,
-    )
+    return text
 
 
 def vote_event(body: Any) -> InboundEvent:
@@ -60,13 +72,17 @@ def vote_event(body: Any) -> InboundEvent:
         raise WidgetInputError("'poll_id' must be a positive whole number")
     if not isinstance(option, str) or not 0 < len(option) <= 32:
         raise WidgetInputError("'option' must be a short string")
-    return InboundEvent(
-        channel=Channel.WIDGET,
-        platform_id=f"{session}:{client_id}",
-        kind=EventKind.VOTE,
-        sender=session,
-        address=Address(Channel.WIDGET, chat=session, kind=ConversationKind.WIDGET),
-        vote=Vote(poll_ref(poll_id), (option,)),
+    if (problem := text_problem(option)) is not None:
+        raise WidgetInputError(f"'option' {problem}")
+    return storable(
+        InboundEvent(
+            channel=Channel.WIDGET,
+            platform_id=f"{session}:{client_id}",
+            kind=EventKind.VOTE,
+            sender=session,
+            address=Address(Channel.WIDGET, chat=session, kind=ConversationKind.WIDGET),
+            vote=Vote(poll_ref(poll_id), (option,)),
+        )
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DataError, DBAPIError, StatementError
 
 from bot.events import InboundEvent, utcnow
 from models.store.tables import Contact, ContactAddress, Conversation, Message
@@ -163,3 +164,16 @@ def _receipts(
         receipts.append(Recorded(message_id=ids[k], duplicate=k not in fresh))
         fresh.discard(k)
     return receipts
+
+
+def is_content_fault(exc: BaseException) -> bool:
+    """True when the database refused a row for what it holds (encoding, a value, a length),
+    not because the database was unreachable or broken."""
+    if isinstance(exc, DataError):
+        return True
+    if isinstance(exc, DBAPIError):  # PostgreSQL's class 22 is "data exception"
+        state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        return isinstance(state, str) and state.startswith("22")
+    if isinstance(exc, StatementError):
+        return True  # raised while binding the row's values, before the database saw them
+    return isinstance(exc, UnicodeError | ValueError | TypeError)

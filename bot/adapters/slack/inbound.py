@@ -7,8 +7,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.adapters.payload import obj, objs, text
 from bot.adapters.slack.text import unescape
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote
+from bot.storable import storable
 
 Payload = Mapping[str, Any]
 
@@ -23,9 +25,17 @@ _ID_PREFIXES = {"D": ConversationKind.DIRECT, "G": ConversationKind.GROUP}
 
 
 def to_event(payload: Payload) -> InboundEvent | None:
-    """Translate one Slack request body; None unless it is a customer's message, edit or vote."""
+    """Translate one Slack request body; None unless it is a customer's message, edit or vote.
+
+    Every string of the event is made storable (Slack would redeliver a refused event forever).
+    """
+    event = _translate(obj(payload))
+    return None if event is None else storable(event)
+
+
+def _translate(payload: Payload) -> InboundEvent | None:
     if payload.get("type") == "event_callback":
-        return _from_event(payload.get("event") or {}, _bot_user(payload))
+        return _from_event(obj(payload.get("event")), _bot_user(payload))
     if payload.get("type") == "block_actions":
         return _from_block_actions(payload)
     return None
@@ -40,30 +50,31 @@ def conversation_kind(channel_id: str, channel_type: str = "") -> ConversationKi
 
 def _bot_user(payload: Payload) -> str:
     """The bot's own user id, from the envelope's authorizations (to strip a leading mention)."""
-    for authorization in payload.get("authorizations") or ():
+    for authorization in objs(payload.get("authorizations")):
         if authorization.get("is_bot"):
-            return str(authorization.get("user_id", ""))
+            return text(authorization.get("user_id"))
     return ""
 
 
 def _from_event(event: Payload, bot_user: str) -> InboundEvent | None:
     """A message or app_mention event; edits become EDIT; other subtypes and bots are ignored."""
-    if event.get("type") not in {"message", "app_mention"}:
+    if text(event.get("type")) not in {"message", "app_mention"}:
         return None
     if event.get("subtype") == "message_changed":
         return _from_edit(event, bot_user)
-    if event.get("subtype", "") not in USER_SUBTYPES or _is_bot(event, bot_user):
+    if text(event.get("subtype", "")) not in USER_SUBTYPES or _is_bot(event, bot_user):
         return None
     return _message(event, event, bot_user, EventKind.MESSAGE)
 
 
 def _from_edit(event: Payload, bot_user: str) -> InboundEvent | None:
     """message_changed with an ``edited`` marker (unfurls change messages too, without it)."""
-    inner = event.get("message") or {}
-    edited = inner.get("edited") or {}
-    if not edited or _is_bot(inner, bot_user) or inner.get("subtype", "") not in USER_SUBTYPES:
+    inner, edited = obj(event.get("message")), obj(obj(event.get("message")).get("edited"))
+    subtype = text(inner.get("subtype", ""))
+    if not edited or _is_bot(inner, bot_user) or subtype not in USER_SUBTYPES:
         return None
-    return _message(event, inner, bot_user, EventKind.EDIT, suffix=f":edit:{edited.get('ts', '')}")
+    suffix = f":edit:{text(edited.get('ts'))}"
+    return _message(event, inner, bot_user, EventKind.EDIT, suffix=suffix)
 
 
 def _is_bot(message: Payload, bot_user: str) -> bool:
@@ -75,18 +86,18 @@ def _message(
     event: Payload, message: Payload, bot_user: str, kind: EventKind, suffix: str = ""
 ) -> InboundEvent | None:
     """Build the event; platform_id is channel:ts, shared by a message and its app_mention."""
-    channel, ts = str(event.get("channel", "")), str(message.get("ts", ""))
-    user = message.get("user")
+    channel, ts = text(event.get("channel")), text(message.get("ts"))
+    user = text(message.get("user"))
     if not (channel and ts and user):
         return None
     return InboundEvent(
         channel=Channel.SLACK,
         platform_id=f"{channel}:{ts}{suffix}",
         kind=kind,
-        sender=str(user),
-        address=_address(channel, event.get("channel_type", ""), ts, message.get("thread_ts")),
-        text=_clean_text(str(message.get("text", "")), bot_user),
-        sender_name=_display_name(message.get("user_profile") or {}),
+        sender=user,
+        address=_address(channel, text(event.get("channel_type")), ts, message.get("thread_ts")),
+        text=_clean_text(text(message.get("text")), bot_user),
+        sender_name=_display_name(obj(message.get("user_profile"))),
         reply_ref=ts,
         occurred_at=_time(ts),
     )
@@ -94,26 +105,28 @@ def _message(
 
 def _from_block_actions(payload: Payload) -> InboundEvent | None:
     """A button press under one of our messages: a vote for the button's value."""
-    actions, user = payload.get("actions") or (), payload.get("user") or {}
-    message, container = payload.get("message") or {}, payload.get("container") or {}
-    channel = str((payload.get("channel") or {}).get("id") or container.get("channel_id") or "")
-    if not (actions and user.get("id") and channel):
+    actions, user = objs(payload.get("actions")), obj(payload.get("user"))
+    message, container = obj(payload.get("message")), obj(payload.get("container"))
+    channel = text(obj(payload.get("channel")).get("id")) or text(container.get("channel_id"))
+    user_id = text(user.get("id"))
+    if not (actions and user_id and channel):
         return None
-    action, ts = actions[0], str(message.get("ts") or container.get("message_ts") or "")
-    action_id, action_ts = str(action.get("action_id", "")), str(action.get("action_ts", ""))
-    value = str(action.get("value") or (action.get("selected_option") or {}).get("value") or "")
+    action = actions[0]
+    ts = text(message.get("ts")) or text(container.get("message_ts"))
+    action_id, action_ts = text(action.get("action_id")), text(action.get("action_ts"))
+    value = text(action.get("value")) or text(obj(action.get("selected_option")).get("value"))
     return InboundEvent(
         channel=Channel.SLACK,
-        platform_id=f"{action_id}:{ts}:{user['id']}:{action_ts}",
+        platform_id=f"{action_id}:{ts}:{user_id}:{action_ts}",
         kind=EventKind.VOTE,
-        sender=str(user["id"]),
+        sender=user_id,
         address=_address(channel, "", ts, message.get("thread_ts")),
-        sender_name=str(user.get("name") or user.get("username") or ""),
+        sender_name=text(user.get("name")) or text(user.get("username")),
         reply_ref=ts,
         vote=Vote(
-            poll_ref=str(action.get("block_id") or action_id),
+            poll_ref=text(action.get("block_id")) or action_id,
             options=(value,),
-            reply_hook=str(payload.get("response_url") or ""),
+            reply_hook=text(payload.get("response_url")),
         ),
         occurred_at=_time(action_ts or ts),
     )
@@ -122,7 +135,7 @@ def _from_block_actions(payload: Payload) -> InboundEvent | None:
 def _address(channel: str, channel_type: str, ts: str, thread_ts: object) -> Address:
     """Channel messages converse in their thread; DMs plainly, unless already in a thread."""
     kind = conversation_kind(channel, channel_type)
-    thread = str(thread_ts or "") or ("" if kind is ConversationKind.DIRECT else ts)
+    thread = text(thread_ts) or ("" if kind is ConversationKind.DIRECT else ts)
     return Address(channel=Channel.SLACK, chat=channel, thread=thread, kind=kind)
 
 
@@ -135,12 +148,12 @@ def _clean_text(text: str, bot_user: str) -> str:
 
 def _display_name(profile: Payload) -> str:
     """The name the person shows in Slack, when the event carries their profile."""
-    return str(profile.get("display_name") or profile.get("real_name") or "")
+    return text(profile.get("display_name")) or text(profile.get("real_name"))
 
 
 def _time(ts: str) -> datetime:
     """Slack's "seconds.micros" timestamps as aware UTC datetimes."""
     try:
         return datetime.fromtimestamp(float(ts), UTC)
-    except ValueError:
+    except (ValueError, OverflowError, OSError):
         return datetime.now(UTC)

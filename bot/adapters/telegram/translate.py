@@ -7,6 +7,7 @@ from datetime import datetime
 from telegram import CallbackQuery, Chat, Message, PollAnswer, Update
 
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote, utcnow
+from bot.storable import storable
 
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "poll_answer")
 """The update types the adapter asks Telegram for (getUpdates / setWebhook)."""
@@ -20,7 +21,15 @@ _KINDS = {
 
 
 def to_event(update: Update) -> InboundEvent | None:
-    """Translate one update; None for update types and messages the bot does not take in."""
+    """Translate one update; None for update types and messages the bot does not take in.
+
+    Every string of the event is made storable: Telegram would redeliver a refused update.
+    """
+    event = _translate(update)
+    return None if event is None else storable(event)
+
+
+def _translate(update: Update) -> InboundEvent | None:
     if update.message is not None:
         return _message(update.message)
     if update.edited_message is not None:

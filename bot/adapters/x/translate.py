@@ -8,7 +8,9 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
+from bot.adapters.payload import obj, objs, text
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, utcnow
+from bot.storable import storable
 
 Payload = Mapping[str, Any]
 _LEADING_MENTIONS = re.compile(r"^(?:@\w+\s+)+")
@@ -16,15 +18,24 @@ _ONE_TO_ONE = re.compile(r"^\d+-\d+$")
 
 
 def parse_time(value: object) -> datetime:
-    """An API v2 ISO time, a v1.1 ``created_at``, or a millisecond timestamp; now if absent."""
-    if isinstance(value, str) and value:
+    """An API v2 ISO time, a v1.1 ``created_at``, or a millisecond timestamp; now if absent or
+    unreadable. A time without a zone is UTC."""
+    if not isinstance(value, str) or not value:
+        return utcnow()
+    try:
         if value.isdigit():
             return datetime.fromtimestamp(int(value) / 1000, UTC)
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
-    return utcnow()
+        return _aware(datetime.fromisoformat(value))
+    except (ValueError, OverflowError, OSError):
+        pass
+    try:
+        return datetime.strptime(value, "%a %b %d %H:%M:%S %z %Y")
+    except ValueError:
+        return utcnow()
+
+
+def _aware(when: datetime) -> datetime:
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
 def strip_reply_prefix(text: str) -> str:
@@ -35,7 +46,7 @@ def strip_reply_prefix(text: str) -> str:
 
 def one_to_one_id(a: str, b: str) -> str:
     """X's id of the 1-1 DM conversation between two users: lower id, dash, higher id."""
-    low, high = sorted((a, b), key=int)
+    low, high = sorted((a, b), key=lambda i: (len(i), i) if i.isdigit() else (0, i))
     return f"{low}-{high}"
 
 
@@ -71,49 +82,55 @@ def dm_address(conversation_id: str, sender_id: str) -> Address:
 
 
 def _is_retweet(tweet: Payload) -> bool:
-    refs = tweet.get("referenced_tweets") or ()
-    return any(ref.get("type") == "retweeted" for ref in refs)
+    return any(ref.get("type") == "retweeted" for ref in objs(tweet.get("referenced_tweets")))
 
 
 def tweet_to_event(
     tweet: Payload, *, me: str, usernames: Mapping[str, str] | None = None
 ) -> InboundEvent | None:
     """An API v2 tweet that mentions the bot → MESSAGE (EDIT for a later version); None to skip."""
-    author = str(tweet.get("author_id") or "")
-    if not author or author == me or _is_retweet(tweet):
+    author, tweet_id = text(tweet.get("author_id")), text(tweet.get("id"))
+    if not author or not tweet_id or author == me or _is_retweet(tweet):
         return None
-    tweet_id = str(tweet["id"])
-    history = [str(i) for i in tweet.get("edit_history_tweet_ids") or (tweet_id,)]
+    history = [text(i) for i in _list(tweet.get("edit_history_tweet_ids"))] or [tweet_id]
     username = (usernames or {}).get(author, "")
-    conversation = str(tweet.get("conversation_id") or tweet_id)
-    return InboundEvent(
-        channel=Channel.X,
-        platform_id=tweet_id,
-        kind=EventKind.EDIT if history[0] != tweet_id else EventKind.MESSAGE,
-        sender=author,
-        address=public_address(conversation, author, username),
-        text=strip_reply_prefix(str(tweet.get("text", ""))),
-        sender_name=username,
-        reply_ref=tweet_id,
-        occurred_at=parse_time(tweet.get("created_at")),
+    conversation = text(tweet.get("conversation_id")) or tweet_id
+    return storable(
+        InboundEvent(
+            channel=Channel.X,
+            platform_id=tweet_id,
+            kind=EventKind.EDIT if history[0] != tweet_id else EventKind.MESSAGE,
+            sender=author,
+            address=public_address(conversation, author, username),
+            text=strip_reply_prefix(text(tweet.get("text"))),
+            sender_name=username,
+            reply_ref=tweet_id,
+            occurred_at=parse_time(tweet.get("created_at")),
+        )
     )
+
+
+def _list(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple) else []
 
 
 def dm_to_event(event: Payload, *, me: str) -> InboundEvent | None:
     """An API v2 DM event → MESSAGE; None for the bot's own DMs and non-message events."""
-    sender = str(event.get("sender_id") or "")
-    if event.get("event_type") != "MessageCreate" or not sender or sender == me:
+    sender, event_id = text(event.get("sender_id")), text(event.get("id"))
+    if event.get("event_type") != "MessageCreate" or not sender or not event_id or sender == me:
         return None
-    conversation = str(event.get("dm_conversation_id") or one_to_one_id(me, sender))
-    return InboundEvent(
-        channel=Channel.X,
-        platform_id=str(event["id"]),
-        kind=EventKind.MESSAGE,
-        sender=sender,
-        address=dm_address(conversation, sender),
-        text=str(event.get("text", "")),
-        reply_ref=str(event["id"]),
-        occurred_at=parse_time(event.get("created_at")),
+    conversation = text(event.get("dm_conversation_id")) or one_to_one_id(me, sender)
+    return storable(
+        InboundEvent(
+            channel=Channel.X,
+            platform_id=event_id,
+            kind=EventKind.MESSAGE,
+            sender=sender,
+            address=dm_address(conversation, sender),
+            text=text(event.get("text")),
+            reply_ref=event_id,
+            occurred_at=parse_time(event.get("created_at")),
+        )
     )
 
 
@@ -128,60 +145,62 @@ def to_event(
 
 def usernames_of(includes: Payload | None) -> dict[str, str]:
     """user id → @username from a v2 response's ``includes.users``."""
-    users = (includes or {}).get("users") or ()
-    return {str(u["id"]): str(u.get("username", "")) for u in users}
+    users = objs(obj(includes).get("users"))
+    return {text(u.get("id")): text(u.get("username")) for u in users if text(u.get("id"))}
 
 
 def v1_tweet_to_event(tweet: Payload, *, me: str) -> InboundEvent | None:
     """An Account Activity ``tweet_create_events`` item (v1.1 tweet) → event; None to skip."""
-    user = tweet.get("user") or {}
-    author = str(user.get("id_str") or "")
-    if not author or author == me or "retweeted_status" in tweet:
+    user = obj(tweet.get("user"))
+    author, tweet_id = text(user.get("id_str")), text(tweet.get("id_str"))
+    if not author or not tweet_id or author == me or "retweeted_status" in tweet:
         return None
-    tweet_id = str(tweet["id_str"])
-    text = (tweet.get("extended_tweet") or {}).get("full_text") or tweet.get("text", "")
-    conversation = tweet.get("in_reply_to_status_id_str") or tweet_id
-    username = str(user.get("screen_name", ""))
-    return InboundEvent(
-        channel=Channel.X,
-        platform_id=tweet_id,
-        kind=EventKind.MESSAGE,
-        sender=author,
-        address=public_address(str(conversation), author, username),
-        text=strip_reply_prefix(str(text)),
-        sender_name=username,
-        reply_ref=tweet_id,
-        occurred_at=parse_time(tweet.get("created_at")),
+    body = text(obj(tweet.get("extended_tweet")).get("full_text")) or text(tweet.get("text"))
+    conversation = text(tweet.get("in_reply_to_status_id_str")) or tweet_id
+    username = text(user.get("screen_name"))
+    return storable(
+        InboundEvent(
+            channel=Channel.X,
+            platform_id=tweet_id,
+            kind=EventKind.MESSAGE,
+            sender=author,
+            address=public_address(conversation, author, username),
+            text=strip_reply_prefix(body),
+            sender_name=username,
+            reply_ref=tweet_id,
+            occurred_at=parse_time(tweet.get("created_at")),
+        )
     )
 
 
 def v1_dm_to_event(event: Payload, *, me: str, users: Payload) -> InboundEvent | None:
     """An Account Activity ``direct_message_events`` item → event; None for ours or non-messages."""
-    create = event.get("message_create") or {}
-    sender = str(create.get("sender_id") or "")
-    recipient = str((create.get("target") or {}).get("recipient_id") or me)
-    if event.get("type") != "message_create" or not sender or sender == me:
+    create = obj(event.get("message_create"))
+    sender, event_id = text(create.get("sender_id")), text(event.get("id"))
+    recipient = text(obj(create.get("target")).get("recipient_id")) or me
+    if event.get("type") != "message_create" or not sender or not event_id or sender == me:
         return None
-    name = (users.get(sender) or {}).get("screen_name", "")
-    return InboundEvent(
-        channel=Channel.X,
-        platform_id=str(event["id"]),
-        kind=EventKind.MESSAGE,
-        sender=sender,
-        address=dm_address(one_to_one_id(sender, recipient), sender),
-        text=str((create.get("message_data") or {}).get("text", "")),
-        sender_name=str(name),
-        reply_ref=str(event["id"]),
-        occurred_at=parse_time(event.get("created_timestamp")),
+    return storable(
+        InboundEvent(
+            channel=Channel.X,
+            platform_id=event_id,
+            kind=EventKind.MESSAGE,
+            sender=sender,
+            address=dm_address(one_to_one_id(sender, recipient), sender),
+            text=text(obj(create.get("message_data")).get("text")),
+            sender_name=text(obj(obj(users).get(sender)).get("screen_name")),
+            reply_ref=event_id,
+            occurred_at=parse_time(event.get("created_timestamp")),
+        )
     )
 
 
 def webhook_events(payload: Payload) -> list[InboundEvent]:
     """All events of one Account Activity delivery, the bot's own left out."""
-    me = str(payload.get("for_user_id") or "")
-    users = payload.get("users") or {}
-    found = [v1_tweet_to_event(t, me=me) for t in payload.get("tweet_create_events") or ()]
+    payload = obj(payload)
+    me, users = text(payload.get("for_user_id")), obj(payload.get("users"))
+    found = [v1_tweet_to_event(t, me=me) for t in objs(payload.get("tweet_create_events"))]
     found += [
-        v1_dm_to_event(d, me=me, users=users) for d in payload.get("direct_message_events") or ()
+        v1_dm_to_event(d, me=me, users=users) for d in objs(payload.get("direct_message_events"))
     ]
     return [e for e in found if e is not None]
