@@ -16,9 +16,9 @@ import aiohttp
 
 from bench.common import bench_settings, figures
 from bot.adapters.slack import SlackAdapter
+from tests.fakes.running import running_bot
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_driver import event_envelope, sign
-from tests.harness import running_bot
 
 SECRET = "bench-signing-secret-0123456789abcdef"
 CONCURRENCY = 32

@@ -20,9 +20,10 @@ from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.widget import WidgetAdapter
 from bot.events import Channel, InboundEvent, OutboundMessage
 from tests.fakes import telegram_payloads as tp
+from tests.fakes.running import running_bot
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.telegram_store import MemoryCursors
-from tests.harness import running_bot
+from tests.fakes.waiting import wait_until
 
 PEOPLE = 997
 
@@ -70,14 +71,6 @@ def update(i: int) -> dict[str, object]:
     return {"update_id": i + 1, **tp.message_update(text, message_id=i + 1, sender=person)}
 
 
-async def _wait_stored(timed: TimedAdapter, n: int, limit_s: float) -> None:
-    deadline = time.perf_counter() + limit_s
-    while len(timed.stored_at) < n:
-        if time.perf_counter() > deadline:
-            raise RuntimeError(f"stored {len(timed.stored_at)} of {n} Telegram updates")
-        await asyncio.sleep(0.005)
-
-
 async def bench_telegram(n: int) -> dict[str, float]:
     """Updates per second and p50/p99 seconds to durable storage for n getUpdates updates."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -88,7 +81,9 @@ async def bench_telegram(n: int) -> dict[str, float]:
             async with running_bot(settings, adapters=[WidgetAdapter(), timed]):
                 started = time.perf_counter()
                 await fake.push(*(update(i) for i in range(n)))
-                await _wait_stored(timed, n, limit_s=max(60.0, n / 20))
+                await wait_until(
+                    lambda: len(timed.stored_at) >= n, within=max(60.0, n / 20), what="all stored"
+                )
                 elapsed = max(timed.stored_at.values()) - started
                 latencies = [
                     timed.stored_at[f"{6_000_000 + i % PEOPLE}:{i + 1}"] - fake.served_at[i + 1]

@@ -15,7 +15,7 @@ from pathlib import Path
 import aiohttp
 import asyncpg
 
-from tests.process import bot_env, bot_process, free_port
+from tests.fakes.process import bot_env, bot_process, free_port
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 

@@ -21,12 +21,13 @@ from urllib.parse import urlencode
 import aiohttp
 
 from bench.common import bot_running
-from tests.adapters.test_slack_polls import click
 from tests.fakes import telegram_payloads as tp
+from tests.fakes.process import bot_env, cli, free_port
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_driver import sign
+from tests.fakes.slack_payloads import click
 from tests.fakes.telegram import FakeTelegram
-from tests.process import bot_env, cli, free_port
+from tests.fakes.waiting import wait_until
 
 SECRET = "bench-signing-secret-0123456789abcdef"
 CONCURRENCY = 32
@@ -63,15 +64,14 @@ async def open_poll(env: dict[str, str], target: str) -> int:
 
 async def counted(tmp: str, poll_id: int, n: int, limit_s: float) -> None:
     """Wait until the store holds n votes for the poll (a read-only COUNT beside the bot)."""
-    deadline = time.perf_counter() + limit_s
     db = sqlite3.connect(f"file:{tmp}/bench.db?mode=ro", uri=True)
+    query = "SELECT count(*) FROM votes WHERE poll_id = ?"
     try:
-        while (
-            db.execute("SELECT count(*) FROM votes WHERE poll_id = ?", (poll_id,)).fetchone()[0] < n
-        ):
-            if time.perf_counter() > deadline:
-                raise RuntimeError(f"fewer than {n} votes counted after {limit_s:.0f} s")
-            await asyncio.sleep(0.02)
+        await wait_until(
+            lambda: db.execute(query, (poll_id,)).fetchone()[0] >= n,
+            within=limit_s,
+            what=f"{n} votes counted",
+        )
     finally:
         db.close()
 
@@ -174,12 +174,8 @@ async def bench_telegram(n: int) -> float:
 
 async def _native_poll_id(fake: FakeTelegram) -> str:
     """The id Telegram gave the poll the bot sent."""
-    deadline = time.perf_counter() + 60
-    while not (sent := fake.calls_to("sendPoll")):
-        if time.perf_counter() > deadline:
-            raise RuntimeError("the bot did not send the poll")
-        await asyncio.sleep(0.05)
-    return str(sent[0].answer["result"]["poll"]["id"])
+    await wait_until(lambda: bool(fake.calls_to("sendPoll")), within=60, what="the poll sent")
+    return str(fake.calls_to("sendPoll")[0].answer["result"]["poll"]["id"])
 
 
 def main() -> None:

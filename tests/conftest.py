@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh database per test on SQLite and on PostgreSQL, and settings for it."""
+"""Shared fixtures: a fresh database per test on SQLite and on PostgreSQL, settings for it, and
+``chat``: the whole bot among the fake platforms, for tests that read like a conversation."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from config.settings import Settings, load_settings
+from tests.fakes.chat import Chat
 
 pytest_plugins = ["tests.support.browser"]
 
@@ -77,3 +79,19 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
         return load_settings(**values)
 
     return build
+
+
+@pytest.fixture
+def chat_database(request: pytest.FixtureRequest) -> None:
+    """The test's database fixture, set up before ``chat`` so that it is dropped after the bot
+    stopped (whatever order the test names them in)."""
+    for database in ("db_url", "sqlite_url"):
+        if database in request.fixturenames:
+            request.getfixturevalue(database)
+
+
+@pytest.fixture
+async def chat(chat_database: None, make_settings: Callable[..., Settings]) -> AsyncIterator[Chat]:
+    """FakeSlack, FakeTelegram and FakeX running; ``await chat.start(...)`` starts the bot."""
+    async with Chat(make_settings) as world:
+        yield world

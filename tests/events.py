@@ -1,8 +1,9 @@
-"""Builders for inbound events in tests."""
+"""Builders for inbound events and poll views in tests."""
 
 from __future__ import annotations
 
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote
+from models.store.polls import PollView, Target
 
 
 def message(
@@ -40,4 +41,12 @@ def vote(
         sender=sender,
         address=address,
         vote=Vote("poll-1", options),
+    )
+
+
+def poll(kind: str, options: list[tuple[str, str]], sizes: list[int | None]) -> PollView:
+    """An open poll of ``kind`` on one Slack channel per audience size in ``sizes``."""
+    targets = [Target("slack", f"C{i}", s) for i, s in enumerate(sizes)]
+    return PollView(
+        1, "How was it?", kind, options, "open", False, False, "", False, None, None, targets
     )

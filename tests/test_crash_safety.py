@@ -2,63 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
-from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from models.store import Store
 from models.store.tables import Message
-from tests.process import bot_env, bot_process, free_port
-
-TOTAL = 2000
-CONCURRENCY = 64
-
-
-def payload(i: int) -> dict[str, str]:
-    return {
-        "session": f"crash-session-{i % 50:04d}",
-        "client_id": f"crash-client-{i:05d}",
-        "text": f"message {i}",
-    }
-
-
-async def send_all(
-    url: str, stop_after: int | None, kill: Callable[[], None] | None
-) -> dict[int, int]:
-    """Post every message; index → id for each 202; kill the bot after ``stop_after`` 202s."""
-    accepted: dict[int, int] = {}
-    problems: list[str] = []
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(TOTAL):
-        queue.put_nowait(i)
-
-    async def worker(http: httpx.AsyncClient) -> None:
-        while not queue.empty():
-            i = queue.get_nowait()
-            try:
-                answer = await http.post("/widget/api/messages", json=payload(i))
-            except httpx.TransportError as exc:
-                problems.append(type(exc).__name__)
-                continue
-            if answer.status_code != 202:
-                problems.append(str(answer.status_code))
-            if answer.status_code == 202:
-                accepted[i] = answer.json()["id"]
-                if stop_after is not None and len(accepted) == stop_after and kill is not None:
-                    kill()
-
-    limits = httpx.Limits(max_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=30) as http:
-        await asyncio.gather(*(worker(http) for _ in range(CONCURRENCY)))
-    if stop_after is None or len(accepted) < stop_after:
-        assert not problems, f"{len(problems)} requests failed: {sorted(set(problems))}"
-    return accepted
+from tests.fakes.process import bot_env, bot_process, free_port
+from tests.fakes.widget_load import TOTAL, payload, send_all
 
 
 def _inbound(conn: Connection) -> tuple[int, dict[str, int]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, TypeVar
 
 import httpx
@@ -19,12 +19,13 @@ from bot.adapters.telegram import from_settings
 from bot.adapters.widget import WidgetAdapter
 from bot.storable import clean_text, problems
 from config.settings import Settings
-from tests.adapters.test_telegram_scenarios import BotCursors
+from models.store import Store
+from models.store.migrate import upgrade_async
 from tests.fakes import telegram_payloads as tp
+from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_driver import SlackDriver, event_envelope
 from tests.fakes.telegram import SECRET_HEADER, FakeTelegram
-from tests.harness import RunningBot, running_bot
 
 T = TypeVar("T")
 SLACK_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
@@ -63,14 +64,15 @@ async def full_bot(
     make_settings: Callable[..., Settings], db_url: str
 ) -> AsyncIterator[tuple[RunningBot, FakeSlack]]:
     """The bot with the widget, Slack (HTTP mode) and Telegram (webhook mode) against fakes."""
-    async with FakeSlack() as slack, FakeTelegram() as telegram:
+    async with FakeSlack() as slack, FakeTelegram() as telegram, AsyncExitStack() as stack:
         settings = make_settings(
             database_url=db_url,
             telegram_token=telegram.token,
             telegram_api_url=telegram.url,
             telegram_webhook_secret=TELEGRAM_SECRET,
         )
-        cursors = BotCursors()
+        await upgrade_async(settings.database_url)
+        cursors = await stack.enter_async_context(Store.open(settings.database_url))
         telegram_adapter = from_settings(settings, cursors)
         assert telegram_adapter is not None
         slack_adapter = SlackAdapter(
@@ -81,7 +83,6 @@ async def full_bot(
         )
         adapters = [WidgetAdapter(), slack_adapter, telegram_adapter]
         async with running_bot(settings, adapters=adapters) as bot:
-            cursors.attach(bot.store)
             yield bot, slack
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.process import bot_env, bot_process, cli, free_port
+from tests.fakes.process import bot_env, bot_process, cli, free_port
 
 
 def test_a_message_sent_through_the_widget_shows_up_in_messages_list(tmp_path: Path) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 from pathlib import Path
 
 from models.store import Store
-from tests.process import bot_env, bot_process, free_port
-from tests.test_crash_safety import payload, send_all
+from tests.fakes.process import bot_env, bot_process, free_port
+from tests.fakes.waiting import wait_until
+from tests.fakes.widget_load import payload, send_all
 
 
 async def test_sigterm_drains_and_a_restart_resumes(sqlite_url: str, tmp_path: Path) -> None:
@@ -36,9 +36,9 @@ async def test_sigterm_drains_and_a_restart_resumes(sqlite_url: str, tmp_path: P
         assert stored[f"{payload(i)['session']}:{payload(i)['client_id']}"] == message_id
     with bot_process(env, log):
         async with Store.open(sqlite_url) as store:
-            for _ in range(300):
+
+            async def all_processed() -> bool:
                 inbound = [m for m in await store.messages(limit=10_000) if m.direction == "in"]
-                if all(m.processed for m in inbound):
-                    break
-                await asyncio.sleep(0.1)
-            assert inbound and all(m.processed for m in inbound)
+                return bool(inbound) and all(m.processed for m in inbound)
+
+            await wait_until(all_processed, within=30, what="the leftover work to be processed")

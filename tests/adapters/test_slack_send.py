@@ -14,9 +14,10 @@ from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.client import trusted_hook
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage
 from config.settings import Settings
+from tests.fakes.running import running_bot
 from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_driver import SlackDriver
-from tests.harness import running_bot
+from tests.fakes.waiting import wait_until
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 THREAD = Address(Channel.SLACK, "C01LIBRARY", "1763856100.000200", ConversationKind.PUBLIC)
@@ -61,7 +62,7 @@ async def test_429_is_retried_by_the_sdk_after_retry_after_and_delivered_once(
         [limited] = [c for c in fake.calls if c.status == 429]
         assert delivered.at - limited.at >= 1.0
         assert len(fake.calls_to("chat.postMessage", ok_only=False)) == 2
-        await bot.wait_for(_outbox_sent(bot), what="outbox item sent")
+        await wait_until(_outbox_sent(bot), what="outbox item sent")
 
 
 async def test_a_long_429_goes_back_to_the_outbox_which_waits_and_delivers_once(
@@ -74,7 +75,7 @@ async def test_a_long_429_goes_back_to_the_outbox_which_waits_and_delivers_once(
         [delivered] = await fake.wait_for_calls("chat.postMessage", within=10)
         [limited] = [c for c in fake.calls if c.status == 429]
         assert delivered.at - limited.at >= 1.0
-        await bot.wait_for(_outbox_sent(bot), what="outbox item sent")
+        await wait_until(_outbox_sent(bot), what="outbox item sent")
         [item] = await bot.store.outbox_items()
         assert (item.status, item.attempts, item.platform_message_id) == (
             "sent",

@@ -12,8 +12,9 @@ import pytest
 from bot.adapters.base import ChannelState
 from bot.adapters.slack import SlackAdapter
 from config.settings import Settings
+from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.slack import FakeSlack
-from tests.harness import RunningBot, running_bot
+from tests.fakes.waiting import wait_until
 
 PAYLOADS = Path(__file__).parent / "payloads" / "slack"
 
@@ -62,7 +63,7 @@ async def test_socket_message_is_acked_stored_once_and_acknowledged(
     adapter = socket_adapter(fake)
     assert adapter.routes() == []
     async with running_bot(make_settings(database_url=db_url), adapters=[adapter]) as bot:
-        await bot.wait_for(state_is(adapter, ChannelState.UP), what="socket mode up")
+        await wait_until(state_is(adapter, ChannelState.UP), what="socket mode up")
         envelopes = [await fake.push(payload("message_im"), retry_attempt=n) for n in range(3)]
         for envelope_id in envelopes:
             assert (await fake.wait_for_ack(envelope_id))["envelope_id"] == envelope_id
@@ -81,12 +82,12 @@ async def test_a_dropped_socket_reconnects_and_carries_on(
 ) -> None:
     adapter = socket_adapter(fake)
     async with running_bot(make_settings(database_url=sqlite_url), adapters=[adapter]) as bot:
-        await bot.wait_for(state_is(adapter, ChannelState.UP), what="socket mode up")
+        await wait_until(state_is(adapter, ChannelState.UP), what="socket mode up")
         await fake.wait_for_ack(await fake.push(payload("app_mention")))
         await fake.drop_sockets(
             disconnect_message=drop == "disconnect_message", abrupt=drop == "abrupt"
         )
-        await fake.wait_for(lambda: fake.connections >= 2, within=10)
+        await wait_until(lambda: fake.connections >= 2, within=10)
         await fake.wait_for_ack(await fake.push(payload("message_thread_reply")), within=10)
         stored = await inbound(bot)
         assert [m.platform_id for m in stored] == [
@@ -101,7 +102,7 @@ async def test_button_press_over_the_socket_is_a_vote(
 ) -> None:
     adapter = socket_adapter(fake)
     async with running_bot(make_settings(database_url=sqlite_url), adapters=[adapter]) as bot:
-        await bot.wait_for(state_is(adapter, ChannelState.UP), what="socket mode up")
+        await wait_until(state_is(adapter, ChannelState.UP), what="socket mode up")
         await fake.wait_for_ack(await fake.push(payload("block_actions_dm"), kind="interactive"))
         [vote] = await inbound(bot)
         assert vote.kind == "vote"
@@ -112,7 +113,7 @@ async def test_own_messages_over_the_socket_are_acked_and_ignored(
 ) -> None:
     adapter = socket_adapter(fake)
     async with running_bot(make_settings(database_url=sqlite_url), adapters=[adapter]) as bot:
-        await bot.wait_for(state_is(adapter, ChannelState.UP), what="socket mode up")
+        await wait_until(state_is(adapter, ChannelState.UP), what="socket mode up")
         await fake.wait_for_ack(await fake.push(payload("message_own_bot")))
         assert await inbound(bot) == []
 
@@ -121,8 +122,8 @@ async def test_rejected_app_token_marks_the_channel_down_and_names_the_setting(
     sqlite_url: str, make_settings: Callable[..., Settings], fake: FakeSlack
 ) -> None:
     adapter = socket_adapter(fake, app_token="xapp-revoked")
-    async with running_bot(make_settings(database_url=sqlite_url), adapters=[adapter]) as bot:
-        await bot.wait_for(state_is(adapter, ChannelState.DOWN), what="slack down")
+    async with running_bot(make_settings(database_url=sqlite_url), adapters=[adapter]):
+        await wait_until(state_is(adapter, ChannelState.DOWN), what="slack down")
         assert "FEEDBOT_SLACK_APP_TOKEN" in adapter.detail
         assert fake.connections == 0
     assert adapter.state is ChannelState.STOPPED

@@ -17,7 +17,8 @@ from bot.adapters.telegram.connection import Backoff
 from bot.events import Address, Button, Channel, OutboundMessage
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.telegram import FakeTelegram
-from tests.fakes.telegram_store import MemoryCursors, MemorySink, wait_until
+from tests.fakes.telegram_store import MemoryCursors, MemorySink
+from tests.fakes.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio
 FAST = Backoff(initial=0.02, maximum=0.2)

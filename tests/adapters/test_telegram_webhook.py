@@ -17,7 +17,8 @@ from bot.adapters.telegram.connection import Backoff
 from config.settings import Settings
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.telegram import FakeTelegram, deliver_webhook
-from tests.fakes.telegram_store import MemoryCursors, MemorySink, wait_until
+from tests.fakes.telegram_store import MemoryCursors, MemorySink
+from tests.fakes.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio
 SECRET = "s3cr3t-webhook-token_123"

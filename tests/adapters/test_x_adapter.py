@@ -17,8 +17,9 @@ from bot.adapters.x.poll import DM_CURSOR, MENTIONS_CURSOR
 from bot.adapters.x.ratelimit import Backoff
 from bot.adapters.x.translate import dm_address
 from bot.events import Address, Button, Channel, OutboundMessage
+from tests.fakes.waiting import wait_until
 from tests.fakes.x import FakeX
-from tests.fakes.x.helpers import MemoryCursors, RecordingSink, adapter_for, wait_until
+from tests.fakes.x.helpers import MemoryCursors, RecordingSink, adapter_for
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from bot.cli.polls import report
 from handlers.poll_kinds import CSAT
 from handlers.poll_results import compute
 from models.store.migrate import upgrade
-from tests.handlers.test_poll_results import poll
+from tests.events import poll
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -20,6 +20,8 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.waiting import wait_until
+
 Json = dict[str, Any]
 HOOK_USES = 5
 
@@ -71,7 +73,6 @@ class FakeSlack:
         self._sockets: list[web.WebSocketResponse] = []
         self._transports: dict[int, asyncio.Transport] = {}
         self._ts = itertools.count(1)
-        self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._hooks: dict[str, int] = {}  # response_url path → posts it still takes
         self.port = 0
@@ -121,21 +122,16 @@ class FakeSlack:
         """Answer the next ``count`` calls (of ``methods``, or any) with ``status``."""
         self.faults.append(Fault(status, count, retry_after, frozenset(methods)))
 
-    async def wait_for(self, predicate: Any, within: float = 5.0) -> None:
-        """Wait until ``predicate()`` is true (checked whenever the fake records something)."""
-        async with self._changed:
-            await asyncio.wait_for(self._changed.wait_for(predicate), within)
-
     async def wait_for_calls(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
         """Wait for ``count`` successful calls of ``method``; return them."""
-        await self.wait_for(lambda: len(self.calls_to(method)) >= count, within)
+        await wait_until(lambda: len(self.calls_to(method)) >= count, within=within, what=method)
         return self.calls_to(method)
 
     # -- Socket Mode ------------------------------------------------------------------------------
 
     async def push(self, payload: Json, *, kind: str = "events_api", retry_attempt: int = 0) -> str:
         """Send one envelope over the newest open socket (waiting for one); return its id."""
-        await self.wait_for(lambda: bool(self._open_sockets()))
+        await wait_until(lambda: bool(self._open_sockets()), what="a Socket Mode connection")
         envelope_id = f"env-{next(self._ts)}"
         envelope = {
             "envelope_id": envelope_id,
@@ -153,7 +149,9 @@ class FakeSlack:
 
     async def wait_for_ack(self, envelope_id: str, within: float = 5.0) -> Json:
         """Wait until the client acknowledged the envelope."""
-        await self.wait_for(lambda: envelope_id in self.acks, within)
+        await wait_until(
+            lambda: envelope_id in self.acks, within=within, what=f"ack of {envelope_id}"
+        )
         return self.acks[envelope_id]
 
     async def drop_sockets(self, *, disconnect_message: bool = False, abrupt: bool = False) -> None:
@@ -180,10 +178,6 @@ class FakeSlack:
         """The Socket Mode WebSocket: hello, then envelopes out and acks in."""
         socket = web.WebSocketResponse(autoping=True)
         await socket.prepare(request)
-        self._sockets.append(socket)
-        if isinstance(request.transport, asyncio.Transport):
-            self._transports[id(socket)] = request.transport
-        self.connections += 1
         await socket.send_json(
             {
                 "type": "hello",
@@ -191,13 +185,15 @@ class FakeSlack:
                 "connection_info": {"app_id": self.identity.app_id},
             }
         )
-        await self._notify()
+        # Counted, and open to envelopes, only once it has said hello (as Slack does).
+        if isinstance(request.transport, asyncio.Transport):
+            self._transports[id(socket)] = request.transport
+        self._sockets.append(socket)
+        self.connections += 1
         async for message in socket:
             if message.type == WSMsgType.TEXT:
                 ack = json.loads(message.data)
                 self.acks[str(ack.get("envelope_id"))] = ack
-                await self._notify()
-        await self._notify()
         return socket
 
     # -- Web API ----------------------------------------------------------------------------------
@@ -214,7 +210,6 @@ class FakeSlack:
         call.status = response.status
         if response.content_type == "application/json" and response.text:
             call.answer = json.loads(response.text)
-        await self._notify()
         return response
 
     async def _response_url(self, request: web.Request) -> web.Response:
@@ -228,7 +223,6 @@ class FakeSlack:
         else:
             response = web.Response(status=404, text="expired_url" if left is None else "used_url")
         call.status = response.status
-        await self._notify()
         return response
 
     def _fault(self, method: str) -> web.Response | None:
@@ -309,10 +303,6 @@ class FakeSlack:
 
     def _next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._ts):06d}"
-
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
 
 
 class _Refusal(Exception):

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
-
 from bot.adapters.base import Receipt
 from bot.events import InboundEvent
 
@@ -43,12 +39,3 @@ class MemoryCursors:
     async def set(self, name: str, value: str) -> None:
         """Store a value."""
         self.values[name] = value
-
-
-async def wait_until(predicate: Callable[[], bool], within: float = 5.0) -> None:
-    """Wait until ``predicate()`` is true (checked every 10 ms), or fail the test."""
-    deadline = time.monotonic() + within
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"condition not met within {within}s")
-        await asyncio.sleep(0.01)

@@ -11,7 +11,8 @@ from config.settings import Settings
 from handlers.delivery import backoff
 from tests.events import message
 from tests.fakes.adapter import RecordingAdapter
-from tests.harness import running_bot
+from tests.fakes.running import running_bot
+from tests.fakes.waiting import wait_until
 
 
 def test_backoff_grows_is_capped_and_honours_retry_after() -> None:
@@ -35,7 +36,7 @@ async def test_a_rate_limited_reply_is_delivered_once_after_the_wait(
         async def delivered() -> bool:
             return (await bot.store.outbox_counts()).get("sent") == 1
 
-        await bot.wait_for(delivered, what="the acknowledgement to be delivered")
+        await wait_until(delivered, what="the acknowledgement to be delivered")
         assert slack.attempts == 3 and len(slack.sent) == 1
         assert slack.sent[0].address.chat == "C42" and slack.sent[0].reply_ref == "m-1"
 
@@ -52,7 +53,7 @@ async def test_after_the_retry_budget_the_message_is_failed_and_visible(
         async def failed() -> bool:
             return (await bot.store.outbox_counts()).get("failed") == 1
 
-        await bot.wait_for(failed, what="the item to be marked failed")
+        await wait_until(failed, what="the item to be marked failed")
         [item] = await bot.store.outbox_items(status="failed")
         assert (item.attempts, item.last_error) == (3, "503")
         assert b'feedbot_outbox_failed_total{channel="slack"} 1.0' in bot.app.metrics.render()
@@ -69,5 +70,5 @@ async def test_a_permanent_error_is_not_retried(
         async def failed() -> bool:
             return (await bot.store.outbox_counts()).get("failed") == 1
 
-        await bot.wait_for(failed, what="the item to be marked failed")
+        await wait_until(failed, what="the item to be marked failed")
         assert slack.attempts == 1

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from handlers.poll_kinds import CSAT, NPS, YES_NO, is_low, standard_options
 from handlers.poll_results import compute
-from models.store.polls import PollView, Target
-
-
-def poll(kind: str, options: list[tuple[str, str]], sizes: list[int | None]) -> PollView:
-    targets = [Target("slack", f"C{i}", s) for i, s in enumerate(sizes)]
-    return PollView(
-        1, "How was it?", kind, options, "open", False, False, "", False, None, None, targets
-    )
+from tests.events import poll
 
 
 def test_csat_is_the_share_of_fours_and_fives() -> None:

@@ -18,7 +18,8 @@ from handlers.poll_kinds import standard_options
 from models.store import Store
 from models.store.polls import Target
 from tests.fakes.adapter import RecordingAdapter
-from tests.harness import RunningBot, running_bot
+from tests.fakes.running import RunningBot, running_bot
+from tests.fakes.waiting import wait_until
 
 ROOM = Address(Channel.SLACK, chat="C0LIBRARY", kind=ConversationKind.GROUP)
 FOLLOW_UP = "Sorry to hear that. What could we do better?"
@@ -65,7 +66,7 @@ async def settle(bot: RunningBot) -> None:
     async def done() -> bool:
         return all(m.processed for m in await bot.store.messages(limit=1000) if m.direction == "in")
 
-    await bot.wait_for(done, what="the processor to catch up")
+    await wait_until(done, what="the processor to catch up")
 
 
 async def test_a_csat_poll_from_creation_to_results(
@@ -87,7 +88,7 @@ async def test_a_csat_poll_from_creation_to_results(
             post_results=True,
         )
         assert await polls.send(store, poll_id, bot.app.delivery.wake) == 1
-        await bot.wait_for(lambda: _sent(slack, 1), what="the poll to be posted")
+        await wait_until(lambda: _sent(slack, 1), what="the poll to be posted")
         posted = slack.sent[0]
         assert [b.label for b in posted.buttons] == [
             "1 Very poor",
@@ -115,7 +116,7 @@ async def test_a_csat_poll_from_creation_to_results(
         async def everyone_told() -> bool:
             return len(told()) == 4 and FOLLOW_UP in [m.text for m in slack.sent]
 
-        await bot.wait_for(everyone_told, what="confirmations and the follow-up")
+        await wait_until(everyone_told, what="confirmations and the follow-up")
         public = [m.text for m in slack.sent[1:] if "ephemeral_to" not in m.meta]
         assert public == [FOLLOW_UP]  # asked once, of Cat only
         assert "1 Very poor" in told()["U3"] and told()["U4"] == "Your answer has been taken back."
@@ -135,7 +136,7 @@ async def test_a_csat_poll_from_creation_to_results(
             texts = [m.text for m in slack.sent]
             return polls.CLOSED_TEXT in texts and any(t.startswith("You said") for t in texts)
 
-        await bot.wait_for(closed_and_reported, what="results and the closed notice")
+        await wait_until(closed_and_reported, what="results and the closed notice")
         texts = [m.text for m in slack.sent]
         assert any(t.startswith("You said") and "CSAT 66.7%" in t for t in texts)
         assert polls.CLOSED_TEXT in texts
@@ -183,7 +184,7 @@ async def test_taps_waiting_together_get_one_confirmation_of_the_answer_that_cou
         async def told() -> list[str]:
             return [m.text for m in slack.sent if m.meta.get("ephemeral_to") == "U1"]
 
-        await bot.wait_for(told, what="Ann's confirmation")
+        await wait_until(told, what="Ann's confirmation")
         assert await told() == [
             "Thank you. Your answer: 4 Good. You can change it until the poll closes."
         ]
@@ -253,7 +254,7 @@ async def test_scheduled_polls_open_outside_quiet_hours_and_close_on_time(
         assert await scheduler.run_once() == ([], [])  # due, but it is the middle of the night
         clock[0] = morning
         assert await scheduler.run_once() == ([poll_id], [])  # opens in the morning
-        await bot.wait_for(lambda: _sent(slack, 1), what="the scheduled poll to be posted")
+        await wait_until(lambda: _sent(slack, 1), what="the scheduled poll to be posted")
         clock[0] = morning + timedelta(hours=3)
         assert await scheduler.run_once() == ([], [poll_id])  # and closes on time
         assert (await bot.store.poll(poll_id)).status == "closed"  # type: ignore[union-attr]

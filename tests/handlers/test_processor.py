@@ -8,7 +8,8 @@ import httpx
 
 from config.settings import Settings
 from tests.fakes.classifier import KeywordClassifier
-from tests.harness import running_bot
+from tests.fakes.running import running_bot
+from tests.fakes.waiting import wait_until
 
 
 async def test_a_failed_classification_is_retried_until_it_succeeds(
@@ -29,7 +30,7 @@ async def test_a_failed_classification_is_retried_until_it_succeeds(
             [m] = [m for m in await bot.store.messages() if m.direction == "in"]
             return m.sentiment is not None
 
-        await bot.wait_for(classified, timeout=15, what="the retried classification")
+        await wait_until(classified, within=15, what="the retried classification")
         [m] = [m for m in await bot.store.messages() if m.direction == "in"]
         assert (m.sentiment, m.topic, classifier.calls) == ("negative", "wifi_and_it", 2)
         assert b"feedbot_process_failures_total" in bot.app.metrics.render()

@@ -7,7 +7,8 @@ from collections.abc import Callable
 import httpx
 
 from config.settings import Settings
-from tests.harness import running_bot
+from tests.fakes.running import running_bot
+from tests.fakes.waiting import wait_until
 
 MESSAGE = {"session": "session-health1", "client_id": "client-health1", "text": "Lovely staff"}
 
@@ -29,7 +30,7 @@ async def test_metrics_count_events_duplicates_and_outbox(
         async with httpx.AsyncClient(base_url=bot.url) as http:
             for _ in range(2):
                 await http.post("/widget/api/messages", json=MESSAGE)
-            await bot.wait_for(lambda: _sent(bot.store), what="the acknowledgement")
+            await wait_until(lambda: _sent(bot.store), what="the acknowledgement")
             text = (await http.get("/metrics")).text
     assert 'feedbot_events_received_total{channel="widget",kind="message"} 2.0' in text
     assert 'feedbot_events_duplicate_total{channel="widget"} 1.0' in text

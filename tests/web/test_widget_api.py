@@ -7,7 +7,8 @@ from collections.abc import Callable
 import httpx
 
 from config.settings import Settings
-from tests.harness import running_bot
+from tests.fakes.chat import Chat
+from tests.fakes.running import running_bot
 
 
 def body(
@@ -78,20 +79,17 @@ async def test_malformed_json_and_missing_fields_are_400(
         assert await bot.store.messages() == []
 
 
-async def test_conversation_includes_the_acknowledgement(
-    sqlite_url: str, make_settings: Callable[..., Settings]
-) -> None:
-    async with (
-        running_bot(make_settings(database_url=sqlite_url)) as bot,
-        httpx.AsyncClient(base_url=bot.url) as http,
-    ):
-        await http.post("/widget/api/messages", json=body())
-
-        async def replied() -> bool:
-            got = await http.get("/widget/api/messages", params={"session": "session-abcdef12"})
-            return [m["from"] for m in got.json()["messages"]] == ["you", "library"]
-
-        await bot.wait_for(replied, what="the acknowledgement in the widget conversation")
+async def test_conversation_includes_the_acknowledgement(chat: Chat, sqlite_url: str) -> None:
+    await chat.start(database_url=sqlite_url)
+    visitor = chat.on("widget")
+    said = await visitor.says("The Wi-Fi on floor 3 keeps dropping")
+    assert said.status == 202
+    await chat.expect_reply(visitor, contains="Thanks")
+    session = await visitor.session()
+    async with httpx.AsyncClient(base_url=chat.bot.url) as http:
+        got = await http.get("/widget/api/messages", params={"session": session})
+        assert [m["from"] for m in got.json()["messages"]] == ["you", "library"]
+        assert got.json()["messages"][0]["text"] == "The Wi-Fi on floor 3 keeps dropping"
         assert (
             await http.get("/widget/api/messages", params={"session": "bad"})
         ).status_code == 400

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import httpx
 
 from config.settings import Settings
-from tests.harness import running_bot
+from tests.fakes.running import running_bot
 
 
 async def test_the_form_works_without_javascript(

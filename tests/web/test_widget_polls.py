@@ -10,9 +10,9 @@ from config.settings import Settings
 from handlers import polls
 from handlers.poll_kinds import standard_options
 from models.store.polls import Target
-from tests.harness import RunningBot, running_bot
-
-SESSION = "session-poll-0001"
+from tests.fakes.chat import Chat
+from tests.fakes.running import RunningBot, running_bot
+from tests.fakes.waiting import wait_until
 
 
 async def open_poll(bot: RunningBot, kind: str = "csat") -> int:
@@ -30,36 +30,26 @@ async def counts(bot: RunningBot, poll_id: int) -> dict[str, int]:
     return {o.key: o.count for o in (await polls.results(bot.store, poll_id)).options}
 
 
-async def test_answering_with_json_and_changing_the_answer(
-    db_url: str, make_settings: Callable[..., Settings]
-) -> None:
-    async with running_bot(make_settings(database_url=db_url)) as bot:
-        poll_id = await open_poll(bot)
-        async with httpx.AsyncClient(base_url=bot.url) as http:
-            shown = (await http.get("/widget/api/polls", params={"session": SESSION})).json()[
-                "polls"
-            ]
-            assert [p["id"] for p in shown] == [poll_id] and shown[0]["your_answer"] == []
-            for client_id, option in (("vote-0001", "2"), ("vote-0001", "2"), ("vote-0002", "5")):
-                vote = {
-                    "session": SESSION,
-                    "client_id": client_id,
-                    "poll_id": poll_id,
-                    "option": option,
-                }
-                assert (await http.post("/widget/api/votes", json=vote)).status_code == 202
+async def test_answering_with_json_and_changing_the_answer(chat: Chat, db_url: str) -> None:
+    bot = await chat.start(database_url=db_url)
+    poll_id = await open_poll(bot)
+    visitor = chat.on("widget")
+    [shown] = await visitor.polls()
+    assert shown["id"] == poll_id and shown["your_answer"] == []
+    first = await visitor.taps("2 Poor")
+    again = await visitor.redelivers()  # the same request again
+    changed = await visitor.taps("5 Excellent")
+    assert [s.status for s in (first, *again, changed)] == [202, 202, 202]
 
-            async def changed() -> bool:
-                return (await counts(bot, poll_id))["5"] == 1
+    async def changed_answer() -> bool:
+        return (await counts(bot, poll_id))["5"] == 1
 
-            await bot.wait_for(changed, what="the changed answer")
-            assert (await counts(bot, poll_id))["2"] == 0
-            mine = (await http.get("/widget/api/polls", params={"session": SESSION})).json()[
-                "polls"
-            ]
-            assert mine[0]["your_answer"] == ["5"]
-            bad = {"session": SESSION, "client_id": "vote-0003", "poll_id": "one", "option": "5"}
-            assert (await http.post("/widget/api/votes", json=bad)).status_code == 400
+    await wait_until(changed_answer, what="the changed answer")
+    assert (await counts(bot, poll_id))["2"] == 0
+    assert (await visitor.polls())[0]["your_answer"] == ["5"]
+    session = await visitor.session()
+    bad = {"session": session, "client_id": "vote-0003", "poll_id": "one", "option": "5"}
+    assert (await chat.http.post(f"{bot.url}/widget/api/votes", json=bad)).status_code == 400
 
 
 async def test_answering_without_javascript(
@@ -85,7 +75,7 @@ async def test_answering_without_javascript(
             async def counted() -> bool:
                 return (await counts(bot, poll_id))["yes"] == 1
 
-            await bot.wait_for(counted, what="the vote")
+            await wait_until(counted, what="the vote")
             again = await http.get(voted.headers["location"])
             assert 'aria-pressed="true">Yes</button>' in again.text and "Your answer:" in again.text
             await polls.close(bot.store, poll_id, bot.app.delivery.wake)

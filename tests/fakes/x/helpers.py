@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
-
 from bot.adapters.base import Cursors, Receipt
 from bot.adapters.x import XAdapter, XKeys
 from bot.adapters.x.ratelimit import Backoff
@@ -81,12 +77,3 @@ def adapter_for(
         backoff=backoff,
         short_wait_s=short_wait_s,
     )
-
-
-async def wait_until(check: Callable[[], bool], *, within: float = 5.0, what: str = "") -> None:
-    """Poll ``check`` until true; fail after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or check}")
-        await asyncio.sleep(0.005)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
@@ -27,20 +25,6 @@ class RunningBot:
     @property
     def store(self) -> Store:
         return self.app.store
-
-    async def wait_for(
-        self,
-        check: Callable[[], Awaitable[bool]],
-        *,
-        timeout: float = 10.0,
-        what: str = "condition",
-    ) -> None:
-        """Poll ``check`` until it is true; fail the test after ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while not await check():
-            if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-            await asyncio.sleep(0.02)
 
 
 @asynccontextmanager
