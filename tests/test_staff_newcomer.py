@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.process import ROOT, bot_env, bot_process, free_port
+from tests.fakes.process import ROOT, bot_env, bot_process, free_port
 from tests.web.staff import CSRF
 
 PASSWORD = "newcomer staff password"

@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from bot.events import utcnow
 from models.store.inbox_tables import InboxItem
-from tests.harness import RunningBot
+from tests.fakes.running import RunningBot
 from tests.web.staff import PASSWORD
 
 PHONE = {"width": 375, "height": 740}
@@ -49,4 +49,4 @@ async def shoot(page: Any, tmp_path: Path, name: str) -> Path:
 async def no_horizontal_scroll(page: Any) -> bool:
     """True when the page fits its viewport's width (nothing to scroll sideways)."""
     width: int = await page.evaluate("document.documentElement.scrollWidth")
-    return width <= page.viewport_size["width"] + 1
+    return bool(width <= page.viewport_size["width"] + 1)

@@ -10,7 +10,8 @@ from handlers.staff.passwords import Passwords
 from models.store import Store
 from models.store.inbox_types import STATUSES, QueueFilter
 from models.store.staff import StaffView
-from tests.harness import RunningBot
+from tests.fakes.running import RunningBot
+from tests.fakes.waiting import wait_until
 
 PASSWORD = "a long enough test password"
 CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
@@ -62,5 +63,5 @@ async def widget_item(bot: RunningBot, text: str, *, session: str = "session-abc
         found[:] = [r.id for r in rows if r.text == text]
         return bool(found)
 
-    await bot.wait_for(queued, what=f"{text!r} in the queue")
+    await wait_until(queued, what=f"{text!r} in the queue")
     return found[0]

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import httpx
 
 from config.settings import Settings
-from tests.harness import running_bot
+from tests.fakes.running import running_bot
 from tests.web.staff import add_staff, csrf_of, log_in, widget_item
 
 

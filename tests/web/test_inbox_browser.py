@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from config.settings import Settings
-from tests.harness import running_bot
+from tests.fakes.running import running_bot
 from tests.support.browser import Axe
 from tests.web.browser_staff import (
     DESKTOP,

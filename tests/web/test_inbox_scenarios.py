@@ -6,30 +6,31 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
+from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import from_settings
 from bot.adapters.widget import WidgetAdapter
 from config.settings import Settings
 from models.store import Store
 from models.store.inbox_types import STATUSES, QueueFilter
 from models.store.migrate import upgrade_async
-from tests.adapters.test_slack_http import SECRET as SLACK_SECRET
-from tests.adapters.test_slack_http import http_adapter, payload
-from tests.adapters.test_slack_polls import click
-from tests.adapters.test_telegram_scenarios import BotCursors
 from tests.fakes import telegram_payloads as tp
+from tests.fakes.chat.slack import SIGNING_SECRET
 from tests.fakes.classifier import KeywordClassifier
+from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.slack import FakeSlack
-from tests.fakes.slack_driver import SlackDriver
+from tests.fakes.slack_driver import SlackDriver, event_envelope
+from tests.fakes.slack_payloads import click, message_event
 from tests.fakes.telegram import FakeTelegram
+from tests.fakes.waiting import wait_until
 from tests.fakes.x import FakeX
 from tests.fakes.x.helpers import adapter_for
-from tests.harness import RunningBot, running_bot
 from tests.web.browser_staff import keyboard_login, shoot
 from tests.web.staff import add_staff, csrf_of, log_in
 
@@ -43,6 +44,17 @@ async def fake() -> AsyncIterator[FakeTelegram]:
         yield server
 
 
+@asynccontextmanager
+async def telegram_bot(settings: Settings, **options: Any) -> AsyncIterator[RunningBot]:
+    """The bot with the widget and Telegram, its cursors kept in the bot's own database."""
+    await upgrade_async(settings.database_url)
+    async with Store.open(settings.database_url) as cursors:
+        adapter = from_settings(settings, cursors)
+        assert adapter is not None
+        async with running_bot(settings, adapters=[WidgetAdapter(), adapter], **options) as bot:
+            yield bot
+
+
 async def queued_item(bot: RunningBot, text: str) -> int:
     """Wait for the message's queue item; returns its id."""
     found: list[int] = []
@@ -52,7 +64,7 @@ async def queued_item(bot: RunningBot, text: str) -> int:
         found[:] = [r.id for r in rows if r.text == text]
         return bool(found)
 
-    await bot.wait_for(check, what="the queue item")
+    await wait_until(check, what="the queue item")
     return found[0]
 
 
@@ -93,14 +105,7 @@ async def test_telegram_student_gets_the_reply_in_their_chat_and_rates_it(
     settings = make_settings(
         database_url=db_url, telegram_token=fake.token, telegram_api_url=fake.url
     )
-    cursors = BotCursors()
-    adapter = from_settings(settings, cursors)
-    assert adapter is not None
-    classifier = KeywordClassifier()
-    async with running_bot(
-        settings, classifier=classifier, adapters=[WidgetAdapter(), adapter]
-    ) as bot:
-        cursors.attach(bot.store)
+    async with telegram_bot(settings, classifier=KeywordClassifier()) as bot:
         await add_staff(bot.store, "it@lib.example.ac.uk", team="it_services")
         await fake.push(tp.message_update(PRINTER, message_id=21))
         item_id = await queued_item(bot, PRINTER)
@@ -113,8 +118,8 @@ async def test_telegram_student_gets_the_reply_in_their_chat_and_rates_it(
         def sent(text: str) -> list[dict[str, Any]]:
             return [c.params for c in fake.calls_to("sendMessage") if text in str(c.params["text"])]
 
-        await bot.wait_for(lambda: _true(bool(sent(REPLY))), what="the reply on Telegram")
-        await bot.wait_for(lambda: _true(bool(sent("How satisfied"))), what="the CSAT question")
+        await wait_until(lambda: _true(bool(sent(REPLY))), what="the reply on Telegram")
+        await wait_until(lambda: _true(bool(sent("How satisfied"))), what="the CSAT question")
         [reply], [question] = sent(REPLY), sent("How satisfied")
         assert reply["chat_id"] == question["chat_id"] == "5550001"
         buttons = [b for row in question["reply_markup"]["inline_keyboard"] for b in row]
@@ -124,7 +129,7 @@ async def test_telegram_student_gets_the_reply_in_their_chat_and_rates_it(
         async def rated() -> bool:
             return await csat_score(bot, item_id) == 5
 
-        await bot.wait_for(rated, what="the student's rating stored against the item")
+        await wait_until(rated, what="the student's rating stored against the item")
 
 
 async def test_widget_student_sees_the_reply_on_their_feedback_page_and_rates_it(
@@ -145,14 +150,24 @@ async def test_widget_student_sees_the_reply_on_their_feedback_page_and_rates_it
             await student.goto(f"{bot.url}/widget")
             return REPLY in await student.inner_text("#messages")
 
-        await bot.wait_for(shown, what="the reply on the student's page")
+        await wait_until(shown, what="the reply on the student's page")
         await shoot(student, tmp_path, "scenario-widget-student")
         await student.get_by_role("button", name="5").first.click()
 
         async def rated() -> bool:
             return await csat_score(bot, item_id) == 5
 
-        await bot.wait_for(rated, what="the student's rating stored against the item")
+        await wait_until(rated, what="the student's rating stored against the item")
+
+
+def slack_adapter(slack: FakeSlack) -> SlackAdapter:
+    """An HTTP-mode Slack adapter on the fake, with test-sized back-off."""
+    return SlackAdapter(
+        bot_token=slack.identity.bot_token,
+        signing_secret=SIGNING_SECRET,
+        api_url=slack.api_url,
+        max_backoff_s=0.05,
+    )
 
 
 async def _true(value: bool) -> bool:
@@ -165,15 +180,11 @@ async def test_a_reply_telegram_refuses_shows_failed_with_the_reason_and_can_be_
     settings = make_settings(
         database_url=sqlite_url, telegram_token=fake.token, telegram_api_url=fake.url
     )
-    cursors = BotCursors()
-    adapter = from_settings(settings, cursors)
-    assert adapter is not None
-    async with running_bot(settings, adapters=[WidgetAdapter(), adapter]) as bot:
-        cursors.attach(bot.store)
+    async with telegram_bot(settings) as bot:
         await add_staff(bot.store, "it@lib.example.ac.uk")
         await fake.push(tp.message_update(PRINTER, message_id=31))
         item_id = await queued_item(bot, PRINTER)
-        await bot.wait_for(lambda: _true(bool(fake.calls_to("sendMessage"))), what="the ack")
+        await wait_until(lambda: _true(bool(fake.calls_to("sendMessage"))), what="the ack")
         fake.fail_next(1, status=403, methods=["sendMessage"])  # the student blocked the bot
         async with httpx.AsyncClient(base_url=bot.url) as http:
             await log_in(http, "it@lib.example.ac.uk")
@@ -184,7 +195,7 @@ async def test_a_reply_telegram_refuses_shows_failed_with_the_reason_and_can_be_
             async def shows_failed() -> bool:
                 return "✗ failed" in (await http.get(f"/inbox/items/{item_id}")).text
 
-            await bot.wait_for(shows_failed, what="the failed delivery on the item page")
+            await wait_until(shows_failed, what="the failed delivery on the item page")
             page = (await http.get(f"/inbox/items/{item_id}")).text
             entry = page.split('name="entry_id" value="')[1].split('"')[0]
             retry = await http.post(
@@ -194,7 +205,7 @@ async def test_a_reply_telegram_refuses_shows_failed_with_the_reason_and_can_be_
             async def shows_sent() -> bool:
                 return "✓ sent" in (await http.get(f"/inbox/items/{item_id}")).text
 
-            await bot.wait_for(shows_sent, what="the retried reply sent")
+            await wait_until(shows_sent, what="the retried reply sent")
     assert "Forbidden" in page and "Send this reply again" in page
     assert retry.status_code == 303
     assert [
@@ -205,16 +216,16 @@ async def test_a_reply_telegram_refuses_shows_failed_with_the_reason_and_can_be_
 async def test_slack_student_gets_the_reply_in_their_dm_and_rates_it(
     db_url: str, make_settings: Callable[..., Settings], browser: Any, tmp_path: Path
 ) -> None:
-    event = payload("message_im")
-    event["event"] = {**event["event"], "text": PRINTER, "blocks": []}
+    said = message_event(PRINTER, user="U01STUDNT", channel="D01DSTUD1", ts="1763856600.000100")
+    event = event_envelope(said, event_id="Ev0PRINTER1")
     settings = make_settings(database_url=db_url)
     async with (
         FakeSlack() as slack,
         running_bot(
-            settings, classifier=KeywordClassifier(), adapters=[http_adapter(slack)]
+            settings, classifier=KeywordClassifier(), adapters=[slack_adapter(slack)]
         ) as bot,
     ):
-        driver = SlackDriver(f"{bot.url}/slack/events", SLACK_SECRET)
+        driver = SlackDriver(f"{bot.url}/slack/events", SIGNING_SECRET)
         await add_staff(bot.store, "it@lib.example.ac.uk", team="it_services")
         assert (await driver.post_event(event)).status_code == 200
         item_id = await queued_item(bot, PRINTER)
@@ -223,7 +234,7 @@ async def test_slack_student_gets_the_reply_in_their_dm_and_rates_it(
         def posted(text: str) -> list[dict[str, Any]]:
             return [c.args for c in slack.calls_to("chat.postMessage") if text in str(c.args)]
 
-        await bot.wait_for(lambda: _true(bool(posted("How satisfied"))), what="the CSAT question")
+        await wait_until(lambda: _true(bool(posted("How satisfied"))), what="the CSAT question")
         [reply], [question] = posted(REPLY), posted("How satisfied")
         assert reply["channel"] == question["channel"] == "D01DSTUD1"
         five = len(next(b for b in question["blocks"] if b["type"] == "actions")["elements"]) - 1
@@ -233,7 +244,7 @@ async def test_slack_student_gets_the_reply_in_their_dm_and_rates_it(
         async def rated() -> bool:
             return await csat_score(bot, item_id) == 5
 
-        await bot.wait_for(rated, what="the student's rating stored against the item")
+        await wait_until(rated, what="the student's rating stored against the item")
         await driver.aclose()
 
 
@@ -256,7 +267,7 @@ async def test_x_student_gets_the_reply_by_dm_and_rates_it_with_a_number(
             def dms(text: str) -> list[dict[str, Any]]:
                 return [d for d in x.sent_dms() if text in d["text"]]
 
-            await bot.wait_for(lambda: _true(bool(dms("How satisfied"))), what="the CSAT DM")
+            await wait_until(lambda: _true(bool(dms("How satisfied"))), what="the CSAT DM")
             [reply], [question] = dms(REPLY), dms("How satisfied")
             assert reply["dm_conversation_id"] == question["dm_conversation_id"]
             assert "Reply with a number from 1" in question["text"]  # X DMs have no buttons
@@ -265,4 +276,4 @@ async def test_x_student_gets_the_reply_by_dm_and_rates_it_with_a_number(
             async def rated() -> bool:
                 return await csat_score(bot, item_id) == 5
 
-            await bot.wait_for(rated, what="the student's rating stored against the item")
+            await wait_until(rated, what="the student's rating stored against the item")

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from config.settings import Settings
 from models.store.inbox_tables import InboxEntry, InboxItem
 from models.store.tables import AuditEntry
-from tests.harness import RunningBot, running_bot
+from tests.fakes.running import RunningBot, running_bot
 from tests.web.staff import add_staff, csrf_of, log_in, widget_item
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
