@@ -4,20 +4,28 @@ literally: no markup is read into it)."""
 from __future__ import annotations
 
 import asyncio
-import json
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from bot.cli.context import open_store, settings
-from bot.cli.errors import fail
+from bot.cli.errors import CommandError
+from bot.cli.show import add_row, console, json_line, literal, table
 from bot.events import utcnow
-from models.store.inbox_types import STATUSES, ItemPage, ItemRow, QueueFilter
+from models.store.inbox_types import ItemPage, ItemRow, QueueFilter
 
 queue_app = typer.Typer(help="The staff queue: messages that need a person.", no_args_is_help=True)
+
+
+class Status(StrEnum):
+    """What `queue list --status` accepts."""
+
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"
+    SNOOZED = "snoozed"
+    RESOLVED = "resolved"
 
 
 def register(app: typer.Typer) -> None:
@@ -53,23 +61,17 @@ def item_json(row: ItemRow) -> dict[str, Any]:
     }
 
 
-def _console() -> Console:
-    return Console(markup=False, emoji=False, highlight=False)
-
-
 @queue_app.command("list")
 def list_queue(
     status: Annotated[
-        str | None, typer.Option(help=f"One of {', '.join(STATUSES)} (default: all open).")
+        Status | None, typer.Option(help="Only this status (default: all open).")
     ] = None,
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100_000, help="How many, soonest due.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Queue items, soonest due first."""
-    if status is not None and status not in STATUSES:
-        fail(f"--status must be one of {', '.join(STATUSES)}")
-    wanted = QueueFilter(statuses=(status,) if status else (), team=team)
+    wanted = QueueFilter(statuses=(status.value,) if status else (), team=team)
 
     async def fetch() -> list[ItemRow]:
         async with open_store(settings()) as store:
@@ -78,15 +80,15 @@ def list_queue(
     rows = asyncio.run(fetch())
     if as_json:
         for row in rows:
-            typer.echo(json.dumps(item_json(row), ensure_ascii=True))
+            typer.echo(json_line(item_json(row)))
         return
-    table = Table("id", "due (UTC)", "status", "priority", "team", "assignee", "channel", "text")
+    shown = table("id", "due (UTC)", "status", "priority", "team", "assignee", "channel", "text")
     now = utcnow()
     for r in rows:
         due = r.due_at.strftime("%Y-%m-%d %H:%M") + (" OVERDUE" if r.overdue(now) else "")
-        cells = (str(r.id), due, r.status, r.priority, r.team, r.assignee or "-", r.channel)
-        table.add_row(*(Text(c) for c in cells), Text(_flat(r.text, 70)))
-    _console().print(table)
+        cells = (r.id, due, r.status, r.priority, r.team, r.assignee or "-", r.channel)
+        add_row(shown, *cells, literal(r.text, 70))
+    console().print(shown)
 
 
 @queue_app.command("show")
@@ -102,17 +104,16 @@ def show_item(
 
     page = asyncio.run(fetch())
     if page is None:
-        fail(f"no queue item {item_id}")
+        raise CommandError(f"no queue item {item_id}")
     if as_json:
-        typer.echo(json.dumps(_page_json(page), ensure_ascii=True))
+        typer.echo(json_line(_page_json(page)))
         return
-    out = _console()
-    out.print(Text(_summary(page.item.row)))
+    out = console()
+    out.print(literal(_summary(page.item.row)))
     for e in page.entries:
         state = f" [{e.delivery}{': ' + e.error if e.error else ''}]" if e.delivery else ""
         who = e.staff_name or e.kind
-        line = f"{e.at:%Y-%m-%d %H:%M}  {e.kind:<6} {_flat(who, 20)}: {_flat(e.text)}{state}"
-        out.print(Text(line))
+        out.print(literal(f"{e.at:%Y-%m-%d %H:%M}  {e.kind:<6} {who}: {e.text}{state}"))
 
 
 def _summary(r: ItemRow) -> str:
@@ -136,9 +137,3 @@ def _page_json(page: ItemPage) -> dict[str, Any]:
         for e in page.entries
     ]
     return {**item_json(page.item.row), "entries": entries, "older": page.older}
-
-
-def _flat(text: str, limit: int | None = None) -> str:
-    """One line, control characters shown as escapes so a terminal cannot act on them."""
-    cut = text[:limit] if limit else text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in cut)

@@ -232,6 +232,7 @@ async def test_scheduled_polls_open_outside_quiet_hours_and_close_on_time(
     assert not is_quiet(morning, (time(21), time(8)), london)
     slack = RecordingAdapter(Channel.SLACK)
     async with running_bot(make_settings(database_url=sqlite_url), adapters=[slack]) as bot:
+        await bot.app.scheduler.stop()  # only the scheduler on the test's clock below may act
         s = spec("yes_no")
         poll_id = await bot.store.create_poll(
             targets=s.targets,

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from handlers.inbox.roles import Actor
 from models.store.inbox_tables import InboxCsat
 from models.store.inbox_types import Entry, ItemRow, QueueFilter
-from tests.harness import RunningBot
+from tests.fakes.running import RunningBot
+from tests.fakes.waiting import wait_until
 from tests.inbox.helpers import add_staff
 
 PRINTER = "the printer on level 2 took my money and printed nothing"
@@ -29,7 +30,7 @@ async def queued_item(bot: RunningBot) -> ItemRow:
         found[:] = await bot.store.inbox.listing(filter=QueueFilter(statuses=()))
         return len(found) == 1
 
-    await bot.wait_for(one, what="one queue item")
+    await wait_until(one, what="one queue item")
     return found[0]
 
 
@@ -42,7 +43,7 @@ async def reply_entry(bot: RunningBot, item_id: int, state: str) -> Entry:
         found[:] = [e for e in page.entries if e.kind == "reply"] if page else []
         return bool(found) and found[-1].delivery == state
 
-    await bot.wait_for(reached, what=f"reply {state}")
+    await wait_until(reached, what=f"reply {state}")
     return found[-1]
 
 
@@ -61,4 +62,4 @@ async def answered(bot: RunningBot, item_id: int, score: int) -> None:
         row = await csat(bot, item_id)
         return row is not None and row.score == score
 
-    await bot.wait_for(stored, what=f"satisfaction {score} stored")
+    await wait_until(stored, what=f"satisfaction {score} stored")

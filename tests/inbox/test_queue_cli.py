@@ -74,6 +74,6 @@ def test_tables_print_stored_text_literally(tmp_path: Path) -> None:
 def test_bad_arguments_fail_in_one_line(tmp_path: Path) -> None:
     fill(tmp_path)
     code, out = run(tmp_path, "queue", "list", "--status", "closed")
-    assert code == 1 and "--status must be one of" in out
+    assert code == 2 and "'closed' is not one of" in out
     code, out = run(tmp_path, "queue", "show", "999")
     assert code == 1 and "no queue item 999" in out

@@ -3,121 +3,100 @@ staff replies in the same chat, resolves, and the student answers the satisfacti
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from typing import Any
-
-import pytest
-
-from config.settings import Settings
-from tests.adapters.test_telegram_scenarios import bot_with_telegram, telegram_settings
-from tests.fakes import telegram_payloads as tp
-from tests.fakes.telegram import FakeTelegram
+from tests.fakes.chat import Chat
+from tests.fakes.waiting import wait_until
 from tests.inbox.scenario import PRINTER, answered, csat, queued_item, reply_entry, staff
 
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
+ACK = "Thanks for your message"
+QUESTION = "How satisfied"
+GROUP = -1001234567890
 
 
-def sent(fake: FakeTelegram, text: str) -> list[dict[str, Any]]:
-    return [c.params for c in fake.calls_to("sendMessage") if text in str(c.params["text"])]
+async def test_reply_resolve_and_satisfaction_in_the_students_chat(chat: Chat, db_url: str) -> None:
+    bot = await chat.start("telegram", database_url=db_url)
+    student = chat.on("telegram")
+    await student.says(PRINTER, message_id=17)
+    item = await queued_item(bot)
+    assert (item.channel, item.status, item.text) == ("telegram", "new", PRINTER)
+    ann = await staff(bot)
+    assert (await bot.app.inbox.claim(ann, item.id)).won
+    text = "Sorry! Bring your card to the desk for a refund."
+    await bot.app.inbox.reply(ann, item.id, text)
+    await reply_entry(bot, item.id, "sent")
+    reply = await chat.expect_reply(student, contains=text)
+    assert reply.raw.params["chat_id"] == "5550001"
+    assert reply.raw.params["reply_parameters"]["message_id"] == 17
 
-
-async def test_reply_resolve_and_satisfaction_in_the_students_chat(
-    db_url: str, make_settings: Callable[..., Settings], fake: FakeTelegram
-) -> None:
-    settings = telegram_settings(make_settings, db_url, fake)
-    async with bot_with_telegram(settings) as (bot, _):
-        await fake.push(tp.message_update(PRINTER, message_id=17))
-        item = await queued_item(bot)
-        assert (item.channel, item.status, item.text) == ("telegram", "new", PRINTER)
-        ann = await staff(bot)
-        assert (await bot.app.inbox.claim(ann, item.id)).won
-        await bot.app.inbox.reply(ann, item.id, "Sorry! Bring your card to the desk for a refund.")
-        await reply_entry(bot, item.id, "sent")
-        [reply] = sent(fake, "refund")
-        assert reply["chat_id"] == "5550001" and reply["reply_parameters"]["message_id"] == 17
-
-        await bot.app.inbox.resolve(ann, [item.id])
-        await bot.wait_for(lambda: _true(sent(fake, "How satisfied")), what="CSAT question")
-        [question] = sent(fake, "How satisfied")
-        buttons = [b for row in question["reply_markup"]["inline_keyboard"] for b in row]
-        assert question["chat_id"] == "5550001" and len(buttons) == 5
-        await bot.app.inbox.resolve(ann, [item.id])  # again: no second question
-        await fake.push(tp.callback_update(buttons[3]["callback_data"]))
-        await answered(bot, item.id, 4)
-        assert (await csat(bot, item.id)).staff_id == ann.id
-        assert len(sent(fake, "How satisfied")) == 1
+    await bot.app.inbox.resolve(ann, [item.id])
+    question = await chat.expect_reply(student, contains=QUESTION)
+    assert question.raw.params["chat_id"] == "5550001" and len(question.options) == 5
+    await bot.app.inbox.resolve(ann, [item.id])  # again: no second question
+    await student.taps("4 Good")
+    await answered(bot, item.id, 4)
+    assert (await csat(bot, item.id)).staff_id == ann.id
+    assert len(await chat.expect_replies(student, contains=QUESTION)) == 1
 
 
 async def test_a_reply_telegram_refuses_shows_failed_with_the_reason_and_can_be_retried(
-    sqlite_url: str, make_settings: Callable[..., Settings], fake: FakeTelegram
+    chat: Chat, sqlite_url: str
 ) -> None:
-    settings = telegram_settings(make_settings, sqlite_url, fake)
-    async with bot_with_telegram(settings) as (bot, _):
-        await fake.push(tp.message_update(PRINTER, message_id=17))
-        item = await queued_item(bot)
-        ann = await staff(bot)
-        await bot.wait_for(lambda: _true(sent(fake, "Thanks for your message")), what="ack")
-        fake.fail_next(
-            1,
-            status=403,
-            methods=["sendMessage"],
-            description="Forbidden: bot was blocked by the user",
-        )
-        await bot.app.inbox.reply(ann, item.id, "We have refunded you.")
-        failed = await reply_entry(bot, item.id, "failed")
-        assert "bot was blocked by the user" in failed.error
-        assert failed.entry_id is not None
-        assert await bot.app.inbox.retry_reply(ann, failed.entry_id)
-        await reply_entry(bot, item.id, "sent")
-        assert len(sent(fake, "refunded")) == 1
+    bot = await chat.start("telegram", database_url=sqlite_url)
+    student = chat.on("telegram")
+    await student.says(PRINTER, message_id=17)
+    item = await queued_item(bot)
+    ann = await staff(bot)
+    await chat.expect_reply(student, contains=ACK)
+    chat.telegram.fail_next(
+        1,
+        status=403,
+        methods=["sendMessage"],
+        description="Forbidden: bot was blocked by the user",
+    )
+    await bot.app.inbox.reply(ann, item.id, "We have refunded you.")
+    failed = await reply_entry(bot, item.id, "failed")
+    assert "bot was blocked by the user" in failed.error
+    assert await student.heard() == await chat.expect_replies(student, contains=ACK)
+    assert failed.entry_id is not None
+    assert await bot.app.inbox.retry_reply(ann, failed.entry_id)
+    await reply_entry(bot, item.id, "sent")
+    assert len(await chat.expect_replies(student, contains="refunded")) == 1
 
 
 async def test_a_low_satisfaction_answer_reopens_the_item_with_a_note(
-    sqlite_url: str, make_settings: Callable[..., Settings], fake: FakeTelegram
+    chat: Chat, sqlite_url: str
 ) -> None:
-    settings = telegram_settings(make_settings, sqlite_url, fake)
-    async with bot_with_telegram(settings) as (bot, _):
-        await fake.push(tp.message_update(PRINTER, message_id=17))
-        item = await queued_item(bot)
-        ann = await staff(bot)
-        await bot.app.inbox.reply(ann, item.id, "Refunded.")
-        await bot.app.inbox.resolve(ann, [item.id])
-        await bot.wait_for(lambda: _true(sent(fake, "How satisfied")), what="CSAT question")
-        [question] = sent(fake, "How satisfied")
-        low = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-        await fake.push(tp.callback_update(low))
-        await answered(bot, item.id, 1)
+    bot = await chat.start("telegram", database_url=sqlite_url)
+    student = chat.on("telegram")
+    await student.says(PRINTER, message_id=17)
+    item = await queued_item(bot)
+    ann = await staff(bot)
+    await bot.app.inbox.reply(ann, item.id, "Refunded.")
+    await bot.app.inbox.resolve(ann, [item.id])
+    await chat.expect_reply(student, contains=QUESTION)
+    await student.taps("1 Very poor")
+    await answered(bot, item.id, 1)
 
-        async def reopened() -> bool:
-            view = await bot.store.inbox.item(item_id=item.id)
-            return view is not None and view.row.status == "open"
+    async def reopened() -> bool:
+        view = await bot.store.inbox.item(item_id=item.id)
+        return view is not None and view.row.status == "open"
 
-        await bot.wait_for(reopened, what="item reopened")
-        page = await bot.app.inbox.page(ann, item.id)
-        [note] = [e for e in page.entries if e.kind == "note"]
-        assert "1 out of 5" in note.text
-
-
-async def _true(value: object) -> bool:
-    return bool(value)
+    await wait_until(reopened, what="item reopened")
+    page = await bot.app.inbox.page(ann, item.id)
+    [note] = [e for e in page.entries if e.kind == "note"]
+    assert "1 out of 5" in note.text
 
 
 async def test_a_question_in_a_forum_topic_is_answered_in_that_topic(
-    sqlite_url: str, make_settings: Callable[..., Settings], fake: FakeTelegram
+    chat: Chat, sqlite_url: str
 ) -> None:
-    settings = telegram_settings(make_settings, sqlite_url, fake)
-    async with bot_with_telegram(settings) as (bot, _):
-        chat = tp.group_chat(forum=True)
-        question = tp.message_update("Is the cafe open today?", message_id=8, chat=chat, topic=4402)
-        await fake.push(question)
-        item = await queued_item(bot)
-        ann = await staff(bot)
-        await bot.app.inbox.reply(ann, item.id, "Yes, until 4pm.")
-        await reply_entry(bot, item.id, "sent")
-        [reply] = sent(fake, "until 4pm")
-        assert (reply["chat_id"], reply["message_thread_id"]) == ("-1001234567890", "4402")
-        assert reply["reply_parameters"]["message_id"] == 8
+    bot = await chat.start("telegram", database_url=sqlite_url)
+    student = chat.on("telegram", group=GROUP, topic=4402)
+    await student.says("Is the cafe open today?", message_id=8)
+    item = await queued_item(bot)
+    ann = await staff(bot)
+    await bot.app.inbox.reply(ann, item.id, "Yes, until 4pm.")
+    await reply_entry(bot, item.id, "sent")
+    reply = await chat.expect_reply(student, contains="until 4pm")
+    params = reply.raw.params
+    assert (params["chat_id"], params["message_thread_id"]) == ("-1001234567890", "4402")
+    assert params["reply_parameters"]["message_id"] == 8
