@@ -38,6 +38,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/classify.py
 	PYTHONPATH=. $(PY) bench/inbox.py
 	PYTHONPATH=. $(PY) bench/inbox_pages.py
+	PYTHONPATH=. $(PY) bench/digest.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -6,7 +6,7 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -14,18 +14,26 @@ from starlette.applications import Starlette
 
 from bot.adapters import slack, telegram, x
 from bot.adapters.base import Adapter, Cursors
+from bot.adapters.slack.client import build_client
 from bot.adapters.widget import WidgetAdapter
 from bot.secrets import pseudonym_key, session_secret
 from bot.web.app import build_web, templates
+from bot.web.digests import DigestPages
 from bot.web.staff_web import StaffWebConfig, build_staff_web
 from bot.web.widget import WidgetDeps
 from config.library import LibraryConfig, load_library_config
-from config.settings import Settings
+from config.settings import Settings, split_addresses
 from handlers.delivery import Delivery
+from handlers.digest.build import DigestConfig
+from handlers.digest.mail import MailDestination, SmtpServer
+from handlers.digest.sender import Destination, DigestSchedule, DigestSender
+from handlers.digest.service import Digests
+from handlers.digest.slack_post import SlackDestination
 from handlers.inbox.steps import Clock
 from handlers.inbox.usecases import Inbox
 from handlers.inbox.waker import SnoozeWaker
 from handlers.metrics import Metrics
+from handlers.opt_out import OptWords
 from handlers.pipeline import Deps, Pipeline, build_steps
 from handlers.poll_counts import PollCountReader
 from handlers.processor import Processor
@@ -51,6 +59,7 @@ class Bot:
     processor: Processor
     delivery: Delivery
     scheduler: PollScheduler
+    digest_schedule: DigestSchedule
     adapters: Sequence[Adapter]
     web: Starlette
     inbox: Inbox
@@ -107,6 +116,9 @@ def _wire(
     )
     wake: list[Processor] = []
     clock = Clock(library.triage, ZoneInfo(settings.timezone))
+    words = OptWords.of(
+        library.opt_out_words, library.opt_in_words, library.opt_out_reply, library.opt_in_reply
+    )
     deps = Deps(
         store,
         recorder,
@@ -116,6 +128,7 @@ def _wire(
         delivery.wake,
         library.triage,
         clock,
+        words,
     )
     pipeline = Pipeline(build_steps(deps), metrics, lambda: wake[0].wake())
     processor = Processor(
@@ -126,14 +139,26 @@ def _wire(
     capabilities = {a.channel: a.capabilities for a in chosen}
     inbox = Inbox(store, library, clock, capabilities, delivery.wake)
     staff = build_staff_web(store, inbox, widget.templates, staff_config(settings, library))
-    web = build_web(store=store, adapters=chosen, metrics=metrics, widget_deps=widget, staff=staff)
+    digests = digest_service(settings, library, store)
+    pages = DigestPages(digests, store, widget.templates)
+    web = build_web(
+        store=store,
+        adapters=chosen,
+        metrics=metrics,
+        widget_deps=widget,
+        staff=staff,
+        digest_pages=pages,
+    )
     scheduler = PollScheduler(
         store,
         delivery.wake,
         quiet_hours=parse_quiet_hours(settings.poll_quiet_hours),
         zone=ZoneInfo(settings.timezone),
     )
-    parts = (recorder, pipeline, processor, delivery, scheduler)
+    send_at = time.fromisoformat(settings.digest_send_at)
+    destinations = digest_destinations(settings, digests)
+    digest_schedule = DigestSchedule(DigestSender(store, digests, destinations, send_at=send_at))
+    parts = (recorder, pipeline, processor, delivery, scheduler, digest_schedule)
     return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, SnoozeWaker(store))
 
 
@@ -160,6 +185,37 @@ def topic_names(path: Path) -> tuple[str, ...]:
         return ()
 
 
+def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> Digests:
+    """The weekly digest as the settings and the library's config describe it."""
+    config = DigestConfig(zone=ZoneInfo(settings.timezone), groups=library.customer_groups)
+    base = settings.public_url or f"http://{settings.http_host}:{settings.http_port}"
+    return Digests(store, config, library=library.library_name, base_url=base)
+
+
+def digest_destinations(settings: Settings, digests: Digests) -> dict[str, Destination]:
+    """E-mail when SMTP and recipients are set; the staff Slack channel when it and a token are."""
+    found: dict[str, Destination] = {}
+    to = split_addresses(settings.digest_to)
+    if settings.smtp_host and to:
+        password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
+        server = SmtpServer(
+            settings.smtp_host,
+            settings.smtp_port,
+            settings.smtp_user,
+            password,
+            settings.smtp_starttls,
+            settings.smtp_timeout_s,
+        )
+        found["email"] = MailDestination(server, digests, sender=settings.mail_from, to=to)
+    token = settings.slack_bot_token
+    if settings.staff_slack_channel and token is not None:
+        client = build_client(token.get_secret_value(), settings.slack_api_url)
+        found["slack"] = SlackDestination(
+            client, settings.staff_slack_channel, base_url=digests.base_url
+        )
+    return found
+
+
 def _count_readers(bot: Bot) -> list[PollCountReader]:
     """A reader of native-poll counts for every adapter that offers them (X)."""
     interval = max(300.0, bot.settings.x_poll_interval_s)  # X bills each read
@@ -183,6 +239,8 @@ async def _start(bot: Bot, stack: AsyncExitStack) -> None:
     stack.push_async_callback(bot.scheduler.stop)
     bot.snooze_waker.start()
     stack.push_async_callback(bot.snooze_waker.stop)
+    bot.digest_schedule.start()  # a Monday missed while the bot was down is sent now
+    stack.push_async_callback(bot.digest_schedule.stop)
     for reader in _count_readers(bot):
         reader.start()
         stack.push_async_callback(reader.stop)

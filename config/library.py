@@ -27,6 +27,13 @@ class LibraryConfig(BaseModel):
         default="How satisfied are you with the help you got from {library}?", min_length=1
     )
     poll_templates: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    customer_groups: dict[str, str] = Field(default_factory=dict)
+    opt_out_words: list[str] = Field(default_factory=lambda: ["stop", "unsubscribe"])
+    opt_in_words: list[str] = Field(default_factory=lambda: ["start"])
+    opt_out_reply: str = (
+        "You will get no more messages from us unless you write to us. Send START to undo."
+    )
+    opt_in_reply: str = "Welcome back: you will hear from us again."
 
 
 def load_library_config(path: Path) -> LibraryConfig:

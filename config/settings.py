@@ -63,12 +63,24 @@ class Settings(BaseSettings):
     x_api_url: str = "https://api.twitter.com"
     x_poll_interval_s: Annotated[float, Field(ge=1, le=86_400)] = 120.0
     x_webhook_enabled: bool = False
+    staff_slack_channel: str = ""
+    smtp_host: str = ""
+    smtp_port: Annotated[int, Field(ge=1, le=65535)] = 587
+    smtp_user: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_s: Annotated[float, Field(gt=0, le=600)] = 30.0
+    mail_from: str = ""
+    digest_to: str = ""
+    digest_send_at: str = "08:00"
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
         if not self.database_url:
             url = f"sqlite+aiosqlite:///{self.state_dir / 'feedbot.db'}"
             object.__setattr__(self, "database_url", url)
+        if self.smtp_host and self.digest_to and not self.mail_from:
+            raise ValueError("FEEDBOT_MAIL_FROM must be set to send the digest by e-mail")
         if self.model_cache_dir == Path(""):
             object.__setattr__(self, "model_cache_dir", self.state_dir / "models")
         return self
@@ -105,6 +117,23 @@ class Settings(BaseSettings):
             raise ValueError("use HH:MM-HH:MM (e.g. 21:00-08:00), or empty for none")
         return value
 
+    @field_validator("digest_send_at")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        try:
+            time.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError("use HH:MM in library time, e.g. 08:00") from None
+        return value.strip()
+
+    @field_validator("digest_to")
+    @classmethod
+    def _addresses(cls, value: str) -> str:
+        bad = [a for a in split_addresses(value) if "@" not in a.strip("@")]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not an e-mail address (comma-separated list)")
+        return value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -120,6 +149,11 @@ class Settings(BaseSettings):
         return value
 
 
+def split_addresses(value: str) -> list[str]:
+    """'a@x, b@y' → ['a@x', 'b@y']."""
+    return [a.strip() for a in value.split(",") if a.strip()]
+
+
 def load_settings(**overrides: object) -> Settings:
     """Build the settings, turning a validation failure into one line that names the setting."""
     try:
@@ -132,6 +166,9 @@ def describe(exc: ValidationError) -> str:
     """One line per bad setting: FEEDBOT_NAME: what is wrong."""
     parts = []
     for error in exc.errors():
+        if not error["loc"]:  # a rule across settings names them in its message
+            parts.append(error["msg"].removeprefix("Value error, "))
+            continue
         name = "FEEDBOT_" + "_".join(str(p) for p in error["loc"]).upper()
         parts.append(f"{name}: {error['msg']}")
     return "; ".join(parts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.adapters.base import Receipt
 from bot.events import EventKind, InboundEvent
@@ -13,6 +13,7 @@ from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
 from handlers.inbox.steps import Clock, CsatAnswer, CsatReply, Triage
 from handlers.metrics import Metrics
+from handlers.opt_out import OptOut, OptWords
 from handlers.polls import LinkFollowUp, ReplyVote, Tally
 from handlers.record import Record, Recorder
 from models.classification import Classifier
@@ -32,6 +33,7 @@ class Deps:
     wake_outbox: Callable[[], None]
     triage: TriageConfig
     clock: Clock
+    opt_words: OptWords = field(default_factory=OptWords)
 
 
 def build_steps(deps: Deps) -> tuple[Step, ...]:
@@ -42,6 +44,7 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
         CsatReply(deps.store),
         Tally(deps.store, deps.wake_outbox),
         CsatAnswer(deps.store, deps.clock),
+        OptOut(deps.store, deps.opt_words, deps.wake_outbox),
         Classify(deps.classifier, deps.store),
         LinkFollowUp(deps.store),
         Triage(deps.store, deps.triage, deps.clock),

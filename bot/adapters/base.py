@@ -26,6 +26,9 @@ class Capabilities:
     per_person_votes: bool = False
     max_poll_options: int = 0
     max_option_chars: int = 0
+    public_broadcast: bool = False
+    """A notice to many people who wrote in public goes out as one public post, not a reply
+    to each (on X, replies to each would be a burst of mentions)."""
 
 
 @dataclass(frozen=True, slots=True)

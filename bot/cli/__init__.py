@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bot.cli import classifier, core, messages, polls, queue, staff
+from bot.cli import actions, classifier, core, digest, messages, polls, queue, staff
 from bot.cli.context import settings
 from bot.cli.errors import GuardedGroup, describe, fail
 
@@ -25,6 +25,8 @@ def build_cli() -> typer.Typer:
     polls.register(app)
     staff.register(app)
     queue.register(app)
+    digest.register(app)
+    actions.register(app)
     classifier.register(app, settings)
     return app
 

@@ -12,7 +12,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from bot.adapters.base import Adapter
-from bot.web import health, widget, widget_polls
+from bot.web import digests, health, widget, widget_polls
 from bot.web.staff_web import StaffWeb
 from handlers.metrics import Metrics
 from models.store import Store
@@ -32,6 +32,7 @@ def build_web(
     metrics: Metrics,
     widget_deps: widget.WidgetDeps,
     staff: StaffWeb,
+    digest_pages: digests.DigestPages,
 ) -> Starlette:
     """Assemble every route on one Starlette app."""
 
@@ -44,6 +45,7 @@ def build_web(
         *widget.routes(widget_deps),
         *widget_polls.routes(widget_deps),
         *staff.routes,
+        *digests.routes(digest_pages, staff.guard),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     for adapter in adapters:

@@ -13,8 +13,12 @@ from sqlalchemy import inspect, text
 from bot.events import InboundEvent, OutboundMessage
 from models.classification import Classification
 from models.store import classifications, cursors, inbound, outbox, polls, processing, views
+from models.store.actions import Actions
+from models.store.digest import DigestFigures
+from models.store.digest_runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.inbox import InboxStore
+from models.store.opt_outs import OptOuts
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 from models.store.staff import StaffStore
 
@@ -38,6 +42,10 @@ class Store:
         self.pseudonym_key = pseudonym_key
         self.staff = StaffStore(runner, durable=self._ingest)
         self.inbox = InboxStore(runner, durable=self._ingest)
+        self.digest = DigestFigures(self._db)
+        self.actions = Actions(self._db, self._ingest)
+        self.digest_runs = DigestRuns(self._ingest)
+        self.opt_outs = OptOuts(self._ingest)
 
     @classmethod
     @asynccontextmanager

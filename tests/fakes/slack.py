@@ -4,7 +4,10 @@ The Web API (``/api/<method>``) checks ``Authorization: Bearer``, records every 
 the next N calls with a 429 (``Retry-After``) or a 5xx. ``apps.connections.open`` hands out
 ``ws://.../link``, which says hello, delivers envelopes and records acks. ``hook()`` hands out a
 response_url (``/actions/...``): like Slack's, it takes 5 posts and can be expired; posts to it are
-recorded as calls to "response_url". The inbound HTTP side (signed Events API and interaction
+recorded as calls to "response_url". File uploads follow files.upload v2:
+``files.getUploadURLExternal`` hands out ``/upload/<file id>``, the bytes posted there are kept in
+``uploads`` (and recorded as an "upload" call), and ``files.completeUploadExternal`` shares only
+files that were uploaded in full. The inbound HTTP side (signed Events API and interaction
 posts) is ``tests.fakes.slack_driver``.
 """
 
@@ -75,6 +78,8 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self._runner: web.AppRunner | None = None
         self._hooks: dict[str, int] = {}  # response_url path → posts it still takes
+        self.uploads: dict[str, bytes] = {}  # file id → the bytes uploaded
+        self._files: dict[str, Json] = {}  # file id → what getUploadURLExternal was told
         self.port = 0
 
     @property
@@ -87,6 +92,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_get("/link", self._link)
         app.router.add_post("/actions/{team}/{action}/{secret}", self._response_url)
+        app.router.add_post("/upload/{file_id}", self._upload)
         self._runner = web.AppRunner(app, handle_signals=False)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -225,6 +231,17 @@ class FakeSlack:
         call.status = response.status
         return response
 
+    async def _upload(self, request: web.Request) -> web.Response:
+        """The upload URL: keeps the bytes of a file announced by getUploadURLExternal."""
+        file_id, body = request.match_info["file_id"], await request.read()
+        self.calls.append(Call("upload", {"file_id": file_id, "bytes": len(body)}, token=""))
+        announced = self._files.get(file_id)
+        if announced is None or int(announced["length"]) != len(body):
+            self.calls[-1].status = 400
+            return web.Response(status=400, text="unknown file or wrong length")
+        self.uploads[file_id] = body
+        return web.Response(text=f"OK - {len(body)}")
+
     def _fault(self, method: str) -> web.Response | None:
         """An injected 429/5xx for this call, if one is pending."""
         for fault in self.faults:
@@ -300,6 +317,31 @@ class FakeSlack:
         user = str(args.get("user", ""))
         profile = {"display_name": f"user-{user}", "real_name": f"User {user}"}
         return {"user": {"id": user, "name": f"user-{user}", "is_bot": False, "profile": profile}}
+
+    def _files_getUploadURLExternal(self, args: Json) -> Json:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            raise _Refusal("invalid_arguments")
+        file_id = f"F{next(self._ts):08d}"
+        self._files[file_id] = {"filename": args["filename"], "length": args["length"]}
+        self._files[file_id]["alt_txt"] = args.get("alt_txt", "")
+        return {"upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}", "file_id": file_id}
+
+    def _files_completeUploadExternal(self, args: Json) -> Json:
+        files = _json_arg(args.get("files")) or []
+        if not files or any(f.get("id") not in self.uploads for f in files):
+            raise _Refusal("file_not_found")
+        channel = args.get("channel_id", "")
+        return {
+            "files": [
+                {
+                    "id": f["id"],
+                    "title": f.get("title", ""),
+                    "name": self._files[f["id"]]["filename"],
+                    "channels": [channel] if channel else [],
+                }
+                for f in files
+            ]
+        }
 
     def _next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._ts):06d}"

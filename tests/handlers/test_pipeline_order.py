@@ -39,13 +39,14 @@ def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
         "csat_reply",
         "tally",
         "csat_answer",
+        "opt_out",
         "classify",
         "link_follow_up",
         "triage",
         "acknowledge",
     ]
     stages = [s.stage for s in bot.pipeline.steps]
-    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 8
+    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 9
 
 
 async def test_a_message_is_recorded_classified_triaged_then_acknowledged(bot: Bot) -> None:
@@ -59,6 +60,11 @@ async def test_a_typed_score_is_looked_at_as_a_satisfaction_answer(bot: Bot) -> 
     assert await after_store(bot) == [
         ["csat_reply", "classify", "link_follow_up", "triage", "acknowledge"]
     ]
+
+
+async def test_a_stop_message_only_opts_out(bot: Bot) -> None:
+    await bot.pipeline.receive_traced(message("Stop."))
+    assert await after_store(bot) == [["opt_out"]]
 
 
 async def test_a_duplicate_stops_after_record(bot: Bot) -> None:

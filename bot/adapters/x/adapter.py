@@ -40,6 +40,7 @@ CAPABILITIES = Capabilities(
     per_person_votes=False,
     max_poll_options=4,
     max_option_chars=25,
+    public_broadcast=True,
 )
 SETTING_NAMES = (
     "FEEDBOT_X_CONSUMER_KEY, FEEDBOT_X_CONSUMER_SECRET, "

@@ -7,7 +7,12 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from models.store import inbox_tables, poll_tables, staff_tables  # noqa: F401 - registers them
+from models.store import (  # noqa: F401 - registers their tables
+    digest_tables,
+    inbox_tables,
+    poll_tables,
+    staff_tables,
+)
 from models.store.engine import create_engine
 from models.store.tables import Base
 

@@ -1,7 +1,7 @@
 """queue
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0010
 Create Date: 2026-12-01 07:16:34.242888
 """
 
@@ -14,7 +14,7 @@ import models.store.types
 
 
 revision: str = '0007'
-down_revision: str | None = '0005'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

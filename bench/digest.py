@@ -1,0 +1,144 @@
+"""Digest benchmark: one week's digest (every section, charts included) over N stored messages
+(default 1,000,000: 26 weeks, 4 channels, 17 topics), on SQLite and on PostgreSQL. Prints the
+load time, the time per section (wall), the CPU it took (this process, and PostgreSQL's backends
+when the server runs on this machine: on a shared machine wall time mostly measures waiting for
+a core), and the peak Python memory of a build (tracemalloc).
+Usage: make bench, or PYTHONPATH=. python bench/digest.py [N] [sqlite|postgresql|both]"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from zoneinfo import ZoneInfo
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+from bench import digest_data
+from handlers.digest.build import DigestConfig, Timer
+from handlers.digest.service import Digests
+from handlers.digest.week import IsoWeek
+from models.store import Store
+from models.store.migrate import upgrade_async
+
+WEEK = IsoWeek.parse("2026-W48")
+ZONE = ZoneInfo("Europe/London")
+GROUPS = {"slack": "staff", "telegram": "students", "widget": "public"}
+PG = os.environ.get(
+    "FEEDBOT_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+
+
+@asynccontextmanager
+async def sqlite_db() -> AsyncIterator[tuple[str, str]]:
+    """A temp SQLite file: (SQLAlchemy URL, file path)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        yield f"sqlite+aiosqlite:///{tmp}/bench.db", f"{tmp}/bench.db"
+
+
+@asynccontextmanager
+async def postgres_db() -> AsyncIterator[tuple[str, str]]:
+    """A new PostgreSQL database, dropped afterwards."""
+    u = make_url(PG)
+    admin = await asyncpg.connect(
+        host=u.host, port=u.port or 5432, user=u.username, password=u.password, database=u.database
+    )
+    name = f"feedbot_bench_{uuid.uuid4().hex[:8]}"
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    # no parallel workers: they come and go too fast to count their CPU, and on two busy cores
+    # they only add hand-overs
+    await admin.execute(f'ALTER DATABASE "{name}" SET max_parallel_workers_per_gather = 0')
+    try:
+        url = u.set(database=name).render_as_string(hide_password=False)
+        yield url, url
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def _ticks(pid: int) -> int:
+    """User + system CPU clock ticks of a process on this machine (0 when it is not here)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0
+    return int(fields[11]) + int(fields[12])
+
+
+async def server_cpu(store: Store) -> float:
+    """CPU seconds used so far by the PostgreSQL backends serving this database (0 on SQLite
+    or a server on another machine)."""
+    if store.dialect != "postgresql":
+        return 0.0
+    query = "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+    pids = await store.read(lambda c: [int(p) for p in c.exec_driver_sql(query).scalars()])
+    return sum(_ticks(p) for p in pids) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(url: str) -> None:
+    """Build the digest twice, timed, then once more under tracemalloc for its peak memory."""
+    async with Store.open(url, pseudonym_key=b"bench" * 8) as store:
+        digests = Digests(
+            store, DigestConfig(zone=ZONE, groups=GROUPS), library="Bench", base_url=""
+        )
+        for run in ("first", "second"):
+            served = await server_cpu(store)
+            timer, wall, cpu = Timer(), time.perf_counter(), time.process_time()
+            drawn = await digests.drawn(WEEK, timer)
+            digests.html(drawn, "mail"), digests.text(drawn.digest)
+            timer.lap("render")
+            total, used = time.perf_counter() - wall, time.process_time() - cpu
+            server = await server_cpu(store) - served
+            parts = ", ".join(f"{k} {v:.2f}s" for k, v in timer.seconds.items())
+            busy = f"{used:.2f}s CPU here, {server:.2f}s in the database server"
+            print(f"  {run} build: {total:.2f}s wall, {busy} ({parts})")
+        tracemalloc.start()
+        await digests.drawn(WEEK)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  peak Python memory of a build {peak / 2**20:.1f} MiB; peak RSS {rss:.0f} MiB")
+        total_messages = drawn.digest.headline[-1].messages
+        print(f"  week {WEEK}: {total_messages} messages, {len(drawn.digest.topics)} topics")
+
+
+async def bench(backend: str, n: int) -> None:
+    """Load N messages into a fresh database of ``backend`` and measure the digest."""
+    people = max(1000, n // 40)
+    start = WEEK.shifted(-(digest_data.WEEKS - 1)).start(ZONE)
+    db = sqlite_db() if backend == "sqlite" else postgres_db()
+    async with db as (url, target):
+        await upgrade_async(url)
+        began = time.perf_counter()
+        if backend == "sqlite":
+            await asyncio.to_thread(digest_data.load_sqlite, target, n, people, start)
+        else:
+            await digest_data.load_postgres(target, n, people, start)
+        took = time.perf_counter() - began
+        print(f"{backend}: loaded {n:,} messages from {people:,} people in {took:.1f}s")
+        await measure(url)
+
+
+async def main(n: int, which: str) -> None:
+    """Each backend asked for; PostgreSQL is skipped with a note when it is not reachable."""
+    for backend in ("sqlite", "postgresql"):
+        if which not in (backend, "both"):
+            continue
+        try:
+            await bench(backend, n)
+        except (OSError, asyncpg.PostgresError) as exc:
+            print(f"{backend}: skipped, database not reachable ({exc})")
+
+
+if __name__ == "__main__":
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    asyncio.run(main(size, sys.argv[2] if len(sys.argv) > 2 else "both"))

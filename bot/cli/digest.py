@@ -1,0 +1,114 @@
+"""digest build | send."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from bot.cli.context import open_store, settings
+from bot.cli.errors import CommandError, fail
+from config.library import load_library_config
+from config.settings import Settings
+from handlers.digest.sender import DigestSender
+from handlers.digest.service import Digests
+from handlers.digest.week import IsoWeek, last_complete_week
+from models.store import Store
+from models.store.digest_runs import Run
+
+digest_app = typer.Typer(help="The weekly digest: build it, send it.", no_args_is_help=True)
+FORMATS = ("html", "md", "json")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the digest group."""
+    app.add_typer(digest_app, name="digest")
+
+
+def digests_for(loaded: Settings, store: Store) -> Digests:
+    """The digest service from the settings and the library's config file."""
+    from bot.app import digest_service
+
+    return digest_service(loaded, load_library_config(loaded.config_file), store)
+
+
+def chosen_week(loaded: Settings, week: str) -> IsoWeek:
+    """--week, or the last complete week in the library's time zone."""
+    if not week:
+        from bot.events import utcnow
+
+        return last_complete_week(utcnow(), ZoneInfo(loaded.timezone))
+    try:
+        return IsoWeek.parse(week)
+    except ValueError as exc:
+        fail(f"--week: {exc}")
+
+
+@digest_app.command("build")
+def build(
+    week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48 (default: last week).")] = "",
+    format: Annotated[str, typer.Option("--format", help="html, md or json.")] = "html",
+    out: Annotated[Path | None, typer.Option(help="Write here instead of standard output.")] = None,
+) -> None:
+    """Build one week's digest (every figure from the store) and print or save it."""
+    if format not in FORMATS:
+        fail(f"--format must be one of {', '.join(FORMATS)}, not {format!r}")
+    loaded = settings()
+    text = asyncio.run(_build(loaded, chosen_week(loaded, week), format))
+    if out is None:
+        typer.echo(text)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"--out: cannot write {out}: {exc.strerror}")
+    typer.echo(f"digest written to {out}", err=True)
+
+
+async def _build(loaded: Settings, week: IsoWeek, format: str) -> str:
+    async with open_store(loaded) as store:
+        digests = digests_for(loaded, store)
+        if format == "html":
+            return digests.html(await digests.drawn(week), "file")
+        digest = await digests.figures(week)
+        return digests.text(digest) if format == "md" else digests.json(digest)
+
+
+NO_DESTINATION = (
+    "nothing to send to: set FEEDBOT_SMTP_HOST, FEEDBOT_DIGEST_TO and FEEDBOT_MAIL_FROM, "
+    "or FEEDBOT_STAFF_SLACK_CHANNEL and FEEDBOT_SLACK_BOT_TOKEN"
+)
+
+
+@digest_app.command("send")
+def send(
+    week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48 (default: last week).")] = "",
+) -> None:
+    """Send one week's digest to each destination that has not had it yet."""
+    loaded = settings()
+    chosen = chosen_week(loaded, week)
+    runs = asyncio.run(_send(loaded, chosen))
+    for run in runs:
+        state = f"sent {run.sent_at:%Y-%m-%d %H:%M} UTC" if run.sent_at else run.status
+        error = f" ({run.last_error})" if run.status != "sent" and run.last_error else ""
+        typer.echo(f"{run.week} {run.destination}: {state}{error}")
+    if any(r.status != "sent" for r in runs):
+        fail(f"the digest of {chosen} did not reach every destination; it is retried by the bot")
+
+
+async def _send(loaded: Settings, week: IsoWeek) -> list[Run]:
+    from bot.app import digest_destinations
+    from bot.events import utcnow
+
+    async with open_store(loaded) as store:
+        digests = digests_for(loaded, store)
+        destinations = digest_destinations(loaded, digests)
+        if not destinations:
+            raise CommandError(NO_DESTINATION)
+        sender = DigestSender(store, digests, destinations, send_at=time(8))
+        await sender.send(week, utcnow(), retry_now=True)
+        return await store.digest_runs.listed(weeks=[str(week)])

@@ -1,0 +1,115 @@
+"""The digest pages (/digests/, staff only) and the public "you said, we did" page.
+
+Staff pages are one Mount whose whole app is wrapped by the staff guard handed in, so login is
+checked in exactly one place for every /digests/ path."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route, Router
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp
+
+from bot.events import utcnow
+from handlers.digest.render import css
+from handlers.digest.service import Digests
+from handlers.digest.week import IsoWeek, last_complete_week, local_week
+from models.store import Store
+
+Guard = Callable[[ASGIApp], ASGIApp]
+
+
+@dataclass(frozen=True)
+class DigestPages:
+    """What the digest pages need."""
+
+    digests: Digests
+    store: Store
+    templates: Jinja2Templates
+
+
+def routes(pages: DigestPages, guard: Guard) -> list[Route | Mount]:
+    """/digests (guarded as one app) and the public /widget/you-said-we-did."""
+    staff = Router(
+        routes=[
+            Route("/", _index(pages)),
+            Route("/digest.css", _css),
+            Route("/{week}", _week(pages)),
+            Route("/{week}/{chart}.png", _chart(pages)),
+        ]
+    )
+    return [
+        Route("/digests", lambda _: RedirectResponse("/digests/", status_code=307)),
+        Mount("/digests", app=guard(staff)),
+        Route("/widget/you-said-we-did", _you_said(pages)),
+    ]
+
+
+async def _css(_: Request) -> Response:
+    return Response(css(), media_type="text/css")
+
+
+def _week_or_404(text: str) -> IsoWeek | None:
+    try:
+        return IsoWeek.parse(text)
+    except ValueError:
+        return None
+
+
+def _index(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
+    async def index(request: Request) -> Response:
+        zone = pages.digests.config.zone
+        newest = last_complete_week(utcnow(), zone)
+        first = await pages.store.digest.first_message_at()
+        oldest = local_week(first, zone) if first is not None else newest
+        weeks: list[IsoWeek] = []
+        week = newest
+        while week >= oldest and len(weeks) < 520:
+            weeks.append(week)
+            week = week.shifted(-1)
+        runs: dict[str, list[str]] = {}
+        for run in await pages.store.digest_runs.listed(weeks=[str(w) for w in weeks]):
+            runs.setdefault(run.week, []).append(f"{run.destination}: {run.status}")
+        context = {
+            "weeks": [(str(w), runs.get(str(w), [])) for w in weeks],
+            "library": pages.digests.library,
+        }
+        return pages.templates.TemplateResponse(request, "digests.html", context)
+
+    return index
+
+
+def _week(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
+    async def one_week(request: Request) -> Response:
+        week = _week_or_404(request.path_params["week"])
+        if week is None:
+            return PlainTextResponse("no such week: use YYYY-Www, e.g. 2026-W48", 404)
+        drawn = await pages.digests.drawn(week)
+        return HTMLResponse(pages.digests.html(drawn, "web"))
+
+    return one_week
+
+
+def _chart(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
+    async def chart(request: Request) -> Response:
+        week = _week_or_404(request.path_params["week"])
+        drawn = await pages.digests.drawn(week) if week is not None else None
+        found = drawn.chart(request.path_params["chart"]) if drawn is not None else None
+        if found is None:
+            return PlainTextResponse("no such chart", 404)
+        return Response(found.png, media_type="image/png")
+
+    return chart
+
+
+def _you_said(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
+    async def you_said(request: Request) -> Response:
+        actions = await pages.store.actions.latest(limit=100)
+        context = {"actions": actions, "library": pages.digests.library}
+        return pages.templates.TemplateResponse(request, "you_said.html", context)
+
+    return you_said

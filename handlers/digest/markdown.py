@@ -1,0 +1,151 @@
+"""A digest as Markdown: the `digest build --format md` output and the e-mail's plain text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from handlers.digest.model import Digest
+from handlers.digest.render import pct, signed
+
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def escape(text: str) -> str:
+    """Text with Markdown's special characters escaped and lines joined."""
+    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    return [*lines, *("| " + " | ".join(r) + " |" for r in rows), ""]
+
+
+def _a(text: object, url: str, base: str) -> str:
+    return f"[{text}]({base}{url})"
+
+
+def markdown(d: Digest, *, library: str, base: str = "") -> str:
+    """The whole digest; an empty week is one short note."""
+    out = [f"# {escape(library)}: weekly digest {d.week}", ""]
+    out += [f"Monday {d.starts[:10]} to Sunday ({d.timezone}). Web page: {base}{d.page}", ""]
+    if d.empty:
+        return "\n".join([*out, "No feedback this week: no messages, polls or actions.", ""])
+    for part in (_headline, _sentiment, _topics, _groups, _polls, _queue, _actions):
+        out += part(d, base)
+    return "\n".join(out)
+
+
+def _headline(d: Digest, base: str) -> list[str]:
+    head = ["Channel", "Messages", "People", "Last week", "Change", "4-week avg", "Change"]
+    rows = [
+        (
+            c.channel,
+            _a(c.messages, c.link, base),
+            str(c.people),
+            str(c.last_week),
+            pct(c.change_last_week),
+            f"{c.average_4w:g}",
+            pct(c.change_average),
+        )
+        for c in d.headline
+    ]
+    return ["## Messages and people", "", *_table(head, rows)]
+
+
+def _sentiment(d: Digest, base: str) -> list[str]:
+    rows = [
+        (
+            s.week,
+            _a(s.total, s.link, base),
+            *(f"{s.shares[m]:g}% ({s.counts[m]})" for m in ("negative", "neutral", "positive")),
+        )
+        for s in d.sentiment
+    ]
+    head = ["Week", "Messages", "Negative", "Neutral", "Positive"]
+    return ["## Sentiment", "", *_table(head, rows)]
+
+
+def _topics(d: Digest, base: str) -> list[str]:
+    rising = ", ".join(d.rising) or "none"
+    rows = [
+        (
+            escape(t.topic),
+            _a(t.count, t.link, base),
+            str(t.last_week),
+            pct(t.change),
+            f"{t.usual:g}",
+            signed(t.net_sentiment),
+            "yes" if t.rising else "no",
+        )
+        for t in d.topics
+    ]
+    head = ["Topic", "Messages", "Last week", "Change", "Usual", "Net sentiment", "Rising"]
+    quotes = [f"> {escape(q.text)}  \n> — {q.who}, on {escape(q.topic)}\n" for q in d.quotes]
+    return ["## Topics", "", f"Rising: {escape(rising)}", "", *_table(head, rows), *quotes]
+
+
+def _groups(d: Digest, base: str) -> list[str]:
+    out = ["## Who is writing, and who is quiet", ""]
+    for title, lines in (("Per channel", d.channels), ("Per customer group", d.groups)):
+        if lines:
+            rows = [
+                (
+                    escape(g.group),
+                    _a(g.messages, g.link, base),
+                    str(g.people),
+                    f"{g.average_4w:g}",
+                    "quiet" if g.quiet else "no",
+                )
+                for g in lines
+            ]
+            out += [
+                f"### {title}",
+                "",
+                *_table(["Who", "Messages", "People", "4-week avg", "Quiet"], rows),
+            ]
+    return out
+
+
+def _polls(d: Digest, base: str) -> list[str]:
+    out = ["## Polls this week", ""]
+    for p in d.polls:
+        scores = [
+            f"CSAT {p.csat:g}%" if p.csat is not None else "",
+            f"NPS {signed(p.nps)}" if p.nps is not None else "",
+            f"response rate {p.response_rate:g}%" if p.response_rate is not None else "",
+        ]
+        facts = " · ".join(s for s in [_a(f"{p.responses} answers", p.link, base), *scores] if s)
+        answers = "; ".join(
+            f"{ch}: " + ", ".join(f"{p.options.get(k, k)} {n}" for k, n in a.items())
+            for ch, a in p.answers.items()
+        )
+        out += [
+            f"### {escape(p.question)}",
+            "",
+            facts,
+            "",
+            f"Answers per channel: {answers or 'none'}",
+            "",
+        ]
+        out += [f"> {escape(c)}\n" for c in p.comments]
+    return out if d.polls else [*out, "No poll ran or closed this week.", ""]
+
+
+def _queue(d: Digest, base: str) -> list[str]:
+    if not d.queue.available:
+        return ["## The queue", "", d.queue.note.capitalize() + ".", ""]
+    return ["## The queue", "", *(f"- {k}: {v}" for k, v in d.queue.figures.items()), ""]
+
+
+def _actions(d: Digest, base: str) -> list[str]:
+    out = ["## You said, we did", ""]
+    for a in d.actions:
+        answer = (
+            f"We did: {escape(a.did)}"
+            if a.outcome == "did"
+            else (f"We cannot: {escape(a.did)}. Why: {escape(a.why)}")
+        )
+        told = ", ".join(f"{n} on {ch}" for ch, n in a.told.items()) or "nobody yet"
+        out += [f"- **{escape(a.topic)}**: you said: {escape(a.said)}. {answer}. Told: {told}."]
+    return [*out, ""] if d.actions else [*out, "No actions were recorded this week.", ""]

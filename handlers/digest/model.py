@@ -1,0 +1,130 @@
+"""What a digest says, section by section: plain frozen data, ready for HTML, Markdown, JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ChannelLine:
+    """Messages and people on one channel (or 'all') this week, against last week and 4 weeks."""
+
+    channel: str
+    messages: int
+    people: int
+    last_week: int
+    average_4w: float
+    change_last_week: float | None
+    change_average: float | None
+    link: str
+
+
+@dataclass(frozen=True)
+class SentimentWeek:
+    """One week's sentiment counts and percentage shares."""
+
+    week: str
+    total: int
+    counts: dict[str, int]
+    shares: dict[str, float]
+    link: str
+
+
+@dataclass(frozen=True)
+class TopicLine:
+    """A topic this week: count, last week, usual weekly rate, net sentiment, rising or not."""
+
+    topic: str
+    count: int
+    last_week: int
+    usual: float
+    change: float | None
+    net_sentiment: float | None
+    rising: bool
+    link: str
+
+
+@dataclass(frozen=True)
+class QuoteLine:
+    """A scrubbed quote under a pseudonymous name."""
+
+    topic: str
+    text: str
+    who: str
+    link: str
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    """Who is writing: a customer group's (or channel's) messages and people; quiet or not."""
+
+    group: str
+    messages: int
+    people: int
+    average_4w: float
+    quiet: bool
+    link: str
+
+
+@dataclass(frozen=True)
+class PollLine:
+    """A poll that ran or closed this week."""
+
+    id: int
+    question: str
+    kind: str
+    status: str
+    responses: int
+    answers: dict[str, dict[str, int]]
+    options: dict[str, str]
+    csat: float | None
+    nps: float | None
+    response_rate: float | None
+    follow_ups: int
+    comments: list[str]
+    link: str
+
+
+@dataclass(frozen=True)
+class Queue:
+    """The staff queue's figures, or why there are none yet."""
+
+    available: bool
+    note: str = ""
+    figures: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ActionLine:
+    """A "you said, we did" entry recorded this week, and how many were told per channel."""
+
+    id: int
+    topic: str
+    said: str
+    outcome: str
+    did: str
+    why: str
+    told: dict[str, int]
+    link: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    """One ISO week's digest."""
+
+    week: str
+    starts: str
+    ends: str
+    timezone: str
+    page: str
+    empty: bool
+    headline: list[ChannelLine]
+    sentiment: list[SentimentWeek]
+    topics: list[TopicLine]
+    rising: list[str]
+    quotes: list[QuoteLine]
+    channels: list[GroupLine]
+    groups: list[GroupLine]
+    polls: list[PollLine]
+    queue: Queue
+    actions: list[ActionLine]

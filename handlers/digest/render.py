@@ -1,0 +1,65 @@
+"""A digest as HTML (page and e-mail), Markdown (also the e-mail's plain text) and JSON."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from handlers.digest.charts import Chart
+from handlers.digest.model import Digest
+
+TEMPLATES = Path(__file__).parent / "templates"
+NONE = "n/a"  # no figure to compare with
+
+
+def pct(value: float | None) -> str:
+    """'+12.5%', '-3%', or 'n/a' when there is nothing to compare with."""
+    return NONE if value is None else f"{value:+g}%"
+
+
+def signed(value: float | None) -> str:
+    """'+40', '-10', or 'n/a'."""
+    return NONE if value is None else f"{value:+g}"
+
+
+@cache
+def environment() -> Environment:
+    """Jinja with autoescaping on for every template."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True)
+    )
+    env.filters.update(pct=pct, signed=signed)
+    return env
+
+
+def css() -> str:
+    """The digest's style sheet (inlined in e-mail, served as /static/digest.css)."""
+    return (TEMPLATES / "digest.css").read_text(encoding="utf-8")
+
+
+def html(
+    digest: Digest,
+    charts: list[Chart],
+    sources: Mapping[str, str],
+    *,
+    library: str,
+    base: str = "",
+    inline_css: bool = False,
+) -> str:
+    """The HTML page; ``sources`` says where each chart's image is (a URL or a cid:)."""
+    shown = {c.name: {"src": sources[c.name], "alt": c.alt} for c in charts}
+    return (
+        environment()
+        .get_template("digest.html")
+        .render(d=digest, charts=shown, library=library, base=base, css=css() if inline_css else "")
+    )
+
+
+def as_json(digest: Digest) -> str:
+    """Every figure as JSON."""
+    return json.dumps(dataclasses.asdict(digest), indent=2, ensure_ascii=False)

@@ -1,0 +1,135 @@
+"""Sending the digest once per week and destination: rows in digest_runs are claimed
+atomically, so a restart or a second process never sends twice, a missed Monday is sent on
+start, and a failed send is retried with back-off and stays visible until it goes or fails."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Mapping
+from datetime import datetime, time, timedelta
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.events import utcnow
+from handlers.digest.service import Digests, Drawn
+from handlers.digest.week import IsoWeek, latest_due
+from models.store import Store
+from models.store.digest_runs import Run
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(minutes=10)
+
+
+class Destination(Protocol):
+    """Somewhere a digest goes (e-mail, the staff Slack channel)."""
+
+    name: str
+
+    async def deliver(self, drawn: Drawn) -> None: ...
+
+
+def retry_delay(attempts: int, *, base_s: float = 60.0, cap_s: float = 3600.0) -> timedelta:
+    """Back-off after the n-th failed attempt: 1, 2, 4 ... minutes, at most an hour."""
+    return timedelta(seconds=min(cap_s, base_s * 2 ** max(attempts - 1, 0)))
+
+
+class DigestSender:
+    """Delivers due digests; ``run_due(now)`` is the whole schedule."""
+
+    def __init__(
+        self,
+        store: Store,
+        digests: Digests,
+        destinations: Mapping[str, Destination],
+        *,
+        send_at: time,
+        max_attempts: int = 8,
+    ) -> None:
+        self._store = store
+        self._digests = digests
+        self._destinations = dict(destinations)
+        self._send_at = send_at
+        self._max_attempts = max_attempts
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The library's time zone."""
+        return self._digests.config.zone
+
+    async def run_due(self, now: datetime) -> list[Run]:
+        """Send the newest due week's digest where it has not gone yet; returns runs tried."""
+        return await self.send(latest_due(now, self.zone, self._send_at), now)
+
+    async def send(self, week: IsoWeek, now: datetime, *, retry_now: bool = False) -> list[Run]:
+        """Send ``week``'s digest to every destination that has not had it (``retry_now``: even
+        where a failed attempt is still backing off)."""
+        if not self._destinations:
+            return []
+        runs = self._store.digest_runs
+        await runs.ensure(week=str(week), destinations=sorted(self._destinations), now=now)
+        claimed = await runs.claim(week=str(week), now=now, lease=LEASE, retry_now=retry_now)
+        if claimed:
+            drawn = await self._digests.drawn(week)
+            for run in claimed:
+                await self._deliver(run, drawn, now)
+        return claimed
+
+    async def _deliver(self, run: Run, drawn: Drawn, now: datetime) -> None:
+        destination = self._destinations.get(run.destination)
+        try:
+            if destination is None:
+                raise LookupError(f"destination {run.destination} is not configured")
+            await destination.deliver(drawn)
+        except Exception as exc:  # noqa: BLE001 - kept on the row and retried
+            error = f"{type(exc).__name__}: {exc}"
+            final = run.attempts >= self._max_attempts
+            log.warning(
+                "digest %s to %s failed (attempt %d): %s",
+                run.week,
+                run.destination,
+                run.attempts,
+                error,
+            )
+            status, at = ("failed", now) if final else ("pending", now + retry_delay(run.attempts))
+            await self._store.digest_runs.settle(run_id=run.id, status=status, at=at, error=error)
+            return
+        await self._store.digest_runs.settle(run_id=run.id, status="sent", at=utcnow())
+        log.info("digest %s sent to %s", run.week, run.destination)
+
+
+class DigestSchedule:
+    """Runs ``run_due`` now (a missed Monday is sent on start) and every ``interval_s``."""
+
+    def __init__(
+        self,
+        sender: DigestSender,
+        *,
+        interval_s: float = 60.0,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._sender = sender
+        self._interval = interval_s
+        self._clock = clock
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        """Start the loop."""
+        self._task = asyncio.create_task(self._loop(), name="digest-schedule")
+
+    async def stop(self) -> None:
+        """Stop the loop (a send in progress is abandoned; its lease lapses and it is retried)."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _loop(self) -> None:
+        while True:
+            try:
+                await self._sender.run_due(self._clock())
+            except Exception:
+                log.exception("digest schedule pass failed")
+            await asyncio.sleep(self._interval)

@@ -1,0 +1,221 @@
+"""Delivering the digest: e-mail received by a real SMTP server, the staff Slack post with the
+chart uploaded through FakeSlack, retries after a failure, and the Monday schedule exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.adapters.slack.client import build_client
+from config.settings import Settings
+from handlers.digest.build import DigestConfig
+from handlers.digest.mail import MailDestination, SmtpServer
+from handlers.digest.sender import DigestSender
+from handlers.digest.service import Digests, Drawn
+from handlers.digest.slack_post import SlackDestination
+from models.store import Store
+from models.store.migrate import upgrade_async
+from tests.digest import fixture as fx
+from tests.digest.smtp import free_port, smtp_server
+from tests.fakes.slack import FakeSlack
+
+MONDAY_8 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # the Monday after W44, 08:00 GMT
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+async def store(db_url: str) -> AsyncIterator[Store]:
+    await upgrade_async(db_url)
+    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
+        yield s
+
+
+def digests_of(store: Store) -> Digests:
+    config = DigestConfig(zone=fx.LONDON, groups=fx.GROUPS)
+    return Digests(store, config, library="The Library", base_url="https://lib.example")
+
+
+def mail_to(store: Store, port: int) -> MailDestination:
+    server = SmtpServer("127.0.0.1", port, starttls=False, timeout_s=5)
+    return MailDestination(
+        server,
+        digests_of(store),
+        sender="feedbot@lib.example",
+        to=["team@lib.example", "lead@lib.example"],
+    )
+
+
+class Recording:
+    """A destination that keeps what it was given (for schedule cases)."""
+
+    name = "recording"
+
+    def __init__(self) -> None:
+        self.weeks: list[str] = []
+
+    async def deliver(self, drawn: Drawn) -> None:
+        await asyncio.sleep(0.05)  # long enough for a racing second process to try
+        self.weeks.append(drawn.digest.week)
+
+
+def sender(store: Store, **destinations: object) -> DigestSender:
+    return DigestSender(store, digests_of(store), destinations, send_at=time(8, 0))  # type: ignore[arg-type]
+
+
+async def test_the_email_has_text_html_inline_charts_and_the_week(store: Store) -> None:
+    await fx.store_history(store, fx.history())
+    port = free_port()
+    with smtp_server(port) as inbox:
+        [run] = await sender(store, email=mail_to(store, port)).run_due(MONDAY_8)
+    [mail] = inbox.messages
+    assert mail["Subject"] == f"The Library feedback digest {fx.WEEK}"
+    assert sorted(inbox.recipients[0]) == ["lead@lib.example", "team@lib.example"]
+    assert mail.get_content_type() == "multipart/alternative"
+    text, html = mail.get_body(("plain",)), mail.get_body(("html",))
+    assert text is not None and "Rising: printing" in text.get_content()
+    assert html is not None and "<table>" in html.get_content()
+    images = [p for p in mail.walk() if p.get_content_type() == "image/png"]
+    assert {p["Content-ID"] for p in images} == {
+        f"<sentiment.{fx.WEEK}@feedbot>",
+        f"<topics.{fx.WEEK}@feedbot>",
+    }
+    assert all(p.get_content().startswith(PNG) for p in images)
+    assert f'src="cid:sentiment.{fx.WEEK}@feedbot"' in html.get_content()
+    [state] = await store.digest_runs.listed()
+    assert (run.week, state.status, state.attempts) == (fx.WEEK, "sent", 1)
+
+
+async def test_an_smtp_failure_is_retried_and_visible_never_lost(store: Store) -> None:
+    await fx.store_history(store, fx.history())
+    port = free_port()  # nothing listens yet
+    send = sender(store, email=mail_to(store, port))
+    await send.run_due(MONDAY_8)
+    [failed] = await store.digest_runs.listed()
+    assert (failed.status, failed.attempts) == ("pending", 1)
+    assert "SMTP" in failed.last_error or "connect" in failed.last_error.lower()
+    with smtp_server(port) as inbox:
+        assert await send.run_due(MONDAY_8 + timedelta(seconds=30)) == []  # backing off
+        await send.run_due(MONDAY_8 + timedelta(minutes=2))
+        await send.run_due(MONDAY_8 + timedelta(minutes=30))
+    assert len(inbox.messages) == 1
+    [sent] = await store.digest_runs.listed()
+    assert (sent.status, sent.attempts, sent.last_error) == ("sent", 2, "")
+
+
+async def test_the_slack_post_uploads_the_chart_and_links_the_page(store: Store) -> None:
+    await fx.store_history(store, fx.history())
+    async with FakeSlack() as slack:
+        client = build_client(slack.identity.bot_token, slack.api_url)
+        post = SlackDestination(client, "C0STAFF", base_url="https://lib.example")
+        await sender(store, slack=post).run_due(MONDAY_8)
+        [asked] = slack.calls_to("files.getUploadURLExternal")
+        [uploaded] = slack.uploads.values()
+        [done] = slack.calls_to("files.completeUploadExternal")
+    assert (
+        asked.args["filename"] == f"sentiment-{fx.WEEK}.png" and "negative" in asked.args["alt_txt"]
+    )
+    assert uploaded.startswith(PNG) and int(asked.args["length"]) == len(uploaded)
+    assert done.args["channel_id"] == "C0STAFF"
+    assert (
+        f"<https://lib.example/digests/{fx.WEEK}|Read the whole digest>"
+        in done.args["initial_comment"]
+    )
+    assert done.answer["files"][0]["channels"] == ["C0STAFF"]
+
+
+async def test_a_restart_just_after_eight_does_not_send_twice(store: Store) -> None:
+    first, again = Recording(), Recording()
+    await sender(store, email=first).run_due(MONDAY_8 + timedelta(seconds=10))
+    await sender(store, email=again).run_due(MONDAY_8 + timedelta(seconds=30))  # the restart
+    assert (first.weeks, again.weeks) == ([fx.WEEK], [])
+
+
+async def test_two_processes_at_once_send_once(store: Store) -> None:
+    one, two = Recording(), Recording()
+    await asyncio.gather(
+        sender(store, email=one).run_due(MONDAY_8), sender(store, email=two).run_due(MONDAY_8)
+    )
+    assert sorted(one.weeks + two.weeks) == [fx.WEEK]
+
+
+async def test_nothing_goes_before_monday_eight_and_a_missed_monday_goes_on_start(
+    store: Store,
+) -> None:
+    early = Recording()
+    await sender(store, email=early).run_due(MONDAY_8 - timedelta(minutes=1))
+    assert early.weeks == ["2026-W43"]  # the week before, not yet sent on this fresh store
+    late = Recording()
+    await sender(store, email=late).run_due(
+        MONDAY_8 + timedelta(days=1, hours=3)
+    )  # down all Monday
+    assert late.weeks == [fx.WEEK]
+
+
+async def test_an_empty_week_sends_a_short_note(store: Store, tmp_path: Path) -> None:
+    port = free_port()
+    with smtp_server(port) as inbox:
+        await sender(store, email=mail_to(store, port)).run_due(MONDAY_8)
+    [mail] = inbox.messages
+    assert mail["Subject"] == f"The Library feedback digest {fx.WEEK}: no feedback this week"
+    assert mail.get_content_type() == "text/plain"
+    assert "No feedback this week" in mail.get_content()
+
+
+def test_digest_send_mails_the_week_once(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from bot.cli import build_cli
+    from models.store.migrate import upgrade
+
+    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    port = free_port()
+    env = {
+        "FEEDBOT_STATE_DIR": str(tmp_path / "var"),
+        "FEEDBOT_CONFIG_FILE": str(Path(__file__).parents[2] / "config" / "feedbot.yaml"),
+        "FEEDBOT_PSEUDONYM_KEY": "cli-test-pseudonym-key",
+        "FEEDBOT_SMTP_HOST": "127.0.0.1",
+        "FEEDBOT_SMTP_PORT": str(port),
+        "FEEDBOT_SMTP_STARTTLS": "false",
+        "FEEDBOT_MAIL_FROM": "feedbot@lib.example",
+        "FEEDBOT_DIGEST_TO": "team@lib.example",
+    }
+    cli, args = build_cli(), ["digest", "send", "--week", fx.WEEK]
+    down = CliRunner().invoke(cli, args, env=env)
+    assert down.exit_code != 0 and f"{fx.WEEK} email: pending" in down.output
+    with smtp_server(port) as inbox:
+        first = CliRunner().invoke(cli, args, env=env)
+        second = CliRunner().invoke(cli, args, env=env)
+    assert first.exit_code == 0 and f"{fx.WEEK} email: sent" in first.output
+    assert second.exit_code == 0 and len(inbox.messages) == 1
+    unset = CliRunner().invoke(cli, args, env={**env, "FEEDBOT_SMTP_HOST": ""})
+    assert unset.exit_code != 0 and "nothing to send to" in unset.output
+
+
+async def test_the_running_bot_sends_a_missed_digest_on_start(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    from tests.fakes.running import running_bot
+    from tests.fakes.waiting import wait_until
+
+    port = free_port()
+    settings = make_settings(
+        database_url=sqlite_url,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_starttls=False,
+        mail_from="feedbot@lib.example",
+        digest_to="team@lib.example",
+    )
+    with smtp_server(port) as inbox:
+        async with running_bot(settings) as bot:
+            await wait_until(lambda: _sent(bot.store), what="the digest run settled as sent")
+    [mail] = inbox.messages
+    assert "feedback digest" in str(mail["Subject"])
+
+
+async def _sent(store: Store) -> bool:
+    return [r.status for r in await store.digest_runs.listed()] == ["sent"]

@@ -1,0 +1,133 @@
+"""The digest pages: behind the staff guard, readable and accessible in Chromium (axe-core), and
+the public "you said, we did" page, which escapes everything."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp
+
+from bot.runtime import bound_port
+from bot.web.app import HERE, templates
+from bot.web.digests import DigestPages, routes
+from config.settings import Settings
+from handlers.digest.build import DigestConfig
+from handlers.digest.service import Digests
+from models.store import Store
+from models.store.migrate import upgrade_async
+from tests.digest import fixture as fx
+from tests.fakes.running import running_bot
+from tests.support.browser import Axe
+from tests.web.staff import add_staff, log_in
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"'
+
+
+def let_in(app: ASGIApp) -> ASGIApp:
+    """A guard that lets everyone in (the real one is the staff session gate)."""
+    return app
+
+
+@asynccontextmanager
+async def serve(store: Store) -> AsyncIterator[str]:
+    """The digest routes alone, with the open guard, on a random port."""
+    digests = Digests(
+        store, DigestConfig(zone=fx.LONDON, groups=fx.GROUPS), library="The Library", base_url=""
+    )
+    pages = DigestPages(digests, store, templates())
+    static = Mount("/static", StaticFiles(directory=HERE / "static"))
+    app = Starlette(routes=[*routes(pages, let_in), static])
+    server = uvicorn.Server(uvicorn.Config(app, port=0, lifespan="off", log_config=None))
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{bound_port(server)}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'feedbot.db'}"
+    await upgrade_async(url)
+    async with Store.open(url, pseudonym_key=b"k" * 32) as s:
+        yield s
+
+
+async def test_digest_pages_need_a_staff_login(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        await add_staff(bot.store, "ann@lib.example.ac.uk")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            for path in ("/digests/", f"/digests/{fx.WEEK}", f"/digests/{fx.WEEK}/sentiment.png"):
+                answer = await http.get(path)
+                assert answer.status_code == 303
+                assert answer.headers["location"] == f"/inbox/login?next={path}"
+            as_json = await http.get("/digests/", headers={"accept": "application/json"})
+            public = await http.get("/widget/you-said-we-did")
+            await log_in(http, "ann@lib.example.ac.uk")
+            listing = await http.get("/digests/")
+    assert as_json.status_code == 401
+    assert public.status_code == 200
+    assert listing.status_code == 200 and "digest" in listing.text.lower()
+
+
+async def test_the_digest_page_passes_axe_and_fits_a_phone(
+    store: Store, browser: object, axe: Axe, tmp_path: Path
+) -> None:
+    await fx.store_history(store, fx.history())
+    async with serve(store) as url:
+        async with httpx.AsyncClient(base_url=url) as http:
+            listing = await http.get("/digests/")
+            chart = await http.get(f"/digests/{fx.WEEK}/sentiment.png")
+            missing = await http.get("/digests/2026-W99")
+        for width in (1024, 375):
+            page = await browser.new_page(viewport={"width": width, "height": 800})  # type: ignore[attr-defined]
+            await page.goto(f"{url}/digests/{fx.WEEK}")
+            await axe(page)
+            scroll = await page.evaluate("document.documentElement.scrollWidth")
+            assert scroll <= width, f"the page scrolls sideways at {width}px"
+            await page.screenshot(path=str(tmp_path / f"digest-{width}.png"), full_page=True)
+            await page.close()
+    assert f'href="/digests/{fx.WEEK}"' in listing.text
+    assert chart.headers["content-type"] == "image/png" and chart.content.startswith(b"\x89PNG")
+    assert missing.status_code == 404
+
+
+async def test_the_public_page_escapes_everything(store: Store, browser: object, axe: Axe) -> None:
+    await store.actions.add(
+        topic=HOSTILE,
+        said=HOSTILE,
+        outcome="cannot",
+        did=HOSTILE,
+        why=HOSTILE,
+        since=None,
+        created_by="t",
+    )
+    async with serve(store) as url:
+        async with httpx.AsyncClient(base_url=url) as http:
+            text = (await http.get("/widget/you-said-we-did")).text
+        page = await browser.new_page()  # type: ignore[attr-defined]
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: dialogs.append(d.message))
+        await page.goto(f"{url}/widget/you-said-we-did")
+        await axe(page)
+        shown = await page.inner_text("main")
+        await page.close()
+    assert "<script>" not in text and "<img" not in text
+    assert text.count("&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") == 4
+    assert dialogs == [] and shown.count(HOSTILE) == 4
