@@ -18,6 +18,11 @@ import asyncpg
 from tests.fakes.process import bot_env, bot_process, free_port
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
+NO_LIMITS = {  # one load generator on one address: the widget's rate limits would throttle it
+    "widget_session_rate": "1000000",
+    "widget_address_rate": "10000000",
+    "widget_new_session_rate": "1000000",
+}
 
 
 async def post_all(url: str, n: int, concurrency: int) -> tuple[float, list[float]]:
@@ -29,7 +34,7 @@ async def post_all(url: str, n: int, concurrency: int) -> tuple[float, list[floa
     async def worker(http: aiohttp.ClientSession) -> None:
         for i in counter:
             body = {
-                "session": f"bench-{run}-{i % 500}",
+                "session": sessions[i % len(sessions)],
                 "client_id": f"c-{run}-{i}",
                 "text": f"bench message {i}",
             }
@@ -41,9 +46,17 @@ async def post_all(url: str, n: int, concurrency: int) -> tuple[float, list[floa
 
     connector = aiohttp.TCPConnector(limit=concurrency)
     async with aiohttp.ClientSession(connector=connector) as http:
+        sessions = [await issue(http, url) for _ in range(500)]
         started = time.perf_counter()
         await asyncio.gather(*(worker(http) for _ in range(concurrency)))
         return time.perf_counter() - started, latencies
+
+
+async def issue(http: aiohttp.ClientSession, url: str) -> str:
+    """A widget session issued by the bot, as the page gets one."""
+    async with http.post(f"{url}/widget/api/sessions", json={}) as answer:
+        assert answer.status == 201, answer.status
+        return str((await answer.json())["session"])
 
 
 def report(backend: str, n: int, seconds: float, latencies: list[float]) -> None:
@@ -76,6 +89,7 @@ def run_backend(backend: str, n: int, concurrency: int) -> None:
             "http_port": str(port),
             "log_level": "WARNING",
             "classifier": "off",  # ingest only: classification runs after the 202, elsewhere
+            **NO_LIMITS,
         }
         pg = asyncio.run(pg_database()) if backend == "postgresql" else None
         if pg:

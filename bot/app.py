@@ -19,10 +19,11 @@ from bot.adapters.widget import WidgetAdapter
 from bot.secrets import pseudonym_key, session_secret
 from bot.web.app import build_web, templates
 from bot.web.digests import DigestPages
+from bot.web.guard import SessionGuard
 from bot.web.staff_web import StaffWebConfig, build_staff_web
-from bot.web.widget import WidgetDeps
+from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
-from config.settings import Settings, split_addresses
+from config.settings import Settings, frame_ancestors, split_addresses
 from handlers.delivery import Delivery
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination, SmtpServer
@@ -42,6 +43,7 @@ from handlers.scheduler import PollScheduler, parse_quiet_hours
 from models.classification import Classifier
 from models.classifier.topics_config import load_taxonomy
 from models.store import Store
+from models.store.sessions import Limits
 
 log = logging.getLogger(__name__)
 
@@ -135,19 +137,20 @@ def _wire(
         store, pipeline, metrics, batch=64, max_attempts=settings.process_max_attempts
     )
     wake.append(processor)
-    widget = WidgetDeps(pipeline.receive, store, library, templates(), settings.max_message_chars)
+    widget = _widget_deps(settings, library, store, pipeline)
     capabilities = {a.channel: a.capabilities for a in chosen}
     inbox = Inbox(store, library, clock, capabilities, delivery.wake)
     staff = build_staff_web(store, inbox, widget.templates, staff_config(settings, library))
     digests = digest_service(settings, library, store)
-    pages = DigestPages(digests, store, widget.templates)
     web = build_web(
         store=store,
         adapters=chosen,
         metrics=metrics,
         widget_deps=widget,
         staff=staff,
-        digest_pages=pages,
+        digest_pages=DigestPages(digests, store, widget.templates),
+        frame_ancestors=frame_ancestors(settings.widget_frame_ancestors),
+        metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else "",
     )
     scheduler = PollScheduler(
         store,
@@ -214,6 +217,28 @@ def digest_destinations(settings: Settings, digests: Digests) -> dict[str, Desti
             client, settings.staff_slack_channel, base_url=digests.base_url
         )
     return found
+
+
+def _widget_deps(
+    settings: Settings, library: LibraryConfig, store: Store, pipeline: Pipeline
+) -> WidgetDeps:
+    """The widget's routes' dependencies, with its session limits from the settings."""
+    limits = Limits(
+        per_session=settings.widget_session_rate,
+        per_address=settings.widget_address_rate,
+        new_per_address=settings.widget_new_session_rate,
+        lifetime=timedelta(hours=settings.widget_session_hours),
+    )
+    guard = SessionGuard(store.sessions, limits, settings.trusted_proxy_header)
+    return WidgetDeps(
+        pipeline.receive,
+        store,
+        library,
+        templates(),
+        settings.max_message_chars,
+        guard,
+        public_url=settings.public_url,
+    )
 
 
 def _count_readers(bot: Bot) -> list[PollCountReader]:

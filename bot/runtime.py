@@ -35,6 +35,7 @@ def web_server(bot: Bot, *, host: str, port: int) -> _Server:
         port=port,
         lifespan="off",
         access_log=False,
+        proxy_headers=False,  # the client address comes from FEEDBOT_TRUSTED_PROXY_HEADER only
         log_config=None,
         timeout_graceful_shutdown=10,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
@@ -11,6 +12,13 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRETS = frozenset({"change-me", "changeme", "secret", "xxx"})
+ORIGIN = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?")
+ANCESTOR = re.compile(r"https?://(\*\.)?[A-Za-z0-9.-]+(:[0-9]{1,5})?")
+
+
+def frame_ancestors(value: str) -> list[str]:
+    """The origins in FEEDBOT_WIDGET_FRAME_ANCESTORS (spaces or commas between them)."""
+    return [o.rstrip("/") for o in re.split(r"[\s,]+", value) if o]
 
 
 class SettingsError(Exception):
@@ -73,6 +81,13 @@ class Settings(BaseSettings):
     mail_from: str = ""
     digest_to: str = ""
     digest_send_at: str = "08:00"
+    widget_frame_ancestors: str = ""
+    widget_session_hours: Annotated[float, Field(gt=0, le=4320)] = 168.0
+    widget_session_rate: Annotated[int, Field(ge=1, le=1_000_000)] = 120
+    widget_address_rate: Annotated[int, Field(ge=1, le=10_000_000)] = 6000
+    widget_new_session_rate: Annotated[int, Field(ge=1, le=1_000_000)] = 60
+    trusted_proxy_header: Annotated[str, Field(pattern=r"^([A-Za-z0-9-]+)?$")] = ""
+    metrics_token: SecretStr | None = None
 
     @model_validator(mode="after")
     def _default_database(self) -> Settings:
@@ -93,6 +108,28 @@ class Settings(BaseSettings):
         allowed = ("sqlite+aiosqlite://", "postgresql+asyncpg://", "postgresql+psycopg://")
         if not value.startswith(allowed):
             raise ValueError("must start with " + ", ".join(allowed))
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_origin(cls, value: str) -> str:
+        if value and not ORIGIN.fullmatch(value.rstrip("/")):
+            raise ValueError("must be an http(s) URL such as https://feedback.example.ac.uk")
+        return value.rstrip("/")
+
+    @field_validator("widget_frame_ancestors")
+    @classmethod
+    def _origins(cls, value: str) -> str:
+        bad = [o for o in frame_ancestors(value) if not ANCESTOR.fullmatch(o)]
+        if bad:
+            raise ValueError(f"{bad[0]!r} is not an origin such as https://www.example.ac.uk")
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters (or unset for an open /metrics)")
         return value
 
     @field_validator("timezone")

@@ -13,6 +13,7 @@ from models.store import Store
 from models.store.tables import Message
 from tests.fakes.process import bot_env, bot_process, free_port
 from tests.fakes.widget_load import TOTAL, payload, send_all
+from tests.fakes.widget_sessions import new_session_at
 
 
 def _inbound(conn: Connection) -> tuple[int, dict[str, int]]:
@@ -41,16 +42,18 @@ async def test_kill_minus_9_loses_nothing_and_doubles_nothing(db_url: str, tmp_p
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "bot.log"
     with bot_process(env, log) as proc:
+        sessions = [new_session_at(url) for _ in range(50)]
         first = await send_all(
-            url, stop_after=TOTAL // 3, kill=lambda: os.kill(proc.pid, signal.SIGKILL)
+            url, sessions, stop_after=TOTAL // 3, kill=lambda: os.kill(proc.pid, signal.SIGKILL)
         )
         proc.wait(timeout=30)
     assert TOTAL // 3 <= len(first) < TOTAL, "the kill should land mid-stream"
     with bot_process(env, log):
-        second = await send_all(url, stop_after=None, kill=None)
+        second = await send_all(url, sessions, stop_after=None, kill=None)
     assert len(second) == TOTAL
     stored = await stored_ids(db_url)
     assert len(stored) == TOTAL
     for i, message_id in first.items():
-        key = f"{payload(i)['session']}:{payload(i)['client_id']}"
+        sent = payload(i, sessions)
+        key = f"{sent['session']}:{sent['client_id']}"
         assert stored[key] == message_id == second[i]

@@ -44,8 +44,11 @@ UNSTORABLE = [
 
 
 async def new_session(http: httpx.AsyncClient, n: int) -> str:
-    """A widget session for person ``n`` (the one place that says how a session is obtained)."""
-    return f"isolation-session-{n:06d}"
+    """A widget session for person ``n`` (the one place that says how a session is obtained):
+    issued by the server, as the feedback page gets one."""
+    answer = await http.post("/widget/api/sessions", json={})
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["session"])
 
 
 async def at_most(limit: int, calls: list[Awaitable[T]]) -> list[T]:
@@ -70,6 +73,7 @@ async def full_bot(
             telegram_token=telegram.token,
             telegram_api_url=telegram.url,
             telegram_webhook_secret=TELEGRAM_SECRET,
+            widget_new_session_rate=10_000,  # hundreds of people, all on one test address
         )
         await upgrade_async(settings.database_url)
         cursors = await stack.enter_async_context(Store.open(settings.database_url))

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 
 from tests.fakes.process import bot_env, bot_process, cli, free_port
+from tests.fakes.widget_sessions import new_session_at
 
 
 def test_a_message_sent_through_the_widget_shows_up_in_messages_list(tmp_path: Path) -> None:
@@ -19,7 +20,7 @@ def test_a_message_sent_through_the_widget_shows_up_in_messages_list(tmp_path: P
         sent = httpx.post(
             f"http://127.0.0.1:{port}/widget/api/messages",
             json={
-                "session": "newcomer-session",
+                "session": new_session_at(f"http://127.0.0.1:{port}"),
                 "client_id": "first-message",
                 "text": "Hello, is the café open?",
             },

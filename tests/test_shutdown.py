@@ -10,6 +10,7 @@ from models.store import Store
 from tests.fakes.process import bot_env, bot_process, free_port
 from tests.fakes.waiting import wait_until
 from tests.fakes.widget_load import payload, send_all
+from tests.fakes.widget_sessions import new_session_at
 
 
 async def test_sigterm_drains_and_a_restart_resumes(sqlite_url: str, tmp_path: Path) -> None:
@@ -23,8 +24,9 @@ async def test_sigterm_drains_and_a_restart_resumes(sqlite_url: str, tmp_path: P
     url = f"http://127.0.0.1:{port}"
     log = tmp_path / "bot.log"
     with bot_process(env, log) as proc:
+        sessions = [new_session_at(url) for _ in range(50)]
         accepted = await send_all(
-            url, stop_after=300, kill=lambda: os.kill(proc.pid, signal.SIGTERM)
+            url, sessions, stop_after=300, kill=lambda: os.kill(proc.pid, signal.SIGTERM)
         )
         assert proc.wait(timeout=60) == 0, log.read_text()[-2000:]
     assert "stopping: finishing in-flight work" in log.read_text()
@@ -33,7 +35,8 @@ async def test_sigterm_drains_and_a_restart_resumes(sqlite_url: str, tmp_path: P
             m.platform_id: m.id for m in await store.messages(limit=10_000) if m.direction == "in"
         }
     for i, message_id in accepted.items():
-        assert stored[f"{payload(i)['session']}:{payload(i)['client_id']}"] == message_id
+        sent = payload(i, sessions)
+        assert stored[f"{sent['session']}:{sent['client_id']}"] == message_id
     with bot_process(env, log):
         async with Store.open(sqlite_url) as store:
 

@@ -21,7 +21,12 @@ from bot.events import (
 )
 from bot.storable import clean_text, storable, text_problem
 
-TOKEN = re.compile(r"\A[A-Za-z0-9_-]{8,128}\Z")
+TOKEN = re.compile(r"[A-Za-z0-9_-]{8,128}")
+
+
+def valid_token(value: str) -> bool:
+    """A session or client id: 8-128 letters, digits, '-' or '_', the whole string."""
+    return TOKEN.fullmatch(value) is not None
 
 
 class WidgetInputError(ValueError):
@@ -68,7 +73,7 @@ def vote_event(body: Any) -> InboundEvent:
         raise WidgetInputError("body must be a JSON object")
     session, client_id = _token(body, "session"), _token(body, "client_id")
     poll_id, option = body.get("poll_id"), body.get("option")
-    if not isinstance(poll_id, int) or isinstance(poll_id, bool) or poll_id < 1:
+    if not isinstance(poll_id, int) or isinstance(poll_id, bool) or not 0 < poll_id < 2**31:
         raise WidgetInputError("'poll_id' must be a positive whole number")
     if not isinstance(option, str) or not 0 < len(option) <= 32:
         raise WidgetInputError("'option' must be a short string")
@@ -88,7 +93,7 @@ def vote_event(body: Any) -> InboundEvent:
 
 def _token(body: dict[str, Any], name: str) -> str:
     value = body.get(name)
-    if not isinstance(value, str) or not TOKEN.match(value):
+    if not isinstance(value, str) or not valid_token(value):
         raise WidgetInputError(f"'{name}' must be 8-128 letters, digits, '-' or '_'")
     return value
 

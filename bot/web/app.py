@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -13,11 +14,14 @@ from starlette.templating import Jinja2Templates
 
 from bot.adapters.base import Adapter
 from bot.web import digests, health, widget, widget_polls
+from bot.web.observe import EXCEPTION_HANDLERS, ResponseCounter
+from bot.web.security import FramePolicy, SecurityHeaders
 from bot.web.staff_web import StaffWeb
 from handlers.metrics import Metrics
 from models.store import Store
 
 HERE = Path(__file__).parent
+FRAMABLE = ("/widget",)
 
 
 def templates() -> Jinja2Templates:
@@ -33,15 +37,17 @@ def build_web(
     widget_deps: widget.WidgetDeps,
     staff: StaffWeb,
     digest_pages: digests.DigestPages,
+    frame_ancestors: Sequence[str] = (),
+    metrics_token: str = "",
 ) -> Starlette:
-    """Assemble every route on one Starlette app."""
+    """Assemble every route on one Starlette app, with security headers and response counts."""
 
     async def home(_: object) -> Response:
         return RedirectResponse("/widget", status_code=307)
 
     route_list: list[BaseRoute] = [
         Route("/", home),
-        *health.routes(store, adapters, metrics),
+        *health.routes(store, adapters, metrics, token=metrics_token),
         *widget.routes(widget_deps),
         *widget_polls.routes(widget_deps),
         *staff.routes,
@@ -50,4 +56,12 @@ def build_web(
     ]
     for adapter in adapters:
         route_list.extend(adapter.routes())
-    return Starlette(routes=route_list, middleware=staff.middleware)
+    frames = FramePolicy(framable_prefixes=FRAMABLE, ancestors=tuple(frame_ancestors))
+    middleware = [
+        Middleware(ResponseCounter, routes=route_list, registry=metrics.registry),
+        Middleware(SecurityHeaders, frames=frames),
+        *staff.middleware,
+    ]
+    return Starlette(
+        routes=route_list, middleware=middleware, exception_handlers=EXCEPTION_HANDLERS
+    )

@@ -1,163 +1,116 @@
-"""The web feedback widget: an accessible page, an embeddable snippet, and its JSON API."""
+"""The web feedback widget: an accessible page that works without JavaScript, and the snippet
+that embeds it on the library's own site."""
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qs
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
-from starlette.routing import Route
-from starlette.templating import Jinja2Templates
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
 
-from bot.adapters.base import Receipt
-from bot.adapters.widget import TOKEN, TextTooLong, WidgetInputError, to_event
-from bot.events import Channel, InboundEvent
-from bot.web.body import BodyTooLarge, error, parse_json, read_capped
-from config.library import LibraryConfig
-from models.store import Store
-from models.store.views import CONVERSATION_KINDS, MessageView
+from bot.web import widget_api
+from bot.web.body import BadRequest, read_form, whole_number
+from bot.web.widget_deps import COOKIE, WidgetDeps, conversation, open_polls
 
-COOKIE = "feedbot_session"
+__all__ = ["WidgetDeps", "routes"]
+
+FORM_FIELDS = ("session", "client_id", "text", "embed")
 
 
-@dataclass(frozen=True)
-class WidgetDeps:
-    """What the widget routes need."""
-
-    sink: Callable[[InboundEvent], Awaitable[Receipt]]
-    store: Store
-    library: LibraryConfig
-    templates: Jinja2Templates
-    max_chars: int
-
-    @property
-    def body_cap(self) -> int:
-        return self.max_chars * 4 + 4096
-
-
-def routes(deps: WidgetDeps) -> list[Route]:
-    """The /widget routes."""
-
-    async def post_message(request: Request) -> Response:
-        return await accept_json(
-            request, deps, deps.body_cap, lambda body: to_event(body, max_chars=deps.max_chars)
-        )
-
-    async def get_messages(request: Request) -> Response:
-        session = request.query_params.get("session", "")
-        if not TOKEN.match(session):
-            return error(400, "'session' must be 8-128 letters, digits, '-' or '_'")
-        return JSONResponse(
-            {"session": session, "messages": [_json(m) for m in await _conversation(deps, session)]}
-        )
+def routes(deps: WidgetDeps) -> list[BaseRoute]:
+    """The /widget page, its no-JavaScript forms, the embed snippet and the JSON API."""
 
     async def page(request: Request) -> Response:
-        session = request.cookies.get(COOKIE, "")
-        session = session if TOKEN.match(session) else secrets.token_urlsafe(18)
-        context = {
-            "library": deps.library,
-            "session": session,
-            "client_id": secrets.token_urlsafe(12),
-            "messages": await _conversation(deps, session),
-            "polls": await open_polls(deps, session),
-            "voted": request.query_params.get("voted", ""),
-            "max_chars": deps.max_chars,
-            "sent": request.query_params.get("sent") == "1",
-            "embedded": request.query_params.get("embed") == "1",
-        }
+        session, notice = await _page_session(deps, request)
+        context = await page_context(deps, request, session)
+        context["notice"] = notice
         response = deps.templates.TemplateResponse(request, "widget.html", context)
-        response.set_cookie(COOKIE, session, max_age=180 * 86400, httponly=True, samesite="lax")
+        if session:  # each visit renews the cookie, as each use renews the session
+            _set_cookie(response, deps, session)
         return response
 
     async def post_form(request: Request) -> Response:
-        try:
-            form = parse_qs((await read_capped(request, deps.body_cap)).decode("utf-8"))
-        except BodyTooLarge:
-            return error(413, "message is too long")
-        except UnicodeDecodeError:
-            return error(400, "form is not UTF-8")
-        body = {k: form.get(k, [""])[0] for k in ("session", "client_id", "text")}
-        if body["session"] != request.cookies.get(COOKIE):
-            return error(400, "session does not match this browser; reload the page")
-        try:
-            event = to_event(body, max_chars=deps.max_chars)
-        except TextTooLong as exc:
-            return error(413, str(exc))
-        except WidgetInputError as exc:
-            return error(400, str(exc))
-        await deps.sink(event)
-        embed = "&embed=1" if form.get("embed") == ["1"] else ""
-        return RedirectResponse(f"/widget?sent=1{embed}#conversation", status_code=303)
+        form = await read_form(request, deps.body_cap, FORM_FIELDS)
+        event = widget_api.translate(form, deps.max_chars)
+        await deps.guard.admit(request, event.sender)
+        await widget_api.record(deps, event)
+        return RedirectResponse(_back(form, "sent=1", "#conversation"), status_code=303)
+
+    async def end_form(request: Request) -> Response:
+        form = await read_form(request, 1024, ("session", "embed"))
+        session = await deps.guard.admit(request, form["session"])
+        await deps.store.sessions.end(session=session)
+        response = RedirectResponse(_back(form, "ended=1", "#main"), status_code=303)
+        response.delete_cookie(COOKIE, path="/widget")
+        return response
 
     async def embed_js(request: Request) -> Response:
-        return deps.templates.TemplateResponse(
-            request,
-            "embed.js",
-            {"origin": str(request.base_url).rstrip("/")},
-            media_type="application/javascript",
+        response = deps.templates.TemplateResponse(
+            request, "embed.js", {"origin": deps.public_url}, media_type="application/javascript"
         )
+        response.headers["cache-control"] = "public, max-age=300"
+        return response
 
     return [
         Route("/widget", page, methods=["GET"]),
         Route("/widget/send", post_form, methods=["POST"]),
+        Route("/widget/end", end_form, methods=["POST"]),
         Route("/widget/embed.js", embed_js, methods=["GET"]),
-        Route("/widget/api/messages", post_message, methods=["POST"]),
-        Route("/widget/api/messages", get_messages, methods=["GET"]),
+        *widget_api.routes(deps),
     ]
 
 
-async def accept_json(
-    request: Request,
-    deps: WidgetDeps,
-    cap: int,
-    translate: Callable[[Any], InboundEvent],
-) -> Response:
-    """Read a JSON body, translate it, store it; 202 with the id once durable, else 4xx JSON."""
+async def page_context(deps: WidgetDeps, request: Request, session: str) -> dict[str, Any]:
+    """What the page template shows for this session."""
+    query = request.query_params
+    before = whole_number(query.get("before", ""))
+    page = await conversation(deps, session, before=before)
+    return {
+        "library": deps.library,
+        "session": session,
+        "client_id": secrets.token_urlsafe(12),
+        "messages": page.messages,
+        "older": page.older,
+        "paged": before is not None,
+        "polls": await open_polls(deps, session) if session else [],
+        "voted": query.get("voted", ""),
+        "max_chars": deps.max_chars,
+        "sent": query.get("sent") == "1",
+        "ended": query.get("ended") == "1",
+        "embedded": query.get("embed") == "1",
+        "session_lifetime": _lifetime(deps.guard.limits.lifetime.total_seconds()),
+    }
+
+
+def _lifetime(seconds: float) -> str:
+    """A session's idle lifetime in words: '7 days', '12 hours', '30 minutes'."""
+    hours = seconds / 3600
+    if hours >= 48 and hours % 24 == 0:
+        return f"{int(hours // 24)} days"
+    return f"{int(hours)} hours" if hours >= 2 else f"{max(1, int(seconds // 60))} minutes"
+
+
+async def _page_session(deps: WidgetDeps, request: Request) -> tuple[str, str]:
+    """The cookie's session if still live, else a new one; ('', why) when none can be had."""
+    cookie = request.cookies.get(COOKIE, "")
     try:
-        event = translate(parse_json(await read_capped(request, cap)))
-    except (BodyTooLarge, TextTooLong) as exc:
-        return error(413, str(exc) or f"body is larger than {cap} bytes")
-    except WidgetInputError as exc:
-        return error(400, str(exc))
-    except (ValueError, UnicodeDecodeError):
-        return error(400, "body is not valid JSON")
-    receipt = await deps.sink(event)
-    body = {"id": receipt.message_id, "duplicate": receipt.duplicate}
-    return JSONResponse(body, status_code=202)
+        if cookie and await deps.guard.live(request, cookie):
+            return cookie, ""
+        return await deps.guard.issue(request), ""
+    except BadRequest as exc:
+        return "", str(exc)
 
 
-async def open_polls(deps: WidgetDeps, session: str) -> list[dict[str, Any]]:
-    """Open widget polls, each with this session's current answer."""
-    answers = await deps.store.answers_of(Channel.WIDGET.value, session)
-    return [
-        {
-            "id": p.id,
-            "question": p.question,
-            "kind": p.kind,
-            "options": [{"key": k, "label": label} for k, label in p.options],
-            "your_answer": answers.get(p.id, []),
-        }
-        for p in await deps.store.open_polls(Channel.WIDGET.value, session)
-    ]
-
-
-async def _conversation(deps: WidgetDeps, session: str) -> list[MessageView]:
-    conv = await deps.store.conversation_at(channel=Channel.WIDGET.value, chat=session)
-    if conv is None:
-        return []
-    return await deps.store.messages(
-        conversation_id=conv, limit=500, newest_first=False, kinds=CONVERSATION_KINDS
+def _set_cookie(response: Response, deps: WidgetDeps, session: str) -> None:
+    """Keep the session in a first-party cookie (embedded pages keep it in the frame's storage)."""
+    response.set_cookie(
+        COOKIE, session, max_age=deps.cookie_age, path="/widget", httponly=True, samesite="lax"
     )
 
 
-def _json(m: MessageView) -> dict[str, Any]:
-    return {
-        "id": m.id,
-        "from": "you" if m.direction == "in" else "library",
-        "text": m.text,
-        "created_at": m.created_at.isoformat(),
-    }
+def _back(form: dict[str, str], flag: str, anchor: str) -> str:
+    """Where a form post sends the browser back to."""
+    embed = "&embed=1" if form.get("embed") == "1" else ""
+    return f"/widget?{flag}{embed}{anchor}"

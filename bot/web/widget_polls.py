@@ -1,48 +1,42 @@
-"""Polls on the feedback page: open widget polls with buttons, and their JSON API."""
+"""Polls on the feedback page: open widget polls with buttons, and their JSON API. A vote counts
+only from an issued session, within its rate limits, on an open poll, for one of its options."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from bot.adapters.widget import TOKEN, WidgetInputError, vote_event
-from bot.web.body import BodyTooLarge, error, read_capped
-from bot.web.widget import COOKIE, WidgetDeps, accept_json, open_polls
+from bot.adapters.widget import WidgetInputError, vote_event
+from bot.events import Channel, InboundEvent, poll_id_of
+from bot.web.body import BadRequest, read_form, read_json, whole_number
+from bot.web.widget_api import record, store_event
+from bot.web.widget_deps import WidgetDeps, open_polls
+from handlers.vote_check import Problem, refusal
 
 BODY_CAP = 4096
+STATUS = {Problem.NO_POLL: 404, Problem.NOT_OPEN: 409, Problem.NO_OPTION: 422}
+FORM_FIELDS = ("session", "client_id", "poll_id", "option", "embed")
 
 
 def routes(deps: WidgetDeps) -> list[Route]:
     """/widget/api/polls, /widget/api/votes and the no-JavaScript /widget/vote form."""
 
     async def list_polls(request: Request) -> Response:
-        session = request.query_params.get("session", "")
-        if not TOKEN.match(session):
-            return error(400, "'session' must be 8-128 letters, digits, '-' or '_'")
+        session = await deps.guard.admit(request, request.query_params.get("session", ""))
         return JSONResponse({"polls": await open_polls(deps, session)})
 
     async def post_vote(request: Request) -> Response:
-        return await accept_json(request, deps, BODY_CAP, vote_event)
+        event = await checked_vote(deps, request, await read_json(request, BODY_CAP))
+        return await store_event(deps, event)
 
     async def post_form(request: Request) -> Response:
-        try:
-            form = parse_qs((await read_capped(request, BODY_CAP)).decode("utf-8"))
-            fields = {
-                k: form.get(k, [""])[0] for k in ("session", "client_id", "poll_id", "option")
-            }
-            if fields["session"] != request.cookies.get(COOKIE):
-                return error(400, "session does not match this browser; reload the page")
-            poll_id = int(fields["poll_id"]) if fields["poll_id"].isdigit() else 0
-            event = vote_event({**fields, "poll_id": poll_id})
-        except BodyTooLarge:
-            return error(413, "form is too large")
-        except (WidgetInputError, UnicodeDecodeError) as exc:
-            return error(400, str(exc) or "form is not UTF-8")
-        await deps.sink(event)
-        embed = "&embed=1" if form.get("embed") == ["1"] else ""
+        form = await read_form(request, BODY_CAP, FORM_FIELDS)
+        poll_id = whole_number(form["poll_id"], digits=10) or 0
+        await record(deps, await checked_vote(deps, request, {**form, "poll_id": poll_id}))
+        embed = "&embed=1" if form["embed"] == "1" else ""
         return RedirectResponse(f"/widget?voted={poll_id}{embed}#poll-{poll_id}", status_code=303)
 
     return [
@@ -50,3 +44,19 @@ def routes(deps: WidgetDeps) -> list[Route]:
         Route("/widget/api/votes", post_vote, methods=["POST"]),
         Route("/widget/vote", post_form, methods=["POST"]),
     ]
+
+
+async def checked_vote(deps: WidgetDeps, request: Request, body: Any) -> InboundEvent:
+    """The vote as an event, once its form, session, limits, poll and option all check out."""
+    try:
+        event = vote_event(body)
+    except WidgetInputError as exc:
+        raise BadRequest(400, str(exc)) from None
+    await deps.guard.admit(request, event.sender)
+    assert event.vote is not None
+    poll_id = poll_id_of(event.vote.poll_ref)
+    poll = None if poll_id is None else await deps.store.poll(poll_id)
+    refused = refusal(poll, channel=Channel.WIDGET.value, options=event.vote.options)
+    if refused is not None:
+        raise BadRequest(STATUS[refused.problem], refused.reason)
+    return event

@@ -20,6 +20,7 @@ from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.inbox import InboxStore
 from models.store.opt_outs import OptOuts
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
+from models.store.sessions import SessionStore
 from models.store.staff import StaffStore
 
 T = TypeVar("T")
@@ -46,6 +47,7 @@ class Store:
         self.actions = Actions(self._db, self._ingest)
         self.digest_runs = DigestRuns(self._ingest)
         self.opt_outs = OptOuts(self._ingest)
+        self.sessions = SessionStore(durable=self._ingest, fast=self._db)
 
     @classmethod
     @asynccontextmanager

@@ -72,9 +72,12 @@ def messages(
     limit: int = 50,
     newest_first: bool = True,
     kinds: tuple[str, ...] | None = None,
+    before: int | None = None,
 ) -> list[MessageView]:
-    """Messages (inbound and outbound), filtered and limited."""
+    """Messages (inbound and outbound), filtered and limited; ``before``: ids below this one."""
     stmt = _with_classification()
+    if before is not None:
+        stmt = stmt.where(Message.id < before)
     if kinds is not None:
         stmt = stmt.where(Message.kind.in_(kinds))
     if channel is not None:

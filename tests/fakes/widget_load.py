@@ -11,16 +11,17 @@ TOTAL = 2000
 CONCURRENCY = 64
 
 
-def payload(i: int) -> dict[str, str]:
+def payload(i: int, sessions: list[str]) -> dict[str, str]:
+    """Message ``i``, spread over the issued ``sessions``."""
     return {
-        "session": f"crash-session-{i % 50:04d}",
+        "session": sessions[i % len(sessions)],
         "client_id": f"crash-client-{i:05d}",
         "text": f"message {i}",
     }
 
 
 async def send_all(
-    url: str, stop_after: int | None, kill: Callable[[], None] | None
+    url: str, sessions: list[str], stop_after: int | None, kill: Callable[[], None] | None
 ) -> dict[int, int]:
     """Post every message; index → id for each 202; kill the bot after ``stop_after`` 202s."""
     accepted: dict[int, int] = {}
@@ -33,7 +34,7 @@ async def send_all(
         while not queue.empty():
             i = queue.get_nowait()
             try:
-                answer = await http.post("/widget/api/messages", json=payload(i))
+                answer = await http.post("/widget/api/messages", json=payload(i, sessions))
             except httpx.TransportError as exc:
                 problems.append(type(exc).__name__)
                 continue

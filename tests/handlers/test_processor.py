@@ -10,6 +10,7 @@ from config.settings import Settings
 from tests.fakes.classifier import KeywordClassifier
 from tests.fakes.running import running_bot
 from tests.fakes.waiting import wait_until
+from tests.fakes.widget_sessions import new_session
 
 
 async def test_a_failed_classification_is_retried_until_it_succeeds(
@@ -20,7 +21,7 @@ async def test_a_failed_classification_is_retried_until_it_succeeds(
     async with running_bot(make_settings(database_url=db_url), classifier=classifier) as bot:
         async with httpx.AsyncClient(base_url=bot.url) as http:
             sent = {
-                "session": "session-abcdef12",
+                "session": await new_session(http),
                 "client_id": "c-00000001",
                 "text": "The wifi is terrible",
             }

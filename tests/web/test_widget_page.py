@@ -29,15 +29,16 @@ async def test_the_form_works_without_javascript(
     assert stored == ["Too cold on floor 4"]
 
 
-async def test_a_form_post_from_another_browser_session_is_refused(
+async def test_a_form_post_with_a_session_not_issued_here_is_refused_readably(
     sqlite_url: str, make_settings: Callable[..., Settings]
 ) -> None:
     async with running_bot(make_settings(database_url=sqlite_url)) as bot:
         async with httpx.AsyncClient(base_url=bot.url) as http:
             form = {"session": "someone-elses-session", "client_id": "client-xyz1", "text": "hi"}
-            answer = await http.post("/widget/send", data=form)
+            answer = await http.post("/widget/send", data=form, headers={"accept": "text/html"})
         assert await bot.store.messages() == []
-    assert answer.status_code == 400
+    assert answer.status_code == 403
+    assert "<h1>Not sent</h1>" in answer.text and "was not issued here" in answer.text
 
 
 async def test_the_page_is_labelled_and_the_snippet_is_served(
@@ -52,4 +53,44 @@ async def test_the_page_is_labelled_and_the_snippet_is_served(
     assert 'role="status"' in page and 'aria-live="polite"' in page
     assert snippet.status_code == 200
     assert snippet.headers["content-type"].startswith("application/javascript")
-    assert f'"{bot.url}"' in snippet.text and "aria-expanded" in snippet.text
+    assert "aria-expanded" in snippet.text and "currentScript" in snippet.text
+    assert bot.url not in snippet.text  # never built from the request's Host header
+
+
+async def test_the_snippet_uses_the_public_url_never_the_host_header(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(database_url=sqlite_url, public_url="https://feedback.example.ac.uk/")
+    async with running_bot(settings) as bot:
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            snippet = await http.get("/widget/embed.js", headers={"host": "evil.example"})
+    assert '"https://feedback.example.ac.uk"' in snippet.text and "evil" not in snippet.text
+
+
+async def test_ending_the_conversation_on_this_computer(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            page = await http.get("/widget")
+            assert "End this conversation on this computer" in page.text
+            session = http.cookies["feedbot_session"]
+            ended = await http.post("/widget/end", data={"session": session})
+            assert ended.status_code == 303 and "feedbot_session" not in http.cookies
+            gone = await http.get("/widget/api/messages", params={"session": session})
+            fresh = await http.get(ended.headers["location"])
+            assert gone.status_code == 403
+            assert "This conversation has ended on this computer" in fresh.text
+            assert http.cookies["feedbot_session"] != session
+
+
+async def test_the_session_lifetime_is_a_setting_the_page_states(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(database_url=sqlite_url, widget_session_hours=2)
+    async with running_bot(settings) as bot:
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            page = await http.get("/widget")
+    cookie = page.headers["set-cookie"].lower()
+    assert "max-age=7200" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    assert "ends by itself after 2 hours without use" in page.text

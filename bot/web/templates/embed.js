@@ -1,7 +1,12 @@
-/* feedbot widget snippet: <script src="{{ origin }}/widget/embed.js" defer></script> */
+/* feedbot widget snippet: <script src="https://FEEDBACK-HOST/widget/embed.js" defer></script>
+   The frame's address comes from FEEDBOT_PUBLIC_URL, else from where this script was loaded. */
 (function () {
   "use strict";
-  var origin = {{ origin | tojson }};
+  var configured = {{ origin | tojson }};
+  var script = document.currentScript;
+  var page = configured ? configured + "/widget" :
+    String(script && script.src).replace(/\/embed\.js([?#].*)?$/, "");
+  var frameOrigin = new URL(page, window.location.href).origin;
   var button = document.createElement("button");
   button.type = "button";
   button.textContent = "Feedback";
@@ -28,7 +33,7 @@
   panel.appendChild(close);
   panel.appendChild(frame);
   function toggle(open) {
-    if (open && !frame.src) { frame.src = origin + "/widget?embed=1"; }
+    if (open && !frame.src) { frame.src = page + "?embed=1"; }
     panel.hidden = !open;
     button.setAttribute("aria-expanded", String(open));
     (open ? close : button).focus();
@@ -36,6 +41,21 @@
   button.addEventListener("click", function () { toggle(panel.hidden); });
   close.addEventListener("click", function () { toggle(false); });
   document.addEventListener("keydown", function (e) { if (e.key === "Escape" && !panel.hidden) { toggle(false); } });
+  /* The frame cannot keep anything itself when this site is not its own (third-party cookies
+     and storage are blocked), so this page keeps its session and hands it back on hello.
+     Escape pressed inside the frame arrives as "close" (keys do not cross origins). */
+  var KEY = "feedbot_session";
+  function kept() { try { return window.localStorage.getItem(KEY) || ""; } catch (e) { return ""; } }
+  function keep(value) { try { window.localStorage.setItem(KEY, value); } catch (e) { /* not kept */ } }
+  function drop() { try { window.localStorage.removeItem(KEY); } catch (e) { /* nothing kept */ } }
+  window.addEventListener("message", function (e) {
+    var data = e.data;
+    if (e.source !== frame.contentWindow || e.origin !== frameOrigin || !data) { return; }
+    if (data.feedbot === "close" && !panel.hidden) { toggle(false); }
+    if (data.feedbot === "hello") { frame.contentWindow.postMessage({ feedbot: "session", session: kept() }, frameOrigin); }
+    if (data.feedbot === "keep" && typeof data.session === "string") { keep(data.session); }
+    if (data.feedbot === "forget") { drop(); }
+  });
   document.body.appendChild(button);
   document.body.appendChild(panel);
 })();

@@ -11,6 +11,7 @@ from models.store import (  # noqa: F401 - registers their tables
     digest_tables,
     inbox_tables,
     poll_tables,
+    session_tables,
     staff_tables,
 )
 from models.store.engine import create_engine

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import TYPE_CHECKING, Any
 
+from tests.fakes import widget_sessions
 from tests.fakes.chat.base import Heard, Said
 
 if TYPE_CHECKING:
@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 
 
 async def new_session(chat: Chat) -> str:
-    """A widget session, as the page gets one: the one place that knows how."""
-    return f"session-{secrets.token_hex(8)}"
+    """A widget session, as the page gets one (issued by the bot): the one place that knows how."""
+    return await widget_sessions.new_session(chat.http, chat.bot.url)
 
 
 class WidgetPerson:

@@ -14,7 +14,7 @@ import models.store.types
 
 
 revision: str = '0010'
-down_revision: str | None = '0005'
+down_revision: str | None = '0006_widget_sessions'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

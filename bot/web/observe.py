@@ -1,0 +1,90 @@
+"""Making failures visible: responses counted by route template and status, and client errors
+answered as JSON (or a short page for a browser's form) with one log line, never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from html import escape
+
+from prometheus_client import CollectorRegistry, Counter
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from bot.web.body import BadRequest, error
+
+log = logging.getLogger("bot.web")
+
+
+def route_template(routes: Sequence[BaseRoute], scope: Scope) -> str:
+    """The path template of the route that serves ``scope`` ('unmatched' when none does)."""
+    partial = ""
+    for route in routes:
+        match, _ = route.matches(scope)
+        if match is Match.FULL:
+            return str(getattr(route, "path", "other")) or "/"
+        if match is Match.PARTIAL and not partial:
+            partial = str(getattr(route, "path", "other"))
+    return partial or "unmatched"
+
+
+class ResponseCounter:
+    """ASGI middleware: counts every HTTP response by route template and status code."""
+
+    def __init__(self, app: ASGIApp, *, routes: Sequence[BaseRoute], registry: CollectorRegistry):
+        self.app = app
+        self.routes = routes
+        self.counter = Counter(
+            "feedbot_http_responses",
+            "HTTP responses by route template and status",
+            ["route", "status"],
+            registry=registry,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = [500]
+
+        async def counting_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, counting_send)
+        finally:
+            self.counter.labels(route_template(self.routes, scope), str(status[0])).inc()
+
+
+async def client_error(request: Request, exc: Exception) -> Response:
+    """A 4xx for the client's mistake: one log line, JSON unless a browser asked for a page."""
+    status, message = _status_and_message(exc)
+    log.info("%s %s -> %d: %s", request.method, request.url.path, status, message)
+    if "text/html" in request.headers.get("accept", "") and request.method == "POST":
+        return HTMLResponse(_page(status, message), status_code=status)
+    return error(status, message)
+
+
+def _status_and_message(exc: Exception) -> tuple[int, str]:
+    if isinstance(exc, BadRequest):
+        return exc.status, str(exc)
+    assert isinstance(exc, HTTPException)
+    return exc.status_code, exc.detail
+
+
+def _page(status: int, message: str) -> str:
+    """A minimal, readable error page for a form post (no script, escaped message)."""
+    return (
+        '<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Not sent</title></head><body><main><h1>Not sent</h1><p>{escape(message)}</p>"
+        '<p><a href="/widget">Back to the feedback page</a></p></main></body></html>'
+    )
+
+
+EXCEPTION_HANDLERS = {BadRequest: client_error, HTTPException: client_error}

@@ -1,0 +1,92 @@
+"""What the widget routes share: their dependencies, storing an event, reading a conversation."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.templating import Jinja2Templates
+
+from bot.adapters.base import Receipt
+from bot.events import Channel, InboundEvent
+from bot.web.guard import SessionGuard
+from config.library import LibraryConfig
+from models.store import Store
+from models.store.views import CONVERSATION_KINDS, MessageView
+
+COOKIE = "feedbot_session"
+ESCAPED_CHAR_BYTES = 12  # one character outside the BMP written as two \uXXXX escapes
+
+
+@dataclass(frozen=True)
+class WidgetDeps:
+    """What the widget routes need."""
+
+    sink: Callable[[InboundEvent], Awaitable[Receipt]]
+    store: Store
+    library: LibraryConfig
+    templates: Jinja2Templates
+    max_chars: int
+    guard: SessionGuard
+    public_url: str = ""
+    page_size: int = 50
+
+    @property
+    def body_cap(self) -> int:
+        """Bytes a body may have: the character limit, each character at its longest in JSON."""
+        return self.max_chars * ESCAPED_CHAR_BYTES + 4096
+
+    @property
+    def cookie_age(self) -> int:
+        """Seconds the browser keeps the session cookie (the session's idle lifetime)."""
+        return int(self.guard.limits.lifetime.total_seconds())
+
+
+@dataclass(frozen=True)
+class Page:
+    """Part of a conversation: up to a page of messages, oldest first, and where older ones end."""
+
+    messages: list[MessageView]
+    older: int | None
+
+
+async def conversation(deps: WidgetDeps, session: str, *, before: int | None = None) -> Page:
+    """The newest page of a session's conversation (or the page before message ``before``)."""
+    conv = await deps.store.conversation_at(channel=Channel.WIDGET.value, chat=session)
+    if conv is None:
+        return Page([], None)
+    newest = await deps.store.messages(
+        conversation_id=conv,
+        limit=deps.page_size + 1,
+        newest_first=True,
+        kinds=CONVERSATION_KINDS,
+        before=before,
+    )
+    shown = newest[: deps.page_size][::-1]
+    return Page(shown, shown[0].id if len(newest) > deps.page_size else None)
+
+
+async def open_polls(deps: WidgetDeps, session: str) -> list[dict[str, Any]]:
+    """Open widget polls, each with this session's current answer."""
+    answers = await deps.store.answers_of(Channel.WIDGET.value, session)
+    return [
+        {
+            "id": p.id,
+            "question": p.question,
+            "kind": p.kind,
+            "options": [{"key": k, "label": label} for k, label in p.options],
+            "your_answer": answers.get(p.id, []),
+        }
+        for p in await deps.store.open_polls(Channel.WIDGET.value, session)
+    ]
+
+
+def message_json(m: MessageView) -> dict[str, Any]:
+    """A message as the widget's JavaScript shows it."""
+    return {
+        "id": m.id,
+        "from": "you" if m.direction == "in" else "library",
+        "text": m.text,
+        "created_at": m.created_at.isoformat(),
+    }
