@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
@@ -15,10 +16,11 @@ from bot.adapters import slack, telegram, x
 from bot.adapters.base import Adapter, Cursors
 from bot.adapters.slack.client import build_client
 from bot.adapters.widget import WidgetAdapter
-from bot.secrets import pseudonym_key
+from bot.secrets import pseudonym_key, session_secret
 from bot.web.app import build_web, templates
 from bot.web.digests import DigestPages
 from bot.web.guard import SessionGuard
+from bot.web.staff_web import StaffWebConfig, build_staff_web
 from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
 from config.settings import Settings, frame_ancestors, split_addresses
@@ -40,6 +42,7 @@ from handlers.record import Recorder
 from handlers.retention import RetentionJob
 from handlers.scheduler import PollScheduler, parse_quiet_hours
 from models.classification import Classifier
+from models.classifier.topics_config import load_taxonomy
 from models.store import Store
 from models.store.sessions import Limits
 
@@ -115,10 +118,10 @@ def _wire(
         max_delay=settings.outbox_max_delay_s,
     )
     wake: list[Processor] = []
+    clock = Clock(library.triage, ZoneInfo(settings.timezone))
     words = OptWords.of(
         library.opt_out_words, library.opt_in_words, library.opt_out_reply, library.opt_in_reply
     )
-    clock = Clock(library.triage, ZoneInfo(settings.timezone))
     deps = Deps(
         store,
         recorder,
@@ -135,13 +138,18 @@ def _wire(
         store, pipeline, metrics, batch=64, max_attempts=settings.process_max_attempts
     )
     wake.append(processor)
+    widget = _widget_deps(settings, library, store, pipeline)
+    capabilities = {a.channel: a.capabilities for a in chosen}
+    inbox = Inbox(store, library, clock, capabilities, delivery.wake)
+    staff = build_staff_web(store, inbox, widget.templates, staff_config(settings, library))
     digests = digest_service(settings, library, store)
     web = build_web(
         store=store,
         adapters=chosen,
         metrics=metrics,
-        widget_deps=_widget_deps(settings, library, store, pipeline),
-        digest_pages=DigestPages(digests, store, templates()),
+        widget_deps=widget,
+        staff=staff,
+        digest_pages=DigestPages(digests, store, widget.templates),
         frame_ancestors=frame_ancestors(settings.widget_frame_ancestors),
         metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else "",
     )
@@ -155,9 +163,30 @@ def _wire(
     destinations = digest_destinations(settings, digests)
     digest_schedule = DigestSchedule(DigestSender(store, digests, destinations, send_at=send_at))
     parts = (recorder, pipeline, processor, delivery, scheduler, digest_schedule)
-    capabilities = {a.channel: a.capabilities for a in chosen}
-    inbox = Inbox(store, library, clock, capabilities, delivery.wake)
     return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, SnoozeWaker(store))
+
+
+def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
+    """The staff pages' settings."""
+    return StaffWebConfig(
+        secret=session_secret(settings),
+        public_url=settings.public_url,
+        idle=timedelta(minutes=settings.staff_idle_minutes),
+        lifetime=timedelta(hours=settings.staff_session_hours),
+        library_name=library.library_name,
+        topics=topic_names(settings.topics_file),
+        teams=tuple(sorted({*library.triage.teams.values(), library.triage.default_team})),
+        max_chars=settings.max_message_chars,
+    )
+
+
+def topic_names(path: Path) -> tuple[str, ...]:
+    """The taxonomy's topics (for relabelling in the inbox); none if the file cannot be read."""
+    try:
+        return tuple(t.name for t in load_taxonomy(path).topics)
+    except (OSError, ValueError) as exc:
+        log.warning("inbox relabelling offers no topics: %s", exc)
+        return ()
 
 
 def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> Digests:

@@ -1,4 +1,4 @@
-"""The pseudonymisation key: from the setting, or generated once and kept under the state folder."""
+"""Keys the bot needs: from a setting, or generated once and kept under the state folder."""
 
 from __future__ import annotations
 
@@ -14,14 +14,26 @@ log = logging.getLogger(__name__)
 
 def pseudonym_key(settings: Settings) -> bytes:
     """FEEDBOT_PSEUDONYM_KEY if set; else a random key stored in ``state_dir/pseudonym.key``."""
-    configured = settings.pseudonym_key.get_secret_value()
+    return _kept(settings, settings.pseudonym_key.get_secret_value(), "pseudonym")
+
+
+def session_secret(settings: Settings) -> bytes:
+    """FEEDBOT_SESSION_SECRET if set (signs staff session and CSRF cookies); else a random
+    key stored in ``state_dir/session.key``."""
+    return _kept(settings, settings.session_secret.get_secret_value(), "session")
+
+
+def _kept(settings: Settings, configured: str, name: str) -> bytes:
     if configured:
         return configured.encode()
-    path = settings.state_dir / "pseudonym.key"
+    path = settings.state_dir / f"{name}.key"
     if not path.exists():
         _create(path)
         log.warning(
-            "generated %s; set FEEDBOT_PSEUDONYM_KEY when several processes share a database", path
+            "generated %s; set FEEDBOT_%s_%s when several processes share a database",
+            path,
+            name.upper(),
+            "KEY" if name == "pseudonym" else "SECRET",
         )
     return path.read_bytes().strip()
 

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     public_url: str = ""
     log_level: str = "INFO"
     pseudonym_key: SecretStr = SecretStr("")
+    session_secret: SecretStr = SecretStr("")
+    staff_idle_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30
+    staff_session_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 12
     max_message_chars: Annotated[int, Field(ge=1, le=100_000)] = 4000
     ingest_batch_max: Annotated[int, Field(ge=1, le=10_000)] = 512
     outbox_max_attempts: Annotated[int, Field(ge=1, le=100)] = 8
@@ -176,7 +179,7 @@ class Settings(BaseSettings):
             raise ValueError("must be DEBUG, INFO, WARNING or ERROR")
         return value.upper()
 
-    @field_validator("pseudonym_key")
+    @field_validator("pseudonym_key", "session_secret")
     @classmethod
     def _not_placeholder(cls, value: SecretStr) -> SecretStr:
         if value.get_secret_value().lower() in PLACEHOLDER_SECRETS:

@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from bot.cli import actions, classifier, core, digest, messages, polls, queue, rights
+from bot.cli import actions, classifier, core, digest, messages, polls, queue, rights, staff
 from bot.cli.context import settings
 from bot.cli.errors import GuardedGroup, describe, fail
 
@@ -24,6 +24,7 @@ def build_cli() -> typer.Typer:
     core.register(app)
     messages.register(app)
     polls.register(app)
+    staff.register(app)
     digest.register(app)
     actions.register(app)
     queue.register(app)

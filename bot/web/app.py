@@ -16,6 +16,7 @@ from bot.adapters.base import Adapter
 from bot.web import digests, health, widget, widget_polls
 from bot.web.observe import EXCEPTION_HANDLERS, ResponseCounter
 from bot.web.security import FramePolicy, SecurityHeaders
+from bot.web.staff_web import StaffWeb
 from handlers.metrics import Metrics
 from models.store import Store
 
@@ -34,8 +35,8 @@ def build_web(
     adapters: Sequence[Adapter],
     metrics: Metrics,
     widget_deps: widget.WidgetDeps,
+    staff: StaffWeb,
     digest_pages: digests.DigestPages,
-    staff_guard: digests.Guard = digests.login_required,
     frame_ancestors: Sequence[str] = (),
     metrics_token: str = "",
 ) -> Starlette:
@@ -49,7 +50,8 @@ def build_web(
         *health.routes(store, adapters, metrics, token=metrics_token),
         *widget.routes(widget_deps),
         *widget_polls.routes(widget_deps),
-        *digests.routes(digest_pages, staff_guard),
+        *staff.routes,
+        *digests.routes(digest_pages, staff.guard),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     for adapter in adapters:
@@ -58,6 +60,7 @@ def build_web(
     middleware = [
         Middleware(ResponseCounter, routes=route_list, registry=metrics.registry),
         Middleware(SecurityHeaders, frames=frames),
+        *staff.middleware,
     ]
     return Starlette(
         routes=route_list, middleware=middleware, exception_handlers=EXCEPTION_HANDLERS

@@ -12,7 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, Router
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from bot.events import utcnow
 from handlers.digest.render import css
@@ -30,23 +30,6 @@ class DigestPages:
     digests: Digests
     store: Store
     templates: Jinja2Templates
-
-
-def login_required(app: ASGIApp) -> ASGIApp:
-    """The guard until staff sessions exist: every staff page sends people to the login page."""
-
-    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        accept = dict(scope.get("headers") or []).get(b"accept", b"")
-        if b"application/json" in accept:
-            response: Response = PlainTextResponse("login required", status_code=401)
-        else:
-            response = RedirectResponse("/inbox/login", status_code=303)
-        await response(scope, receive, send)
-
-    return guarded
 
 
 def routes(pages: DigestPages, guard: Guard) -> list[Route | Mount]:

@@ -22,6 +22,7 @@ from models.store.opt_outs import OptOuts
 from models.store.rights import RightsStore
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 from models.store.sessions import SessionStore
+from models.store.staff import StaffStore
 
 T = TypeVar("T")
 
@@ -41,6 +42,7 @@ class Store:
         self._ingest = ingest or runner  # what people said or did: durable before we answer
         self._dialect = dialect
         self.pseudonym_key = pseudonym_key
+        self.staff = StaffStore(runner, durable=self._ingest)
         self.digest = DigestFigures(self._db)
         self.actions = Actions(self._db, self._ingest)
         self.digest_runs = DigestRuns(self._ingest)

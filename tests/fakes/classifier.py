@@ -9,7 +9,7 @@ from models.classification import OTHER_TOPIC, Classification
 
 TOPIC_WORDS = {
     "wifi": "wifi_and_it",
-    "printer": "printing",
+    "printer": "printing_and_scanning",
     "noisy": "noise",
     "open": "opening_hours",
 }

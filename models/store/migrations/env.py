@@ -13,6 +13,7 @@ from models.store import (
     poll_tables,  # noqa: F401 - registers the poll tables
     rights_tables,  # noqa: F401 - registers the data-rights tables
     session_tables,  # noqa: F401 - registers the widget session tables
+    staff_tables,  # noqa: F401 - registers the staff tables
 )
 from models.store.engine import create_engine
 from models.store.tables import Base

@@ -1,7 +1,7 @@
 """queue
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0010
 Create Date: 2026-12-01 07:16:34.242888
 """
 

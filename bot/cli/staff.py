@@ -1,0 +1,161 @@
+"""staff add | list | disable | reset-password | link-slack."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import Annotated, TypeVar
+
+import typer
+
+from bot.cli.context import open_store, settings
+from bot.cli.errors import fail
+from handlers.staff.passwords import Passwords, WeakPassword
+from models.store import Store
+from models.store.staff import NoSuchStaff, StaffExists, StaffView
+
+staff_app = typer.Typer(help="Staff accounts for the web inbox.", no_args_is_help=True)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+T = TypeVar("T")
+
+
+class Role(StrEnum):
+    """What a member of staff may do: agents work the queue, leads also assign and manage
+    canned replies, admins also manage staff and data-rights actions."""
+
+    agent = "agent"
+    lead = "lead"
+    admin = "admin"
+
+
+def register(app: typer.Typer) -> None:
+    """Add the staff group."""
+    app.add_typer(staff_app, name="staff")
+
+
+def _actor() -> str:
+    return f"cli:{getpass.getuser()}"
+
+
+def _email(value: str) -> str:
+    if not EMAIL.match(value.strip()):
+        raise typer.BadParameter(f"{value!r} is not an e-mail address")
+    return value.strip().lower()
+
+
+def read_password(from_stdin: bool) -> str:
+    """One line from stdin, or a hidden prompt asked twice."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+async def _hash(password: str) -> str:
+    try:
+        return await Passwords().hash(password)
+    except WeakPassword as exc:
+        fail(str(exc))
+
+
+def _run(work: Callable[[Store], Awaitable[T]]) -> T:
+    """Open the store, run ``work``, turn the known refusals into one line."""
+
+    async def go() -> T:
+        async with open_store(settings()) as store:
+            return await work(store)
+
+    try:
+        return asyncio.run(go())
+    except StaffExists as exc:
+        fail(f"a staff account for {exc} already exists")
+    except NoSuchStaff as exc:
+        fail(f"no staff account for {exc}")
+
+
+def _line(s: StaffView) -> str:
+    state = "disabled" if s.disabled else "active"
+    slack = f" slack:{s.slack_user_id}" if s.slack_user_id else ""
+    return f"{s.email}\t{s.name}\t{s.role}\t{s.team or '-'}\t{state}{slack}"
+
+
+@staff_app.command("add")
+def add(
+    email: Annotated[str, typer.Argument(help="Their e-mail address (the login name).")],
+    name: Annotated[str, typer.Option("--name", help="Their name as colleagues see it.")],
+    role: Annotated[Role, typer.Option("--role", help="agent, lead or admin.")],
+    team: Annotated[str, typer.Option("--team", help="Their team, e.g. it_services.")] = "",
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create a staff account."""
+    address, password = _email(email), read_password(password_stdin)
+    if not name.strip():
+        raise typer.BadParameter("--name must not be empty")
+
+    async def work(store: Store) -> StaffView:
+        hashed = await _hash(password)
+        return await store.staff.add(
+            email=address,
+            name=name.strip(),
+            role=role.value,
+            team=team.strip(),
+            password_hash=hashed,
+            actor=_actor(),
+        )
+
+    typer.echo(f"added {_line(_run(work))}")
+
+
+@staff_app.command("list")
+def list_staff() -> None:
+    """Every staff account: e-mail, name, role, team, state."""
+    for account in _run(lambda store: store.staff.all()):
+        typer.echo(_line(account))
+
+
+@staff_app.command("disable")
+def disable(email: Annotated[str, typer.Argument(help="The account's e-mail address.")]) -> None:
+    """Disable an account; its sessions end at once."""
+    address = _email(email)
+    _run(lambda store: store.staff.disable(email=address, actor=_actor()))
+    typer.echo(f"disabled {address}; its sessions have ended")
+
+
+@staff_app.command("reset-password")
+def reset_password(
+    email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Set a new password; the account's sessions end."""
+    address, password = _email(email), read_password(password_stdin)
+
+    async def work(store: Store) -> StaffView:
+        hashed = await _hash(password)
+        return await store.staff.set_password(email=address, password_hash=hashed, actor=_actor())
+
+    _run(work)
+    typer.echo(f"new password set for {address}; its sessions have ended")
+
+
+@staff_app.command("link-slack")
+def link_slack(
+    email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
+    slack_user_id: Annotated[str, typer.Argument(help="Their Slack user id, e.g. U012AB3CD.")],
+) -> None:
+    """Link an account to its Slack user (for the staff Slack channel)."""
+    address = _email(email)
+    if not re.fullmatch(r"[UW][A-Z0-9]{2,31}", slack_user_id):
+        raise typer.BadParameter(f"{slack_user_id!r} is not a Slack user id (U… or W…)")
+    _run(
+        lambda store: store.staff.link_slack(
+            email=address, slack_user_id=slack_user_id, actor=_actor()
+        )
+    )
+    typer.echo(f"linked {address} to Slack user {slack_user_id}")

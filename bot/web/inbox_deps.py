@@ -1,0 +1,44 @@
+"""What the inbox pages need, in one value built by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from bot.web.facet_cache import FacetCache
+from handlers.inbox.roles import Actor
+from handlers.inbox.usecases import Inbox
+from models.store import Store
+from models.store.staff import StaffView
+
+
+@dataclass(frozen=True)
+class InboxDeps:
+    """The store, the queue's use cases, the templates, and what the pages list."""
+
+    store: Store
+    inbox: Inbox
+    templates: Jinja2Templates
+    library_name: str
+    topics: tuple[str, ...]
+    teams: tuple[str, ...]
+    max_chars: int
+    facets: FacetCache
+
+    def render(
+        self, request: Request, name: str, context: dict[str, object], status: int = 200
+    ) -> Response:
+        """A page, never cached (it shows personal data)."""
+        response = self.templates.TemplateResponse(
+            request, name, {"library_name": self.library_name, **context}, status
+        )
+        response.headers["cache-control"] = "no-store"
+        return response
+
+
+def actor(staff: StaffView) -> Actor:
+    """The use cases' view of the logged-in member of staff."""
+    return Actor(id=staff.id, role=staff.role, name=staff.name, team=staff.team)

@@ -1,0 +1,50 @@
+"""How the inbox pages say times, labels and people (pure; used by the templates)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+LABELS = {
+    "new": "New (no reply yet)",
+    "open": "Open",
+    "pending": "Pending (waiting for the person)",
+    "snoozed": "Snoozed",
+    "resolved": "Resolved",
+    "all": "All open",
+    "mine": "Mine",
+    "unassigned": "Unassigned",
+    "overdue": "Overdue",
+    "new_since": "New since I last looked",
+}
+
+
+def span(delta: timedelta) -> str:
+    """A rough duration: '5 min', '3 h', '2 days'."""
+    minutes = int(abs(delta).total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 1)} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"
+
+
+def due_text(due_at: datetime, now: datetime, *, overdue: bool) -> str:
+    """'Overdue by 3 h' or 'Due in 20 min'."""
+    return f"Overdue by {span(now - due_at)}" if overdue else f"Due in {span(due_at - now)}"
+
+
+def when(at: datetime) -> str:
+    """A time stamp as people read it."""
+    return at.strftime("%d %b %Y, %H:%M UTC")
+
+
+def pseudonym(conversation_id: int, channel: str) -> str:
+    """A stable pseudonymous label for lists (no names or platform ids)."""
+    digest = hashlib.sha256(f"{channel}:{conversation_id}".encode()).hexdigest()[:6].upper()
+    return f"Person {digest}"
+
+
+def label(key: str) -> str:
+    """The words for a status or view."""
+    return LABELS.get(key, key.replace("_", " ").capitalize() if key else "—")

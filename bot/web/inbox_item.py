@@ -1,0 +1,113 @@
+"""GET /inbox/items/{id} — one item: its conversation (a page at a time) and its actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from bot.events import utcnow
+from bot.web import csrf, inbox_format
+from bot.web.inbox_deps import InboxDeps, actor
+from bot.web.staff_session import staff_of
+from handlers.inbox.roles import allowed
+from models.store.inbox_types import PRIORITIES, InboxError, ItemPage, QueueFilter
+from models.store.staff import StaffView
+
+NEIGHBOURS = 50  # next/previous item: found among the first page of the open queue
+DONE = {
+    "claim": "You have claimed this item.",
+    "unclaim": "You have let this item go.",
+    "assign": "Assigned.",
+    "priority": "Priority changed.",
+    "reply": "Reply queued: it goes out on the person's channel (see its delivery state below).",
+    "note": "Private note added. It is never sent to the person.",
+    "relabel": "Label corrected; the classifier learns from it on the next retraining.",
+    "snooze": "Snoozed.",
+    "resolve": "Resolved.",
+    "reopen": "Reopened.",
+    "retry": "The reply will be sent again.",
+}
+SNOOZE_HOURS = ((1, "1 hour"), (4, "4 hours"), (24, "1 day"), (72, "3 days"), (168, "1 week"))
+
+
+def routes(deps: InboxDeps) -> list[Route]:
+    """The item page."""
+
+    async def item(request: Request) -> Response:
+        return await render_item(deps, request, request.path_params["item_id"])
+
+    return [Route("/inbox/items/{item_id:int}", item, methods=["GET"])]
+
+
+async def render_item(
+    deps: InboxDeps, request: Request, item_id: int, *, error: str = "", status: int = 200
+) -> Response:
+    """The item page, with an error message when an action could not be done."""
+    staff = staff_of(request)
+    before = request.query_params.get("before", "")
+    page = await deps.store.inbox.page(
+        item_id=item_id, before=int(before) if before.isdigit() else None, limit=50
+    )
+    if page is None:
+        return deps.render(request, "inbox/error.html", _missing(request, staff), 404)
+    context = await _context(deps, request, staff, page)
+    return deps.render(request, "inbox/item.html", context | {"error": error}, status)
+
+
+def _missing(request: Request, staff: StaffView) -> dict[str, Any]:
+    message = "There is no such item. It may have been erased."
+    return {"staff": staff, "csrf": csrf.token(request), "title": "Not found", "message": message}
+
+
+async def _context(
+    deps: InboxDeps, request: Request, staff: StaffView, page: ItemPage
+) -> dict[str, Any]:
+    row = page.item.row
+    draft = await _draft(deps, request.query_params.get("canned", ""), row.id)
+    return {
+        "page": page,
+        "row": row,
+        "staff": staff,
+        "csrf": csrf.token(request),
+        "now": utcnow(),
+        "fmt": inbox_format,
+        "done": DONE.get(request.query_params.get("done", ""), ""),
+        "draft": draft,
+        "canned": await deps.inbox.canned_replies(),
+        "members": await deps.store.inbox.members(),
+        "may": {a: allowed(staff.role, a) for a in ("assign", "unclaim_others")},
+        "sees_person": _sees_person(staff, row.assignee_id),
+        "topics": deps.topics,
+        "teams": deps.teams,
+        "priorities": PRIORITIES,
+        "snooze_hours": SNOOZE_HOURS,
+        "max_chars": deps.max_chars,
+        "neighbours": await _neighbours(deps, row.id),
+        "actor": actor(staff),
+    }
+
+
+async def _draft(deps: InboxDeps, canned: str, item_id: int) -> str:
+    """The reply box's text: a canned reply chosen without JavaScript, filled in."""
+    try:
+        return await deps.inbox.canned_text(canned, item_id) if canned else ""
+    except InboxError:
+        return ""
+
+
+def _sees_person(staff: StaffView, assignee_id: int | None) -> bool:
+    """The person's name is shown to whoever holds the item, and to leads and admins."""
+    return assignee_id == staff.id or allowed(staff.role, "assign")
+
+
+async def _neighbours(deps: InboxDeps, item_id: int) -> tuple[int | None, int | None]:
+    """The previous and next item in the open queue (soonest due first)."""
+    rows = await deps.store.inbox.listing(filter=QueueFilter(), limit=NEIGHBOURS, offset=0)
+    ids = [r.id for r in rows]
+    if item_id not in ids:
+        return None, ids[0] if ids else None
+    at = ids.index(item_id)
+    return (ids[at - 1] if at > 0 else None), (ids[at + 1] if at + 1 < len(ids) else None)

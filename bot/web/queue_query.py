@@ -1,0 +1,102 @@
+"""What a queue URL asks for: query parameters → a QueueFilter, and back to links."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
+from models.store.inbox_types import PRIORITIES, STATUSES, QueueFilter
+
+VIEWS = ("all", "mine", "unassigned")
+FACETS = ("team", "channel", "topic", "sentiment", "priority")
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class QueueQuery:
+    """The queue's filters as the page shows them (all strings, '' = any)."""
+
+    view: str = "all"
+    status: str = ""
+    team: str = ""
+    channel: str = ""
+    topic: str = ""
+    sentiment: str = ""
+    priority: str = ""
+    overdue: bool = False
+    new: bool = False
+    page: int = 1
+
+    def params(self, **changes: object) -> dict[str, str]:
+        """The non-default parameters, with ``changes`` applied (the page goes back to 1)."""
+        values = {**asdict(self), "page": 1, **changes}
+        out: dict[str, str] = {}
+        for key, value in values.items():
+            if isinstance(value, bool):
+                value = "1" if value else ""
+            if value and (key, value) not in (("view", "all"), ("page", 1)):
+                out[key] = str(value)
+        return out
+
+    def link(self, **changes: object) -> str:
+        """The queue URL with these filters."""
+        query = urlencode(self.params(**changes))
+        return "/inbox/" + (f"?{query}" if query else "")
+
+
+def parse(params: Mapping[str, str]) -> QueueQuery:
+    """Read the query string; unknown values fall back to 'any' rather than failing."""
+    view = params.get("view", "all")
+    status = params.get("status", "")
+    priority = params.get("priority", "")
+    page = params.get("page", "1")
+    return QueueQuery(
+        view=view if view in VIEWS else "all",
+        status=status if status in STATUSES else "",
+        team=params.get("team", "")[:64],
+        channel=params.get("channel", "")[:16],
+        topic=params.get("topic", "")[:64],
+        sentiment=params.get("sentiment", "")[:16],
+        priority=priority if priority in PRIORITIES else "",
+        overdue=params.get("overdue") == "1",
+        new=params.get("new") == "1",
+        page=min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1,
+    )
+
+
+def to_filter(
+    query: QueueQuery, *, staff_id: int, now: datetime, seen: datetime | None
+) -> QueueFilter:
+    """The store filter for a query, for this member of staff at this time."""
+    return QueueFilter(
+        statuses=(query.status,) if query.status else (),
+        team=query.team or None,
+        assignee_id=staff_id if query.view == "mine" else None,
+        unassigned=query.view == "unassigned",
+        channel=query.channel or None,
+        topic=query.topic or None,
+        sentiment=query.sentiment or None,
+        priority=query.priority or None,
+        overdue_at=now if query.overdue else None,
+        new_since=new_since(seen) if query.new else None,
+    )
+
+
+def standing_total(query: QueueQuery, counts: dict[str, int]) -> int | None:
+    """The number of items when the query is just one standing view (already counted)."""
+    facets = (query.team, query.channel, query.topic, query.sentiment, query.priority)
+    if any(facets) or (query.view != "all" and (query.status or query.overdue or query.new)):
+        return None
+    picks = [k for k, on in (("overdue", query.overdue), ("new_since", query.new)) if on]
+    picks += [query.status] if query.status else []
+    if len(picks) > 1:
+        return None
+    key = picks[0] if picks else query.view
+    return counts.get(key)
+
+
+def new_since(seen: datetime | None) -> datetime:
+    """Items newer than this are "new since I last looked" (everything, before the first mark)."""
+    return seen or datetime(1970, 1, 1, tzinfo=UTC)

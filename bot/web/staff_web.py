@@ -1,0 +1,115 @@
+"""The staff side of the web server assembled: login, the session gate, CSRF, inbox pages."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp
+
+from bot.web import (
+    csrf,
+    inbox_actions,
+    inbox_canned,
+    inbox_item,
+    inbox_queue,
+    inbox_staff,
+    staff_login,
+)
+from bot.web.facet_cache import FacetCache
+from bot.web.inbox_deps import InboxDeps
+from bot.web.queue_query import FACETS
+from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
+from handlers.inbox.usecases import Inbox
+from handlers.staff.login import Login, Throttle
+from handlers.staff.passwords import Passwords
+from models.store import Store
+
+
+@dataclass(frozen=True)
+class StaffWebConfig:
+    """The settings the staff pages need."""
+
+    secret: bytes
+    public_url: str
+    idle: timedelta
+    lifetime: timedelta
+    library_name: str
+    topics: tuple[str, ...]
+    teams: tuple[str, ...]
+    max_chars: int
+
+
+@dataclass(frozen=True)
+class StaffWeb:
+    """Routes and middleware of the staff pages."""
+
+    routes: list[BaseRoute]
+    middleware: list[Middleware]
+
+    @staticmethod
+    def guard(app: ASGIApp) -> ASGIApp:
+        """The guard for other staff areas (/digests): none of their own, as the session gate
+        in ``middleware`` already turns away every request under them without a live session."""
+        return app
+
+
+def build_staff_web(
+    store: Store, inbox: Inbox, templates: Jinja2Templates, config: StaffWebConfig
+) -> StaffWeb:
+    """Wire the staff pages on the store."""
+    secure = config.public_url.lower().startswith("https://")
+    cookie = SessionCookie(config.secret, secure=secure)
+    sessions = Sessions(store, cookie, idle=config.idle, lifetime=config.lifetime)
+    login = Login(store, Passwords(), Throttle())
+    deps = staff_login.LoginDeps(login, sessions, templates, config.library_name)
+    pages = InboxDeps(
+        store,
+        inbox,
+        templates,
+        config.library_name,
+        config.topics,
+        config.teams,
+        config.max_chars,
+        FacetCache(FACETS),
+    )
+    routes: list[BaseRoute] = [
+        *staff_login.routes(deps),
+        *inbox_queue.routes(pages),
+        *inbox_item.routes(pages),
+        *inbox_actions.routes(pages),
+        *inbox_staff.routes(pages),
+        *inbox_canned.routes(pages),
+        Route("/inbox", to_queue),
+        Route("/inbox/{rest:path}", _not_found(pages)),
+    ]
+    middleware = [
+        Middleware(StaffGate, sessions=sessions),  # outermost: no session → login or 401
+        csrf.middleware(config.secret, secure=secure),
+    ]
+    return StaffWeb(routes, middleware)
+
+
+async def to_queue(_: Request) -> Response:
+    """/inbox → /inbox/."""
+    return RedirectResponse("/inbox/", status_code=307)
+
+
+def _not_found(pages: InboxDeps) -> Callable[[Request], Awaitable[Response]]:
+    async def not_found(request: Request) -> Response:
+        """Any other /inbox path, for a logged-in member of staff."""
+        context = {
+            "staff": staff_of(request),
+            "csrf": csrf.token(request),
+            "title": "Not found",
+            "message": "There is no such page in the inbox.",
+        }
+        return pages.render(request, "inbox/error.html", context, 404)
+
+    return not_found

@@ -1,0 +1,1 @@
+"""Staff accounts and login: the decisions (password rules, throttling, roles) and use cases."""

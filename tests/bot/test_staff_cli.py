@@ -1,0 +1,109 @@
+"""The staff commands as an administrator types them."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from bot.cli import build_cli
+from handlers.staff.passwords import Passwords
+from models.store import Store
+from models.store.migrate import upgrade
+from models.store.tables import AuditEntry
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "correct horse battery staple"
+
+
+def run(tmp_path: Path, *args: str, stdin: str = "") -> tuple[int, str, str]:
+    env = {
+        "FEEDBOT_STATE_DIR": str(tmp_path / "var"),
+        "FEEDBOT_CONFIG_FILE": str(ROOT / "config" / "feedbot.yaml"),
+        "FEEDBOT_PSEUDONYM_KEY": "cli-test-pseudonym-key",
+    }
+    result = CliRunner().invoke(build_cli(), list(args), env=env, input=stdin)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}"
+
+
+async def _look(url: str, email: str) -> tuple[str, list[str]]:
+    async with Store.open(url) as store:
+        found = await store.staff.credentials(email=email)
+        assert found is not None
+        actions = await store.read(
+            lambda c: list(c.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
+        )
+        return found[1], actions
+
+
+def test_add_list_link_reset_and_disable(tmp_path: Path) -> None:
+    upgrade(_url(tmp_path))
+    add = ["staff", "add", "Ann@Lib.ac.uk", "--name", "Ann Lee", "--role", "lead"]
+    code, out, _ = run(tmp_path, *add, "--team", "it_services", "--password-stdin", stdin=PASSWORD)
+    assert code == 0 and "added ann@lib.ac.uk\tAnn Lee\tlead\tit_services\tactive" in out
+    assert run(tmp_path, "staff", "link-slack", "ann@lib.ac.uk", "U012AB3CD")[0] == 0
+    new = "another long passphrase"
+    code, out, _ = run(
+        tmp_path, "staff", "reset-password", "ann@lib.ac.uk", "--password-stdin", stdin=new
+    )
+    assert code == 0 and "sessions have ended" in out
+    assert run(tmp_path, "staff", "disable", "ann@lib.ac.uk")[0] == 0
+    code, out, _ = run(tmp_path, "staff", "list")
+    assert out.strip() == "ann@lib.ac.uk\tAnn Lee\tlead\tit_services\tdisabled slack:U012AB3CD"
+    stored, actions = asyncio.run(_look(_url(tmp_path), "ann@lib.ac.uk"))
+    assert stored.startswith("$argon2id$") and new not in stored
+    assert asyncio.run(Passwords().verify(stored, new))
+    assert actions == ["staff.add", "staff.link_slack", "staff.password", "staff.disable"]
+
+
+def test_the_password_prompt_asks_twice(tmp_path: Path) -> None:
+    upgrade(_url(tmp_path))
+    add = ["staff", "add", "bo@lib.ac.uk", "--name", "Bo", "--role", "agent"]
+    code, out, _ = run(tmp_path, *add, stdin=f"{PASSWORD}\n{PASSWORD}\n")
+    assert code == 0 and "added bo@lib.ac.uk" in out
+
+
+def test_refusals_are_one_line_and_non_zero(tmp_path: Path) -> None:
+    upgrade(_url(tmp_path))
+    add = ["staff", "add", "cy@lib.ac.uk", "--name", "Cy", "--role", "agent", "--password-stdin"]
+    assert run(tmp_path, *add, stdin=PASSWORD)[0] == 0
+    twice = run(tmp_path, *add, stdin=PASSWORD)
+    short = run(
+        tmp_path,
+        "staff",
+        "add",
+        "dd@lib.ac.uk",
+        "--name",
+        "D",
+        "--role",
+        "agent",
+        "--password-stdin",
+        stdin="short",
+    )
+    unknown = run(tmp_path, "staff", "disable", "nobody@lib.ac.uk")
+    bad_role = run(
+        tmp_path,
+        "staff",
+        "add",
+        "ee@lib.ac.uk",
+        "--name",
+        "E",
+        "--role",
+        "boss",
+        "--password-stdin",
+        stdin=PASSWORD,
+    )
+    bad_slack = run(tmp_path, "staff", "link-slack", "cy@lib.ac.uk", "not-an-id")
+    assert (
+        twice[0] == 1 and twice[2] == "feedbot: a staff account for cy@lib.ac.uk already exists\n"
+    )
+    assert short[0] == 1 and short[2] == "feedbot: a password needs at least 12 characters\n"
+    assert unknown[0] == 1 and unknown[2] == "feedbot: no staff account for nobody@lib.ac.uk\n"
+    assert bad_role[0] == 2 and "boss" in bad_role[2]
+    assert bad_slack[0] == 2 and "Slack user id" in bad_slack[2]

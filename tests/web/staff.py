@@ -1,0 +1,67 @@
+"""Helpers for staff-page tests: accounts, the login form, CSRF tokens from pages."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from handlers.staff.passwords import Passwords
+from models.store import Store
+from models.store.inbox_types import STATUSES, QueueFilter
+from models.store.staff import StaffView
+from tests.fakes.running import RunningBot
+from tests.fakes.waiting import wait_until
+
+PASSWORD = "a long enough test password"
+CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
+
+
+async def add_staff(
+    store: Store, email: str, *, role: str = "agent", team: str = "", name: str = ""
+) -> StaffView:
+    """Create an account with the test password."""
+    return await store.staff.add(
+        email=email,
+        name=name or email.split("@")[0].title(),
+        role=role,
+        team=team,
+        password_hash=await Passwords().hash(PASSWORD),
+        actor="test",
+    )
+
+
+def csrf_of(html: str) -> str:
+    """The CSRF token in a page's forms."""
+    found = CSRF.search(html)
+    assert found, "no CSRF field on the page"
+    return found.group(1)
+
+
+async def log_in(
+    http: httpx.AsyncClient, email: str, password: str = PASSWORD, *, page: str = "/inbox/login"
+) -> httpx.Response:
+    """Fill in and post the login form as a browser would (the token read from ``page``)."""
+    token = csrf_of((await http.get(page)).text)
+    form = {"csrftoken": token, "email": email, "password": password, "next": ""}
+    return await http.post("/inbox/login", data=form)
+
+
+async def widget_item(bot: RunningBot, text: str, *, session: str = "session-abcdef12") -> int:
+    """A person (a new widget session each call) writes on the widget; the pipeline queues it;
+    returns the queue item's id."""
+    async with httpx.AsyncClient(base_url=bot.url) as http:
+        issued = await http.post("/widget/api/sessions", json={})  # where the server issues them
+        session = issued.json()["session"] if issued.status_code == 201 else session
+        body = {"session": session, "client_id": f"c-{abs(hash(text)):x}", "text": text}
+        answer = await http.post("/widget/api/messages", json=body)
+    assert answer.status_code == 202, answer.text
+    found: list[int] = []
+
+    async def queued() -> bool:
+        rows = await bot.store.inbox.listing(filter=QueueFilter(statuses=STATUSES), limit=500)
+        found[:] = [r.id for r in rows if r.text == text]
+        return bool(found)
+
+    await wait_until(queued, what=f"{text!r} in the queue")
+    return found[0]
