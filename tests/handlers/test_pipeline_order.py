@@ -40,7 +40,6 @@ def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
         "tally",
         "opt_out",
         "csat_answer",
-        "opt_out",
         "classify",
         "link_follow_up",
         "triage",
