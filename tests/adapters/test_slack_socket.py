@@ -88,7 +88,8 @@ async def test_a_dropped_socket_reconnects_and_carries_on(
             disconnect_message=drop == "disconnect_message", abrupt=drop == "abrupt"
         )
         await wait_until(lambda: fake.connections >= 2, within=10)
-        await fake.wait_for_ack(await fake.push(payload("message_thread_reply")), within=10)
+        # a socket that is being replaced may take an envelope with it: Slack sends it again
+        await fake.deliver(payload("message_thread_reply"))
         stored = await inbound(bot)
         assert [m.platform_id for m in stored] == [
             "C01LIBRARY:1763856100.000200",

@@ -160,6 +160,18 @@ class FakeSlack:
         )
         return self.acks[envelope_id]
 
+    async def deliver(self, payload: Json, *, attempts: int = 3, each: float = 4.0) -> Json:
+        """Push an event as Slack does: an envelope not acknowledged in time is sent again (with
+        ``retry_attempt`` counted up), up to ``attempts`` times; returns the acknowledgement."""
+        for attempt in range(attempts):
+            envelope_id = await self.push(payload, retry_attempt=attempt)
+            try:
+                return await self.wait_for_ack(envelope_id, within=each)
+            except AssertionError:
+                if attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
+
     async def drop_sockets(self, *, disconnect_message: bool = False, abrupt: bool = False) -> None:
         """Close every open socket: after Slack's ``disconnect`` message, or cut the TCP line."""
         for socket in self._open_sockets():
