@@ -34,7 +34,7 @@ async def send_all(
         while not queue.empty():
             i = queue.get_nowait()
             try:
-                answer = await http.post("/widget/api/messages", json=payload(i, sessions))
+                answer = await post(http, payload(i, sessions))
             except httpx.TransportError as exc:
                 problems.append(type(exc).__name__)
                 continue
@@ -51,3 +51,15 @@ async def send_all(
     if stop_after is None or len(accepted) < stop_after:
         assert not problems, f"{len(problems)} requests failed: {sorted(set(problems))}"
     return accepted
+
+
+async def post(http: httpx.AsyncClient, body: dict[str, str], *, tries: int = 3) -> httpx.Response:
+    """Post as the widget's client does: a dropped connection (e.g. a kept-alive one the server
+    closed just then) is sent again with the same client_id, which the server stores once."""
+    for attempt in range(tries):
+        try:
+            return await http.post("/widget/api/messages", json=body)
+        except httpx.TransportError:
+            if attempt == tries - 1:
+                raise
+    raise AssertionError("unreachable")
