@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from starlette.routing import BaseRoute
 
 from bench.common import bench_settings, figures
-from bot.adapters.base import Capabilities, ChannelState, EventSink, Receipt
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.widget import WidgetAdapter
+from bot.channel import Capabilities, ChannelState, EventSink, Receipt
 from bot.events import Channel, InboundEvent, OutboundMessage
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.running import running_bot

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 from starlette.applications import Starlette
 
 from bot.adapters import slack, telegram, x
-from bot.adapters.base import Adapter, Cursors
+from bot.adapters.base import Adapter
 from bot.adapters.slack.client import build_client
 from bot.adapters.widget import WidgetAdapter
+from bot.channel import Cursors, PollCounter
 from bot.secrets import pseudonym_key, session_secret
 from bot.web.app import build_web, templates
 from bot.web.digests import DigestPages
@@ -41,6 +42,7 @@ from handlers.processor import Processor
 from handlers.record import Recorder
 from handlers.retention import RetentionJob
 from handlers.scheduler import PollScheduler, parse_quiet_hours
+from handlers.worker import Doorbell
 from models.classification import Classifier
 from models.classifier.topics_config import load_taxonomy
 from models.store import Store
@@ -108,7 +110,7 @@ def _wire(
 ) -> Bot:
     metrics = Metrics()
     recorder = Recorder(store, metrics, max_batch=settings.ingest_batch_max)
-    chosen = list(adapters) if adapters is not None else channel_adapters(settings, store)
+    chosen = list(adapters) if adapters is not None else channel_adapters(settings, store.cursors)
     delivery = Delivery(
         store,
         {a.channel: a for a in chosen},
@@ -117,7 +119,7 @@ def _wire(
         base_delay=settings.outbox_base_delay_s,
         max_delay=settings.outbox_max_delay_s,
     )
-    wake: list[Processor] = []
+    bell = Doorbell()
     clock = Clock(library.triage, ZoneInfo(settings.timezone))
     words = OptWords.of(
         library.opt_out_words, library.opt_in_words, library.opt_out_reply, library.opt_in_reply
@@ -133,11 +135,10 @@ def _wire(
         clock,
         words,
     )
-    pipeline = Pipeline(build_steps(deps), metrics, lambda: wake[0].wake())
+    pipeline = Pipeline(build_steps(deps), metrics, bell.ring)
     processor = Processor(
-        store, pipeline, metrics, batch=64, max_attempts=settings.process_max_attempts
+        store, pipeline, metrics, batch=64, max_attempts=settings.process_max_attempts, bell=bell
     )
-    wake.append(processor)
     widget = _widget_deps(settings, library, store, pipeline)
     capabilities = {a.channel: a.capabilities for a in chosen}
     inbox = Inbox(store, library, clock, capabilities, delivery.wake)
@@ -243,12 +244,12 @@ def _widget_deps(
 
 
 def _count_readers(bot: Bot) -> list[PollCountReader]:
-    """A reader of native-poll counts for every adapter that offers them (X)."""
+    """A reader of native-poll counts for every adapter whose polls report totals only (X)."""
     interval = max(300.0, bot.settings.x_poll_interval_s)  # X bills each read
     return [
-        PollCountReader(bot.store, a.channel, read, interval_s=interval)
+        PollCountReader(bot.store, a.channel, a.poll_counts, interval_s=interval)
         for a in bot.adapters
-        if (read := getattr(a, "poll_counts", None)) is not None
+        if isinstance(a, PollCounter)
     ]
 
 

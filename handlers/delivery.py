@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Mapping
 from datetime import timedelta
 
-from bot.adapters.base import Adapter, SendError
+from bot.backoff import backoff
+from bot.channel import Sender, SendError
 from bot.events import Channel, utcnow
 from handlers.metrics import Metrics
 from handlers.worker import WorkerLoop
@@ -21,12 +21,14 @@ BATCH = 32
 IDLE_POLL_S = 1.0
 
 
-def backoff(attempt: int, *, base: float, cap: float, retry_after: float | None = None) -> float:
-    """Seconds to wait before the next attempt: the platform's word if given, else capped
-    exponential back-off with full jitter over its upper half."""
+def retry_wait(
+    attempts: int, *, base: float, cap: float, retry_after: float | None = None
+) -> float:
+    """Seconds to wait after the ``attempts``-th failed send: the platform's word if given, else
+    the shared back-off."""
     if retry_after is not None:
         return max(0.0, retry_after)
-    return float(min(cap, base * 2.0 ** max(0, attempt - 1)) * random.uniform(0.5, 1.0))
+    return backoff(attempts - 1, base=base, cap=cap)
 
 
 class Delivery:
@@ -35,7 +37,7 @@ class Delivery:
     def __init__(
         self,
         store: Store,
-        adapters: Mapping[Channel, Adapter],
+        adapters: Mapping[Channel, Sender],
         metrics: Metrics,
         *,
         max_attempts: int,
@@ -90,7 +92,9 @@ class Delivery:
             log.error("giving up on outbox item %s: %s", item.id, exc)
             self._metrics.gave_up.labels(item.channel.value).inc()
             return Settled(item.id, "failed", error=str(exc))
-        delay = backoff(item.attempts, base=self._base, cap=self._cap, retry_after=exc.retry_after)
+        delay = retry_wait(
+            item.attempts, base=self._base, cap=self._cap, retry_after=exc.retry_after
+        )
         return Settled(
             item.id, "retry", error=str(exc), retry_at=utcnow() + timedelta(seconds=delay)
         )

@@ -26,7 +26,7 @@ async def refresh(store: Store, wake: Callable[[], None]) -> int:
         if poll is None or not poll.live_results:
             continue
         mark, name = await store.poll_vote_mark(poll_id), f"poll.{poll_id}.live.{ts}"
-        if await store.get(name) == mark:
+        if await store.cursors.get(name) == mark:
             continue
         shown = poll_message(poll, Target(Channel.SLACK.value, chat))
         text = f"{shown.text}\n{tally_line(await results(store, poll_id))}"
@@ -36,7 +36,7 @@ async def refresh(store: Store, wake: Callable[[], None]) -> int:
             address=address, text=text, buttons=shown.buttons, kind="poll", meta=meta
         )
         await store.enqueue(edit, author="feedbot:poll")
-        await store.set(name, mark)
+        await store.cursors.set(name, mark)
         edits += 1
     if edits:
         wake()

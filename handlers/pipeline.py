@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from bot.adapters.base import Receipt
+from bot.channel import Receipt
 from bot.events import EventKind, InboundEvent
 from config.triage import TriageConfig
 from handlers.acknowledge import Acknowledge

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
-from bot.adapters.base import Capabilities
+from bot.channel import Capabilities
 from bot.events import (
     Address,
     Button,

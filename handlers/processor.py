@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import random
 from datetime import timedelta
 
+from bot.backoff import backoff
 from bot.events import utcnow
 from handlers.metrics import Metrics
 from handlers.pipeline import Pipeline
-from handlers.worker import WorkerLoop
+from handlers.worker import Doorbell, WorkerLoop
 from models.store import Store
 from models.store.processing import Pending
 
@@ -22,7 +22,14 @@ class Processor:
     """Claims stored events in batches, runs them concurrently, retries failures with back-off."""
 
     def __init__(
-        self, store: Store, pipeline: Pipeline, metrics: Metrics, *, batch: int, max_attempts: int
+        self,
+        store: Store,
+        pipeline: Pipeline,
+        metrics: Metrics,
+        *,
+        batch: int,
+        max_attempts: int,
+        bell: Doorbell | None = None,
     ) -> None:
         self._store = store
         self._pipeline = pipeline
@@ -30,7 +37,9 @@ class Processor:
         self._batch = batch
         self._max_attempts = max_attempts
         self._in_hand: set[int] = set()
-        self._loop = WorkerLoop("processor", self.run_once, full=batch, idle_s=IDLE_POLL_S)
+        self._loop = WorkerLoop(
+            "processor", self.run_once, full=batch, idle_s=IDLE_POLL_S, bell=bell
+        )
 
     def wake(self) -> None:
         """New work was stored."""
@@ -66,7 +75,7 @@ class Processor:
         """The event stays stored and unprocessed, due again after a back-off."""
         log.warning("processing message %s failed: %s", item.message_id, exc)
         self._metrics.process_failures.labels(type(exc).__name__).inc()
-        delay = min(300.0, 2.0**item.attempts) * random.uniform(0.5, 1.0)
+        delay = backoff(item.attempts, base=1.0, cap=300.0)
         await self._store.mark_unprocessed(
             item.message_id, error=repr(exc), retry_at=utcnow() + timedelta(seconds=delay)
         )

@@ -12,7 +12,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from bot.adapters.base import Receipt
+from bot.channel import Receipt
 from bot.events import InboundEvent
 from bot.storable import Unstorable
 from handlers.context import Context, Stage

@@ -11,6 +11,18 @@ from collections.abc import Awaitable, Callable
 log = logging.getLogger(__name__)
 
 
+class Doorbell:
+    """A wake-up made before both sides: whoever queues work rings it, the loop doing the work
+    waits on it (so neither needs the other to exist first)."""
+
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+
+    def ring(self) -> None:
+        """There is new work."""
+        self.event.set()
+
+
 class WorkerLoop:
     """Drives ``run_once`` (which returns how many items it took) until stopped."""
 
@@ -22,13 +34,14 @@ class WorkerLoop:
         full: int,
         idle_s: float,
         grace_s: float = 10.0,
+        bell: Doorbell | None = None,
     ) -> None:
         self._name = name
         self._run_once = run_once
         self._full = full
         self._idle_s = idle_s
         self._grace_s = grace_s
-        self._wake = asyncio.Event()
+        self._wake = (bell or Doorbell()).event
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.adapters.base import Capabilities
+from bot.channel import Capabilities
 from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
 from models.store import Store
 from models.store.action_notices import Notice, Raiser

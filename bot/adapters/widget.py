@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
-from bot.adapters.base import Capabilities, ChannelState, EventSink
+from bot.channel import Capabilities, ChannelState, EventSink
 from bot.events import (
     Address,
     Channel,

@@ -14,8 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.adapters import slack, telegram, x
-from bot.adapters.base import Capabilities
 from bot.adapters.widget import WidgetAdapter
+from bot.channel import Capabilities
 from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
 from bot.cli.poll_input import check_configured, check_times, check_values, read_poll_file

@@ -10,7 +10,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.adapters.base import Adapter, ChannelState
+from bot.adapters.base import Adapter
+from bot.channel import ChannelState
 from bot.events import Channel
 from bot.web.body import BadRequest
 from handlers.metrics import Metrics

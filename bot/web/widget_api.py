@@ -8,8 +8,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bot.adapters.base import Receipt
 from bot.adapters.widget import TextTooLong, WidgetInputError, to_event
+from bot.channel import Receipt
 from bot.events import InboundEvent
 from bot.web.body import (
     JSON_TYPE,

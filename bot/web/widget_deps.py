@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.templating import Jinja2Templates
 
-from bot.adapters.base import Receipt
+from bot.channel import Receipt
 from bot.events import Channel, InboundEvent
 from bot.web.guard import SessionGuard
 from config.library import LibraryConfig

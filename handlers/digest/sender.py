@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from bot.backoff import backoff
 from bot.events import utcnow
 from handlers.digest.service import Digests, Drawn
 from handlers.digest.week import IsoWeek, latest_due
@@ -32,7 +33,7 @@ class Destination(Protocol):
 
 def retry_delay(attempts: int, *, base_s: float = 60.0, cap_s: float = 3600.0) -> timedelta:
     """Back-off after the n-th failed attempt: 1, 2, 4 ... minutes, at most an hour."""
-    return timedelta(seconds=min(cap_s, base_s * 2 ** max(attempts - 1, 0)))
+    return timedelta(seconds=backoff(attempts - 1, base=base_s, cap=cap_s, jitter=0.0))
 
 
 class DigestSender:

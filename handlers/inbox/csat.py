@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from bot.adapters.base import Capabilities
+from bot.channel import Capabilities
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage, poll_ref
 from handlers.poll_kinds import CSAT, is_low
 

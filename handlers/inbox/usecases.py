@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from bot.adapters.base import Capabilities
+from bot.channel import Capabilities
 from bot.events import Channel, utcnow
 from config.library import LibraryConfig
 from handlers.inbox.csat import CsatQuestion

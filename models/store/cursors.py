@@ -8,8 +8,24 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
+from models.store.runner import Runner
 from models.store.tables import AuditEntry, Cursor
 from models.store.upsert import insert_ignore
+
+
+class CursorStore:
+    """Durable named positions (Telegram offset, X since_id): what adapters are built with."""
+
+    def __init__(self, runner: Runner) -> None:
+        self._db = runner
+
+    async def get(self, name: str) -> str | None:
+        """A cursor's value, if set."""
+        return await self._db.read(get, name)
+
+    async def set(self, name: str, value: str) -> None:
+        """Create or move a cursor, durably."""
+        await self._db.write(put, name, value)
 
 
 def get(conn: Connection, name: str) -> str | None:

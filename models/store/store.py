@@ -42,6 +42,7 @@ class Store:
         self._ingest = ingest or runner  # what people said or did: durable before we answer
         self._dialect = dialect
         self.pseudonym_key = pseudonym_key
+        self.cursors = cursors.CursorStore(self._db)
         self.staff = StaffStore(runner, durable=self._ingest)
         self.digest = DigestFigures(self._db)
         self.actions = Actions(self._db, self._ingest)
@@ -285,14 +286,6 @@ class Store:
         return await self._db.read(views.platform_users, contact_ids)
 
     # -- cursors and audit -------------------------------------------------------------------
-
-    async def get(self, name: str) -> str | None:
-        """A cursor's value (implements the adapters' Cursors seam)."""
-        return await self._db.read(cursors.get, name)
-
-    async def set(self, name: str, value: str) -> None:
-        """Set a cursor durably."""
-        await self._db.write(cursors.put, name, value)
 
     async def audit(
         self, *, actor: str, action: str, subject: str = "", detail: dict[str, Any] | None = None

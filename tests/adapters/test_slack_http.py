@@ -11,8 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from bot.adapters.base import ChannelState
 from bot.adapters.slack import from_settings
+from bot.channel import ChannelState
 from config.settings import Settings, SettingsError
 from tests.fakes.chat import Chat, Heard
 from tests.fakes.slack_driver import SlackDriver

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.base import SendError
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.client import trusted_hook
+from bot.channel import SendError
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage
 from config.settings import Settings
 from tests.fakes.running import running_bot

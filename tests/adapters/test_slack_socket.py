@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.adapters.base import ChannelState
 from bot.adapters.slack import SlackAdapter
+from bot.channel import ChannelState
 from config.settings import Settings
 from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.slack import FakeSlack

@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator
 import pytest
 import pytest_asyncio
 
-from bot.adapters.base import ChannelState, SendError
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram.adapter import CURSOR
-from bot.adapters.telegram.connection import Backoff
+from bot.backoff import Backoff
+from bot.channel import ChannelState, SendError
 from bot.events import Address, Button, Channel, OutboundMessage
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.telegram import FakeTelegram
@@ -21,7 +21,7 @@ from tests.fakes.telegram_store import MemoryCursors, MemorySink
 from tests.fakes.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio
-FAST = Backoff(initial=0.02, maximum=0.2)
+FAST = Backoff(base=0.02, cap=0.2)
 
 
 @pytest_asyncio.fixture

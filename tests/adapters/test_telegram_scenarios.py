@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 
-from bot.adapters.base import ChannelState
+from bot.channel import ChannelState
 from tests.fakes.chat import Chat, Person
 from tests.fakes.telegram import deliver_webhook
 from tests.fakes.waiting import wait_until
@@ -138,7 +138,7 @@ async def test_restart_mid_stream_no_gaps_no_duplicates(chat: Chat, db_url: str)
     await producer
     await wait_until(lambda: _count(chat, 120), within=20, what="all 120")
     assert sorted(await inbound(chat)) == sorted(f"5550001:{i}" for i in range(1, 121))
-    assert await chat.store.get("telegram.offset") == "121"
+    assert await chat.store.cursors.get("telegram.offset") == "121"
 
 
 async def _produce(person: Person, n: int) -> None:

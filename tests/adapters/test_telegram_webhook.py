@@ -11,9 +11,9 @@ import pytest_asyncio
 import uvicorn
 from starlette.applications import Starlette
 
-from bot.adapters.base import ChannelState
 from bot.adapters.telegram import TelegramAdapter, from_settings
-from bot.adapters.telegram.connection import Backoff
+from bot.backoff import Backoff
+from bot.channel import ChannelState
 from config.settings import Settings
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.telegram import FakeTelegram, deliver_webhook
@@ -47,7 +47,7 @@ async def webhook() -> AsyncIterator[tuple[str, TelegramAdapter, MemorySink, Fak
             cursors=MemoryCursors(),
             webhook_secret=SECRET,
             webhook_url="https://library.example.ac.uk/telegram/webhook",
-            backoff=Backoff(initial=0.02, maximum=0.2),
+            backoff=Backoff(base=0.02, cap=0.2),
         )
         sink = MemorySink()
         await adapter.start(sink)

@@ -11,11 +11,11 @@ import aiohttp
 import pytest
 from oauthlib.oauth1 import Client as OAuthClient  # type: ignore[import-untyped]
 
-from bot.adapters.base import ChannelState, SendError
 from bot.adapters.x import XAdapter, XKeys
 from bot.adapters.x.poll import DM_CURSOR, MENTIONS_CURSOR
-from bot.adapters.x.ratelimit import Backoff
 from bot.adapters.x.translate import dm_address
+from bot.backoff import Backoff
+from bot.channel import ChannelState, SendError
 from bot.events import Address, Button, Channel, OutboundMessage
 from tests.fakes.waiting import wait_until
 from tests.fakes.x import FakeX

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from bot.adapters.base import ChannelState
-from bot.adapters.x.ratelimit import Backoff
+from bot.backoff import Backoff
+from bot.channel import ChannelState
 from tests.fakes.chat import Chat
 from tests.fakes.waiting import wait_until
 from tests.fakes.x import XWebhookDriver, tweet_create_payload
@@ -146,7 +146,7 @@ async def test_restart_mid_stream_has_no_gaps_and_no_duplicates(chat: Chat, db_u
     for student in students:
         await chat.expect_reply(student, how="reply")
     stored = [m.platform_id for m in await _x_messages(chat)]
-    cursor = await chat.store.get("x.mentions.since_id")
+    cursor = await chat.store.cursors.get("x.mentions.since_id")
     await chat.stop()
     resumed = fake.calls_to("GET", f"/2/users/{fake.me}/mentions")[polls_before]
     assert resumed.query["since_id"] == first[-1] and cursor == during[2]
@@ -177,7 +177,7 @@ async def test_settings_switch_x_on_through_the_composition_root(chat: Chat, db_
     async with httpx.AsyncClient(base_url=bot.url) as web:
         health = (await web.get("/healthz")).json()
     assert [m.platform_id for m in await _x_messages(chat)] == [said.platform_id]
-    assert await chat.store.get("x.mentions.since_id") == said.platform_id
+    assert await chat.store.cursors.get("x.mentions.since_id") == said.platform_id
     assert health["channels"]["x"] == {"state": "up", "detail": "polling"}
 
 

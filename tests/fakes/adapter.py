@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from starlette.routing import BaseRoute
 
-from bot.adapters.base import Capabilities, ChannelState, EventSink, SendError
+from bot.channel import Capabilities, ChannelState, EventSink, SendError
 from bot.events import Channel, OutboundMessage
 
 

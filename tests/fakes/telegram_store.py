@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.adapters.base import Receipt
+from bot.channel import Receipt
 from bot.events import InboundEvent
 
 

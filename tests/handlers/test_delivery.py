@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.adapters.base import SendError
 from bot.adapters.widget import WidgetAdapter
+from bot.channel import SendError
 from bot.events import Channel
 from config.settings import Settings
-from handlers.delivery import backoff
+from handlers.delivery import retry_wait
 from tests.events import message
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import running_bot
 from tests.fakes.waiting import wait_until
 
 
-def test_backoff_grows_is_capped_and_honours_retry_after() -> None:
-    waits = [backoff(n, base=1.0, cap=30.0) for n in range(1, 10)]
+def test_retry_wait_grows_is_capped_and_honours_retry_after() -> None:
+    waits = [retry_wait(n, base=1.0, cap=30.0) for n in range(1, 10)]
     assert all(
         0.5 * min(30, 2 ** (n - 1)) <= w <= min(30, 2 ** (n - 1)) for n, w in enumerate(waits, 1)
     )
-    assert backoff(3, base=1.0, cap=30.0, retry_after=7.5) == 7.5
+    assert retry_wait(3, base=1.0, cap=30.0, retry_after=7.5) == 7.5
 
 
 async def test_a_rate_limited_reply_is_delivered_once_after_the_wait(

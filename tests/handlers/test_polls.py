@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.adapters.base import Capabilities
 from bot.adapters.widget import WidgetAdapter
+from bot.channel import Capabilities
 from bot.cli.polls import CAPABILITIES
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote, utcnow
 from bot.secrets import pseudonym_key

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import text
 
-from bot.adapters.base import Receipt
+from bot.channel import Receipt
 from bot.events import Address, Channel, InboundEvent
 from bot.storable import Unstorable
 from handlers.metrics import Metrics

@@ -134,7 +134,7 @@ async def build(store: Store) -> World:
         ),
         author="feedbot",
     )
-    await store.set(f"telegram.poll.{poll_id}", f"{SAM_TG}:77")
+    await store.cursors.set(f"telegram.poll.{poll_id}", f"{SAM_TG}:77")
     await _classify(store)
     await store.rights.link(
         a=sam_on_telegram(), b=Who(channel="slack", user=SAM_SLACK), actor="cli"

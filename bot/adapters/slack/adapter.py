@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -21,10 +20,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from bot.adapters.base import Capabilities, ChannelState, EventSink, SendError
 from bot.adapters.slack.client import build_client, send_error, trusted_hook
 from bot.adapters.slack.inbound import to_event
 from bot.adapters.slack.outbound import CAPABILITIES, post_calls, update_call
+from bot.backoff import backoff
+from bot.channel import Capabilities, ChannelState, EventSink, SendError
 from bot.events import Channel, OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -218,7 +218,7 @@ class SlackAdapter:
             except NETWORK_ERRORS as exc:
                 self._reconnecting(f"slack unreachable: {exc!r}")
             attempt += 1
-            await asyncio.sleep(backoff(attempt, self._max_backoff_s))
+            await asyncio.sleep(backoff(attempt, base=1.0, cap=self._max_backoff_s, jitter=1.0))
 
     async def _connect(self) -> None:
         """auth.test, then in Socket Mode a WebSocket connection; state UP when done."""
@@ -258,11 +258,6 @@ class SlackAdapter:
     def _set(self, state: ChannelState, detail: str) -> None:
         """Record state and why."""
         self._state, self._detail = state, detail
-
-
-def backoff(attempt: int, cap_s: float, base_s: float = 1.0) -> float:
-    """Exponential back-off with full jitter."""
-    return random.uniform(0, min(cap_s, base_s * 2 ** min(attempt, 20)))
 
 
 def _build_app(adapter: SlackAdapter, signing_secret: str, client: AsyncWebClient) -> AsyncApp:

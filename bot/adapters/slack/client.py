@@ -18,7 +18,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.adapters.base import SendError
+from bot.channel import SendError
 
 PERMANENT_ERRORS = frozenset(
     {

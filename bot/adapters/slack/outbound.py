@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.adapters.base import Capabilities
 from bot.adapters.slack.text import split_escaped
+from bot.channel import Capabilities
 from bot.events import Button, ConversationKind, OutboundMessage
 
 MAX_TEXT = 40_000

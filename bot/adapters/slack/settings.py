@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import SecretStr
 
-from bot.adapters.base import Cursors
 from bot.adapters.slack.adapter import SlackAdapter
+from bot.channel import Cursors
 from config.settings import Settings, SettingsError
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from bot.adapters.base import Cursors
 from bot.adapters.telegram.adapter import CAPABILITIES, TelegramAdapter
-from bot.adapters.telegram.connection import Backoff
 from bot.adapters.telegram.translate import to_event
+from bot.channel import Cursors
 from config.settings import Settings
 
-__all__ = ["CAPABILITIES", "Backoff", "TelegramAdapter", "from_settings", "to_event"]
+__all__ = ["CAPABILITIES", "TelegramAdapter", "from_settings", "to_event"]
 
 
 def from_settings(settings: Settings, cursors: Cursors) -> TelegramAdapter | None:

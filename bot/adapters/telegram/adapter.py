@@ -19,12 +19,13 @@ from telegram.error import (
 )
 from telegram.ext import BaseRateLimiter
 
-from bot.adapters.base import Capabilities, ChannelState, Cursors, EventSink, SendError
-from bot.adapters.telegram.connection import Backoff, build_application
+from bot.adapters.telegram.connection import build_application
 from bot.adapters.telegram.limits import BoundedRateLimiter, wait_seconds
 from bot.adapters.telegram.outbound import MAX_TEXT, keyboard, reply_to, split_text, thread_id
 from bot.adapters.telegram.translate import ALLOWED_UPDATES, message_ref, to_event
 from bot.adapters.telegram.webhook import WebhookEndpoint
+from bot.backoff import Backoff
+from bot.channel import Capabilities, ChannelState, Cursors, EventSink, SendError
 from bot.events import Channel, InboundEvent, OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -44,7 +45,7 @@ POLL_MESSAGE = "telegram.poll."
 TAPPED = "Thank you, your answer is in. You can change it until the poll closes."
 """What the tapper alone sees (a toast) once their tap on an answer button is stored."""
 TOKEN_SETTING = "FEEDBOT_TELEGRAM_TOKEN"
-DEFAULT_BACKOFF = Backoff()
+DEFAULT_BACKOFF = Backoff(base=0.5, cap=60.0)
 
 
 class TelegramAdapter:
@@ -314,7 +315,7 @@ class TelegramAdapter:
         self._set(ChannelState.RECONNECTING, _describe(exc))
 
     async def _token_rejected(self) -> None:
-        self._at_least = self._backoff.maximum
+        self._at_least = self._backoff.cap
         self._ready = False
         await self._app.shutdown()  # so the next attempt initializes (getMe) afresh
         await self._app.bot.shutdown()  # a failed initialize() leaves the clients open

@@ -1,27 +1,12 @@
-"""Building the PTB Application, and the back-off between reconnection attempts."""
+"""Building the PTB Application."""
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
 from typing import Any
 
 from telegram.ext import Application, ApplicationBuilder, BaseRateLimiter
 
 PTBApp = Application[Any, Any, Any, Any, Any, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class Backoff:
-    """Exponential back-off with jitter: attempt n waits up to initial * 2**n, capped."""
-
-    initial: float = 0.5
-    maximum: float = 60.0
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait before retry number ``attempt`` (0-based)."""
-        ceiling = min(self.maximum, self.initial * 2.0 ** min(attempt, 30))
-        return float(ceiling * random.uniform(0.5, 1.0))
 
 
 def build_application(token: str, api_url: str, limiter: BaseRateLimiter[Any]) -> PTBApp:

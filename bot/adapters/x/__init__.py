@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.adapters.base import Cursors
 from bot.adapters.x.adapter import CAPABILITIES, XAdapter, XKeys
 from bot.adapters.x.translate import to_event, webhook_events
+from bot.channel import Cursors
 
 if TYPE_CHECKING:
     from config.settings import Settings

@@ -22,12 +22,13 @@ from starlette.routing import BaseRoute
 from tweepy.asynchronous import AsyncClient
 from tweepy.errors import Forbidden, TooManyRequests, TweepyException, Unauthorized
 
-from bot.adapters.base import Capabilities, ChannelState, Cursors, EventSink, SendError
 from bot.adapters.x.poll import Poller
-from bot.adapters.x.ratelimit import Backoff, reset_wait
+from bot.adapters.x.ratelimit import reset_wait
 from bot.adapters.x.send import SHORT_WAIT_S, TWEET_LIMIT, Sender
 from bot.adapters.x.session import DEFAULT_API_URL, RewritingSession
 from bot.adapters.x.webhook import Webhook
+from bot.backoff import Backoff
+from bot.channel import Capabilities, ChannelState, Cursors, EventSink, SendError
 from bot.events import Channel, OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ BASELINE_LOOKBACK = timedelta(minutes=1)
 REQUEST_TIMEOUT_S = 30.0
 MAX_RATE_WAIT_S = 900.0
 STOP_GRACE_S = 2.0
-DEFAULT_BACKOFF = Backoff()
+DEFAULT_BACKOFF = Backoff(base=2.0, cap=300.0)
 _TRANSIENT = (TweepyException, aiohttp.ClientError, TimeoutError)
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 from tweepy.asynchronous import AsyncClient
 
-from bot.adapters.base import Cursors, EventSink
 from bot.adapters.x.translate import (
     Payload,
     dm_to_event,
@@ -25,6 +24,7 @@ from bot.adapters.x.translate import (
     tweet_to_event,
     usernames_of,
 )
+from bot.channel import Cursors, EventSink
 from bot.events import InboundEvent
 
 log = logging.getLogger(__name__)

@@ -21,9 +21,9 @@ from tweepy.errors import (
     Unauthorized,
 )
 
-from bot.adapters.base import SendError
 from bot.adapters.x.ratelimit import NO_RESET_WAIT_S, reset_wait
 from bot.adapters.x.split import split_text, weighted_length
+from bot.channel import SendError
 from bot.events import ConversationKind, OutboundMessage
 
 TWEET_LIMIT = 280

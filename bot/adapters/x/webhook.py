@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.adapters.base import EventSink
 from bot.adapters.x.translate import webhook_events
+from bot.channel import EventSink
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "x-twitter-webhooks-signature"

@@ -15,10 +15,11 @@ from typing import Any, Literal, overload
 
 import httpx
 
-from bot.adapters.base import Adapter, Cursors
+from bot.adapters.base import Adapter
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import from_settings as telegram_from_settings
 from bot.adapters.widget import WidgetAdapter
+from bot.channel import Cursors
 from config.settings import Settings
 from models.store import Store
 from models.store.migrate import upgrade_async
@@ -192,7 +193,8 @@ class Chat:
         cursors: Cursors = NO_CURSORS
         if {"telegram", "x"} & set(channels):
             await upgrade_async(settings.database_url)
-            cursors = await self._run.enter_async_context(Store.open(settings.database_url))
+            store = await self._run.enter_async_context(Store.open(settings.database_url))
+            cursors = store.cursors
         built = [WidgetAdapter(), *(self._adapter(c, settings, cursors, tweaks) for c in channels)]
         self.adapters = {a.channel.value: a for a in built}
         return built

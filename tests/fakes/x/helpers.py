@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.adapters.base import Cursors, Receipt
 from bot.adapters.x import XAdapter, XKeys
-from bot.adapters.x.ratelimit import Backoff
+from bot.backoff import Backoff
+from bot.channel import Cursors, Receipt
 from bot.events import InboundEvent
 from tests.fakes.x.server import FakeX, Keys
 

@@ -148,10 +148,10 @@ async def test_of_two_edits_to_one_message_queued_together_only_the_newest_is_se
 
 
 async def test_cursors_are_durable_and_updatable(store: Store) -> None:
-    assert await store.get("x.since_id") is None
-    await store.set("x.since_id", "100")
-    await store.set("x.since_id", "250")
-    assert await store.get("x.since_id") == "250"
+    assert await store.cursors.get("x.since_id") is None
+    await store.cursors.set("x.since_id", "100")
+    await store.cursors.set("x.since_id", "250")
+    assert await store.cursors.get("x.since_id") == "250"
 
 
 async def test_acknowledge_once_per_window(store: Store) -> None:

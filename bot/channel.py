@@ -1,0 +1,84 @@
+"""What every channel shares, free of any web framework or SDK: what a channel can do
+(``Capabilities``), its health, the sink it hands inbound events to, the errors a send raises,
+and the durable cursors it is built with. Imports only ``bot.events``."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from bot.events import InboundEvent, OutboundMessage
+
+
+@dataclass(frozen=True, slots=True)
+class Capabilities:
+    """What a channel can show, so polls and replies degrade gracefully."""
+
+    max_text: int
+    buttons: bool
+    threads: bool
+    native_polls: bool = False
+    per_person_votes: bool = False
+    max_poll_options: int = 0
+    max_option_chars: int = 0
+    public_broadcast: bool = False
+    """A notice to many people who wrote in public goes out as one public post, not a reply
+    to each (on X, replies to each would be a burst of mentions)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What the store said of an inbound event: our message id, and whether it was seen before."""
+
+    message_id: int
+    duplicate: bool
+
+
+EventSink = Callable[[InboundEvent], Awaitable[Receipt]]
+"""Where an adapter hands each inbound event; returns once the event is durably stored."""
+
+
+class ChannelState(enum.StrEnum):
+    """A channel's health, shown on /healthz."""
+
+    STARTING = "starting"
+    UP = "up"
+    RECONNECTING = "reconnecting"
+    DOWN = "down"
+    STOPPED = "stopped"
+
+
+class SendError(Exception):
+    """Sending failed. ``retry_after`` (seconds) is set when the platform said when to try again."""
+
+    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False):
+        super().__init__(reason)
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+class Sender(Protocol):
+    """The outbound half of a channel, as the outbox sees it."""
+
+    async def send(self, message: OutboundMessage) -> str:
+        """Post the message; returns the platform's id for it. Raises SendError."""
+        ...
+
+
+@runtime_checkable
+class PollCounter(Protocol):
+    """A channel whose native polls report totals only (X): it reads them back on request."""
+
+    async def poll_counts(self, platform_id: str) -> dict[str, int]:
+        """The native poll's counts by option label."""
+        ...
+
+
+class Cursors(Protocol):
+    """Durable named positions (Telegram offset, X since_id), kept in the store."""
+
+    async def get(self, name: str) -> str | None: ...
+
+    async def set(self, name: str, value: str) -> None: ...
