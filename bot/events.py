@@ -100,15 +100,38 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class PollPost:
+    """A poll to post as the platform's own poll (a Telegram poll, an X poll): the options are
+    labels in order, since a native answer names positions."""
+
+    question: str
+    options: tuple[str, ...]
+    multi: bool = False
+    anonymous: bool = False
+    closes_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class OutboundMessage:
-    """Something to say on a platform: text, maybe buttons, as a reply to ``reply_ref``."""
+    """Something to say on a platform, in platform-neutral terms; the adapter decides how.
+
+    ``text`` with maybe ``buttons``, as a reply to ``reply_ref``. ``poll_ref`` names the poll
+    this post asks (by its buttons, its ``poll`` or a numbered-reply prompt): the store records
+    the post under that poll once it is sent. ``poll`` posts a native poll instead of text.
+    ``edit_of`` is the platform id of an earlier post of ours to replace (a waiting edit of the
+    same post is superseded). ``private_to`` is a platform user who alone sees it inside a
+    shared chat; ``reply_hook`` a platform URL answering that user's tap (Slack response_url).
+    """
 
     address: Address
     text: str
     buttons: tuple[Button, ...] = ()
     reply_ref: str = ""
-    kind: str = "text"
-    meta: Mapping[str, str] = field(default_factory=_empty)
+    poll_ref: str = ""
+    poll: PollPost | None = None
+    edit_of: str = ""
+    private_to: str = ""
+    reply_hook: str = ""
 
 
 POLL_REF_PREFIX = "fbpoll-"

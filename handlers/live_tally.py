@@ -4,8 +4,9 @@ the scheduler (15 s) and only when votes changed, so a burst of votes makes a fe
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
-from bot.events import Address, Channel, ConversationKind, OutboundMessage
+from bot.events import Channel
 from handlers.poll_results import Results
 from handlers.polls import poll_message, results
 from models.store import Store
@@ -30,11 +31,7 @@ async def refresh(store: Store, wake: Callable[[], None]) -> int:
             continue
         shown = poll_message(poll, Target(Channel.SLACK.value, chat))
         text = f"{shown.text}\n{tally_line(await results(store, poll_id))}"
-        address = Address(Channel.SLACK, chat=chat, kind=ConversationKind.GROUP)
-        meta = {**shown.meta, "edit_ref": ts}
-        edit = OutboundMessage(
-            address=address, text=text, buttons=shown.buttons, kind="poll", meta=meta
-        )
+        edit = replace(shown, text=text, edit_of=ts)
         await store.enqueue(edit, author="feedbot:poll")
         await store.cursors.set(name, mark)
         edits += 1

@@ -14,8 +14,8 @@ from bot.events import (
     ConversationKind,
     EventKind,
     OutboundMessage,
+    PollPost,
     poll_ref,
-    utcnow,
 )
 from handlers.context import Context, Stage
 from handlers.poll_kinds import fits_x_poll, is_low, numbered_choice
@@ -95,11 +95,8 @@ def poll_message(poll: PollView, target: Target) -> OutboundMessage:
         return _x_poll(poll, target, ref)
     address = Address(Channel(target.channel), chat=target.chat, kind=ConversationKind.GROUP)
     if target.channel == Channel.TELEGRAM.value and not poll.anonymous:
-        choices = tuple(Button(label, key) for key, label in poll.options)
-        multiple = "true" if poll.kind == "multi" else "false"
-        meta = {"poll_ref": ref, "multiple": multiple, "native": "true"}
         return OutboundMessage(
-            address=address, text=poll.question, buttons=choices, kind="poll", meta=meta
+            address=address, text=poll.question, poll_ref=ref, poll=native_poll(poll)
         )
     buttons = tuple(Button(label, f"{ref}:{key}") for key, label in poll.options)
     hint = "Tap one answer; you can change it until the poll closes."
@@ -111,24 +108,29 @@ def poll_message(poll: PollView, target: Target) -> OutboundMessage:
         address=address,
         text=f"{poll.question}\n{hint}",
         buttons=buttons,
-        kind="poll",
-        meta={"poll_ref": ref},
+        poll_ref=ref,
     )
 
 
 def _x_poll(poll: PollView, target: Target, ref: str) -> OutboundMessage:
     """A native X poll (counts only) when it fits; else a post answered by replying a number."""
     address = Address(Channel.X, chat=target.chat, kind=ConversationKind.PUBLIC)
-    choices = tuple(Button(label, key) for key, label in poll.options)
     if fits_x_poll(poll.kind, poll.options):
-        minutes = 1440
-        if poll.closes_at is not None:
-            minutes = max(5, int((poll.closes_at - utcnow()).total_seconds() // 60))
-        meta = {"poll_ref": ref, "duration_minutes": str(minutes)}
         return OutboundMessage(
-            address=address, text=poll.question, buttons=choices, kind="poll", meta=meta
+            address=address, text=poll.question, poll_ref=ref, poll=native_poll(poll)
         )
-    return OutboundMessage(address=address, text=reply_prompt(poll), meta={"poll_ref": ref})
+    return OutboundMessage(address=address, text=reply_prompt(poll), poll_ref=ref)
+
+
+def native_poll(poll: PollView) -> PollPost:
+    """The poll as a platform's own poll: its labels in order, and when it closes."""
+    return PollPost(
+        question=poll.question,
+        options=tuple(label for _, label in poll.options),
+        multi=poll.kind == "multi",
+        anonymous=poll.anonymous,
+        closes_at=poll.closes_at,
+    )
 
 
 def reply_prompt(poll: PollView) -> str:
@@ -202,9 +204,10 @@ async def _posts(store: Store, poll: PollView) -> list[tuple[Channel, str, str]]
 def _closing(poll: PollView, channel: Channel, chat: str, platform_id: str) -> OutboundMessage:
     """An edit of the posted poll: the question, said to be closed, with no answer buttons."""
     address = Address(channel, chat=chat, kind=ConversationKind.GROUP)
-    meta = {"poll_ref": poll_ref(poll.id), "edit_ref": platform_id}
     text = f"{poll.question}\n{CLOSED_POLL}"
-    return OutboundMessage(address=address, text=text, kind="poll_closed", meta=meta)
+    return OutboundMessage(
+        address=address, text=text, poll_ref=poll_ref(poll.id), edit_of=platform_id
+    )
 
 
 async def results(store: Store, poll_id: int) -> Results:
@@ -266,12 +269,12 @@ class Tally:
             text = CLOSED_TEXT if cast.outcome is Outcome.CLOSED else text
             if text:
                 private = users.get(ctx.contact_id or 0, "")
-                meta = {"ephemeral_to": private} if private else {}
-                if private and cast.reply_hook:
-                    meta["reply_hook"] = cast.reply_hook
+                hook = cast.reply_hook if private else ""
                 who = (ctx.contact_id, cast.poll.id if cast.poll else None) if ctx.contact_id else n
                 notes.pop(who, None)
-                notes[who] = OutboundMessage(address=ctx.address, text=text, meta=meta)
+                notes[who] = OutboundMessage(
+                    address=ctx.address, text=text, private_to=private, reply_hook=hook
+                )
         return list(notes.values())
 
     async def _follow_ups(self, batch: list[Context], casts: list[Cast]) -> list[OutboundMessage]:

@@ -43,11 +43,10 @@ class CsatQuestion:
                 address=address,
                 text=self.text,
                 buttons=buttons,
-                kind="poll",
-                meta={"poll_ref": ref},
+                poll_ref=ref,
             )
         prompt = f"{self.text}\nReply with a number from 1 (very poor) to 5 (excellent)."
-        return OutboundMessage(address=address, text=prompt, meta={"poll_ref": ref})
+        return OutboundMessage(address=address, text=prompt, poll_ref=ref)
 
 
 def typed_score(text: str) -> int | None:

@@ -5,14 +5,16 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from sqlalchemy import Integer, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage, utcnow
+from bot.events import Address, Channel, OutboundMessage, poll_id_of, utcnow
 from models.store.lease import lease as lease_rows
+from models.store.outbound_json import from_payload, row_kind, to_payload
+from models.store.poll_tables import PollPosting
 from models.store.tables import Conversation, Message, OutboxItem
 from models.store.upsert import insert_ignore
 
@@ -25,44 +27,6 @@ class DueItem:
     channel: Channel
     message: OutboundMessage
     attempts: int
-
-
-def to_payload(message: OutboundMessage) -> dict[str, Any]:
-    """Serialise an outbound message for the outbox row."""
-    a = message.address
-    return {
-        "address": {
-            "chat": a.chat,
-            "thread": a.thread,
-            "kind": a.kind.value,
-            "extra": dict(a.extra),
-        },
-        "text": message.text,
-        "buttons": [[b.label, b.value] for b in message.buttons],
-        "reply_ref": message.reply_ref,
-        "kind": message.kind,
-        "meta": dict(message.meta),
-    }
-
-
-def from_payload(channel: Channel, payload: dict[str, Any]) -> OutboundMessage:
-    """Rebuild the outbound message from its outbox row."""
-    a = payload["address"]
-    address = Address(
-        channel=channel,
-        chat=a["chat"],
-        thread=a["thread"],
-        kind=ConversationKind(a["kind"]),
-        extra=a["extra"],
-    )
-    return OutboundMessage(
-        address=address,
-        text=payload["text"],
-        buttons=tuple(Button(label, value) for label, value in payload["buttons"]),
-        reply_ref=payload["reply_ref"],
-        kind=payload["kind"],
-        meta=payload["meta"],
-    )
 
 
 def conversation_id(conn: Connection, address: Address) -> int:
@@ -87,18 +51,19 @@ def conversation_id(conn: Connection, address: Address) -> int:
 
 
 def _supersede(conn: Connection, message: OutboundMessage) -> None:
-    """An edit replaces any edit of the same message still waiting (newest state wins)."""
-    target = message.meta.get("edit_ref")
-    if not target:
+    """An edit replaces any edit of the same post still waiting (newest state wins): found by
+    the indexed (channel, edit_key)."""
+    if not message.edit_of:
         return
-    waiting = conn.execute(
-        select(OutboxItem.id, OutboxItem.payload).where(
-            OutboxItem.channel == message.address.channel.value, OutboxItem.status == "pending"
+    conn.execute(
+        update(OutboxItem)
+        .where(
+            OutboxItem.channel == message.address.channel.value,
+            OutboxItem.edit_key == message.edit_of,
+            OutboxItem.status == "pending",
         )
+        .values(status="superseded")
     )
-    stale = [i for i, p in waiting.all() if p.get("meta", {}).get("edit_ref") == target]
-    if stale:
-        conn.execute(update(OutboxItem).where(OutboxItem.id.in_(stale)).values(status="superseded"))
 
 
 def enqueue(conn: Connection, message: OutboundMessage, *, author: str) -> int:
@@ -122,7 +87,7 @@ def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: s
         {
             "channel": m.address.channel.value,
             "platform_id": f"out:{uuid.uuid4().hex}",
-            "kind": m.kind,
+            "kind": row_kind(m),
             "direction": "out",
             "conversation_id": conversations[key],
             "text": m.text,
@@ -136,7 +101,7 @@ def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: s
     ]
     returning = insert(Message).returning(Message.id, sort_by_parameter_order=True)
     ids = [int(i) for i in conn.execute(returning, rows).scalars()]
-    last_edit = {m.meta["edit_ref"]: n for n, m in enumerate(messages) if m.meta.get("edit_ref")}
+    last_edit = {m.edit_of: n for n, m in enumerate(messages) if m.edit_of}
     conn.execute(
         insert(OutboxItem),
         [
@@ -144,9 +109,8 @@ def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: s
                 "channel": m.address.channel.value,
                 "message_id": i,
                 "payload": to_payload(m),
-                "status": "superseded"
-                if last_edit.get(m.meta.get("edit_ref", ""), n) != n
-                else "pending",
+                "edit_key": m.edit_of or None,
+                "status": "superseded" if last_edit.get(m.edit_of, n) != n else "pending",
                 "next_attempt_at": now,
                 "created_at": now,
             }
@@ -194,6 +158,7 @@ def settle(conn: Connection, outcomes: list[Settled]) -> None:
         values = {"status": "sent", "sent_at": now, "last_error": ""}
         stmt = update(OutboxItem).where(OutboxItem.id == by).values(values)
         conn.execute(stmt.values(platform_message_id=bindparam("pid")), sent)
+        record_poll_posts(conn, [o.item_id for o in outcomes if o.status == "sent"], now=now)
     retry = [
         {"item": o.item_id, "error": o.error[:2000], "at": o.retry_at}
         for o in outcomes
@@ -210,6 +175,40 @@ def settle(conn: Connection, outcomes: list[Settled]) -> None:
     if failed:
         stmt = update(OutboxItem).where(OutboxItem.id == by)
         conn.execute(stmt.values(status="failed", last_error=bindparam("error")), failed)
+
+
+def record_poll_posts(conn: Connection, item_ids: list[int], *, now: datetime) -> None:
+    """Each sent item that asks a poll (not an edit) becomes a row of poll_posts, once."""
+    rows = conn.execute(
+        select(OutboxItem.channel, OutboxItem.message_id, OutboxItem.payload)
+        .add_columns(OutboxItem.platform_message_id)
+        .where(OutboxItem.id.in_(item_ids), OutboxItem.edit_key.is_(None))
+    )
+    posts = []
+    for channel, message_id, payload, platform_id in rows.all():
+        message = from_payload(Channel(channel), payload)
+        poll_id = poll_id_of(message.poll_ref)
+        if poll_id is not None and platform_id:
+            posts.append(
+                {
+                    "poll_id": poll_id,
+                    "channel": channel,
+                    "chat": message.address.chat,
+                    "platform_message_id": platform_id,
+                    "style": answer_style(message),
+                    "message_id": message_id,
+                    "posted_at": now,
+                }
+            )
+    if posts:
+        conn.execute(insert_ignore(conn.dialect.name, PollPosting), posts)
+
+
+def answer_style(message: OutboundMessage) -> str:
+    """How a poll post is answered: natively, by its buttons, or by a numbered reply."""
+    if message.poll is not None:
+        return "native"
+    return "buttons" if message.buttons else "reply"
 
 
 def counts(conn: Connection) -> dict[str, int]:

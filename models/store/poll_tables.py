@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.store.tables import Base
@@ -71,3 +71,24 @@ class PollAggregate(Base):
     option_key: Mapped[str] = mapped_column(String(32))
     count: Mapped[int]
     read_at: Mapped[datetime]
+
+
+class PollPosting(Base):
+    """Where a poll was posted: one row per platform message that asks it, written when the
+    send settles. ``style`` is how it is answered there: "buttons", "native" or "reply"."""
+
+    __tablename__ = "poll_posts"
+    __table_args__ = (
+        UniqueConstraint("channel", "platform_message_id"),
+        Index("ix_poll_posts_poll", "poll_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    chat: Mapped[str] = mapped_column(String(255))
+    platform_message_id: Mapped[str] = mapped_column(String(255))
+    style: Mapped[str] = mapped_column(String(16))
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    posted_at: Mapped[datetime]

@@ -13,8 +13,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from bot.events import poll_id_of, poll_ref, utcnow
-from models.store.poll_tables import Poll, PollAggregate, PollTarget, Vote
-from models.store.tables import Contact, Message, OutboxItem
+from models.store.poll_tables import Poll, PollAggregate, PollPosting, PollTarget, Vote
+from models.store.tables import Contact, Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,16 +144,11 @@ class Cast:
 
 def posted_poll(conn: Connection, channel: str, ref: str) -> int | None:
     """The poll we posted as this platform message or native poll id (Telegram poll id, X tweet)."""
-    rows = conn.execute(
-        select(OutboxItem.payload).where(
-            OutboxItem.channel == channel, OutboxItem.platform_message_id == ref
+    return conn.execute(
+        select(PollPosting.poll_id).where(
+            PollPosting.channel == channel, PollPosting.platform_message_id == ref
         )
-    )
-    for (payload,) in rows.all():
-        found = poll_id_of(str(payload.get("meta", {}).get("poll_ref", "")))
-        if found is not None:
-            return found
-    return None
+    ).scalar_one_or_none()
 
 
 def cast(conn: Connection, msg: Any, cache: dict[Any, Any]) -> Cast:
@@ -373,24 +368,21 @@ def aggregates(conn: Connection, poll_id: int) -> dict[str, dict[str, int]]:
 
 def native_posts(conn: Connection, channel: str) -> list[tuple[int, str]]:
     """(poll id, platform id) of every native poll posted on a channel for a poll still open."""
-    return [(poll_id, platform_id) for poll_id, _, platform_id in posts(conn, channel)]
+    return [(p, platform_id) for p, _, platform_id in posts(conn, channel, styles=("native",))]
 
 
-def posts(conn: Connection, channel: str) -> list[tuple[int, str, str]]:
-    """(poll id, chat, platform id) of every poll post on a channel for a poll still open."""
+def posts(
+    conn: Connection, channel: str, *, styles: tuple[str, ...] = ("buttons", "native")
+) -> list[tuple[int, str, str]]:
+    """(poll id, chat, platform id) of every poll post on a channel for a poll still open that
+    is answered in one of these styles (by default in the post itself, not by a reply)."""
     rows = conn.execute(
-        select(OutboxItem.payload, OutboxItem.platform_message_id)
-        .join(Message, Message.id == OutboxItem.message_id)
-        .where(OutboxItem.channel == channel, OutboxItem.status == "sent", Message.kind == "poll")
+        select(PollPosting.poll_id, PollPosting.chat, PollPosting.platform_message_id)
+        .join(Poll, Poll.id == PollPosting.poll_id)
+        .where(PollPosting.channel == channel, PollPosting.style.in_(styles), Poll.status == "open")
+        .order_by(PollPosting.id)
     )
-    found = []
-    for payload, platform_id in rows.all():
-        meta = payload.get("meta", {})
-        poll_id = poll_id_of(str(meta.get("poll_ref", "")))
-        if payload.get("kind") == "poll" and poll_id is not None and not meta.get("edit_ref"):
-            found.append((poll_id, str(payload["address"]["chat"]), str(platform_id)))
-    open_ids = set(conn.execute(select(Poll.id).where(Poll.status == "open")).scalars())
-    return [p for p in found if p[0] in open_ids]
+    return [(int(p), str(c), str(i)) for p, c, i in rows.all()]
 
 
 def vote_mark(conn: Connection, poll_id: int) -> str:

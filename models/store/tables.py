@@ -132,7 +132,8 @@ class OutboxItem(Base):
     __tablename__ = "outbox"
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
-        Index("ix_outbox_platform", "channel", "platform_message_id"),  # votes → their poll
+        Index("ix_outbox_platform", "channel", "platform_message_id"),
+        Index("ix_outbox_edit_key", "channel", "edit_key"),  # a waiting edit → superseded
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -145,6 +146,8 @@ class OutboxItem(Base):
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
     platform_message_id: Mapped[str] = mapped_column(String(255), default="")
+    edit_key: Mapped[str | None] = mapped_column(String(255))
+    """The platform id of the post this item edits (None when it is not an edit)."""
 
 
 class Cursor(Base):

@@ -132,15 +132,13 @@ async def test_buttons_are_sent_as_block_kit_and_edits_use_chat_update(fake: Fak
         THREAD,
         "How was today?",
         (Button("Good", "good"), Button("Bad", "bad")),
-        meta={"poll_ref": "poll:7"},
+        poll_ref="poll:7",
     )
     ts = await adapter.send(poll)
     [posted] = fake.calls_to("chat.postMessage")
     assert posted.args["blocks"][1]["block_id"] == "poll:7"
     assert [b["value"] for b in posted.args["blocks"][1]["elements"]] == ["good", "bad"]
-    tally = OutboundMessage(
-        THREAD, "Good 3 · Bad 1", poll.buttons, meta={"poll_ref": "poll:7", "edit_ref": ts}
-    )
+    tally = OutboundMessage(THREAD, "Good 3 · Bad 1", poll.buttons, poll_ref="poll:7", edit_of=ts)
     assert await adapter.send(tally) == ts
     [updated] = fake.calls_to("chat.update")
     assert (updated.args["ts"], updated.args["text"], updated.args["channel"]) == (
@@ -176,9 +174,7 @@ def _outbox_sent(bot: Any) -> Callable[[], Any]:
 
 
 async def test_ephemeral_confirmation_goes_only_to_the_voter(fake: FakeSlack) -> None:
-    message = OutboundMessage(
-        THREAD, "Thanks, your vote counts.", meta={"ephemeral_to": "U01STUDNT"}
-    )
+    message = OutboundMessage(THREAD, "Thanks, your vote counts.", private_to="U01STUDNT")
     ts = await adapter_for(fake).send(message)
     [posted] = fake.calls_to("chat.postEphemeral")
     assert (posted.args["user"], posted.args["thread_ts"]) == ("U01STUDNT", THREAD.thread)

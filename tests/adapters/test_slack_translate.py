@@ -121,9 +121,7 @@ def test_reply_in_a_dm_is_plain() -> None:
 def test_buttons_become_an_actions_block() -> None:
     address = Address(Channel.SLACK, "D01DSTUD1")
     buttons = (Button("Good", "good"), Button("x" * 100, "bad"))
-    (call,) = post_calls(
-        OutboundMessage(address, "How was it?", buttons, meta={"poll_ref": "poll:42"})
-    )
+    (call,) = post_calls(OutboundMessage(address, "How was it?", buttons, poll_ref="poll:42"))
     section, actions = call["blocks"]
     assert section["text"]["text"] == "How was it?"
     assert actions["block_id"] == "poll:42"

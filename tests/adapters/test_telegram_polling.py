@@ -14,7 +14,7 @@ from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram.adapter import CURSOR
 from bot.backoff import Backoff
 from bot.channel import ChannelState, SendError
-from bot.events import Address, Button, Channel, OutboundMessage
+from bot.events import Address, Button, Channel, OutboundMessage, PollPost
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.telegram_store import MemoryCursors, MemorySink
@@ -129,14 +129,11 @@ async def test_native_poll_returns_the_poll_id(
 ) -> None:
     adapter, _ = running
     address = Address(channel=Channel.TELEGRAM, chat="5550001")
-    buttons = (Button("Good", "1"), Button("Bad", "2"))
     poll_id = await adapter.send(
         OutboundMessage(
             address=address,
             text="How was it?",
-            buttons=buttons,
-            kind="poll",
-            meta={"native": "true"},
+            poll=PollPost(question="How was it?", options=("Good", "Bad")),
         )
     )
     [call] = fake.calls_to("sendPoll")

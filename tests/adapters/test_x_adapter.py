@@ -16,7 +16,7 @@ from bot.adapters.x.poll import DM_CURSOR, MENTIONS_CURSOR
 from bot.adapters.x.translate import dm_address
 from bot.backoff import Backoff
 from bot.channel import ChannelState, SendError
-from bot.events import Address, Button, Channel, OutboundMessage
+from bot.events import Address, Channel, OutboundMessage, PollPost
 from tests.fakes.waiting import wait_until
 from tests.fakes.x import FakeX
 from tests.fakes.x.helpers import MemoryCursors, RecordingSink, adapter_for
@@ -241,11 +241,10 @@ async def test_native_poll_and_its_counts(
     fake: FakeX, running: tuple[XAdapter, RecordingSink]
 ) -> None:
     adapter, _ = running
-    buttons = (Button("Quieter", "1"), Button("Warmer", "2"), Button("More sockets", "3"))
+    question = "What should we fix first?"
     address = Address(channel=Channel.X, chat="")
-    poll = OutboundMessage(
-        address=address, text="What should we fix first?", buttons=buttons, kind="poll"
-    )
+    native = PollPost(question=question, options=("Quieter", "Warmer", "More sockets"))
+    poll = OutboundMessage(address=address, text=question, poll=native)
     tweet_id = await adapter.send(poll)
     fake.vote(tweet_id, "Warmer", 3)
     assert await adapter.poll_counts(tweet_id) == {"Quieter": 0, "Warmer": 3, "More sockets": 0}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,16 @@ from bot.adapters.x.session import rewrite
 from bot.adapters.x.split import split_text, weighted_length
 from bot.adapters.x.translate import one_to_one_id, to_event, usernames_of, webhook_events
 from bot.adapters.x.webhook import crc_response, sign, verify
-from bot.events import Address, Button, Channel, ConversationKind, EventKind, OutboundMessage
+from bot.events import (
+    Address,
+    Button,
+    Channel,
+    ConversationKind,
+    EventKind,
+    OutboundMessage,
+    PollPost,
+    utcnow,
+)
 from config.settings import Settings
 from tests.fakes.x import sign_webhook
 from tests.fakes.x.helpers import MemoryCursors
@@ -155,10 +165,13 @@ def test_buttons_degrade_to_numbered_choices_and_polls_clip_labels() -> None:
     message = _public(author_id="7", username="student_a")
     assert with_choices(message).endswith("1. Yes\n2. Not really, it was too noisy to work")
     assert addressed(message, "hi") == "@student_a hi"
-    assert poll_body(message) == {
+    poll = PollPost("Was it quiet?", tuple(b.label for b in message.buttons))
+    assert poll_body(poll, utcnow()) == {
         "poll_options": ["Yes", "Not really, it was too no"],
         "poll_duration_minutes": 1440,
     }
+    closing = utcnow() + timedelta(minutes=90, seconds=30)
+    assert poll_body(replace(poll, closes_at=closing), utcnow())["poll_duration_minutes"] == 90
 
 
 def test_from_settings_needs_all_four_keys(make_settings: Callable[..., Settings]) -> None:

@@ -97,7 +97,7 @@ async def test_a_csat_poll_from_creation_to_results(
             "4 Good",
             "5 Excellent",
         ]
-        assert posted.meta["poll_ref"] == f"fbpoll-{poll_id}" and posted.address.chat == "C0LIBRARY"
+        assert posted.poll_ref == f"fbpoll-{poll_id}" and posted.address.chat == "C0LIBRARY"
 
         assert slack.sink is not None
         await slack.sink(tap("U1", "5", n=1))  # Ann: excellent
@@ -111,13 +111,13 @@ async def test_a_csat_poll_from_creation_to_results(
 
         def told() -> dict[str, str]:
             """The last private word each voter had (taps in one batch get one word)."""
-            return {m.meta["ephemeral_to"]: m.text for m in slack.sent if "ephemeral_to" in m.meta}
+            return {m.private_to: m.text for m in slack.sent if m.private_to}
 
         async def everyone_told() -> bool:
             return len(told()) == 4 and FOLLOW_UP in [m.text for m in slack.sent]
 
         await wait_until(everyone_told, what="confirmations and the follow-up")
-        public = [m.text for m in slack.sent[1:] if "ephemeral_to" not in m.meta]
+        public = [m.text for m in slack.sent[1:] if not m.private_to]
         assert public == [FOLLOW_UP]  # asked once, of Cat only
         assert "1 Very poor" in told()["U3"] and told()["U4"] == "Your answer has been taken back."
 
@@ -182,7 +182,7 @@ async def test_taps_waiting_together_get_one_confirmation_of_the_answer_that_cou
         await settle(bot)
 
         async def told() -> list[str]:
-            return [m.text for m in slack.sent if m.meta.get("ephemeral_to") == "U1"]
+            return [m.text for m in slack.sent if m.private_to == "U1"]
 
         await wait_until(told, what="Ann's confirmation")
         assert await told() == [

@@ -59,9 +59,7 @@ class Ask:
         return True
 
     def message(self, poll_id: int, address: Address) -> OutboundMessage:
-        return OutboundMessage(
-            address=address, text=self.question, meta={"poll_ref": poll_ref(poll_id)}
-        )
+        return OutboundMessage(address=address, text=self.question, poll_ref=poll_ref(poll_id))
 
 
 def sam_on_telegram() -> Who:

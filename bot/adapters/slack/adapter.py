@@ -118,12 +118,10 @@ class SlackAdapter:
         self._set(ChannelState.STOPPED, "stopped")
 
     async def send(self, message: OutboundMessage) -> str:
-        """Post a message (meta ``edit_ref``: update it); returns the ts of the last piece."""
+        """Post a message (``edit_of``: update that one); returns the ts of the last piece."""
         try:
-            if message.meta.get("edit_ref"):
-                response = await self._client.chat_update(
-                    **update_call(message, message.meta["edit_ref"])
-                )
+            if message.edit_of:
+                response = await self._client.chat_update(**update_call(message, message.edit_of))
                 return str(response["ts"])
             return await self._post(message)
         except SlackApiError as exc:
@@ -150,11 +148,11 @@ class SlackAdapter:
         return self._auth
 
     async def _post(self, message: OutboundMessage) -> str:
-        """chat.postMessage (chat.postEphemeral with meta ``ephemeral_to``) for each piece; a
-        private answer to a tap goes through the tap's response_url (meta ``reply_hook``) when
-        it still works, since chat.postEphemeral is rate-limited (about 100 a minute)."""
-        user, ts = message.meta.get("ephemeral_to", ""), ""
-        hook = message.meta.get("reply_hook", "")
+        """chat.postMessage (chat.postEphemeral when ``private_to``) for each piece; a private
+        answer to a tap goes through the tap's response_url (``reply_hook``) when it still
+        works, since chat.postEphemeral is rate-limited (about 100 a minute)."""
+        user, ts = message.private_to, ""
+        hook = message.reply_hook
         if user and hook and await self._answer_tap(hook, message):
             return ""
         channel = await self._dm_channel(message.address.chat)

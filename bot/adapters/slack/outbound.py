@@ -36,9 +36,7 @@ def post_calls(message: OutboundMessage) -> list[Call]:
         if thread:
             call["thread_ts"] = thread
     if message.buttons:
-        calls[-1]["blocks"] = blocks(
-            calls[-1]["text"], message.buttons, message.meta.get("poll_ref", "")
-        )
+        calls[-1]["blocks"] = blocks(calls[-1]["text"], message.buttons, message.poll_ref)
     return calls
 
 

@@ -26,7 +26,7 @@ from bot.adapters.telegram.translate import ALLOWED_UPDATES, message_ref, to_eve
 from bot.adapters.telegram.webhook import WebhookEndpoint
 from bot.backoff import Backoff
 from bot.channel import Capabilities, ChannelState, Cursors, EventSink, SendError
-from bot.events import Channel, InboundEvent, OutboundMessage
+from bot.events import Channel, InboundEvent, OutboundMessage, PollPost
 
 log = logging.getLogger(__name__)
 
@@ -130,15 +130,14 @@ class TelegramAdapter:
 
     async def send(self, message: OutboundMessage) -> str:
         """Post a text (split over 4,096 units, buttons on the last part) or a native poll
-        (kind "poll" with meta ``native``; other polls are texts with answer buttons); with meta
-        ``edit_ref``, edit that message instead."""
+        (``poll``); with ``edit_of``, edit that message (or stop that poll) instead."""
         if not self._ready:
             raise SendError(f"telegram is not connected: {self._detail or self._state}")
         try:
-            if message.meta.get("edit_ref"):
-                return await self._edit(message, message.meta["edit_ref"])
-            if message.kind == "poll" and message.meta.get("native") == "true":
-                return await self._send_poll(message)
+            if message.edit_of:
+                return await self._edit(message, message.edit_of)
+            if message.poll is not None:
+                return await self._send_poll(message, message.poll)
             return await self._send_text(message)
         except RetryAfter as exc:
             wait = wait_seconds(exc)
@@ -170,15 +169,14 @@ class TelegramAdapter:
             ref = message_ref(sent.chat_id, sent.message_id)
         return ref
 
-    async def _send_poll(self, message: OutboundMessage) -> str:
-        period = message.meta.get("open_period")
+    async def _send_poll(self, message: OutboundMessage, poll: PollPost) -> str:
+        """sendPoll; it is closed by the scheduler (stopPoll), not by Telegram's timer."""
         sent = await self._app.bot.send_poll(
             chat_id=message.address.chat,
-            question=message.text,
-            options=[b.label for b in message.buttons],
-            is_anonymous=False,
-            allows_multiple_answers=message.meta.get("multiple") == "true",
-            open_period=int(period) if period else None,
+            question=poll.question,
+            options=list(poll.options),
+            is_anonymous=poll.anonymous,
+            allows_multiple_answers=poll.multi,
             message_thread_id=thread_id(message.address.thread),
         )
         if sent.poll is None:

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import partial
 from typing import Any
 
@@ -24,13 +25,14 @@ from tweepy.errors import (
 from bot.adapters.x.ratelimit import NO_RESET_WAIT_S, reset_wait
 from bot.adapters.x.split import split_text, weighted_length
 from bot.channel import SendError
-from bot.events import ConversationKind, OutboundMessage
+from bot.events import ConversationKind, OutboundMessage, PollPost, utcnow
 
 TWEET_LIMIT = 280
 DM_LIMIT = 10_000
 POLL_OPTIONS = (2, 4)
 POLL_OPTION_CHARS = 25
 POLL_MINUTES = (5, 10_080)
+DEFAULT_POLL_MINUTES = 1440
 SHORT_WAIT_S = 5.0
 """The longest 429 reset wait done inside ``send``; longer ones go back to the outbox."""
 
@@ -68,12 +70,15 @@ def addressed(message: OutboundMessage, text: str) -> str:
     return f"@{username} {text}"
 
 
-def poll_body(message: OutboundMessage) -> dict[str, Any]:
-    """``create_tweet`` poll arguments: 2 to 4 options of at most 25 characters, a duration."""
-    labels = [b.label[:POLL_OPTION_CHARS] for b in message.buttons][: POLL_OPTIONS[1]]
+def poll_body(poll: PollPost, now: datetime) -> dict[str, Any]:
+    """``create_tweet`` poll arguments: 2 to 4 options of at most 25 characters, and a duration
+    that ends the X poll when ours closes (a day when ours has no closing time)."""
+    labels = [label[:POLL_OPTION_CHARS] for label in poll.options][: POLL_OPTIONS[1]]
     if len(labels) < POLL_OPTIONS[0]:
         raise SendError("x: a poll needs at least two options", permanent=True)
-    minutes = int(message.meta.get("duration_minutes", "1440"))
+    minutes = DEFAULT_POLL_MINUTES
+    if poll.closes_at is not None:
+        minutes = int((poll.closes_at - now).total_seconds() // 60)
     minutes = min(max(minutes, POLL_MINUTES[0]), POLL_MINUTES[1])
     return {"poll_options": labels, "poll_duration_minutes": minutes}
 
@@ -88,8 +93,8 @@ class Sender:
 
     async def send(self, message: OutboundMessage) -> str:
         """Post the message; returns the id of the first tweet or DM event posted."""
-        if message.kind == "poll":
-            return await self._thread(message, message.text, poll_body(message))
+        if message.poll is not None:
+            return await self._thread(message, message.text, poll_body(message.poll, utcnow()))
         if message.address.kind in (ConversationKind.DIRECT, ConversationKind.GROUP):
             return await self._direct(message)
         return await self._thread(message, addressed(message, with_choices(message)), None)
@@ -99,7 +104,8 @@ class Sender:
     ) -> str:
         """Reply tweets, each answering the one before; a poll rides on the last."""
         parts = split_text(text, TWEET_LIMIT, weighted_length)
-        seed = f"{message.address.chat}\0{message.reply_ref}\0{message.kind}\0{text}"
+        kind = "poll" if message.poll is not None else "text"
+        seed = f"{message.address.chat}\0{message.reply_ref}\0{kind}\0{text}"
         key = hashlib.sha256(seed.encode()).hexdigest()
         posted = self._threads.setdefault(key, [])
         try:

@@ -137,10 +137,7 @@ async def test_of_two_edits_to_one_message_queued_together_only_the_newest_is_se
     store: Store,
 ) -> None:
     address = Address(Channel.SLACK, chat="C42")
-    edits = [
-        OutboundMessage(address=address, text=f"Tally {n}", meta={"edit_ref": "1700.1"})
-        for n in (1, 2)
-    ]
+    edits = [OutboundMessage(address=address, text=f"Tally {n}", edit_of="1700.1") for n in (1, 2)]
     await store.enqueue_many(edits, author="feedbot:poll")
     [item] = await store.claim_outbox(limit=5, lease=timedelta(seconds=30))
     assert item.message.text == "Tally 2"
