@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
 
-from bot.adapters import slack, telegram, x
+from bot.adapters import catalog, slack, telegram, x
 from bot.adapters.base import Adapter
 from bot.adapters.slack.client import build_client
+from bot.adapters.slack.digest_post import SlackDestination
 from bot.adapters.widget import WidgetAdapter
 from bot.channel import Cursors, PollCounter
 from bot.secrets import pseudonym_key, session_secret
@@ -30,7 +31,6 @@ from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination, SmtpServer
 from handlers.digest.sender import Destination, DigestSchedule, DigestSender
 from handlers.digest.service import Digests
-from handlers.digest.slack_post import SlackDestination
 from handlers.inbox.steps import Clock
 from handlers.inbox.usecases import Inbox
 from handlers.inbox.waker import SnoozeWaker
@@ -38,6 +38,7 @@ from handlers.metrics import Metrics
 from handlers.opt_out import OptWords
 from handlers.pipeline import Deps, Pipeline, build_steps
 from handlers.poll_counts import PollCountReader
+from handlers.polls import Polls
 from handlers.processor import Processor
 from handlers.record import Recorder
 from handlers.retention import RetentionJob
@@ -69,6 +70,7 @@ class Bot:
     web: Starlette
     inbox: Inbox
     snooze_waker: SnoozeWaker
+    polls: Polls
 
 
 def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
@@ -120,6 +122,7 @@ def _wire(
         max_delay=settings.outbox_max_delay_s,
     )
     bell = Doorbell()
+    poll_caps = {**catalog.CAPABILITIES, **{a.channel.value: a.capabilities for a in chosen}}
     clock = Clock(library.triage, ZoneInfo(settings.timezone))
     words = OptWords.of(
         library.opt_out_words, library.opt_in_words, library.opt_out_reply, library.opt_in_reply
@@ -133,6 +136,7 @@ def _wire(
         delivery.wake,
         library.triage,
         clock,
+        poll_caps,
         words,
     )
     pipeline = Pipeline(build_steps(deps), metrics, bell.ring)
@@ -154,9 +158,10 @@ def _wire(
         frame_ancestors=frame_ancestors(settings.widget_frame_ancestors),
         metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else "",
     )
+    polls = Polls(store, poll_caps, delivery.wake)
     scheduler = PollScheduler(
         store,
-        delivery.wake,
+        polls,
         quiet_hours=parse_quiet_hours(settings.poll_quiet_hours),
         zone=ZoneInfo(settings.timezone),
     )
@@ -164,7 +169,9 @@ def _wire(
     destinations = digest_destinations(settings, digests)
     digest_schedule = DigestSchedule(DigestSender(store, digests, destinations, send_at=send_at))
     parts = (recorder, pipeline, processor, delivery, scheduler, digest_schedule)
-    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, SnoozeWaker(store))
+    return Bot(
+        settings, library, store, metrics, *parts, chosen, web, inbox, SnoozeWaker(store), polls
+    )
 
 
 def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
@@ -247,7 +254,7 @@ def _count_readers(bot: Bot) -> list[PollCountReader]:
     """A reader of native-poll counts for every adapter whose polls report totals only (X)."""
     interval = max(300.0, bot.settings.x_poll_interval_s)  # X bills each read
     return [
-        PollCountReader(bot.store, a.channel, a.poll_counts, interval_s=interval)
+        PollCountReader(bot.store, a.channel, a.poll_counts, a.capabilities, interval_s=interval)
         for a in bot.adapters
         if isinstance(a, PollCounter)
     ]

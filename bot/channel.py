@@ -14,15 +14,40 @@ from bot.events import InboundEvent, OutboundMessage
 
 @dataclass(frozen=True, slots=True)
 class Capabilities:
-    """What a channel can show, so polls and replies degrade gracefully."""
+    """What a channel can do, declared by its adapter: handlers decide what to send from these
+    facts, never from the channel's name, so polls and replies degrade gracefully."""
 
     max_text: int
+    """The longest text one message may carry (longer text is split by the adapter)."""
     buttons: bool
+    """Answer buttons under a message, each tap coming back as a vote."""
     threads: bool
+    """Replies can go into a thread of the message they answer."""
     native_polls: bool = False
-    per_person_votes: bool = False
+    """The platform has polls of its own (sendPoll, an X poll)."""
+    native_poll_voters: bool = False
+    """Its native polls report who chose what (so a per-person answer, but visible to the chat:
+    never for an anonymous poll); without it they report totals only."""
+    native_multi: bool = False
+    """Its native polls can take several answers."""
     max_poll_options: int = 0
+    """The most options a native poll (or, without one, a row of buttons) may have."""
     max_option_chars: int = 0
+    """The longest option label a native poll (or a button) may show."""
+    closable_polls: bool = False
+    """A posted poll can be closed where it stands (its buttons taken away, or stopped)."""
+    editing: bool = False
+    """A posted message can be edited later (a poll's live tally)."""
+    private_acks: bool = False
+    """One person can be answered privately inside a shared chat (Slack's ephemeral messages),
+    e.g. to confirm which answer was counted when the buttons cannot show it."""
+    votes_by_reply: bool = False
+    """A numbered reply to a poll post counts as an answer (when there are no buttons)."""
+    public_feed: bool = False
+    """A poll can be posted without naming a chat: to the feedback page or the account's own
+    public timeline."""
+    lists_open_polls: bool = False
+    """The channel shows every open poll by itself (the widget page): nothing is posted."""
     public_broadcast: bool = False
     """A notice to many people who wrote in public goes out as one public post, not a reply
     to each (on X, replies to each would be a burst of mentions)."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from bot.channel import Receipt
+from bot.channel import Capabilities, Receipt
 from bot.events import EventKind, InboundEvent
 from config.triage import TriageConfig
 from handlers.acknowledge import Acknowledge
@@ -14,7 +14,7 @@ from handlers.context import Context, Stage, Step
 from handlers.inbox.steps import Clock, CsatAnswer, CsatReply, Triage
 from handlers.metrics import Metrics
 from handlers.opt_out import OptOut, OptWords
-from handlers.polls import LinkFollowUp, ReplyVote, Tally
+from handlers.poll_steps import LinkFollowUp, ReplyVote, Tally
 from handlers.record import Record, Recorder
 from models.classification import Classifier
 from models.store import Store
@@ -33,6 +33,7 @@ class Deps:
     wake_outbox: Callable[[], None]
     triage: TriageConfig
     clock: Clock
+    capabilities: Mapping[str, Capabilities]
     opt_words: OptWords = field(default_factory=OptWords)
 
 
@@ -40,9 +41,9 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
     """THE order. RECEIVE steps run before the platform is answered, the rest off the request."""
     return (
         Record(deps.recorder),
-        ReplyVote(deps.store),
+        ReplyVote(deps.store, deps.capabilities),
         CsatReply(deps.store),
-        Tally(deps.store, deps.wake_outbox),
+        Tally(deps.store, deps.capabilities, deps.wake_outbox),
         OptOut(deps.store, deps.opt_words, deps.wake_outbox),
         CsatAnswer(deps.store, deps.clock),
         Classify(deps.classifier, deps.store),

@@ -8,8 +8,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.channel import Capabilities
 from bot.events import Channel
-from handlers.poll_kinds import X_OPTION_CHARS
 from handlers.worker import WorkerLoop
 from models.store import Store
 
@@ -21,10 +21,19 @@ ReadCounts = Callable[[str], Awaitable[dict[str, int]]]
 class PollCountReader:
     """Stores the latest counts of every open native poll on one channel."""
 
-    def __init__(self, store: Store, channel: Channel, read: ReadCounts, *, interval_s: float):
+    def __init__(
+        self,
+        store: Store,
+        channel: Channel,
+        read: ReadCounts,
+        capabilities: Capabilities,
+        *,
+        interval_s: float,
+    ) -> None:
         self._store = store
         self._channel = channel
         self._read = read
+        self._chars = capabilities.max_option_chars  # the platform shows labels cut to this
         self._loop = WorkerLoop(
             f"{channel.value}-poll-counts", self.run_once, full=1, idle_s=interval_s
         )
@@ -44,6 +53,6 @@ class PollCountReader:
             if poll is None:
                 continue
             by_label = await self._read(platform_id)
-            counts = {key: by_label.get(label[:X_OPTION_CHARS], 0) for key, label in poll.options}
+            counts = {key: by_label.get(label[: self._chars], 0) for key, label in poll.options}
             await self._store.save_poll_counts(poll_id, self._channel.value, counts)
         return 0

@@ -31,18 +31,6 @@ def is_low(kind: str, keys: tuple[str, ...]) -> bool:
     return kind == "yes_no" and "no" in keys
 
 
-X_POLL_OPTIONS = (2, 4)
-X_OPTION_CHARS = 25
-"""X's native polls: 2 to 4 options of at most 25 characters; results are counts only."""
-
-
-def fits_x_poll(kind: str, options: list[tuple[str, str]]) -> bool:
-    """Whether a single-answer poll fits X's native poll."""
-    low, high = X_POLL_OPTIONS
-    short = all(len(label) <= X_OPTION_CHARS for _, label in options)
-    return kind in {"yes_no", "single"} and low <= len(options) <= high and short
-
-
 def numbered_choice(text: str, options: list[tuple[str, str]], multi: bool) -> list[str]:
     """Option keys from a reply such as "@library 3" (several numbers for a multi poll)."""
     words = re.sub(r"@\w+", " ", text)

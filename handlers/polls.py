@@ -1,35 +1,21 @@
-"""Poll use cases and steps: create (checked against each channel), send, vote, follow up, close."""
+"""Poll use cases: create (checked against each channel's capabilities), send, close, live
+tally, results. How a poll is asked is in poll_messages; the pipeline steps in poll_steps."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from bot.channel import Capabilities
-from bot.events import (
-    Address,
-    Button,
-    Channel,
-    ConversationKind,
-    EventKind,
-    OutboundMessage,
-    PollPost,
-    poll_ref,
-)
-from handlers.context import Context, Stage
-from handlers.poll_kinds import fits_x_poll, is_low, numbered_choice
+from bot.events import Address, Channel, ConversationKind, OutboundMessage
+from handlers.poll_messages import Style, answer_style, closing, poll_message
 from handlers.poll_results import Results, compute
 from models.store import Store
-from models.store.polls import Cast, Outcome, PollView, Target
+from models.store.polls import PollView, Target
 
 FOLLOW_UP_WINDOW = timedelta(hours=24)
 CLOSED_TEXT = "Thank you — this poll has closed, so your answer was not counted."
-CLOSED_POLL = "This poll has closed. Thank you to everyone who answered."
-
-
-PUBLIC_FEEDS = frozenset({Channel.WIDGET.value, Channel.X.value})
-"""Channels where a poll needs no chat: the feedback page, and the library's own X timeline."""
 
 
 class PollRefused(ValueError):
@@ -61,23 +47,7 @@ def check(spec: PollSpec, capabilities: Mapping[str, Capabilities]) -> None:
         caps = capabilities.get(target.channel)
         if caps is None:
             raise PollRefused(f"unknown channel {target.channel!r}")
-        if not (caps.buttons or caps.native_polls):
-            raise PollRefused(f"{target.channel} can show neither buttons nor polls")
-        if target.channel not in PUBLIC_FEEDS and not target.chat:
-            raise PollRefused(
-                f"{target.channel} needs a chat or channel id (e.g. {target.channel}:C123)"
-            )
-        if len(spec.question) + sum(len(label) for _, label in spec.options) > caps.max_text:
-            raise PollRefused(f"the poll is too long for {target.channel}")
-        if (
-            spec.anonymous
-            and target.channel == Channel.X.value
-            and not fits_x_poll(spec.kind, spec.options)
-        ):
-            raise PollRefused(
-                "on x this poll is answered by public replies, so it cannot be anonymous "
-                "(an anonymous x poll needs 2-4 options of at most 25 characters, one answer)"
-            )
+        _check_target(spec, target.channel, target.chat, caps)
     if spec.anonymous and spec.follow_up:
         raise PollRefused(
             "an anonymous poll cannot ask a follow-up: it would tie the answer to what the "
@@ -85,129 +55,137 @@ def check(spec: PollSpec, capabilities: Mapping[str, Capabilities]) -> None:
         )
 
 
-def poll_message(poll: PollView, target: Target) -> OutboundMessage:
-    """The poll as each channel shows it best: buttons (Slack; Telegram when anonymous, since a
-    Telegram poll that reports each voter shows everyone in the chat who chose what), a native
-    poll (Telegram; X when it fits X's limits), or on X otherwise a post that asks for a
-    numbered reply."""
-    ref = poll_ref(poll.id)
-    if target.channel == Channel.X.value:
-        return _x_poll(poll, target, ref)
-    address = Address(Channel(target.channel), chat=target.chat, kind=ConversationKind.GROUP)
-    if target.channel == Channel.TELEGRAM.value and not poll.anonymous:
-        return OutboundMessage(
-            address=address, text=poll.question, poll_ref=ref, poll=native_poll(poll)
+def _check_target(spec: PollSpec, channel: str, chat: str, caps: Capabilities) -> None:
+    """One target's refusals: nothing to answer with, no chat, too long, or anonymity lost."""
+    if not (caps.buttons or caps.native_polls):
+        raise PollRefused(f"{channel} can show neither buttons nor polls")
+    if not caps.public_feed and not chat:
+        raise PollRefused(f"{channel} needs a chat or channel id (e.g. {channel}:C123)")
+    if len(spec.question) + sum(len(label) for _, label in spec.options) > caps.max_text:
+        raise PollRefused(f"the poll is too long for {channel}")
+    style = answer_style(spec.kind, spec.anonymous, spec.options, caps)
+    if spec.anonymous and style is Style.REPLY:
+        one = "" if caps.native_multi else ", one answer"
+        raise PollRefused(
+            f"on {channel} this poll is answered by public replies, so it cannot be anonymous "
+            f"(an anonymous {channel} poll needs 2-{caps.max_poll_options} options of at most "
+            f"{caps.max_option_chars} characters{one})"
         )
-    buttons = tuple(Button(label, f"{ref}:{key}") for key, label in poll.options)
-    hint = "Tap one answer; you can change it until the poll closes."
-    if poll.kind == "multi":
-        hint = "Tap every answer that applies; tap again to take one back."
-    if poll.anonymous:
-        hint += " Only the library team sees answers, and never who gave them."
-    return OutboundMessage(
-        address=address,
-        text=f"{poll.question}\n{hint}",
-        buttons=buttons,
-        poll_ref=ref,
-    )
 
 
-def _x_poll(poll: PollView, target: Target, ref: str) -> OutboundMessage:
-    """A native X poll (counts only) when it fits; else a post answered by replying a number."""
-    address = Address(Channel.X, chat=target.chat, kind=ConversationKind.PUBLIC)
-    if fits_x_poll(poll.kind, poll.options):
-        return OutboundMessage(
-            address=address, text=poll.question, poll_ref=ref, poll=native_poll(poll)
-        )
-    return OutboundMessage(address=address, text=reply_prompt(poll), poll_ref=ref)
+class Polls:
+    """Posting, closing and live-tallying polls on every channel, each as its capabilities
+    allow (by channel name: the channels known to this bot, connected or not)."""
 
+    def __init__(
+        self,
+        store: Store,
+        capabilities: Mapping[str, Capabilities],
+        wake_outbox: Callable[[], None],
+    ) -> None:
+        self._store = store
+        self._caps = capabilities
+        self._wake = wake_outbox
 
-def native_poll(poll: PollView) -> PollPost:
-    """The poll as a platform's own poll: its labels in order, and when it closes."""
-    return PollPost(
-        question=poll.question,
-        options=tuple(label for _, label in poll.options),
-        multi=poll.kind == "multi",
-        anonymous=poll.anonymous,
-        closes_at=poll.closes_at,
-    )
-
-
-def reply_prompt(poll: PollView) -> str:
-    """The question, and how to answer it with a reply."""
-    keys = [k for k, _ in poll.options]
-    if all(k.isdigit() for k in keys):
-        return f"{poll.question}\nReply with a number from {keys[0]} to {keys[-1]}."
-    lines = "\n".join(f"{n} = {label}" for n, (_, label) in enumerate(poll.options, 1))
-    several = " (or several)" if poll.kind == "multi" else ""
-    return f"{poll.question}\nReply with a number{several}:\n{lines}"
-
-
-async def send(store: Store, poll_id: int, wake: Callable[[], None]) -> int:
-    """Open the poll and post it to every platform target (the widget shows open polls itself)."""
-    poll = await store.poll(poll_id)
-    if poll is None:
-        raise LookupError(f"no poll {poll_id}")
-    if poll.status == "closed":
-        raise PollRefused(f"poll {poll_id} is closed")
-    await store.set_poll_status(poll_id, "open")
-    posted = 0
-    for target in poll.targets:
-        if target.channel != Channel.WIDGET.value:
-            await store.enqueue(poll_message(poll, target), author="feedbot:poll")
+    async def send(self, poll_id: int) -> int:
+        """Open the poll and post it to every target that does not list open polls itself."""
+        poll = await self._get(poll_id)
+        if poll.status == "closed":
+            raise PollRefused(f"poll {poll_id} is closed")
+        await self._store.set_poll_status(poll_id, "open")
+        posted = 0
+        for target, caps in self._posted_targets(poll):
+            await self._store.enqueue(poll_message(poll, target, caps), author="feedbot:poll")
             posted += 1
-    wake()
-    return posted
+        self._wake()
+        return posted
 
-
-async def close(store: Store, poll_id: int, wake: Callable[[], None]) -> Results:
-    """Close the poll; post "you said" results back when the poll asks for it."""
-    poll = await store.poll(poll_id)
-    if poll is None:
-        raise LookupError(f"no poll {poll_id}")
-    posted = await _posts(store, poll)
-    await store.set_poll_status(poll_id, "closed")
-    await store.repeat_poll(poll_id)
-    outcome = await results(store, poll_id)
-    messages = [_closing(poll, channel, chat, platform_id) for channel, chat, platform_id in posted]
-    if poll.post_results:
-        messages += [
-            OutboundMessage(
-                address=Address(Channel(t.channel), chat=t.chat, kind=ConversationKind.GROUP),
-                text=you_said(outcome),
-            )
-            for t in poll.targets
-            if t.channel != Channel.WIDGET.value
+    async def close(self, poll_id: int) -> Results:
+        """Close the poll (in place where the channel can); post "you said" results back when
+        the poll asks for it."""
+        poll = await self._get(poll_id)
+        posted = await self._closable_posts(poll)
+        await self._store.set_poll_status(poll_id, "closed")
+        await self._store.repeat_poll(poll_id)
+        outcome = await results(self._store, poll_id)
+        messages = [
+            closing(poll, channel, chat, platform_id) for channel, chat, platform_id in posted
         ]
-    await store.enqueue_many(messages, author="feedbot:poll")
-    wake()
-    return outcome
+        if poll.post_results:
+            messages += [
+                OutboundMessage(
+                    address=Address(Channel(t.channel), chat=t.chat, kind=ConversationKind.GROUP),
+                    text=you_said(outcome),
+                )
+                for t, _ in self._posted_targets(poll)
+            ]
+        await self._store.enqueue_many(messages, author="feedbot:poll")
+        self._wake()
+        return outcome
+
+    async def refresh_live(self) -> int:
+        """Queue an edit of every live poll's button post whose votes changed, on channels
+        that can edit; returns how many. Runs each scheduler pass (15 s), so a burst of votes
+        makes a few edits."""
+        edits = 0
+        for channel, caps in self._caps.items():
+            if caps.editing:
+                edits += await self._refresh_channel(channel, caps)
+        if edits:
+            self._wake()
+        return edits
+
+    async def _refresh_channel(self, channel: str, caps: Capabilities) -> int:
+        edits = 0
+        for poll_id, chat, platform_id in await self._store.poll_posts(
+            channel, styles=(Style.BUTTONS.value,)
+        ):
+            poll = await self._store.poll(poll_id)
+            if poll is None or not poll.live_results:
+                continue
+            mark, name = (
+                await self._store.poll_vote_mark(poll_id),
+                f"poll.{poll_id}.live.{platform_id}",
+            )
+            if await self._store.cursors.get(name) == mark:
+                continue
+            shown = poll_message(poll, Target(channel, chat), caps)
+            text = f"{shown.text}\n{tally_line(await results(self._store, poll_id))}"
+            await self._store.enqueue(
+                replace(shown, text=text, edit_of=platform_id), author="feedbot:poll"
+            )
+            await self._store.cursors.set(name, mark)
+            edits += 1
+        return edits
+
+    async def _get(self, poll_id: int) -> PollView:
+        poll = await self._store.poll(poll_id)
+        if poll is None:
+            raise LookupError(f"no poll {poll_id}")
+        return poll
+
+    def _posted_targets(self, poll: PollView) -> list[tuple[Target, Capabilities]]:
+        """The targets a poll is posted to (not those that list open polls themselves)."""
+        found = [(t, self._caps.get(t.channel)) for t in poll.targets]
+        return [(t, c) for t, c in found if c is not None and not c.lists_open_polls]
+
+    async def _closable_posts(self, poll: PollView) -> list[tuple[str, str, str]]:
+        """(channel, chat, platform id) of this poll's posts that can be closed in place."""
+        channels = dict.fromkeys(
+            t.channel for t, c in self._posted_targets(poll) if c.closable_polls
+        )
+        return [
+            (channel, chat, platform_id)
+            for channel in channels
+            for poll_id, chat, platform_id in await self._store.poll_posts(channel)
+            if poll_id == poll.id
+        ]
 
 
-CLOSABLE = (Channel.SLACK, Channel.TELEGRAM)
-"""Where a posted poll can be closed in place: Slack and Telegram answer buttons are taken
-away, a Telegram poll is stopped. (X polls end on their own; a post cannot be edited.)"""
-
-
-async def _posts(store: Store, poll: PollView) -> list[tuple[Channel, str, str]]:
-    """(channel, chat, platform id) of this poll's posts that can be closed in place."""
-    chosen = {t.channel for t in poll.targets}
-    return [
-        (channel, chat, platform_id)
-        for channel in CLOSABLE
-        if channel.value in chosen
-        for poll_id, chat, platform_id in await store.poll_posts(channel.value)
-        if poll_id == poll.id
-    ]
-
-
-def _closing(poll: PollView, channel: Channel, chat: str, platform_id: str) -> OutboundMessage:
-    """An edit of the posted poll: the question, said to be closed, with no answer buttons."""
-    address = Address(channel, chat=chat, kind=ConversationKind.GROUP)
-    text = f"{poll.question}\n{CLOSED_POLL}"
-    return OutboundMessage(
-        address=address, text=text, poll_ref=poll_ref(poll.id), edit_of=platform_id
-    )
+def tally_line(r: Results) -> str:
+    """e.g. 'So far (12 answers): Yes 75% · No 25%'."""
+    shares = " · ".join(f"{o.label} {o.percent:g}%" for o in r.options if o.count)
+    return f"So far ({r.responses} answers): {shares or 'no answers yet'}"
 
 
 async def results(store: Store, poll_id: int) -> Results:
@@ -231,120 +209,3 @@ def you_said(r: Results) -> str:
         else ""
     )
     return f"{head}: {'; '.join(parts) or 'no answers'}.{score} Thank you for taking part."
-
-
-class Tally:
-    """Count votes (the latest per person counts); a vote after close is answered, not counted."""
-
-    name = "tally"
-    stage = Stage.AFTER_STORE
-
-    def __init__(self, store: Store, wake_outbox: Callable[[], None]) -> None:
-        self._store = store
-        self._wake = wake_outbox
-
-    def applies(self, ctx: Context) -> bool:
-        return ctx.kind is EventKind.VOTE
-
-    async def run(self, batch: list[Context]) -> None:
-        casts = await self._store.cast_votes([c.message_id for c in batch])
-        replies = await self._confirmations(batch, casts) + await self._follow_ups(batch, casts)
-        if replies:
-            await self._store.enqueue_many(replies, author="feedbot:poll")
-            self._wake()
-
-    async def _confirmations(
-        self, batch: list[Context], casts: list[Cast]
-    ) -> list[OutboundMessage]:
-        """Tell each Slack voter, privately, what was recorded (Slack buttons show no selection);
-        tell anyone who answers a closed poll that it has closed. Someone who clicked several
-        times in one batch hears once, about the answer that counts."""
-        people = [
-            c.contact_id for c in batch if c.contact_id is not None and c.channel is Channel.SLACK
-        ]
-        users = await self._store.platform_users(people) if people else {}
-        notes: dict[object, OutboundMessage] = {}
-        for n, (ctx, cast) in enumerate(zip(batch, casts, strict=True)):
-            text = _confirmation(cast) if ctx.channel is Channel.SLACK else ""
-            text = CLOSED_TEXT if cast.outcome is Outcome.CLOSED else text
-            if text:
-                private = users.get(ctx.contact_id or 0, "")
-                hook = cast.reply_hook if private else ""
-                who = (ctx.contact_id, cast.poll.id if cast.poll else None) if ctx.contact_id else n
-                notes.pop(who, None)
-                notes[who] = OutboundMessage(
-                    address=ctx.address, text=text, private_to=private, reply_hook=hook
-                )
-        return list(notes.values())
-
-    async def _follow_ups(self, batch: list[Context], casts: list[Cast]) -> list[OutboundMessage]:
-        """The follow-up question, once per vote, after a low answer."""
-        low = {
-            cast.vote_id: ctx
-            for ctx, cast in zip(batch, casts, strict=True)
-            if _wants_follow_up(cast)
-        }
-        asked = await self._store.ask_follow_ups(list(low)) if low else set()
-        questions: dict[int, OutboundMessage] = {}
-        for cast in casts:
-            if cast.vote_id in asked and cast.poll is not None:
-                address = low[cast.vote_id].address
-                questions[cast.vote_id] = OutboundMessage(address=address, text=cast.poll.follow_up)
-        return list(questions.values())
-
-
-def _confirmation(cast: Cast) -> str:
-    if cast.poll is None or cast.outcome not in (Outcome.COUNTED, Outcome.RETRACTED):
-        return ""
-    if cast.outcome is Outcome.RETRACTED:
-        return "Your answer has been taken back."
-    chosen = ", ".join(cast.poll.label(k) for k in cast.options)
-    return f"Thank you. Your answer: {chosen}. You can change it until the poll closes."
-
-
-def _wants_follow_up(cast: Cast) -> bool:
-    return (
-        cast.outcome is Outcome.COUNTED
-        and cast.poll is not None
-        and bool(cast.poll.follow_up)
-        and is_low(cast.poll.kind, cast.options)
-    )
-
-
-class LinkFollowUp:
-    """A person's next message after a low answer is linked to that vote."""
-
-    name = "link_follow_up"
-    stage = Stage.AFTER_STORE
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def applies(self, ctx: Context) -> bool:
-        return ctx.kind is EventKind.MESSAGE and ctx.contact_id is not None
-
-    async def run(self, batch: list[Context]) -> None:
-        pairs = [(c.contact_id, c.message_id) for c in batch if c.contact_id is not None]
-        await self._store.link_follow_ups(pairs, window=FOLLOW_UP_WINDOW)
-
-
-class ReplyVote:
-    """A reply to a poll that asked for a number ("3") becomes a vote (X without a native poll)."""
-
-    name = "reply_vote"
-    stage = Stage.AFTER_STORE
-
-    def __init__(self, store: Store) -> None:
-        self._store = store
-
-    def applies(self, ctx: Context) -> bool:
-        return ctx.kind is EventKind.MESSAGE and ctx.channel is Channel.X
-
-    async def run(self, batch: list[Context]) -> None:
-        for ctx in batch:
-            poll_id = await self._store.poll_posted_as(ctx.channel.value, ctx.address.chat)
-            poll = await self._store.poll(poll_id) if poll_id is not None else None
-            keys = numbered_choice(ctx.text, poll.options, poll.kind == "multi") if poll else []
-            if poll is not None and keys:
-                await self._store.reply_to_vote(ctx.message_id, poll_id=poll.id, keys=keys)
-                ctx.kind = EventKind.VOTE

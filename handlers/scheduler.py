@@ -13,7 +13,7 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from bot.events import utcnow
-from handlers import live_tally, polls
+from handlers.polls import Polls
 from models.store import Store
 
 log = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ class PollScheduler:
     def __init__(
         self,
         store: Store,
-        wake_outbox: Callable[[], None],
+        polls: Polls,
         *,
         quiet_hours: tuple[time, time] | None,
         zone: ZoneInfo,
@@ -52,7 +52,7 @@ class PollScheduler:
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._store = store
-        self._wake = wake_outbox
+        self._polls = polls
         self._quiet = quiet_hours
         self._zone = zone
         self._interval = interval_s
@@ -63,13 +63,13 @@ class PollScheduler:
         """One pass; returns the polls opened and closed."""
         to_open, to_close = await self._store.polls_due(now=self._clock())
         for poll_id in to_close:
-            await polls.close(self._store, poll_id, self._wake)
-        await live_tally.refresh(self._store, self._wake)
+            await self._polls.close(poll_id)
+        await self._polls.refresh_live()
         if to_open and is_quiet(self._clock(), self._quiet, self._zone):
             log.info("quiet hours: %d poll(s) wait to open", len(to_open))
             return [], to_close
         for poll_id in to_open:
-            await polls.send(self._store, poll_id, self._wake)
+            await self._polls.send(poll_id)
         return to_open, to_close
 
     def start(self) -> None:

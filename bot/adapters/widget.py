@@ -22,6 +22,10 @@ from bot.events import (
 from bot.storable import clean_text, storable, text_problem
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{8,128}")
+CAPABILITIES = Capabilities(
+    max_text=100_000, buttons=True, threads=False, public_feed=True, lists_open_polls=True
+)
+"""The feedback page shows every open poll itself, with answer buttons."""
 
 
 def valid_token(value: str) -> bool:
@@ -106,7 +110,7 @@ class WidgetAdapter:
     """Replies need no platform call: the outbound message is already in the session's store."""
 
     channel = Channel.WIDGET
-    capabilities = Capabilities(max_text=100_000, buttons=True, threads=False)
+    capabilities = CAPABILITIES
     state = ChannelState.UP
     detail = "served at /widget"
 

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from bot.adapters.catalog import CAPABILITIES
 from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
-from bot.cli.polls import CAPABILITIES
 from config.library import load_library_config
 from config.settings import Settings
 from handlers import you_said

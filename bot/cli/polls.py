@@ -13,9 +13,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from bot.adapters import slack, telegram, x
-from bot.adapters.widget import WidgetAdapter
-from bot.channel import Capabilities
+from bot.adapters.catalog import CAPABILITIES
 from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
 from bot.cli.poll_input import check_configured, check_times, check_values, read_poll_file
@@ -27,13 +25,6 @@ from handlers.poll_results import Results
 from models.store.polls import Target
 
 poll_app = typer.Typer(help="Quick polls: create, send, close, read results.", no_args_is_help=True)
-
-CAPABILITIES: dict[str, Capabilities] = {
-    "widget": WidgetAdapter.capabilities,
-    "slack": slack.CAPABILITIES,
-    "telegram": telegram.CAPABILITIES,
-    "x": x.CAPABILITIES,
-}
 
 
 def register(app: typer.Typer) -> None:
@@ -174,7 +165,7 @@ def send(poll_id: int) -> None:
             poll = await store.poll(poll_id)
             if poll is not None:
                 check_configured(poll.targets, loaded)
-            return await polls.send(store, poll_id, lambda: None)
+            return await polls.Polls(store, CAPABILITIES, lambda: None).send(poll_id)
 
     try:
         posted = asyncio.run(go())
@@ -189,7 +180,7 @@ def close(poll_id: int) -> None:
 
     async def go() -> Results:
         async with open_store(settings()) as store:
-            return await polls.close(store, poll_id, lambda: None)
+            return await polls.Polls(store, CAPABILITIES, lambda: None).close(poll_id)
 
     try:
         outcome = asyncio.run(go())

@@ -265,9 +265,12 @@ class Store:
         """(poll id, platform id) of native polls posted on a channel for open polls."""
         return await self._db.read(polls.native_posts, channel)
 
-    async def poll_posts(self, channel: str) -> list[tuple[int, str, str]]:
-        """(poll id, chat, platform id) of poll posts on a channel for open polls."""
-        return await self._db.read(polls.posts, channel)
+    async def poll_posts(
+        self, channel: str, *, styles: tuple[str, ...] = ("buttons", "native")
+    ) -> list[tuple[int, str, str]]:
+        """(poll id, chat, platform id) of poll posts on a channel for open polls, answered in
+        one of these styles."""
+        return await self._db.read(polls.posts, channel, styles=styles)
 
     async def poll_vote_mark(self, poll_id: int) -> str:
         """Changes whenever the poll's votes change."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import polls
+from handlers import poll_messages, polls
 from handlers.poll_kinds import standard_options
 from models.store.polls import Target
 from tests.fakes.chat import Chat, Heard
@@ -22,7 +22,7 @@ async def post_poll(chat: Chat, kind: str, question: str, **extra: Any) -> tuple
         kind=kind,
         **extra,
     )
-    await polls.send(chat.store, poll_id, chat.bot.app.delivery.wake)
+    await chat.bot.app.polls.send(poll_id)
     [shown] = await chat.expect_replies(chat.on("slack", user="U0ANY"), contains=question)
     return poll_id, shown
 
@@ -55,10 +55,10 @@ async def test_slack_buttons_vote_change_and_close(chat: Chat, sqlite_url: str) 
 
     await wait_until(counted, what="two yes votes")
     await wait_until(lambda: _heard_that(ben, "Your answer: Yes"), what="Ben told privately")
-    await polls.close(chat.store, poll_id, chat.bot.app.delivery.wake)
+    await chat.bot.app.polls.close(poll_id)
     closed = await chat.expect_reply(ann, how="edit")  # the buttons are taken away
     assert closed.ref == shown.ref and closed.raw.args["blocks"] == [] and not closed.options
-    assert polls.CLOSED_POLL in closed.text
+    assert poll_messages.CLOSED_POLL in closed.text
     # A click from a copy of the message still on someone's screen is answered, not counted.
     assert (await cat.taps("No")).status == 200
     await wait_until(lambda: _heard_that(cat, polls.CLOSED_TEXT), what="Cat told it is closed")
@@ -124,7 +124,6 @@ async def test_a_low_answer_is_followed_up_and_the_reply_after_a_restart_is_link
 async def test_live_results_edit_the_poll_message_when_votes_change(
     chat: Chat, sqlite_url: str
 ) -> None:
-    from handlers import live_tally
 
     await chat.start("slack", database_url=sqlite_url)
     poll_id, shown = await post_poll(
@@ -142,8 +141,8 @@ async def test_live_results_edit_the_poll_message_when_votes_change(
         return (await polls.results(chat.store, poll_id)).responses == 3
 
     await wait_until(three, what="three votes")
-    assert await live_tally.refresh(chat.store, chat.bot.app.delivery.wake) == 1
-    assert await live_tally.refresh(chat.store, chat.bot.app.delivery.wake) == 0  # nothing new
+    assert await chat.bot.app.polls.refresh_live() == 1
+    assert await chat.bot.app.polls.refresh_live() == 0  # nothing new
     edit = await chat.expect_reply(chat.on("slack", user="U0DAN"), how="edit")
     first = min(await chat.store.outbox_items(), key=lambda o: o.id)  # the poll post
     assert edit.ref == first.platform_message_id == shown.ref  # the edit is of that message

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.adapters.telegram.adapter import TAPPED
-from handlers import polls
+from handlers import poll_messages, polls
 from handlers.poll_kinds import standard_options
 from models.store.polls import Target
 from tests.fakes.chat import Chat
@@ -27,7 +27,7 @@ async def send_poll(chat: Chat, **extra: object) -> int:
         kind="csat",
         **extra,
     )
-    await polls.send(chat.store, poll_id, chat.bot.app.delivery.wake)
+    await chat.bot.app.polls.send(poll_id)
     return poll_id
 
 
@@ -64,7 +64,7 @@ async def test_native_poll_vote_change_retract_redeliver_and_follow_up(
         return (await polls.results(chat.store, poll_id)).responses == 1
 
     await wait_until(retracted, what="Ada's retraction")
-    await polls.close(chat.store, poll_id, chat.bot.app.delivery.wake)
+    await chat.bot.app.polls.close(poll_id)
     stopped = await chat.expect_reply(ada, how="stop")  # Telegram takes no more answers
     assert int(stopped.raw.params["chat_id"]) == GROUP
     assert stopped.ref == shown.ref == str(shown.raw.answer["result"]["message_id"])
@@ -100,9 +100,9 @@ async def test_an_anonymous_poll_is_answered_with_buttons_nobody_else_sees(
     r = await polls.results(chat.store, poll_id)
     assert (r.responses, r.csat) == (2, 50.0)
 
-    await polls.close(chat.store, poll_id, chat.bot.app.delivery.wake)
+    await chat.bot.app.polls.close(poll_id)
     closed = await chat.expect_reply(ada, how="edit")  # the buttons are taken away
-    assert polls.CLOSED_POLL in closed.text and "reply_markup" not in closed.raw.params
+    assert poll_messages.CLOSED_POLL in closed.text and "reply_markup" not in closed.raw.params
     private = [h for h in await bob.heard() if h.how != "toast" and h.ref != posted.ref]
     assert private == []  # nothing was sent to Bob privately
     assert not [

@@ -20,7 +20,7 @@ async def send_poll(chat: Chat, kind: str, question: str) -> tuple[int, Heard]:
         question=question,
         kind=kind,
     )
-    await polls.send(chat.store, poll_id, chat.bot.app.delivery.wake)
+    await chat.bot.app.polls.send(poll_id)
 
     async def sent() -> bool:
         return any(o.status == "sent" for o in await chat.store.outbox_items())
@@ -42,7 +42,9 @@ async def test_a_native_x_poll_is_read_back_as_aggregate_counts(
     await chat.on("x").taps("No", times=3)
     adapter = chat.adapters["x"]
     assert isinstance(adapter, XAdapter)
-    reader = PollCountReader(chat.store, Channel.X, adapter.poll_counts, interval_s=300)
+    reader = PollCountReader(
+        chat.store, Channel.X, adapter.poll_counts, adapter.capabilities, interval_s=300
+    )
     await reader.run_once()
     r = await polls.results(chat.store, poll_id)
     assert (r.responses, r.aggregate_only, r.by_channel) == (10, ["x"], {"x": {"yes": 7, "no": 3}})

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.slack.client import build_client
+from bot.adapters.slack.digest_post import SlackDestination
 from config.settings import Settings
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination, SmtpServer
 from handlers.digest.sender import DigestSender
 from handlers.digest.service import Digests, Drawn
-from handlers.digest.slack_post import SlackDestination
 from models.store import Store
 from models.store.migrate import upgrade_async
 from tests.digest import fixture as fx

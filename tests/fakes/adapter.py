@@ -6,19 +6,26 @@ from collections.abc import Sequence
 
 from starlette.routing import BaseRoute
 
+from bot.adapters.catalog import CAPABILITIES
 from bot.channel import Capabilities, ChannelState, EventSink, SendError
 from bot.events import Channel, OutboundMessage
 
 
 class RecordingAdapter:
-    """Stands in for a platform in tests of the outbox; ``failures`` are raised in order first."""
+    """Stands in for a platform in tests of the outbox; ``failures`` are raised in order first.
+    It declares the capabilities of the channel it stands in for, unless given others."""
 
-    capabilities = Capabilities(max_text=4000, buttons=True, threads=True)
     state = ChannelState.UP
     detail = "in-memory"
 
-    def __init__(self, channel: Channel, failures: Sequence[SendError] = ()) -> None:
+    def __init__(
+        self,
+        channel: Channel,
+        failures: Sequence[SendError] = (),
+        capabilities: Capabilities | None = None,
+    ) -> None:
         self.channel = channel
+        self.capabilities = capabilities or CAPABILITIES[channel.value]
         self.failures = list(failures)
         self.sent: list[OutboundMessage] = []
         self.attempts = 0

@@ -7,9 +7,9 @@ from datetime import timedelta
 
 import pytest
 
+from bot.adapters.catalog import CAPABILITIES
 from bot.adapters.widget import WidgetAdapter
 from bot.channel import Capabilities
-from bot.cli.polls import CAPABILITIES
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote, utcnow
 from bot.secrets import pseudonym_key
 from config.settings import Settings
@@ -87,7 +87,7 @@ async def test_a_csat_poll_from_creation_to_results(
             follow_up=s.follow_up,
             post_results=True,
         )
-        assert await polls.send(store, poll_id, bot.app.delivery.wake) == 1
+        assert await bot.app.polls.send(poll_id) == 1
         await wait_until(lambda: _sent(slack, 1), what="the poll to be posted")
         posted = slack.sent[0]
         assert [b.label for b in posted.buttons] == [
@@ -127,7 +127,7 @@ async def test_a_csat_poll_from_creation_to_results(
         assert (r.responses, r.csat, r.response_rate, r.follow_ups) == (3, 66.7, 7.5, 1)
         assert {o.key: o.count for o in r.options} == {"1": 1, "2": 0, "3": 0, "4": 1, "5": 1}
 
-        await polls.close(store, poll_id, bot.app.delivery.wake)
+        await bot.app.polls.close(poll_id)
         await slack.sink(tap("U5", "5", n=1))  # Eve is too late
         await settle(bot)
         assert (await polls.results(store, poll_id)).responses == 3
@@ -154,7 +154,7 @@ async def test_votes_survive_a_restart_mid_poll(
                 poll_id = await bot.store.create_poll(
                     targets=s.targets, options=s.options, question=s.question, kind=s.kind
                 )
-                await polls.send(bot.store, poll_id, bot.app.delivery.wake)
+                await bot.app.polls.send(poll_id)
             assert slack.sink is not None
             await slack.sink(tap(person, "yes", n=1))
             await slack.sink(tap("U1", "yes", n=1))  # a redelivery after the restart, too
@@ -172,7 +172,7 @@ async def test_taps_waiting_together_get_one_confirmation_of_the_answer_that_cou
         poll_id = await bot.store.create_poll(
             targets=s.targets, options=s.options, question=s.question, kind=s.kind
         )
-        await polls.send(bot.store, poll_id, bot.app.delivery.wake)
+        await bot.app.polls.send(poll_id)
     # While the bot is down, Ann's three taps (2, 5, then 4) are stored, not yet processed
     # (as when the processor is behind); the next start processes them in one batch.
     async with Store.open(settings.database_url, pseudonym_key=pseudonym_key(settings)) as store:
@@ -247,7 +247,7 @@ async def test_scheduled_polls_open_outside_quiet_hours_and_close_on_time(
         clock = [night]
         scheduler = PollScheduler(
             bot.store,
-            bot.app.delivery.wake,
+            bot.app.polls,
             quiet_hours=(time(21), time(8)),
             zone=london,
             clock=lambda: clock[0],

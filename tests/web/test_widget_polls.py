@@ -22,7 +22,7 @@ async def open_poll(bot: RunningBot, kind: str = "csat") -> int:
         question="How satisfied are you with the library today?",
         kind=kind,
     )
-    await polls.send(bot.store, poll_id, bot.app.delivery.wake)
+    await bot.app.polls.send(poll_id)
     return poll_id
 
 
@@ -78,5 +78,5 @@ async def test_answering_without_javascript(
             await wait_until(counted, what="the vote")
             again = await http.get(voted.headers["location"])
             assert 'aria-pressed="true">Yes</button>' in again.text and "Your answer:" in again.text
-            await polls.close(bot.store, poll_id, bot.app.delivery.wake)
+            await bot.app.polls.close(poll_id)
             assert "legend" not in (await http.get("/widget")).text

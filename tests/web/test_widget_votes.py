@@ -26,7 +26,7 @@ async def make_poll(bot: RunningBot, *, send: bool = True, channel: str = "widge
         follow_up=FOLLOW_UP,
     )
     if send:
-        await polls.send(bot.store, poll_id, bot.app.delivery.wake)
+        await bot.app.polls.send(poll_id)
     return poll_id
 
 
@@ -44,7 +44,7 @@ async def test_votes_on_closed_draft_unknown_polls_or_options_are_refused_with_a
     async with running_bot(make_settings(database_url=db_url)) as bot:
         open_id, draft_id = await make_poll(bot), await make_poll(bot, send=False)
         closed_id = await make_poll(bot)
-        await polls.close(bot.store, closed_id, bot.app.delivery.wake)
+        await bot.app.polls.close(closed_id)
         elsewhere = await make_poll(bot, send=False, channel="slack")
         await bot.store.set_poll_status(elsewhere, "open")
         async with httpx.AsyncClient(base_url=bot.url) as http:

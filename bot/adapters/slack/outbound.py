@@ -18,10 +18,11 @@ CAPABILITIES = Capabilities(
     max_text=MAX_TEXT,
     buttons=True,
     threads=True,
-    native_polls=False,
-    per_person_votes=True,
     max_poll_options=MAX_BUTTONS,
     max_option_chars=MAX_BUTTON_LABEL,
+    closable_polls=True,
+    editing=True,
+    private_acks=True,
 )
 
 Call = dict[str, Any]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.adapters.telegram.adapter import CAPABILITIES, TelegramAdapter
+from bot.adapters.telegram.adapter import TelegramAdapter
+from bot.adapters.telegram.outbound import CAPABILITIES
 from bot.adapters.telegram.translate import to_event
 from bot.channel import Cursors
 from config.settings import Settings

@@ -21,24 +21,15 @@ from telegram.ext import BaseRateLimiter
 
 from bot.adapters.telegram.connection import build_application
 from bot.adapters.telegram.limits import BoundedRateLimiter, wait_seconds
-from bot.adapters.telegram.outbound import MAX_TEXT, keyboard, reply_to, split_text, thread_id
+from bot.adapters.telegram.outbound import CAPABILITIES, keyboard, reply_to, split_text, thread_id
 from bot.adapters.telegram.translate import ALLOWED_UPDATES, message_ref, to_event
 from bot.adapters.telegram.webhook import WebhookEndpoint
 from bot.backoff import Backoff
-from bot.channel import Capabilities, ChannelState, Cursors, EventSink, SendError
+from bot.channel import ChannelState, Cursors, EventSink, SendError
 from bot.events import Channel, InboundEvent, OutboundMessage, PollPost
 
 log = logging.getLogger(__name__)
 
-CAPABILITIES = Capabilities(
-    max_text=MAX_TEXT,
-    buttons=True,
-    threads=True,
-    native_polls=True,
-    per_person_votes=True,
-    max_poll_options=12,
-    max_option_chars=100,
-)
 CURSOR = "telegram.offset"
 POLL_MESSAGE = "telegram.poll."
 """Store key prefix: a native poll's id → "chat:message id" of the message that carries it."""

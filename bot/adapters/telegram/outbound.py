@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
+from bot.channel import Capabilities
 from bot.events import Button
 
 MAX_TEXT = 4096
@@ -14,6 +15,20 @@ MAX_TEXT = 4096
 
 MAX_BUTTON_DATA = 64
 """Telegram's limit for callback_data, in bytes."""
+
+CAPABILITIES = Capabilities(
+    max_text=MAX_TEXT,
+    buttons=True,
+    threads=True,
+    native_polls=True,
+    native_poll_voters=True,  # a non-anonymous poll: each answer names its voter
+    native_multi=True,
+    max_poll_options=12,
+    max_option_chars=100,
+    closable_polls=True,  # stopPoll, or the answer buttons edited away
+    editing=True,
+)
+"""What Telegram can do (the answer toast after a tap is the adapter's own business)."""
 
 _BOUNDARIES = (
     re.compile(r"\n\s*\n"),

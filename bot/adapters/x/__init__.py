@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.adapters.x.adapter import CAPABILITIES, XAdapter, XKeys
+from bot.adapters.x.adapter import XAdapter, XKeys
+from bot.adapters.x.send import CAPABILITIES
 from bot.adapters.x.translate import to_event, webhook_events
 from bot.channel import Cursors
 

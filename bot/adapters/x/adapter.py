@@ -24,25 +24,15 @@ from tweepy.errors import Forbidden, TooManyRequests, TweepyException, Unauthori
 
 from bot.adapters.x.poll import Poller
 from bot.adapters.x.ratelimit import reset_wait
-from bot.adapters.x.send import SHORT_WAIT_S, TWEET_LIMIT, Sender
+from bot.adapters.x.send import CAPABILITIES, SHORT_WAIT_S, Sender
 from bot.adapters.x.session import DEFAULT_API_URL, RewritingSession
 from bot.adapters.x.webhook import Webhook
 from bot.backoff import Backoff
-from bot.channel import Capabilities, ChannelState, Cursors, EventSink, SendError
+from bot.channel import ChannelState, Cursors, EventSink, SendError
 from bot.events import Channel, OutboundMessage
 
 log = logging.getLogger(__name__)
 
-CAPABILITIES = Capabilities(
-    max_text=TWEET_LIMIT,
-    buttons=False,
-    threads=True,
-    native_polls=True,
-    per_person_votes=False,
-    max_poll_options=4,
-    max_option_chars=25,
-    public_broadcast=True,
-)
 SETTING_NAMES = (
     "FEEDBOT_X_CONSUMER_KEY, FEEDBOT_X_CONSUMER_SECRET, "
     "FEEDBOT_X_ACCESS_TOKEN, FEEDBOT_X_ACCESS_TOKEN_SECRET"

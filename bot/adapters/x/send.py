@@ -24,15 +24,25 @@ from tweepy.errors import (
 
 from bot.adapters.x.ratelimit import NO_RESET_WAIT_S, reset_wait
 from bot.adapters.x.split import split_text, weighted_length
-from bot.channel import SendError
+from bot.channel import Capabilities, SendError
 from bot.events import ConversationKind, OutboundMessage, PollPost, utcnow
 
 TWEET_LIMIT = 280
 DM_LIMIT = 10_000
-POLL_OPTIONS = (2, 4)
-POLL_OPTION_CHARS = 25
 POLL_MINUTES = (5, 10_080)
 DEFAULT_POLL_MINUTES = 1440
+CAPABILITIES = Capabilities(
+    max_text=TWEET_LIMIT,
+    buttons=False,  # buttons degrade to numbered choices (``with_choices``)
+    threads=True,
+    native_polls=True,  # counts only: read back by tweet lookup
+    max_poll_options=4,
+    max_option_chars=25,
+    votes_by_reply=True,
+    public_feed=True,
+    public_broadcast=True,
+)
+"""X's limits, in this one place: polls of 2 to 4 options of at most 25 characters."""
 SHORT_WAIT_S = 5.0
 """The longest 429 reset wait done inside ``send``; longer ones go back to the outbox."""
 
@@ -73,8 +83,9 @@ def addressed(message: OutboundMessage, text: str) -> str:
 def poll_body(poll: PollPost, now: datetime) -> dict[str, Any]:
     """``create_tweet`` poll arguments: 2 to 4 options of at most 25 characters, and a duration
     that ends the X poll when ours closes (a day when ours has no closing time)."""
-    labels = [label[:POLL_OPTION_CHARS] for label in poll.options][: POLL_OPTIONS[1]]
-    if len(labels) < POLL_OPTIONS[0]:
+    most, chars = CAPABILITIES.max_poll_options, CAPABILITIES.max_option_chars
+    labels = [label[:chars] for label in poll.options][:most]
+    if len(labels) < 2:
         raise SendError("x: a poll needs at least two options", permanent=True)
     minutes = DEFAULT_POLL_MINUTES
     if poll.closes_at is not None:

@@ -1,0 +1,144 @@
+"""The poll steps of the pipeline: count votes (and confirm or ask the follow-up), link a
+person's next message to their low answer, and turn a numbered reply into a vote."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from bot.channel import Capabilities
+from bot.events import EventKind, OutboundMessage
+from handlers.context import Context, Stage
+from handlers.poll_kinds import is_low, numbered_choice
+from handlers.polls import CLOSED_TEXT, FOLLOW_UP_WINDOW
+from models.store import Store
+from models.store.polls import Cast, Outcome
+
+
+class Tally:
+    """Count votes (the latest per person counts); a vote after close is answered, not counted."""
+
+    name = "tally"
+    stage = Stage.AFTER_STORE
+
+    def __init__(
+        self,
+        store: Store,
+        capabilities: Mapping[str, Capabilities],
+        wake_outbox: Callable[[], None],
+    ) -> None:
+        self._store = store
+        self._caps = capabilities
+        self._wake = wake_outbox
+
+    def applies(self, ctx: Context) -> bool:
+        return ctx.kind is EventKind.VOTE
+
+    async def run(self, batch: list[Context]) -> None:
+        casts = await self._store.cast_votes([c.message_id for c in batch])
+        replies = await self._confirmations(batch, casts) + await self._follow_ups(batch, casts)
+        if replies:
+            await self._store.enqueue_many(replies, author="feedbot:poll")
+            self._wake()
+
+    async def _confirmations(
+        self, batch: list[Context], casts: list[Cast]
+    ) -> list[OutboundMessage]:
+        """Tell each voter privately what was recorded where the channel can answer privately
+        (its buttons show no selection); tell anyone who answers a closed poll that it has
+        closed. Someone who clicked several times in one batch hears once, about the answer
+        that counts."""
+        acks = [self._private_acks(c) for c in batch]
+        people = [c.contact_id for c, a in zip(batch, acks, strict=True) if a and c.contact_id]
+        users = await self._store.platform_users(people) if people else {}
+        notes: dict[object, OutboundMessage] = {}
+        for n, (ctx, cast) in enumerate(zip(batch, casts, strict=True)):
+            text = _confirmation(cast) if acks[n] else ""
+            text = CLOSED_TEXT if cast.outcome is Outcome.CLOSED else text
+            if text:
+                private = users.get(ctx.contact_id or 0, "")
+                hook = cast.reply_hook if private else ""
+                who = (ctx.contact_id, cast.poll.id if cast.poll else None) if ctx.contact_id else n
+                notes.pop(who, None)
+                notes[who] = OutboundMessage(
+                    address=ctx.address, text=text, private_to=private, reply_hook=hook
+                )
+        return list(notes.values())
+
+    def _private_acks(self, ctx: Context) -> bool:
+        caps = self._caps.get(ctx.channel.value)
+        return caps is not None and caps.private_acks
+
+    async def _follow_ups(self, batch: list[Context], casts: list[Cast]) -> list[OutboundMessage]:
+        """The follow-up question, once per vote, after a low answer."""
+        low = {
+            cast.vote_id: ctx
+            for ctx, cast in zip(batch, casts, strict=True)
+            if _wants_follow_up(cast)
+        }
+        asked = await self._store.ask_follow_ups(list(low)) if low else set()
+        questions: dict[int, OutboundMessage] = {}
+        for cast in casts:
+            if cast.vote_id in asked and cast.poll is not None:
+                address = low[cast.vote_id].address
+                questions[cast.vote_id] = OutboundMessage(address=address, text=cast.poll.follow_up)
+        return list(questions.values())
+
+
+def _confirmation(cast: Cast) -> str:
+    if cast.poll is None or cast.outcome not in (Outcome.COUNTED, Outcome.RETRACTED):
+        return ""
+    if cast.outcome is Outcome.RETRACTED:
+        return "Your answer has been taken back."
+    chosen = ", ".join(cast.poll.label(k) for k in cast.options)
+    return f"Thank you. Your answer: {chosen}. You can change it until the poll closes."
+
+
+def _wants_follow_up(cast: Cast) -> bool:
+    return (
+        cast.outcome is Outcome.COUNTED
+        and cast.poll is not None
+        and bool(cast.poll.follow_up)
+        and is_low(cast.poll.kind, cast.options)
+    )
+
+
+class LinkFollowUp:
+    """A person's next message after a low answer is linked to that vote."""
+
+    name = "link_follow_up"
+    stage = Stage.AFTER_STORE
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def applies(self, ctx: Context) -> bool:
+        return ctx.kind is EventKind.MESSAGE and ctx.contact_id is not None
+
+    async def run(self, batch: list[Context]) -> None:
+        pairs = [(c.contact_id, c.message_id) for c in batch if c.contact_id is not None]
+        await self._store.link_follow_ups(pairs, window=FOLLOW_UP_WINDOW)
+
+
+class ReplyVote:
+    """A reply to a poll that asked for a number ("3") becomes a vote, on channels where polls
+    are answered by reply (X without a native poll)."""
+
+    name = "reply_vote"
+    stage = Stage.AFTER_STORE
+
+    def __init__(self, store: Store, capabilities: Mapping[str, Capabilities]) -> None:
+        self._store = store
+        self._caps = capabilities
+
+    def applies(self, ctx: Context) -> bool:
+        caps = self._caps.get(ctx.channel.value)
+        return ctx.kind is EventKind.MESSAGE and caps is not None and caps.votes_by_reply
+
+    async def run(self, batch: list[Context]) -> None:
+        for ctx in batch:
+            poll_id = await self._store.poll_posted_as(ctx.channel.value, ctx.address.chat)
+            poll = await self._store.poll(poll_id) if poll_id is not None else None
+            keys = numbered_choice(ctx.text, poll.options, poll.kind == "multi") if poll else []
+            if poll is not None and keys:
+                await self._store.reply_to_vote(ctx.message_id, poll_id=poll.id, keys=keys)
+                ctx.kind = EventKind.VOTE
