@@ -76,7 +76,7 @@ async def bench_slack(n: int) -> dict[str, float]:
                 started = time.perf_counter()
                 latencies = await _post_all(f"{bot.url}/slack/events", n)
                 elapsed = time.perf_counter() - started
-                kept = await bot.store.messages(channel="slack", limit=2 * n + THREADS)
+                kept = await bot.store.messages.find(channel="slack", limit=2 * n + THREADS)
                 stored = sum(1 for m in kept if m.direction == "in")
     if stored != n:
         raise RuntimeError(f"stored {stored} of {n} Slack events")

@@ -31,8 +31,8 @@ class Acknowledge:
         due = [c for c in batch if c.acknowledged_at is None or c.acknowledged_at < recent]
         if not due:  # the cheap check; acknowledge_first below is the atomic one
             return
-        first = await self._store.acknowledge_first(
-            [c.conversation_id for c in due], every=ACK_EVERY
+        first = await self._store.processing.acknowledge_first(
+            ids=[c.conversation_id for c in due], every=ACK_EVERY
         )
         replies = [
             OutboundMessage(address=c.address, text=self._text, reply_ref=c.reply_ref)
@@ -40,7 +40,7 @@ class Acknowledge:
             if c.conversation_id in first
         ]
         if replies:
-            await self._store.enqueue_many(replies, author="feedbot")
+            await self._store.outbox.enqueue_many(messages=replies, author="feedbot")
             self._wake()
 
 

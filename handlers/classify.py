@@ -26,8 +26,8 @@ class Classify:
     async def run(self, batch: list[Context]) -> None:
         assert self._classifier is not None
         verdicts = await self._classifier.classify([c.text for c in batch])
-        await self._store.save_classifications(
-            [(c.message_id, v) for c, v in zip(batch, verdicts, strict=True)]
+        await self._store.classifications.save(
+            verdicts=[(c.message_id, v) for c, v in zip(batch, verdicts, strict=True)]
         )
         for ctx, verdict in zip(batch, verdicts, strict=True):
             ctx.labels = verdict  # for the triage step

@@ -66,10 +66,10 @@ class Delivery:
 
     async def run_once(self) -> int:
         """Send one batch of due items at once and record what became of them together."""
-        items = await self._store.claim_outbox(limit=BATCH, lease=LEASE)
+        items = await self._store.outbox.claim(limit=BATCH, lease=LEASE)
         if items:
-            await self._store.settle_outbox(
-                list(await asyncio.gather(*(self._send(i) for i in items)))
+            await self._store.outbox.settle(
+                outcomes=list(await asyncio.gather(*(self._send(i) for i in items)))
             )
         return len(items)
 

@@ -73,5 +73,5 @@ class OptOut:
             text = self._words.out_reply if out else self._words.back_reply
             replies.append(OutboundMessage(address=ctx.address, text=text, reply_ref=ctx.reply_ref))
             ctx.stopped = True
-        await self._store.enqueue_many(replies, author="feedbot")
+        await self._store.outbox.enqueue_many(messages=replies, author="feedbot")
         self._wake()

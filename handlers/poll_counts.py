@@ -48,11 +48,15 @@ class PollCountReader:
 
     async def run_once(self) -> int:
         """Read every open native poll once; returns 0 (the loop then waits its interval)."""
-        for poll_id, platform_id in await self._store.native_poll_posts(self._channel.value):
-            poll = await self._store.poll(poll_id)
+        for poll_id, platform_id in await self._store.polls.native_posts(
+            channel=self._channel.value
+        ):
+            poll = await self._store.polls.get(poll_id=poll_id)
             if poll is None:
                 continue
             by_label = await self._read(platform_id)
             counts = {key: by_label.get(label[: self._chars], 0) for key, label in poll.options}
-            await self._store.save_poll_counts(poll_id, self._channel.value, counts)
+            await self._store.polls.save_counts(
+                poll_id=poll_id, channel=self._channel.value, counts=counts
+            )
         return 0

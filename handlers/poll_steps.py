@@ -8,10 +8,11 @@ from collections.abc import Callable, Mapping
 from bot.channel import Capabilities
 from bot.events import EventKind, OutboundMessage
 from handlers.context import Context, Stage
+from handlers.poll_answers import chosen
 from handlers.poll_kinds import is_low, numbered_choice
 from handlers.polls import CLOSED_TEXT, FOLLOW_UP_WINDOW
 from models.store import Store
-from models.store.polls import Cast, Outcome
+from models.store.votes import Cast, Outcome
 
 
 class Tally:
@@ -34,10 +35,12 @@ class Tally:
         return ctx.kind is EventKind.VOTE
 
     async def run(self, batch: list[Context]) -> None:
-        casts = await self._store.cast_votes([c.message_id for c in batch])
+        casts = await self._store.polls.cast(
+            message_ids=[c.message_id for c in batch], choose=chosen
+        )
         replies = await self._confirmations(batch, casts) + await self._follow_ups(batch, casts)
         if replies:
-            await self._store.enqueue_many(replies, author="feedbot:poll")
+            await self._store.outbox.enqueue_many(messages=replies, author="feedbot:poll")
             self._wake()
 
     async def _confirmations(
@@ -49,7 +52,7 @@ class Tally:
         that counts."""
         acks = [self._private_acks(c) for c in batch]
         people = [c.contact_id for c, a in zip(batch, acks, strict=True) if a and c.contact_id]
-        users = await self._store.platform_users(people) if people else {}
+        users = await self._store.messages.platform_users(contact_ids=people) if people else {}
         notes: dict[object, OutboundMessage] = {}
         for n, (ctx, cast) in enumerate(zip(batch, casts, strict=True)):
             text = _confirmation(cast) if acks[n] else ""
@@ -75,7 +78,7 @@ class Tally:
             for ctx, cast in zip(batch, casts, strict=True)
             if _wants_follow_up(cast)
         }
-        asked = await self._store.ask_follow_ups(list(low)) if low else set()
+        asked = await self._store.polls.ask_follow_ups(vote_ids=list(low)) if low else set()
         questions: dict[int, OutboundMessage] = {}
         for cast in casts:
             if cast.vote_id in asked and cast.poll is not None:
@@ -116,7 +119,7 @@ class LinkFollowUp:
 
     async def run(self, batch: list[Context]) -> None:
         pairs = [(c.contact_id, c.message_id) for c in batch if c.contact_id is not None]
-        await self._store.link_follow_ups(pairs, window=FOLLOW_UP_WINDOW)
+        await self._store.polls.link_follow_ups(pairs=pairs, window=FOLLOW_UP_WINDOW)
 
 
 class ReplyVote:
@@ -136,9 +139,13 @@ class ReplyVote:
 
     async def run(self, batch: list[Context]) -> None:
         for ctx in batch:
-            poll_id = await self._store.poll_posted_as(ctx.channel.value, ctx.address.chat)
-            poll = await self._store.poll(poll_id) if poll_id is not None else None
+            poll_id = await self._store.polls.posted_as(
+                channel=ctx.channel.value, platform_id=ctx.address.chat
+            )
+            poll = await self._store.polls.get(poll_id=poll_id) if poll_id is not None else None
             keys = numbered_choice(ctx.text, poll.options, poll.kind == "multi") if poll else []
             if poll is not None and keys:
-                await self._store.reply_to_vote(ctx.message_id, poll_id=poll.id, keys=keys)
+                await self._store.polls.reply_to_vote(
+                    message_id=ctx.message_id, poll_id=poll.id, keys=keys
+                )
                 ctx.kind = EventKind.VOTE

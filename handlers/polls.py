@@ -92,10 +92,12 @@ class Polls:
         poll = await self._get(poll_id)
         if poll.status == "closed":
             raise PollRefused(f"poll {poll_id} is closed")
-        await self._store.set_poll_status(poll_id, "open")
+        await self._store.polls.set_status(poll_id=poll_id, status="open")
         posted = 0
         for target, caps in self._posted_targets(poll):
-            await self._store.enqueue(poll_message(poll, target, caps), author="feedbot:poll")
+            await self._store.outbox.enqueue(
+                message=poll_message(poll, target, caps), author="feedbot:poll"
+            )
             posted += 1
         self._wake()
         return posted
@@ -105,8 +107,8 @@ class Polls:
         the poll asks for it."""
         poll = await self._get(poll_id)
         posted = await self._closable_posts(poll)
-        await self._store.set_poll_status(poll_id, "closed")
-        await self._store.repeat_poll(poll_id)
+        await self._store.polls.set_status(poll_id=poll_id, status="closed")
+        await self._store.polls.repeat(poll_id=poll_id)
         outcome = await results(self._store, poll_id)
         messages = [
             closing(poll, channel, chat, platform_id) for channel, chat, platform_id in posted
@@ -119,7 +121,7 @@ class Polls:
                 )
                 for t, _ in self._posted_targets(poll)
             ]
-        await self._store.enqueue_many(messages, author="feedbot:poll")
+        await self._store.outbox.enqueue_many(messages=messages, author="feedbot:poll")
         self._wake()
         return outcome
 
@@ -137,29 +139,30 @@ class Polls:
 
     async def _refresh_channel(self, channel: str, caps: Capabilities) -> int:
         edits = 0
-        for poll_id, chat, platform_id in await self._store.poll_posts(
-            channel, styles=(Style.BUTTONS.value,)
+        buttons = (Style.BUTTONS.value,)
+        for poll_id, chat, platform_id in await self._store.polls.posts(
+            channel=channel, styles=buttons
         ):
-            poll = await self._store.poll(poll_id)
+            poll = await self._store.polls.get(poll_id=poll_id)
             if poll is None or not poll.live_results:
                 continue
             mark, name = (
-                await self._store.poll_vote_mark(poll_id),
+                await self._store.polls.vote_mark(poll_id=poll_id),
                 f"poll.{poll_id}.live.{platform_id}",
             )
-            if await self._store.cursors.get(name) == mark:
+            if await self._store.cursors.get(name=name) == mark:
                 continue
             shown = poll_message(poll, Target(channel, chat), caps)
             text = f"{shown.text}\n{tally_line(await results(self._store, poll_id))}"
-            await self._store.enqueue(
-                replace(shown, text=text, edit_of=platform_id), author="feedbot:poll"
+            await self._store.outbox.enqueue(
+                message=replace(shown, text=text, edit_of=platform_id), author="feedbot:poll"
             )
-            await self._store.cursors.set(name, mark)
+            await self._store.cursors.set(name=name, value=mark)
             edits += 1
         return edits
 
     async def _get(self, poll_id: int) -> PollView:
-        poll = await self._store.poll(poll_id)
+        poll = await self._store.polls.get(poll_id=poll_id)
         if poll is None:
             raise LookupError(f"no poll {poll_id}")
         return poll
@@ -177,8 +180,9 @@ class Polls:
         return [
             (channel, chat, platform_id)
             for channel in channels
-            for poll_id, chat, platform_id in await self._store.poll_posts(channel)
-            if poll_id == poll.id
+            for _, chat, platform_id in await self._store.polls.posts(
+                channel=channel, poll_id=poll.id
+            )
         ]
 
 
@@ -190,11 +194,14 @@ def tally_line(r: Results) -> str:
 
 async def results(store: Store, poll_id: int) -> Results:
     """The poll's current results."""
-    poll = await store.poll(poll_id)
+    poll = await store.polls.get(poll_id=poll_id)
     if poll is None:
         raise LookupError(f"no poll {poll_id}")
-    votes, follow_ups = await store.poll_votes(poll_id), await store.poll_follow_ups(poll_id)
-    return compute(poll, votes, follow_ups, await store.poll_counts(poll_id))
+    votes, follow_ups = (
+        await store.polls.votes(poll_id=poll_id),
+        await store.polls.follow_ups(poll_id=poll_id),
+    )
+    return compute(poll, votes, follow_ups, await store.polls.counts(poll_id=poll_id))
 
 
 def you_said(r: Results) -> str:

@@ -53,18 +53,18 @@ class Processor:
         """Finish the batch in hand (up to a grace period) and stop; what is left is released."""
         await self._loop.stop()
         if self._in_hand:
-            await self._store.release_pending(sorted(self._in_hand))
+            await self._store.processing.release(ids=sorted(self._in_hand))
 
     async def run_once(self) -> int:
         """Process one batch; returns how many events were claimed."""
-        items = await self._store.claim_pending(
+        items = await self._store.processing.claim(
             limit=self._batch, lease=LEASE, max_attempts=self._max_attempts
         )
         if not items:
             return 0
         self._in_hand = {i.message_id for i in items}
         ctxs = await self._pipeline.process_batch(items)
-        await self._store.mark_processed([c.message_id for c in ctxs if c.error is None])
+        await self._store.processing.done(ids=[c.message_id for c in ctxs if c.error is None])
         for item, ctx in zip(items, ctxs, strict=True):
             if ctx.error is not None:
                 await self._failed(item, ctx.error)
@@ -76,6 +76,8 @@ class Processor:
         log.warning("processing message %s failed: %s", item.message_id, exc)
         self._metrics.process_failures.labels(type(exc).__name__).inc()
         delay = backoff(item.attempts, base=1.0, cap=300.0)
-        await self._store.mark_unprocessed(
-            item.message_id, error=repr(exc), retry_at=utcnow() + timedelta(seconds=delay)
+        await self._store.processing.failed(
+            message_id=item.message_id,
+            error=repr(exc),
+            retry_at=utcnow() + timedelta(seconds=delay),
         )

@@ -80,7 +80,7 @@ class Recorder:
 
     async def _write(self, batch: list[_Pending]) -> None:
         try:
-            results = await self._store.record([p.event for p in batch])
+            results = await self._store.messages.record(events=[p.event for p in batch])
         except Exception as exc:  # noqa: BLE001 - every waiting caller must hear of it
             if len(batch) == 1:
                 self._fail(batch[0], exc)
@@ -93,7 +93,7 @@ class Recorder:
         """Write each event of a failed batch in its own transaction."""
         for p in batch:
             try:
-                results = await self._store.record([p.event])
+                results = await self._store.messages.record(events=[p.event])
             except Exception as exc:  # noqa: BLE001 - handed to this event's caller
                 self._fail(p, exc)
             else:

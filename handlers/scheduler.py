@@ -61,7 +61,7 @@ class PollScheduler:
 
     async def run_once(self) -> tuple[list[int], list[int]]:
         """One pass; returns the polls opened and closed."""
-        to_open, to_close = await self._store.polls_due(now=self._clock())
+        to_open, to_close = await self._store.polls.due(now=self._clock())
         for poll_id in to_close:
             await self._polls.close(poll_id)
         await self._polls.refresh_live()

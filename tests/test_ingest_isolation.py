@@ -121,7 +121,7 @@ def telegram_update(n: int, text: str) -> dict[str, Any]:
 
 async def inbound(bot: RunningBot, channel: str) -> dict[str, str]:
     """platform_id → text of every inbound message stored on ``channel``."""
-    views = await bot.store.messages(channel=channel, limit=100_000)
+    views = await bot.store.messages.find(channel=channel, limit=100_000)
     ids = [m.platform_id for m in views if m.direction == "in"]
     assert len(ids) == len(set(ids)), "a message was stored twice"
     return {m.platform_id: m.text for m in views if m.direction == "in"}

@@ -32,7 +32,9 @@ async def test_sigterm_drains_and_a_restart_resumes(sqlite_url: str, tmp_path: P
     assert "stopping: finishing in-flight work" in log.read_text()
     async with Store.open(sqlite_url) as store:
         stored = {
-            m.platform_id: m.id for m in await store.messages(limit=10_000) if m.direction == "in"
+            m.platform_id: m.id
+            for m in await store.messages.find(limit=10_000)
+            if m.direction == "in"
         }
     for i, message_id in accepted.items():
         sent = payload(i, sessions)
@@ -41,7 +43,9 @@ async def test_sigterm_drains_and_a_restart_resumes(sqlite_url: str, tmp_path: P
         async with Store.open(sqlite_url) as store:
 
             async def all_processed() -> bool:
-                inbound = [m for m in await store.messages(limit=10_000) if m.direction == "in"]
+                inbound = [
+                    m for m in await store.messages.find(limit=10_000) if m.direction == "in"
+                ]
                 return bool(inbound) and all(m.processed for m in inbound)
 
             await wait_until(all_processed, within=30, what="the leftover work to be processed")

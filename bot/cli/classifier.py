@@ -138,7 +138,7 @@ async def _corrections(settings: Settings) -> list[tuple[str, str]]:
 
     try:
         async with open_store(settings) as store:
-            return await store.topic_corrections()
+            return await store.classifications.topic_corrections()
     except Exception as exc:  # noqa: BLE001 - training goes on with the file's examples
         typer.echo(f"feedbot: warning: no staff corrections ({_first_line(exc)})", err=True)
         return []
@@ -211,13 +211,13 @@ async def _reclassify(settings: Settings, model: Any, since: datetime | None) ->
 
     done = 0
     async with model, open_store(settings) as store:
-        total = await store.count_messages(since)
+        total = await store.messages.count(since=since)
         with Progress(transient=False) as progress:
             task = progress.add_task("reclassifying", total=total)
-            async for rows in store.iter_message_texts(since, batch=256):
+            async for rows in store.messages.texts(since=since, batch=256):
                 verdicts = await model.classify([text for _, text in rows])
-                await store.save_classifications(
-                    list(zip([i for i, _ in rows], verdicts, strict=True))
+                await store.classifications.save(
+                    verdicts=list(zip([i for i, _ in rows], verdicts, strict=True))
                 )
                 done += len(rows)
                 progress.update(task, advance=len(rows))

@@ -58,7 +58,7 @@ def list_messages(
 
     async def fetch() -> list[MessageView]:
         async with open_store(settings()) as store:
-            return await store.messages(
+            return await store.messages.find(
                 channel=channel.value if channel else None, limit=limit, kinds=CONVERSATION_KINDS
             )
 
@@ -93,7 +93,7 @@ def list_outbox(
 
     async def fetch() -> list[OutboxView]:
         async with open_store(settings()) as store:
-            return await store.outbox_items(status=status.value if status else None, limit=limit)
+            return await store.outbox.items(status=status.value if status else None, limit=limit)
 
     rows = asyncio.run(fetch())
     if as_json:

@@ -128,7 +128,7 @@ async def _create(loaded: Any, spec: polls.PollSpec, when: dict[str, datetime | 
     fields.pop("targets"), fields.pop("options")
     status = "scheduled" if when["opens_at"] else "draft"
     async with open_store(loaded) as store:
-        return await store.create_poll(
+        return await store.polls.create(
             targets=spec.targets, options=spec.options, status=status, **fields, **when
         )
 
@@ -145,7 +145,7 @@ def list_polls() -> None:
 
     async def fetch() -> list[Any]:
         async with open_store(settings()) as store:
-            return await store.all_polls()
+            return await store.polls.all()
 
     shown = table("id", "status", "kind", "question", "to")
     for p in asyncio.run(fetch()):
@@ -162,7 +162,7 @@ def send(poll_id: int) -> None:
 
     async def go() -> int:
         async with open_store(loaded) as store:
-            poll = await store.poll(poll_id)
+            poll = await store.polls.get(poll_id=poll_id)
             if poll is not None:
                 check_configured(poll.targets, loaded)
             return await polls.Polls(store, CAPABILITIES, lambda: None).send(poll_id)

@@ -44,7 +44,7 @@ def routes(
         _check_token(request, token)
         for status in ("pending", "sent", "failed"):
             metrics.outbox_depth.labels(status).set(0)
-        for status, n in (await store.outbox_counts()).items():
+        for status, n in (await store.outbox.counts()).items():
             metrics.outbox_depth.labels(status).set(n)
         for a in adapters:
             metrics.channel_up.labels(a.channel.value).set(1 if a.state is ChannelState.UP else 0)

@@ -53,10 +53,10 @@ class Page:
 
 async def conversation(deps: WidgetDeps, session: str, *, before: int | None = None) -> Page:
     """The newest page of a session's conversation (or the page before message ``before``)."""
-    conv = await deps.store.conversation_at(channel=Channel.WIDGET.value, chat=session)
+    conv = await deps.store.messages.conversation_at(channel=Channel.WIDGET.value, chat=session)
     if conv is None:
         return Page([], None)
-    newest = await deps.store.messages(
+    newest = await deps.store.messages.find(
         conversation_id=conv,
         limit=deps.page_size + 1,
         newest_first=True,
@@ -69,7 +69,7 @@ async def conversation(deps: WidgetDeps, session: str, *, before: int | None = N
 
 async def open_polls(deps: WidgetDeps, session: str) -> list[dict[str, Any]]:
     """Open widget polls, each with this session's current answer."""
-    answers = await deps.store.answers_of(Channel.WIDGET.value, session)
+    answers = await deps.store.polls.answers_of(channel=Channel.WIDGET.value, sender=session)
     return [
         {
             "id": p.id,
@@ -78,7 +78,7 @@ async def open_polls(deps: WidgetDeps, session: str) -> list[dict[str, Any]]:
             "options": [{"key": k, "label": label} for k, label in p.options],
             "your_answer": answers.get(p.id, []),
         }
-        for p in await deps.store.open_polls(Channel.WIDGET.value, session)
+        for p in await deps.store.polls.open_for(channel=Channel.WIDGET.value, chat=session)
     ]
 
 

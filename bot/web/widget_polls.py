@@ -55,7 +55,7 @@ async def checked_vote(deps: WidgetDeps, request: Request, body: Any) -> Inbound
     await deps.guard.admit(request, event.sender)
     assert event.vote is not None
     poll_id = poll_id_of(event.vote.poll_ref)
-    poll = None if poll_id is None else await deps.store.poll(poll_id)
+    poll = None if poll_id is None else await deps.store.polls.get(poll_id=poll_id)
     refused = refusal(poll, channel=Channel.WIDGET.value, options=event.vote.options)
     if refused is not None:
         raise BadRequest(STATUS[refused.problem], refused.reason)

@@ -107,7 +107,9 @@ class CsatReply:
             poll_id = polls.get((ctx.contact_id or 0, ctx.conversation_id))
             if poll_id is not None:
                 keys = [str(typed_score(ctx.text))]
-                await self._store.reply_to_vote(ctx.message_id, poll_id=poll_id, keys=keys)
+                await self._store.polls.reply_to_vote(
+                    message_id=ctx.message_id, poll_id=poll_id, keys=keys
+                )
                 ctx.kind = EventKind.VOTE
 
 

@@ -19,11 +19,11 @@ class CursorStore:
     def __init__(self, runner: Runner) -> None:
         self._db = runner
 
-    async def get(self, name: str) -> str | None:
+    async def get(self, *, name: str) -> str | None:
         """A cursor's value, if set."""
         return await self._db.read(get, name)
 
-    async def set(self, name: str, value: str) -> None:
+    async def set(self, *, name: str, value: str) -> None:
         """Create or move a cursor, durably."""
         await self._db.write(put, name, value)
 

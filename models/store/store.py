@@ -1,24 +1,24 @@
-"""The Store: the keyword-only async API over the store functions; each call is one short
-transaction run by a Runner (see runner.py)."""
+"""The Store: small per-area objects (``store.messages``, ``store.polls``, ``store.outbox``,
+``store.processing``, ``store.classifications``, ``store.cursors``, ``store.inbox``, ...), each
+keyword-only, sharing the runners; each call is one short transaction (see runner.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import inspect, text
 
-from bot.events import InboundEvent, OutboundMessage
-from models.classification import Classification
-from models.store import classifications, cursors, inbound, outbox, polls, processing, views
+from models.store import cursors
 from models.store.actions import Actions
+from models.store.areas import ClassificationStore, MessageStore, OutboxStore, ProcessingStore
 from models.store.digest import DigestFigures
 from models.store.digest_runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.inbox import InboxStore
 from models.store.opt_outs import OptOuts
+from models.store.poll_store import PollStore
 from models.store.rights import RightsStore
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 from models.store.sessions import SessionStore
@@ -42,6 +42,11 @@ class Store:
         self._ingest = ingest or runner  # what people said or did: durable before we answer
         self._dialect = dialect
         self.pseudonym_key = pseudonym_key
+        self.messages = MessageStore(durable=self._ingest, derived=runner, key=pseudonym_key)
+        self.classifications = ClassificationStore(derived=runner)
+        self.processing = ProcessingStore(derived=runner)
+        self.outbox = OutboxStore(durable=self._ingest, derived=runner)
+        self.polls = PollStore(durable=self._ingest, derived=runner, key=pseudonym_key)
         self.cursors = cursors.CursorStore(self._db)
         self.staff = StaffStore(runner, durable=self._ingest)
         self.digest = DigestFigures(self._db)
@@ -104,191 +109,6 @@ class Store:
             return True
         except Exception:  # noqa: BLE001 - health reporting must not raise
             return False
-
-    # -- inbound ------------------------------------------------------------------------------
-
-    async def record(self, events: Sequence[InboundEvent]) -> list[inbound.Recorded]:
-        """Store events durably and idempotently, in one transaction."""
-        return await self._ingest.write(inbound.record_events, events, key=self.pseudonym_key)
-
-    async def claim_pending(
-        self, *, limit: int, lease: timedelta, max_attempts: int
-    ) -> list[processing.Pending]:
-        """Lease stored events that still need the after-store steps."""
-        return await self._db.write(
-            processing.claim, limit=limit, lease=lease, max_attempts=max_attempts
-        )
-
-    async def mark_processed(self, ids: list[int]) -> None:
-        """The after-store steps finished for these events."""
-        await self._db.write(processing.done, ids)
-
-    async def mark_unprocessed(self, message_id: int, *, error: str, retry_at: datetime) -> None:
-        """The after-store steps failed; try again later."""
-        await self._db.write(processing.failed, message_id, error=error, retry_at=retry_at)
-
-    async def release_pending(self, ids: list[int]) -> None:
-        """Hand claimed events back unfinished (a clean stop), due again at once."""
-        await self._db.write(processing.release, ids)
-
-    async def acknowledge_first(self, ids: list[int], *, every: timedelta) -> set[int]:
-        """Mark and return the conversations not acknowledged within ``every``."""
-        return await self._db.write(processing.acknowledge_first, ids, every=every)
-
-    # -- classifications ---------------------------------------------------------------------
-
-    async def save_classifications(self, verdicts: Sequence[tuple[int, Classification]]) -> None:
-        """Store classifier verdicts for messages."""
-        await self._db.write(classifications.save, verdicts)
-
-    async def count_messages(self, since: datetime | None = None) -> int:
-        """Inbound texts stored (since a time)."""
-        return await self._db.read(classifications.count, since)
-
-    async def iter_message_texts(
-        self, since: datetime | None = None, batch: int = 256
-    ) -> AsyncIterator[list[tuple[int, str]]]:
-        """Inbound texts in id order, a batch at a time, each read in its own short call."""
-        after = 0
-        while chunk := await self._db.read(classifications.texts_after, since, after, batch):
-            yield chunk
-            after = chunk[-1][0]
-
-    async def topic_corrections(self) -> list[tuple[str, str]]:
-        """(text, topic) pairs from staff relabels."""
-        return await self._db.read(classifications.topic_corrections)
-
-    # -- outbox --------------------------------------------------------------------------------
-
-    async def enqueue(self, message: OutboundMessage, *, author: str) -> int:
-        """Store an outbound message and queue it for sending; returns its message id."""
-        return await self._ingest.write(outbox.enqueue, message, author=author)
-
-    async def enqueue_many(self, messages: list[OutboundMessage], *, author: str) -> list[int]:
-        """Queue several outbound messages in one transaction."""
-        return await self._db.write(outbox.enqueue_many, messages, author=author)
-
-    async def claim_outbox(self, *, limit: int, lease: timedelta) -> list[outbox.DueItem]:
-        """Lease outbox items that are due."""
-        return await self._db.write(outbox.claim, limit=limit, lease=lease)
-
-    async def settle_outbox(self, outcomes: list[outbox.Settled]) -> None:
-        """Record what became of a batch of sends."""
-        await self._db.write(outbox.settle, outcomes)
-
-    async def outbox_counts(self) -> dict[str, int]:
-        """Outbox items per status."""
-        return await self._db.read(outbox.counts)
-
-    async def outbox_items(
-        self, *, status: str | None = None, limit: int = 100
-    ) -> list[views.OutboxView]:
-        """Outbox items with their text and state, newest first."""
-        return await self._db.read(views.outbox_items, status=status, limit=limit)
-
-    # -- reading -----------------------------------------------------------------------------
-
-    async def messages(self, **filters: Any) -> list[views.MessageView]:
-        """Messages; filters: channel, conversation_id, limit, newest_first."""
-        return await self._db.read(views.messages, **filters)
-
-    async def conversation_at(self, *, channel: str, chat: str, thread: str = "") -> int | None:
-        """The conversation at an address, if one exists."""
-        return await self._db.read(views.conversation_at, channel=channel, chat=chat, thread=thread)
-
-    # -- polls -------------------------------------------------------------------------------
-
-    async def create_poll(
-        self, *, targets: list[polls.Target], options: list[tuple[str, str]], **fields: Any
-    ) -> int:
-        """Store a new poll and its targets; returns its id."""
-        return await self._ingest.write(polls.create, targets=targets, options=options, **fields)
-
-    async def poll(self, poll_id: int) -> polls.PollView | None:
-        """One poll, if it exists."""
-        return await self._db.read(polls.get, poll_id)
-
-    async def all_polls(self) -> list[polls.PollView]:
-        """Every poll, newest first."""
-        return await self._db.read(polls.all_polls)
-
-    async def set_poll_status(self, poll_id: int, status: str) -> None:
-        """Open or close a poll."""
-        await self._ingest.write(polls.set_status, poll_id, status)
-
-    async def polls_due(self, *, now: datetime) -> tuple[list[int], list[int]]:
-        """Polls due to open, and polls due to close."""
-        return await self._db.read(polls.due, now=now)
-
-    async def cast_votes(self, message_ids: list[int]) -> list[polls.Cast]:
-        """Apply stored vote events to their polls, in one transaction."""
-        return await self._db.write(polls.cast_many, message_ids)
-
-    async def ask_follow_ups(self, vote_ids: list[int]) -> set[int]:
-        """Mark the votes whose follow-up question goes out now (once each)."""
-        return await self._db.write(polls.ask_follow_ups, vote_ids)
-
-    async def link_follow_ups(self, pairs: list[tuple[int, int]], *, window: timedelta) -> None:
-        """Link each (contact, message) to that person's vote awaiting a follow-up answer."""
-        await self._db.write(polls.link_follow_ups, pairs, window=window)
-
-    async def poll_votes(self, poll_id: int) -> list[tuple[str, list[str]]]:
-        """(channel, options) for each current vote."""
-        return await self._db.read(polls.tally, poll_id)
-
-    async def poll_follow_ups(self, poll_id: int) -> int:
-        """Follow-up answers linked to the poll."""
-        return await self._db.read(polls.follow_up_count, poll_id)
-
-    async def repeat_poll(self, poll_id: int) -> int | None:
-        """Schedule the next run of a recurring poll."""
-        return await self._ingest.write(polls.repeat, poll_id)
-
-    async def open_polls(self, channel: str, chat: str = "") -> list[polls.PollView]:
-        """Open polls shown on a channel (to everyone, or also those for one ``chat``)."""
-        return await self._db.read(polls.open_for, channel, chat)
-
-    async def answers_of(self, channel: str, sender: str) -> dict[int, list[str]]:
-        """A person's current poll answers (by their platform id), by poll id."""
-        who = inbound.pseudonym(self.pseudonym_key, channel, sender)
-        return await self._db.read(polls.votes_of, who)
-
-    async def save_poll_counts(self, poll_id: int, channel: str, counts: dict[str, int]) -> None:
-        """Store a platform's reported counts for a poll (replacing the last reading)."""
-        await self._db.write(polls.save_aggregates, poll_id, channel, counts)
-
-    async def poll_counts(self, poll_id: int) -> dict[str, dict[str, int]]:
-        """Reported counts by channel and option."""
-        return await self._db.read(polls.aggregates, poll_id)
-
-    async def native_poll_posts(self, channel: str) -> list[tuple[int, str]]:
-        """(poll id, platform id) of native polls posted on a channel for open polls."""
-        return await self._db.read(polls.native_posts, channel)
-
-    async def poll_posts(
-        self, channel: str, *, styles: tuple[str, ...] = ("buttons", "native")
-    ) -> list[tuple[int, str, str]]:
-        """(poll id, chat, platform id) of poll posts on a channel for open polls, answered in
-        one of these styles."""
-        return await self._db.read(polls.posts, channel, styles=styles)
-
-    async def poll_vote_mark(self, poll_id: int) -> str:
-        """Changes whenever the poll's votes change."""
-        return await self._db.read(polls.vote_mark, poll_id)
-
-    async def poll_posted_as(self, channel: str, platform_id: str) -> int | None:
-        """The poll we posted as this platform message, if any."""
-        return await self._db.read(polls.posted_poll, channel, platform_id)
-
-    async def reply_to_vote(self, message_id: int, *, poll_id: int, keys: list[str]) -> None:
-        """Record a numbered reply as a vote."""
-        await self._db.write(polls.as_vote, message_id, poll_id=poll_id, keys=keys)
-
-    async def platform_users(self, contact_ids: list[int]) -> dict[int, str]:
-        """Platform user ids of contacts, to address them directly."""
-        return await self._db.read(views.platform_users, contact_ids)
-
-    # -- cursors and audit -------------------------------------------------------------------
 
     async def audit(
         self, *, actor: str, action: str, subject: str = "", detail: dict[str, Any] | None = None

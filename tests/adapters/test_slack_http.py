@@ -29,7 +29,7 @@ def payload(name: str) -> dict[str, Any]:
 
 async def inbound(chat: Chat) -> list[Any]:
     """Inbound Slack messages the store kept."""
-    return [m for m in await chat.store.messages(channel="slack") if m.direction == "in"]
+    return [m for m in await chat.store.messages.find(channel="slack") if m.direction == "in"]
 
 
 def driver(chat: Chat) -> SlackDriver:
@@ -53,7 +53,9 @@ async def test_message_stored_once_with_contact_and_acknowledged_in_thread(
     assert stored.text == "can we have longer opening hours during exams?"
     assert stored.contact_id is not None
     ts = said.platform_id.partition(":")[2]
-    conversation = await chat.store.conversation_at(channel="slack", chat="C01LIBRARY", thread=ts)
+    conversation = await chat.store.messages.conversation_at(
+        channel="slack", chat="C01LIBRARY", thread=ts
+    )
     assert conversation == stored.conversation_id
     assert (ack.raw.args["channel"], ack.raw.args["thread_ts"]) == ("C01LIBRARY", ts)
     assert ack.raw.token == chat.slack.identity.bot_token
@@ -107,7 +109,7 @@ async def test_forged_requests_are_401_and_nothing_is_stored(
     event = await driver(chat).post_event(payload("message_im"), **forged)
     action = await driver(chat).post_action(payload("block_actions"), **forged)
     assert (event.status_code, action.status_code) == (401, 401)
-    assert await chat.store.messages() == []
+    assert await chat.store.messages.find() == []
     assert chat.slack.calls_to("chat.postMessage") == []
 
 
@@ -136,7 +138,7 @@ async def test_own_and_system_messages_are_acked_and_ignored(chat: Chat, sqlite_
         "message_changed_unfurl",
     ):
         assert (await driver(chat).post_event(payload(name))).status_code == 200, name
-    assert await chat.store.messages() == []
+    assert await chat.store.messages.find() == []
 
 
 async def test_platform_5xx_delays_then_recovers_and_unstored_events_are_redelivered(
@@ -180,10 +182,10 @@ async def _healthz(url: str) -> Any:
 class NoCursors:
     """Slack keeps no cursors; from_settings still takes the store's."""
 
-    async def get(self, name: str) -> str | None:
+    async def get(self, *, name: str) -> str | None:
         return None
 
-    async def set(self, name: str, value: str) -> None:
+    async def set(self, *, name: str, value: str) -> None:
         return None
 
 

@@ -15,7 +15,7 @@ ROOM = "C01LIBRARY"
 
 async def post_poll(chat: Chat, kind: str, question: str, **extra: Any) -> tuple[int, Heard]:
     """Create a poll for #library, send it, and wait until the room sees it."""
-    poll_id = await chat.store.create_poll(
+    poll_id = await chat.store.polls.create(
         targets=[Target("slack", ROOM)],
         options=standard_options(kind, []),
         question=question,
@@ -131,7 +131,7 @@ async def test_live_results_edit_the_poll_message_when_votes_change(
     )
 
     async def all_sent() -> bool:
-        return all(o.status == "sent" for o in await chat.store.outbox_items())
+        return all(o.status == "sent" for o in await chat.store.outbox.items())
 
     await wait_until(all_sent, what="the poll post to be marked sent")
     for user, label in (("U0ANN", "Yes"), ("U0BEN", "Yes"), ("U0CAT", "No")):
@@ -144,6 +144,6 @@ async def test_live_results_edit_the_poll_message_when_votes_change(
     assert await chat.bot.app.polls.refresh_live() == 1
     assert await chat.bot.app.polls.refresh_live() == 0  # nothing new
     edit = await chat.expect_reply(chat.on("slack", user="U0DAN"), how="edit")
-    first = min(await chat.store.outbox_items(), key=lambda o: o.id)  # the poll post
+    first = min(await chat.store.outbox.items(), key=lambda o: o.id)  # the poll post
     assert edit.ref == first.platform_message_id == shown.ref  # the edit is of that message
     assert "So far (3 answers): Yes 66.7% · No 33.3%" in edit.text

@@ -76,7 +76,7 @@ async def test_a_long_429_goes_back_to_the_outbox_which_waits_and_delivers_once(
         [limited] = [c for c in fake.calls if c.status == 429]
         assert delivered.at - limited.at >= 1.0
         await wait_until(_outbox_sent(bot), what="outbox item sent")
-        [item] = await bot.store.outbox_items()
+        [item] = await bot.store.outbox.items()
         assert (item.status, item.attempts, item.platform_message_id) == (
             "sent",
             2,
@@ -168,7 +168,7 @@ def _answers(fake: FakeSlack) -> list[Any]:
 
 def _outbox_sent(bot: Any) -> Callable[[], Any]:
     async def check() -> bool:
-        return [i.status for i in await bot.store.outbox_items()] == ["sent"]
+        return [i.status for i in await bot.store.outbox.items()] == ["sent"]
 
     return check
 

@@ -45,7 +45,7 @@ def socket_adapter(fake: FakeSlack, app_token: str | None = None) -> SlackAdapte
 async def inbound(bot: RunningBot) -> list[Any]:
     return [
         m
-        for m in await bot.store.messages(channel="slack", newest_first=False)
+        for m in await bot.store.messages.find(channel="slack", newest_first=False)
         if m.direction == "in"
     ]
 

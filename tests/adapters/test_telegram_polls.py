@@ -20,7 +20,7 @@ async def counts(chat: Chat, poll_id: int) -> dict[str, int]:
 
 async def send_poll(chat: Chat, **extra: object) -> int:
     """Create a CSAT poll for the group and send it."""
-    poll_id = await chat.store.create_poll(
+    poll_id = await chat.store.polls.create(
         targets=[Target("telegram", str(GROUP), 120)],
         options=standard_options("csat", []),
         question=QUESTION,
@@ -42,10 +42,10 @@ async def test_native_poll_vote_change_retract_redeliver_and_follow_up(
     assert shown.raw.params["is_anonymous"] is False
 
     async def posted() -> bool:
-        return [o.status for o in await chat.store.outbox_items()] == ["sent"]
+        return [o.status for o in await chat.store.outbox.items()] == ["sent"]
 
     await wait_until(posted, what="the poll's outbox item to be sent")
-    [item] = await chat.store.outbox_items()  # Telegram's own poll id, as sendPoll answered
+    [item] = await chat.store.outbox.items()  # Telegram's own poll id, as sendPoll answered
     assert item.platform_message_id == shown.raw.answer["result"]["poll"]["id"]
 
     await ada.taps("5 Excellent")

@@ -18,7 +18,7 @@ GROUP = -1001234567890
 
 async def inbound(chat: Chat) -> list[str]:
     """Platform ids of the stored inbound Telegram messages, oldest first."""
-    views = await chat.store.messages(channel="telegram", limit=10_000, newest_first=False)
+    views = await chat.store.messages.find(channel="telegram", limit=10_000, newest_first=False)
     return [m.platform_id for m in views if m.direction == "in"]
 
 
@@ -29,9 +29,9 @@ async def test_message_in_stored_once_and_acknowledged_on_the_same_chat(
     ada = chat.on("telegram")
     said = await ada.says("The printer on floor 2 is broken", message_id=17)
     ack = await chat.expect_reply(ada, contains=ACK)
-    [view] = [m for m in await chat.store.messages(channel="telegram") if m.direction == "in"]
+    [view] = [m for m in await chat.store.messages.find(channel="telegram") if m.direction == "in"]
     assert said.platform_id == view.platform_id == "5550001:17" and view.contact_id is not None
-    conversation = await chat.store.conversation_at(channel="telegram", chat="5550001")
+    conversation = await chat.store.messages.conversation_at(channel="telegram", chat="5550001")
     assert conversation == view.conversation_id
     assert ack.raw.params["chat_id"] == "5550001"
     assert ack.raw.params["reply_parameters"] == {
@@ -94,7 +94,7 @@ async def test_429_on_the_acknowledgement_is_sent_once_after_the_wait(
     reply_id = attempts[1].answer["result"]["message_id"]
 
     async def sent() -> bool:
-        items = await chat.store.outbox_items()
+        items = await chat.store.outbox.items()
         return [(i.status, i.platform_message_id) for i in items] == [
             ("sent", f"5550001:{reply_id}")
         ]
@@ -138,7 +138,7 @@ async def test_restart_mid_stream_no_gaps_no_duplicates(chat: Chat, db_url: str)
     await producer
     await wait_until(lambda: _count(chat, 120), within=20, what="all 120")
     assert sorted(await inbound(chat)) == sorted(f"5550001:{i}" for i in range(1, 121))
-    assert await chat.store.cursors.get("telegram.offset") == "121"
+    assert await chat.store.cursors.get(name="telegram.offset") == "121"
 
 
 async def _produce(person: Person, n: int) -> None:

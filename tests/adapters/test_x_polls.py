@@ -14,7 +14,7 @@ from tests.fakes.waiting import wait_until
 
 async def send_poll(chat: Chat, kind: str, question: str) -> tuple[int, Heard]:
     """Create a poll for X, send it, and return it with the tweet it went out as."""
-    poll_id = await chat.store.create_poll(
+    poll_id = await chat.store.polls.create(
         targets=[Target("x", "")],
         options=standard_options(kind, []),
         question=question,
@@ -23,10 +23,10 @@ async def send_poll(chat: Chat, kind: str, question: str) -> tuple[int, Heard]:
     await chat.bot.app.polls.send(poll_id)
 
     async def sent() -> bool:
-        return any(o.status == "sent" for o in await chat.store.outbox_items())
+        return any(o.status == "sent" for o in await chat.store.outbox.items())
 
     await wait_until(sent, what="the poll tweet")
-    items = await chat.store.outbox_items()
+    items = await chat.store.outbox.items()
     tweet_id = next(o.platform_message_id for o in items if o.status == "sent")
     [tweet] = [h for h in await chat.on("x").heard() if h.ref == tweet_id]
     return poll_id, tweet
@@ -70,7 +70,7 @@ async def test_an_nps_poll_on_x_is_answered_by_replying_a_number(
 
     await wait_until(counted, what="two numbered replies counted")
     r = await polls.results(chat.store, poll_id)
-    question = [m for m in await chat.store.messages(channel="x") if "open?" in m.text]
+    question = [m for m in await chat.store.messages.find(channel="x") if "open?" in m.text]
     assert {o.key: o.count for o in r.options if o.count} == {"9": 1, "3": 1}
     assert (r.nps, r.aggregate_only) == (0.0, [])
     assert len(question) == 1 and question[0].kind == "message"  # not a vote: still a question

@@ -17,7 +17,7 @@ ACK = "Thanks for your message."
 
 
 async def _x_messages(chat: Chat) -> list[Any]:
-    return [m for m in await chat.store.messages(channel="x") if m.direction == "in"]
+    return [m for m in await chat.store.messages.find(channel="x") if m.direction == "in"]
 
 
 async def _stored(chat: Chat, *platform_ids: str) -> bool:
@@ -105,7 +105,7 @@ async def test_429_on_send_is_delivered_exactly_once_after_the_wait(
     await chat.expect_reply(student, how="reply", within=10)
 
     async def sent() -> bool:
-        return any(i.status == "sent" for i in await chat.store.outbox_items())
+        return any(i.status == "sent" for i in await chat.store.outbox.items())
 
     await wait_until(sent, what="outbox marks it sent")
     assert [c.status for c in chat.x.calls_to("POST", "/2/tweets")] == [429, 429, 201]
@@ -146,7 +146,7 @@ async def test_restart_mid_stream_has_no_gaps_and_no_duplicates(chat: Chat, db_u
     for student in students:
         await chat.expect_reply(student, how="reply")
     stored = [m.platform_id for m in await _x_messages(chat)]
-    cursor = await chat.store.cursors.get("x.mentions.since_id")
+    cursor = await chat.store.cursors.get(name="x.mentions.since_id")
     await chat.stop()
     resumed = fake.calls_to("GET", f"/2/users/{fake.me}/mentions")[polls_before]
     assert resumed.query["since_id"] == first[-1] and cursor == during[2]
@@ -177,7 +177,7 @@ async def test_settings_switch_x_on_through_the_composition_root(chat: Chat, db_
     async with httpx.AsyncClient(base_url=bot.url) as web:
         health = (await web.get("/healthz")).json()
     assert [m.platform_id for m in await _x_messages(chat)] == [said.platform_id]
-    assert await chat.store.cursors.get("x.mentions.since_id") == said.platform_id
+    assert await chat.store.cursors.get(name="x.mentions.since_id") == said.platform_id
     assert health["channels"]["x"] == {"state": "up", "detail": "polling"}
 
 

@@ -31,9 +31,9 @@ async def env(tmp_path: Path) -> dict[str, str | None]:
     url = f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}"
     await upgrade_async(url)
     async with Store.open(url, pseudonym_key=b"k" * 32) as store:
-        [recorded] = await store.record([message(HOSTILE, pid="evil")])
+        [recorded] = await store.messages.record(events=[message(HOSTILE, pid="evil")])
         reply = OutboundMessage(address=message().address, text=HOSTILE)
-        await store.enqueue(reply, author="test")
+        await store.outbox.enqueue(message=reply, author="test")
     assert recorded.message_id
     return base_env(tmp_path)
 

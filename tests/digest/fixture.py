@@ -97,16 +97,18 @@ def event(row: Row, n: int) -> InboundEvent:
 
 async def store_history(store: Store, rows: list[Row]) -> list[int]:
     """Record and classify every row (an older, different verdict first for some); return ids."""
-    recorded = await store.record([event(r, n) for n, r in enumerate(rows)])
+    recorded = await store.messages.record(events=[event(r, n) for n, r in enumerate(rows)])
     ids = [r.message_id for r in recorded]
     stale = [
         (i, _verdict("wifi", "positive", 0.99))
         for i, r in zip(ids, rows, strict=True)
         if r.topic == "loans"
     ]
-    await store.save_classifications(stale)
-    await store.save_classifications(
-        [(i, _verdict(r.topic, r.mood, r.confidence)) for i, r in zip(ids, rows, strict=True)]
+    await store.classifications.save(verdicts=stale)
+    await store.classifications.save(
+        verdicts=[
+            (i, _verdict(r.topic, r.mood, r.confidence)) for i, r in zip(ids, rows, strict=True)
+        ]
     )
     return ids
 

@@ -14,6 +14,7 @@ from bot.events import Address, Channel, ConversationKind, EventKind, InboundEve
 from handlers.digest.build import QUEUE_PENDING, DigestConfig, build_digest
 from handlers.digest.model import Digest
 from handlers.digest.week import IsoWeek
+from handlers.poll_answers import chosen
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.polls import Target
@@ -138,7 +139,7 @@ async def test_customer_groups_and_quiet_channels(store: Store) -> None:
 
 async def test_polls_of_the_week_with_answers_per_channel_and_csat(store: Store) -> None:
     closes = datetime(2026, 10, 30, 12, tzinfo=UTC)
-    poll_id = await store.create_poll(
+    poll_id = await store.polls.create(
         targets=[Target("telegram", "-100200"), Target("slack", "C1")],
         options=[(str(n), str(n)) for n in range(1, 6)],
         question="How was the help desk?",
@@ -152,8 +153,10 @@ async def test_polls_of_the_week_with_answers_per_channel_and_csat(store: Store)
         ("slack", "c", "2"),
         ("slack", "d", "5"),
     ]
-    recorded = await store.record([_vote(poll_id, *a, n) for n, a in enumerate(answers)])
-    await store.cast_votes([r.message_id for r in recorded])
+    recorded = await store.messages.record(
+        events=[_vote(poll_id, *a, n) for n, a in enumerate(answers)]
+    )
+    await store.polls.cast(message_ids=[r.message_id for r in recorded], choose=chosen)
     digest = await build_digest(store, IsoWeek.parse(fx.WEEK), DigestConfig(zone=fx.LONDON))
     [poll] = digest.polls
     assert (poll.question, poll.responses, poll.csat) == ("How was the help desk?", 4, 75.0)

@@ -70,10 +70,10 @@ async def store(db_url: str) -> AsyncIterator[Store]:
 
 async def history(store: Store) -> None:
     """Four raised printing (Telegram's T1 only by a staff relabel); T2 then says "stop"."""
-    ids = [r.message_id for r in await store.record(PEOPLE)]
+    ids = [r.message_id for r in await store.messages.record(events=PEOPLE)]
     topics = [TOPIC, "noise", TOPIC, TOPIC, "wifi_and_it"]
-    await store.save_classifications(
-        [
+    await store.classifications.save(
+        verdicts=[
             (i, Classification("negative", {}, t, 0.9, "test"))
             for i, t in zip(ids, topics, strict=True)
         ]
@@ -87,12 +87,12 @@ async def history(store: Store) -> None:
 
 async def opt(store: Store, event: InboundEvent) -> None:
     """Run the opt-out step on a stored event, as the processor would."""
-    await store.record([event])
-    pending = await store.claim_pending(limit=50, lease=timedelta(seconds=30), max_attempts=3)
+    await store.messages.record(events=[event])
+    pending = await store.processing.claim(limit=50, lease=timedelta(seconds=30), max_attempts=3)
     step = OptOut(store, OptWords(), lambda: None)
     batch = [c for c in map(from_pending, pending) if step.applies(c)]
     await step.run(batch)
-    await store.mark_processed([p.message_id for p in pending])
+    await store.processing.done(ids=[p.message_id for p in pending])
 
 
 async def add_and_notify(store: Store) -> dict[str, int]:
@@ -121,7 +121,7 @@ async def test_three_people_on_three_channels_are_told_once_each(store: Store) -
     await history(store)
     first = await add_and_notify(store)
     again = await add_and_notify(store)
-    notices = [o for o in await store.outbox_items() if o.text.startswith("You told")]
+    notices = [o for o in await store.outbox.items() if o.text.startswith("You told")]
     assert first == {"slack": 1, "telegram": 1, "widget": 1} and again == {}
     assert sorted(o.channel for o in notices) == ["slack", "telegram", "widget"]
     assert all("What we did: We replaced both printers." in o.text for o in notices)
@@ -132,7 +132,7 @@ async def test_three_people_on_three_channels_are_told_once_each(store: Store) -
 
 async def test_stop_confirms_and_start_opts_back_in(store: Store) -> None:
     await history(store)
-    confirmations = [o.text for o in await store.outbox_items() if o.channel == "telegram"]
+    confirmations = [o.text for o in await store.outbox.items() if o.channel == "telegram"]
     assert confirmations == [OptWords().out_reply]
     await opt(store, said(Channel.TELEGRAM, "T2", "888", "start", 11, ConversationKind.DIRECT))
     assert await add_and_notify(store) == {"slack": 1, "telegram": 2, "widget": 1}
@@ -181,9 +181,9 @@ def test_action_add_refuses_unclear_actions_and_notifies_once(tmp_path: Path) ->
 
     async def seed() -> None:
         async with Store.open(url, pseudonym_key=b"x" * 32) as s:
-            ids = [r.message_id for r in await s.record(PEOPLE[:3])]
-            await s.save_classifications(
-                [(i, Classification("negative", {}, TOPIC, 0.9, "t")) for i in ids]
+            ids = [r.message_id for r in await s.messages.record(events=PEOPLE[:3])]
+            await s.classifications.save(
+                verdicts=[(i, Classification("negative", {}, TOPIC, 0.9, "t")) for i in ids]
             )
 
     asyncio.run(seed())

@@ -32,10 +32,10 @@ class MemoryCursors:
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
 
-    async def get(self, name: str) -> str | None:
+    async def get(self, *, name: str) -> str | None:
         """The stored value, or None."""
         return self.values.get(name)
 
-    async def set(self, name: str, value: str) -> None:
+    async def set(self, *, name: str, value: str) -> None:
         """Store a value."""
         self.values[name] = value

@@ -34,7 +34,7 @@ async def test_a_rate_limited_reply_is_delivered_once_after_the_wait(
         await slack.sink(message("Is the library open on Sunday?"))
 
         async def delivered() -> bool:
-            return (await bot.store.outbox_counts()).get("sent") == 1
+            return (await bot.store.outbox.counts()).get("sent") == 1
 
         await wait_until(delivered, what="the acknowledgement to be delivered")
         assert slack.attempts == 3 and len(slack.sent) == 1
@@ -51,10 +51,10 @@ async def test_after_the_retry_budget_the_message_is_failed_and_visible(
         await slack.sink(message())
 
         async def failed() -> bool:
-            return (await bot.store.outbox_counts()).get("failed") == 1
+            return (await bot.store.outbox.counts()).get("failed") == 1
 
         await wait_until(failed, what="the item to be marked failed")
-        [item] = await bot.store.outbox_items(status="failed")
+        [item] = await bot.store.outbox.items(status="failed")
         assert (item.attempts, item.last_error) == (3, "503")
         assert b'feedbot_outbox_failed_total{channel="slack"} 1.0' in bot.app.metrics.render()
 
@@ -68,7 +68,7 @@ async def test_a_permanent_error_is_not_retried(
         await slack.sink(message())
 
         async def failed() -> bool:
-            return (await bot.store.outbox_counts()).get("failed") == 1
+            return (await bot.store.outbox.counts()).get("failed") == 1
 
         await wait_until(failed, what="the item to be marked failed")
         assert slack.attempts == 1

@@ -27,7 +27,9 @@ async def bot(sqlite_url: str, make_settings: Callable[..., Settings]) -> AsyncI
 
 
 async def after_store(bot: Bot) -> list[list[str]]:
-    pending = await bot.store.claim_pending(limit=10, lease=timedelta(seconds=60), max_attempts=5)
+    pending = await bot.store.processing.claim(
+        limit=10, lease=timedelta(seconds=60), max_attempts=5
+    )
     return [await bot.pipeline.process(p) for p in pending]
 
 
@@ -93,5 +95,5 @@ async def test_without_a_classifier_messages_are_stored_unclassified(
         await b.processor.stop()
         await b.pipeline.receive(message())
         assert await after_store(b) == [["link_follow_up", "triage", "acknowledge"]]
-        [stored] = [m for m in await b.store.messages() if m.direction == "in"]
+        [stored] = [m for m in await b.store.messages.find() if m.direction == "in"]
         assert stored.sentiment is None and stored.topic is None

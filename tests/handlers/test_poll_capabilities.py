@@ -31,7 +31,7 @@ async def bot_with(
     slack = RecordingAdapter(Channel.SLACK, capabilities=replace(SLACK, **flags))
     async with running_bot(settings, adapters=[slack]) as bot:
         await bot.app.scheduler.stop()  # the test drives the live tally itself
-        poll_id = await bot.store.create_poll(
+        poll_id = await bot.store.polls.create(
             targets=[Target("slack", "C0LIBRARY")],
             options=list(YES_NO),
             question="Was it quiet enough?",
@@ -57,7 +57,7 @@ async def posted(bot: RunningBot, slack: RecordingAdapter, poll_id: int) -> None
     assert await bot.app.polls.send(poll_id) == 1
 
     async def settled() -> bool:
-        return bool(await bot.store.poll_posts("slack"))
+        return bool(await bot.store.polls.posts(channel="slack"))
 
     await wait_until(settled, what="the poll post to settle")
 
@@ -77,7 +77,7 @@ async def test_closable_polls_are_closed_in_place(
     async with bot_with(make_settings(database_url=db_url), closable_polls=on) as (bot, slack, p):
         await posted(bot, slack, p)
         await bot.app.polls.close(p)
-        counts = await bot.store.outbox_counts()
+        counts = await bot.store.outbox.counts()
         await wait_until(lambda: _none_pending(bot), what="the outbox to drain")
         edits = [m for m in slack.sent if m.edit_of == "slack-1"]
         assert len(edits) == (1 if on else 0), counts
@@ -94,7 +94,7 @@ async def test_editing_lets_a_live_tally_refresh_the_post(
         await slack.sink(tap(p))
 
         async def counted() -> bool:
-            return bool(await bot.store.poll_votes(p))
+            return bool(await bot.store.polls.votes(poll_id=p))
 
         await wait_until(counted, what="the vote to be counted")
         assert await bot.app.polls.refresh_live() == (1 if on else 0)
@@ -110,7 +110,7 @@ async def test_private_acks_confirm_a_tap_to_the_voter_alone(
         await slack.sink(tap(p))
 
         async def processed() -> bool:
-            return all(m.processed for m in await bot.store.messages() if m.direction == "in")
+            return all(m.processed for m in await bot.store.messages.find() if m.direction == "in")
 
         await wait_until(processed, what="the tap to be processed")
         await wait_until(lambda: _none_pending(bot), what="the outbox to drain")
@@ -120,4 +120,4 @@ async def test_private_acks_confirm_a_tap_to_the_voter_alone(
 
 
 async def _none_pending(bot: RunningBot) -> bool:
-    return (await bot.store.outbox_counts()).get("pending", 0) == 0
+    return (await bot.store.outbox.counts()).get("pending", 0) == 0

@@ -64,7 +64,9 @@ async def settle(bot: RunningBot) -> None:
     """Wait until every stored event has been through the after-store steps."""
 
     async def done() -> bool:
-        return all(m.processed for m in await bot.store.messages(limit=1000) if m.direction == "in")
+        return all(
+            m.processed for m in await bot.store.messages.find(limit=1000) if m.direction == "in"
+        )
 
     await wait_until(done, what="the processor to catch up")
 
@@ -79,7 +81,7 @@ async def test_a_csat_poll_from_creation_to_results(
         store = bot.store
         s = spec()
         polls.check(s, CAPABILITIES)
-        poll_id = await store.create_poll(
+        poll_id = await store.polls.create(
             targets=s.targets,
             options=s.options,
             question=s.question,
@@ -151,7 +153,7 @@ async def test_votes_survive_a_restart_mid_poll(
         async with running_bot(settings, adapters=[slack]) as bot:
             if round_ == 0:
                 s = spec("yes_no")
-                poll_id = await bot.store.create_poll(
+                poll_id = await bot.store.polls.create(
                     targets=s.targets, options=s.options, question=s.question, kind=s.kind
                 )
                 await bot.app.polls.send(poll_id)
@@ -169,14 +171,16 @@ async def test_taps_waiting_together_get_one_confirmation_of_the_answer_that_cou
     settings = make_settings(database_url=sqlite_url)
     async with running_bot(settings, adapters=[RecordingAdapter(Channel.SLACK)]) as bot:
         s = spec("csat")
-        poll_id = await bot.store.create_poll(
+        poll_id = await bot.store.polls.create(
             targets=s.targets, options=s.options, question=s.question, kind=s.kind
         )
         await bot.app.polls.send(poll_id)
     # While the bot is down, Ann's three taps (2, 5, then 4) are stored, not yet processed
     # (as when the processor is behind); the next start processes them in one batch.
     async with Store.open(settings.database_url, pseudonym_key=pseudonym_key(settings)) as store:
-        await store.record([tap("U1", k, n=i, when_s=i) for i, k in enumerate(("2", "5", "4"))])
+        await store.messages.record(
+            events=[tap("U1", k, n=i, when_s=i) for i, k in enumerate(("2", "5", "4"))]
+        )
     slack = RecordingAdapter(Channel.SLACK)
     async with running_bot(settings, adapters=[slack]) as bot:
         await settle(bot)
@@ -234,7 +238,7 @@ async def test_scheduled_polls_open_outside_quiet_hours_and_close_on_time(
     async with running_bot(make_settings(database_url=sqlite_url), adapters=[slack]) as bot:
         await bot.app.scheduler.stop()  # only the scheduler on the test's clock below may act
         s = spec("yes_no")
-        poll_id = await bot.store.create_poll(
+        poll_id = await bot.store.polls.create(
             targets=s.targets,
             options=s.options,
             question=s.question,
@@ -258,8 +262,10 @@ async def test_scheduled_polls_open_outside_quiet_hours_and_close_on_time(
         await wait_until(lambda: _sent(slack, 1), what="the scheduled poll to be posted")
         clock[0] = morning + timedelta(hours=3)
         assert await scheduler.run_once() == ([], [poll_id])  # and closes on time
-        assert (await bot.store.poll(poll_id)).status == "closed"  # type: ignore[union-attr]
-        following = await bot.store.poll(poll_id + 1)  # a weekly poll schedules its next run
+        assert (await bot.store.polls.get(poll_id=poll_id)).status == "closed"  # type: ignore[union-attr]
+        following = await bot.store.polls.get(
+            poll_id=poll_id + 1
+        )  # a weekly poll schedules its next run
         assert following is not None and following.status == "scheduled"
         assert following.opens_at == night - timedelta(hours=1) + timedelta(days=7)
         assert following.closes_at == morning + timedelta(hours=2, days=7)

@@ -28,10 +28,10 @@ async def test_a_failed_classification_is_retried_until_it_succeeds(
             assert (await http.post("/widget/api/messages", json=sent)).status_code == 202
 
         async def classified() -> bool:
-            [m] = [m for m in await bot.store.messages() if m.direction == "in"]
+            [m] = [m for m in await bot.store.messages.find() if m.direction == "in"]
             return m.sentiment is not None
 
         await wait_until(classified, within=15, what="the retried classification")
-        [m] = [m for m in await bot.store.messages() if m.direction == "in"]
+        [m] = [m for m in await bot.store.messages.find() if m.direction == "in"]
         assert (m.sentiment, m.topic, classifier.calls) == ("negative", "wifi_and_it", 2)
         assert b"feedbot_process_failures_total" in bot.app.metrics.render()

@@ -90,7 +90,7 @@ async def test_refused_events_fail_alone_and_the_rest_are_stored_once(
         for e, r in zip(mixed, results, strict=True)
         if e.platform_id not in {b.platform_id for b in bad.values()}
     )
-    stored = [m.platform_id for m in await store.messages(limit=10_000)]
+    stored = [m.platform_id for m in await store.messages.find(limit=10_000)]
     assert sorted(stored) == sorted(e.platform_id for e in good + list(kept_by_sqlite.values()))
     assert not_stored(metrics, "unstorable") == len(bad)
     lines = [r for r in caplog.records if "not stored" in r.getMessage()]

@@ -78,7 +78,7 @@ async def test_events_of_any_text_are_stored_and_read_back_as_cleaned(db_url: st
     await upgrade_async(db_url)
     async with Store.open(db_url, pseudonym_key=b"k" * 32) as store:
         for start in range(0, len(batch), 50):
-            receipts = await store.record(batch[start : start + 50])
+            receipts = await store.messages.record(events=batch[start : start + 50])
             assert not any(r.duplicate for r in receipts)
         rows = await store.read(stored_rows)
     assert rows == {e.platform_id: expected(e) for e in batch}

@@ -15,10 +15,10 @@ from tests.events import message
 
 async def stored(store: Store, event: InboundEvent) -> Incoming:
     """Record an event and describe it as the triage step would (needs a person, normal)."""
-    [receipt] = await store.record([event])
-    pending = await store.claim_pending(limit=1000, lease=timedelta(seconds=60), max_attempts=9)
+    [receipt] = await store.messages.record(events=[event])
+    pending = await store.processing.claim(limit=1000, lease=timedelta(seconds=60), max_attempts=9)
     [p] = [p for p in pending if p.message_id == receipt.message_id]
-    await store.mark_processed([x.message_id for x in pending])
+    await store.processing.done(ids=[x.message_id for x in pending])
     now = utcnow()
     return Incoming(
         message_id=p.message_id,

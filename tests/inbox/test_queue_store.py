@@ -141,7 +141,9 @@ async def test_a_relabel_is_a_correction_that_train_topics_reads(store: Store) -
         item_id=routed.item_id, actor_id=ann, field="topic", value="accessibility",
         message_id=routed.message_id,
     )  # fmt: skip
-    assert await store.topic_corrections() == [("the lift is broken", "accessibility")]
+    assert await store.classifications.topic_corrections() == [
+        ("the lift is broken", "accessibility")
+    ]
     staff = await store.read(lambda c: c.execute(select(Correction.staff)).scalar_one())
     item = await store.inbox.item(item_id=routed.item_id)
     assert staff == f"staff:{ann}" and item is not None and item.row.topic == "accessibility"

@@ -44,14 +44,17 @@ async def test_after_erasure_no_table_holds_them(store: Store, db_url: str) -> N
     path = sqlite_path(db_url)
     assert path is None or _raw_hits(path) != []  # the raw check does see them
     before = await store.read(figures(store))
-    results = await store.poll_votes(world.poll_id), await store.poll_votes(world.csat_poll_id)
+    results = (
+        await store.polls.votes(poll_id=world.poll_id),
+        await store.polls.votes(poll_id=world.csat_poll_id),
+    )
     done = await store.rights.erase_person(who=sam_on_telegram(), actor="cli")
     assert done.held and done.touched["messages"] >= 5
     assert await store.read(scan.find, NEEDLES) == []
     assert await store.read(figures(store)) == before
     assert (
-        await store.poll_votes(world.poll_id),
-        await store.poll_votes(world.csat_poll_id),
+        await store.polls.votes(poll_id=world.poll_id),
+        await store.polls.votes(poll_id=world.csat_poll_id),
     ) == results
     alex = await store.read(scan.find, (ALEX, "the lift is broken"))
     assert {t for t, _, _ in alex} >= {"contact_addresses", "messages"}

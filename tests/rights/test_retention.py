@@ -47,7 +47,7 @@ async def test_a_dry_run_counts_and_changes_nothing(store: Store) -> None:
 
 async def test_old_texts_become_a_marker_and_the_counts_stay(store: Store) -> None:
     world = await build(store)
-    stats, votes = await store.read(figures(store)), await store.poll_votes(world.poll_id)
+    stats, votes = await store.read(figures(store)), await store.polls.votes(poll_id=world.poll_id)
     limit = cutoff(utcnow() + forward(400), 365)
     assert limit is not None
     done = await store.rights.retention(cutoff=limit, dry_run=False)
@@ -55,7 +55,7 @@ async def test_old_texts_become_a_marker_and_the_counts_stay(store: Store) -> No
     texts = await store.read(lambda c: set(c.execute(query).scalars()))
     assert texts == {EXPIRED}
     assert await store.read(figures(store)) == stats
-    assert await store.poll_votes(world.poll_id) == votes
+    assert await store.polls.votes(poll_id=world.poll_id) == votes
     left = {(t, n) for t, _, n in await store.read(scan.find, TEXTS)}
     assert left == {("outbox", TEXTS[2]), ("outbox", TEXTS[4])}  # still to be sent: kept
     again = await store.rights.retention(cutoff=limit, dry_run=True)

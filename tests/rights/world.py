@@ -20,6 +20,7 @@ from bot.events import (
     Vote,
     poll_ref,
 )
+from handlers.poll_answers import chosen
 from models.classification import Classification
 from models.store import Store
 from models.store.polls import Target
@@ -101,8 +102,8 @@ def _slack(text: str, pid: str, sender: str, vote: Vote | None = None) -> Inboun
 async def build(store: Store) -> World:
     """Sam on Telegram (DM, a poll answer, a message waiting to go out) and on Slack (a queue
     item with a reply, a note, a CSAT answer), linked; Alex on Slack."""
-    await store.record([_tg(TEXTS[0], "11")])
-    poll_id = await store.create_poll(
+    await store.messages.record(events=[_tg(TEXTS[0], "11")])
+    poll_id = await store.polls.create(
         targets=[Target("telegram", SAM_TG)],
         options=[("1", "Yes"), ("2", "No")],
         question="Open the library later?",
@@ -110,7 +111,7 @@ async def build(store: Store) -> World:
         status="open",
     )
     await _votes(store, [_tg("", "12", Vote(poll_ref(poll_id), ("2",)))])
-    await store.record([_slack("Alex: the lift is broken", "EvAlex1", ALEX)])
+    await store.messages.record(events=[_slack("Alex: the lift is broken", "EvAlex1", ALEX)])
     incoming = await stored(store, _slack(TEXTS[1], "EvSam1", SAM_SLACK))
     [routed] = await store.inbox.route(incoming=[incoming])
     assert routed.item_id is not None
@@ -125,14 +126,14 @@ async def build(store: Store) -> World:
         store, [_slack("", "EvSam2", SAM_SLACK, Vote(poll_ref(csat_poll), ("5",)))]
     )
     await store.inbox.record_csat(message_ids=[answer])
-    pending = await store.enqueue(
-        OutboundMessage(
+    pending = await store.outbox.enqueue(
+        message=OutboundMessage(
             address=Address(Channel.TELEGRAM, chat=SAM_TG, kind=ConversationKind.DIRECT),
             text=TEXTS[4],
         ),
         author="feedbot",
     )
-    await store.cursors.set(f"telegram.poll.{poll_id}", f"{SAM_TG}:77")
+    await store.cursors.set(name=f"telegram.poll.{poll_id}", value=f"{SAM_TG}:77")
     await _classify(store)
     await store.rights.link(
         a=sam_on_telegram(), b=Who(channel="slack", user=SAM_SLACK), actor="cli"
@@ -142,9 +143,9 @@ async def build(store: Store) -> World:
 
 
 async def _votes(store: Store, events: list[InboundEvent]) -> list[int]:
-    receipts = await store.record(events)
+    receipts = await store.messages.record(events=events)
     ids = [r.message_id for r in receipts]
-    await store.cast_votes(ids)
+    await store.polls.cast(message_ids=ids, choose=chosen)
     return ids
 
 
@@ -164,7 +165,7 @@ async def _classify(store: Store) -> None:
         )
     )
     verdict = Classification("negative", {"negative": 0.9}, "printing", 0.8, "test-1")
-    await store.save_classifications([(i, verdict) for i in ids])
+    await store.classifications.save(verdicts=[(i, verdict) for i in ids])
 
 
 def figures(store: Store) -> Callable[[Any], Any]:

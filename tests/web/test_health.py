@@ -44,7 +44,7 @@ async def test_metrics_count_events_duplicates_and_outbox(
 
 
 async def _sent(store: object) -> bool:
-    counts = await store.outbox_counts()  # type: ignore[attr-defined]
+    counts = await store.outbox.counts()  # type: ignore[attr-defined]
     return bool(counts.get("sent") == 1)
 
 

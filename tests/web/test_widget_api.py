@@ -33,7 +33,7 @@ async def test_message_is_stored_and_answered_202(
         session = await new_session(http)
         answer = await http.post("/widget/api/messages", json=body(session))
         assert answer.status_code == 202
-        stored = await bot.store.messages(channel="widget")
+        stored = await bot.store.messages.find(channel="widget")
         assert [(m.id, m.text) for m in stored] == [(answer.json()["id"], body(session)["text"])]
 
 
@@ -48,7 +48,7 @@ async def test_same_client_id_is_stored_once_with_the_same_id(
         answers = [await http.post("/widget/api/messages", json=body(session)) for _ in range(3)]
         assert {a.json()["id"] for a in answers} == {answers[0].json()["id"]}
         assert [a.json()["duplicate"] for a in answers] == [False, True, True]
-        assert len([m for m in await bot.store.messages() if m.direction == "in"]) == 1
+        assert len([m for m in await bot.store.messages.find() if m.direction == "in"]) == 1
 
 
 async def test_text_over_the_limit_is_413(
@@ -63,7 +63,7 @@ async def test_text_over_the_limit_is_413(
         )
         assert (answer.status_code, huge.status_code) == (413, 413)
         assert "50 characters" in answer.json()["error"]
-        assert await bot.store.messages() == []
+        assert await bot.store.messages.find() == []
 
 
 async def test_malformed_json_and_missing_fields_are_400(
@@ -94,7 +94,7 @@ async def test_malformed_json_and_missing_fields_are_400(
             )
             assert answer.status_code == 400, raw
             assert answer.json()["error"]
-        assert await bot.store.messages() == []
+        assert await bot.store.messages.find() == []
 
 
 async def test_conversation_includes_the_acknowledgement(chat: Chat, sqlite_url: str) -> None:
@@ -124,7 +124,7 @@ async def test_html_in_text_is_stored_verbatim_and_escaped_on_the_page(
         page = await http.get("/widget")
         session = http.cookies["feedbot_session"]
         await http.post("/widget/api/messages", json=body(session, script))
-        [stored] = await bot.store.messages(channel="widget", limit=1, newest_first=False)
+        [stored] = await bot.store.messages.find(channel="widget", limit=1, newest_first=False)
         assert stored.text == script
         page = await http.get("/widget")
         assert "&lt;script&gt;alert(" in page.text and "<script>alert(" not in page.text
@@ -146,7 +146,7 @@ async def test_wrong_or_missing_content_type_is_415_with_a_json_error(
         assert [as_form.status_code, untyped.status_code, json_to_form.status_code] == [415] * 3
         assert "application/json" in as_form.json()["error"]
         assert wrong_method.status_code == 405 and wrong_method.json()["error"]
-        assert await bot.store.messages() == []
+        assert await bot.store.messages.find() == []
 
 
 async def test_the_limit_counts_characters_after_decoding_4000_escaped_emoji_fit(
@@ -162,7 +162,7 @@ async def test_the_limit_counts_characters_after_decoding_4000_escaped_emoji_fit
             assert "\\ud83d\\ude00" in raw
             answer = await http.post("/widget/api/messages", content=raw, headers=JSON)
             assert answer.status_code == expected, answer.text
-        [stored] = [m.text for m in await bot.store.messages() if m.direction == "in"]
+        [stored] = [m.text for m in await bot.store.messages.find() if m.direction == "in"]
     assert stored == "😀" * 4000
 
 

@@ -62,7 +62,9 @@ async def open_widget(page: Any, site: str) -> Any:
 async def staff_reply(bot: RunningBot, session: str) -> None:
     """What the staff inbox does: an outbound message into the widget conversation."""
     address = Address(Channel.WIDGET, chat=session, kind=ConversationKind.WIDGET)
-    await bot.store.enqueue(OutboundMessage(address=address, text=REPLY), author="staff:test")
+    await bot.store.outbox.enqueue(
+        message=OutboundMessage(address=address, text=REPLY), author="staff:test"
+    )
     bot.app.delivery.wake()
 
 

@@ -23,7 +23,9 @@ async def test_the_form_works_without_javascript(
             again = await http.post("/widget/send", data=form)
             assert posted.status_code == again.status_code == 303
             shown = await http.get(posted.headers["location"])
-        stored = [m.text for m in await bot.store.messages(channel="widget") if m.direction == "in"]
+        stored = [
+            m.text for m in await bot.store.messages.find(channel="widget") if m.direction == "in"
+        ]
     assert "Thank you, your message has been sent." in shown.text
     assert shown.text.count("Too cold on floor 4") == 1
     assert stored == ["Too cold on floor 4"]
@@ -36,7 +38,7 @@ async def test_a_form_post_with_a_session_not_issued_here_is_refused_readably(
         async with httpx.AsyncClient(base_url=bot.url) as http:
             form = {"session": "someone-elses-session", "client_id": "client-xyz1", "text": "hi"}
             answer = await http.post("/widget/send", data=form, headers={"accept": "text/html"})
-        assert await bot.store.messages() == []
+        assert await bot.store.messages.find() == []
     assert answer.status_code == 403
     assert "<h1>Not sent</h1>" in answer.text and "was not issued here" in answer.text
 

@@ -16,7 +16,7 @@ from tests.fakes.waiting import wait_until
 
 
 async def open_poll(bot: RunningBot, kind: str = "csat") -> int:
-    poll_id = await bot.store.create_poll(
+    poll_id = await bot.store.polls.create(
         targets=[Target("widget")],
         options=standard_options(kind, []),
         question="How satisfied are you with the library today?",

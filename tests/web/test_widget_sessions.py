@@ -56,7 +56,7 @@ async def test_weak_or_foreign_session_ids_cannot_post_read_or_vote(
             http.cookies.set("feedbot_session", WEAK[0], path="/widget")
             page = await http.get("/widget")
         assert WEAK[0] not in page.text and "hello 1" not in page.text
-        stored = [m.text for m in await bot.store.messages() if m.direction == "in"]
+        stored = [m.text for m in await bot.store.messages.find() if m.direction == "in"]
     assert stored == ["hello 1"]
 
 
@@ -73,7 +73,7 @@ async def test_a_session_over_its_rate_limit_is_429_and_nothing_is_stored(
             ]
             read = await http.get("/widget/api/messages", params={"session": session})
             fine = await http.post("/widget/api/messages", json=message(other, 99))
-        stored = [m.text for m in await bot.store.messages() if m.direction == "in"]
+        stored = [m.text for m in await bot.store.messages.find() if m.direction == "in"]
     assert codes == [202] * 5 + [429] * 3 and read.status_code == 429
     assert "wait a minute" in read.json()["error"] and fine.status_code == 202
     assert sorted(stored) == sorted([f"hello {n}" for n in range(5)] + ["hello 99"])

@@ -18,7 +18,7 @@ FOLLOW_UP = "Sorry to hear that. What could we do better?"
 
 
 async def make_poll(bot: RunningBot, *, send: bool = True, channel: str = "widget") -> int:
-    poll_id = await bot.store.create_poll(
+    poll_id = await bot.store.polls.create(
         targets=[Target(channel, "" if channel == "widget" else "C0LIBRARY")],
         options=standard_options("csat", []),
         question="How satisfied are you with the library today?",
@@ -46,7 +46,7 @@ async def test_votes_on_closed_draft_unknown_polls_or_options_are_refused_with_a
         closed_id = await make_poll(bot)
         await bot.app.polls.close(closed_id)
         elsewhere = await make_poll(bot, send=False, channel="slack")
-        await bot.store.set_poll_status(elsewhere, "open")
+        await bot.store.polls.set_status(poll_id=elsewhere, status="open")
         async with httpx.AsyncClient(base_url=bot.url) as http:
             session = await new_session(http)
             cases = [
@@ -67,8 +67,8 @@ async def test_votes_on_closed_draft_unknown_polls_or_options_are_refused_with_a
             assert (
                 await http.post("/widget/api/votes", json=vote(session, open_id, "4"))
             ).status_code == 202
-        assert await bot.store.poll_votes(closed_id) == []
-        assert await bot.store.poll_votes(draft_id) == []
+        assert await bot.store.polls.votes(poll_id=closed_id) == []
+        assert await bot.store.polls.votes(poll_id=draft_id) == []
 
 
 async def test_one_session_cannot_stuff_a_poll_and_a_throttled_voter_gets_no_follow_up(
@@ -110,8 +110,10 @@ async def test_one_session_cannot_stuff_a_poll_and_a_throttled_voter_gets_no_fol
 
 
 async def follow_ups(bot: RunningBot) -> list[object]:
-    return [i for i in await bot.store.outbox_items() if i.text == FOLLOW_UP]
+    return [i for i in await bot.store.outbox.items() if i.text == FOLLOW_UP]
 
 
 async def all_processed(bot: RunningBot) -> bool:
-    return all(m.processed for m in await bot.store.messages(limit=1000) if m.direction == "in")
+    return all(
+        m.processed for m in await bot.store.messages.find(limit=1000) if m.direction == "in"
+    )

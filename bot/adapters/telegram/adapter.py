@@ -174,14 +174,15 @@ class TelegramAdapter:
             raise SendError("telegram answered sendPoll without a poll", permanent=True)
         poll_id: str = sent.poll.id
         # Answers name the poll, stopPoll the message: remember which message carries it.
-        await self._cursors.set(POLL_MESSAGE + poll_id, message_ref(sent.chat_id, sent.message_id))
+        carrier = message_ref(sent.chat_id, sent.message_id)
+        await self._cursors.set(name=POLL_MESSAGE + poll_id, value=carrier)
         return poll_id
 
     async def _edit(self, message: OutboundMessage, ref: str) -> str:
         """Edit one of our messages ("chat:id": new text and buttons, none to take them away);
         a native poll (its poll id) can only be stopped, which closes it where it stands."""
         if ":" not in ref:
-            carried = await self._cursors.get(POLL_MESSAGE + ref)
+            carried = await self._cursors.get(name=POLL_MESSAGE + ref)
             if carried is None:
                 raise SendError(f"telegram: no message known for poll {ref}", permanent=True)
             chat, _, message_id = carried.rpartition(":")
@@ -237,7 +238,7 @@ class TelegramAdapter:
         """Long-poll getUpdates; store each batch before the next call confirms it."""
         if self._offset is None:
             async with self._batch:  # stop() never cuts a store call short
-                stored = await self._cursors.get(CURSOR)
+                stored = await self._cursors.get(name=CURSOR)
             self._offset = int(stored) if stored else None
         while True:
             updates = await self._app.bot.get_updates(
@@ -248,7 +249,7 @@ class TelegramAdapter:
                 async with self._batch:
                     await self._deliver(updates)
                     self._offset = updates[-1].update_id + 1
-                    await self._cursors.set(CURSOR, str(self._offset))
+                    await self._cursors.set(name=CURSOR, value=str(self._offset))
 
     async def _deliver(self, updates: Sequence[Update]) -> None:
         """Hand every update's event to the sink (durable on return), then answer buttons."""

@@ -77,7 +77,7 @@ class Poller:
 
     async def mentions(self) -> int:
         """New mentions since the cursor → sink, then the cursor moves."""
-        since = await self._cursors.get(MENTIONS_CURSOR)
+        since = await self._cursors.get(name=MENTIONS_CURSOR)
         tweets, users = await self._fetch_mentions(since)
         fresh = _newer(tweets, since)
         events = [tweet_to_event(t, me=self._me, usernames=users) for t in fresh]
@@ -87,7 +87,7 @@ class Poller:
 
     async def direct_messages(self) -> int:
         """New DM events since the cursor → sink, then the cursor moves."""
-        since = await self._cursors.get(DM_CURSOR)
+        since = await self._cursors.get(name=DM_CURSOR)
         fresh = _newer(await self._fetch_dms(since), since)
         events = [dm_to_event(e, me=self._me) for e in fresh]
         count = await self._store(events, first_run=since is None)
@@ -171,4 +171,4 @@ class Poller:
     async def _advance(self, name: str, since: str | None, newest: str | None) -> None:
         """Move a cursor forward (only ever forward)."""
         if newest is not None and newest != since:
-            await self._cursors.set(name, newest)
+            await self._cursors.set(name=name, value=newest)

@@ -47,10 +47,10 @@ PEOPLE: Mapping[str, Callable[..., Person]] = {
 class _NoCursors:
     """Cursors for a bot whose channels keep none (Slack)."""
 
-    async def get(self, name: str) -> str | None:
+    async def get(self, *, name: str) -> str | None:
         raise AssertionError(f"no channel here keeps cursors, yet {name!r} was read")
 
-    async def set(self, name: str, value: str) -> None:
+    async def set(self, *, name: str, value: str) -> None:
         raise AssertionError(f"no channel here keeps cursors, yet {name!r} was written")
 
 

@@ -37,11 +37,11 @@ class MemoryCursors:
         self.values: dict[str, str] = {}
         self.writes: list[tuple[str, str]] = []
 
-    async def get(self, name: str) -> str | None:
+    async def get(self, *, name: str) -> str | None:
         """The cursor's value."""
         return self.values.get(name)
 
-    async def set(self, name: str, value: str) -> None:
+    async def set(self, *, name: str, value: str) -> None:
         """Set the cursor."""
         self.values[name] = value
         self.writes.append((name, value))

@@ -24,8 +24,10 @@ async def test_reclassify_labels_every_stored_message(
     await upgrade_async(url)
     texts = ["The printer on floor 2 is jammed again", "What time do you open on Sunday?"]
     async with Store.open(url, pseudonym_key=b"k" * 32) as store:
-        await store.record([message(text, pid=f"m-{i}") for i, text in enumerate(texts)])
+        await store.messages.record(
+            events=[message(text, pid=f"m-{i}") for i, text in enumerate(texts)]
+        )
     assert await _reclassify(settings, classifier, None) == 2
     async with Store.open(url, pseudonym_key=b"k" * 32) as store:
-        stored = {m.text: m.topic for m in await store.messages()}
+        stored = {m.text: m.topic for m in await store.messages.find()}
     assert stored == {texts[0]: "printing_and_scanning", texts[1]: "opening_hours"}

@@ -53,13 +53,16 @@ async def _queue_old_rows(store: Store, poll_id: int) -> None:
         (OutboundMessage(address=x, text="Reply 1 or 2"), "text", {"poll_ref": ref}, "1800"),
         (OutboundMessage(address=slack, text="Thanks"), "text", {}, "17.2"),
     ]
-    await store.enqueue_many([m for m, *_ in rows], author="test")
-    items = await store.claim_outbox(limit=10, lease=timedelta(seconds=30))
-    await store.settle_outbox(
-        [Settled(i.id, "sent", platform_message_id=r[3]) for i, r in zip(items, rows, strict=True)]
+    await store.outbox.enqueue_many(messages=[m for m, *_ in rows], author="test")
+    items = await store.outbox.claim(limit=10, lease=timedelta(seconds=30))
+    await store.outbox.settle(
+        outcomes=[
+            Settled(i.id, "sent", platform_message_id=r[3])
+            for i, r in zip(items, rows, strict=True)
+        ]
     )
     edit = OutboundMessage(address=slack, text="Q? 1 answer", buttons=yes)
-    await store.enqueue(edit, author="test")
+    await store.outbox.enqueue(message=edit, author="test")
 
     def rewrite(conn: Connection) -> None:
         ids = conn.execute(select(OutboxItem.id).order_by(OutboxItem.id)).scalars().all()
@@ -76,7 +79,7 @@ async def test_old_sent_posts_are_backfilled_and_an_old_pending_edit_still_sends
 ) -> None:
     await upgrade_async(db_url)
     async with Store.open(db_url) as store:
-        poll_id = await store.create_poll(
+        poll_id = await store.polls.create(
             targets=[Target("slack", "C1"), Target("telegram", "-100"), Target("x")],
             options=[("y", "Yes"), ("n", "No")],
             question="Q?",
@@ -98,14 +101,16 @@ async def test_old_sent_posts_are_backfilled_and_an_old_pending_edit_still_sends
             ("telegram", "-100", "tg-poll-9", "native", poll_id),
             ("x", "", "1800", "reply", poll_id),
         ]
-        assert await store.poll_posted_as("x", "1800") == poll_id
-        assert await store.poll_posts("slack") == [(poll_id, "C1", "17.1")]
-        [pending] = await store.claim_outbox(limit=10, lease=timedelta(seconds=30))
+        assert await store.polls.posted_as(channel="x", platform_id="1800") == poll_id
+        assert await store.polls.posts(channel="slack") == [(poll_id, "C1", "17.1")]
+        [pending] = await store.outbox.claim(limit=10, lease=timedelta(seconds=30))
         assert (pending.message.edit_of, pending.message.poll_ref) == ("17.1", f"fbpoll-{poll_id}")
         newer = OutboundMessage(
             address=pending.message.address, text="Q? 2 answers", edit_of="17.1"
         )
-        await store.enqueue(newer, author="test")  # supersedes the old row by its backfilled key
+        await store.outbox.enqueue(
+            message=newer, author="test"
+        )  # supersedes the old row by its backfilled key
         statuses = await store.read(
             lambda c: c.execute(
                 select(OutboxItem.status).where(OutboxItem.id == pending.id)
@@ -117,7 +122,7 @@ async def test_old_sent_posts_are_backfilled_and_an_old_pending_edit_still_sends
 async def test_a_settled_new_post_is_recorded_once_edits_never(db_url: str) -> None:
     await upgrade_async(db_url)
     async with Store.open(db_url) as store:
-        poll_id = await store.create_poll(
+        poll_id = await store.polls.create(
             targets=[Target("telegram", "-100")],
             options=[("1", "A"), ("2", "B")],
             question="Pick",
@@ -130,9 +135,13 @@ async def test_a_settled_new_post_is_recorded_once_edits_never(db_url: str) -> N
             address=address, text="Pick", poll_ref=ref, poll=PollPost("Pick", ("A", "B"))
         )
         closing = OutboundMessage(address=address, text="closed", poll_ref=ref, edit_of="p-1")
-        await store.enqueue_many([native, closing], author="test")
-        items = await store.claim_outbox(limit=10, lease=timedelta(seconds=30))
-        await store.settle_outbox([Settled(i.id, "sent", platform_message_id="p-1") for i in items])
-        await store.settle_outbox([Settled(items[0].id, "sent", platform_message_id="p-1")])
-        assert await store.poll_posts("telegram") == [(poll_id, "-100", "p-1")]
-        assert await store.native_poll_posts("telegram") == [(poll_id, "p-1")]
+        await store.outbox.enqueue_many(messages=[native, closing], author="test")
+        items = await store.outbox.claim(limit=10, lease=timedelta(seconds=30))
+        await store.outbox.settle(
+            outcomes=[Settled(i.id, "sent", platform_message_id="p-1") for i in items]
+        )
+        await store.outbox.settle(
+            outcomes=[Settled(items[0].id, "sent", platform_message_id="p-1")]
+        )
+        assert await store.polls.posts(channel="telegram") == [(poll_id, "-100", "p-1")]
+        assert await store.polls.native_posts(channel="telegram") == [(poll_id, "p-1")]

@@ -67,8 +67,8 @@ async def test_the_store_records_inbound_events_with_full_sync_and_derived_work_
     event.listen(Engine, "before_cursor_execute", pragma_at)
     try:
         async with Store.open(sqlite_url, pseudonym_key=b"k" * 32) as store:
-            [recorded] = await store.record([message(pid="a")])
-            await store.mark_processed([recorded.message_id])
+            [recorded] = await store.messages.record(events=[message(pid="a")])
+            await store.processing.done(ids=[recorded.message_id])
     finally:
         event.remove(Engine, "before_cursor_execute", pragma_at)
     assert seen == {"INSERT": {2}, "UPDATE": {1}}  # FULL for the inbound row, NORMAL after
