@@ -76,8 +76,8 @@ async def full_bot(
             widget_new_session_rate=10_000,  # hundreds of people, all on one test address
         )
         await upgrade_async(settings.database_url)
-        cursors = await stack.enter_async_context(Store.open(settings.database_url))
-        telegram_adapter = from_settings(settings, cursors)
+        own = await stack.enter_async_context(Store.open(settings.database_url))
+        telegram_adapter = from_settings(settings, own.cursors)
         assert telegram_adapter is not None
         slack_adapter = SlackAdapter(
             bot_token=slack.identity.bot_token,

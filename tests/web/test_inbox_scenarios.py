@@ -48,8 +48,8 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 async def telegram_bot(settings: Settings, **options: Any) -> AsyncIterator[RunningBot]:
     """The bot with the widget and Telegram, its cursors kept in the bot's own database."""
     await upgrade_async(settings.database_url)
-    async with Store.open(settings.database_url) as cursors:
-        adapter = from_settings(settings, cursors)
+    async with Store.open(settings.database_url) as own:
+        adapter = from_settings(settings, own.cursors)
         assert adapter is not None
         async with running_bot(settings, adapters=[WidgetAdapter(), adapter], **options) as bot:
             yield bot
@@ -254,8 +254,8 @@ async def test_x_student_gets_the_reply_by_dm_and_rates_it_with_a_number(
     settings = make_settings(database_url=db_url)
     await upgrade_async(settings.database_url)
     student = "2200000000000000004"
-    async with FakeX() as x, Store.open(settings.database_url) as cursors:
-        adapter = adapter_for(x, cursors)
+    async with FakeX() as x, Store.open(settings.database_url) as own:
+        adapter = adapter_for(x, own.cursors)
         async with running_bot(
             settings, classifier=KeywordClassifier(), adapters=[WidgetAdapter(), adapter]
         ) as bot:
