@@ -128,16 +128,16 @@ def _wire(
         library.opt_out_words, library.opt_in_words, library.opt_out_reply, library.opt_in_reply
     )
     deps = Deps(
-        store,
-        recorder,
-        metrics,
-        classifier,
-        library.acknowledgement,
-        delivery.wake,
-        library.triage,
-        clock,
-        poll_caps,
-        words,
+        store=store,
+        recorder=recorder,
+        metrics=metrics,
+        classifier=classifier,
+        acknowledgement=library.acknowledgement,
+        wake_outbox=delivery.wake,
+        triage=library.triage,
+        clock=clock,
+        capabilities=poll_caps,
+        opt_words=words,
     )
     pipeline = Pipeline(build_steps(deps), metrics, bell.ring)
     processor = Processor(
