@@ -20,6 +20,7 @@ from bot.web import (
     inbox_item,
     inbox_queue,
     inbox_staff,
+    rights_pages,
     staff_login,
 )
 from bot.web.facet_cache import FacetCache
@@ -83,6 +84,7 @@ def build_staff_web(
         *staff_login.routes(deps),
         *inbox_queue.routes(pages),
         *inbox_item.routes(pages),
+        *rights_pages.routes(rights_pages.RightsPages(store, pages.render)),  # before actions
         *inbox_actions.routes(pages),
         *inbox_staff.routes(pages),
         *inbox_canned.routes(pages),
