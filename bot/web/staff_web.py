@@ -26,6 +26,7 @@ from bot.web import (
 from bot.web.facet_cache import FacetCache
 from bot.web.inbox_deps import InboxDeps
 from bot.web.queue_query import FACETS
+from bot.web.staff_body import StaffBodyCap
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
 from handlers.inbox.usecases import Inbox
 from handlers.staff.login import Login, Throttle
@@ -93,6 +94,7 @@ def build_staff_web(
     ]
     middleware = [
         Middleware(StaffGate, sessions=sessions),  # outermost: no session → login or 401
+        Middleware(StaffBodyCap),  # 413 before asgi-csrf would read a whole oversize body
         csrf.middleware(config.secret, secure=secure),
     ]
     return StaffWeb(routes, middleware)
