@@ -15,8 +15,7 @@ from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.team_export import CONVERSATION_FIELDS, MESSAGE_FIELDS
 from tests.bot.cli import invoke, one_line_failure
-from tests.rights.test_person_cli import filled
-from tests.rights.world import TEXTS, build
+from tests.rights.world import TEXTS, build, filled
 
 
 @pytest.fixture
