@@ -47,6 +47,7 @@ async def test_an_admin_exports_erases_and_audits_by_keyboard(
         await keyboard_login(page, bot.url, "admin@lib.example.ac.uk")
         await page.goto(f"{bot.url}/inbox/items/{item}")
         await axe(page)
+        await shoot(page, tmp_path, "item-admin")
 
         await tab_to(page, "e.textContent.trim() == 'Export their data (JSON)'")
         assert await focus_shows(page)
