@@ -20,11 +20,13 @@ from bot.web import (
     inbox_item,
     inbox_queue,
     inbox_staff,
+    rights_pages,
     staff_login,
 )
 from bot.web.facet_cache import FacetCache
 from bot.web.inbox_deps import InboxDeps
 from bot.web.queue_query import FACETS
+from bot.web.staff_body import StaffBodyCap
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
 from handlers.inbox.usecases import Inbox
 from handlers.staff.login import Login, Throttle
@@ -83,6 +85,7 @@ def build_staff_web(
         *staff_login.routes(deps),
         *inbox_queue.routes(pages),
         *inbox_item.routes(pages),
+        *rights_pages.routes(rights_pages.RightsPages(store, pages.render)),  # before actions
         *inbox_actions.routes(pages),
         *inbox_staff.routes(pages),
         *inbox_canned.routes(pages),
@@ -91,6 +94,7 @@ def build_staff_web(
     ]
     middleware = [
         Middleware(StaffGate, sessions=sessions),  # outermost: no session → login or 401
+        Middleware(StaffBodyCap),  # 413 before asgi-csrf would read a whole oversize body
         csrf.middleware(config.secret, secure=secure),
     ]
     return StaffWeb(routes, middleware)

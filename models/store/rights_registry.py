@@ -13,6 +13,9 @@ from sqlalchemy import String, Table, case, cast, literal
 ERASED = "[erased]"
 """What replaces a person's text after an erasure."""
 
+TAG = "erased:"
+"""How an erased id, address or pseudonym starts (followed by its row id)."""
+
 Replacement = Callable[[Table], Any]
 
 
@@ -35,7 +38,7 @@ def tagged(column: str) -> Replacement:
     """'erased:<row id>': unique, like the platform id or address it replaces."""
 
     def build(table: Table) -> Any:
-        return literal("erased:") + cast(table.c[column], String)
+        return literal(TAG) + cast(table.c[column], String)
 
     return build
 
