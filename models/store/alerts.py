@@ -1,0 +1,293 @@
+"""Staff alerts in the store (``store.alerts``): an alert is inserted once (unique kind +
+subject, ON CONFLICT DO NOTHING), with one send row per destination; sends are leased by one
+process at a time and settled under that lease (the attempt number guards the UPDATE), and a
+Slack send is handed to the outbox in the same transaction that marks it sent."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.engine import Connection
+
+from bot.events import OutboundMessage
+from models.store import outbox
+from models.store.alert_tables import Alert, AlertSend
+from models.store.inbox_tables import InboxItem
+from models.store.inbox_types import WAITING
+from models.store.lease import lease as lease_rows
+from models.store.runner import Runner
+from models.store.spikes import SpikeWindows, TopicCount, examples, mark_spike, texts, topic_counts
+from models.store.upsert import insert_ignore
+
+
+@dataclass(frozen=True, slots=True)
+class NewAlert:
+    """An alert to raise once; ``send_after`` holds a non-urgent one through quiet hours."""
+
+    kind: str
+    subject: str
+    send_after: datetime
+    urgent: bool = False
+    item_id: int | None = None
+    topic: str = ""
+    detail: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemDue:
+    """A waiting queue item the alerts look at: urgent and recent, or due soon or just missed."""
+
+    item_id: int
+    priority: str
+    due_at: datetime
+    reopened: int
+    last_message_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedSend:
+    """A send leased to this process, with its alert."""
+
+    send_id: int
+    attempts: int
+    destination: str
+    alert_id: int
+    kind: str
+    subject: str
+    urgent: bool
+    item_id: int | None
+    topic: str
+    detail: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SendView:
+    """A send and its state (for tests, the CLI and health)."""
+
+    alert_id: int
+    kind: str
+    subject: str
+    destination: str
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str
+
+
+def raise_alerts(
+    conn: Connection, alerts: Sequence[NewAlert], destinations: Sequence[str], now: datetime
+) -> list[int]:
+    """Insert each alert unless it exists, with a pending send per destination; new ids."""
+    new: list[int] = []
+    for a in alerts:
+        row = {
+            "kind": a.kind,
+            "subject": a.subject[:160],
+            "urgent": a.urgent,
+            "item_id": a.item_id,
+            "topic": a.topic,
+            "detail": dict(a.detail),
+            "created_at": now,
+            "send_after": a.send_after,
+        }
+        stmt = insert_ignore(conn.dialect.name, Alert).values(row).returning(Alert.id)
+        alert_id = conn.execute(stmt).scalar()
+        if alert_id is None:
+            continue  # raised before, by this process or another
+        new.append(int(alert_id))
+        sends = [
+            {"alert_id": alert_id, "destination": d, "next_attempt_at": a.send_after}
+            for d in destinations
+        ]
+        if sends:
+            conn.execute(insert_ignore(conn.dialect.name, AlertSend), sends)
+    return new
+
+
+def raised(conn: Connection, item_ids: Sequence[int]) -> set[tuple[str, str]]:
+    """(kind, subject) of the alerts already raised about these items."""
+    if not item_ids:
+        return set()
+    rows = conn.execute(
+        select(Alert.kind, Alert.subject).where(Alert.item_id.in_(list(item_ids)))
+    ).all()
+    return {(k, s) for k, s in rows}
+
+
+def items_due(
+    conn: Connection, now: datetime, *, warn: timedelta, lookback: timedelta
+) -> tuple[list[ItemDue], list[ItemDue]]:
+    """Waiting urgent items the person wrote to within ``lookback``, and waiting items due
+    before ``now + warn`` but not more than ``lookback`` ago; each by a partial index."""
+    i = InboxItem
+    columns = (i.id, i.priority, i.due_at, i.reopened, i.last_message_at)
+    waiting = and_(i.status != "resolved", i.status.in_(WAITING))  # the first: the index's own
+    urgent = select(*columns).where(
+        waiting, i.last_message_at >= now - lookback, i.priority == "urgent"
+    )
+    due = select(*columns).where(waiting, i.due_at > now - lookback, i.due_at <= now + warn)
+    return (
+        [ItemDue(*r) for r in conn.execute(urgent.order_by(i.id)).all()],
+        [ItemDue(*r) for r in conn.execute(due.order_by(i.due_at, i.id)).all()],
+    )
+
+
+_CLAIM_COLUMNS = (
+    AlertSend.id,
+    AlertSend.attempts,
+    AlertSend.destination,
+    Alert.id,
+    Alert.kind,
+    Alert.subject,
+    Alert.urgent,
+    Alert.item_id,
+    Alert.topic,
+    Alert.detail,
+    Alert.created_at,
+)
+
+
+def claim(
+    conn: Connection, destination: str, now: datetime, *, lease: timedelta, limit: int
+) -> list[ClaimedSend]:
+    """Lease due pending sends to a destination (oldest first; PostgreSQL skips locked rows)."""
+    due = and_(
+        AlertSend.status == "pending",
+        AlertSend.next_attempt_at <= now,
+        AlertSend.destination == destination,
+    )
+    ids = lease_rows(conn, AlertSend, due, limit=limit, for_=lease, now=now)
+    if not ids:
+        return []
+    rows = conn.execute(
+        select(*_CLAIM_COLUMNS)
+        .join(Alert, Alert.id == AlertSend.alert_id)
+        .where(AlertSend.id.in_(ids))
+        .order_by(AlertSend.id)
+    )
+    return [ClaimedSend(*r) for r in rows.all()]
+
+
+def _guarded(send_id: int, attempts: int) -> Any:
+    """The send, only while it is still this claim's (not re-leased after a lapse)."""
+    return update(AlertSend).where(
+        AlertSend.id == send_id, AlertSend.status == "pending", AlertSend.attempts == attempts
+    )
+
+
+def hand_over(
+    conn: Connection, send_id: int, attempts: int, message: OutboundMessage, now: datetime
+) -> bool:
+    """Mark the send sent and queue its message on the outbox, together; False (nothing
+    queued) when the lease was lost."""
+    done = conn.execute(_guarded(send_id, attempts).values(status="sent", sent_at=now))
+    if done.rowcount != 1:
+        return False
+    [message_id] = outbox.enqueue_many(conn, [message], author="feedbot:alerts")
+    conn.execute(
+        update(AlertSend).where(AlertSend.id == send_id).values(outbox_message_id=message_id)
+    )
+    return True
+
+
+def settle(
+    conn: Connection, send_id: int, attempts: int, *, status: str, at: datetime, error: str = ""
+) -> bool:
+    """Record what became of a claimed send: ``sent`` or ``dropped`` (at ``at``), ``pending``
+    again at ``at``, or ``failed``; False when the lease was lost."""
+    values: dict[str, Any] = {"status": status, "last_error": error[:2000]}
+    if status in ("sent", "dropped"):
+        values["sent_at"] = at
+    elif status == "pending":
+        values["next_attempt_at"] = at
+    return conn.execute(_guarded(send_id, attempts).values(values)).rowcount == 1
+
+
+def sends(conn: Connection, kind: str | None) -> list[SendView]:
+    """Every send with its alert (of one kind), oldest first."""
+    query = (
+        select(
+            Alert.id,
+            Alert.kind,
+            Alert.subject,
+            AlertSend.destination,
+            AlertSend.status,
+            AlertSend.attempts,
+            AlertSend.next_attempt_at,
+            AlertSend.last_error,
+        )
+        .join(Alert, Alert.id == AlertSend.alert_id)
+        .order_by(Alert.id, AlertSend.destination)
+    )
+    if kind is not None:
+        query = query.where(Alert.kind == kind)
+    return [SendView(*r) for r in conn.execute(query).all()]
+
+
+class AlertStore:
+    """Alerts raised once, their sends, and the topic spike detector's queries."""
+
+    def __init__(self, runner: Runner, *, durable: Runner | None = None) -> None:
+        self._derived = runner
+        self._db = durable or runner  # alerts and what became of them: kept across a crash
+
+    async def raise_alerts(
+        self, *, alerts: Sequence[NewAlert], destinations: Sequence[str], now: datetime
+    ) -> list[int]:
+        """Raise alerts once each (a second process or a restart raises nothing again)."""
+        if not alerts:
+            return []
+        return await self._db.write(raise_alerts, list(alerts), list(destinations), now)
+
+    async def raised(self, *, item_ids: Sequence[int]) -> set[tuple[str, str]]:
+        """(kind, subject) of alerts already raised about these items."""
+        return await self._derived.read(raised, list(item_ids))
+
+    async def items_due(
+        self, *, now: datetime, warn: timedelta, lookback: timedelta
+    ) -> tuple[list[ItemDue], list[ItemDue]]:
+        """Urgent waiting items, and waiting items due soon or just missed."""
+        return await self._derived.read(items_due, now, warn=warn, lookback=lookback)
+
+    async def topic_counts(self, *, windows: SpikeWindows) -> list[TopicCount]:
+        """Inbound messages per topic now and in the same hour of the trailing weeks."""
+        return await self._derived.read(topic_counts, windows)
+
+    async def mark_spike(self, *, topic: str, now: datetime, gap: timedelta) -> datetime:
+        """The start of the topic's spike in progress (now, if none was seen within ``gap``)."""
+        return await self._db.write(mark_spike, topic, now, gap)
+
+    async def examples(self, *, topic: str, since: datetime, limit: int = 3) -> list[int]:
+        """Ids of the newest inbound messages on a topic since a time."""
+        return await self._derived.read(examples, topic, since, limit)
+
+    async def texts(self, *, message_ids: Sequence[int]) -> dict[int, str]:
+        """The stored texts of messages (erased ones read as the erasure marker)."""
+        return await self._derived.read(texts, list(message_ids))
+
+    async def claim(
+        self, *, destination: str, now: datetime, lease: timedelta, limit: int = 20
+    ) -> list[ClaimedSend]:
+        """Lease due sends to a destination for this process."""
+        return await self._db.write(claim, destination, now, lease=lease, limit=limit)
+
+    async def hand_over(
+        self, *, send_id: int, attempts: int, message: OutboundMessage, now: datetime
+    ) -> bool:
+        """Queue a claimed Slack send's message on the outbox and mark it sent, atomically."""
+        return await self._db.write(hand_over, send_id, attempts, message, now)
+
+    async def settle(
+        self, *, send_id: int, attempts: int, status: str, at: datetime, error: str = ""
+    ) -> bool:
+        """Settle a claimed send."""
+        return await self._db.write(settle, send_id, attempts, status=status, at=at, error=error)
+
+    async def sends(self, *, kind: str | None = None) -> list[SendView]:
+        """Every send and its state."""
+        return await self._db.read(sends, kind)
