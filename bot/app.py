@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -17,6 +17,7 @@ from bot.adapters import slack, telegram, x
 from bot.adapters.base import Adapter, Cursors
 from bot.adapters.slack.client import build_client
 from bot.adapters.widget import WidgetAdapter
+from bot.alert_wiring import alert_checker
 from bot.events import utcnow
 from bot.secrets import pseudonym_key, session_secret
 from bot.web.app import build_web, templates
@@ -27,10 +28,6 @@ from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
 from config.settings import Settings, frame_ancestors, split_addresses
 from handlers.alerts.checker import AlertChecker
-from handlers.alerts.dispatch import AlertDispatcher
-from handlers.alerts.mail import AlertMailer
-from handlers.alerts.quiet import Quiet
-from handlers.alerts.rules import AlertRules
 from handlers.delivery import Delivery
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination, SmtpServer
@@ -173,7 +170,8 @@ def _wire(
     digest_schedule = DigestSchedule(DigestSender(store, digests, destinations, send_at=send_at))
     parts = (recorder, pipeline, processor, delivery, scheduler, digest_schedule)
     bot = Bot(settings, library, store, metrics, *parts, chosen, web, inbox, SnoozeWaker(store))
-    bot.alerts = alert_checker(settings, library, store, delivery.wake)
+    smtp, url = smtp_server(settings), base_url(settings)
+    bot.alerts = alert_checker(settings, library, store, delivery.wake, smtp=smtp, base_url=url)
     return bot
 
 
@@ -193,46 +191,6 @@ def smtp_server(settings: Settings) -> SmtpServer:
 def base_url(settings: Settings) -> str:
     """Where staff open the bot's pages: FEEDBOT_PUBLIC_URL, else the local address."""
     return settings.public_url or f"http://{settings.http_host}:{settings.http_port}"
-
-
-def alert_rules(settings: Settings, library: LibraryConfig) -> AlertRules:
-    """The FEEDBOT_ALERT_* settings; quiet hours 'opening' follow the triage opening hours."""
-    zone = ZoneInfo(settings.timezone)
-    quiet = Quiet.parse(settings.alert_quiet_hours, zone, library.triage.day_hours())
-    return AlertRules(
-        quiet=quiet,
-        warn=timedelta(minutes=settings.alert_due_warning_minutes),
-        spike_window=timedelta(minutes=settings.alert_spike_window_minutes),
-        spike_weeks=settings.alert_spike_weeks,
-        spike_min_count=settings.alert_spike_min_count,
-        spike_p=settings.alert_spike_p,
-    )
-
-
-def alert_checker(
-    settings: Settings, library: LibraryConfig, store: Store, wake_outbox: Callable[[], None]
-) -> AlertChecker | None:
-    """Alerts to the staff Slack channel (with a Slack bot token) and by e-mail (with SMTP and
-    FEEDBOT_ALERT_TO); None when neither is set."""
-    to = split_addresses(settings.alert_to)
-    mailer = None
-    if settings.smtp_host and to:
-        mailer = AlertMailer(
-            smtp_server(settings), library=library.library_name, sender=settings.mail_from, to=to
-        )
-    slack_on = bool(settings.staff_slack_channel and settings.slack_bot_token is not None)
-    dispatcher = AlertDispatcher(
-        store,
-        zone=ZoneInfo(settings.timezone),
-        base_url=base_url(settings),
-        wake_outbox=wake_outbox,
-        slack_channel=settings.staff_slack_channel if slack_on else "",
-        mailer=mailer,
-    )
-    if not dispatcher.destinations:
-        return None
-    every = timedelta(seconds=settings.alert_check_seconds)
-    return AlertChecker(store, alert_rules(settings, library), dispatcher, every=every)
 
 
 def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
