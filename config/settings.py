@@ -87,7 +87,7 @@ class Settings(BaseSettings):
     alert_spike_window_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 60
     alert_spike_weeks: Annotated[int, Field(ge=1, le=52)] = 4
     alert_spike_min_count: Annotated[int, Field(ge=3, le=1_000_000)] = 10
-    alert_spike_p: Annotated[float, Field(gt=0, lt=0.5)] = 0.001
+    alert_spike_p: Annotated[float, Field(gt=0, lt=0.5)] = 0.0001
     alert_check_seconds: Annotated[float, Field(ge=5, le=3600)] = 60.0
     widget_frame_ancestors: str = ""
     widget_session_hours: Annotated[float, Field(gt=0, le=4320)] = 168.0

@@ -30,7 +30,7 @@ class AlertRules:
     spike_window: timedelta = timedelta(minutes=60)
     spike_weeks: int = 4
     spike_min_count: int = 10
-    spike_p: float = 0.001
+    spike_p: float = 0.0001
     lookback: timedelta = field(default=LOOKBACK)
 
     @property
