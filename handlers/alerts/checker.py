@@ -45,10 +45,7 @@ class AlertChecker:
         urgent, due = await self._store.alerts.items_due(
             now=now, warn=self._rules.warn, lookback=self._rules.lookback
         )
-        candidates = item_alerts(urgent, due, now, self._rules)
-        ids = sorted({a.item_id for a in candidates if a.item_id is not None})
-        known = await self._store.alerts.raised(item_ids=ids)
-        return [a for a in candidates if (a.kind, a.subject) not in known]
+        return item_alerts(urgent, due, now, self._rules)
 
     async def _spike_alerts(self, now: datetime) -> list[NewAlert]:
         windows = spike_windows(now, self._rules)

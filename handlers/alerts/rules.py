@@ -72,6 +72,7 @@ def item_alerts(
                 send_after=now if is_urgent else rules.quiet.send_after(now),
                 urgent=is_urgent,
                 item_id=i.item_id,
+                due_at=i.due_at,
                 detail={"due_at": stamp(i.due_at)},
             )
         )

@@ -25,6 +25,7 @@ class Alert(Base):
     item_id: Mapped[int | None] = mapped_column(
         ForeignKey("inbox_items.id", ondelete="CASCADE"), index=True
     )
+    due_at: Mapped[datetime | None]  # the due time an item's due-time alert is about
     topic: Mapped[str] = mapped_column(String(64), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime]

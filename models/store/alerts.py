@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import String, and_, cast, exists, literal, select, union_all, update
 from sqlalchemy.engine import Connection
 
 from bot.events import OutboundMessage
@@ -33,6 +33,7 @@ class NewAlert:
     send_after: datetime
     urgent: bool = False
     item_id: int | None = None
+    due_at: datetime | None = None
     topic: str = ""
     detail: Mapping[str, Any] = field(default_factory=dict)
 
@@ -90,6 +91,7 @@ def raise_alerts(
             "subject": a.subject[:160],
             "urgent": a.urgent,
             "item_id": a.item_id,
+            "due_at": a.due_at,
             "topic": a.topic,
             "detail": dict(a.detail),
             "created_at": now,
@@ -109,31 +111,43 @@ def raise_alerts(
     return new
 
 
-def raised(conn: Connection, item_ids: Sequence[int]) -> set[tuple[str, str]]:
-    """(kind, subject) of the alerts already raised about these items."""
-    if not item_ids:
-        return set()
-    rows = conn.execute(
-        select(Alert.kind, Alert.subject).where(Alert.item_id.in_(list(item_ids)))
-    ).all()
-    return {(k, s) for k, s in rows}
+def _not_raised(kind: str, *about: Any) -> Any:
+    """No alert of ``kind`` about this item (and these facts) exists yet."""
+    return ~exists().where(Alert.item_id == InboxItem.id, Alert.kind == kind, *about)
 
 
 def items_due(
     conn: Connection, now: datetime, *, warn: timedelta, lookback: timedelta
 ) -> tuple[list[ItemDue], list[ItemDue]]:
-    """Waiting urgent items the person wrote to within ``lookback``, and waiting items due
-    before ``now + warn`` but not more than ``lookback`` ago; each by a partial index."""
+    """Waiting items still to alert about: urgent ones the person wrote to within
+    ``lookback``; and those due by ``now + warn`` (not yet warned about that due time) or past
+    due by up to ``lookback`` (not yet reported missed). Each by a partial or status index."""
     i = InboxItem
     columns = (i.id, i.priority, i.due_at, i.reopened, i.last_message_at)
     waiting = and_(i.status != "resolved", i.status.in_(WAITING))  # the first: the index's own
+    subject = literal("item:") + cast(i.id, String) + "#" + cast(i.reopened, String)
     urgent = select(*columns).where(
-        waiting, i.last_message_at >= now - lookback, i.priority == "urgent"
+        waiting,
+        i.last_message_at >= now - lookback,
+        i.priority == "urgent",
+        _not_raised("urgent", Alert.subject == subject),
     )
-    due = select(*columns).where(waiting, i.due_at > now - lookback, i.due_at <= now + warn)
+    soon = select(*columns).where(
+        waiting,
+        i.due_at > now,
+        i.due_at <= now + warn,
+        _not_raised("due_soon", Alert.due_at == i.due_at),
+    )
+    missed = select(*columns).where(
+        waiting,
+        i.due_at > now - lookback,
+        i.due_at <= now,
+        _not_raised("overdue", Alert.due_at == i.due_at),
+    )
+    due = union_all(soon, missed).subquery()
     return (
         [ItemDue(*r) for r in conn.execute(urgent.order_by(i.id)).all()],
-        [ItemDue(*r) for r in conn.execute(due.order_by(i.due_at, i.id)).all()],
+        [ItemDue(*r) for r in conn.execute(select(due).order_by(due.c.due_at, due.c.id)).all()],
     )
 
 
@@ -244,14 +258,10 @@ class AlertStore:
             return []
         return await self._db.write(raise_alerts, list(alerts), list(destinations), now)
 
-    async def raised(self, *, item_ids: Sequence[int]) -> set[tuple[str, str]]:
-        """(kind, subject) of alerts already raised about these items."""
-        return await self._derived.read(raised, list(item_ids))
-
     async def items_due(
         self, *, now: datetime, warn: timedelta, lookback: timedelta
     ) -> tuple[list[ItemDue], list[ItemDue]]:
-        """Urgent waiting items, and waiting items due soon or just missed."""
+        """Urgent waiting items, and waiting items due soon or just missed, not yet alerted."""
         return await self._derived.read(items_due, now, warn=warn, lookback=lookback)
 
     async def topic_counts(self, *, windows: SpikeWindows) -> list[TopicCount]:

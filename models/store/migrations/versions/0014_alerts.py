@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=160), nullable=False),
         sa.Column("urgent", sa.Boolean(), nullable=False),
         sa.Column("item_id", sa.Integer(), nullable=True),
+        sa.Column("due_at", UTC, nullable=True),
         sa.Column("topic", sa.String(length=64), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.Column("created_at", UTC, nullable=False),
