@@ -2,7 +2,9 @@
 (default 1,000,000: 26 weeks, 4 channels, 17 topics, with a burst on one topic in the last
 hour), as the alert checker runs it every minute; on SQLite and on PostgreSQL. Prints the time
 per run (p50 / p95 / max of RUNS, target ≤ 50 ms), one whole checker pass (item queries, the
-detector, the spike's alert), and each backend's plan for the detector.
+detector, the spike's alert), and each backend's plan for the detector. Then the item alerts
+over the queue benchmark's 100,000 queue items: the first pass (which raises every alert the
+fixture calls for), the passes after it, and the plans of the item queries.
 Usage: make bench, or PYTHONPATH=. python bench/alerts.py [N] [sqlite|postgresql|both]"""
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import asyncio
 import statistics
 import sys
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
@@ -20,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from bench import digest_data
 from bench.digest import postgres_db, sqlite_db
+from bench.inbox_fixture import Size, build
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, utcnow
 from handlers.alerts.checker import AlertChecker
 from handlers.alerts.dispatch import AlertDispatcher
@@ -27,19 +31,22 @@ from handlers.alerts.quiet import Quiet
 from handlers.alerts.rules import AlertRules, spike_windows
 from models.classification import Classification
 from models.store import Store
+from models.store.alerts import item_queries
 from models.store.migrate import upgrade_async
-from models.store.spikes import SpikeWindows, detector_query
+from models.store.spikes import detector_query
 
 ZONE = ZoneInfo("Europe/London")
 RULES = AlertRules(quiet=Quiet(ZONE))
 RUNS = 60
 TARGET_MS = 50.0
 BURST = 40
+QUEUE = Size(messages=100_000, items=100_000)
+QUEUE_NOW = datetime(2026, 1, 6, tzinfo=UTC)  # among the fixture's ten days of items
 
 
-def plan(conn: Connection, windows: SpikeWindows) -> list[str]:
-    """The backend's plan for the detector."""
-    stmt = detector_query(windows).compile(conn, compile_kwargs={"literal_binds": True})
+def plan(conn: Connection, statement: Any) -> list[str]:
+    """The backend's plan for a statement."""
+    stmt = statement.compile(conn, compile_kwargs={"literal_binds": True})
     prefix = "EXPLAIN QUERY PLAN " if conn.dialect.name == "sqlite" else "EXPLAIN ANALYZE "
     return [" ".join(str(c) for c in r) for r in conn.execute(text(prefix + str(stmt)))]
 
@@ -104,7 +111,7 @@ async def measure(store: Store, backend: str) -> None:
     subjects = ", ".join(s.subject for s in await store.alerts.sends())
     print(f"  one checker pass: {took:.1f} ms, {len(raised)} alert(s) raised: {subjects}")
     print(f"  {backend} plan:")
-    for line in await store.read(plan, spike_windows(now, RULES)):
+    for line in await store.read(plan, detector_query(spike_windows(now, RULES))):
         print(f"      {line}")
 
 
@@ -127,6 +134,42 @@ async def bench(backend: str, n: int) -> None:
             await measure(store, backend)
 
 
+def _analyze(conn: Connection) -> None:
+    conn.execute(text("ANALYZE"))
+
+
+async def queue(backend: str) -> None:
+    """Item alerts over the queue fixture: the first pass, then a pass a minute for a while."""
+    db = sqlite_db() if backend == "sqlite" else postgres_db()
+    async with db as (url, _), Store.open(url) as store:
+        await upgrade_async(url)
+        await store.inbox._db.write(build, QUEUE)
+        await store.inbox._db.write(_analyze)
+        dispatcher = AlertDispatcher(
+            store, zone=ZONE, base_url="", wake_outbox=lambda: None, slack_channel="CBENCH"
+        )
+        checker = AlertChecker(store, RULES, dispatcher)
+        began = time.perf_counter()
+        first = await checker.check(QUEUE_NOW)
+        took = (time.perf_counter() - began) * 1000
+        timings, raised = [], 0
+        for minute in range(1, RUNS // 2 + 1):
+            began = time.perf_counter()
+            raised += len(await checker.check(QUEUE_NOW + timedelta(minutes=minute)))
+            timings.append((time.perf_counter() - began) * 1000)
+        timings.sort()
+        print(
+            f"{backend}: {QUEUE.items:,} queue items: first pass {took:.0f} ms raising "
+            f"{len(first):,} alerts; then a pass a minute: p50 "
+            f"{statistics.median(timings):.1f} ms, max {timings[-1]:.1f} ms "
+            f"({raised} more alerts in {len(timings)} minutes)"
+        )
+        for statement in item_queries(QUEUE_NOW, warn=RULES.warn, lookback=RULES.lookback):
+            print(f"  {backend} plan:")
+            for line in await store.read(plan, statement):
+                print(f"      {line}")
+
+
 async def main(n: int, which: str) -> None:
     """Each backend asked for; PostgreSQL is skipped with a note when it is not reachable."""
     for backend in ("sqlite", "postgresql"):
@@ -134,6 +177,7 @@ async def main(n: int, which: str) -> None:
             continue
         try:
             await bench(backend, n)
+            await queue(backend)
         except (OSError, asyncpg.PostgresError) as exc:
             print(f"{backend}: skipped, database not reachable ({exc})")
 

@@ -9,7 +9,18 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models.store.inbox_tables import InboxItem
 from models.store.tables import Base
+
+URGENT_WAITING = "priority = 'urgent' AND status IN ('new', 'open')"
+Index(
+    "ix_inbox_items_urgent_waiting",
+    InboxItem.last_message_at,
+    sqlite_where=text(URGENT_WAITING),
+    postgresql_where=text(URGENT_WAITING),
+)
+"""The alert checker's look for urgent items waiting on staff (a few rows, however long the
+queue)."""
 
 
 class Alert(Base):

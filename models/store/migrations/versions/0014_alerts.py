@@ -15,6 +15,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 UTC = sa.DateTime(timezone=True)  # the DDL of models.store.types.UTCDateTime
+URGENT_WAITING = "priority = 'urgent' AND status IN ('new', 'open')"
 
 
 def upgrade() -> None:
@@ -67,6 +68,13 @@ def upgrade() -> None:
         sqlite_where=sa.text("status = 'pending'"),
         postgresql_where=sa.text("status = 'pending'"),
     )
+    op.create_index(
+        "ix_inbox_items_urgent_waiting",
+        "inbox_items",
+        ["last_message_at"],
+        sqlite_where=sa.text(URGENT_WAITING),
+        postgresql_where=sa.text(URGENT_WAITING),
+    )
     op.create_table(
         "alert_spikes",
         sa.Column("topic", sa.String(length=64), nullable=False),
@@ -78,6 +86,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("alert_spikes")
+    op.drop_index("ix_inbox_items_urgent_waiting", table_name="inbox_items")
     op.drop_index("ix_alert_sends_due", table_name="alert_sends")
     op.drop_table("alert_sends")
     op.drop_index(op.f("ix_alerts_item_id"), table_name="alerts")
