@@ -200,3 +200,21 @@ async def test_two_processes_raise_and_send_an_alert_once(store: Store, db_url: 
         checks = [checker(s) for s in (one, two, one, two)]
         await asyncio.gather(*(c.run(now) for c in checks))
     assert len(await posted(store)) == 1
+
+
+async def test_a_spike_that_ended_and_came_back_alerts_again(store: Store) -> None:
+    now = now_utc()
+    history = hourly(now + timedelta(hours=4), weeks=4, per_hour=1)
+    await topic_messages(store, topic="noise", times=[t for t in history if t < now], tag="h")
+    first = [now - timedelta(minutes=50) + timedelta(minutes=n) for n in range(20)]
+    await topic_messages(store, topic="noise", times=first, tag="a")
+    check = checker(store)
+    assert len(await check.check(now)) == 1
+    assert await check.check(now + timedelta(minutes=5)) == []  # the same spike, still on
+    assert await check.check(now + timedelta(hours=1, minutes=30)) == []  # over
+    later = now + timedelta(hours=3)
+    second = [later - timedelta(minutes=40) + timedelta(minutes=n) for n in range(20)]
+    await topic_messages(store, topic="noise", times=second, tag="c")
+    assert len(await check.check(later)) == 1
+    subjects = [s.subject for s in await store.alerts.sends()]
+    assert len(set(subjects)) == 2 and all(s.startswith("topic:noise@") for s in subjects)
