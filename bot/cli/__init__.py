@@ -1,5 +1,5 @@
-"""The command line (Typer): run, migrate, messages, outbox, polls, queue, classifier commands,
-and the data-rights ones (export, erase, link, retention, audit)."""
+"""The command line (Typer): run, migrate, messages, outbox, polls, queue, alerts, classifier
+commands, and the data-rights ones (export, erase, link, retention, audit)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,18 @@ import sys
 
 import typer
 
-from bot.cli import actions, classifier, core, digest, messages, polls, queue, rights, staff
+from bot.cli import (
+    actions,
+    alerts,
+    classifier,
+    core,
+    digest,
+    messages,
+    polls,
+    queue,
+    rights,
+    staff,
+)
 from bot.cli.context import settings
 from bot.cli.errors import GuardedGroup, describe, fail
 
@@ -28,6 +39,7 @@ def build_cli() -> typer.Typer:
     digest.register(app)
     actions.register(app)
     queue.register(app)
+    alerts.register(app)
     rights.register(app)
     classifier.register(app, settings)
     return app

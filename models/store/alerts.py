@@ -78,6 +78,8 @@ class SendView:
     attempts: int
     next_attempt_at: datetime
     last_error: str
+    created_at: datetime
+    sent_at: datetime | None
 
 
 def raise_alerts(
@@ -229,8 +231,8 @@ def settle(
     return conn.execute(_guarded(send_id, attempts).values(values)).rowcount == 1
 
 
-def sends(conn: Connection, kind: str | None) -> list[SendView]:
-    """Every send with its alert (of one kind), oldest first."""
+def sends(conn: Connection, kind: str | None, limit: int | None) -> list[SendView]:
+    """Sends with their alerts (of one kind): all oldest first, or the newest ``limit``."""
     query = (
         select(
             Alert.id,
@@ -241,13 +243,16 @@ def sends(conn: Connection, kind: str | None) -> list[SendView]:
             AlertSend.attempts,
             AlertSend.next_attempt_at,
             AlertSend.last_error,
+            Alert.created_at,
+            AlertSend.sent_at,
         )
         .join(Alert, Alert.id == AlertSend.alert_id)
-        .order_by(Alert.id, AlertSend.destination)
+        .order_by(AlertSend.id.desc() if limit else AlertSend.id)
     )
     if kind is not None:
         query = query.where(Alert.kind == kind)
-    return [SendView(*r) for r in conn.execute(query).all()]
+    rows: list[Any] = list(conn.execute(query.limit(limit)).all())
+    return [SendView(*r) for r in rows]
 
 
 class AlertStore:
@@ -305,6 +310,6 @@ class AlertStore:
         """Settle a claimed send."""
         return await self._db.write(settle, send_id, attempts, status=status, at=at, error=error)
 
-    async def sends(self, *, kind: str | None = None) -> list[SendView]:
-        """Every send and its state."""
-        return await self._db.read(sends, kind)
+    async def sends(self, *, kind: str | None = None, limit: int | None = None) -> list[SendView]:
+        """Sends and their state: all, oldest first; or the newest ``limit``."""
+        return await self._db.read(sends, kind, limit)
