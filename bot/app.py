@@ -72,7 +72,7 @@ class Bot:
     web: Starlette
     inbox: Inbox
     snooze_waker: SnoozeWaker
-    alerts: AlertChecker | None = None
+    alerts: AlertChecker | None
 
 
 def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
@@ -169,10 +169,10 @@ def _wire(
     destinations = digest_destinations(settings, digests)
     digest_schedule = DigestSchedule(DigestSender(store, digests, destinations, send_at=send_at))
     parts = (recorder, pipeline, processor, delivery, scheduler, digest_schedule)
-    bot = Bot(settings, library, store, metrics, *parts, chosen, web, inbox, SnoozeWaker(store))
     smtp, url = smtp_server(settings), base_url(settings)
-    bot.alerts = alert_checker(settings, library, store, delivery.wake, smtp=smtp, base_url=url)
-    return bot
+    alerts = alert_checker(settings, library, store, delivery.wake, smtp=smtp, base_url=url)
+    waker = SnoozeWaker(store)
+    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, waker, alerts)
 
 
 def smtp_server(settings: Settings) -> SmtpServer:
