@@ -6,8 +6,9 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
@@ -16,6 +17,8 @@ from bot.adapters import slack, telegram, x
 from bot.adapters.base import Adapter, Cursors
 from bot.adapters.slack.client import build_client
 from bot.adapters.widget import WidgetAdapter
+from bot.alert_wiring import alert_checker
+from bot.events import utcnow
 from bot.secrets import pseudonym_key, session_secret
 from bot.web.app import build_web, templates
 from bot.web.digests import DigestPages
@@ -24,6 +27,7 @@ from bot.web.staff_web import StaffWebConfig, build_staff_web
 from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
 from config.settings import Settings, frame_ancestors, split_addresses
+from handlers.alerts.checker import AlertChecker
 from handlers.delivery import Delivery
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination, SmtpServer
@@ -41,6 +45,7 @@ from handlers.processor import Processor
 from handlers.record import Recorder
 from handlers.retention import RetentionJob
 from handlers.scheduler import PollScheduler, parse_quiet_hours
+from handlers.worker import WorkerLoop
 from models.classification import Classifier
 from models.classifier.topics_config import load_taxonomy
 from models.store import Store
@@ -67,6 +72,7 @@ class Bot:
     web: Starlette
     inbox: Inbox
     snooze_waker: SnoozeWaker
+    alerts: AlertChecker | None
 
 
 def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
@@ -163,7 +169,28 @@ def _wire(
     destinations = digest_destinations(settings, digests)
     digest_schedule = DigestSchedule(DigestSender(store, digests, destinations, send_at=send_at))
     parts = (recorder, pipeline, processor, delivery, scheduler, digest_schedule)
-    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, SnoozeWaker(store))
+    smtp, url = smtp_server(settings), base_url(settings)
+    alerts = alert_checker(settings, library, store, delivery.wake, smtp=smtp, base_url=url)
+    waker = SnoozeWaker(store)
+    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, waker, alerts)
+
+
+def smtp_server(settings: Settings) -> SmtpServer:
+    """The FEEDBOT_SMTP_* server (the digest's and the alerts')."""
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
+    return SmtpServer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_user,
+        password,
+        settings.smtp_starttls,
+        settings.smtp_timeout_s,
+    )
+
+
+def base_url(settings: Settings) -> str:
+    """Where staff open the bot's pages: FEEDBOT_PUBLIC_URL, else the local address."""
+    return settings.public_url or f"http://{settings.http_host}:{settings.http_port}"
 
 
 def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
@@ -192,8 +219,7 @@ def topic_names(path: Path) -> tuple[str, ...]:
 def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> Digests:
     """The weekly digest as the settings and the library's config describe it."""
     config = DigestConfig(zone=ZoneInfo(settings.timezone), groups=library.customer_groups)
-    base = settings.public_url or f"http://{settings.http_host}:{settings.http_port}"
-    return Digests(store, config, library=library.library_name, base_url=base)
+    return Digests(store, config, library=library.library_name, base_url=base_url(settings))
 
 
 def digest_destinations(settings: Settings, digests: Digests) -> dict[str, Destination]:
@@ -201,15 +227,7 @@ def digest_destinations(settings: Settings, digests: Digests) -> dict[str, Desti
     found: dict[str, Destination] = {}
     to = split_addresses(settings.digest_to)
     if settings.smtp_host and to:
-        password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
-        server = SmtpServer(
-            settings.smtp_host,
-            settings.smtp_port,
-            settings.smtp_user,
-            password,
-            settings.smtp_starttls,
-            settings.smtp_timeout_s,
-        )
+        server = smtp_server(settings)
         found["email"] = MailDestination(server, digests, sender=settings.mail_from, to=to)
     token = settings.slack_bot_token
     if settings.staff_slack_channel and token is not None:
@@ -252,6 +270,25 @@ def _count_readers(bot: Bot) -> list[PollCountReader]:
     ]
 
 
+class Job(Protocol):
+    """A periodic job: what the job runner (#11) will run."""
+
+    name: str
+    every: timedelta
+
+    async def run(self, now: datetime) -> None: ...
+
+
+def periodic(job: Job) -> WorkerLoop:
+    """A loop running ``job`` every ``job.every`` (until the leased job runner lands)."""
+
+    async def once() -> int:
+        await job.run(utcnow())
+        return 0
+
+    return WorkerLoop(job.name, once, full=1, idle_s=job.every.total_seconds())
+
+
 async def _start(bot: Bot, stack: AsyncExitStack) -> None:
     """Start in dependency order; the exit stack stops in reverse (the recorder last)."""
     bot.recorder.start()
@@ -267,6 +304,10 @@ async def _start(bot: Bot, stack: AsyncExitStack) -> None:
     stack.push_async_callback(bot.digest_schedule.stop)
     bot.snooze_waker.start()
     stack.push_async_callback(bot.snooze_waker.stop)
+    if bot.alerts is not None:
+        alerts = periodic(bot.alerts)
+        alerts.start()
+        stack.push_async_callback(alerts.stop)
     retention = RetentionJob(bot.store, days=bot.settings.retention_days)
     retention.start()
     stack.push_async_callback(retention.stop)

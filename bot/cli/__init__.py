@@ -1,5 +1,5 @@
-"""The command line (Typer): run, migrate, messages, outbox, polls, queue, classifier commands,
-and the data-rights ones (export, erase, link, retention, audit).
+"""The command line (Typer): run, migrate, messages, outbox, polls, queue, alerts, classifier
+commands, and the data-rights ones (export, erase, link, retention, audit).
 
 The command groups are imported when the CLI is built, not with this package: a data-rights
 command (a big export, say) then loads only its own group, without the chat SDKs and the chart
@@ -14,7 +14,7 @@ import typer
 
 from bot.cli.errors import GuardedGroup, describe, fail
 
-GROUPS = ("core", "messages", "polls", "staff", "digest", "actions", "queue", "rights")
+GROUPS = ("core", "messages", "polls", "staff", "digest", "actions", "queue", "alerts", "rights")
 """Every command group's module, in the order of ``--help``; the classifier's comes last."""
 OWN_GROUP = {"export": "rights", "erase": "rights", "link": "rights", "retention": "rights",
              "audit": "rights"}  # fmt: skip

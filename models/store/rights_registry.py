@@ -136,6 +136,10 @@ NOT_PERSONAL: Mapping[str, str] = {
     "actions": "what the library did about a topic, in its own words",
     "action_notices": "that an action's notice went to a contact (by id) and its message id",
     "contact_opt_outs": "that a contact asked for no more messages, and when",
+    "alerts": "staff alerts: kind, item id or topic, counts and example message ids (the text "
+    "is read from messages when sent, so an erasure reaches it)",
+    "alert_sends": "where each alert went and when",
+    "alert_spikes": "when a topic's spike began and was last seen",
 }
 """Tables declared to hold nothing that identifies the people the library serves (a name here
 that is not in the database yet is ignored; a table in the database in neither list fails)."""

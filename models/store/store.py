@@ -14,6 +14,7 @@ from bot.events import InboundEvent, OutboundMessage
 from models.classification import Classification
 from models.store import classifications, cursors, inbound, outbox, polls, processing, views
 from models.store.actions import Actions
+from models.store.alerts import AlertStore
 from models.store.digest import DigestFigures
 from models.store.digest_runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
@@ -49,6 +50,7 @@ class Store:
         self.opt_outs = OptOuts(self._ingest)
         self.sessions = SessionStore(durable=self._ingest, fast=self._db)
         self.inbox = InboxStore(runner, durable=self._ingest)
+        self.alerts = AlertStore(runner, durable=self._ingest)
         self.rights = RightsStore(runner, durable=self._ingest, key=pseudonym_key, dialect=dialect)
 
     @classmethod
