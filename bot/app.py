@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 
 from bot.adapters import slack, telegram, x
 from bot.adapters.base import Adapter, Cursors
+from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.client import build_client
 from bot.adapters.widget import WidgetAdapter
 from bot.secrets import pseudonym_key, session_secret
@@ -24,12 +25,15 @@ from bot.web.staff_web import StaffWebConfig, build_staff_web
 from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
 from config.settings import Settings, frame_ancestors, split_addresses
+from handlers.bridge.bridge import StaffBridge
+from handlers.bridge.cards import CardStyle
 from handlers.delivery import Delivery
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination, SmtpServer
 from handlers.digest.sender import Destination, DigestSchedule, DigestSender
 from handlers.digest.service import Digests
 from handlers.digest.slack_post import SlackDestination
+from handlers.inbox.changes import Changes
 from handlers.inbox.steps import Clock
 from handlers.inbox.usecases import Inbox
 from handlers.inbox.waker import SnoozeWaker
@@ -67,6 +71,7 @@ class Bot:
     web: Starlette
     inbox: Inbox
     snooze_waker: SnoozeWaker
+    bridge: StaffBridge | None = None
 
 
 def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
@@ -118,6 +123,7 @@ def _wire(
         max_delay=settings.outbox_max_delay_s,
     )
     wake: list[Processor] = []
+    changes = Changes()
     clock = Clock(library.triage, ZoneInfo(settings.timezone))
     words = OptWords.of(
         library.opt_out_words, library.opt_in_words, library.opt_out_reply, library.opt_in_reply
@@ -132,6 +138,7 @@ def _wire(
         library.triage,
         clock,
         words,
+        changes,
     )
     pipeline = Pipeline(build_steps(deps), metrics, lambda: wake[0].wake())
     processor = Processor(
@@ -140,7 +147,10 @@ def _wire(
     wake.append(processor)
     widget = _widget_deps(settings, library, store, pipeline)
     capabilities = {a.channel: a.capabilities for a in chosen}
-    inbox = Inbox(store, library, clock, capabilities, delivery.wake)
+    inbox = Inbox(store, library, clock, capabilities, delivery.wake, changes)
+    bridge = staff_bridge(settings, store, inbox, chosen, delivery)
+    if bridge is not None:
+        changes.listen(bridge)
     staff = build_staff_web(store, inbox, widget.templates, staff_config(settings, library))
     digests = digest_service(settings, library, store)
     web = build_web(
@@ -163,7 +173,28 @@ def _wire(
     destinations = digest_destinations(settings, digests)
     digest_schedule = DigestSchedule(DigestSender(store, digests, destinations, send_at=send_at))
     parts = (recorder, pipeline, processor, delivery, scheduler, digest_schedule)
-    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, SnoozeWaker(store))
+    waker = SnoozeWaker(store, changes=changes)
+    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, waker, bridge)
+
+
+def staff_bridge(
+    settings: Settings, store: Store, inbox: Inbox, adapters: Sequence[Adapter], delivery: Delivery
+) -> StaffBridge | None:
+    """The staff channel, when FEEDBOT_STAFF_SLACK_CHANNEL is set and Slack is connected: it
+    follows item changes and sends, and the Slack adapter hands it staff work."""
+    slack_adapter = next((a for a in adapters if isinstance(a, SlackAdapter)), None)
+    if not settings.staff_slack_channel or slack_adapter is None:
+        return None
+    style = CardStyle(
+        chat=settings.staff_slack_channel,
+        mode=settings.staff_slack_mode,
+        base_url=settings.public_url or f"http://{settings.http_host}:{settings.http_port}",
+        zone=ZoneInfo(settings.timezone),
+    )
+    bridge = StaffBridge(store, inbox, style, slack_adapter, delivery.wake)
+    delivery.follow(bridge.settled)
+    slack_adapter.serve_staff(settings.staff_slack_channel, bridge.act)
+    return bridge
 
 
 def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:

@@ -71,7 +71,8 @@ class Settings(BaseSettings):
     x_api_url: str = "https://api.twitter.com"
     x_poll_interval_s: Annotated[float, Field(ge=1, le=86_400)] = 120.0
     x_webhook_enabled: bool = False
-    staff_slack_channel: str = ""
+    staff_slack_channel: Annotated[str, Field(pattern=r"^([CG][A-Z0-9]{2,40})?$")] = ""
+    staff_slack_mode: Literal["full", "alerts"] = "full"
     smtp_host: str = ""
     smtp_port: Annotated[int, Field(ge=1, le=65535)] = 587
     smtp_user: str = ""

@@ -133,6 +133,8 @@ NOT_PERSONAL: Mapping[str, str] = {
     "actions": "what the library did about a topic, in its own words",
     "action_notices": "that an action's notice went to a contact (by id) and its message id",
     "contact_opt_outs": "that a contact asked for no more messages, and when",
+    "bridge_cards": "which Slack message is a queue item's card (ids and a digest only)",
+    "bridge_seen": "Slack ids of staff actions already acted on",
 }
 """Tables declared to hold nothing that identifies the people the library serves (a name here
 that is not in the database yet is ignored; a table in the database in neither list fails)."""

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy.engine import Connection
 
 from models.store import (
+    bridge_tables,  # noqa: F401 - registers the staff channel tables
     digest_tables,  # noqa: F401 - registers the digest tables
     inbox_tables,  # noqa: F401 - registers the queue tables
     poll_tables,  # noqa: F401 - registers the poll tables
