@@ -22,8 +22,8 @@ from models.store.outbox import Settled
 log = logging.getLogger(__name__)
 
 UNLINKED = (
-    "Your Slack account is not linked to a feedbot staff account, so nothing was changed. "
-    "Ask an admin to link it (python -m bot staff link-slack EMAIL {user})."
+    "Nothing was changed: your Slack account is not linked to a feedbot staff account. "
+    "Please ask an admin to link your account (python -m bot staff link-slack EMAIL {user})."
 )
 ALERTS_ONLY = (
     "Replying, claiming and resolving from Slack are switched off here "
