@@ -282,3 +282,19 @@ async def test_messages_in_the_staff_channel_are_never_customer_feedback(
     texts = [m.text for m in await bot.store.messages()]
     assert "Is anyone covering the desk at 3?" not in texts
     assert "the printer is broken again" not in texts
+
+
+async def test_staff_work_arrives_over_socket_mode_too(chat: Chat, sqlite_url: str) -> None:
+    app_token = {"slack": {"app_token": chat.slack.identity.app_token}}
+    bot = await start(chat, sqlite_url, tweaks=app_token)
+    await account(bot, "ann@lib.ac.uk", slack=ANN)
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN, socket=True)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    await ann.presses("Claim", card)
+    await ann.card_shows("Claimed by Ann")
+    await ann.presses("Reply…")
+    empty = await ann.sends_form()
+    assert empty.answer["payload"]["response_action"] == "errors"  # the form stays open
+    await ann.sends_form(text="The desk will refund you today.")
+    await chat.expect_reply(student, contains="refund you today")

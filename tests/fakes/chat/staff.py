@@ -21,10 +21,18 @@ STAFF_CHANNEL = "C0STAFF01"
 
 
 class SlackStaff:
-    """Slack user ``user`` in the staff channel ``where``."""
+    """Slack user ``user`` in the staff channel ``where``; with ``socket`` their presses and
+    forms arrive over Socket Mode (``interactive`` envelopes) instead of signed HTTP posts."""
 
-    def __init__(self, chat: Chat, *, user: str = "U0ANN0001", where: str = STAFF_CHANNEL) -> None:
-        self.chat, self.user, self.where = chat, user, where
+    def __init__(
+        self,
+        chat: Chat,
+        *,
+        user: str = "U0ANN0001",
+        where: str = STAFF_CHANNEL,
+        socket: bool = False,
+    ) -> None:
+        self.chat, self.user, self.where, self.socket = chat, user, where, socket
         self.hooks: set[str] = set()
         self.last: Json | None = None
 
@@ -183,6 +191,10 @@ class SlackStaff:
         ]
 
     async def _action(self, body: Json) -> Said:
+        if self.socket:
+            envelope = await self.chat.slack.push(body, kind="interactive")
+            ack = await self.chat.slack.wait_for_ack(envelope)
+            return Said("", 200, ack, ("socket", body))
         answer = await self._driver().post_action(body)
         return Said("", answer.status_code, answer, ("action", body))
 
