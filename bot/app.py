@@ -27,6 +27,7 @@ from config.library import LibraryConfig, load_library_config
 from config.settings import Settings, frame_ancestors, split_addresses
 from handlers.bridge.bridge import StaffBridge
 from handlers.bridge.cards import CardStyle
+from handlers.bridge.sync import CardSync
 from handlers.delivery import Delivery
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination, SmtpServer
@@ -298,6 +299,10 @@ async def _start(bot: Bot, stack: AsyncExitStack) -> None:
     stack.push_async_callback(bot.digest_schedule.stop)
     bot.snooze_waker.start()
     stack.push_async_callback(bot.snooze_waker.stop)
+    if bot.bridge is not None:  # cards a crash left behind are brought up to date
+        card_sync = CardSync(bot.store, bot.bridge)
+        card_sync.start()
+        stack.push_async_callback(card_sync.stop)
     retention = RetentionJob(bot.store, days=bot.settings.retention_days)
     retention.start()
     stack.push_async_callback(retention.stop)

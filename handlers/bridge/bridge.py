@@ -76,6 +76,8 @@ class StaffBridge:
         elif found.ts and digest != found.shown:
             edit = cards.card(item, self._style, now=utcnow(), edit_of=found.ts)
             await bridge.edit(item_id=item_id, message=edit, shown=digest)
+        elif found.ts:
+            await bridge.synced(item_id=item_id)
         # else: the first post is on its way; ``settled`` brings it up to date once it is sent
 
     async def settled(self, outcomes: list[Settled]) -> None:

@@ -4,6 +4,7 @@ each call one transaction."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bot.events import OutboundMessage
 from models.store import bridge_cards as cards
@@ -41,6 +42,14 @@ class BridgeStore:
     async def edit(self, *, item_id: int, message: OutboundMessage, shown: str) -> None:
         """Queue an edit of the card; remember what it will show."""
         await self._db.write(cards.edit, item_id, message, shown=shown)
+
+    async def synced(self, *, item_id: int) -> None:
+        """Note that the card was found up to date."""
+        await self._db.write(cards.synced, item_id)
+
+    async def behind(self, *, since: datetime, limit: int = 100) -> list[int]:
+        """Items changed since ``since`` whose card may not show it yet."""
+        return await self._db.read(cards.behind, since, limit)
 
     async def queue(self, *, messages: Sequence[OutboundMessage]) -> None:
         """Queue messages for the staff channel (in cards' threads, or private ones)."""

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, union, update
 from sqlalchemy.engine import Connection
 
 from bot.events import OutboundMessage, utcnow
 from models.store import outbox
 from models.store.bridge_tables import BridgeCard, BridgeSeen
-from models.store.inbox_tables import InboxEntry, StaffUser
+from models.store.inbox_tables import InboxEntry, InboxItem, StaffUser
 from models.store.staff_accounts import StaffView, view
 from models.store.tables import OutboxItem
 from models.store.upsert import insert_ignore
@@ -106,6 +107,34 @@ def _set(conn: Connection, item_id: int, **values: object) -> None:
     )
 
 
+def synced(conn: Connection, item_id: int) -> None:
+    """Note that the card was found up to date just now."""
+    _set(conn, item_id)
+
+
+def behind(conn: Connection, since: datetime, limit: int) -> list[int]:
+    """Items changed since ``since`` whose card may not show it: changed after the card was
+    last brought up to date, without a card at all (still open), or whose post failed."""
+    recent = InboxItem.updated_at >= since
+    changed = (
+        select(BridgeCard.item_id)
+        .join(InboxItem, InboxItem.id == BridgeCard.item_id)
+        .where(recent, BridgeCard.ts != "", InboxItem.updated_at > BridgeCard.updated_at)
+    )
+    missing = (
+        select(InboxItem.id)
+        .outerjoin(BridgeCard, BridgeCard.item_id == InboxItem.id)
+        .where(recent, BridgeCard.item_id.is_(None), InboxItem.status != "resolved")
+    )
+    failed = (
+        select(BridgeCard.item_id)
+        .join(OutboxItem, OutboxItem.id == BridgeCard.post_outbox_id)
+        .where(BridgeCard.ts == "", OutboxItem.status == "failed")
+    )
+    rows = conn.execute(union(changed, missing, failed).limit(limit))
+    return sorted(int(i) for i in rows.scalars())
+
+
 def settle(conn: Connection, outcomes: list[outbox.Settled]) -> None:
     """Record a batch of sends and, in the same transaction, the ts of each card posted."""
     outbox.settle(conn, outcomes)
@@ -114,7 +143,7 @@ def settle(conn: Connection, outcomes: list[outbox.Settled]) -> None:
             conn.execute(
                 update(BridgeCard)
                 .where(BridgeCard.post_outbox_id == o.item_id)
-                .values(ts=o.platform_message_id, updated_at=utcnow())
+                .values(ts=o.platform_message_id)  # updated_at stays: when it was drawn
             )
 
 

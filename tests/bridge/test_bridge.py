@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers.inbox.roles import Actor
+from models.store import Store
 from models.store.inbox_types import ItemRow, QueueFilter
 from models.store.tables import AuditEntry
 from tests.fakes.chat import Chat
@@ -298,3 +299,23 @@ async def test_staff_work_arrives_over_socket_mode_too(chat: Chat, sqlite_url: s
     assert empty.answer["payload"]["response_action"] == "errors"  # the form stays open
     await ann.sends_form(text="The desk will refund you today.")
     await chat.expect_reply(student, contains="refund you today")
+
+
+async def test_a_change_whose_card_edit_was_lost_in_a_crash_reaches_the_card_after_restart(
+    chat: Chat, db_url: str
+) -> None:
+    bot = await start(chat, db_url)
+    ann_id = await account(bot, "ann@lib.ac.uk", slack=ANN)
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    queued = await item(bot)
+    await card_known(bot, queued.id)
+    await chat.stop()
+
+    async with Store.open(db_url) as store:  # the claim committed; the bot died before the edit
+        assert (await store.inbox.claim(item_id=queued.id, actor_id=ann_id)).won
+    assert ann.edits(card) == []
+    await chat.restart()
+    claimed = await ann.card_shows("Claimed by Ann")
+    assert claimed.ref == card.ref and len(ann.edits(card)) == 1

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.events import Address, Channel, ConversationKind, OutboundMessage
+from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.outbox import Settled
@@ -88,3 +88,22 @@ async def test_a_slack_user_maps_to_the_account_linked_to_it(store: Store) -> No
     found = await store.bridge.staff_by_slack(slack_user_id="U0ANN0001")
     assert found is not None and (found.email, found.role) == ("ann@lib.ac.uk", "lead")
     assert await store.bridge.staff_by_slack(slack_user_id="") is None
+
+
+async def test_cards_that_fell_behind_are_found(store: Store) -> None:
+    since = utcnow() - timedelta(hours=1)
+    routed = await queued(store)
+    assert routed.item_id is not None
+    item_id = routed.item_id
+    assert await store.bridge.behind(since=since) == [item_id]  # no card yet
+    await store.bridge.post(item_id=item_id, message=card("first"), shown="a")
+    assert await store.bridge.behind(since=since) == []  # on its way
+    await send_all(store)
+    assert await store.bridge.behind(since=since) == []
+    staff = await store.staff.add(
+        email="ann@lib.ac.uk", name="Ann", role="agent", team="", password_hash="", actor="t"
+    )
+    await store.inbox.claim(item_id=item_id, actor_id=staff.id)  # and no edit was queued
+    assert await store.bridge.behind(since=since) == [item_id]
+    await store.bridge.synced(item_id=item_id)
+    assert await store.bridge.behind(since=since) == []

@@ -1,4 +1,4 @@
-"""staff channel: cards per queue item, staff actions seen
+"""staff channel: cards per queue item, staff actions seen, items by last change
 
 Revision ID: 0013
 Revises: 0008
@@ -41,6 +41,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_bridge_cards_message", "bridge_cards", ["chat", "ts"])
     op.create_index(op.f("ix_bridge_cards_post_outbox_id"), "bridge_cards", ["post_outbox_id"])
+    op.create_index("ix_inbox_items_updated", "inbox_items", ["updated_at"])
     op.create_table(
         "bridge_seen",
         sa.Column("key", sa.String(length=255), nullable=False),
@@ -51,6 +52,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("bridge_seen")
+    op.drop_index("ix_inbox_items_updated", table_name="inbox_items")
     op.drop_index(op.f("ix_bridge_cards_post_outbox_id"), table_name="bridge_cards")
     op.drop_index("ix_bridge_cards_message", table_name="bridge_cards")
     op.drop_table("bridge_cards")
