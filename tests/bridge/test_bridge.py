@@ -319,3 +319,33 @@ async def test_a_change_whose_card_edit_was_lost_in_a_crash_reaches_the_card_aft
     await chat.restart()
     claimed = await ann.card_shows("Claimed by Ann")
     assert claimed.ref == card.ref and len(ann.edits(card)) == 1
+
+
+async def test_a_disabled_accounts_press_changes_nothing(chat: Chat, sqlite_url: str) -> None:
+    bot = await start(chat, sqlite_url)
+    await account(bot, "ann@lib.ac.uk", slack=ANN)
+    await bot.store.staff.disable(email="ann@lib.ac.uk", actor="test")
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    await ann.presses("Claim", card)
+    await ann.told_that("ask an admin to link your account")
+    assert (await item(bot)).assignee_id is None
+
+
+async def test_a_reply_the_platform_refuses_shows_as_failed_in_the_cards_thread(
+    chat: Chat, sqlite_url: str
+) -> None:
+    bot = await start(chat, sqlite_url)
+    await account(bot, "ann@lib.ac.uk", slack=ANN)
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    await chat.expect_reply(student, contains="Thanks for your message")
+    chat.telegram.fail_next(
+        1, status=403, methods=["sendMessage"], description="Forbidden: bot was blocked by the user"
+    )
+    await ann.presses("Reply…", card)
+    await ann.sends_form(text="We have refunded you.")
+    failed = await ann.thread_says(card, "could not be delivered")
+    assert "bot was blocked by the user" in failed and "Retry it in the inbox" in failed
