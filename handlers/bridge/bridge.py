@@ -17,6 +17,7 @@ from handlers.inbox.usecases import Inbox
 from handlers.inbox.views import pseudonym
 from models.store import Store
 from models.store.inbox_types import InboxError
+from models.store.once import Repeated
 from models.store.outbox import Settled
 
 log = logging.getLogger(__name__)
@@ -108,18 +109,26 @@ class StaffBridge:
     # -- what staff do in Slack ----------------------------------------------------------------
 
     async def act(self, action: StaffAction) -> StaffAnswer:
-        """Do one staff action from Slack, once per Slack payload (redeliveries do nothing)."""
+        """Do one staff action from Slack, once per Slack payload (redeliveries do nothing).
+        A reply or a note is marked done in its own transaction; a press is marked first and
+        unmarked if it fails, so that Slack's retry may do it."""
         if action.kind is not StaffKind.THREAD and action.action not in ACTIONS:
             return StaffAnswer()  # Open in inbox is a link: Slack only tells us it was pressed
         if self._style.mode != "full":
             return await self._refuse_alerts_only(action)
         item_id = await self._item_of(action)
-        if item_id is None or not await self._store.bridge.first_time(key=action.dedupe):
+        if item_id is None:
+            return StaffAnswer()
+        marked = action.kind is StaffKind.PRESS
+        if marked and not await self._store.bridge.first_time(key=action.dedupe):
             return StaffAnswer()
         try:
             return await self._as_staff(action, item_id)
-        except Exception:
-            await self._store.bridge.forget(key=action.dedupe)  # Slack's retry may do it
+        except Repeated:
+            return StaffAnswer()
+        except BaseException:
+            if marked:
+                await self._store.bridge.forget(key=action.dedupe)
             raise
 
     async def _refuse_alerts_only(self, action: StaffAction) -> StaffAnswer:
@@ -139,24 +148,24 @@ class StaffBridge:
         """Map the Slack user to a staff account, then act as them (their role checked)."""
         actor = await self._people.actor(action.user)
         if actor is None:
-            await self._store.bridge.forget(key=action.dedupe)  # once linked, they may retry
             await self._tell(action, UNLINKED.format(user=action.user))
             return StaffAnswer("Your Slack account is not linked to a staff account.")
         try:
             return await self._do(action, actor, item_id)
+        except Repeated:
+            raise
         except (Forbidden, InboxError) as exc:
-            if action.kind is StaffKind.SUBMIT:
-                await self._store.bridge.forget(key=action.dedupe)  # the form stays open
-                return StaffAnswer(str(exc))
-            await self._tell(action, f"Nothing was changed: {exc}.")
+            if action.kind is not StaffKind.SUBMIT:  # a form shows it and stays open
+                await self._tell(action, f"Nothing was changed: {exc}.")
             return StaffAnswer(str(exc))
 
     async def _do(self, action: StaffAction, actor: Actor, item_id: int) -> StaffAnswer:
         if action.kind is StaffKind.THREAD:
-            await self._inbox.note(actor, item_id, action.text)
+            await self._inbox.note(actor, item_id, action.text, once=action.dedupe)
             await self._queue([cards.note_kept(self._style, action.user, action.card)])
         elif action.kind is StaffKind.SUBMIT:
-            await self._inbox.reply(actor, item_id, await self._reply_text(action, item_id))
+            text = await self._reply_text(action, item_id)
+            await self._inbox.reply(actor, item_id, text, once=action.dedupe)
         elif action.action == "claim":
             result = await self._inbox.claim(actor, item_id)
             if not result.won:

@@ -142,21 +142,23 @@ class Inbox:
         await self._told(actor, [item_id] if done else [], "priority")
         return done
 
-    async def reply(self, actor: Actor, item_id: int, text: str) -> int:
-        """Send a reply on the channel the person wrote on; returns the reply's entry id."""
+    async def reply(self, actor: Actor, item_id: int, text: str, *, once: str = "") -> int:
+        """Send a reply on the channel the person wrote on; returns the reply's entry id.
+        ``once``: a platform's id for this request; done again, it raises Repeated."""
         require(actor, "reply")
         entry_id = await self._store.inbox.reply(
-            item_id=item_id, actor_id=actor.id, text=_text(text)
+            item_id=item_id, actor_id=actor.id, text=_text(text), once=once
         )
         self._wake()
         await self._told(actor, [item_id], "reply", text.strip())
         return entry_id
 
-    async def note(self, actor: Actor, item_id: int, text: str) -> int:
-        """Add a private note: a separate action, never sent to the person."""
+    async def note(self, actor: Actor, item_id: int, text: str, *, once: str = "") -> int:
+        """Add a private note: a separate action, never sent to the person (``once`` as for
+        replies)."""
         require(actor, "note")
         entry_id = await self._store.inbox.note(
-            item_id=item_id, actor_id=actor.id, text=_text(text)
+            item_id=item_id, actor_id=actor.id, text=_text(text), once=once
         )
         await self._told(actor, [item_id], "note")
         return entry_id

@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, union, update
 from sqlalchemy.engine import Connection
 
 from bot.events import OutboundMessage, utcnow
-from models.store import outbox
+from models.store import once, outbox
 from models.store.bridge_tables import BridgeCard, BridgeSeen
 from models.store.inbox_tables import InboxEntry, InboxItem, StaffUser
 from models.store.staff_accounts import StaffView, view
@@ -175,8 +175,7 @@ def replies_settled(conn: Connection, outcomes: Sequence[outbox.Settled]) -> lis
 
 def first_time(conn: Connection, key: str) -> bool:
     """Mark a staff action as done; False when it already was (a redelivery)."""
-    row = {"key": key[:255], "at": utcnow()}
-    return conn.execute(insert_ignore(conn.dialect.name, BridgeSeen), [row]).rowcount == 1
+    return once.mark(conn, key)
 
 
 def forget(conn: Connection, key: str) -> None:

@@ -11,7 +11,9 @@ import pytest
 
 from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
 from models.store import Store
+from models.store.inbox_types import NoSuchItem
 from models.store.migrate import upgrade_async
+from models.store.once import Repeated
 from models.store.outbox import Settled
 from tests.inbox.helpers import queued
 
@@ -107,3 +109,21 @@ async def test_cards_that_fell_behind_are_found(store: Store) -> None:
     assert await store.bridge.behind(since=since) == [item_id]
     await store.bridge.synced(item_id=item_id)
     assert await store.bridge.behind(since=since) == []
+
+
+async def test_a_reply_with_a_key_is_done_once_and_a_failed_one_leaves_no_mark(
+    store: Store,
+) -> None:
+    routed = await queued(store)
+    assert routed.item_id is not None
+    staff = await store.staff.add(
+        email="ann@lib.ac.uk", name="Ann", role="agent", team="", password_hash="", actor="t"
+    )
+    key = "submit:V0001"
+    await store.inbox.reply(item_id=routed.item_id, actor_id=staff.id, text="hi", once=key)
+    with pytest.raises(Repeated):
+        await store.inbox.reply(item_id=routed.item_id, actor_id=staff.id, text="hi", once=key)
+    assert (await store.outbox_counts()).get("pending") == 1
+    with pytest.raises(NoSuchItem):
+        await store.inbox.note(item_id=999, actor_id=staff.id, text="x", once="thread:C:1")
+    assert await store.bridge.first_time(key="thread:C:1")  # the failed note left no mark
