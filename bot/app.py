@@ -184,6 +184,8 @@ def staff_bridge(
     """The staff channel, when FEEDBOT_STAFF_SLACK_CHANNEL is set and Slack is connected: it
     follows item changes and sends, and the Slack adapter hands it staff work."""
     slack_adapter = next((a for a in adapters if isinstance(a, SlackAdapter)), None)
+    if settings.staff_slack_channel and slack_adapter is None:
+        log.warning("FEEDBOT_STAFF_SLACK_CHANNEL is set but Slack is not connected: no cards")
     if not settings.staff_slack_channel or slack_adapter is None:
         return None
     style = CardStyle(

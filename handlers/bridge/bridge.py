@@ -126,7 +126,7 @@ class StaffBridge:
             return await self._as_staff(action, item_id)
         except Repeated:
             return StaffAnswer()
-        except BaseException:
+        except Exception:
             if marked:
                 await self._store.bridge.forget(key=action.dedupe)
             raise

@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.adapters.slack.outbound import post_calls
 from handlers.bridge import cards
 from handlers.bridge.cards import CardStyle
 from models.store.inbox_types import ItemRow, ItemView
@@ -76,3 +77,10 @@ def test_private_answers_use_the_taps_hook_and_thread_lines_go_under_the_card() 
     assert told.meta == {"ephemeral_to": "U0ANN0001", "reply_hook": "https://hooks.slack.com/x"}
     line = cards.person_wrote(FULL, "1.2", view(), "still down")
     assert line.address.thread == "1.2" and "> still down" in line.text
+
+
+def test_a_long_message_still_makes_one_card_with_its_buttons() -> None:
+    message = cards.card(view(text="&<>" * 2000), FULL, now=NOW)
+    [call] = post_calls(message)
+    assert len(call["blocks"][0]["text"]["text"]) <= 3000
+    assert "…" in call["text"]
