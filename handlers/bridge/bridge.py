@@ -88,12 +88,11 @@ class StaffBridge:
         posted = await self._store.bridge.cards_posted(outbox_ids=sent) if sent else []
         for item_id in posted:
             await self.refresh(item_id)
-        lines: list[OutboundMessage] = []
         for reply in await self._store.bridge.replies_settled(outcomes=outcomes):
             found = await self._store.bridge.card(item_id=reply.item_id)
             if found is not None and found.ts:
-                lines.append(cards.reply_settled(self._style, found.ts, reply))
-        await self._queue(lines)
+                line = cards.reply_settled(self._style, found.ts, reply)
+                await self._queue([line], item_id=reply.item_id)
 
     async def _thread_line(self, item_id: int, change: Change) -> None:
         found = await self._store.bridge.card(item_id=item_id)
@@ -104,7 +103,7 @@ class StaffBridge:
             line = cards.reply_queued(self._style, found.ts, change.actor, change.text)
         else:
             line = cards.person_wrote(self._style, found.ts, item, change.text)
-        await self._queue([line])
+        await self._queue([line], item_id=item_id)
 
     # -- what staff do in Slack ----------------------------------------------------------------
 
@@ -210,7 +209,9 @@ class StaffBridge:
         )
         await self._queue([message])
 
-    async def _queue(self, messages: Sequence[OutboundMessage]) -> None:
+    async def _queue(
+        self, messages: Sequence[OutboundMessage], *, item_id: int | None = None
+    ) -> None:
         if messages:
-            await self._store.bridge.queue(messages=messages)
+            await self._store.bridge.queue(messages=messages, item_id=item_id)
             self._wake()

@@ -51,9 +51,12 @@ class BridgeStore:
         """Items changed since ``since`` whose card may not show it yet."""
         return await self._db.read(cards.behind, since, limit)
 
-    async def queue(self, *, messages: Sequence[OutboundMessage]) -> None:
-        """Queue messages for the staff channel (in cards' threads, or private ones)."""
-        await self._db.write(outbox.enqueue_many, list(messages), author=cards.AUTHOR)
+    async def queue(
+        self, *, messages: Sequence[OutboundMessage], item_id: int | None = None
+    ) -> None:
+        """Queue messages for the staff channel (in a card's thread, or private ones), kept
+        against the item they are about."""
+        await self._db.write(cards.queue, item_id, list(messages))
 
     async def cards_posted(self, *, outbox_ids: Sequence[int]) -> list[int]:
         """Items whose card post is among these outbox rows."""

@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, union, update
+from sqlalchemy import delete, insert, select, union, update
 from sqlalchemy.engine import Connection
 
 from bot.events import OutboundMessage, utcnow
 from models.store import once, outbox
-from models.store.bridge_tables import BridgeCard, BridgeSeen
+from models.store.bridge_tables import BridgeCard, BridgePost, BridgeSeen
 from models.store.inbox_tables import InboxEntry, InboxItem, StaffUser
 from models.store.staff_accounts import StaffView, view
 from models.store.tables import OutboxItem
@@ -63,9 +63,18 @@ def item_at(conn: Connection, chat: str, ts: str) -> int | None:
     return None if found is None else int(found)
 
 
-def _queue(conn: Connection, message: OutboundMessage) -> int:
-    """Enqueue one message; its outbox row's id."""
-    [message_id] = outbox.enqueue_many(conn, [message], author=AUTHOR)
+def queue(conn: Connection, item_id: int | None, messages: Sequence[OutboundMessage]) -> list[int]:
+    """Enqueue messages for the staff channel, kept against their item (for a person's export
+    and erasure) when they are about one; their message ids."""
+    ids = outbox.enqueue_many(conn, list(messages), author=AUTHOR)
+    if item_id is not None and ids:
+        conn.execute(insert(BridgePost), [{"message_id": i, "item_id": item_id} for i in ids])
+    return ids
+
+
+def _queue(conn: Connection, item_id: int, message: OutboundMessage) -> int:
+    """Enqueue one message about an item; its outbox row's id."""
+    [message_id] = queue(conn, item_id, [message])
     found = conn.execute(select(OutboxItem.id).where(OutboxItem.message_id == message_id))
     return int(found.scalar_one())
 
@@ -83,19 +92,19 @@ def post(conn: Connection, item_id: int, message: OutboundMessage, *, shown: str
     }
     if conn.execute(insert_ignore(conn.dialect.name, BridgeCard), [row]).rowcount != 1:
         return False
-    outbox_id = _queue(conn, message)
+    outbox_id = _queue(conn, item_id, message)
     _set(conn, item_id, post_outbox_id=outbox_id)
     return True
 
 
 def repost(conn: Connection, item_id: int, message: OutboundMessage, *, shown: str) -> None:
     """Post the card again (its first post failed for good)."""
-    _set(conn, item_id, post_outbox_id=_queue(conn, message), ts="", shown=shown)
+    _set(conn, item_id, post_outbox_id=_queue(conn, item_id, message), ts="", shown=shown)
 
 
 def edit(conn: Connection, item_id: int, message: OutboundMessage, *, shown: str) -> None:
     """Queue an edit of the card (a waiting edit of it is superseded) and note what it shows."""
-    _queue(conn, message)
+    _queue(conn, item_id, message)
     _set(conn, item_id, shown=shown)
 
 

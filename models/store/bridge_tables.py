@@ -37,3 +37,16 @@ class BridgeSeen(Base):
     __tablename__ = "bridge_seen"
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     at: Mapped[datetime]
+
+
+class BridgePost(Base):
+    """A message the staff channel got about an item (its card, an edit, a thread line): so
+    that a person's export and erasure reach the copies of their words there too."""
+
+    __tablename__ = "bridge_posts"
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("inbox_items.id", ondelete="CASCADE"), index=True
+    )

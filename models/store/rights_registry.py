@@ -135,6 +135,7 @@ NOT_PERSONAL: Mapping[str, str] = {
     "contact_opt_outs": "that a contact asked for no more messages, and when",
     "bridge_cards": "which Slack message is a queue item's card (ids and a digest only)",
     "bridge_seen": "Slack ids of staff actions already acted on",
+    "bridge_posts": "which staff-channel messages are about which item (ids only)",
 }
 """Tables declared to hold nothing that identifies the people the library serves (a name here
 that is not in the database yet is ignored; a table in the database in neither list fails)."""

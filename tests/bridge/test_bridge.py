@@ -11,11 +11,13 @@ from sqlalchemy import select
 from handlers.inbox.roles import Actor
 from models.store import Store
 from models.store.inbox_types import ItemRow, QueueFilter
+from models.store.rights_scope import Who
 from models.store.tables import AuditEntry
 from tests.fakes.chat import Chat
 from tests.fakes.chat.staff import STAFF_CHANNEL, link_of
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
+from tests.rights.scan import find
 
 PRINTER = "the printer on level 2 took my money and printed nothing"
 PUBLIC = "https://feedback.example.ac.uk"
@@ -349,3 +351,21 @@ async def test_a_reply_the_platform_refuses_shows_as_failed_in_the_cards_thread(
     await ann.sends_form(text="We have refunded you.")
     failed = await ann.thread_says(card, "could not be delivered")
     assert "bot was blocked by the user" in failed and "Retry it in the inbox" in failed
+
+
+async def test_erasing_the_person_erases_the_staff_channels_copies_of_their_words(
+    chat: Chat, db_url: str
+) -> None:
+    bot = await start(chat, db_url)
+    await account(bot, "ann@lib.ac.uk", slack=ANN)
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    queued = await item(bot)
+    await card_known(bot, queued.id)
+    await student.says("my student number is 20231234", message_id=18)
+    await ann.thread_says(card, "20231234")
+
+    await bot.store.rights.erase_person(who=Who(item_id=queued.id), actor="test")
+    left = await bot.store.read(find, ("printed nothing", "20231234"))
+    assert left == []

@@ -1,4 +1,4 @@
-"""staff channel: cards per queue item, staff actions seen, items by last change
+"""staff channel: cards per queue item, staff actions seen, the staff channel's messages per item, items by last change
 
 Revision ID: 0013
 Revises: 0008
@@ -41,6 +41,21 @@ def upgrade() -> None:
     )
     op.create_index("ix_bridge_cards_message", "bridge_cards", ["chat", "ts"])
     op.create_index(op.f("ix_bridge_cards_post_outbox_id"), "bridge_cards", ["post_outbox_id"])
+    op.create_table(
+        "bridge_posts",
+        sa.Column("message_id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["message_id"], ["messages.id"],
+            name=op.f("fk_bridge_posts_message_id_messages"), ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["inbox_items.id"],
+            name=op.f("fk_bridge_posts_item_id_inbox_items"), ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("message_id", name=op.f("pk_bridge_posts")),
+    )
+    op.create_index(op.f("ix_bridge_posts_item_id"), "bridge_posts", ["item_id"])
     op.create_index("ix_inbox_items_updated", "inbox_items", ["updated_at"])
     op.create_table(
         "bridge_seen",
@@ -53,6 +68,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("bridge_seen")
     op.drop_index("ix_inbox_items_updated", table_name="inbox_items")
+    op.drop_index(op.f("ix_bridge_posts_item_id"), table_name="bridge_posts")
+    op.drop_table("bridge_posts")
     op.drop_index(op.f("ix_bridge_cards_post_outbox_id"), table_name="bridge_cards")
     op.drop_index("ix_bridge_cards_message", table_name="bridge_cards")
     op.drop_table("bridge_cards")
