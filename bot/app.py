@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 
 from bot.adapters import slack, telegram, x
 from bot.adapters.base import Adapter, Cursors
+from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.client import build_client
 from bot.adapters.widget import WidgetAdapter
 from bot.alert_wiring import alert_checker
@@ -28,12 +29,16 @@ from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
 from config.settings import Settings, frame_ancestors, split_addresses
 from handlers.alerts.checker import AlertChecker
+from handlers.bridge.bridge import StaffBridge
+from handlers.bridge.cards import CardStyle
+from handlers.bridge.sync import CardSync
 from handlers.delivery import Delivery
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination, SmtpServer
 from handlers.digest.sender import Destination, DigestSchedule, DigestSender
 from handlers.digest.service import Digests
 from handlers.digest.slack_post import SlackDestination
+from handlers.inbox.changes import Changes
 from handlers.inbox.steps import Clock
 from handlers.inbox.usecases import Inbox
 from handlers.inbox.waker import SnoozeWaker
@@ -73,6 +78,7 @@ class Bot:
     inbox: Inbox
     snooze_waker: SnoozeWaker
     alerts: AlertChecker | None
+    bridge: StaffBridge | None
 
 
 def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
@@ -124,6 +130,7 @@ def _wire(
         max_delay=settings.outbox_max_delay_s,
     )
     wake: list[Processor] = []
+    changes = Changes()
     clock = Clock(library.triage, ZoneInfo(settings.timezone))
     words = OptWords.of(
         library.opt_out_words, library.opt_in_words, library.opt_out_reply, library.opt_in_reply
@@ -138,6 +145,7 @@ def _wire(
         library.triage,
         clock,
         words,
+        changes,
     )
     pipeline = Pipeline(build_steps(deps), metrics, lambda: wake[0].wake())
     processor = Processor(
@@ -146,7 +154,10 @@ def _wire(
     wake.append(processor)
     widget = _widget_deps(settings, library, store, pipeline)
     capabilities = {a.channel: a.capabilities for a in chosen}
-    inbox = Inbox(store, library, clock, capabilities, delivery.wake)
+    inbox = Inbox(store, library, clock, capabilities, delivery.wake, changes)
+    bridge = staff_bridge(settings, store, inbox, chosen, delivery)
+    if bridge is not None:
+        changes.listen(bridge)
     staff = build_staff_web(store, inbox, widget.templates, staff_config(settings, library))
     digests = digest_service(settings, library, store)
     web = build_web(
@@ -171,8 +182,8 @@ def _wire(
     parts = (recorder, pipeline, processor, delivery, scheduler, digest_schedule)
     smtp, url = smtp_server(settings), base_url(settings)
     alerts = alert_checker(settings, library, store, delivery.wake, smtp=smtp, base_url=url)
-    waker = SnoozeWaker(store)
-    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, waker, alerts)
+    waker = SnoozeWaker(store, changes=changes)
+    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, waker, alerts, bridge)
 
 
 def smtp_server(settings: Settings) -> SmtpServer:
@@ -191,6 +202,28 @@ def smtp_server(settings: Settings) -> SmtpServer:
 def base_url(settings: Settings) -> str:
     """Where staff open the bot's pages: FEEDBOT_PUBLIC_URL, else the local address."""
     return settings.public_url or f"http://{settings.http_host}:{settings.http_port}"
+
+
+def staff_bridge(
+    settings: Settings, store: Store, inbox: Inbox, adapters: Sequence[Adapter], delivery: Delivery
+) -> StaffBridge | None:
+    """The staff channel, when FEEDBOT_STAFF_SLACK_CHANNEL is set and Slack is connected: it
+    follows item changes and sends, and the Slack adapter hands it staff work."""
+    slack_adapter = next((a for a in adapters if isinstance(a, SlackAdapter)), None)
+    if settings.staff_slack_channel and slack_adapter is None:
+        log.warning("FEEDBOT_STAFF_SLACK_CHANNEL is set but Slack is not connected: no cards")
+    if not settings.staff_slack_channel or slack_adapter is None:
+        return None
+    style = CardStyle(
+        chat=settings.staff_slack_channel,
+        mode=settings.staff_slack_mode,
+        base_url=base_url(settings),
+        zone=ZoneInfo(settings.timezone),
+    )
+    bridge = StaffBridge(store, inbox, style, slack_adapter, delivery.wake)
+    delivery.follow(bridge.settled)
+    slack_adapter.serve_staff(settings.staff_slack_channel, bridge.act)
+    return bridge
 
 
 def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
@@ -308,6 +341,10 @@ async def _start(bot: Bot, stack: AsyncExitStack) -> None:
         alerts = periodic(bot.alerts)
         alerts.start()
         stack.push_async_callback(alerts.stop)
+    if bot.bridge is not None:  # cards a crash left behind are brought up to date
+        card_sync = CardSync(bot.store, bot.bridge)
+        card_sync.start()
+        stack.push_async_callback(card_sync.stop)
     retention = RetentionJob(bot.store, days=bot.settings.retention_days)
     retention.start()
     stack.push_async_callback(retention.stop)

@@ -72,6 +72,7 @@ class Settings(BaseSettings):
     x_poll_interval_s: Annotated[float, Field(ge=1, le=86_400)] = 120.0
     x_webhook_enabled: bool = False
     staff_slack_channel: str = ""
+    staff_slack_mode: Literal["full", "alerts"] = "full"
     smtp_host: str = ""
     smtp_port: Annotated[int, Field(ge=1, le=65535)] = 587
     smtp_user: str = ""
@@ -135,6 +136,13 @@ class Settings(BaseSettings):
         if bad:
             raise ValueError(f"{bad[0]!r} is not an origin such as https://www.example.ac.uk")
         return value
+
+    @field_validator("staff_slack_channel")
+    @classmethod
+    def _channel_id(cls, value: str) -> str:
+        if value.strip() and not re.fullmatch(r"[CG][A-Z0-9]{2,40}", value.strip()):
+            raise ValueError("must be a Slack channel id such as C0123ABCD (not a #name)")
+        return value.strip()
 
     @field_validator("metrics_token")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 
 from bot.adapters.base import Adapter, SendError
@@ -43,6 +43,7 @@ class Delivery:
         max_delay: float,
     ) -> None:
         self._store = store
+        self._on_settled: Callable[[list[Settled]], Awaitable[None]] | None = None
         self._adapters = adapters
         self._metrics = metrics
         self._max_attempts = max_attempts
@@ -66,10 +67,22 @@ class Delivery:
         """Send one batch of due items at once and record what became of them together."""
         items = await self._store.claim_outbox(limit=BATCH, lease=LEASE)
         if items:
-            await self._store.settle_outbox(
-                list(await asyncio.gather(*(self._send(i) for i in items)))
-            )
+            outcomes = list(await asyncio.gather(*(self._send(i) for i in items)))
+            await self._store.settle_outbox(outcomes)
+            await self._told(outcomes)
         return len(items)
+
+    def follow(self, on_settled: Callable[[list[Settled]], Awaitable[None]]) -> None:
+        """Be told what became of each batch of sends, once it is recorded."""
+        self._on_settled = on_settled
+
+    async def _told(self, outcomes: list[Settled]) -> None:
+        if self._on_settled is None:
+            return
+        try:
+            await self._on_settled(outcomes)
+        except Exception:
+            log.exception("following %d settled sends failed", len(outcomes))
 
     async def _send(self, item: DueItem) -> Settled:
         adapter = self._adapters.get(item.channel)

@@ -140,6 +140,9 @@ NOT_PERSONAL: Mapping[str, str] = {
     "is read from messages when sent, so an erasure reaches it)",
     "alert_sends": "where each alert went and when",
     "alert_spikes": "when a topic's spike began and was last seen",
+    "bridge_cards": "which Slack message is a queue item's card (ids and a digest only)",
+    "bridge_seen": "Slack ids of staff actions already acted on",
+    "bridge_posts": "which staff-channel messages are about which item (ids only)",
 }
 """Tables declared to hold nothing that identifies the people the library serves (a name here
 that is not in the database yet is ignored; a table in the database in neither list fails)."""

@@ -12,9 +12,19 @@ from sqlalchemy import inspect, text
 
 from bot.events import InboundEvent, OutboundMessage
 from models.classification import Classification
-from models.store import classifications, cursors, inbound, outbox, polls, processing, views
+from models.store import (
+    bridge_cards,
+    classifications,
+    cursors,
+    inbound,
+    outbox,
+    polls,
+    processing,
+    views,
+)
 from models.store.actions import Actions
 from models.store.alerts import AlertStore
+from models.store.bridge import BridgeStore
 from models.store.digest import DigestFigures
 from models.store.digest_runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
@@ -51,6 +61,7 @@ class Store:
         self.sessions = SessionStore(durable=self._ingest, fast=self._db)
         self.inbox = InboxStore(runner, durable=self._ingest)
         self.alerts = AlertStore(runner, durable=self._ingest)
+        self.bridge = BridgeStore(runner, durable=self._ingest)
         self.rights = RightsStore(runner, durable=self._ingest, key=pseudonym_key, dialect=dialect)
 
     @classmethod
@@ -174,8 +185,8 @@ class Store:
         return await self._db.write(outbox.claim, limit=limit, lease=lease)
 
     async def settle_outbox(self, outcomes: list[outbox.Settled]) -> None:
-        """Record what became of a batch of sends."""
-        await self._db.write(outbox.settle, outcomes)
+        """Record what became of a batch of sends (and the ts of staff cards posted)."""
+        await self._db.write(bridge_cards.settle, outcomes)
 
     async def outbox_counts(self) -> dict[str, int]:
         """Outbox items per status."""

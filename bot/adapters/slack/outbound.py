@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.adapters.base import Capabilities
+from bot.adapters.slack.staff import card_blocks
 from bot.adapters.slack.text import split_escaped
 from bot.events import Button, ConversationKind, OutboundMessage
 
@@ -35,7 +36,9 @@ def post_calls(message: OutboundMessage) -> list[Call]:
     for call in calls:
         if thread:
             call["thread_ts"] = thread
-    if message.buttons:
+    if message.buttons and message.meta.get("staff_card"):
+        calls[-1]["blocks"] = card_blocks(calls[-1]["text"], message.buttons)
+    elif message.buttons:
         calls[-1]["blocks"] = blocks(
             calls[-1]["text"], message.buttons, message.meta.get("poll_ref", "")
         )

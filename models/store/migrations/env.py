@@ -9,6 +9,7 @@ from sqlalchemy.engine import Connection
 
 from models.store import (
     alert_tables,  # noqa: F401 - registers the staff alert tables
+    bridge_tables,  # noqa: F401 - registers the staff channel tables
     digest_tables,  # noqa: F401 - registers the digest tables
     inbox_tables,  # noqa: F401 - registers the queue tables
     poll_tables,  # noqa: F401 - registers the poll tables
