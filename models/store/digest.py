@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
+from models.store.digest_queue import QueueFigures
 from models.store.poll_tables import Poll, Vote
 from models.store.runner import Runner
 from models.store.tables import Classification, Contact, Conversation, Correction, Message
@@ -249,6 +250,7 @@ class DigestFigures:
 
     def __init__(self, runner: Runner) -> None:
         self._db = runner
+        self.queue = QueueFigures(runner)
 
     async def volume(self, *, window: Window, weeks: int) -> list[tuple[int, str, int, int]]:
         """Messages and people per week and channel."""
