@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.events import utcnow
-from bot.web import csrf, inbox_format
+from bot.web import csrf, inbox_format, inbox_you_said
 from bot.web.inbox_deps import InboxDeps
 from bot.web.queue_query import (
     PER_PAGE,
@@ -35,6 +35,7 @@ def routes(deps: InboxDeps) -> list[Route]:
         context = await queue_context(deps, staff, query, list_only=partial)
         name = "inbox/_queue_list.html" if partial else "inbox/queue.html"
         context |= {"csrf": csrf.token(request), "staff": staff, "active": "queue"}
+        context |= inbox_you_said.context(request, staff.role, query.topic)
         return deps.render(request, name, context)
 
     return [Route("/inbox/", queue, methods=["GET"])]

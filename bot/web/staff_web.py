@@ -20,6 +20,7 @@ from bot.web import (
     inbox_item,
     inbox_queue,
     inbox_staff,
+    inbox_you_said,
     staff_login,
 )
 from bot.web.facet_cache import FacetCache
@@ -29,6 +30,7 @@ from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
 from handlers.inbox.usecases import Inbox
 from handlers.staff.login import Login, Throttle
 from handlers.staff.passwords import Passwords
+from handlers.you_said import YouSaid
 from models.store import Store
 
 
@@ -61,7 +63,11 @@ class StaffWeb:
 
 
 def build_staff_web(
-    store: Store, inbox: Inbox, templates: Jinja2Templates, config: StaffWebConfig
+    store: Store,
+    inbox: Inbox,
+    templates: Jinja2Templates,
+    config: StaffWebConfig,
+    you_said: YouSaid,
 ) -> StaffWeb:
     """Wire the staff pages on the store."""
     secure = config.public_url.lower().startswith("https://")
@@ -86,6 +92,7 @@ def build_staff_web(
         *inbox_actions.routes(pages),
         *inbox_staff.routes(pages),
         *inbox_canned.routes(pages),
+        *inbox_you_said.routes(pages, you_said),
         Route("/inbox", to_queue),
         Route("/inbox/{rest:path}", _not_found(pages)),
     ]
