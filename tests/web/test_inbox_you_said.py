@@ -5,6 +5,8 @@ once (audited) and, with notify, tells the person who raised the topic once."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import httpx
 from sqlalchemy import func, select
@@ -15,6 +17,8 @@ from models.classification import Classification
 from models.store.digest_tables import Action, ActionNotice
 from models.store.tables import AuditEntry, Message
 from tests.fakes.running import RunningBot, running_bot
+from tests.support.browser import Axe
+from tests.web.browser_staff import DESKTOP, keyboard_login, shoot
 from tests.web.staff import add_staff, csrf_of, log_in, widget_item
 
 TOPIC = "printing_and_scanning"
@@ -120,6 +124,58 @@ async def test_no_csrf_token_no_role_or_bad_fields_change_nothing(
     assert as_agent.status_code == 403 and "an agent cannot record_action" in as_agent.text
     assert no_token.status_code == 403 and "This form has expired" in no_token.text
     assert [r.status_code for r in bad] == [400] * 5
-    assert "unknown topic &#39;pizza&#39;" in bad[0].text and "say why we cannot change it" in bad[2].text
+    assert (
+        "unknown topic &#39;pizza&#39;" in bad[0].text
+        and "say why we cannot change it" in bad[2].text
+    )
     assert 'action="/inbox/actions"' not in queue_only  # only on a topic's view
     assert counts == (0, 0, 0)
+
+
+async def _tab_to(page: Any, element_id: str, *, most: int = 150) -> None:
+    """Press Tab until the element has focus (the page's real tab order)."""
+    for _ in range(most):
+        await page.keyboard.press("Tab")
+        if await page.evaluate(f"document.activeElement.id == {element_id!r}"):
+            return
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+async def test_the_form_by_keyboard_alone_passes_axe(
+    sqlite_url: str, make_settings: Callable[..., Settings], browser: Any, axe: Axe, tmp_path: Path
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        await _raised(bot, "The scanner on level 1 is broken again")
+        await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
+        context = await browser.new_context(viewport=DESKTOP, bypass_csp=True)  # axe is injected
+        page = await context.new_page()
+        await keyboard_login(page, bot.url, "lee@lib.example.ac.uk")
+        await page.goto(bot.url + VIEW)
+        await axe(page)
+        await _tab_to(page, "ys-said")
+        outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        await page.keyboard.type("The scanner on level 1 keeps breaking")
+        await page.keyboard.press("Tab")  # the outcome radios: "we did" is chosen
+        await page.keyboard.press("ArrowDown")  # "we cannot change it"
+        await page.keyboard.press("Tab")
+        await page.keyboard.type("We cannot buy a new scanner this year")
+        await page.keyboard.press("Tab")
+        await page.keyboard.type("The equipment budget is spent until April")
+        await _tab_to(page, "ys-notify", most=10)  # past the date's fields, left empty
+        await page.keyboard.press("Space")
+        await page.keyboard.press("Tab")
+        assert await page.evaluate("document.activeElement.textContent") == "Record the action"
+        async with page.expect_navigation():
+            await page.keyboard.press("Enter")
+        status = await page.inner_text(".you-said [role=status]")
+        await axe(page)
+        await shoot(page, tmp_path, "you-said-form")
+        await context.close()
+        [action] = await bot.store.actions.latest()
+    assert outline != "none"
+    assert "Action 1 recorded" in status and "1 person was told" in status
+    assert (action.outcome, action.did, action.why) == (
+        "cannot",
+        "We cannot buy a new scanner this year",
+        "The equipment budget is spent until April",
+    )
