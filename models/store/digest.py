@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, litera
 from sqlalchemy.engine import Connection
 
 from models.store.digest_queue import QueueFigures
+from models.store.inbox_tables import InboxCsat
 from models.store.poll_tables import Poll, Vote
 from models.store.runner import Runner
 from models.store.tables import Classification, Contact, Conversation, Correction, Message
@@ -221,14 +222,16 @@ def groups(
 
 
 def polls_between(conn: Connection, start: datetime, end: datetime) -> list[int]:
-    """Polls that opened, closed or took votes in [start, end), oldest first."""
+    """Polls that opened, closed or took votes in [start, end), oldest first; not the queue's
+    one-person satisfaction questions (the queue section counts those)."""
     voted = select(Vote.poll_id).where(Vote.voted_at >= start, Vote.voted_at < end)
     query = select(Poll.id).where(
         or_(
             Poll.id.in_(voted),
             and_(Poll.opens_at >= start, Poll.opens_at < end),
             and_(Poll.closes_at >= start, Poll.closes_at < end),
-        )
+        ),
+        Poll.id.not_in(select(InboxCsat.poll_id)),
     )
     return [int(i) for i in conn.execute(query.order_by(Poll.id)).scalars()]
 

@@ -146,7 +146,8 @@ def _item(
         conn.execute(insert(InboxItem).values(**row).returning(InboxItem.id)).scalar_one()
     )
     if it.asked:
-        poll = {"question": "How did we do?", "kind": "csat", "options": [], "created_at": it.asked}
+        poll = {"question": "How did we do?", "kind": "csat", "options": [], "status": "open"}
+        poll |= {"opens_at": it.asked, "created_at": it.asked}  # not one of the week's polls
         poll_id = conn.execute(insert(Poll).values(**poll).returning(Poll.id)).scalar_one()
         csat = {"item_id": item_id, "poll_id": poll_id, "score": it.score, "asked_at": it.asked}
         conn.execute(insert(InboxCsat).values(**csat, answered_at=it.answered))
