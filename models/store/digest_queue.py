@@ -97,23 +97,18 @@ def _one(condition: ColumnElement[bool]) -> Any:
 
 
 def counts(conn: Connection, span: Span) -> list[TeamCounts]:
-    """New, resolved, open and overdue items per team (teams with none of them left out)."""
+    """New, resolved, open and overdue items per team (teams with none of them left out):
+    three grouped counts, each read through an index on its own time column."""
     i, still = InboxItem, open_at_end(span)
-    query = (
-        select(
-            i.team,
-            _one(_in(i.created_at, span)),
-            _one(_in(i.resolved_at, span)),
-            _one(still),
-            _one(and_(still, i.due_at < span.end)),
-        )
-        .where(i.created_at < span.end, or_(i.resolved_at.is_(None), i.resolved_at >= span.start))
-        .group_by(i.team)
-        .order_by(i.team)
-    )
-    return [
-        TeamCounts(str(t), int(n), int(r), int(o), int(d)) for t, n, r, o, d in conn.execute(query)
-    ]
+    per: dict[str, list[int]] = {}
+    for slot, query in (
+        (0, select(i.team, func.count()).where(_in(i.created_at, span))),
+        (1, select(i.team, func.count()).where(_in(i.resolved_at, span))),
+        (2, select(i.team, func.count(), _one(i.due_at < span.end)).where(still)),
+    ):
+        for team, *found in conn.execute(query.group_by(i.team)):
+            per.setdefault(str(team), [0, 0, 0, 0])[slot : slot + len(found)] = found
+    return [TeamCounts(t, *(int(v) for v in per[t])) for t in sorted(per)]
 
 
 def seconds(dialect: str, start: Any, end: Any) -> ColumnElement[float]:
