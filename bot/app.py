@@ -181,6 +181,7 @@ def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
         topics=topic_names(settings.topics_file),
         teams=tuple(sorted({*library.triage.teams.values(), library.triage.default_team})),
         max_chars=settings.max_message_chars,
+        zone=ZoneInfo(settings.timezone),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -25,7 +26,7 @@ from bot.web import (
 )
 from bot.web.facet_cache import FacetCache
 from bot.web.inbox_deps import InboxDeps
-from bot.web.queue_query import FACETS
+from bot.web.queue_query import FACETS, LIBRARY_ZONE
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
 from handlers.inbox.usecases import Inbox
 from handlers.staff.login import Login, Throttle
@@ -46,6 +47,7 @@ class StaffWebConfig:
     topics: tuple[str, ...]
     teams: tuple[str, ...]
     max_chars: int
+    zone: ZoneInfo = LIBRARY_ZONE
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ def build_staff_web(
         config.teams,
         config.max_chars,
         FacetCache(FACETS),
+        config.zone,
     )
     routes: list[BaseRoute] = [
         *staff_login.routes(deps),

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from bot.web.queue_query import parse, to_filter
 from handlers.digest.build import DigestConfig, build_digest
 from handlers.digest.markdown import markdown
 from handlers.digest.model import Digest, QueueTeam
@@ -143,3 +145,20 @@ async def test_queue_section_in_every_format_with_links(store: Store) -> None:
     assert f"Queue: {total.new} new, {total.resolved} resolved" in text
     links = {v for t in d.queue.teams for v in t.links.values()}
     assert "/inbox/?team=it&overdue=1" in links and "/inbox/?team=none&overdue=1" in links
+
+
+async def test_the_week_links_pick_exactly_the_items_counted(store: Store) -> None:
+    built, _, _ = await _digests(store)
+    now = datetime(2026, 12, 1, tzinfo=fx.LONDON)
+    for week in WEEKS:
+        for line in built[week].queue.teams:
+            for figure, count in (
+                ("new", line.new),
+                ("resolved", line.resolved),
+                ("first_response", line.first_response.items),
+            ):
+                url = urlsplit(line.links[figure])
+                assert url.path == "/inbox/"
+                query = parse(dict(parse_qsl(url.query)))
+                where = to_filter(query, staff_id=1, now=now, seen=None, zone=fx.LONDON)
+                assert await store.inbox.count(filter=where) == count, (week, line.team, figure)
