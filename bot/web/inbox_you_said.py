@@ -15,7 +15,7 @@ from bot.web import csrf
 from bot.web.forms import BadForm, field, read_form
 from bot.web.inbox_deps import InboxDeps, actor
 from bot.web.staff_session import staff_of
-from handlers.inbox.roles import Forbidden, allowed
+from handlers.inbox.roles import Forbidden, allowed, require
 from handlers.you_said import ActionRefused, ActionSpec, Recorded, YouSaid
 
 Form = dict[str, list[str]]
@@ -26,12 +26,13 @@ def routes(deps: InboxDeps, you_said: YouSaid) -> list[Route]:
     """The form's post."""
 
     async def record(request: Request) -> Response:
+        who = actor(staff_of(request))
         try:
+            require(who, "record_action")  # before reading the form: an agent learns only this
             form = await read_form(request)
             spec, day = spec_of(form), day_of(field(form, "since"))
-            done = await you_said.record(
-                spec, by=actor(staff_of(request)), notify=field(form, "notify") == "1", day=day
-            )
+            notify = field(form, "notify") == "1"
+            done = await you_said.record(spec, by=who, notify=notify, day=day)
         except Forbidden as exc:
             return _refused(deps, request, 403, f"Not allowed: {exc}.")
         except (ActionRefused, BadForm) as exc:

@@ -103,8 +103,10 @@ async def test_no_csrf_token_no_role_or_bad_fields_change_nothing(
             await log_in(agent, "ann@lib.example.ac.uk")
             await log_in(lead, "lee@lib.example.ac.uk")
             agent_page = (await agent.get(VIEW)).text
-            as_agent = await agent.post(
-                "/inbox/actions", data={"csrftoken": csrf_of(agent_page), **FORM}
+            agent_token = csrf_of(agent_page)
+            as_agent = await agent.post("/inbox/actions", data={"csrftoken": agent_token, **FORM})
+            agent_bad = await agent.post(
+                "/inbox/actions", data={"csrftoken": agent_token, **FORM, "outcome": "x"}
             )
             no_token = await lead.post("/inbox/actions", data=FORM)
             token = csrf_of((await lead.get(VIEW)).text)
@@ -122,6 +124,7 @@ async def test_no_csrf_token_no_role_or_bad_fields_change_nothing(
         counts = await _counts(bot)
     assert 'action="/inbox/actions"' not in agent_page  # agents do not see the form
     assert as_agent.status_code == 403 and "an agent cannot record_action" in as_agent.text
+    assert agent_bad.status_code == 403  # the role is checked before the form
     assert no_token.status_code == 403 and "This form has expired" in no_token.text
     assert [r.status_code for r in bad] == [400] * 5
     assert (
