@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from starlette.applications import Starlette
 
 from bot.adapters import slack, telegram, x
-from bot.adapters.base import Adapter, Cursors
+from bot.adapters.base import Adapter, Capabilities, Cursors
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.client import build_client
 from bot.adapters.widget import WidgetAdapter
@@ -51,6 +51,7 @@ from handlers.record import Recorder
 from handlers.retention import RetentionJob
 from handlers.scheduler import PollScheduler, parse_quiet_hours
 from handlers.worker import WorkerLoop
+from handlers.you_said import YouSaid
 from models.classification import Classifier
 from models.classifier.topics_config import load_taxonomy
 from models.store import Store
@@ -158,7 +159,10 @@ def _wire(
     bridge = staff_bridge(settings, store, inbox, chosen, delivery)
     if bridge is not None:
         changes.listen(bridge)
-    staff = build_staff_web(store, inbox, widget.templates, staff_config(settings, library))
+    running = {str(c): cap for c, cap in capabilities.items()}
+    you_said = you_said_use(settings, library, store, running, delivery.wake)
+    config = staff_config(settings, library)
+    staff = build_staff_web(store, inbox, widget.templates, config, you_said)
     digests = digest_service(settings, library, store)
     web = build_web(
         store=store,
@@ -237,6 +241,26 @@ def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
         topics=topic_names(settings.topics_file),
         teams=tuple(sorted({*library.triage.teams.values(), library.triage.default_team})),
         max_chars=settings.max_message_chars,
+        zone=ZoneInfo(settings.timezone),
+    )
+
+
+def you_said_use(
+    settings: Settings,
+    library: LibraryConfig,
+    store: Store,
+    capabilities: Mapping[str, Capabilities],
+    wake: Callable[[], None],
+) -> YouSaid:
+    """ "You said, we did" from the inbox: notices go out on the channels this bot runs."""
+    return YouSaid(
+        store,
+        capabilities,
+        library=library.library_name,
+        zone=ZoneInfo(settings.timezone),
+        topics=frozenset(topic_names(settings.topics_file)),
+        public_url=settings.public_url,
+        wake=wake,
     )
 
 

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.events import utcnow
-from bot.web import csrf, inbox_format
+from bot.web import csrf, inbox_format, inbox_you_said
 from bot.web.inbox_deps import InboxDeps
 from bot.web.queue_query import (
     PER_PAGE,
@@ -35,6 +35,7 @@ def routes(deps: InboxDeps) -> list[Route]:
         context = await queue_context(deps, staff, query, list_only=partial)
         name = "inbox/_queue_list.html" if partial else "inbox/queue.html"
         context |= {"csrf": csrf.token(request), "staff": staff, "active": "queue"}
+        context |= inbox_you_said.context(request, staff.role, query.topic)
         return deps.render(request, name, context)
 
     return [Route("/inbox/", queue, methods=["GET"])]
@@ -46,7 +47,7 @@ async def queue_context(
     """Everything the queue template shows (only the list's part for a refresh)."""
     now, inbox = utcnow(), deps.store.inbox
     seen = await deps.store.staff.queue_seen_at(staff_id=staff.id)
-    where = to_filter(query, staff_id=staff.id, now=now, seen=seen)
+    where = to_filter(query, staff_id=staff.id, now=now, seen=seen, zone=deps.zone)
     offset = (query.page - 1) * PER_PAGE
     rows = await inbox.listing(filter=where, limit=PER_PAGE, offset=offset)
     listed = {"query": query, "rows": rows, "now": now, "seen": seen, "fmt": inbox_format}

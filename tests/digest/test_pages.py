@@ -27,6 +27,7 @@ from handlers.digest.week import local_week
 from models.store import Store
 from models.store.migrate import upgrade_async
 from tests.digest import fixture as fx
+from tests.digest import queue_history as qh
 from tests.fakes.running import running_bot
 from tests.support.browser import Axe
 from tests.web.staff import add_staff, log_in
@@ -92,9 +93,11 @@ async def test_the_digest_page_passes_axe_and_fits_a_phone(
     store: Store, browser: object, axe: Axe, tmp_path: Path
 ) -> None:
     await fx.store_history(store, fx.history())
+    items = await qh.store_items(store, qh.items())  # the queue section has lines and links
     async with serve(store) as url:
         async with httpx.AsyncClient(base_url=url) as http:
             listing = await http.get("/digests/")
+            shown = await http.get(f"/digests/{fx.WEEK}")
             chart = await http.get(f"/digests/{fx.WEEK}/sentiment.png")
             missing = await http.get("/digests/2026-W99")
         for width in (1024, 375):
@@ -106,6 +109,8 @@ async def test_the_digest_page_passes_axe_and_fits_a_phone(
             await page.screenshot(path=str(tmp_path / f"digest-{width}.png"), full_page=True)
             await page.close()
     assert f'href="/digests/{fx.WEEK}"' in listing.text
+    assert "Oldest negative items still waiting" in shown.text
+    assert any(f'href="/inbox/items/{i}"' in shown.text for i in items)
     assert chart.headers["content-type"] == "image/png" and chart.content.startswith(b"\x89PNG")
     assert missing.status_code == 404
 
