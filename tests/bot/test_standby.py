@@ -97,8 +97,9 @@ async def test_a_holder_that_cannot_renew_lets_go_before_another_may_take_over(
     journal: list[tuple[str, str, float]] = []
     async with Store.open(db_url) as one, Store.open(db_url) as two:
         flaky = Unreachable(one.leases)
-        first = Exclusive(Journaled("a", journal), flaky, holder="a", ttl=TTL)
-        second = Exclusive(Journaled("b", journal), two.leases, holder="b", ttl=TTL)
+        ttl = timedelta(seconds=3)  # a second's margin: the holder lets go a renewal early
+        first = Exclusive(Journaled("a", journal), flaky, holder="a", ttl=ttl)
+        second = Exclusive(Journaled("b", journal), two.leases, holder="b", ttl=ttl)
         await first.start(sink)  # type: ignore[arg-type]
         await wait_until(lambda: first.holding, what="the first to hold the connection")
         await second.start(sink)  # type: ignore[arg-type]
