@@ -6,9 +6,8 @@ import logging
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import time, timedelta
 from pathlib import Path
-from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from starlette.applications import Starlette
@@ -19,8 +18,8 @@ from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.client import build_client
 from bot.adapters.widget import WidgetAdapter
 from bot.alert_wiring import alert_checker
-from bot.events import utcnow
 from bot.secrets import pseudonym_key, session_secret
+from bot.standby import Exclusive, process_name
 from bot.web.app import build_web, templates
 from bot.web.digests import DigestPages
 from bot.web.guard import SessionGuard
@@ -35,13 +34,15 @@ from handlers.bridge.sync import CardSync
 from handlers.delivery import Delivery
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination, SmtpServer
-from handlers.digest.sender import Destination, DigestSchedule, DigestSender
+from handlers.digest.sender import Destination, DigestJob, DigestSender
 from handlers.digest.service import Digests
 from handlers.digest.slack_post import SlackDestination
 from handlers.inbox.changes import Changes
 from handlers.inbox.steps import Clock
 from handlers.inbox.usecases import Inbox
 from handlers.inbox.waker import SnoozeWaker
+from handlers.jobs import Job, JobRunner
+from handlers.live_tally import LiveTally
 from handlers.metrics import Metrics
 from handlers.opt_out import OptWords
 from handlers.pipeline import Deps, Pipeline, build_steps
@@ -50,7 +51,6 @@ from handlers.processor import Processor
 from handlers.record import Recorder
 from handlers.retention import RetentionJob
 from handlers.scheduler import PollScheduler, parse_quiet_hours
-from handlers.worker import WorkerLoop
 from handlers.you_said import YouSaid
 from models.classification import Classifier
 from models.classifier.topics_config import load_taxonomy
@@ -72,12 +72,10 @@ class Bot:
     pipeline: Pipeline
     processor: Processor
     delivery: Delivery
-    scheduler: PollScheduler
-    digest_schedule: DigestSchedule
+    jobs: JobRunner
     adapters: Sequence[Adapter]
     web: Starlette
     inbox: Inbox
-    snooze_waker: SnoozeWaker
     alerts: AlertChecker | None
     bridge: StaffBridge | None
 
@@ -90,6 +88,25 @@ def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
         x.from_settings(settings, cursors),
     )
     return [WidgetAdapter(), *(a for a in platforms if a is not None)]
+
+
+def needs_lease(adapter: Adapter) -> bool:
+    """Whether only one process at a time may hold this adapter's connection: Telegram long
+    polling (two getUpdates callers conflict) and Slack Socket Mode (Slack spreads events over
+    the open sockets). Webhook modes take requests on any process."""
+    if isinstance(adapter, telegram.TelegramAdapter):
+        return not adapter.webhook_mode
+    return isinstance(adapter, slack.SlackAdapter) and adapter.socket_mode
+
+
+def exclusive(
+    adapters: Sequence[Adapter], store: Store, *, holder: str, ttl: timedelta
+) -> list[Adapter]:
+    """The adapters, those that need it wrapped to run only while this process holds the lease."""
+    return [
+        Exclusive(a, store.leases, holder=holder, ttl=ttl) if needs_lease(a) else a
+        for a in adapters
+    ]
 
 
 @asynccontextmanager
@@ -121,7 +138,10 @@ def _wire(
 ) -> Bot:
     metrics = Metrics()
     recorder = Recorder(store, metrics, max_batch=settings.ingest_batch_max)
-    chosen = list(adapters) if adapters is not None else channel_adapters(settings, store)
+    holder = process_name()
+    platforms = list(adapters) if adapters is not None else channel_adapters(settings, store)
+    lease = timedelta(seconds=settings.connection_lease_s)
+    chosen = exclusive(platforms, store, holder=holder, ttl=lease)
     delivery = Delivery(
         store,
         {a.channel: a for a in chosen},
@@ -174,20 +194,41 @@ def _wire(
         frame_ancestors=frame_ancestors(settings.widget_frame_ancestors),
         metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else "",
     )
-    scheduler = PollScheduler(
-        store,
-        delivery.wake,
-        quiet_hours=parse_quiet_hours(settings.poll_quiet_hours),
-        zone=ZoneInfo(settings.timezone),
-    )
-    send_at = time.fromisoformat(settings.digest_send_at)
-    destinations = digest_destinations(settings, digests)
-    digest_schedule = DigestSchedule(DigestSender(store, digests, destinations, send_at=send_at))
-    parts = (recorder, pipeline, processor, delivery, scheduler, digest_schedule)
     smtp, url = smtp_server(settings), base_url(settings)
     alerts = alert_checker(settings, library, store, delivery.wake, smtp=smtp, base_url=url)
-    waker = SnoozeWaker(store, changes=changes)
-    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, waker, alerts, bridge)
+    staff_jobs: list[Job] = [SnoozeWaker(store, changes=changes)]
+    staff_jobs += [alerts] if alerts is not None else []
+    staff_jobs += [CardSync(store, bridge)] if bridge is not None else []
+    jobs = JobRunner(
+        periodic_jobs(settings, store, digests, delivery.wake, platforms) + staff_jobs,
+        store.leases,
+        holder=holder,
+    )
+    parts = (recorder, pipeline, processor, delivery, jobs)
+    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, alerts, bridge)
+
+
+def periodic_jobs(
+    settings: Settings,
+    store: Store,
+    digests: Digests,
+    wake_outbox: Callable[[], None],
+    adapters: Sequence[Adapter],
+) -> list[Job]:
+    """Every periodic job but the staff side's; the runner runs each in one process at a time."""
+    check = timedelta(seconds=settings.poll_check_s)
+    quiet = parse_quiet_hours(settings.poll_quiet_hours)
+    send_at = time.fromisoformat(settings.digest_send_at)
+    sender = DigestSender(store, digests, digest_destinations(settings, digests), send_at=send_at)
+    jobs: list[Job] = [
+        PollScheduler(
+            store, wake_outbox, quiet_hours=quiet, zone=ZoneInfo(settings.timezone), every=check
+        ),
+        LiveTally(store, wake_outbox, every=check),
+        DigestJob(sender),
+        RetentionJob(store, days=settings.retention_days),
+    ]
+    return jobs + count_readers(settings, store, adapters)
 
 
 def smtp_server(settings: Settings) -> SmtpServer:
@@ -317,33 +358,16 @@ def _widget_deps(
     )
 
 
-def _count_readers(bot: Bot) -> list[PollCountReader]:
+def count_readers(
+    settings: Settings, store: Store, adapters: Sequence[Adapter]
+) -> list[PollCountReader]:
     """A reader of native-poll counts for every adapter that offers them (X)."""
-    interval = max(300.0, bot.settings.x_poll_interval_s)  # X bills each read
+    every = timedelta(seconds=max(300.0, settings.x_poll_interval_s))  # X bills each read
     return [
-        PollCountReader(bot.store, a.channel, read, interval_s=interval)
-        for a in bot.adapters
+        PollCountReader(store, a.channel, read, every=every)
+        for a in adapters
         if (read := getattr(a, "poll_counts", None)) is not None
     ]
-
-
-class Job(Protocol):
-    """A periodic job: what the job runner (#11) will run."""
-
-    name: str
-    every: timedelta
-
-    async def run(self, now: datetime) -> None: ...
-
-
-def periodic(job: Job) -> WorkerLoop:
-    """A loop running ``job`` every ``job.every`` (until the leased job runner lands)."""
-
-    async def once() -> int:
-        await job.run(utcnow())
-        return 0
-
-    return WorkerLoop(job.name, once, full=1, idle_s=job.every.total_seconds())
 
 
 async def _start(bot: Bot, stack: AsyncExitStack) -> None:
@@ -355,25 +379,7 @@ async def _start(bot: Bot, stack: AsyncExitStack) -> None:
     for adapter in bot.adapters:
         await adapter.start(bot.pipeline.receive)
         stack.push_async_callback(adapter.stop)
-    bot.scheduler.start()
-    stack.push_async_callback(bot.scheduler.stop)
-    bot.digest_schedule.start()  # a Monday missed while the bot was down is sent now
-    stack.push_async_callback(bot.digest_schedule.stop)
-    bot.snooze_waker.start()
-    stack.push_async_callback(bot.snooze_waker.stop)
-    if bot.alerts is not None:
-        alerts = periodic(bot.alerts)
-        alerts.start()
-        stack.push_async_callback(alerts.stop)
-    if bot.bridge is not None:  # cards a crash left behind are brought up to date
-        card_sync = CardSync(bot.store, bot.bridge)
-        card_sync.start()
-        stack.push_async_callback(card_sync.stop)
-    retention = RetentionJob(bot.store, days=bot.settings.retention_days)
-    retention.start()
-    stack.push_async_callback(retention.stop)
-    for reader in _count_readers(bot):
-        reader.start()
-        stack.push_async_callback(reader.stop)
+    bot.jobs.start()  # each job's first turn is now: a Monday's digest missed is sent now
+    stack.push_async_callback(bot.jobs.stop)
     bot.delivery.start()  # stops first: sends in flight finish while the adapters are up
     stack.push_async_callback(bot.delivery.stop)

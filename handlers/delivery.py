@@ -8,7 +8,7 @@ import random
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 
-from bot.adapters.base import Adapter, SendError
+from bot.adapters.base import Adapter, ChannelState, SendError
 from bot.events import Channel, utcnow
 from handlers.metrics import Metrics
 from handlers.worker import WorkerLoop
@@ -64,8 +64,10 @@ class Delivery:
         await self._loop.stop()
 
     async def run_once(self) -> int:
-        """Send one batch of due items at once and record what became of them together."""
-        items = await self._store.claim_outbox(limit=BATCH, lease=LEASE)
+        """Send one batch of due items at once and record what became of them together. A
+        channel whose connection another process holds (standby here) is left to that one."""
+        standby = [c.value for c, a in self._adapters.items() if a.state is ChannelState.STANDBY]
+        items = await self._store.claim_outbox(limit=BATCH, lease=LEASE, skip=standby)
         if items:
             outcomes = list(await asyncio.gather(*(self._send(i) for i in items)))
             await self._store.settle_outbox(outcomes)

@@ -1,15 +1,33 @@
 """Live results on Slack: the poll message is edited to show the tally, at most every pass of
-the scheduler (15 s) and only when votes changed, so a burst of votes makes a few edits."""
+the job (15 s) and only when votes changed, so a burst of votes makes a few edits."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from bot.events import Address, Channel, ConversationKind, OutboundMessage
 from handlers.poll_results import Results
 from handlers.polls import poll_message, results
 from models.store import Store
 from models.store.polls import Target
+
+EVERY = timedelta(seconds=15)
+
+
+class LiveTally:
+    """A job (see handlers/jobs.py): refresh the live tallies; one process at a time, by lease."""
+
+    name = "live-tally"
+
+    def __init__(self, store: Store, wake: Callable[[], None], *, every: timedelta = EVERY):
+        self._store = store
+        self._wake = wake
+        self.every = every
+
+    async def run(self, now: datetime) -> None:
+        """Queue the edits that votes since the last pass call for."""
+        await refresh(self._store, self._wake)
 
 
 def tally_line(r: Results) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -141,31 +141,62 @@ def reply_prompt(poll: PollView) -> str:
     return f"{poll.question}\nReply with a number{several}:\n{lines}"
 
 
-async def send(store: Store, poll_id: int, wake: Callable[[], None]) -> int:
-    """Open the poll and post it to every platform target (the widget shows open polls itself)."""
+SENDABLE = ("draft", "scheduled", "open")
+"""A poll is sent from these states (sending an open poll again posts it again)."""
+
+
+async def send(
+    store: Store,
+    poll_id: int,
+    wake: Callable[[], None],
+    *,
+    from_: Collection[str] = SENDABLE,
+) -> int:
+    """Open the poll and post it to every platform target (the widget shows open polls itself);
+    returns how many posts were queued."""
+    posted, _ = await send_once(store, poll_id, wake, from_=from_)
+    return posted
+
+
+async def send_once(
+    store: Store,
+    poll_id: int,
+    wake: Callable[[], None],
+    *,
+    from_: Collection[str] = SENDABLE,
+) -> tuple[int, bool]:
+    """Open the poll and queue its posts, claimed in the store: of two callers only one opens
+    it from one of ``from_`` and posts (True); the other queues nothing (0, False)."""
     poll = await store.poll(poll_id)
     if poll is None:
         raise LookupError(f"no poll {poll_id}")
     if poll.status == "closed":
         raise PollRefused(f"poll {poll_id} is closed")
-    await store.set_poll_status(poll_id, "open")
-    posted = 0
-    for target in poll.targets:
-        if target.channel != Channel.WIDGET.value:
-            await store.enqueue(poll_message(poll, target), author="feedbot:poll")
-            posted += 1
+    posts = [poll_message(poll, t) for t in poll.targets if t.channel != Channel.WIDGET.value]
+    opened = await store.poll_claims.open(
+        poll_id=poll_id, from_=from_, messages=posts, author="feedbot:poll"
+    )
+    if not opened:
+        return 0, False
     wake()
-    return posted
+    return len(posts), True
 
 
 async def close(store: Store, poll_id: int, wake: Callable[[], None]) -> Results:
     """Close the poll; post "you said" results back when the poll asks for it."""
+    outcome, _ = await close_once(store, poll_id, wake)
+    return outcome
+
+
+async def close_once(store: Store, poll_id: int, wake: Callable[[], None]) -> tuple[Results, bool]:
+    """Close the poll and queue its closing posts, claimed in the store: of two callers only
+    one closes it and posts (True); the other gets the results and False. The results posted
+    are those at the moment of closing (a vote stored in the same instant may miss the post,
+    never the stored results)."""
     poll = await store.poll(poll_id)
     if poll is None:
         raise LookupError(f"no poll {poll_id}")
     posted = await _posts(store, poll)
-    await store.set_poll_status(poll_id, "closed")
-    await store.repeat_poll(poll_id)
     outcome = await results(store, poll_id)
     messages = [_closing(poll, channel, chat, platform_id) for channel, chat, platform_id in posted]
     if poll.post_results:
@@ -177,9 +208,12 @@ async def close(store: Store, poll_id: int, wake: Callable[[], None]) -> Results
             for t in poll.targets
             if t.channel != Channel.WIDGET.value
         ]
-    await store.enqueue_many(messages, author="feedbot:poll")
-    wake()
-    return outcome
+    closed = await store.poll_claims.close(
+        poll_id=poll_id, messages=messages, author="feedbot:poll"
+    )
+    if closed:
+        wake()
+    return outcome, closed
 
 
 CLOSABLE = (Channel.SLACK, Channel.TELEGRAM)

@@ -51,6 +51,8 @@ class ChannelState(enum.StrEnum):
     RECONNECTING = "reconnecting"
     DOWN = "down"
     STOPPED = "stopped"
+    STANDBY = "standby"
+    """Another process holds this channel's one connection; this one takes over if it stops."""
 
 
 class SendError(Exception):

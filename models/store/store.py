@@ -3,7 +3,7 @@ transaction run by a Runner (see runner.py)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -29,7 +29,9 @@ from models.store.digest import DigestFigures
 from models.store.digest_runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.inbox import InboxStore
+from models.store.leases import Leases
 from models.store.opt_outs import OptOuts
+from models.store.poll_claims import PollClaims
 from models.store.rights import RightsStore
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 from models.store.sessions import SessionStore
@@ -63,6 +65,8 @@ class Store:
         self.alerts = AlertStore(runner, durable=self._ingest)
         self.bridge = BridgeStore(runner, durable=self._ingest)
         self.rights = RightsStore(runner, durable=self._ingest, key=pseudonym_key, dialect=dialect)
+        self.leases = Leases(self._ingest)
+        self.poll_claims = PollClaims(self._ingest)
 
     @classmethod
     @asynccontextmanager
@@ -180,9 +184,11 @@ class Store:
         """Queue several outbound messages in one transaction."""
         return await self._db.write(outbox.enqueue_many, messages, author=author)
 
-    async def claim_outbox(self, *, limit: int, lease: timedelta) -> list[outbox.DueItem]:
-        """Lease outbox items that are due."""
-        return await self._db.write(outbox.claim, limit=limit, lease=lease)
+    async def claim_outbox(
+        self, *, limit: int, lease: timedelta, skip: Collection[str] = ()
+    ) -> list[outbox.DueItem]:
+        """Lease outbox items that are due (none on the channels in ``skip``)."""
+        return await self._db.write(outbox.claim, limit=limit, lease=lease, skip=skip)
 
     async def settle_outbox(self, outcomes: list[outbox.Settled]) -> None:
         """Record what became of a batch of sends (and the ts of staff cards posted)."""

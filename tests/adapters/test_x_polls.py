@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.adapters.x import XAdapter
 from bot.events import Channel
 from handlers import polls
@@ -42,8 +44,8 @@ async def test_a_native_x_poll_is_read_back_as_aggregate_counts(
     await chat.on("x").taps("No", times=3)
     adapter = chat.adapters["x"]
     assert isinstance(adapter, XAdapter)
-    reader = PollCountReader(chat.store, Channel.X, adapter.poll_counts, interval_s=300)
-    await reader.run_once()
+    reader = PollCountReader(chat.store, Channel.X, adapter.poll_counts, every=timedelta(minutes=5))
+    assert await reader.read_all() == 1
     r = await polls.results(chat.store, poll_id)
     assert (r.responses, r.aggregate_only, r.by_channel) == (10, ["x"], {"x": {"yes": 7, "no": 3}})
     assert [o.percent for o in r.options] == [70.0, 30.0]
