@@ -176,7 +176,7 @@ def _wire(
     widget = _widget_deps(settings, library, store, pipeline)
     capabilities = {a.channel: a.capabilities for a in chosen}
     inbox = Inbox(store, library, clock, capabilities, delivery.wake, changes)
-    bridge = staff_bridge(settings, store, inbox, chosen, delivery)
+    bridge = staff_bridge(settings, store, inbox, platforms, delivery)
     if bridge is not None:
         changes.listen(bridge)
     running = {str(c): cap for c, cap in capabilities.items()}
@@ -253,7 +253,8 @@ def staff_bridge(
     settings: Settings, store: Store, inbox: Inbox, adapters: Sequence[Adapter], delivery: Delivery
 ) -> StaffBridge | None:
     """The staff channel, when FEEDBOT_STAFF_SLACK_CHANNEL is set and Slack is connected: it
-    follows item changes and sends, and the Slack adapter hands it staff work."""
+    follows item changes and sends, and the Slack adapter hands it staff work. ``adapters`` are
+    the bare ones (a Socket Mode adapter's standby wrapper is not a SlackAdapter)."""
     slack_adapter = next((a for a in adapters if isinstance(a, SlackAdapter)), None)
     if settings.staff_slack_channel and slack_adapter is None:
         log.warning("FEEDBOT_STAFF_SLACK_CHANNEL is set but Slack is not connected: no cards")
