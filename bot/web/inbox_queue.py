@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from bot.events import utcnow
 from bot.web import csrf, inbox_format, inbox_you_said
+from bot.web.facet_cache import Facets
 from bot.web.inbox_deps import InboxDeps
 from bot.web.queue_query import (
     PER_PAGE,
@@ -60,10 +61,16 @@ async def queue_context(
     return listed | {
         "total": await inbox.count(filter=where) if total is None else total,
         "counts": counts,
-        "facets": await deps.facets.get(deps.store),
+        "facets": with_every_topic(await deps.facets.get(deps.store), deps.topics),
         "members": await inbox.members() if staff.role in LEAD_ROLES else [],
         "can_assign": staff.role in LEAD_ROLES,
         "statuses": STATUSES,
         "priorities": PRIORITIES,
         "per_page": PER_PAGE,
     }
+
+
+def with_every_topic(facets: Facets, topics: tuple[str, ...]) -> Facets:
+    """The counts, with every configured topic offered (at 0 when no open item has it), so a
+    lead can reach any topic's view, and its "you said, we did" form, from the filter."""
+    return facets | {"topic": {t: 0 for t in topics} | dict(facets.get("topic", {}))}

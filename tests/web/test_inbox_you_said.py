@@ -135,6 +135,19 @@ async def test_no_csrf_token_no_role_or_bad_fields_change_nothing(
     assert counts == (0, 0, 0)
 
 
+async def test_every_topic_is_in_the_filter_so_a_lead_reaches_its_view_with_no_open_items(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        await add_staff(bot.store, "lead@lib.example.ac.uk", role="lead")
+        async with httpx.AsyncClient(base_url=bot.url) as lead:
+            await log_in(lead, "lead@lib.example.ac.uk")
+            queue = (await lead.get("/inbox/")).text
+            view = (await lead.get(VIEW)).text
+    assert f'<option value="{TOPIC}"' in queue and f"{TOPIC} (0)" in queue
+    assert 'action="/inbox/actions"' in view
+
+
 async def _tab_to(page: Any, element_id: str, *, most: int = 150) -> None:
     """Press Tab until the element has focus (the page's real tab order)."""
     for _ in range(most):
