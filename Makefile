@@ -41,6 +41,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/inbox.py
 	PYTHONPATH=. $(PY) bench/inbox_pages.py
 	PYTHONPATH=. $(PY) bench/rights.py
+	PYTHONPATH=. $(PY) bench/alerts.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

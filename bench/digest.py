@@ -1,8 +1,9 @@
 """Digest benchmark: one week's digest (every section, charts included) over N stored messages
-(default 1,000,000: 26 weeks, 4 channels, 17 topics), on SQLite and on PostgreSQL. Prints the
-load time, the time per section (wall), the CPU it took (this process, and PostgreSQL's backends
-when the server runs on this machine: on a shared machine wall time mostly measures waiting for
-a core), and the peak Python memory of a build (tracemalloc).
+(default 1,000,000: 26 weeks, 4 channels, 17 topics; and N/20 = 50,000 queue items), on SQLite
+and on PostgreSQL. Prints the load time, the time per section (wall), the CPU it took (this
+process, and PostgreSQL's backends when the server runs on this machine: on a shared machine
+wall time mostly measures waiting for a core), and the peak Python memory of a build
+(tracemalloc).
 Usage: make bench, or PYTHONPATH=. python bench/digest.py [N] [sqlite|postgresql|both]"""
 
 from __future__ import annotations
@@ -109,22 +110,31 @@ async def measure(url: str) -> None:
         print(f"  peak Python memory of a build {peak / 2**20:.1f} MiB; peak RSS {rss:.0f} MiB")
         total_messages = drawn.digest.headline[-1].messages
         print(f"  week {WEEK}: {total_messages} messages, {len(drawn.digest.topics)} topics")
+        q = drawn.digest.queue.total
+        if q is not None:
+            print(
+                f"  queue: {q.new} new, {q.resolved} resolved, {q.open} open, {q.overdue} overdue, "
+                f"{q.csat_responses} CSAT answers, {len(drawn.digest.queue.teams) - 1} teams"
+            )
 
 
 async def bench(backend: str, n: int) -> None:
     """Load N messages into a fresh database of ``backend`` and measure the digest."""
-    people = max(1000, n // 40)
+    people, queue = max(1000, n // 40), n // 20
     start = WEEK.shifted(-(digest_data.WEEKS - 1)).start(ZONE)
     db = sqlite_db() if backend == "sqlite" else postgres_db()
     async with db as (url, target):
         await upgrade_async(url)
         began = time.perf_counter()
         if backend == "sqlite":
-            await asyncio.to_thread(digest_data.load_sqlite, target, n, people, start)
+            await asyncio.to_thread(digest_data.load_sqlite, target, n, people, start, queue)
         else:
-            await digest_data.load_postgres(target, n, people, start)
+            await digest_data.load_postgres(target, n, people, start, queue)
         took = time.perf_counter() - began
-        print(f"{backend}: loaded {n:,} messages from {people:,} people in {took:.1f}s")
+        print(
+            f"{backend}: loaded {n:,} messages from {people:,} people and {queue:,} queue items "
+            f"in {took:.1f}s"
+        )
         await measure(url)
 
 

@@ -118,8 +118,8 @@ def _sqlite_time(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def load_sqlite(path: str, n: int, people: int, start: datetime) -> None:
-    """Fill a migrated SQLite file."""
+def load_sqlite(path: str, n: int, people: int, start: datetime, queue: int = 0) -> None:
+    """Fill a migrated SQLite file (``queue`` items in the staff queue)."""
     db = sqlite3.connect(path)
     t = _sqlite_time(start)
     db.executemany(
@@ -137,13 +137,34 @@ def load_sqlite(path: str, n: int, people: int, start: datetime) -> None:
             f"INSERT INTO classifications ({','.join(VERDICT_COLUMNS)}) VALUES (?,?,?,?,?,?,?,?)",
             [_verdict_row(i, _sqlite_time(at), tp, m, c) for i, _, at, tp, m, c in chunk],
         )
+    _queue_sqlite(db, items(queue, n, people, start))
     db.commit()
     db.execute("ANALYZE")
     db.close()
 
 
-async def load_postgres(url: str, n: int, people: int, start: datetime) -> None:
-    """Fill a migrated PostgreSQL database with COPY."""
+def _when(value: Any) -> Any:
+    return _sqlite_time(value) if isinstance(value, datetime) else value
+
+
+def _insert_rows(db: sqlite3.Connection, table: str, columns: tuple[str, ...], rows: Any) -> None:
+    marks = ",".join("?" * len(columns))
+    db.executemany(
+        f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})",
+        [tuple(_when(v) for v in r) for r in rows],
+    )
+
+
+def _queue_sqlite(db: sqlite3.Connection, found: Any) -> None:
+    convs, queued, csat = found
+    _insert_rows(db, "conversations", CONVERSATION_COLUMNS, convs)
+    _insert_rows(db, "polls", POLL_COLUMNS, polls_for(csat))
+    _insert_rows(db, "inbox_items", ITEM_COLUMNS, queued)
+    _insert_rows(db, "inbox_csat", CSAT_COLUMNS, csat)
+
+
+async def load_postgres(url: str, n: int, people: int, start: datetime, queue: int = 0) -> None:
+    """Fill a migrated PostgreSQL database with COPY (``queue`` items in the staff queue)."""
     u = make_url(url)
     conn = await asyncpg.connect(
         host=u.host, port=u.port or 5432, user=u.username, password=u.password, database=u.database
@@ -163,6 +184,91 @@ async def load_postgres(url: str, n: int, people: int, start: datetime) -> None:
                 records=[_verdict_row(i, at, tp, m, c) for i, _, at, tp, m, c in chunk],
                 columns=VERDICT_COLUMNS,
             )
+        convs, queued, csat = items(queue, n, people, start)
+        for table, columns, rows in (
+            ("conversations", CONVERSATION_COLUMNS, convs),
+            ("polls", POLL_COLUMNS, polls_for(csat)),
+            ("inbox_items", ITEM_COLUMNS, queued),
+            ("inbox_csat", CSAT_COLUMNS, csat),
+        ):
+            await conn.copy_records_to_table(table, records=rows, columns=columns)
         await conn.execute("ANALYZE")
     finally:
         await conn.close()
+
+
+TEAMS = ("it_services", "estates", "customer_services", "academic_liaison", "accessibility")
+ITEM_COLUMNS = (
+    "id",
+    "conversation_id",
+    "contact_id",
+    "channel",
+    "status",
+    "team",
+    "priority",
+    "topic",
+    "sentiment",
+    "first_message_id",
+    "last_message_id",
+    "last_message_at",
+    "clock_from",
+    "due_at",
+    "first_response_at",
+    "resolved_at",
+    "reopened",
+    "created_at",
+    "updated_at",
+)
+CONVERSATION_COLUMNS = ("id", "channel", "chat", "thread", "kind", "extra", "created_at")
+POLL_COLUMNS = ("id", "question", "kind", "options", "anonymous", "live_results", "follow_up")
+POLL_COLUMNS += ("post_results", "status", "opens_at", "created_at")
+CSAT_COLUMNS = ("item_id", "poll_id", "score", "asked_at", "answered_at")
+
+
+def items(
+    count: int, n: int, people: int, start: datetime, seed: int = 2
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """Queue items spread over the weeks, each in its own conversation (ids after the DMs):
+    most answered within hours, most of those resolved within days; half the resolved asked
+    the CSAT question, most of those answered. Returns (conversations, items, csat) rows."""
+    rng, span, end = random.Random(seed), WEEKS * 7 * 86400, start + timedelta(weeks=WEEKS)
+    found_items, found_csat, found_convs = [], [], []
+    for i in range(1, count + 1):
+        person, message = 1 + (i * 7919) % people, max(1, (n * i) // count)
+        created = start + timedelta(seconds=span * (i - 1) / count)
+        responded = _later(rng, created, 6 * 3600, end) if rng.random() < 0.9 else None
+        resolved = (
+            _later(rng, responded, 2 * 86400, end) if responded and rng.random() < 0.8 else None
+        )
+        status = "resolved" if resolved else ("open" if responded else "new")
+        mood = MOODS[rng.randrange(3)]
+        found_convs.append(
+            (people + i, CHANNELS[person % 4], f"item-{i}", "", "direct", "{}", created)
+        )
+        found_items.append((
+            i, people + i, person, CHANNELS[person % 4], status, TEAMS[i % 5], "normal",
+            TOPICS[i % 17], mood, message, message, created, created,
+            created + timedelta(hours=24), responded, resolved, 0, created, created,
+        ))  # fmt: skip
+        if resolved and rng.random() < 0.5:
+            answered = _later(rng, resolved, 3600, end) if rng.random() < 0.6 else None
+            score = rng.randint(1, 5) if answered else None
+            found_csat.append((i, i, score, resolved, answered))
+    return found_convs, found_items, found_csat
+
+
+def _later(
+    rng: random.Random, at: datetime | None, mean_s: float, end: datetime
+) -> datetime | None:
+    """A random time after ``at`` (None when it would fall after the data's end)."""
+    assert at is not None
+    later = at + timedelta(seconds=rng.expovariate(1 / mean_s))
+    return later if later < end else None
+
+
+def polls_for(csat: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """One CSAT poll per question asked, as the inbox creates them."""
+    return [
+        (r[1], "How did we do?", "csat", "[]", False, False, "", False, "open", r[3], r[3])
+        for r in csat
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -14,11 +14,14 @@ from starlette.applications import Starlette
 
 from bot.adapters import catalog, slack, telegram, x
 from bot.adapters.base import Adapter
+from bot.adapters.slack import SlackAdapter
 from bot.adapters.slack.client import build_client
 from bot.adapters.slack.digest_post import SlackDestination
 from bot.adapters.widget import WidgetAdapter
-from bot.channel import Cursors, PollCounter
+from bot.alert_wiring import alert_checker
+from bot.channel import Capabilities, Cursors, PollCounter
 from bot.secrets import pseudonym_key, session_secret
+from bot.standby import Exclusive, process_name
 from bot.web.app import build_web, templates
 from bot.web.digests import DigestPages
 from bot.web.guard import SessionGuard
@@ -26,14 +29,21 @@ from bot.web.staff_web import StaffWebConfig, build_staff_web
 from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
 from config.settings import Settings, frame_ancestors, split_addresses
+from handlers.alerts.checker import AlertChecker
+from handlers.bridge.bridge import StaffBridge
+from handlers.bridge.cards import CardStyle
+from handlers.bridge.sync import CardSync
 from handlers.delivery import Delivery
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination, SmtpServer
-from handlers.digest.sender import Destination, DigestSchedule, DigestSender
+from handlers.digest.sender import Destination, DigestJob, DigestSender
 from handlers.digest.service import Digests
+from handlers.inbox.changes import Changes
 from handlers.inbox.steps import Clock
 from handlers.inbox.usecases import Inbox
 from handlers.inbox.waker import SnoozeWaker
+from handlers.jobs import Job, JobRunner
+from handlers.live_tally import LiveTally
 from handlers.metrics import Metrics
 from handlers.opt_out import OptWords
 from handlers.pipeline import Deps, Pipeline, build_steps
@@ -44,6 +54,7 @@ from handlers.record import Recorder
 from handlers.retention import RetentionJob
 from handlers.scheduler import PollScheduler, parse_quiet_hours
 from handlers.worker import Doorbell
+from handlers.you_said import YouSaid
 from models.classification import Classifier
 from models.classifier.topics_config import load_taxonomy
 from models.store import Store
@@ -64,12 +75,12 @@ class Bot:
     pipeline: Pipeline
     processor: Processor
     delivery: Delivery
-    scheduler: PollScheduler
-    digest_schedule: DigestSchedule
+    jobs: JobRunner
     adapters: Sequence[Adapter]
     web: Starlette
     inbox: Inbox
-    snooze_waker: SnoozeWaker
+    alerts: AlertChecker | None
+    bridge: StaffBridge | None
     polls: Polls
 
 
@@ -81,6 +92,25 @@ def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
         x.from_settings(settings, cursors),
     )
     return [WidgetAdapter(), *(a for a in platforms if a is not None)]
+
+
+def needs_lease(adapter: Adapter) -> bool:
+    """Whether only one process at a time may hold this adapter's connection: Telegram long
+    polling (two getUpdates callers conflict) and Slack Socket Mode (Slack spreads events over
+    the open sockets). Webhook modes take requests on any process."""
+    if isinstance(adapter, telegram.TelegramAdapter):
+        return not adapter.webhook_mode
+    return isinstance(adapter, slack.SlackAdapter) and adapter.socket_mode
+
+
+def exclusive(
+    adapters: Sequence[Adapter], store: Store, *, holder: str, ttl: timedelta
+) -> list[Adapter]:
+    """The adapters, those that need it wrapped to run only while this process holds the lease."""
+    return [
+        Exclusive(a, store.leases, holder=holder, ttl=ttl) if needs_lease(a) else a
+        for a in adapters
+    ]
 
 
 @asynccontextmanager
@@ -112,7 +142,11 @@ def _wire(
 ) -> Bot:
     metrics = Metrics()
     recorder = Recorder(store, metrics, max_batch=settings.ingest_batch_max)
-    chosen = list(adapters) if adapters is not None else channel_adapters(settings, store.cursors)
+    holder = process_name()
+    chosen_here = adapters if adapters is not None else channel_adapters(settings, store.cursors)
+    platforms = list(chosen_here)
+    lease = timedelta(seconds=settings.connection_lease_s)
+    chosen = exclusive(platforms, store, holder=holder, ttl=lease)
     delivery = Delivery(
         store,
         {a.channel: a for a in chosen},
@@ -123,6 +157,7 @@ def _wire(
     )
     bell = Doorbell()
     poll_caps = {**catalog.CAPABILITIES, **{a.channel.value: a.capabilities for a in chosen}}
+    changes = Changes()
     clock = Clock(library.triage, ZoneInfo(settings.timezone))
     words = OptWords.of(
         library.opt_out_words, library.opt_in_words, library.opt_out_reply, library.opt_in_reply
@@ -138,6 +173,7 @@ def _wire(
         clock=clock,
         capabilities=poll_caps,
         opt_words=words,
+        changes=changes,
     )
     pipeline = Pipeline(build_steps(deps), metrics, bell.ring)
     processor = Processor(
@@ -145,8 +181,14 @@ def _wire(
     )
     widget = _widget_deps(settings, library, store, pipeline)
     capabilities = {a.channel: a.capabilities for a in chosen}
-    inbox = Inbox(store, library, clock, capabilities, delivery.wake)
-    staff = build_staff_web(store, inbox, widget.templates, staff_config(settings, library))
+    inbox = Inbox(store, library, clock, capabilities, delivery.wake, changes)
+    bridge = staff_bridge(settings, store, inbox, platforms, delivery)
+    if bridge is not None:
+        changes.listen(bridge)
+    running = {str(c): cap for c, cap in capabilities.items()}
+    you_said = you_said_use(settings, library, store, running, delivery.wake)
+    config = staff_config(settings, library)
+    staff = build_staff_web(store, inbox, widget.templates, config, you_said)
     digests = digest_service(settings, library, store)
     web = build_web(
         store=store,
@@ -158,20 +200,83 @@ def _wire(
         frame_ancestors=frame_ancestors(settings.widget_frame_ancestors),
         metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else "",
     )
+    smtp, url = smtp_server(settings), base_url(settings)
+    alerts = alert_checker(settings, library, store, delivery.wake, smtp=smtp, base_url=url)
+    staff_jobs: list[Job] = [SnoozeWaker(store, changes=changes)]
+    staff_jobs += [alerts] if alerts is not None else []
+    staff_jobs += [CardSync(store, bridge)] if bridge is not None else []
     polls = Polls(store, poll_caps, delivery.wake)
-    scheduler = PollScheduler(
-        store,
-        polls,
-        quiet_hours=parse_quiet_hours(settings.poll_quiet_hours),
+    jobs = JobRunner(
+        periodic_jobs(settings, store, digests, polls, platforms) + staff_jobs,
+        store.leases,
+        holder=holder,
+    )
+    parts = (recorder, pipeline, processor, delivery, jobs)
+    return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, alerts, bridge, polls)
+
+
+def periodic_jobs(
+    settings: Settings,
+    store: Store,
+    digests: Digests,
+    polls: Polls,
+    adapters: Sequence[Adapter],
+) -> list[Job]:
+    """Every periodic job but the staff side's; the runner runs each in one process at a time."""
+    check = timedelta(seconds=settings.poll_check_s)
+    quiet = parse_quiet_hours(settings.poll_quiet_hours)
+    send_at = time.fromisoformat(settings.digest_send_at)
+    sender = DigestSender(store, digests, digest_destinations(settings, digests), send_at=send_at)
+    jobs: list[Job] = [
+        PollScheduler(
+            store, polls, quiet_hours=quiet, zone=ZoneInfo(settings.timezone), every=check
+        ),
+        LiveTally(polls, every=check),
+        DigestJob(sender),
+        RetentionJob(store, days=settings.retention_days),
+    ]
+    return jobs + count_readers(settings, store, adapters)
+
+
+def smtp_server(settings: Settings) -> SmtpServer:
+    """The FEEDBOT_SMTP_* server (the digest's and the alerts')."""
+    password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
+    return SmtpServer(
+        settings.smtp_host,
+        settings.smtp_port,
+        settings.smtp_user,
+        password,
+        settings.smtp_starttls,
+        settings.smtp_timeout_s,
+    )
+
+
+def base_url(settings: Settings) -> str:
+    """Where staff open the bot's pages: FEEDBOT_PUBLIC_URL, else the local address."""
+    return settings.public_url or f"http://{settings.http_host}:{settings.http_port}"
+
+
+def staff_bridge(
+    settings: Settings, store: Store, inbox: Inbox, adapters: Sequence[Adapter], delivery: Delivery
+) -> StaffBridge | None:
+    """The staff channel, when FEEDBOT_STAFF_SLACK_CHANNEL is set and Slack is connected: it
+    follows item changes and sends, and the Slack adapter hands it staff work. ``adapters`` are
+    the bare ones (a Socket Mode adapter's standby wrapper is not a SlackAdapter)."""
+    slack_adapter = next((a for a in adapters if isinstance(a, SlackAdapter)), None)
+    if settings.staff_slack_channel and slack_adapter is None:
+        log.warning("FEEDBOT_STAFF_SLACK_CHANNEL is set but Slack is not connected: no cards")
+    if not settings.staff_slack_channel or slack_adapter is None:
+        return None
+    style = CardStyle(
+        chat=settings.staff_slack_channel,
+        mode=settings.staff_slack_mode,
+        base_url=base_url(settings),
         zone=ZoneInfo(settings.timezone),
     )
-    send_at = time.fromisoformat(settings.digest_send_at)
-    destinations = digest_destinations(settings, digests)
-    digest_schedule = DigestSchedule(DigestSender(store, digests, destinations, send_at=send_at))
-    parts = (recorder, pipeline, processor, delivery, scheduler, digest_schedule)
-    return Bot(
-        settings, library, store, metrics, *parts, chosen, web, inbox, SnoozeWaker(store), polls
-    )
+    bridge = StaffBridge(store, inbox, style, slack_adapter, delivery.wake)
+    delivery.follow(bridge.settled)
+    slack_adapter.serve_staff(settings.staff_slack_channel, bridge.act)
+    return bridge
 
 
 def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
@@ -185,6 +290,26 @@ def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
         topics=topic_names(settings.topics_file),
         teams=tuple(sorted({*library.triage.teams.values(), library.triage.default_team})),
         max_chars=settings.max_message_chars,
+        zone=ZoneInfo(settings.timezone),
+    )
+
+
+def you_said_use(
+    settings: Settings,
+    library: LibraryConfig,
+    store: Store,
+    capabilities: Mapping[str, Capabilities],
+    wake: Callable[[], None],
+) -> YouSaid:
+    """ "You said, we did" from the inbox: notices go out on the channels this bot runs."""
+    return YouSaid(
+        store,
+        capabilities,
+        library=library.library_name,
+        zone=ZoneInfo(settings.timezone),
+        topics=frozenset(topic_names(settings.topics_file)),
+        public_url=settings.public_url,
+        wake=wake,
     )
 
 
@@ -200,8 +325,7 @@ def topic_names(path: Path) -> tuple[str, ...]:
 def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> Digests:
     """The weekly digest as the settings and the library's config describe it."""
     config = DigestConfig(zone=ZoneInfo(settings.timezone), groups=library.customer_groups)
-    base = settings.public_url or f"http://{settings.http_host}:{settings.http_port}"
-    return Digests(store, config, library=library.library_name, base_url=base)
+    return Digests(store, config, library=library.library_name, base_url=base_url(settings))
 
 
 def digest_destinations(settings: Settings, digests: Digests) -> dict[str, Destination]:
@@ -209,15 +333,7 @@ def digest_destinations(settings: Settings, digests: Digests) -> dict[str, Desti
     found: dict[str, Destination] = {}
     to = split_addresses(settings.digest_to)
     if settings.smtp_host and to:
-        password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
-        server = SmtpServer(
-            settings.smtp_host,
-            settings.smtp_port,
-            settings.smtp_user,
-            password,
-            settings.smtp_starttls,
-            settings.smtp_timeout_s,
-        )
+        server = smtp_server(settings)
         found["email"] = MailDestination(server, digests, sender=settings.mail_from, to=to)
     token = settings.slack_bot_token
     if settings.staff_slack_channel and token is not None:
@@ -250,12 +366,14 @@ def _widget_deps(
     )
 
 
-def _count_readers(bot: Bot) -> list[PollCountReader]:
+def count_readers(
+    settings: Settings, store: Store, adapters: Sequence[Adapter]
+) -> list[PollCountReader]:
     """A reader of native-poll counts for every adapter whose polls report totals only (X)."""
-    interval = max(300.0, bot.settings.x_poll_interval_s)  # X bills each read
+    every = timedelta(seconds=max(300.0, settings.x_poll_interval_s))  # X bills each read
     return [
-        PollCountReader(bot.store, a.channel, a.poll_counts, a.capabilities, interval_s=interval)
-        for a in bot.adapters
+        PollCountReader(store, a.channel, a.poll_counts, a.capabilities, every=every)
+        for a in adapters
         if isinstance(a, PollCounter)
     ]
 
@@ -269,17 +387,7 @@ async def _start(bot: Bot, stack: AsyncExitStack) -> None:
     for adapter in bot.adapters:
         await adapter.start(bot.pipeline.receive)
         stack.push_async_callback(adapter.stop)
-    bot.scheduler.start()
-    stack.push_async_callback(bot.scheduler.stop)
-    bot.digest_schedule.start()  # a Monday missed while the bot was down is sent now
-    stack.push_async_callback(bot.digest_schedule.stop)
-    bot.snooze_waker.start()
-    stack.push_async_callback(bot.snooze_waker.stop)
-    retention = RetentionJob(bot.store, days=bot.settings.retention_days)
-    retention.start()
-    stack.push_async_callback(retention.stop)
-    for reader in _count_readers(bot):
-        reader.start()
-        stack.push_async_callback(reader.stop)
+    bot.jobs.start()  # each job's first turn is now: a Monday's digest missed is sent now
+    stack.push_async_callback(bot.jobs.stop)
     bot.delivery.start()  # stops first: sends in flight finish while the adapters are up
     stack.push_async_callback(bot.delivery.stop)

@@ -73,6 +73,8 @@ class ChannelState(enum.StrEnum):
     RECONNECTING = "reconnecting"
     DOWN = "down"
     STOPPED = "stopped"
+    STANDBY = "standby"
+    """Another process holds this channel's one connection; this one takes over if it stops."""
 
 
 class SendError(Exception):
@@ -85,7 +87,11 @@ class SendError(Exception):
 
 
 class Sender(Protocol):
-    """The outbound half of a channel, as the outbox sees it."""
+    """The outbound half of a channel, as the outbox sees it (its state: a standby channel's
+    sends are left to the process holding its connection)."""
+
+    @property
+    def state(self) -> ChannelState: ...
 
     async def send(self, message: OutboundMessage) -> str:
         """Post the message; returns the platform's id for it. Raises SendError."""

@@ -121,6 +121,8 @@ class OutboundMessage:
     ``edit_of`` is the platform id of an earlier post of ours to replace (a waiting edit of the
     same post is superseded). ``private_to`` is a platform user who alone sees it inside a
     shared chat; ``reply_hook`` a platform URL answering that user's tap (Slack response_url).
+    ``staff_card``: the buttons are staff actions on a queue item (claim, reply, resolve, and
+    a link to it), not answers, as on an item's card in the staff channel.
     """
 
     address: Address
@@ -132,6 +134,7 @@ class OutboundMessage:
     edit_of: str = ""
     private_to: str = ""
     reply_hook: str = ""
+    staff_card: bool = False
 
 
 POLL_REF_PREFIX = "fbpoll-"
@@ -146,3 +149,56 @@ def poll_id_of(ref: str) -> int | None:
     """Our poll id in a vote's reference, or None if the reference is not one of ours."""
     tail = ref.removeprefix(POLL_REF_PREFIX)
     return int(tail) if ref.startswith(POLL_REF_PREFIX) and tail.isdigit() else None
+
+
+STAFF_PREFIX = "fbstaff-"
+"""What the staff channel's buttons and modal carry, so the Slack adapter can tell staff work
+from customers' poll votes."""
+
+
+class StaffKind(enum.StrEnum):
+    """What a member of staff did in the staff channel."""
+
+    PRESS = "press"  # a button on a card: claim, reply, resolve
+    SUBMIT = "submit"  # the reply modal was sent
+    THREAD = "thread"  # a message typed in a card's thread (a private note)
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAction:
+    """One thing a member of staff did in the staff channel, translated by the adapter.
+
+    ``dedupe`` is built from the platform's own ids, so a redelivered payload has the same one;
+    ``trigger`` is the platform's short-lived handle for opening a form (Slack's trigger_id);
+    ``card`` the card's message id (for a thread message: the thread it was typed in);
+    ``reply_hook`` a URL for answering the member of staff privately."""
+
+    kind: StaffKind
+    user: str
+    dedupe: str
+    action: str = ""
+    item_id: int | None = None
+    card: str = ""
+    chat: str = ""
+    trigger: str = ""
+    text: str = ""
+    canned: str = ""
+    reply_hook: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyForm:
+    """The reply form (Slack: a modal) for one queue item: who it goes to, canned replies."""
+
+    item_id: int
+    title: str
+    to: str
+    canned: tuple[str, ...] = ()
+    max_chars: int = 4000
+
+
+@dataclass(frozen=True, slots=True)
+class StaffAnswer:
+    """What the adapter tells the platform: "" when done, else a problem with the form."""
+
+    problem: str = ""

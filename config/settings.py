@@ -54,6 +54,11 @@ class Settings(BaseSettings):
     classify_engine: Annotated[str, Field(pattern="^(auto|onnx|torch)$")] = "auto"
     timezone: str = "Europe/London"
     poll_quiet_hours: str = "21:00-08:00"
+    poll_check_s: Annotated[float, Field(gt=0, le=3600)] = 15.0
+    """How often polls due to open or close are looked for and live tallies refreshed."""
+    connection_lease_s: Annotated[float, Field(ge=3, le=3600)] = 30.0
+    """How long a process's hold on Telegram's long poll or Slack's Socket Mode lasts unless
+    renewed (every third of it); a standby process takes over within this after a crash."""
     topics_file: Path = Path("config/topics.yaml")
     model_cache_dir: Path = Path("")
     classifier: Literal["local", "off"] = "local"
@@ -72,6 +77,7 @@ class Settings(BaseSettings):
     x_poll_interval_s: Annotated[float, Field(ge=1, le=86_400)] = 120.0
     x_webhook_enabled: bool = False
     staff_slack_channel: str = ""
+    staff_slack_mode: Literal["full", "alerts"] = "full"
     smtp_host: str = ""
     smtp_port: Annotated[int, Field(ge=1, le=65535)] = 587
     smtp_user: str = ""
@@ -81,6 +87,14 @@ class Settings(BaseSettings):
     mail_from: str = ""
     digest_to: str = ""
     digest_send_at: str = "08:00"
+    alert_to: str = ""
+    alert_quiet_hours: str = "opening"
+    alert_due_warning_minutes: Annotated[int, Field(ge=1, le=7 * 24 * 60)] = 60
+    alert_spike_window_minutes: Annotated[int, Field(ge=5, le=24 * 60)] = 60
+    alert_spike_weeks: Annotated[int, Field(ge=1, le=52)] = 4
+    alert_spike_min_count: Annotated[int, Field(ge=3, le=1_000_000)] = 10
+    alert_spike_p: Annotated[float, Field(gt=0, lt=0.5)] = 0.0001
+    alert_check_seconds: Annotated[float, Field(ge=5, le=3600)] = 60.0
     widget_frame_ancestors: str = ""
     widget_session_hours: Annotated[float, Field(gt=0, le=4320)] = 168.0
     widget_session_rate: Annotated[int, Field(ge=1, le=1_000_000)] = 120
@@ -97,6 +111,8 @@ class Settings(BaseSettings):
             object.__setattr__(self, "database_url", url)
         if self.smtp_host and self.digest_to and not self.mail_from:
             raise ValueError("FEEDBOT_MAIL_FROM must be set to send the digest by e-mail")
+        if self.smtp_host and self.alert_to and not self.mail_from:
+            raise ValueError("FEEDBOT_MAIL_FROM must be set to send alerts by e-mail")
         if self.model_cache_dir == Path(""):
             object.__setattr__(self, "model_cache_dir", self.state_dir / "models")
         return self
@@ -126,6 +142,13 @@ class Settings(BaseSettings):
             raise ValueError(f"{bad[0]!r} is not an origin such as https://www.example.ac.uk")
         return value
 
+    @field_validator("staff_slack_channel")
+    @classmethod
+    def _channel_id(cls, value: str) -> str:
+        if value.strip() and not re.fullmatch(r"[CG][A-Z0-9]{2,40}", value.strip()):
+            raise ValueError("must be a Slack channel id such as C0123ABCD (not a #name)")
+        return value.strip()
+
     @field_validator("metrics_token")
     @classmethod
     def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
@@ -141,6 +164,19 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError("is not a time zone name such as Europe/London") from None
         return value
+
+    @field_validator("alert_quiet_hours")
+    @classmethod
+    def _alert_hours(cls, value: str) -> str:
+        if value.strip().lower() == "opening":
+            return "opening"
+        try:
+            return cls._hours(value)
+        except ValueError:
+            raise ValueError(
+                "use opening (while the library is closed), HH:MM-HH:MM (e.g. 21:00-08:00), "
+                "or empty for none"
+            ) from None
 
     @field_validator("poll_quiet_hours")
     @classmethod
@@ -164,7 +200,7 @@ class Settings(BaseSettings):
             raise ValueError("use HH:MM in library time, e.g. 08:00") from None
         return value.strip()
 
-    @field_validator("digest_to")
+    @field_validator("digest_to", "alert_to")
     @classmethod
     def _addresses(cls, value: str) -> str:
         bad = [a for a in split_addresses(value) if "@" not in a.strip("@")]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 
 from bot.backoff import backoff
-from bot.channel import Sender, SendError
+from bot.channel import ChannelState, Sender, SendError
 from bot.events import Channel, utcnow
 from handlers.metrics import Metrics
 from handlers.worker import WorkerLoop
@@ -45,6 +45,7 @@ class Delivery:
         max_delay: float,
     ) -> None:
         self._store = store
+        self._on_settled: Callable[[list[Settled]], Awaitable[None]] | None = None
         self._adapters = adapters
         self._metrics = metrics
         self._max_attempts = max_attempts
@@ -65,13 +66,27 @@ class Delivery:
         await self._loop.stop()
 
     async def run_once(self) -> int:
-        """Send one batch of due items at once and record what became of them together."""
-        items = await self._store.outbox.claim(limit=BATCH, lease=LEASE)
+        """Send one batch of due items at once and record what became of them together. A
+        channel whose connection another process holds (standby here) is left to that one."""
+        standby = [c.value for c, a in self._adapters.items() if a.state is ChannelState.STANDBY]
+        items = await self._store.outbox.claim(limit=BATCH, lease=LEASE, skip=standby)
         if items:
-            await self._store.outbox.settle(
-                outcomes=list(await asyncio.gather(*(self._send(i) for i in items)))
-            )
+            outcomes = list(await asyncio.gather(*(self._send(i) for i in items)))
+            await self._store.outbox.settle(outcomes=outcomes)
+            await self._told(outcomes)
         return len(items)
+
+    def follow(self, on_settled: Callable[[list[Settled]], Awaitable[None]]) -> None:
+        """Be told what became of each batch of sends, once it is recorded."""
+        self._on_settled = on_settled
+
+    async def _told(self, outcomes: list[Settled]) -> None:
+        if self._on_settled is None:
+            return
+        try:
+            await self._on_settled(outcomes)
+        except Exception:
+            log.exception("following %d settled sends failed", len(outcomes))
 
     async def _send(self, item: DueItem) -> Settled:
         adapter = self._adapters.get(item.channel)

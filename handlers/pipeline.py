@@ -11,6 +11,7 @@ from config.triage import TriageConfig
 from handlers.acknowledge import Acknowledge
 from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
+from handlers.inbox.changes import Changes
 from handlers.inbox.steps import Clock, CsatAnswer, CsatReply, Triage
 from handlers.metrics import Metrics
 from handlers.opt_out import OptOut, OptWords
@@ -35,6 +36,7 @@ class Deps:
     clock: Clock
     capabilities: Mapping[str, Capabilities]
     opt_words: OptWords = field(default_factory=OptWords)
+    changes: Changes = field(default_factory=Changes)
 
 
 def build_steps(deps: Deps) -> tuple[Step, ...]:
@@ -45,10 +47,10 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
         CsatReply(deps.store),
         Tally(deps.store, deps.capabilities, deps.wake_outbox),
         OptOut(deps.store, deps.opt_words, deps.wake_outbox),
-        CsatAnswer(deps.store, deps.clock),
+        CsatAnswer(deps.store, deps.clock, deps.changes),
         Classify(deps.classifier, deps.store),
         LinkFollowUp(deps.store),
-        Triage(deps.store, deps.triage, deps.clock),
+        Triage(deps.store, deps.triage, deps.clock, deps.changes),
         Acknowledge(deps.store, deps.acknowledgement, deps.wake_outbox),
     )
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 from bot.channel import Capabilities
 from bot.events import Channel
-from handlers.worker import WorkerLoop
 from models.store import Store
 
 log = logging.getLogger(__name__)
@@ -19,7 +19,8 @@ ReadCounts = Callable[[str], Awaitable[dict[str, int]]]
 
 
 class PollCountReader:
-    """Stores the latest counts of every open native poll on one channel."""
+    """A job (see handlers/jobs.py): store the latest counts of every open native poll on one
+    channel; one process reads at a time (by lease), so X bills each reading once."""
 
     def __init__(
         self,
@@ -28,26 +29,22 @@ class PollCountReader:
         read: ReadCounts,
         capabilities: Capabilities,
         *,
-        interval_s: float,
+        every: timedelta,
     ) -> None:
         self._store = store
         self._channel = channel
         self._read = read
         self._chars = capabilities.max_option_chars  # the platform shows labels cut to this
-        self._loop = WorkerLoop(
-            f"{channel.value}-poll-counts", self.run_once, full=1, idle_s=interval_s
-        )
+        self.name = f"{channel.value}-poll-counts"
+        self.every = every
 
-    def start(self) -> None:
-        """Start reading periodically."""
-        self._loop.start()
+    async def run(self, now: datetime) -> None:
+        """Read every open native poll once."""
+        await self.read_all()
 
-    async def stop(self) -> None:
-        """Stop reading."""
-        await self._loop.stop()
-
-    async def run_once(self) -> int:
-        """Read every open native poll once; returns 0 (the loop then waits its interval)."""
+    async def read_all(self) -> int:
+        """Read every open native poll once; returns how many were read."""
+        read = 0
         for poll_id, platform_id in await self._store.polls.native_posts(
             channel=self._channel.value
         ):
@@ -59,4 +56,5 @@ class PollCountReader:
             await self._store.polls.save_counts(
                 poll_id=poll_id, channel=self._channel.value, counts=counts
             )
-        return 0
+            read += 1
+        return read

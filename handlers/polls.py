@@ -3,7 +3,7 @@ tally, results. How a poll is asked is in poll_messages; the pipeline steps in p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -15,6 +15,8 @@ from models.store import Store
 from models.store.polls import PollView, Target
 
 FOLLOW_UP_WINDOW = timedelta(hours=24)
+SENDABLE = ("draft", "scheduled", "open")
+"""A poll is sent from these states (sending an open poll again posts it again)."""
 CLOSED_TEXT = "Thank you — this poll has closed, so your answer was not counted."
 
 
@@ -87,28 +89,41 @@ class Polls:
         self._caps = capabilities
         self._wake = wake_outbox
 
-    async def send(self, poll_id: int) -> int:
-        """Open the poll and post it to every target that does not list open polls itself."""
+    async def send(self, poll_id: int, *, from_: Collection[str] = SENDABLE) -> int:
+        """Open the poll and post it to every target that does not list open polls itself;
+        returns how many posts were queued."""
+        posted, _ = await self.send_once(poll_id, from_=from_)
+        return posted
+
+    async def send_once(
+        self, poll_id: int, *, from_: Collection[str] = SENDABLE
+    ) -> tuple[int, bool]:
+        """Open the poll and queue its posts, claimed in the store: of two callers only one
+        opens it from one of ``from_`` and posts (True); the other queues nothing (0, False)."""
         poll = await self._get(poll_id)
         if poll.status == "closed":
             raise PollRefused(f"poll {poll_id} is closed")
-        await self._store.polls.set_status(poll_id=poll_id, status="open")
-        posted = 0
-        for target, caps in self._posted_targets(poll):
-            await self._store.outbox.enqueue(
-                message=poll_message(poll, target, caps), author="feedbot:poll"
-            )
-            posted += 1
+        posts = [poll_message(poll, t, caps) for t, caps in self._posted_targets(poll)]
+        opened = await self._store.poll_claims.open(
+            poll_id=poll_id, from_=from_, messages=posts, author="feedbot:poll"
+        )
+        if not opened:
+            return 0, False
         self._wake()
-        return posted
+        return len(posts), True
 
     async def close(self, poll_id: int) -> Results:
         """Close the poll (in place where the channel can); post "you said" results back when
         the poll asks for it."""
+        outcome, _ = await self.close_once(poll_id)
+        return outcome
+
+    async def close_once(self, poll_id: int) -> tuple[Results, bool]:
+        """Close the poll and queue its closing posts, claimed in the store: of two callers
+        only one closes it and posts (True); the other gets the results and False. The results
+        posted are those at the moment of closing."""
         poll = await self._get(poll_id)
         posted = await self._closable_posts(poll)
-        await self._store.polls.set_status(poll_id=poll_id, status="closed")
-        await self._store.polls.repeat(poll_id=poll_id)
         outcome = await results(self._store, poll_id)
         messages = [
             closing(poll, channel, chat, platform_id) for channel, chat, platform_id in posted
@@ -121,9 +136,12 @@ class Polls:
                 )
                 for t, _ in self._posted_targets(poll)
             ]
-        await self._store.outbox.enqueue_many(messages=messages, author="feedbot:poll")
-        self._wake()
-        return outcome
+        closed = await self._store.poll_claims.close(
+            poll_id=poll_id, messages=messages, author="feedbot:poll"
+        )
+        if closed:
+            self._wake()
+        return outcome, closed
 
     async def refresh_live(self) -> int:
         """Queue an edit of every live poll's button post whose votes changed, on channels

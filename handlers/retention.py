@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from bot.events import utcnow
 from models.store import Store
 from models.store.retention import Purge
 
 log = logging.getLogger(__name__)
-CHECK_S = 3600.0
+CHECK = timedelta(hours=1)
 """How often a process asks whether today's run is still to do (the store says yes once)."""
-FIRST_S = 60.0
-"""The first check waits this long after start, so start-up work goes first."""
 
 
 def cutoff(now: datetime, days: int) -> datetime | None:
@@ -25,27 +19,23 @@ def cutoff(now: datetime, days: int) -> datetime | None:
 
 
 class RetentionJob:
-    """Once a day across all processes: apply FEEDBOT_RETENTION_DAYS."""
+    """A job (see handlers/jobs.py): once a day across all processes, apply
+    FEEDBOT_RETENTION_DAYS. It is asked every hour; the store says yes once a day (the day is
+    claimed in the same transaction as the run)."""
 
-    def __init__(
-        self,
-        store: Store,
-        *,
-        days: int,
-        clock: Callable[[], datetime] = utcnow,
-        every_s: float = CHECK_S,
-        first_s: float = FIRST_S,
-    ) -> None:
+    name = "retention"
+
+    def __init__(self, store: Store, *, days: int, every: timedelta = CHECK) -> None:
         self._store = store
         self._days = days
-        self._clock = clock
-        self._every = every_s
-        self._first = first_s
-        self._task: asyncio.Task[None] | None = None
+        self.every = every
 
-    async def run_once(self) -> Purge | None:
+    async def run(self, now: datetime) -> None:
+        """Today's run, if it falls to this process."""
+        await self.run_at(now)
+
+    async def run_at(self, now: datetime) -> Purge | None:
         """Today's run if it falls to this process; None otherwise or when kept forever."""
-        now = self._clock()
         limit = cutoff(now, self._days)
         if limit is None:
             return None
@@ -53,24 +43,3 @@ class RetentionJob:
         if done is not None:
             log.info("retention: %s", " ".join(line.strip() for line in done.lines()))
         return done
-
-    def start(self) -> None:
-        """Start checking in the background."""
-        self._task = asyncio.create_task(self._loop(), name="retention")
-
-    async def stop(self) -> None:
-        """Stop checking (a run in hand is one transaction: it commits or rolls back)."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _loop(self) -> None:
-        await asyncio.sleep(self._first)
-        while True:
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("retention run failed")
-            await asyncio.sleep(self._every)

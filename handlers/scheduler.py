@@ -5,18 +5,16 @@ State lives in the polls table (status, opens_at, closes_at), so a restart loses
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.events import utcnow
-from handlers.polls import Polls
+from handlers.polls import PollRefused, Polls
 from models.store import Store
 
 log = logging.getLogger(__name__)
+EVERY = timedelta(seconds=15)
+DUE = ("scheduled",)
 
 
 def parse_quiet_hours(text: str) -> tuple[time, time] | None:
@@ -39,7 +37,11 @@ def is_quiet(now: datetime, hours: tuple[time, time] | None, zone: ZoneInfo) -> 
 
 
 class PollScheduler:
-    """Every ``interval_s``: close polls whose time is up, open those due (unless it is quiet)."""
+    """A job (see handlers/jobs.py): close polls whose time is up, open those due (unless it is
+    quiet). Each opening and closing is claimed in the store, so whichever processes run this
+    at once, a poll opens once and closes once, and its posts go out once."""
+
+    name = "poll-schedule"
 
     def __init__(
         self,
@@ -48,44 +50,31 @@ class PollScheduler:
         *,
         quiet_hours: tuple[time, time] | None,
         zone: ZoneInfo,
-        interval_s: float = 15.0,
-        clock: Callable[[], datetime] | None = None,
+        every: timedelta = EVERY,
     ) -> None:
         self._store = store
         self._polls = polls
         self._quiet = quiet_hours
         self._zone = zone
-        self._interval = interval_s
-        self._clock = clock or utcnow
-        self._task: asyncio.Task[None] | None = None
+        self.every = every
 
-    async def run_once(self) -> tuple[list[int], list[int]]:
-        """One pass; returns the polls opened and closed."""
-        to_open, to_close = await self._store.polls.due(now=self._clock())
-        for poll_id in to_close:
-            await self._polls.close(poll_id)
-        await self._polls.refresh_live()
-        if to_open and is_quiet(self._clock(), self._quiet, self._zone):
+    async def run(self, now: datetime) -> None:
+        """One pass at ``now``."""
+        await self.pass_at(now)
+
+    async def pass_at(self, now: datetime) -> tuple[list[int], list[int]]:
+        """One pass; returns the polls this caller opened and closed."""
+        to_open, to_close = await self._store.polls.due(now=now)
+        closed = [p for p in to_close if (await self._polls.close_once(p))[1]]
+        if to_open and is_quiet(now, self._quiet, self._zone):
             log.info("quiet hours: %d poll(s) wait to open", len(to_open))
-            return [], to_close
-        for poll_id in to_open:
-            await self._polls.send(poll_id)
-        return to_open, to_close
+            return [], closed
+        sent = [p for p in to_open if await self._opened(p)]
+        return sent, closed
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._loop(), name="poll-scheduler")
-
-    async def stop(self) -> None:
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("poll scheduler pass failed")
-            await asyncio.sleep(self._interval)
+    async def _opened(self, poll_id: int) -> bool:
+        """Open a due poll; False when another process opened (or someone closed) it first."""
+        try:
+            return (await self._polls.send_once(poll_id, from_=DUE))[1]
+        except PollRefused:  # closed by hand between the two reads
+            return False

@@ -3,15 +3,19 @@ raised it, once each, where they wrote (one public post where replying to each w
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.channel import Capabilities
 from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
+from handlers.inbox.roles import Actor, require
 from models.store import Store
 from models.store.action_notices import Notice, Raiser
 from models.store.actions import ActionView
+
+DEFAULT_WINDOW = timedelta(weeks=8)
 
 
 class ActionRefused(ValueError):
@@ -92,3 +96,76 @@ async def notify(
     found = await store.actions.raisers(topic=action.topic, since=since, until=now or utcnow())
     notices = plan(action, found, caps, notice_text(action, library=library, page=page))
     return await store.actions.notify(action_id=action.id, notices=notices)
+
+
+def window_start(day: date | None, zone: ZoneInfo, now: datetime | None = None) -> datetime:
+    """Midnight at the start of ``day`` in the library's zone (as UTC), or 8 weeks ago."""
+    if day is None:
+        return (now or datetime.now(UTC)) - DEFAULT_WINDOW
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The action's id and the people told now, per channel (empty without notify)."""
+
+    action_id: int
+    told: dict[str, int]
+
+
+class YouSaid:
+    """Recording an action, from the CLI (no actor) or the inbox (a lead or admin), and
+    telling the people who raised its topic: one use case for both."""
+
+    def __init__(
+        self,
+        store: Store,
+        capabilities: Mapping[str, Capabilities],
+        *,
+        library: str,
+        zone: ZoneInfo,
+        topics: frozenset[str],
+        public_url: str = "",
+        wake: Callable[[], None] = lambda: None,
+    ) -> None:
+        self._store = store
+        self._caps = capabilities
+        self._library = library
+        self.zone = zone
+        self.topics = topics
+        self._page = f"{public_url.rstrip('/')}/widget/you-said-we-did" if public_url else ""
+        self._wake = wake
+
+    async def record(
+        self, spec: ActionSpec, *, by: Actor | None, notify: bool, day: date | None = None
+    ) -> Recorded:
+        """Check, store (audited, once per wording) and, with ``notify``, queue the notices."""
+        if by is not None:
+            require(by, "record_action")
+        check(spec, self.topics)
+        since = window_start(day, self.zone)
+        outcome, text = ("did", spec.did) if spec.did.strip() else ("cannot", spec.cannot)
+        action_id = await self._store.actions.add(
+            topic=spec.topic,
+            said=spec.said,
+            outcome=outcome,
+            did=text,
+            why=spec.why,
+            since=since,
+            created_by="cli" if by is None else f"staff:{by.id}",
+        )
+        if not notify:
+            return Recorded(action_id, {})
+        action = await self._store.actions.get(action_id=action_id)
+        assert action is not None
+        return Recorded(action_id, await self._tell(action, since))
+
+    async def _tell(self, action: ActionView, since: datetime) -> dict[str, int]:
+        """Queue the notices and wake the outbox when someone new is told."""
+        caps, page = self._caps, self._page
+        told = await notify(
+            self._store, action, caps, library=self._library, page=page, since=since
+        )
+        if told:
+            self._wake()
+        return told

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,6 @@ from handlers import you_said
 from models.classifier.topics_config import load_taxonomy
 
 action_app = typer.Typer(help='"You said, we did": record what changed.', no_args_is_help=True)
-DEFAULT_WINDOW = timedelta(weeks=8)
 
 
 def register(app: typer.Typer) -> None:
@@ -47,10 +46,11 @@ def add(
         you_said.check(spec, _topics(loaded))
     except you_said.ActionRefused as exc:
         fail(f"action refused: {exc}")
-    start = _local_day(since, ZoneInfo(loaded.timezone))
-    action_id, told = asyncio.run(_add(loaded, spec, start, notify))
-    typer.echo(f"action {action_id} recorded")
+    day = since.date() if since is not None else None
+    done = asyncio.run(_add(loaded, spec, day, notify))
+    typer.echo(f"action {done.action_id} recorded")
     if notify:
+        told = done.told
         where = ", ".join(f"{n} on {channel}" for channel, n in sorted(told.items()))
         typer.echo(f"told {sum(told.values())} people: {where}" if told else "nobody new to tell")
 
@@ -62,36 +62,17 @@ def _topics(loaded: Settings) -> frozenset[str]:
         fail(f"FEEDBOT_TOPICS_FILE: {exc}")
 
 
-def _local_day(day: datetime | None, zone: ZoneInfo) -> datetime:
-    """Midnight of ``day`` in the library's zone (as UTC), or 8 weeks ago."""
-    if day is None:
-        return datetime.now(UTC) - DEFAULT_WINDOW
-    return datetime.combine(day.date(), time(0), tzinfo=zone).astimezone(UTC)
-
-
 async def _add(
-    loaded: Settings, spec: you_said.ActionSpec, since: datetime, notify: bool
-) -> tuple[int, dict[str, int]]:
+    loaded: Settings, spec: you_said.ActionSpec, day: date | None, notify: bool
+) -> you_said.Recorded:
     library = load_library_config(loaded.config_file).library_name
-    outcome, text = ("did", spec.did) if spec.did else ("cannot", spec.cannot)
     async with open_store(loaded) as store:
-        action_id = await store.actions.add(
-            topic=spec.topic,
-            said=spec.said,
-            outcome=outcome,
-            did=text,
-            why=spec.why,
-            since=since,
-            created_by="cli",
+        use = you_said.YouSaid(
+            store,
+            CAPABILITIES,
+            library=library,
+            zone=ZoneInfo(loaded.timezone),
+            topics=_topics(loaded),
+            public_url=loaded.public_url,
         )
-        if not notify:
-            return action_id, {}
-        action = await store.actions.get(action_id=action_id)
-        assert action is not None
-        page = (
-            f"{loaded.public_url.rstrip('/')}/widget/you-said-we-did" if loaded.public_url else ""
-        )
-        told = await you_said.notify(
-            store, action, CAPABILITIES, library=library, page=page, since=since
-        )
-        return action_id, told
+        return await use.record(spec, by=None, notify=notify, day=day)

@@ -88,25 +88,34 @@ async def stream(
 def page_writer(
     fields: tuple[str, ...], fmt: Format, sink: IO[str], terminal: bool
 ) -> Callable[[list[tuple[Any, ...]]], None]:
-    """A function writing a page of rows; on a terminal, stored text is shown literally."""
+    """A function writing a page of rows, encoded into one string and written at once; on a
+    terminal, stored text is shown literally."""
     if fmt is Format.JSONL:
-        dump: Callable[[object], str] = json_line if terminal else _plain_json
+        dump: Callable[[object], str] = json_line if terminal else PLAIN_JSON
 
         def jsonl(rows: list[tuple[Any, ...]]) -> None:
-            sink.writelines(dump(dict(zip(fields, row, strict=True))) + "\n" for row in rows)
+            sink.write("".join([dump(dict(zip(fields, row, strict=True))) + "\n" for row in rows]))
 
         return jsonl
-    writer = csv.writer(sink)
-    writer.writerow(fields)
+    csv.writer(sink).writerow(fields)
 
     def csv_rows(rows: list[tuple[Any, ...]]) -> None:
+        chunks = Chunks()
+        writer = csv.writer(chunks)
         writer.writerows([[visible(str(v)) for v in r] for r in rows] if terminal else rows)
+        sink.write("".join(chunks))
 
     return csv_rows
 
 
-def _plain_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
+class Chunks(list[str]):
+    """What the csv module writes, kept as a list of strings (faster than a file per row)."""
+
+    write = list.append
+
+
+PLAIN_JSON = json.JSONEncoder(ensure_ascii=False).encode
+"""One JSON line as stored (the C encoder, made once)."""
 
 
 class TerminalProgress:

@@ -10,8 +10,11 @@ from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Annotated, TypeVar
 
+import aiohttp
 import typer
+from slack_sdk.errors import SlackApiError
 
+from bot.adapters.slack.client import user_by_email
 from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
 from handlers.staff.passwords import Passwords, WeakPassword
@@ -59,6 +62,21 @@ async def _hash(password: str) -> str:
         return await Passwords().hash(password)
     except WeakPassword as exc:
         fail(str(exc))
+
+
+def _slack_user(address: str) -> str:
+    """The Slack user with this e-mail address, asked of Slack."""
+    loaded = settings()
+    if loaded.slack_bot_token is None:
+        fail("FEEDBOT_SLACK_BOT_TOKEN: needed to find the Slack user by e-mail (or give the id)")
+    token = loaded.slack_bot_token.get_secret_value()
+    try:
+        found = asyncio.run(user_by_email(token, loaded.slack_api_url, address))
+    except (SlackApiError, OSError, aiohttp.ClientError) as exc:
+        fail(f"Slack could not be asked for {address}: {exc}")
+    if not found:
+        fail(f"no Slack user has the address {address} (or the app lacks users:read.email)")
+    return found
 
 
 def _run(work: Callable[[Store], Awaitable[T]]) -> T:
@@ -147,10 +165,17 @@ def reset_password(
 @staff_app.command("link-slack")
 def link_slack(
     email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
-    slack_user_id: Annotated[str, typer.Argument(help="Their Slack user id, e.g. U012AB3CD.")],
+    slack_user_id: Annotated[
+        str,
+        typer.Argument(
+            help="Their Slack user id, e.g. U012AB3CD; left out, it is looked up by the "
+            "e-mail address (users.lookupByEmail, with FEEDBOT_SLACK_BOT_TOKEN)."
+        ),
+    ] = "",
 ) -> None:
     """Link an account to its Slack user (for the staff Slack channel)."""
     address = _email(email)
+    slack_user_id = slack_user_id or _slack_user(address)
     if not re.fullmatch(r"[UW][A-Z0-9]{2,31}", slack_user_id):
         raise typer.BadParameter(f"{slack_user_id!r} is not a Slack user id (U… or W…)")
     _run(

@@ -63,9 +63,10 @@ def _week_or_404(text: str) -> IsoWeek | None:
 def _index(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
     async def index(request: Request) -> Response:
         zone = pages.digests.config.zone
+        current = local_week(utcnow(), zone)
         newest = last_complete_week(utcnow(), zone)
         first = await pages.store.digest.first_message_at()
-        oldest = local_week(first, zone) if first is not None else newest
+        oldest = min(local_week(first, zone), newest) if first is not None else newest
         weeks: list[IsoWeek] = []
         week = newest
         while week >= oldest and len(weeks) < 520:
@@ -75,6 +76,7 @@ def _index(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
         for run in await pages.store.digest_runs.listed(weeks=[str(w) for w in weeks]):
             runs.setdefault(run.week, []).append(f"{run.destination}: {run.status}")
         context = {
+            "current": str(current),
             "weeks": [(str(w), runs.get(str(w), [])) for w in weeks],
             "library": pages.digests.library,
         }

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from bot.web.facet_cache import FacetCache
+from bot.web.queue_query import LIBRARY_ZONE
 from handlers.inbox.roles import Actor
 from handlers.inbox.usecases import Inbox
 from models.store import Store
@@ -27,6 +29,7 @@ class InboxDeps:
     teams: tuple[str, ...]
     max_chars: int
     facets: FacetCache
+    zone: ZoneInfo = LIBRARY_ZONE  # the library's: weeks in queue filters
 
     def render(
         self, request: Request, name: str, context: dict[str, object], status: int = 200

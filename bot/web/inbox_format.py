@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime, timedelta
+
+from handlers.inbox.views import pseudonym as pseudonym
 
 LABELS = {
     "new": "New (no reply yet)",
@@ -37,12 +38,6 @@ def due_text(due_at: datetime, now: datetime, *, overdue: bool) -> str:
 def when(at: datetime) -> str:
     """A time stamp as people read it."""
     return at.strftime("%d %b %Y, %H:%M UTC")
-
-
-def pseudonym(conversation_id: int, channel: str) -> str:
-    """A stable pseudonymous label for lists (no names or platform ids)."""
-    digest = hashlib.sha256(f"{channel}:{conversation_id}".encode()).hexdigest()[:6].upper()
-    return f"Person {digest}"
 
 
 def label(key: str) -> str:

@@ -9,7 +9,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.events import utcnow
-from bot.web import csrf, inbox_format
+from bot.web import csrf, inbox_format, inbox_you_said
+from bot.web.facet_cache import Facets
 from bot.web.inbox_deps import InboxDeps
 from bot.web.queue_query import (
     PER_PAGE,
@@ -35,6 +36,7 @@ def routes(deps: InboxDeps) -> list[Route]:
         context = await queue_context(deps, staff, query, list_only=partial)
         name = "inbox/_queue_list.html" if partial else "inbox/queue.html"
         context |= {"csrf": csrf.token(request), "staff": staff, "active": "queue"}
+        context |= inbox_you_said.context(request, staff.role, query.topic)
         return deps.render(request, name, context)
 
     return [Route("/inbox/", queue, methods=["GET"])]
@@ -46,7 +48,7 @@ async def queue_context(
     """Everything the queue template shows (only the list's part for a refresh)."""
     now, inbox = utcnow(), deps.store.inbox
     seen = await deps.store.staff.queue_seen_at(staff_id=staff.id)
-    where = to_filter(query, staff_id=staff.id, now=now, seen=seen)
+    where = to_filter(query, staff_id=staff.id, now=now, seen=seen, zone=deps.zone)
     offset = (query.page - 1) * PER_PAGE
     rows = await inbox.listing(filter=where, limit=PER_PAGE, offset=offset)
     listed = {"query": query, "rows": rows, "now": now, "seen": seen, "fmt": inbox_format}
@@ -59,10 +61,16 @@ async def queue_context(
     return listed | {
         "total": await inbox.count(filter=where) if total is None else total,
         "counts": counts,
-        "facets": await deps.facets.get(deps.store),
+        "facets": with_every_topic(await deps.facets.get(deps.store), deps.topics),
         "members": await inbox.members() if staff.role in LEAD_ROLES else [],
         "can_assign": staff.role in LEAD_ROLES,
         "statuses": STATUSES,
         "priorities": PRIORITIES,
         "per_page": PER_PAGE,
     }
+
+
+def with_every_topic(facets: Facets, topics: tuple[str, ...]) -> Facets:
+    """The counts, with every configured topic offered (at 0 when no open item has it), so a
+    lead can reach any topic's view, and its "you said, we did" form, from the filter."""
+    return facets | {"topic": {t: 0 for t in topics} | dict(facets.get("topic", {}))}

@@ -6,10 +6,16 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
+from handlers.digest.week import IsoWeek
 from models.store.inbox_types import PRIORITIES, STATUSES, QueueFilter
 
 VIEWS = ("all", "mine", "unassigned")
+LIBRARY_ZONE = ZoneInfo("UTC")  # unless the composition root says which
+ANY_STATUS = "all"  # resolved items too
+NO_TEAM = "none"  # items no team has taken
+WEEKS = ("created", "responded", "resolved")  # items whose time falls in an ISO week
 FACETS = ("team", "channel", "topic", "sentiment", "priority")
 PER_PAGE = 50
 
@@ -27,6 +33,9 @@ class QueueQuery:
     priority: str = ""
     overdue: bool = False
     new: bool = False
+    created: str = ""
+    responded: str = ""
+    resolved: str = ""
     page: int = 1
 
     def params(self, **changes: object) -> dict[str, str]:
@@ -54,7 +63,7 @@ def parse(params: Mapping[str, str]) -> QueueQuery:
     page = params.get("page", "1")
     return QueueQuery(
         view=view if view in VIEWS else "all",
-        status=status if status in STATUSES else "",
+        status=status if status in (*STATUSES, ANY_STATUS) else "",
         team=params.get("team", "")[:64],
         channel=params.get("channel", "")[:16],
         topic=params.get("topic", "")[:64],
@@ -62,17 +71,48 @@ def parse(params: Mapping[str, str]) -> QueueQuery:
         priority=priority if priority in PRIORITIES else "",
         overdue=params.get("overdue") == "1",
         new=params.get("new") == "1",
+        **{name: _week(params.get(name, "")) for name in WEEKS},
         page=min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1,
     )
 
 
+def _week(text: str) -> str:
+    """An ISO week such as 2026-W48, or '' when the text is not one."""
+    try:
+        return str(IsoWeek.parse(text)) if text else ""
+    except ValueError:
+        return ""
+
+
+def _span(week: str, zone: ZoneInfo) -> tuple[datetime, datetime] | None:
+    """The week's [start, end) in UTC, Monday to Monday in the library's zone."""
+    if not week:
+        return None
+    parsed = IsoWeek.parse(week)
+    return parsed.start(zone), parsed.end(zone)
+
+
+def _statuses(status: str) -> tuple[str, ...]:
+    return STATUSES if status == ANY_STATUS else ((status,) if status else ())
+
+
+def _team(team: str) -> str | None:
+    return "" if team == NO_TEAM else (team or None)
+
+
 def to_filter(
-    query: QueueQuery, *, staff_id: int, now: datetime, seen: datetime | None
+    query: QueueQuery,
+    *,
+    staff_id: int,
+    now: datetime,
+    seen: datetime | None,
+    zone: ZoneInfo = LIBRARY_ZONE,
 ) -> QueueFilter:
-    """The store filter for a query, for this member of staff at this time."""
+    """The store filter for a query, for this member of staff at this time (weeks in the
+    library's ``zone``)."""
     return QueueFilter(
-        statuses=(query.status,) if query.status else (),
-        team=query.team or None,
+        statuses=_statuses(query.status),
+        team=_team(query.team),
         assignee_id=staff_id if query.view == "mine" else None,
         unassigned=query.view == "unassigned",
         channel=query.channel or None,
@@ -81,13 +121,22 @@ def to_filter(
         priority=query.priority or None,
         overdue_at=now if query.overdue else None,
         new_since=new_since(seen) if query.new else None,
+        created_in=_span(query.created, zone),
+        responded_in=_span(query.responded, zone),
+        resolved_in=_span(query.resolved, zone),
     )
 
 
 def standing_total(query: QueueQuery, counts: dict[str, int]) -> int | None:
     """The number of items when the query is just one standing view (already counted)."""
     facets = (query.team, query.channel, query.topic, query.sentiment, query.priority)
-    if any(facets) or (query.view != "all" and (query.status or query.overdue or query.new)):
+    weeks = (query.created, query.responded, query.resolved)
+    if (
+        any(facets)
+        or any(weeks)
+        or query.status == ANY_STATUS
+        or (query.view != "all" and (query.status or query.overdue or query.new))
+    ):
         return None
     picks = [k for k, on in (("overdue", query.overdue), ("new_since", query.new)) if on]
     picks += [query.status] if query.status else []

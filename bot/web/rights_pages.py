@@ -1,114 +1,117 @@
-"""Data-rights pages for admins: GET /inbox/audit (the audit log, filtered by actor, action and
-subject, paged), GET /inbox/items/{id}/export (the item's person's data as a JSON download) and
-POST /inbox/items/{id}/erase (field ``confirm`` must say "erase").
-
-The staff side (staffweb) mounts ``routes(...)`` behind its session gate and CSRF check and
-passes its ``staff_of`` and page renderer in; nothing here logs anyone in."""
+"""Data-rights pages for admins, mounted by the staff side behind its session gate and CSRF
+check: GET /inbox/audit (the audit log, filtered by actor, action and subject, a page at a
+time), POST /inbox/items/{id}/export (the item's person's data as a JSON download, audited),
+GET /inbox/items/{id}/erase (the confirmation page) and POST /inbox/items/{id}/erase (field
+``confirm`` must say "erase"; audited; repeating it is a no-op). Anyone but an admin gets 403,
+whatever the page offered them."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
+from bot.web import csrf
+from bot.web.forms import BadForm, field, read_form
+from bot.web.staff_session import staff_of
 from handlers.inbox.roles import allowed
 from models.store import Store
 from models.store.audit_list import AuditFilter
 from models.store.rights_person import NoSuchPerson
 from models.store.rights_scope import Who
+from models.store.staff import StaffView
 
-PAGE = 100
-
-
-class Staff(Protocol):
-    """What these pages need of the logged-in staff member."""
-
-    @property
-    def role(self) -> str: ...
-
-    @property
-    def actor(self) -> str: ...
-
+PAGE = 50
+FILTER_CHARS = 200
+CONFIRM_WORD = "erase"
+NOT_ALLOWED = "Only inbox administrators can see the audit log and export or erase data."
 
 Render = Callable[[Request, str, dict[str, Any], int], Response]
+Handler = Callable[["RightsPages", Request, StaffView], Awaitable[Response]]
 
 
 @dataclass(frozen=True)
 class RightsPages:
-    """The store, who is asking (from the session gate), and how pages are rendered."""
+    """The store and the staff side's page renderer (never cached, library name filled in)."""
 
     store: Store
-    staff_of: Callable[[Request], Staff]
     render: Render
+
+    def page(
+        self, request: Request, name: str, context: dict[str, Any], status: int = 200
+    ) -> Response:
+        """A page with the logged-in member of staff and the CSRF token for its forms."""
+        base = {"staff": staff_of(request), "csrf": csrf.token(request)}
+        response = self.render(request, name, base | context, status)
+        response.headers["cache-control"] = "no-store"
+        return response
+
+    def problem(self, request: Request, title: str, message: str, status: int) -> Response:
+        """The staff side's error page."""
+        return self.page(request, "inbox/error.html", {"title": title, "message": message}, status)
 
 
 def routes(pages: RightsPages) -> list[Route]:
-    """The audit page and the item page's export and erase actions."""
+    """The audit page and the item page's export and erase actions (before the generic
+    /inbox/items/{id}/{action} route, which would otherwise take these posts)."""
+    item = "/inbox/items/{item_id:int}"
     return [
-        Route("/inbox/audit", _guarded(pages, _audit), methods=["GET"]),
-        Route("/inbox/items/{item_id:int}/export", _guarded(pages, _export), methods=["GET"]),
-        Route("/inbox/items/{item_id:int}/erase", _guarded(pages, _erase), methods=["POST"]),
+        Route("/inbox/audit", _admins(pages, _audit), methods=["GET"]),
+        Route(f"{item}/export", _admins(pages, _export), methods=["POST"]),
+        Route(f"{item}/erase", _admins(pages, _confirm), methods=["GET"]),
+        Route(f"{item}/erase", _admins(pages, _erase), methods=["POST"]),
     ]
 
 
-Handler = Callable[[RightsPages, Request, Staff], Any]
-
-
-def _guarded(pages: RightsPages, handler: Handler) -> Callable[[Request], Any]:
-    """Admins only (403 page for anyone else)."""
+def _admins(pages: RightsPages, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """Admins only: a 403 page for anyone else, checked here on the server."""
 
     async def endpoint(request: Request) -> Response:
-        staff = pages.staff_of(request)
+        staff = staff_of(request)
         if not allowed(staff.role, "data_rights"):
-            message = "Only inbox administrators can see the audit log and export or erase data."
-            return _page(
-                pages,
-                request,
-                "inbox/error.html",
-                {"title": "Not allowed", "message": message},
-                403,
-            )
-        response: Response = await handler(pages, request, staff)
-        return response
+            return pages.problem(request, "Not allowed", NOT_ALLOWED, 403)
+        return await handler(pages, request, staff)
 
     return endpoint
 
 
-def _page(
-    pages: RightsPages, request: Request, name: str, context: dict[str, Any], status: int = 200
-) -> Response:
-    response = pages.render(request, name, {"staff": pages.staff_of(request), **context}, status)
-    response.headers["cache-control"] = "no-store"
-    return response
-
-
-async def _audit(pages: RightsPages, request: Request, staff: Staff) -> Response:
+def audit_filter(request: Request) -> AuditFilter:
+    """The page's filter from its query (each value trimmed and bounded)."""
     q = request.query_params
-    wanted = AuditFilter(
-        actor=q.get("actor", ""), action=q.get("action", ""), subject=q.get("subject", "")
+    return AuditFilter(
+        **{k: q.get(k, "").strip()[:FILTER_CHARS] for k in ("actor", "action", "subject")}
     )
-    before = int(q["before"]) if q.get("before", "").isdigit() else None
+
+
+async def _audit(pages: RightsPages, request: Request, staff: StaffView) -> Response:
+    wanted = audit_filter(request)
+    raw = request.query_params.get("before", "")
+    before = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
     rows = await pages.store.rights.audit_log(filter=wanted, limit=PAGE + 1, before=before)
     older = rows[PAGE - 1].id if len(rows) > PAGE else None
-    shown = [(r, json.dumps(r.detail, ensure_ascii=False)) for r in rows[:PAGE]]
-    context = {"rows": shown, "wanted": wanted, "older": older, "active": "audit"}
-    return _page(pages, request, "inbox/audit.html", context)
+    shown = [(r, json.dumps(r.detail, ensure_ascii=False, sort_keys=True)) for r in rows[:PAGE]]
+    context = {
+        "rows": shown,
+        "wanted": wanted,
+        "older": older,
+        "paged": before is not None,
+        "active": "audit",
+    }
+    return pages.page(request, "inbox/audit.html", context)
 
 
-async def _export(pages: RightsPages, request: Request, staff: Staff) -> Response:
+async def _export(pages: RightsPages, request: Request, staff: StaffView) -> Response:
     item_id = int(request.path_params["item_id"])
     try:
         doc = await pages.store.rights.export_person(who=Who(item_id=item_id), actor=staff.actor)
     except NoSuchPerson as exc:
-        return _page(
-            pages, request, "inbox/error.html", {"title": "Not found", "message": str(exc)}, 404
-        )
-    body = json.dumps(doc, ensure_ascii=False, indent=2)
+        return pages.problem(request, "Not found", f"Nothing to export: {exc}.", 404)
+    body = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     headers = {
         "content-disposition": f'attachment; filename="person-item-{item_id}.json"',
         "cache-control": "no-store",
@@ -116,13 +119,30 @@ async def _export(pages: RightsPages, request: Request, staff: Staff) -> Respons
     return Response(body, media_type="application/json", headers=headers)
 
 
-async def _erase(pages: RightsPages, request: Request, staff: Staff) -> Response:
+async def _confirm(pages: RightsPages, request: Request, staff: StaffView) -> Response:
+    return await _confirm_page(pages, request, int(request.path_params["item_id"]))
+
+
+async def _confirm_page(
+    pages: RightsPages, request: Request, item_id: int, *, error: str = "", status: int = 200
+) -> Response:
+    row = await pages.store.inbox.item(item_id=item_id)
+    if row is None:
+        return pages.problem(request, "Not found", "There is no such item.", 404)
+    context = {"item_id": item_id, "channel": row.row.channel, "error": error, "word": CONFIRM_WORD}
+    return pages.page(request, "inbox/erase.html", context, status)
+
+
+async def _erase(pages: RightsPages, request: Request, staff: StaffView) -> Response:
     item_id = int(request.path_params["item_id"])
-    form = await request.form()
-    if str(form.get("confirm", "")).strip().lower() != "erase":
-        message = 'Type "erase" in the confirmation box to erase this person\'s data.'
-        return _page(
-            pages, request, "inbox/error.html", {"title": "Not erased", "message": message}, 400
-        )
-    await pages.store.rights.erase_person(who=Who(item_id=item_id), actor=staff.actor)
-    return RedirectResponse(f"/inbox/items/{item_id}?done=erased", status_code=303)
+    try:
+        typed = field(await read_form(request), "confirm").strip().lower()
+    except BadForm as exc:
+        return await _confirm_page(pages, request, item_id, error=str(exc), status=400)
+    if typed != CONFIRM_WORD:
+        error = f'Nothing was erased: type "{CONFIRM_WORD}" in the box to confirm.'
+        return await _confirm_page(pages, request, item_id, error=error, status=400)
+    done = await pages.store.rights.erase_person(who=Who(item_id=item_id), actor=staff.actor)
+    touched = sorted((t, n) for t, n in done.touched.items() if n)
+    context = {"item_id": item_id, "held": done.held, "touched": touched}
+    return pages.page(request, "inbox/erased.html", context)

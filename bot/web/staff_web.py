@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -20,15 +21,19 @@ from bot.web import (
     inbox_item,
     inbox_queue,
     inbox_staff,
+    inbox_you_said,
+    rights_pages,
     staff_login,
 )
 from bot.web.facet_cache import FacetCache
 from bot.web.inbox_deps import InboxDeps
-from bot.web.queue_query import FACETS
+from bot.web.queue_query import FACETS, LIBRARY_ZONE
+from bot.web.staff_body import StaffBodyCap
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
 from handlers.inbox.usecases import Inbox
 from handlers.staff.login import Login, Throttle
 from handlers.staff.passwords import Passwords
+from handlers.you_said import YouSaid
 from models.store import Store
 
 
@@ -44,6 +49,7 @@ class StaffWebConfig:
     topics: tuple[str, ...]
     teams: tuple[str, ...]
     max_chars: int
+    zone: ZoneInfo = LIBRARY_ZONE
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,11 @@ class StaffWeb:
 
 
 def build_staff_web(
-    store: Store, inbox: Inbox, templates: Jinja2Templates, config: StaffWebConfig
+    store: Store,
+    inbox: Inbox,
+    templates: Jinja2Templates,
+    config: StaffWebConfig,
+    you_said: YouSaid,
 ) -> StaffWeb:
     """Wire the staff pages on the store."""
     secure = config.public_url.lower().startswith("https://")
@@ -78,19 +88,23 @@ def build_staff_web(
         config.teams,
         config.max_chars,
         FacetCache(FACETS),
+        config.zone,
     )
     routes: list[BaseRoute] = [
         *staff_login.routes(deps),
         *inbox_queue.routes(pages),
         *inbox_item.routes(pages),
+        *rights_pages.routes(rights_pages.RightsPages(store, pages.render)),  # before actions
         *inbox_actions.routes(pages),
         *inbox_staff.routes(pages),
         *inbox_canned.routes(pages),
+        *inbox_you_said.routes(pages, you_said),
         Route("/inbox", to_queue),
         Route("/inbox/{rest:path}", _not_found(pages)),
     ]
     middleware = [
         Middleware(StaffGate, sessions=sessions),  # outermost: no session → login or 401
+        Middleware(StaffBodyCap),  # 413 before asgi-csrf would read a whole oversize body
         csrf.middleware(config.secret, secure=secure),
     ]
     return StaffWeb(routes, middleware)

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from bot.adapters.widget import TextTooLong, WidgetInputError, to_event
 from bot.channel import Receipt
 from bot.events import InboundEvent
+from bot.storable import Unstorable
 from bot.web.body import (
     JSON_TYPE,
     BadRequest,
@@ -75,11 +76,21 @@ async def store_event(deps: WidgetDeps, event: InboundEvent) -> Response:
 
 
 async def record(deps: WidgetDeps, event: InboundEvent) -> Receipt:
-    """Store the event durably; BadRequest 400 when the store refuses its content."""
+    """Store the event durably; BadRequest 400 naming the problem when the store refuses its
+    content (``Unstorable``, or any other ValueError a step raises over what was sent)."""
     try:
         return await deps.sink(event)
     except ValueError as exc:  # the event's own content (e.g. text the database cannot hold)
-        raise BadRequest(400, f"this message cannot be stored: {type(exc).__name__}") from None
+        raise BadRequest(400, f"this message cannot be stored: {refused_because(exc)}") from None
+
+
+def refused_because(exc: ValueError) -> str:
+    """Why the store refused an event, in words safe to show its sender (no SQL, no values)."""
+    cause = str(exc).split(":", 1)[0].strip() if isinstance(exc, Unstorable) else ""
+    cause = cause if cause.isidentifier() else type(exc).__name__
+    if "Unicode" in cause:
+        return f"its text is not valid Unicode the database can keep ({cause})"
+    return f"the database refused a value in it ({cause})"
 
 
 async def _empty_or_object(request: Request) -> None:

@@ -11,13 +11,14 @@ from zoneinfo import ZoneInfo
 from handlers.digest import sections
 from handlers.digest.figures import link, pseudonymous_name
 from handlers.digest.model import ActionLine, Digest, PollLine, Queue, QuoteLine, TopicLine
+from handlers.digest.queue import queue
 from handlers.digest.scrub import scrub
 from handlers.digest.week import IsoWeek, week_starts
 from handlers.polls import results
 from models.store import Store
 from models.store.digest import Window
+from models.store.digest_queue import Span
 
-QUEUE_PENDING = "queue figures arrive with the staff inbox"
 T = TypeVar("T")
 
 
@@ -63,8 +64,10 @@ async def build_digest(
         timer, "groups", store.digest.groups(window=window, weeks=5, mapping=mapping)
     )
     polls = await _timed(timer, "polls", _polls(store, window))
+    span = Span(window.starts[0], window.end)
+    items = await _timed(timer, "queue", queue(store, span, str(week)))
     actions = await _timed(timer, "actions", _actions(store, window))
-    found = _Found(volume, cube, topics, quotes, groups, polls, actions)
+    found = _Found(volume, cube, topics, quotes, groups, polls, items, actions)
     return _assemble(week, window, config, found)
 
 
@@ -85,6 +88,7 @@ class _Found:
     quotes: list[QuoteLine]
     groups: list[tuple[int, str, int, int]]
     polls: list[PollLine]
+    queue: Queue
     actions: list[ActionLine]
 
 
@@ -100,7 +104,7 @@ def _assemble(week: IsoWeek, window: Window, config: DigestConfig, found: _Found
         ends=window.end.astimezone(zone).isoformat(),
         timezone=zone.key,
         page=f"/digests/{name}",
-        empty=headline[-1].messages == 0 and not found.polls and not found.actions,
+        empty=_empty(headline[-1].messages, found),
         headline=headline,
         sentiment=sections.sentiment(found.cube, labels),
         topics=found.topics,
@@ -109,9 +113,16 @@ def _assemble(week: IsoWeek, window: Window, config: DigestConfig, found: _Found
         channels=sections.who_writes(found.volume, name, param="channel"),
         groups=groups,
         polls=found.polls,
-        queue=Queue(available=False, note=QUEUE_PENDING),
+        queue=found.queue,
         actions=found.actions,
     )
+
+
+def _empty(messages: int, found: _Found) -> bool:
+    """Nothing written, no poll, no action and no queue activity this week."""
+    total = found.queue.total
+    busy = total is not None and (total.new or total.resolved or total.csat_responses)
+    return messages == 0 and not found.polls and not found.actions and not busy
 
 
 async def _quotes(

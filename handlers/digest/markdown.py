@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from handlers.digest.model import Digest
-from handlers.digest.render import pct, signed
+from handlers.digest.model import Digest, QueueTeam
+from handlers.digest.render import NONE, duration, pct, signed, team_name
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -133,9 +133,40 @@ def _polls(d: Digest, base: str) -> list[str]:
 
 
 def _queue(d: Digest, base: str) -> list[str]:
-    if not d.queue.available:
-        return ["## The queue", "", d.queue.note.capitalize() + ".", ""]
-    return ["## The queue", "", *(f"- {k}: {v}" for k, v in d.queue.figures.items()), ""]
+    out = ["## The queue", ""]
+    q = d.queue.total
+    if q is not None:
+        out += [
+            f"{_a(f'{q.new} new', q.links['new'], base)}, "
+            f"{_a(f'{q.resolved} resolved', q.links['resolved'], base)}, "
+            f"{_a(f'{q.open} still open', q.links['open'], base)} at the week's end, of which "
+            f"{_a(f'{q.overdue} overdue', q.links['overdue'], base)}.",
+            "",
+        ]
+        head = ["Team", "New", "Resolved", "Open", "Overdue", "First response median / 90th"]
+        head += ["Resolution median / 90th", "CSAT"]
+        out += _table(head, [_team_row(t, base) for t in d.queue.teams])
+    out += ["### Oldest negative items still waiting", ""]
+    out += [
+        f"- {_a(f'Item {w.id}', w.link, base)}: {escape(w.topic or 'no topic')}, on {w.channel}, "
+        f"{escape(team_name(w.team))}, waiting {duration(w.waited)}"
+        for w in d.queue.waiting
+    ] or ["No negative item was left waiting at the week's end."]
+    return [*out, ""]
+
+
+def _team_row(t: QueueTeam, base: str) -> list[str]:
+    csat = f"{t.csat:g}% ({t.csat_responses} of {t.csat_asked})" if t.csat is not None else NONE
+    return [
+        escape(team_name(t.team)),
+        _a(t.new, t.links["new"], base),
+        _a(t.resolved, t.links["resolved"], base),
+        _a(t.open, t.links["open"], base),
+        _a(t.overdue, t.links["overdue"], base),
+        f"{duration(t.first_response.median)} / {duration(t.first_response.p90)}",
+        f"{duration(t.resolution.median)} / {duration(t.resolution.p90)}",
+        csat,
+    ]
 
 
 def _actions(d: Digest, base: str) -> list[str]:

@@ -86,12 +86,56 @@ class PollLine:
 
 
 @dataclass(frozen=True)
-class Queue:
-    """The staff queue's figures, or why there are none yet."""
+class Timing:
+    """Seconds from an item's creation to its first response (or resolution), for the items
+    whose first response (or resolution) fell in the week; None when there were none."""
 
-    available: bool
-    note: str = ""
-    figures: dict[str, object] = field(default_factory=dict)
+    items: int
+    median: float | None
+    p90: float | None
+
+
+@dataclass(frozen=True)
+class QueueTeam:
+    """One team's queue this week ("all" for every team); each figure links to its items."""
+
+    team: str
+    new: int
+    resolved: int
+    open: int
+    overdue: int
+    first_response: Timing
+    resolution: Timing
+    csat: float | None
+    csat_responses: int
+    csat_asked: int
+    links: dict[str, str]
+
+
+@dataclass(frozen=True)
+class WaitingLine:
+    """A negative item still unresolved at the week's end, and how long it had waited."""
+
+    id: int
+    team: str
+    topic: str
+    channel: str
+    waited: float
+    link: str
+
+
+@dataclass(frozen=True)
+class Queue:
+    """The staff queue's week: per team (the last line is "all"), and the oldest negative
+    items still waiting."""
+
+    teams: list[QueueTeam] = field(default_factory=list)
+    waiting: list[WaitingLine] = field(default_factory=list)
+
+    @property
+    def total(self) -> QueueTeam | None:
+        """The line over every team."""
+        return self.teams[-1] if self.teams else None
 
 
 @dataclass(frozen=True)

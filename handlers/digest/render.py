@@ -27,13 +27,29 @@ def signed(value: float | None) -> str:
     return NONE if value is None else f"{value:+g}"
 
 
+def duration(seconds: float | None) -> str:
+    """'45 min', '5 h 20 min', '3 d 4 h', or 'n/a'."""
+    if seconds is None:
+        return NONE
+    minutes = round(seconds / 60)
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
+
+
+def team_name(team: str) -> str:
+    """How a team key reads ('' is items no team has taken)."""
+    return team or "no team"
+
+
 @cache
 def environment() -> Environment:
     """Jinja with autoescaping on for every template."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True)
     )
-    env.filters.update(pct=pct, signed=signed)
+    env.filters.update(pct=pct, signed=signed, duration=duration, team=team_name)
     return env
 
 

@@ -4,10 +4,8 @@ start, and a failed send is retried with back-off and stays visible until it goe
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -21,6 +19,7 @@ from models.store.digest_runs import Run
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
+EVERY = timedelta(minutes=1)
 
 
 class Destination(Protocol):
@@ -100,37 +99,18 @@ class DigestSender:
         log.info("digest %s sent to %s", run.week, run.destination)
 
 
-class DigestSchedule:
-    """Runs ``run_due`` now (a missed Monday is sent on start) and every ``interval_s``."""
+class DigestJob:
+    """A job (see handlers/jobs.py): ``run_due`` every minute (and at start, so a Monday missed
+    while the bot was down is sent then). Each week and destination is claimed in digest_runs,
+    so two processes never send one twice; a send cut short by a stop is retried when its
+    claim lapses."""
 
-    def __init__(
-        self,
-        sender: DigestSender,
-        *,
-        interval_s: float = 60.0,
-        clock: Callable[[], datetime] = utcnow,
-    ) -> None:
+    name = "digest"
+
+    def __init__(self, sender: DigestSender, *, every: timedelta = EVERY) -> None:
         self._sender = sender
-        self._interval = interval_s
-        self._clock = clock
-        self._task: asyncio.Task[None] | None = None
+        self.every = every
 
-    def start(self) -> None:
-        """Start the loop."""
-        self._task = asyncio.create_task(self._loop(), name="digest-schedule")
-
-    async def stop(self) -> None:
-        """Stop the loop (a send in progress is abandoned; its lease lapses and it is retried)."""
-        task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-
-    async def _loop(self) -> None:
-        while True:
-            try:
-                await self._sender.run_due(self._clock())
-            except Exception:
-                log.exception("digest schedule pass failed")
-            await asyncio.sleep(self._interval)
+    async def run(self, now: datetime) -> None:
+        """Send what is due."""
+        await self._sender.run_due(now)

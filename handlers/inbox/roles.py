@@ -21,6 +21,7 @@ NEEDS = {
     "assign": "lead",
     "unclaim_others": "lead",
     "canned": "lead",
+    "record_action": "lead",
     "staff": "admin",
     "data_rights": "admin",
 }

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.events import EventKind, utcnow
 from config.triage import TriageConfig
 from handlers.context import Context, Stage
+from handlers.inbox.changes import Change, Changes
 from handlers.inbox.csat import is_low_score, typed_score
 from handlers.inbox.sla import due_at
 from handlers.inbox.triage import Facts, decide
@@ -40,10 +41,13 @@ class Triage:
     name = "triage"
     stage = Stage.AFTER_STORE
 
-    def __init__(self, store: Store, rules: TriageConfig, clock: Clock) -> None:
+    def __init__(
+        self, store: Store, rules: TriageConfig, clock: Clock, changes: Changes | None = None
+    ) -> None:
         self._store = store
         self._rules = rules
         self._clock = clock
+        self._changes = changes or Changes()
 
     def applies(self, ctx: Context) -> bool:
         return ctx.kind is EventKind.MESSAGE and ctx.contact_id is not None and bool(ctx.text)
@@ -53,9 +57,14 @@ class Triage:
         follow = await self._store.inbox.follow_up_answers(message_ids=ids)
         now = utcnow()
         low = {mid for mid, (kind, keys) in follow.items() if is_low(kind, tuple(keys))}
-        await self._store.inbox.route(
+        routed = await self._store.inbox.route(
             incoming=[self._incoming(c, c.message_id in low, now) for c in batch]
         )
+        texts = {c.message_id: c.text for c in batch}
+        for r in routed:
+            if r.item_id is not None and r.outcome in ("created", "joined", "reopened"):
+                change = Change((r.item_id,), r.outcome, text=texts.get(r.message_id, ""))
+                await self._changes.changed(change)
 
     def _incoming(self, ctx: Context, low_follow_up: bool, now: datetime) -> Incoming:
         labels = ctx.labels
@@ -119,9 +128,10 @@ class CsatAnswer:
     name = "csat_answer"
     stage = Stage.AFTER_STORE
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock, changes: Changes | None = None) -> None:
         self._store = store
         self._clock = clock
+        self._changes = changes or Changes()
 
     def applies(self, ctx: Context) -> bool:
         return ctx.kind is EventKind.VOTE
@@ -142,3 +152,4 @@ class CsatAnswer:
             reason=f"satisfaction {score}/5",
             note=f"Reopened: the person rated the help {score} out of 5.",
         )
+        await self._changes.changed(Change((item_id,), "csat", text=f"rated {score}/5"))

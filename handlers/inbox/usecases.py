@@ -10,6 +10,7 @@ from typing import Any
 from bot.channel import Capabilities
 from bot.events import Channel, utcnow
 from config.library import LibraryConfig
+from handlers.inbox.changes import Change, Changes
 from handlers.inbox.csat import CsatQuestion
 from handlers.inbox.roles import Actor, require
 from handlers.inbox.steps import Clock
@@ -42,8 +43,10 @@ class Inbox:
         clock: Clock,
         capabilities: Mapping[Channel, Capabilities],
         wake_outbox: Callable[[], None],
+        changes: Changes | None = None,
     ) -> None:
         self._store = store
+        self._changes = changes or Changes()
         self._library = library
         self._clock = clock
         self._csat = CsatQuestion(
@@ -97,13 +100,18 @@ class Inbox:
     async def claim(self, actor: Actor, item_id: int) -> ClaimResult:
         """Take an item; ``won`` False (with who has it) when someone else was first."""
         require(actor, "claim")
-        return await self._store.inbox.claim(item_id=item_id, actor_id=actor.id)
+        result = await self._store.inbox.claim(item_id=item_id, actor_id=actor.id)
+        if result.won:
+            await self._told(actor, [item_id], "claim")
+        return result
 
     async def unclaim(self, actor: Actor, item_id: int) -> bool:
         """Give an item back; leads may give back anyone's."""
         require(actor, "unclaim")
         anyone = actor.role in ("lead", "admin")
-        return await self._store.inbox.unclaim(item_id=item_id, actor_id=actor.id, anyone=anyone)
+        done = await self._store.inbox.unclaim(item_id=item_id, actor_id=actor.id, anyone=anyone)
+        await self._told(actor, [item_id] if done else [], "unclaim")
+        return done
 
     async def assign(
         self,
@@ -115,9 +123,11 @@ class Inbox:
     ) -> list[int]:
         """Give one or many items to a member of staff and/or a team (leads)."""
         require(actor, "assign")
-        return await self._store.inbox.assign(
+        done = await self._store.inbox.assign(
             item_ids=list(item_ids), actor_id=actor.id, staff_id=staff_id, team=team or None
         )
+        await self._told(actor, done, "assign")
+        return done
 
     async def set_priority(self, actor: Actor, item_id: int, priority: str) -> bool:
         """Change priority; the due time follows from the SLA, from when the clock started."""
@@ -126,23 +136,32 @@ class Inbox:
             raise InboxError(f"priority must be one of {', '.join(PRIORITIES)}")
         item = await self._item(item_id)
         due = self._clock.due(priority, item.clock_from)
-        return await self._store.inbox.set_priority(
+        done = await self._store.inbox.set_priority(
             item_id=item_id, actor_id=actor.id, priority=priority, due_at=due
         )
+        await self._told(actor, [item_id] if done else [], "priority")
+        return done
 
-    async def reply(self, actor: Actor, item_id: int, text: str) -> int:
-        """Send a reply on the channel the person wrote on; returns the reply's entry id."""
+    async def reply(self, actor: Actor, item_id: int, text: str, *, once: str = "") -> int:
+        """Send a reply on the channel the person wrote on; returns the reply's entry id.
+        ``once``: a platform's id for this request; done again, it raises Repeated."""
         require(actor, "reply")
         entry_id = await self._store.inbox.reply(
-            item_id=item_id, actor_id=actor.id, text=_text(text)
+            item_id=item_id, actor_id=actor.id, text=_text(text), once=once
         )
         self._wake()
+        await self._told(actor, [item_id], "reply", text.strip())
         return entry_id
 
-    async def note(self, actor: Actor, item_id: int, text: str) -> int:
-        """Add a private note: a separate action, never sent to the person."""
+    async def note(self, actor: Actor, item_id: int, text: str, *, once: str = "") -> int:
+        """Add a private note: a separate action, never sent to the person (``once`` as for
+        replies)."""
         require(actor, "note")
-        return await self._store.inbox.note(item_id=item_id, actor_id=actor.id, text=_text(text))
+        entry_id = await self._store.inbox.note(
+            item_id=item_id, actor_id=actor.id, text=_text(text), once=once
+        )
+        await self._told(actor, [item_id], "note")
+        return entry_id
 
     async def relabel(
         self, actor: Actor, item_id: int, *, field: str, value: str, message_id: int | None = None
@@ -160,13 +179,16 @@ class Inbox:
             value=value.strip(),
             message_id=target,
         )
+        await self._told(actor, [item_id], "relabel")
 
     async def snooze(self, actor: Actor, item_id: int, until: datetime) -> bool:
         """Put an item aside until a time in the future."""
         require(actor, "snooze")
         if until.tzinfo is None or until <= utcnow():
             raise InboxError("snooze until a time in the future")
-        return await self._store.inbox.snooze(item_id=item_id, actor_id=actor.id, until=until)
+        done = await self._store.inbox.snooze(item_id=item_id, actor_id=actor.id, until=until)
+        await self._told(actor, [item_id] if done else [], "snooze")
+        return done
 
     async def resolve(self, actor: Actor, item_ids: Sequence[int]) -> list[int]:
         """Close items; each one a member of staff replied to gets the 1-5 question once."""
@@ -175,6 +197,7 @@ class Inbox:
             item_ids=list(item_ids), actor_id=actor.id, ask=self._csat
         )
         self._wake()
+        await self._told(actor, done, "resolve")
         return done
 
     async def reopen(self, actor: Actor, item_id: int) -> bool:
@@ -182,16 +205,18 @@ class Inbox:
         require(actor, "reopen")
         item = await self._item(item_id)
         due = self._clock.due(item.row.priority, utcnow())
-        return await self._store.inbox.reopen(
+        done = await self._store.inbox.reopen(
             item_id=item_id, actor_id=actor.id, due_at=due, reason="reopened by staff"
         )
+        await self._told(actor, [item_id] if done else [], "reopen")
+        return done
 
     async def retry_reply(self, actor: Actor, entry_id: int) -> bool:
         """Send a failed reply again."""
         require(actor, "retry")
         done = await self._store.inbox.retry_reply(entry_id=entry_id, actor_id=actor.id)
         self._wake()
-        return done
+        return done  # the card does not change: the reply's delivery shows in its thread
 
     # -- canned replies ----------------------------------------------------------------------
 
@@ -222,6 +247,11 @@ class Inbox:
         return await self._store.inbox.delete_canned(name=name, actor_id=actor.id)
 
     # -- helpers -----------------------------------------------------------------------------
+
+    async def _told(self, actor: Actor, item_ids: Sequence[int], what: str, text: str = "") -> None:
+        """Tell the listeners (the staff channel) what changed."""
+        change = Change(tuple(item_ids), what, actor.name or f"staff {actor.id}", text)
+        await self._changes.changed(change)
 
     async def _item(self, item_id: int) -> ItemView:
         item = await self._store.inbox.item(item_id=item_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -28,3 +29,9 @@ def view_filter(
     if name not in base:
         raise ValueError(f"unknown view {name!r}; one of {', '.join(VIEWS)}")
     return replace(base[name], **{k: v for k, v in narrow.items() if v not in (None, "", ())})
+
+
+def pseudonym(conversation_id: int, channel: str) -> str:
+    """A stable pseudonymous label for lists and cards (no names or platform ids)."""
+    digest = hashlib.sha256(f"{channel}:{conversation_id}".encode()).hexdigest()[:6].upper()
+    return f"Person {digest}"

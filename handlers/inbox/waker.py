@@ -1,29 +1,29 @@
-"""Wakes snoozed items when their time comes (state is in the store; any process may do it)."""
+"""Waking snoozed queue items when their time comes."""
 
 from __future__ import annotations
 
-from bot.events import utcnow
-from handlers.worker import WorkerLoop
+from datetime import datetime, timedelta
+
+from handlers.inbox.changes import Change, Changes
 from models.store import Store
 
-WAKE_EVERY_S = 30.0
+WAKE_EVERY = timedelta(seconds=30)
 
 
 class SnoozeWaker:
-    """Every half minute, snoozed items whose time has come go back to the queue."""
+    """A job (see handlers/jobs.py): every half minute, snoozed items whose time has come go
+    back to the queue (each item wakes once: the store's update is conditional on its state)."""
 
-    def __init__(self, store: Store, *, every_s: float = WAKE_EVERY_S) -> None:
+    name = "snooze-waker"
+
+    def __init__(
+        self, store: Store, *, every: timedelta = WAKE_EVERY, changes: Changes | None = None
+    ) -> None:
         self._store = store
-        self._loop = WorkerLoop("snooze-waker", self.run_once, full=1_000_000, idle_s=every_s)
+        self._changes = changes or Changes()
+        self.every = every
 
-    def start(self) -> None:
-        """Start the loop."""
-        self._loop.start()
-
-    async def stop(self) -> None:
-        """Stop the loop."""
-        await self._loop.stop()
-
-    async def run_once(self) -> int:
-        """Wake what is due; how many woke."""
-        return len(await self._store.inbox.wake_snoozed(now=utcnow()))
+    async def run(self, now: datetime) -> None:
+        """Wake what is due, and tell those following item changes (the staff channel)."""
+        woke = await self._store.inbox.wake_snoozed(now=now)
+        await self._changes.changed(Change(tuple(woke), "woke"))

@@ -7,13 +7,14 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
 from models.store.action_notices import Notice, Raiser, notify, raisers
 from models.store.digest_tables import Action, ActionNotice
 from models.store.runner import Runner
+from models.store.tables import AuditEntry
 from models.store.upsert import insert_ignore
 
 
@@ -62,7 +63,11 @@ def add(
         "created_at": utcnow(),
     }
     conn.execute(insert_ignore(conn.dialect.name, Action), [row])
-    return int(conn.execute(select(Action.id).where(Action.fingerprint == mark)).scalar_one())
+    action_id = int(conn.execute(select(Action.id).where(Action.fingerprint == mark)).scalar_one())
+    detail = {"topic": topic, "outcome": outcome}
+    audit = {"at": row["created_at"], "actor": created_by, "action": "you_said.add"}
+    conn.execute(insert(AuditEntry).values(**audit, subject=f"action:{action_id}", detail=detail))
+    return action_id
 
 
 def _views(conn: Connection, where: object, limit: int) -> list[ActionView]:

@@ -4,13 +4,13 @@ Each call is one short transaction; what people said or did goes through the dur
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
 from bot.events import InboundEvent, OutboundMessage
 from models.classification import Classification
-from models.store import classifications, inbound, outbox, processing, views
+from models.store import bridge_cards, classifications, inbound, outbox, processing, views
 from models.store.runner import Runner
 
 
@@ -114,13 +114,15 @@ class OutboxStore:
         """Queue several outbound messages in one transaction."""
         return await self._db.write(outbox.enqueue_many, messages, author=author)
 
-    async def claim(self, *, limit: int, lease: timedelta) -> list[outbox.DueItem]:
-        """Lease outbox items that are due."""
-        return await self._db.write(outbox.claim, limit=limit, lease=lease)
+    async def claim(
+        self, *, limit: int, lease: timedelta, skip: Collection[str] = ()
+    ) -> list[outbox.DueItem]:
+        """Lease outbox items that are due (none on the channels in ``skip``)."""
+        return await self._db.write(outbox.claim, limit=limit, lease=lease, skip=skip)
 
     async def settle(self, *, outcomes: list[outbox.Settled]) -> None:
-        """Record what became of a batch of sends (and where polls were posted)."""
-        await self._db.write(outbox.settle, outcomes)
+        """Record what became of a batch of sends (where polls were posted, staff cards' ts)."""
+        await self._db.write(bridge_cards.settle, outcomes)
 
     async def counts(self) -> dict[str, int]:
         """Outbox items per status."""

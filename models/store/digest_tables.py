@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from models.store.inbox_tables import InboxCsat, InboxItem
 from models.store.tables import Base, Message
 
 
@@ -69,3 +70,12 @@ class OptOut(Base):
 
 # The digest reads weeks of messages by when they were written.
 Index("ix_messages_occurred", Message.occurred_at)
+
+# The digest's queue section reads a week of items by when they were created, first answered
+# and resolved, the week's CSAT answers, and the oldest negative items.
+Index("ix_inbox_items_created", InboxItem.created_at)
+Index("ix_inbox_items_responded", InboxItem.first_response_at)
+Index("ix_inbox_items_resolved", InboxItem.resolved_at)
+Index("ix_inbox_items_sentiment_created", InboxItem.sentiment, InboxItem.created_at)
+Index("ix_inbox_csat_asked", InboxCsat.asked_at)
+Index("ix_inbox_csat_answered", InboxCsat.answered_at)

@@ -21,6 +21,7 @@ from models.store.inbox_types import (
     QueueFilter,
     Routed,
 )
+from models.store.once import once as once_only
 from models.store.runner import Runner
 
 
@@ -131,13 +132,15 @@ class InboxStore:
             actions.set_priority, item_id, actor_id, priority=priority, due_at=due_at
         )
 
-    async def reply(self, *, item_id: int, actor_id: int, text: str) -> int:
-        """Queue a reply on the item's conversation; returns the reply's entry id."""
-        return await self._db.write(inbox_reply.reply, item_id, actor_id, text=text)
+    async def reply(self, *, item_id: int, actor_id: int, text: str, once: str = "") -> int:
+        """Queue a reply on the item's conversation; returns the reply's entry id. With
+        ``once``, only if that key was not done yet (Repeated otherwise), in one transaction."""
+        reply = once_only(inbox_reply.reply, once)
+        return await self._db.write(reply, item_id, actor_id, text=text)
 
-    async def note(self, *, item_id: int, actor_id: int | None, text: str) -> int:
-        """Add a private note; returns its entry id."""
-        return await self._db.write(actions.note, item_id, actor_id, text=text)
+    async def note(self, *, item_id: int, actor_id: int | None, text: str, once: str = "") -> int:
+        """Add a private note; returns its entry id (``once`` as for replies)."""
+        return await self._db.write(once_only(actions.note, once), item_id, actor_id, text=text)
 
     async def relabel(
         self, *, item_id: int, actor_id: int, field: str, value: str, message_id: int

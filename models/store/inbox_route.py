@@ -17,8 +17,16 @@ from models.store.upsert import insert_ignore
 
 
 def route(conn: Connection, incoming: Sequence[Incoming]) -> list[Routed]:
-    """Route each message in order, in one transaction."""
-    return [_route_one(conn, m) for m in incoming]
+    """Route each message in one transaction; returns them in the order given. Items are
+    touched in the order of their key (conversation, person), each one's messages oldest
+    first, so two processes routing batches at once take the items' locks in the same order
+    and never deadlock."""
+    order = sorted(
+        range(len(incoming)),
+        key=lambda i: (incoming[i].conversation_id, incoming[i].contact_id, incoming[i].message_id),
+    )
+    routed = {i: _route_one(conn, incoming[i]) for i in order}
+    return [routed[i] for i in range(len(incoming))]
 
 
 def _route_one(conn: Connection, m: Incoming) -> Routed:
@@ -37,10 +45,12 @@ def _route_one(conn: Connection, m: Incoming) -> Routed:
 
 
 def _item_of(conn: Connection, conversation_id: int, contact_id: int) -> Any:
+    """The person's item in the conversation, locked until the routing commits (PostgreSQL:
+    another process routing into the same item waits, then reads what this one wrote)."""
     return conn.execute(
-        select(InboxItem).where(
-            InboxItem.conversation_id == conversation_id, InboxItem.contact_id == contact_id
-        )
+        select(InboxItem)
+        .where(InboxItem.conversation_id == conversation_id, InboxItem.contact_id == contact_id)
+        .with_for_update()
     ).first()
 
 

@@ -35,6 +35,7 @@ class InboxItem(Base):
         Index("ix_inbox_items_status_due", "status", "due_at", "id"),
         Index("ix_inbox_items_team_status_due", "team", "status", "due_at", "id"),
         Index("ix_inbox_items_assignee_status_due", "assignee_id", "status", "due_at", "id"),
+        Index("ix_inbox_items_updated", "updated_at"),  # the staff channel's catch-up
         Index(
             "ix_inbox_items_open_due",
             "due_at",

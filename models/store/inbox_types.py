@@ -62,6 +62,9 @@ class QueueFilter:
     overdue_at: datetime | None = None
     new_since: datetime | None = None
     ids: tuple[int, ...] = ()
+    created_in: tuple[datetime, datetime] | None = None  # [start, end): the digest's links
+    responded_in: tuple[datetime, datetime] | None = None
+    resolved_in: tuple[datetime, datetime] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,6 +57,10 @@ def conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
         where.append(i.last_message_at > f.new_since)
     if f.ids:
         where.append(i.id.in_(f.ids))
+    spans = ((i.created_at, f.created_in), (i.first_response_at, f.responded_in))
+    for column, span in (*spans, (i.resolved_at, f.resolved_in)):
+        if span is not None:
+            where.append(and_(column >= span[0], column < span[1]))
     return where
 
 

@@ -38,6 +38,7 @@ def to_payload(message: OutboundMessage) -> dict[str, Any]:
         "edit_of": message.edit_of,
         "private_to": message.private_to,
         "reply_hook": message.reply_hook,
+        "staff_card": message.staff_card,
     }
 
 
@@ -58,6 +59,7 @@ def from_payload(channel: Channel, payload: dict[str, Any]) -> OutboundMessage:
         edit_of=payload["edit_of"],
         private_to=payload["private_to"],
         reply_hook=payload["reply_hook"],
+        staff_card=payload.get("staff_card", False),
     )
 
 
@@ -130,6 +132,7 @@ def _from_v1(channel: Channel, payload: dict[str, Any]) -> OutboundMessage:
         edit_of=meta.get("edit_ref", ""),
         private_to=meta.get("ephemeral_to", ""),
         reply_hook=meta.get("reply_hook", ""),
+        staff_card=meta.get("staff_card") == "1",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
@@ -120,10 +121,14 @@ def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: s
     return ids
 
 
-def claim(conn: Connection, *, limit: int, lease: timedelta) -> list[DueItem]:
-    """Lease due pending items, oldest first."""
+def claim(
+    conn: Connection, *, limit: int, lease: timedelta, skip: Collection[str] = ()
+) -> list[DueItem]:
+    """Lease due pending items, oldest first (none of the channels in ``skip``)."""
     now = utcnow()
     due = (OutboxItem.status == "pending") & (OutboxItem.next_attempt_at <= now)
+    if skip:
+        due &= OutboxItem.channel.not_in(list(skip))
     ids = lease_rows(conn, OutboxItem, due, limit=limit, for_=lease, now=now)
     if not ids:
         return []

@@ -3,6 +3,7 @@ retention; the team's exports; the audit log. Keyword-only, each call one transa
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,9 @@ from models.store.retention import Purge
 from models.store.rights_person import Erasure
 from models.store.rights_scope import Who
 from models.store.runner import Runner
+
+PAGE = 10_000
+"""Rows per read of a team export."""
 
 
 class RightsStore:
@@ -74,12 +78,20 @@ class RightsStore:
         return await self._db.read(count, since)
 
     async def iter_rows(
-        self, *, kind: str, since: datetime | None, page: int = 5000
+        self, *, kind: str, since: datetime | None, page: int = PAGE
     ) -> AsyncIterator[list[tuple[Any, ...]]]:
         """The export's rows (tuples in the kind's FIELDS order, the id first) a keyset page
-        at a time, each page one short read."""
+        at a time, each page one short read; the next page is read while the caller writes
+        this one (two pages in memory at most)."""
         read = team_export.message_page if kind == "messages" else team_export.conversation_page
-        after = 0
-        while rows := await self._db.read(read, since=since, after=after, limit=page):
-            yield rows
-            after = rows[-1][0]
+
+        def fetch(after: int) -> asyncio.Future[list[tuple[Any, ...]]]:
+            return asyncio.ensure_future(self._db.read(read, since=since, after=after, limit=page))
+
+        ahead = fetch(0)
+        try:
+            while rows := await ahead:
+                ahead = fetch(rows[-1][0])
+                yield rows
+        finally:
+            ahead.cancel()

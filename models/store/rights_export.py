@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from models.store.digest_tables import OptOut
 from models.store.erase_support import in_chunks
 from models.store.inbox_tables import InboxCsat, InboxEntry, InboxItem, StaffUser
 from models.store.poll_tables import Poll, Vote
@@ -39,7 +40,7 @@ def document(conn: Connection, scope: Scope) -> dict[str, Any]:
         "queue_items": _items(conn, scope),
         "csat": _csat(conn, scope),
         "sent_to_them": sent,
-        "opt_out": {"recorded": False, "note": "opt-out is not recorded by this version"},
+        "opt_out": _opt_out(conn, scope),
     }
     return {"summary": summary(parts), "person_id": scope.person_id, **parts}
 
@@ -55,7 +56,29 @@ def summary(parts: dict[str, Any]) -> list[str]:
         f" {sum(len(i['replies']) for i in parts['queue_items'])} staff reply(ies),"
         f" {len(parts['csat'])} satisfaction answer(s).",
         f"{len(parts['sent_to_them'])} message(s) the library sent you.",
+        _opt_out_line(parts["opt_out"]),
         "Private staff notes are not included.",
+    ]
+
+
+def _opt_out_line(opt_out: list[dict[str, Any]]) -> str:
+    out = sorted(o["channel"] for o in opt_out if o["opted_out"])
+    if not out:
+        return "You have not opted out of messages the library starts (polls, notices)."
+    return f"You opted out of messages the library starts on: {', '.join(out)}."
+
+
+def _opt_out(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
+    """Per contact: whether they said "stop" (and when) to messages the bot starts itself."""
+    query = (
+        select(Contact.id, Contact.channel, OptOut.opted_out_at)
+        .outerjoin(OptOut, OptOut.contact_id == Contact.id)
+        .where(Contact.id.in_(scope.contact_ids))
+        .order_by(Contact.id)
+    )
+    return [
+        {"contact_id": r[0], "channel": r[1], "opted_out": r[2] is not None, "since": when(r[2])}
+        for r in conn.execute(query)
     ]
 
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from models.store import inbox_tables, poll_tables, rights_tables  # noqa: F401 - their tables
 from models.store.cursors import audit
 from models.store.rights_erase import erase
 from models.store.rights_export import document
+from models.store.rights_registry import TAG
 from models.store.rights_scope import Who, find_contact, link, person_of, scope
-from models.store.tables import Base
+from models.store.tables import Base, Contact
 
 
 class NoSuchPerson(LookupError):
@@ -50,7 +52,7 @@ def export(conn: Connection, who: Who, *, key: bytes, actor: str) -> dict[str, A
 def erase_person(conn: Connection, who: Who, *, key: bytes, actor: str) -> Erasure:
     """Erase everything of the person (nothing held: a no-op, still audited as such)."""
     contact = find_contact(conn, who, key=key)
-    if contact is None:
+    if contact is None or _erased(conn, contact):
         audit(conn, actor=actor, action="erase_person", subject="", detail={"held": False})
         return Erasure(None, {})
     found = scope(conn, contact)
@@ -58,6 +60,12 @@ def erase_person(conn: Connection, who: Who, *, key: bytes, actor: str) -> Erasu
     subject = f"person:{found.person_id}"
     audit(conn, actor=actor, action="erase_person", subject=subject, detail={"held": True})
     return Erasure(found.person_id, touched)
+
+
+def _erased(conn: Connection, contact: int) -> bool:
+    """Whether the contact was erased already (found again by a queue item that stays)."""
+    query = select(Contact.pseudonym).where(Contact.id == contact)
+    return str(conn.execute(query).scalar_one()).startswith(TAG)
 
 
 def link_people(conn: Connection, a: Who, b: Who, *, key: bytes, actor: str) -> list[int]:

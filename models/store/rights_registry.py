@@ -13,6 +13,9 @@ from sqlalchemy import String, Table, case, cast, literal
 ERASED = "[erased]"
 """What replaces a person's text after an erasure."""
 
+TAG = "erased:"
+"""How an erased id, address or pseudonym starts (followed by its row id)."""
+
 Replacement = Callable[[Table], Any]
 
 
@@ -35,7 +38,7 @@ def tagged(column: str) -> Replacement:
     """'erased:<row id>': unique, like the platform id or address it replaces."""
 
     def build(table: Table) -> Any:
-        return literal("erased:") + cast(table.c[column], String)
+        return literal(TAG) + cast(table.c[column], String)
 
     return build
 
@@ -141,6 +144,13 @@ NOT_PERSONAL: Mapping[str, str] = {
     "actions": "what the library did about a topic, in its own words",
     "action_notices": "that an action's notice went to a contact (by id) and its message id",
     "contact_opt_outs": "that a contact asked for no more messages, and when",
+    "alerts": "staff alerts: kind, item id or topic, counts and example message ids (the text "
+    "is read from messages when sent, so an erasure reaches it)",
+    "alert_sends": "where each alert went and when",
+    "alert_spikes": "when a topic's spike began and was last seen",
+    "bridge_cards": "which Slack message is a queue item's card (ids and a digest only)",
+    "bridge_seen": "Slack ids of staff actions already acted on",
+    "bridge_posts": "which staff-channel messages are about which item (ids only)",
 }
 """Tables declared to hold nothing that identifies the people the library serves (a name here
 that is not in the database yet is ignored; a table in the database in neither list fails)."""

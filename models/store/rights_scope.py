@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Select, delete, insert, or_, select, tuple_, union
 from sqlalchemy.engine import Connection
 
+from models.store.bridge_tables import BridgePost
 from models.store.inbound import pseudonym
 from models.store.inbox_tables import InboxEntry, InboxItem
 from models.store.poll_tables import PollTarget
@@ -136,7 +137,8 @@ def _own_conversations(conn: Connection, contacts: list[int]) -> list[int]:
 
 
 def _messages(contacts: list[int], conversations: list[int], items: list[int]) -> Select[Any]:
-    """What they sent, what was said in their own conversations, replies to them."""
+    """What they sent, what was said in their own conversations, replies to them, and the
+    staff channel's copies (cards, thread lines) about their items."""
     theirs = Message.contact_id.in_(contacts)
     refs = union(
         select(Message.platform_id).where(theirs),
@@ -145,6 +147,7 @@ def _messages(contacts: list[int], conversations: list[int], items: list[int]) -
     replies = select(InboxEntry.message_id).where(
         InboxEntry.item_id.in_(items), InboxEntry.message_id.is_not(None)
     )
+    staff_channel = select(BridgePost.message_id).where(BridgePost.item_id.in_(items))
     return select(
         union(
             select(Message.id).where(
@@ -156,6 +159,7 @@ def _messages(contacts: list[int], conversations: list[int], items: list[int]) -
                 Message.reply_ref.in_(refs),
             ),
             replies,
+            staff_channel,
         )
         .subquery()
         .c[0]

@@ -12,12 +12,16 @@ from sqlalchemy import inspect, text
 
 from models.store import cursors
 from models.store.actions import Actions
+from models.store.alerts import AlertStore
 from models.store.areas import ClassificationStore, MessageStore, OutboxStore, ProcessingStore
+from models.store.bridge import BridgeStore
 from models.store.digest import DigestFigures
 from models.store.digest_runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.inbox import InboxStore
+from models.store.leases import Leases
 from models.store.opt_outs import OptOuts
+from models.store.poll_claims import PollClaims
 from models.store.poll_store import PollStore
 from models.store.rights import RightsStore
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
@@ -55,7 +59,11 @@ class Store:
         self.opt_outs = OptOuts(self._ingest)
         self.sessions = SessionStore(durable=self._ingest, fast=self._db)
         self.inbox = InboxStore(runner, durable=self._ingest)
+        self.alerts = AlertStore(runner, durable=self._ingest)
+        self.bridge = BridgeStore(runner, durable=self._ingest)
         self.rights = RightsStore(runner, durable=self._ingest, key=pseudonym_key, dialect=dialect)
+        self.leases = Leases(self._ingest)
+        self.poll_claims = PollClaims(self._ingest)
 
     @classmethod
     @asynccontextmanager

@@ -3,10 +3,10 @@ per message with its labels, one row per queue item (a person's conversation) wi
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, func, select, tuple_, type_coerce
+from sqlalchemy import String, func, literal, select, tuple_, type_coerce
 from sqlalchemy.engine import Connection
 
 from models.store.inbox_tables import InboxCsat, InboxItem, StaffUser
@@ -40,7 +40,8 @@ def message_page(
     conn: Connection, *, since: datetime | None, after: int, limit: int
 ) -> list[tuple[Any, ...]]:
     """Up to ``limit`` messages with id above ``after``, oldest first, with their newest
-    verdict and staff relabels: one tuple per message in MESSAGE_FIELDS order."""
+    verdict and staff relabels: one tuple per message in MESSAGE_FIELDS order, built by the
+    database (times as ISO text, '' for no label) so a row needs no Python work of its own."""
     newest = (
         select(func.max(Classification.id))
         .where(Classification.message_id == Message.id)
@@ -55,11 +56,13 @@ def message_page(
             Message.direction,
             func.coalesce(Contact.pseudonym, ""),
             Message.conversation_id,
-            type_coerce(Message.occurred_at, String),  # as stored: no parse and re-format
+            iso_text(conn.dialect.name, Message.occurred_at),
             Message.text,
             func.coalesce(Classification.sentiment, ""),
             func.coalesce(Classification.topic, ""),
             Classification.topic_confidence,
+            literal(""),
+            literal(""),
         )
         .outerjoin(Contact, Contact.id == Message.contact_id)
         .outerjoin(Classification, Classification.id == newest)
@@ -69,32 +72,32 @@ def message_page(
     )
     if since is not None:
         query = query.where(Message.received_at >= since)
-    rows = conn.execute(query).all()
-    fixes = _fixes(conn, (after, rows[-1][0])) if rows else {}
-    return [_message(r, fixes.get(r[0])) for r in rows]
+    rows: list[tuple[Any, ...]] = list(conn.execute(query).all())
+    return _relabelled(conn, rows, after) if rows else rows
 
 
-def _message(r: Any, fix: dict[str, str] | None) -> tuple[Any, ...]:
-    at, confidence = stored_time(r[6]), "" if r[10] is None else r[10]
-    if fix is None:
-        return (*r[:6], at, r[7], r[8], r[9], confidence, "", "")
-    return (
-        *r[:6],
-        at,
-        r[7],
-        r[8],
-        r[9],
-        confidence,
-        fix.get("sentiment", ""),
-        fix.get("topic", ""),
-    )
+def iso_text(dialect: str, column: Any) -> Any:
+    """A UTC time column as ISO text with microseconds ('' for none), formatted by the database:
+    SQLite keeps 'YYYY-MM-DD HH:MM:SS.ffffff' (naive UTC), PostgreSQL a timestamptz."""
+    if dialect == "sqlite":
+        text = func.replace(type_coerce(column, String), " ", "T") + "+00:00"
+    else:
+        utc = func.timezone("UTC", column)
+        text = func.to_char(utc, 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
+    return func.coalesce(type_coerce(text, String), "")
 
 
-def stored_time(value: Any) -> str:
-    """A UTC time read as stored (SQLite: naive 'YYYY-MM-DD HH:MM:SS[.f]') in ISO form."""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    return f"{value.replace(' ', 'T')}+00:00" if value else ""
+def _relabelled(conn: Connection, rows: list[tuple[Any, ...]], after: int) -> list[tuple[Any, ...]]:
+    """The page with each staff relabel in its corrected_* columns (few rows have one)."""
+    fixes = _fixes(conn, (after, rows[-1][0]))
+    if not fixes:
+        return rows
+    at = {r[0]: i for i, r in enumerate(rows)}
+    for message_id, fix in fixes.items():
+        if (i := at.get(message_id)) is not None:
+            row = rows[i]
+            rows[i] = (*row[:11], fix.get("sentiment", ""), fix.get("topic", ""))
+    return rows
 
 
 def _fixes(conn: Connection, span: tuple[int, int]) -> dict[int, dict[str, str]]:

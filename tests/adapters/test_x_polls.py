@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.adapters.x import XAdapter
 from bot.events import Channel
 from handlers import polls
@@ -43,9 +45,9 @@ async def test_a_native_x_poll_is_read_back_as_aggregate_counts(
     adapter = chat.adapters["x"]
     assert isinstance(adapter, XAdapter)
     reader = PollCountReader(
-        chat.store, Channel.X, adapter.poll_counts, adapter.capabilities, interval_s=300
+        chat.store, Channel.X, adapter.poll_counts, adapter.capabilities, every=timedelta(minutes=5)
     )
-    await reader.run_once()
+    assert await reader.read_all() == 1
     r = await polls.results(chat.store, poll_id)
     assert (r.responses, r.aggregate_only, r.by_channel) == (10, ["x"], {"x": {"yes": 7, "no": 3}})
     assert [o.percent for o in r.options] == [70.0, 30.0]

@@ -13,17 +13,20 @@ from handlers.staff.passwords import Passwords
 from models.store import Store
 from models.store.migrate import upgrade
 from models.store.tables import AuditEntry
+from tests.fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
 
 
-def run(tmp_path: Path, *args: str, stdin: str = "") -> tuple[int, str, str]:
+def run(
+    tmp_path: Path, *args: str, stdin: str = "", **settings: str | None
+) -> tuple[int, str, str]:
     env = {
         "FEEDBOT_STATE_DIR": str(tmp_path / "var"),
         "FEEDBOT_CONFIG_FILE": str(ROOT / "config" / "feedbot.yaml"),
         "FEEDBOT_PSEUDONYM_KEY": "cli-test-pseudonym-key",
-    }
+    } | {f"FEEDBOT_{k.upper()}": v for k, v in settings.items()}
     result = CliRunner().invoke(build_cli(), list(args), env=env, input=stdin)
     return result.exit_code, result.stdout, result.stderr
 
@@ -107,3 +110,30 @@ def test_refusals_are_one_line_and_non_zero(tmp_path: Path) -> None:
     assert unknown[0] == 1 and unknown[2] == "feedbot: no staff account for nobody@lib.ac.uk\n"
     assert bad_role[0] == 2 and "boss" in bad_role[2]
     assert bad_slack[0] == 2 and "Slack user id" in bad_slack[2]
+
+
+async def test_link_slack_without_an_id_finds_the_user_by_email_address(tmp_path: Path) -> None:
+    await asyncio.to_thread(upgrade, _url(tmp_path))  # the CLI runs its own event loop
+
+    async def add(email: str) -> int:
+        command = ["staff", "add", email, "--name", "N", "--role", "agent", "--password-stdin"]
+        return (await asyncio.to_thread(run, tmp_path, *command, stdin=PASSWORD))[0]
+
+    assert await add("ann@lib.ac.uk") == 0
+    async with FakeSlack() as slack:
+        slack.emails["U0ANN0001"] = "Ann@Lib.ac.uk"
+        token = {"slack_bot_token": slack.identity.bot_token, "slack_api_url": slack.api_url}
+
+        def link(email: str, **extra: str | None) -> tuple[int, str, str]:
+            return run(tmp_path, "staff", "link-slack", email, **(token | extra))
+
+        code, out, _ = await asyncio.to_thread(link, "ann@lib.ac.uk")
+        assert code == 0 and "U0ANN0001" in out
+        assert slack.calls_to("users.lookupByEmail")[0].args["email"] == "ann@lib.ac.uk"
+        assert await add("bo@lib.ac.uk") == 0
+        unknown = await asyncio.to_thread(link, "bo@lib.ac.uk")
+        no_token = await asyncio.to_thread(link, "bo@lib.ac.uk", slack_bot_token=None)
+    assert unknown[0] == 1 and "no Slack user has the address bo@lib.ac.uk" in unknown[2]
+    assert no_token[0] == 1 and no_token[2].startswith("feedbot: FEEDBOT_SLACK_BOT_TOKEN")
+    code, out, _ = await asyncio.to_thread(run, tmp_path, "staff", "list")
+    assert "slack:U0ANN0001" in out

@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
         ({"max_message_chars": 0}, "FEEDBOT_MAX_MESSAGE_CHARS"),
         ({"pseudonym_key": "change-me"}, "FEEDBOT_PSEUDONYM_KEY"),
         ({"log_level": "LOUD"}, "FEEDBOT_LOG_LEVEL"),
+        ({"staff_slack_mode": "replies"}, "FEEDBOT_STAFF_SLACK_MODE"),
+        ({"staff_slack_channel": "#library-staff"}, "FEEDBOT_STAFF_SLACK_CHANNEL"),
     ],
 )
 def test_a_bad_value_names_the_setting(override: dict[str, object], named: str) -> None:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import insert
 
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote, poll_ref
-from handlers.digest.build import QUEUE_PENDING, DigestConfig, build_digest
+from handlers.digest.build import DigestConfig, build_digest
 from handlers.digest.model import Digest
 from handlers.digest.week import IsoWeek
 from handlers.poll_answers import chosen
@@ -161,7 +161,7 @@ async def test_polls_of_the_week_with_answers_per_channel_and_csat(store: Store)
     [poll] = digest.polls
     assert (poll.question, poll.responses, poll.csat) == ("How was the help desk?", 4, 75.0)
     assert poll.answers == {"telegram": {"5": 1, "4": 1}, "slack": {"2": 1, "5": 1}}
-    assert digest.queue.available is False and digest.queue.note == QUEUE_PENDING
+    assert [t.team for t in digest.queue.teams] == ["all"] and digest.queue.waiting == []
     assert not digest.empty
 
 

@@ -16,15 +16,18 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp
 
+from bot.events import utcnow
 from bot.runtime import bound_port
 from bot.web.app import HERE, templates
 from bot.web.digests import DigestPages, routes
 from config.settings import Settings
 from handlers.digest.build import DigestConfig
 from handlers.digest.service import Digests
+from handlers.digest.week import local_week
 from models.store import Store
 from models.store.migrate import upgrade_async
 from tests.digest import fixture as fx
+from tests.digest import queue_history as qh
 from tests.fakes.running import running_bot
 from tests.support.browser import Axe
 from tests.web.staff import add_staff, log_in
@@ -90,9 +93,11 @@ async def test_the_digest_page_passes_axe_and_fits_a_phone(
     store: Store, browser: object, axe: Axe, tmp_path: Path
 ) -> None:
     await fx.store_history(store, fx.history())
+    items = await qh.store_items(store, qh.items())  # the queue section has lines and links
     async with serve(store) as url:
         async with httpx.AsyncClient(base_url=url) as http:
             listing = await http.get("/digests/")
+            shown = await http.get(f"/digests/{fx.WEEK}")
             chart = await http.get(f"/digests/{fx.WEEK}/sentiment.png")
             missing = await http.get("/digests/2026-W99")
         for width in (1024, 375):
@@ -104,8 +109,24 @@ async def test_the_digest_page_passes_axe_and_fits_a_phone(
             await page.screenshot(path=str(tmp_path / f"digest-{width}.png"), full_page=True)
             await page.close()
     assert f'href="/digests/{fx.WEEK}"' in listing.text
+    assert "Oldest negative items still waiting" in shown.text
+    assert any(f'href="/inbox/items/{i}"' in shown.text for i in items)
     assert chart.headers["content-type"] == "image/png" and chart.content.startswith(b"\x89PNG")
     assert missing.status_code == 404
+
+
+async def test_a_library_whose_feedback_all_arrived_this_week_sees_it_listed(store: Store) -> None:
+    now = utcnow()
+    await fx.store_history(store, [fx.Row(now, "widget", "p1", "wifi", "negative", 0.9, "wifi!")])
+    this_week = local_week(now, fx.LONDON)
+    async with serve(store) as url:
+        async with httpx.AsyncClient(base_url=url) as http:
+            listing = (await http.get("/digests/")).text
+            so_far = await http.get(f"/digests/{this_week}")
+    assert f'href="/digests/{this_week}"' in listing, "this week so far is one click away"
+    assert f'href="/digests/{this_week.shifted(-1)}"' in listing, "last week is listed too"
+    assert 'href="/inbox/"' in listing
+    assert so_far.status_code == 200
 
 
 async def test_the_public_page_escapes_everything(store: Store, browser: object, axe: Axe) -> None:

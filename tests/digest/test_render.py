@@ -41,7 +41,9 @@ async def test_json_carries_every_figure(digests: Digests) -> None:
     assert data["week"] == fx.WEEK and data["rising"] == ["printing"]
     assert data["headline"][-1]["messages"] == digest.headline[-1].messages
     assert [s["week"] for s in data["sentiment"]][-1] == fx.WEEK
-    assert data["queue"] == {"available": False, "note": digest.queue.note, "figures": {}}
+    [every] = data["queue"]["teams"]  # no queue items in this history: one line of zeros
+    assert (every["team"], every["new"], every["first_response"]["median"]) == ("all", 0, None)
+    assert data["queue"]["waiting"] == []
 
 
 async def test_charts_are_png_with_a_text_alternative(digests: Digests) -> None:
@@ -74,7 +76,8 @@ async def test_markdown_tables_with_links(digests: Digests) -> None:
     total = digest.headline[-1]
     assert f"| all | [{total.messages}](https://lib.example/inbox/?week={fx.WEEK}) |" in text
     assert "Rising: printing" in text
-    assert "Queue figures arrive with the staff inbox." in text
+    assert "| all | [0](https://lib.example/inbox/?status=all&created=" in text  # the queue
+    assert "No negative item was left waiting at the week's end." in text
 
 
 def test_digest_build_writes_each_format(tmp_path: Path) -> None:

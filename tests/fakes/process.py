@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -43,15 +43,24 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+BOT = ("-m", "bot", "run")
+KEYWORD_BOT = ("-m", "tests.fakes.keyword_bot")
+"""The bot with the keyword classifier (see tests/fakes/keyword_bot.py)."""
+
+
 @contextmanager
-def bot_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """Start `python -m bot run`, wait until /healthz answers, kill it at the end if still alive."""
+def bot_process(
+    env: dict[str, str], log: Path, command: Sequence[str] = BOT, *, wait: bool = True
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start `python -m bot run` (or ``command``), wait until /healthz answers (unless not
+    ``wait``), kill it at the end if still alive."""
     with log.open("ab") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, stdout=out, stderr=out
+            [sys.executable, *command], cwd=ROOT, env=env, stdout=out, stderr=out
         )
     try:
-        wait_healthy(f"http://127.0.0.1:{env['FEEDBOT_HTTP_PORT']}", proc, log)
+        if wait:
+            wait_healthy(f"http://127.0.0.1:{env['FEEDBOT_HTTP_PORT']}", proc, log)
         yield proc
     finally:
         if proc.poll() is None:

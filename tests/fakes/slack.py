@@ -7,7 +7,9 @@ response_url (``/actions/...``): like Slack's, it takes 5 posts and can be expir
 recorded as calls to "response_url". File uploads follow files.upload v2:
 ``files.getUploadURLExternal`` hands out ``/upload/<file id>``, the bytes posted there are kept in
 ``uploads`` (and recorded as an "upload" call), and ``files.completeUploadExternal`` shares only
-files that were uploaded in full. The inbound HTTP side (signed Events API and interaction
+files that were uploaded in full. ``views.open`` answers the view with an id (as a
+view_submission later carries it); ``users.info`` and ``users.lookupByEmail`` show the addresses
+in ``emails``. The inbound HTTP side (signed Events API and interaction
 posts) is ``tests.fakes.slack_driver``.
 """
 
@@ -80,6 +82,7 @@ class FakeSlack:
         self._hooks: dict[str, int] = {}  # response_url path → posts it still takes
         self.uploads: dict[str, bytes] = {}  # file id → the bytes uploaded
         self._files: dict[str, Json] = {}  # file id → what getUploadURLExternal was told
+        self.emails: dict[str, str] = {}  # user id → the e-mail address users.info shows
         self.port = 0
 
     @property
@@ -314,13 +317,12 @@ class FakeSlack:
         return {"channel": args.get("channel"), "ts": ts, "message": message}
 
     def _chat_update(self, args: Json) -> Json:
+        if not args.get("channel") or not args.get("ts"):
+            raise _Refusal("message_not_found")
         return {"channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text", "")}
 
     def _chat_postEphemeral(self, args: Json) -> Json:
         return {"message_ts": self._next_ts()}
-
-    def _views_open(self, args: Json) -> Json:
-        return {"view": {"id": f"V{next(self._ts):08d}", **(_json_arg(args.get("view")) or {})}}
 
     def _conversations_open(self, args: Json) -> Json:
         return {"channel": {"id": "D" + str(args.get("users", "")).split(",")[0].lstrip("UW")}}
@@ -328,7 +330,22 @@ class FakeSlack:
     def _users_info(self, args: Json) -> Json:
         user = str(args.get("user", ""))
         profile = {"display_name": f"user-{user}", "real_name": f"User {user}"}
+        if user in self.emails:  # shown only to apps with users:read.email, as Slack does
+            profile["email"] = self.emails[user]
         return {"user": {"id": user, "name": f"user-{user}", "is_bot": False, "profile": profile}}
+
+    def _users_lookupByEmail(self, args: Json) -> Json:
+        wanted = str(args.get("email", "")).lower()
+        for user, email in self.emails.items():
+            if email.lower() == wanted:
+                return self._users_info({"user": user})
+        raise _Refusal("users_not_found")
+
+    def _views_open(self, args: Json) -> Json:
+        view = _json_arg(args.get("view")) or {}
+        if not args.get("trigger_id") or not view.get("type"):
+            raise _Refusal("invalid_arguments")
+        return {"view": {"id": f"V{next(self._ts):08d}", "hash": f"{time.time():.6f}", **view}}
 
     def _files_getUploadURLExternal(self, args: Json) -> Json:
         if not args.get("filename") or not str(args.get("length", "")).isdigit():

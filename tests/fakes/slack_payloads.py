@@ -73,3 +73,32 @@ def click(
 def _action(element: Json, actions: Json) -> Any:
     """The clicked element as block_actions reports it: with its block and the time of the click."""
     return {**element, "block_id": actions.get("block_id", ""), "action_ts": f"{time.time():.6f}"}
+
+
+def view_submission(
+    view: Json, user: str, *, text: str = "", canned: str = "", identity: Identity | None = None
+) -> Json:
+    """A ``view_submission`` body: ``user`` sends the modal ``view`` (as views.open answered
+    it, with its id) with ``text`` typed and the option ``canned`` picked."""
+    i = identity or Identity()
+    values: Json = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        if element["type"] == "plain_text_input":
+            entry: Json = {"type": "plain_text_input", "value": text or None}
+        else:
+            chosen = [o for o in element.get("options", []) if o["value"] == canned]
+            entry = {"type": element["type"], "selected_option": chosen[0] if chosen else None}
+        values[block["block_id"]] = {element["action_id"]: entry}
+    return {
+        "type": "view_submission",
+        "team": {"id": i.team_id, "domain": "library"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": i.team_id},
+        "api_app_id": i.app_id,
+        "token": "verification-token-unused",
+        "trigger_id": f"{int(time.time())}.{user}.submit",
+        "view": {**view, "state": {"values": values}, "team_id": i.team_id, "app_id": i.app_id},
+        "response_urls": [],
+    }

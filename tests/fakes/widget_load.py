@@ -53,13 +53,37 @@ async def send_all(
     return accepted
 
 
-async def post(http: httpx.AsyncClient, body: dict[str, str], *, tries: int = 3) -> httpx.Response:
+async def post(
+    http: httpx.AsyncClient, body: dict[str, str], *, tries: int = 3, base: str = ""
+) -> httpx.Response:
     """Post as the widget's client does: a dropped connection (e.g. a kept-alive one the server
     closed just then) is sent again with the same client_id, which the server stores once."""
     for attempt in range(tries):
         try:
-            return await http.post("/widget/api/messages", json=body)
+            return await http.post(f"{base}/widget/api/messages", json=body)
         except httpx.TransportError:
             if attempt == tries - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+async def send_spread(urls: list[str], sessions: list[str]) -> dict[int, int]:
+    """Post every message, each to the next of ``urls`` in turn (as a load balancer spreads
+    them over processes); index → id of each 202 (all must be 202)."""
+    accepted: dict[int, int] = {}
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(TOTAL):
+        queue.put_nowait(i)
+
+    async def worker(http: httpx.AsyncClient) -> None:
+        while not queue.empty():
+            i = queue.get_nowait()
+            url = urls[i % len(urls)]
+            answer = await post(http, {**payload(i, sessions)}, base=url)
+            assert answer.status_code == 202, answer.text
+            accepted[i] = answer.json()["id"]
+
+    limits = httpx.Limits(max_connections=CONCURRENCY)
+    async with httpx.AsyncClient(limits=limits, timeout=60) as http:
+        await asyncio.gather(*(worker(http) for _ in range(CONCURRENCY)))
+    return accepted

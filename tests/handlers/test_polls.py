@@ -236,7 +236,7 @@ async def test_scheduled_polls_open_outside_quiet_hours_and_close_on_time(
     assert not is_quiet(morning, (time(21), time(8)), london)
     slack = RecordingAdapter(Channel.SLACK)
     async with running_bot(make_settings(database_url=sqlite_url), adapters=[slack]) as bot:
-        await bot.app.scheduler.stop()  # only the scheduler on the test's clock below may act
+        await bot.app.jobs.stop()  # only the scheduler on the test's clock below may act
         s = spec("yes_no")
         poll_id = await bot.store.polls.create(
             targets=s.targets,
@@ -248,24 +248,17 @@ async def test_scheduled_polls_open_outside_quiet_hours_and_close_on_time(
             closes_at=morning + timedelta(hours=2),
             repeat_days=7,
         )
-        clock = [night]
         scheduler = PollScheduler(
-            bot.store,
-            bot.app.polls,
-            quiet_hours=(time(21), time(8)),
-            zone=london,
-            clock=lambda: clock[0],
+            bot.store, bot.app.polls, quiet_hours=(time(21), time(8)), zone=london
         )
-        assert await scheduler.run_once() == ([], [])  # due, but it is the middle of the night
-        clock[0] = morning
-        assert await scheduler.run_once() == ([poll_id], [])  # opens in the morning
+        assert await scheduler.pass_at(night) == ([], [])  # due, but it is the middle of the night
+        assert await scheduler.pass_at(morning) == ([poll_id], [])  # opens in the morning
         await wait_until(lambda: _sent(slack, 1), what="the scheduled poll to be posted")
-        clock[0] = morning + timedelta(hours=3)
-        assert await scheduler.run_once() == ([], [poll_id])  # and closes on time
+        later = morning + timedelta(hours=3)
+        assert await scheduler.pass_at(later) == ([], [poll_id])  # and closes on time
+        assert await scheduler.pass_at(later) == ([], [])  # once
         assert (await bot.store.polls.get(poll_id=poll_id)).status == "closed"  # type: ignore[union-attr]
-        following = await bot.store.polls.get(
-            poll_id=poll_id + 1
-        )  # a weekly poll schedules its next run
+        following = await bot.store.polls.get(poll_id=poll_id + 1)  # the next run of a weekly poll
         assert following is not None and following.status == "scheduled"
         assert following.opens_at == night - timedelta(hours=1) + timedelta(days=7)
         assert following.closes_at == morning + timedelta(hours=2, days=7)

@@ -63,3 +63,16 @@ async def test_exports_are_audited_and_unknown_people_refused(store: Store) -> N
     assert await store.read(lambda c: [tuple(r) for r in c.execute(query)]) == [
         ("cli", "export_person")
     ]
+
+
+async def test_opt_out_state_is_shown_per_contact(store: Store) -> None:
+    await build(store)
+    before = await store.rights.export_person(who=sam_on_telegram(), actor="cli")
+    assert [o["opted_out"] for o in before["opt_out"]] == [False, False]
+    assert "You have not opted out" in before["summary"][-2]
+    telegram = next(c["id"] for c in before["contacts"] if c["channel"] == "telegram")
+    await store.opt_outs.choose(contact_id=telegram, opted_out=True)
+    doc = await store.rights.export_person(who=sam_on_telegram(), actor="cli")
+    state = {o["channel"]: (o["opted_out"], o["since"] is not None) for o in doc["opt_out"]}
+    assert state == {"telegram": (True, True), "slack": (False, False)}
+    assert "You opted out of messages the library starts on: telegram." in doc["summary"]

@@ -1,105 +1,181 @@
-"""The admin pages staffweb mounts: the audit log with filters, the item's export download and
-the erase action with its typed confirmation; refused to anyone but an admin. (The session gate
-and CSRF are staffweb's: here the logged-in staff member comes from a header.)"""
+"""The admin data-rights pages as the staff side serves them, over real HTTP through its
+session gate and CSRF check: the audit log (filtered, paged), the item page's export download
+and the erase action with its typed confirmation. Refused, on the server, to agents and leads,
+and to any post without the page's CSRF token; each export and erasure is audited."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import httpx
-import jinja2
-import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.templating import Jinja2Templates
+from sqlalchemy import select
 
-from bot.web.rights_pages import RightsPages, routes
-from models.store import Store
-from models.store.migrate import upgrade_async
+from config.settings import Settings
+from models.store.cursors import audit
+from models.store.tables import AuditEntry
+from tests.fakes.running import RunningBot, running_bot
 from tests.rights import scan
-from tests.rights.world import NEEDLES, TEXTS, build
+from tests.web.staff import add_staff, csrf_of, log_in, widget_item
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "bot" / "web" / "templates"
-STAFF_SIDE = {  # stand-ins for staffweb's layout and error page
-    "inbox/base.html": "<title>{% block title %}{% endblock %}</title>"
-    "{% block main %}{% endblock %}",
-    "inbox/error.html": "<h1>{{ title }}</h1><p>{{ message }}</p>",
-}
+TEXT = "RIGHTSPAGE my library card number is 99887766, please delete me"
 
 
-@dataclass(frozen=True)
-class Staff:
-    role: str
-    actor: str
-
-
-def staff_of(request: Request) -> Staff:
-    role = request.headers.get("x-role", "agent")
-    return Staff(role=role, actor="staff:1")
-
-
-@pytest.fixture
-async def site(db_url: str) -> AsyncIterator[tuple[httpx.AsyncClient, Store, Any]]:
-    await upgrade_async(db_url)
-    loader = jinja2.ChoiceLoader(
-        [jinja2.DictLoader(STAFF_SIDE), jinja2.FileSystemLoader(TEMPLATES)]
+async def rights_audit(bot: RunningBot) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """The export and erasure entries of the audit log, oldest first."""
+    query = (
+        select(AuditEntry.actor, AuditEntry.action, AuditEntry.subject, AuditEntry.detail)
+        .where(AuditEntry.action.in_(["export_person", "erase_person"]))
+        .order_by(AuditEntry.id)
     )
-    templates = Jinja2Templates(env=jinja2.Environment(loader=loader, autoescape=True))
-
-    def render(request: Request, name: str, context: dict[str, Any], status: int) -> Response:
-        return templates.TemplateResponse(request, name, context, status)
-
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as store:
-        world = await build(store)
-        app = Starlette(routes=routes(RightsPages(store, staff_of, render)))
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            yield client, store, world
+    return await bot.store.read(lambda c: [tuple(r) for r in c.execute(query)])
 
 
-ADMIN = {"x-role": "admin"}
+async def held(bot: RunningBot) -> bool:
+    """Whether the person's text is anywhere in the database."""
+    return bool(await bot.store.read(scan.find, (TEXT,)))
 
 
-async def test_only_admins_get_the_pages(site: Any) -> None:
-    client, _, world = site
-    for call in (
-        client.get("/inbox/audit", headers={"x-role": "lead"}),
-        client.get(f"/inbox/items/{world.item_id}/export"),
-        client.post(f"/inbox/items/{world.item_id}/erase", data={"confirm": "erase"}),
-    ):
-        answer = await call
-        assert answer.status_code == 403 and "Only inbox administrators" in answer.text
+async def test_agents_and_leads_are_refused_on_the_server(
+    db_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=db_url)) as bot:
+        item = await widget_item(bot, TEXT)
+        for role in ("agent", "lead"):
+            await add_staff(bot.store, f"{role}@lib.example.ac.uk", role=role)
+            async with httpx.AsyncClient(base_url=bot.url) as http:
+                await log_in(http, f"{role}@lib.example.ac.uk")
+                page = await http.get(f"/inbox/items/{item}")
+                token = csrf_of(page.text)
+                answers = [
+                    await http.get("/inbox/audit"),
+                    await http.post(f"/inbox/items/{item}/export", data={"csrftoken": token}),
+                    await http.get(f"/inbox/items/{item}/erase"),
+                    await http.post(
+                        f"/inbox/items/{item}/erase", data={"csrftoken": token, "confirm": "erase"}
+                    ),
+                ]
+            assert "Export their data" not in page.text and "Audit log" not in page.text
+            for answer in answers:
+                assert answer.status_code == 403, (role, answer.request.url)
+                assert "Only inbox administrators" in answer.text
+        assert await held(bot) and await rights_audit(bot) == []
 
 
-async def test_the_audit_log_lists_and_filters(site: Any) -> None:
-    client, _, _ = site
-    page = await client.get("/inbox/audit", headers=ADMIN)
-    assert page.status_code == 200 and "link_contacts" in page.text and "resolve" in page.text
-    narrowed = await client.get("/inbox/audit?action=reply", headers=ADMIN)
-    assert "resolve" not in narrowed.text and ">reply<" in narrowed.text
-    assert page.headers["cache-control"] == "no-store"
+async def test_posts_without_the_page_token_are_refused_and_change_nothing(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        item = await widget_item(bot, TEXT)
+        await add_staff(bot.store, "admin@lib.example.ac.uk", role="admin")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "admin@lib.example.ac.uk")
+            for path in (f"/inbox/items/{item}/export", f"/inbox/items/{item}/erase"):
+                missing = await http.post(path, data={"confirm": "erase"})
+                forged = await http.post(path, data={"confirm": "erase", "csrftoken": "x.y"})
+                assert (missing.status_code, forged.status_code) == (403, 403), path
+                assert "This form has expired" in missing.text
+        assert await held(bot) and await rights_audit(bot) == []
 
 
-async def test_export_downloads_and_erase_needs_the_word(site: Any) -> None:
-    client, store, world = site
-    got = await client.get(f"/inbox/items/{world.item_id}/export", headers=ADMIN)
-    assert got.status_code == 200 and "attachment" in got.headers["content-disposition"]
-    assert TEXTS[0] in {m["text"] for m in got.json()["messages"]}
-    refused = await client.post(
-        f"/inbox/items/{world.item_id}/erase", data={"confirm": "yes"}, headers=ADMIN
+async def test_an_admin_exports_then_erases_once_and_both_are_audited(
+    db_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=db_url)) as bot:
+        item = await widget_item(bot, TEXT)
+        admin = await add_staff(bot.store, "admin@lib.example.ac.uk", role="admin")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, admin.email)
+            page = await http.get(f"/inbox/items/{item}")
+            token = csrf_of(page.text)
+            got = await http.post(f"/inbox/items/{item}/export", data={"csrftoken": token})
+            confirm = await http.get(f"/inbox/items/{item}/erase")
+            wrong = await http.post(
+                f"/inbox/items/{item}/erase", data={"csrftoken": token, "confirm": "yes"}
+            )
+            still_held = await held(bot)
+            done = await http.post(
+                f"/inbox/items/{item}/erase", data={"csrftoken": token, "confirm": " Erase "}
+            )
+            again = await http.post(
+                f"/inbox/items/{item}/erase", data={"csrftoken": token, "confirm": "erase"}
+            )
+            after = await http.post(f"/inbox/items/{item}/export", data={"csrftoken": token})
+        entries = await rights_audit(bot)
+        gone = not await held(bot)
+    assert "Export their data (JSON)" in page.text and 'href="/inbox/audit"' in page.text
+    assert got.status_code == 200 and got.headers["cache-control"] == "no-store"
+    assert got.headers["content-disposition"] == f'attachment; filename="person-item-{item}.json"'
+    doc = got.json()
+    assert TEXT in {m["text"] for m in doc["messages"]} and doc["summary"]
+    assert confirm.status_code == 200 and 'name="confirm"' in confirm.text
+    assert wrong.status_code == 400 and "Nothing was erased" in wrong.text and still_held
+    assert done.status_code == 200 and "<h1>Erased</h1>" in done.text and "messages" in done.text
+    assert again.status_code == 200 and "Nothing to erase" in again.text
+    assert gone and TEXT not in after.text
+    person = doc["person_id"]
+    actor = f"staff:{admin.id}"
+    assert entries == [
+        (actor, "export_person", f"person:{person}", {}),
+        (actor, "erase_person", f"person:{person}", {"held": True}),
+        (actor, "erase_person", "", {"held": False}),
+        (actor, "export_person", f"person:{person}", {}),
+    ]
+
+
+async def test_the_audit_log_filters_and_pages(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        admin = await add_staff(bot.store, "admin@lib.example.ac.uk", role="admin")
+
+        def fill(conn: Any) -> None:
+            for n in range(1, 71):
+                action = "reply" if n % 2 else "resolve"
+                audit(conn, actor=f"staff:{n % 3}", action=action, subject=f"item:{n}", detail={})
+
+        await bot.store._db.write(fill)
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, admin.email)
+            first = await http.get("/inbox/audit")
+            older = await http.get(f"/inbox/audit?before={_older(first.text)}")
+            replies = await http.get("/inbox/audit", params={"action": "reply", "actor": "staff:1"})
+            prefix = await http.get("/inbox/audit", params={"subject": "item:7*"})
+            exact = await http.get("/inbox/audit", params={"subject": "item:7"})
+            odd = await http.get("/inbox/audit", params={"before": "²", "actor": "<b>x</b>"})
+    assert first.status_code == 200 and first.headers["cache-control"] == "no-store"
+    assert first.text.count("<tr><td>") == 50 and "item:70<" in first.text
+    assert "item:20<" not in first.text and "Newest entries</a>" not in first.text
+    assert "item:20<" in older.text and "item:70<" not in older.text
+    assert "Newest entries</a>" in older.text and "Older entries</a>" not in older.text
+    rows = replies.text.count("<tr><td>")
+    assert (
+        rows == len([n for n in range(1, 71) if n % 2 and n % 3 == 1])
+        and "resolve<" not in replies.text
     )
-    assert refused.status_code == 400 and await store.read(scan.find, NEEDLES) != []
-    done = await client.post(
-        f"/inbox/items/{world.item_id}/erase", data={"confirm": "erase"}, headers=ADMIN
+    assert prefix.text.count("<tr><td>") == 2 and exact.text.count("<tr><td>") == 1
+    assert (
+        odd.status_code == 200 and "&lt;b&gt;x&lt;/b&gt;" in odd.text and "No entries" in odd.text
     )
-    assert (done.status_code, done.headers["location"]) == (
-        303,
-        f"/inbox/items/{world.item_id}?done=erased",
-    )
-    assert await store.read(scan.find, NEEDLES) == []
-    after = await client.get(f"/inbox/items/{world.item_id}/export", headers=ADMIN)
-    assert after.status_code == 200 and not [n for n in NEEDLES if n in after.text]
+
+
+def _older(html: str) -> str:
+    start = html.index("before=") + len("before=")
+    return html[start : html.index('"', start)]
+
+
+async def test_the_item_page_says_whether_the_person_opted_out(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        item = await widget_item(bot, TEXT)
+        await add_staff(bot.store, "agent@lib.example.ac.uk")
+        view = await bot.store.inbox.item(item_id=item)
+        assert view is not None
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "agent@lib.example.ac.uk")
+            before = await http.get(f"/inbox/items/{item}")
+            await bot.store.opt_outs.choose(contact_id=view.contact_id, opted_out=True)
+            after = await http.get(f"/inbox/items/{item}")
+    assert "<dt>Opted out</dt><dd>No</dd>" in before.text
+    assert "<dt>Opted out</dt><dd>Yes: said “stop”" in after.text

@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
-from models.store import Store
-from models.store.migrate import upgrade
-from tests.bot.cli import base_env, invoke, one_line_failure
-from tests.rights.world import SAM_TG, TEXTS, build
-
-KEY = "cli-test-pseudonym-key"
-
-
-def filled(tmp_path: Path) -> dict[str, str | None]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'feedbot.db'}"
-    upgrade(url)
-
-    async def write() -> None:
-        async with Store.open(url, pseudonym_key=KEY.encode()) as store:
-            await build(store)
-
-    asyncio.run(write())
-    return base_env(tmp_path, database_url=url)
+from tests.bot.cli import invoke, one_line_failure
+from tests.rights.world import SAM_TG, TEXTS, filled
 
 
 def test_export_writes_one_document_and_erase_needs_yes(tmp_path: Path) -> None:

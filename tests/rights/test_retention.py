@@ -77,10 +77,10 @@ async def test_the_daily_job_runs_once_across_processes(store: Store, db_url: st
     await build(store)
     later = utcnow() + forward(400)
     async with Store.open(db_url, pseudonym_key=KEY) as other:
-        jobs = [RetentionJob(s, days=365, clock=lambda: later) for s in (store, other)]
-        results = await asyncio.gather(*(j.run_once() for j in jobs))
+        jobs = [RetentionJob(s, days=365) for s in (store, other)]
+        results = await asyncio.gather(*(j.run_at(later) for j in jobs))
         assert sorted(r is not None for r in results) == [False, True]
-        assert await jobs[1].run_once() is None
-    tomorrow = RetentionJob(store, days=365, clock=lambda: later + forward(1))
-    assert await tomorrow.run_once() is not None
-    assert await RetentionJob(store, days=0, clock=lambda: later + forward(9)).run_once() is None
+        assert await jobs[1].run_at(later) is None
+    tomorrow = RetentionJob(store, days=365)
+    assert await tomorrow.run_at(later + forward(1)) is not None
+    assert await RetentionJob(store, days=0).run_at(later + forward(9)) is None

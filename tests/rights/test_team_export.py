@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,7 @@ from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.team_export import CONVERSATION_FIELDS, MESSAGE_FIELDS
 from tests.bot.cli import invoke, one_line_failure
-from tests.rights.test_person_cli import filled
-from tests.rights.world import TEXTS, build
+from tests.rights.world import TEXTS, build, filled
 
 
 @pytest.fixture
@@ -63,3 +63,28 @@ def test_the_cli_writes_csv_and_jsonl(tmp_path: Path) -> None:
     assert later.code == 0 and later.stdout == ""
     bad = invoke(env, "export", "messages", "--since", "last week")
     assert "YYYY-MM-DD" in one_line_failure(bad)
+
+
+async def test_message_rows_carry_relabels_and_iso_times_on_both_databases(store: Store) -> None:
+    world = await build(store)
+    view = await store.inbox.page(item_id=world.item_id)
+    assert view is not None
+    [mid] = [e.message_id for e in view.entries if e.text == TEXTS[1]]
+    assert mid is not None
+    ann = view.item.row.assignee_id or 1
+    await store.inbox.relabel(
+        item_id=world.item_id, actor_id=ann, field="topic", value="wifi", message_id=mid
+    )
+    pages = [p async for p in store.rights.iter_rows(kind="messages", since=None, page=3)]
+    rows = {r[0]: dict(zip(MESSAGE_FIELDS, r, strict=True)) for page in pages for r in page}
+    fixed = rows[mid]
+    assert (fixed["topic"], fixed["corrected_topic"], fixed["corrected_sentiment"]) == (
+        "printing",
+        "wifi",
+        "",
+    )
+    assert all(r["corrected_topic"] == "" for k, r in rows.items() if k != mid)
+    for r in rows.values():
+        at = datetime.fromisoformat(r["occurred_at"])
+        assert at.utcoffset() == timedelta(0) and r["occurred_at"].endswith("+00:00")
+        assert len(r["occurred_at"]) == len("2026-12-01T10:00:00.000000+00:00")

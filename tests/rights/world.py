@@ -3,9 +3,11 @@ second person who must be left alone."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -23,10 +25,12 @@ from bot.events import (
 from handlers.poll_answers import chosen
 from models.classification import Classification
 from models.store import Store
+from models.store.migrate import upgrade
 from models.store.polls import Target
 from models.store.rights_scope import Who
 from models.store.tables import Classification as Verdict
 from models.store.tables import Message
+from tests.bot.cli import base_env
 from tests.inbox.helpers import add_staff, stored
 
 SAM_TG, SAM_SLACK, ALEX = "5550001", "U0SAMSLACK", "U0ALEXSLACK"
@@ -38,6 +42,7 @@ TEXTS = (
     "SAMTEXT-out your card is ready Sam",
 )
 NEEDLES = (*TEXTS, SAM_TG, SAM_SLACK, "Sam Saunders")
+CLI_KEY = "cli-test-pseudonym-key"  # the key tests.bot.cli.base_env gives the CLI
 
 
 @dataclass(frozen=True)
@@ -196,6 +201,19 @@ def figures(store: Store) -> Callable[[Any], Any]:
         return [tuple(r) for r in conn.execute(query)]
 
     return read
+
+
+def filled(tmp_path: Path) -> dict[str, str | None]:
+    """A migrated SQLite file holding the world, and the CLI's environment for it."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'feedbot.db'}"
+    upgrade(url)
+
+    async def write() -> None:
+        async with Store.open(url, pseudonym_key=CLI_KEY.encode()) as store:
+            await build(store)
+
+    asyncio.run(write())
+    return base_env(tmp_path, database_url=url)
 
 
 def later(days: int) -> timedelta:

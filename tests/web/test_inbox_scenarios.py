@@ -144,7 +144,8 @@ async def test_widget_student_sees_the_reply_on_their_feedback_page_and_rates_it
         await student.get_by_role("button", name="Send message").click()
         item_id = await queued_item(bot, PRINTER)
         staff = await (await browser.new_context()).new_page()
-        await staff_answers(staff, bot, item_id, tmp_path)
+        _, after = await staff_answers(staff, bot, item_id, tmp_path)
+        assert "Person " in after and "the person" not in after  # no name on the widget: a label
 
         async def shown() -> bool:
             await student.goto(f"{bot.url}/widget")

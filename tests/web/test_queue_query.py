@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.web.inbox_format import due_text, pseudonym
 from bot.web.queue_query import QueueQuery, parse, standing_total, to_filter
 from bot.web.staff_session import gated, safe_next
 from handlers.staff.login import Throttle
+from models.store.inbox_types import STATUSES
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -73,3 +75,26 @@ def test_a_standing_view_takes_its_total_from_the_counts() -> None:
     assert standing_total(QueueQuery(view="mine", status="pending"), counts) is None
     assert standing_total(QueueQuery(team="estates"), counts) is None
     assert standing_total(QueueQuery(overdue=True, new=True), counts) is None
+
+
+def test_the_digest_links_week_status_and_no_team_filters() -> None:
+    london = ZoneInfo("Europe/London")
+    query = parse({"status": "all", "team": "none", "created": "2026-W44", "resolved": "W44"})
+    assert (query.status, query.team, query.created, query.resolved) == (
+        "all",
+        "none",
+        "2026-W44",
+        "",
+    )
+    where = to_filter(query, staff_id=1, now=NOW, seen=None, zone=london)
+    assert where.statuses == STATUSES and where.team == ""  # resolved too; items of no team
+    # Monday 26 October 2026, midnight in London, is 00:00 UTC: the clocks went back the day before
+    assert where.created_in == (
+        datetime(2026, 10, 26, tzinfo=UTC),
+        datetime(2026, 11, 2, tzinfo=UTC),
+    )
+    w43 = to_filter(parse({"responded": "2026-W43"}), staff_id=1, now=NOW, seen=None, zone=london)
+    assert w43.responded_in is not None and w43.responded_in[0] == datetime(
+        2026, 10, 18, 23, tzinfo=UTC
+    )
+    assert standing_total(query, {"all": 3}) is None  # counted, not a standing view

@@ -7,7 +7,15 @@ import json
 from collections.abc import Callable
 
 import httpx
+import pytest
 
+from bot.adapters.widget import to_event
+from bot.channel import Receipt
+from bot.events import InboundEvent
+from bot.storable import Unstorable
+from bot.web.body import BadRequest
+from bot.web.widget_api import record
+from bot.web.widget_deps import WidgetDeps
 from config.settings import Settings
 from tests.fakes.chat import Chat
 from tests.fakes.running import running_bot
@@ -191,3 +199,31 @@ async def test_a_long_conversation_shows_its_newest_messages_and_pages_back(
         assert "Show earlier messages" in page.text
         back = await http.get("/widget", params={"before": str(first["older"])})
         assert "message number 119" not in back.text and "Back to the newest messages" in back.text
+
+
+@pytest.mark.parametrize(
+    "refusal, words",
+    [
+        (
+            Unstorable("DataError: (asyncpg) invalid byte sequence for UTF8 in SECRET-TEXT"),
+            "the database refused a value in it (DataError)",
+        ),
+        (
+            Unstorable("UnicodeEncodeError: 'utf-8' codec can't encode SECRET-TEXT"),
+            "its text is not valid Unicode the database can keep (UnicodeEncodeError)",
+        ),
+        (ValueError("SECRET-TEXT is odd"), "the database refused a value in it (ValueError)"),
+    ],
+)
+async def test_a_store_refusal_is_a_400_naming_the_problem_never_the_text(
+    refusal: ValueError, words: str
+) -> None:
+    async def refuse(event: InboundEvent) -> Receipt:
+        raise refusal
+
+    deps = WidgetDeps(refuse, *([None] * 5))  # type: ignore[arg-type]  # only the sink is used
+    event = to_event(body("session-abcdef12"), max_chars=100)
+    with pytest.raises(BadRequest) as refused:
+        await record(deps, event)
+    assert refused.value.status == 400
+    assert str(refused.value) == f"this message cannot be stored: {words}"

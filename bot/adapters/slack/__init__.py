@@ -1,7 +1,8 @@
 """Slack channel: bolt AsyncApp in Socket Mode or HTTP mode; pure translation alongside.
 
 Slack app set-up: bot scopes ``app_mentions:read``, ``chat:write``, ``im:history``, ``im:write``,
-``channels:history``, ``groups:history``, ``mpim:history``; bot events ``app_mention``,
+``channels:history``, ``groups:history``, ``mpim:history`` (and for the staff channel
+``users:read``, ``users:read.email``); bot events ``app_mention``,
 ``message.im``, ``message.channels``, ``message.groups``, ``message.mpim``; Interactivity on.
 Socket Mode needs an app-level token with ``connections:write`` (FEEDBOT_SLACK_APP_TOKEN);
 HTTP mode needs the signing secret and the request URL ``https://<host>/slack/events``.

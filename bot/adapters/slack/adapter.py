@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import aiohttp
@@ -20,12 +20,23 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bot.adapters.payload import obj, text
 from bot.adapters.slack.client import build_client, send_error, trusted_hook
 from bot.adapters.slack.inbound import to_event
 from bot.adapters.slack.outbound import CAPABILITIES, post_calls, update_call
+from bot.adapters.slack.staff import TEXT_BLOCK, is_staff, reply_view, staff_action
 from bot.backoff import backoff
 from bot.channel import Capabilities, ChannelState, EventSink, SendError
-from bot.events import Channel, OutboundMessage
+from bot.events import (
+    STAFF_PREFIX,
+    Channel,
+    OutboundMessage,
+    ReplyForm,
+    StaffAction,
+    StaffAnswer,
+)
+
+StaffSink = Callable[[StaffAction], Awaitable[StaffAnswer]]
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +76,8 @@ class SlackAdapter:
         self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
         self._sink: EventSink | None = None
+        self._staff_channel = ""
+        self._staff_sink: StaffSink | None = None
         self._auth: AuthorizeResult | None = None
         self._state, self._detail = ChannelState.STOPPED, ""
         self._setting = "FEEDBOT_SLACK_BOT_TOKEN"
@@ -129,8 +142,42 @@ class SlackAdapter:
         except NETWORK_ERRORS as exc:
             raise SendError(f"slack unreachable: {exc!r}") from exc
 
+    def serve_staff(self, channel: str, sink: StaffSink) -> None:
+        """Hand staff work (our staff buttons and form, anything in ``channel``) to ``sink``."""
+        self._staff_channel, self._staff_sink = channel, sink
+
+    async def open_form(self, trigger: str, form: ReplyForm) -> bool:
+        """views.open the reply form (within Slack's three seconds of the press)."""
+        try:
+            await self._client.views_open(trigger_id=trigger, view=reply_view(form))
+        except (SlackApiError, *NETWORK_ERRORS) as exc:
+            log.warning("slack views.open failed: %s", exc)
+            return False
+        return True
+
+    async def user_email(self, user: str) -> str:
+        """The e-mail address Slack holds for a user (users.info; needs users:read.email)."""
+        try:
+            response = await self._client.users_info(user=user)
+        except (SlackApiError, *NETWORK_ERRORS) as exc:
+            log.warning("slack users.info failed: %s", exc)
+            return ""
+        profile = obj(obj(obj(response.data).get("user")).get("profile"))
+        return text(profile.get("email")).strip().lower()
+
+    async def staff(self, body: dict[str, Any]) -> StaffAnswer:
+        """Translate staff work and hand it to the staff sink (without one: dropped)."""
+        action = staff_action(body, self._staff_channel)
+        if action is None or self._staff_sink is None:
+            return StaffAnswer()
+        return await self._staff_sink(action)
+
     async def ingest(self, body: dict[str, Any]) -> None:
-        """Translate one delivery and hand it to the sink; raising makes bolt answer 500."""
+        """Translate one delivery and hand it to the sink; raising makes bolt answer 500.
+        Staff work goes to the staff sink instead: it is never customer feedback."""
+        if is_staff(body, self._staff_channel):
+            await self.staff(body)
+            return
         event = to_event(body)
         if event is None:
             return
@@ -278,8 +325,17 @@ def _build_app(adapter: SlackAdapter, signing_secret: str, client: AsyncWebClien
         await adapter.ingest(body)
         await ack()
 
+    async def on_view(ack: AsyncAck, body: dict[str, Any]) -> None:
+        answer = await adapter.staff(body)
+        if answer.problem:
+            errors = {TEXT_BLOCK: answer.problem[:150]}
+            await ack(response_action="errors", errors=errors)
+        else:
+            await ack()
+
     app.event(re.compile(".*"))(on_event)
     app.action(re.compile(".*"))(on_action)
+    app.view(re.compile(f"^{re.escape(STAFF_PREFIX)}"))(on_view)
     return app
 
 

@@ -71,6 +71,20 @@ def build_client(
     return AsyncWebClient(token=token, base_url=base_url, retry_handlers=handlers, timeout=10)
 
 
+async def user_by_email(token: str, api_url: str, email: str) -> str:
+    """The Slack user id with this e-mail address (users.lookupByEmail, needs the
+    users:read.email scope); "" when Slack knows no such user."""
+    client = build_client(token, api_url)
+    try:
+        response = await client.users_lookupByEmail(email=email)
+    except SlackApiError as exc:
+        if _error_code(exc) == "users_not_found":
+            return ""
+        raise
+    user = response.get("user")
+    return str(user.get("id", "")) if isinstance(user, dict) else ""
+
+
 def retry_after(headers: Mapping[str, Any]) -> float:
     """The Retry-After header in seconds (1 when absent or unreadable); values may be lists."""
     for key, value in headers.items():

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.digest.render import pct
+from handlers.digest.model import Digest
+from handlers.digest.render import duration, pct
 from handlers.digest.service import Drawn
 
 
@@ -20,10 +21,26 @@ def summary(drawn: Drawn, page_url: str) -> str:
         f"*Weekly digest {d.week}*: {total.messages} messages from {total.people} people "
         f"({pct(total.change_last_week)} on last week).",
         f"Top topics: {top}. Rising: {', '.join(d.rising) or 'none'}.",
+        *_queue(d),
         f"Polls: {len(d.polls)}. You said, we did: {len(d.actions)}.",
         f"<{page_url}|Read the whole digest>",
     ]
     return "\n".join(lines)
+
+
+def _queue(d: Digest) -> list[str]:
+    """The queue in one line (none when the queue had nothing this week)."""
+    q = d.queue.total
+    if q is None:
+        return []
+    line = (
+        f"Queue: {q.new} new, {q.resolved} resolved, {q.open} still open ({q.overdue} overdue); "
+        f"median first response {duration(q.first_response.median)}."
+    )
+    if d.queue.waiting:
+        w = d.queue.waiting[0]
+        line += f" Longest-waiting negative item: {w.topic or 'no topic'}, {duration(w.waited)}."
+    return [line]
 
 
 class SlackDestination:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.adapters.slack.staff import card_blocks
 from bot.adapters.slack.text import split_escaped
 from bot.channel import Capabilities
 from bot.events import Button, ConversationKind, OutboundMessage
@@ -36,7 +37,9 @@ def post_calls(message: OutboundMessage) -> list[Call]:
     for call in calls:
         if thread:
             call["thread_ts"] = thread
-    if message.buttons:
+    if message.buttons and message.staff_card:
+        calls[-1]["blocks"] = card_blocks(calls[-1]["text"], message.buttons)
+    elif message.buttons:
         calls[-1]["blocks"] = blocks(calls[-1]["text"], message.buttons, message.poll_ref)
     return calls
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from models.store import (
+    alert_tables,  # noqa: F401 - registers the staff alert tables
+    bridge_tables,  # noqa: F401 - registers the staff channel tables
     digest_tables,  # noqa: F401 - registers the digest tables
     inbox_tables,  # noqa: F401 - registers the queue tables
+    lease_tables,  # noqa: F401 - registers the leases table
     poll_tables,  # noqa: F401 - registers the poll tables
     rights_tables,  # noqa: F401 - registers the data-rights tables
     session_tables,  # noqa: F401 - registers the widget session tables
@@ -19,6 +23,7 @@ from models.store.engine import create_engine
 from models.store.tables import Base
 
 target_metadata = Base.metadata
+MIGRATION_LOCK = 0x66656564  # "feed": processes starting at once on PostgreSQL migrate in turn
 
 
 def _run(connection: Connection) -> None:
@@ -28,6 +33,8 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":  # the next one then finds nothing to do
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 

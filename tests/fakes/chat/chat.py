@@ -25,6 +25,7 @@ from models.store import Store
 from models.store.migrate import upgrade_async
 from tests.fakes.chat.base import Heard, Person
 from tests.fakes.chat.slack import SIGNING_SECRET, SlackPerson
+from tests.fakes.chat.staff import SlackStaff
 from tests.fakes.chat.telegram import TelegramPerson
 from tests.fakes.chat.widget import WidgetPerson
 from tests.fakes.chat.x import XPerson
@@ -173,6 +174,10 @@ class Chat:
         what = f"{count} repl{'y' if count == 1 else 'ies'} to {person} containing {contains!r}"
         await wait_until(enough, within=within, what=what)
         return await matching()
+
+    def staff_in_slack(self, **who: Any) -> SlackStaff:
+        """A member of staff in the Slack staff channel (see SlackStaff)."""
+        return SlackStaff(self, **who)
 
     def next_id(self) -> int:
         """A number no other delivery in this test has used."""

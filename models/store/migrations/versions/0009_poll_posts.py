@@ -18,7 +18,7 @@ from alembic import op
 import models.store.types
 
 revision: str = "0009"
-down_revision: str | None = "0008"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

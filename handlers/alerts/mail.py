@@ -1,0 +1,33 @@
+"""Alerts by e-mail with aiosmtplib, through the digest's SMTP settings and sender."""
+
+from __future__ import annotations
+
+import aiosmtplib
+
+from handlers.alerts.messages import mail
+from handlers.alerts.render import AlertText
+from handlers.digest.mail import IMPLICIT_TLS_PORT, SmtpServer
+
+
+class AlertMailer:
+    """Sends each alert to the FEEDBOT_ALERT_TO addresses."""
+
+    def __init__(self, server: SmtpServer, *, library: str, sender: str, to: list[str]) -> None:
+        self._server = server
+        self._library = library
+        self._sender = sender
+        self._to = to
+
+    async def send(self, text: AlertText) -> None:
+        """Send once; an SMTP or network error raises (the send is retried later)."""
+        s = self._server
+        await aiosmtplib.send(
+            mail(text, library=self._library, sender=self._sender, to=self._to),
+            hostname=s.host,
+            port=s.port,
+            username=s.user or None,
+            password=s.password or None,
+            use_tls=s.port == IMPLICIT_TLS_PORT,
+            start_tls=s.starttls and s.port != IMPLICIT_TLS_PORT,
+            timeout=s.timeout_s,
+        )

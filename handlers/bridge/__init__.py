@@ -1,0 +1,1 @@
+"""The staff channel in Slack: cards per queue item, replies and notes from Slack."""

@@ -1,0 +1,143 @@
+"""Every message the staff channel gets, built in this one module: an item's card (posted once,
+then edited in place), lines in the card's thread, and private answers to a member of staff.
+
+Buttons carry ``verb:item_id`` (claim, reply, resolve) or, for Open in inbox, the item's URL;
+``staff_card`` tells the adapter they are staff actions, ``edit_of`` makes a message an edit of
+the card, ``private_to`` / ``reply_hook`` make it private."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage
+from handlers.inbox.views import pseudonym
+from models.store.bridge import ReplySettled
+from models.store.inbox_types import ItemView
+
+MODES = ("full", "alerts")
+QUOTE_CHARS = 500  # escaped, at most 2,500 characters: a card stays one section (3,000)
+STATUS_WORDS = {
+    "new": "New, no reply yet",
+    "open": "Open",
+    "pending": "Answered, waiting for the person",
+    "snoozed": "Snoozed",
+    "resolved": "Resolved",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CardStyle:
+    """Where cards go and what they offer: ``mode`` full (claim, reply, resolve) or alerts
+    (only Open in inbox); ``base_url`` is where the inbox is served."""
+
+    chat: str
+    mode: str
+    base_url: str
+    zone: ZoneInfo
+
+
+def item_url(style: CardStyle, item_id: int) -> str:
+    """The item's page in the web inbox."""
+    return f"{style.base_url.rstrip('/')}/inbox/items/{item_id}"
+
+
+def card(item: ItemView, style: CardStyle, *, now: datetime, edit_of: str = "") -> OutboundMessage:
+    """An item's card; with ``edit_of`` (the card's ts), an edit of it in place."""
+    return OutboundMessage(
+        address=_channel(style),
+        text=card_text(item, style, now=now),
+        buttons=card_buttons(item, style),
+        edit_of=edit_of,
+        staff_card=True,
+    )
+
+
+def card_text(item: ItemView, style: CardStyle, *, now: datetime) -> str:
+    """What the card says: status, priority and due time; who, where, topic and sentiment;
+    the person's latest message; who holds it."""
+    row = item.row
+    due = row.due_at.astimezone(style.zone).strftime("%a %d %b %H:%M")
+    late = " (overdue)" if row.overdue(now) else ""
+    who = pseudonym(row.conversation_id, row.channel)
+    held = f"Claimed by {row.assignee}" if row.assignee else "Not claimed"
+    if row.status == "resolved":
+        held = "Resolved" + (f", was with {row.assignee}" if row.assignee else "")
+    lines = [
+        f"{STATUS_WORDS.get(row.status, row.status)} · {row.priority} priority · due {due}{late}",
+        f"{who} on {row.channel} · topic: {row.topic or 'none'} · "
+        f"sentiment: {row.sentiment or 'none'} · team: {row.team or 'none'}",
+        _quote(row.text),
+        held,
+    ]
+    return "\n".join(lines)
+
+
+def card_buttons(item: ItemView, style: CardStyle) -> tuple[Button, ...]:
+    """Claim (while nobody holds it), Reply…, Resolve (until resolved), Open in inbox; in
+    alerts mode only Open in inbox."""
+    row, buttons = item.row, []
+    if style.mode == "full" and row.status != "resolved":
+        if row.assignee_id is None:
+            buttons.append(Button("Claim", f"claim:{row.id}"))
+        buttons += [Button("Reply…", f"reply:{row.id}"), Button("Resolve", f"resolve:{row.id}")]
+    buttons.append(Button("Open in inbox", item_url(style, row.id)))
+    return tuple(buttons)
+
+
+def shown(message: OutboundMessage) -> str:
+    """A digest of what a card shows, to skip edits that would change nothing."""
+    parts = [message.text, *(f"{b.label}={b.value}" for b in message.buttons)]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def person_wrote(style: CardStyle, ts: str, item: ItemView, text: str) -> OutboundMessage:
+    """The person's further message, in the card's thread."""
+    who = pseudonym(item.row.conversation_id, item.row.channel)
+    return _in_thread(style, ts, f"{who} wrote again:\n{_quote(text)}")
+
+
+def reply_queued(style: CardStyle, ts: str, actor: str, text: str) -> OutboundMessage:
+    """A staff reply on its way to the person, in the card's thread."""
+    return _in_thread(style, ts, f"{actor} replied (sending):\n{_quote(text)}")
+
+
+def reply_settled(style: CardStyle, ts: str, settled: ReplySettled) -> OutboundMessage:
+    """What became of a staff reply, in the card's thread."""
+    who = settled.staff_name or "A member of staff"
+    if settled.status == "sent":
+        return _in_thread(style, ts, f"{who}'s reply was delivered to the person.")
+    return _in_thread(
+        style, ts, f"{who}'s reply could not be delivered: {settled.error}. Retry it in the inbox."
+    )
+
+
+def note_kept(style: CardStyle, user: str, ts: str) -> OutboundMessage:
+    """Tells the member of staff their thread message was kept as a private note."""
+    text = "Kept as a private note on the item. It is not sent to the person."
+    return private(style, user, text, thread=ts)
+
+
+def private(
+    style: CardStyle, user: str, text: str, *, thread: str = "", hook: str = ""
+) -> OutboundMessage:
+    """Something only ``user`` sees (Slack: ephemeral), through the tap's hook when given."""
+    address = Address(Channel.SLACK, chat=style.chat, thread=thread, kind=ConversationKind.GROUP)
+    return OutboundMessage(address=address, text=text, private_to=user, reply_hook=hook)
+
+
+def _in_thread(style: CardStyle, ts: str, text: str) -> OutboundMessage:
+    address = Address(Channel.SLACK, chat=style.chat, thread=ts, kind=ConversationKind.GROUP)
+    return OutboundMessage(address=address, text=text)
+
+
+def _channel(style: CardStyle) -> Address:
+    return Address(Channel.SLACK, chat=style.chat, kind=ConversationKind.GROUP)
+
+
+def _quote(text: str) -> str:
+    """The person's words as a quote (trimmed for the card)."""
+    cut = text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
+    return "\n".join(f"> {line}" for line in (cut or "(no text)").splitlines())

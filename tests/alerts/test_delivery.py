@@ -1,0 +1,136 @@
+"""Alerts reach staff: a Telegram student's urgent message → the real bot (PTB, slack-sdk)
+→ a post in the staff Slack channel recorded by FakeSlack; and by e-mail, received by a real
+SMTP server on 127.0.0.1 (aiosmtpd), sent once and retried after the server was down."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bot.events import utcnow
+from handlers.alerts.checker import AlertChecker
+from handlers.alerts.dispatch import AlertDispatcher
+from handlers.alerts.mail import AlertMailer
+from handlers.alerts.quiet import Quiet
+from handlers.alerts.rules import AlertRules
+from handlers.digest.mail import SmtpServer
+from models.store import Store
+from models.store.inbox_types import QueueFilter
+from models.store.migrate import upgrade_async
+from tests.digest.smtp import free_port, smtp_server
+from tests.fakes.chat import Chat
+from tests.fakes.waiting import wait_until
+from tests.support.alert_data import queue_item
+
+LONDON = ZoneInfo("Europe/London")
+STAFF = "C0STAFF01"
+
+
+@pytest.fixture
+async def store(db_url: str) -> AsyncIterator[Store]:
+    await upgrade_async(db_url)
+    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
+        yield s
+
+
+def mail_checker(store: Store, port: int) -> AlertChecker:
+    server = SmtpServer("127.0.0.1", port, starttls=False, timeout_s=5)
+    mailer = AlertMailer(
+        server, library="The Library", sender="feedbot@lib.example", to=["desk@lib.example"]
+    )
+    dispatcher = AlertDispatcher(
+        store,
+        zone=LONDON,
+        base_url="https://feedback.lib.example",
+        wake_outbox=lambda: None,
+        mailer=mailer,
+    )
+    return AlertChecker(store, AlertRules(quiet=Quiet(LONDON)), dispatcher)
+
+
+async def test_an_urgent_item_is_mailed_once(store: Store) -> None:
+    now = datetime.now(UTC)
+    item = await queue_item(
+        store,
+        text="Urgent: my email a.b@uni.ac.uk was posted on the wall",
+        at=now,
+        due_at=now + timedelta(hours=2),
+        priority="urgent",
+    )
+    port = free_port()
+    with smtp_server(port) as inbox:
+        check = mail_checker(store, port)
+        await check.run(now)
+        await check.run(now + timedelta(minutes=1))
+    [mail] = inbox.messages
+    assert (
+        str(mail["Subject"])
+        .strip()
+        .startswith(f"[The Library alert] Urgent item #{item} needs a person")
+    )
+    assert inbox.recipients == [["desk@lib.example"]]
+    body = mail.get_content()
+    assert f"https://feedback.lib.example/inbox/items/{item}" in body
+    assert "[email]" in body and "a.b@uni.ac.uk" not in body
+
+
+async def test_a_mail_that_fails_is_retried_and_then_sent_once(store: Store) -> None:
+    now = datetime.now(UTC)
+    await queue_item(
+        store,
+        text="urgent: water coming through the ceiling",
+        at=now,
+        due_at=now + timedelta(hours=2),
+        priority="urgent",
+    )
+    port = free_port()
+    check = mail_checker(store, port)
+    await check.run(now)  # nothing listens yet
+    [send] = await store.alerts.sends()
+    assert (send.status, send.attempts) == ("pending", 1) and send.last_error
+    with smtp_server(port) as inbox:
+        await check.run(now + timedelta(seconds=30))  # still backing off
+        assert inbox.messages == []
+        await check.run(now + timedelta(minutes=2))
+        await check.run(now + timedelta(minutes=3))
+    assert len(inbox.messages) == 1
+    [send] = await store.alerts.sends()
+    assert (send.status, send.attempts) == ("sent", 2)
+
+
+async def test_a_students_urgent_message_alerts_the_staff_slack_channel(
+    chat: Chat, db_url: str
+) -> None:
+    bot = await chat.start(
+        "telegram",
+        "slack",
+        database_url=db_url,
+        staff_slack_channel=STAFF,
+        slack_bot_token=chat.slack.identity.bot_token,
+        slack_api_url=chat.slack.api_url,
+        alert_quiet_hours="",
+        public_url="https://feedback.lib.example",
+    )
+    assert bot.app.alerts is not None
+    student = chat.on("telegram")
+    await student.says("URGENT there is smoke coming from the printer room", message_id=5)
+
+    async def queued() -> bool:
+        return bool(await bot.store.inbox.listing(filter=QueueFilter(priority="urgent")))
+
+    await wait_until(queued, what="the urgent item")
+    await bot.app.alerts.run(utcnow())
+    await bot.app.alerts.run(utcnow())
+
+    async def posted() -> list[str]:
+        calls = chat.slack.calls_to("chat.postMessage")
+        texts = [c.args["text"] for c in calls if c.args.get("channel") == STAFF]
+        return [t for t in texts if t.startswith("*Urgent item #")]  # not the card or digest
+
+    await wait_until(posted, what="the alert in the staff channel")
+    [text] = await posted()
+    assert "smoke coming from the printer room" in text
+    assert "https://feedback.lib.example/inbox/items/" in text

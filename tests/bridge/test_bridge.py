@@ -1,0 +1,373 @@
+"""The staff channel in Slack, through the real slack-bolt app and FakeSlack (signed
+interactions, views.open and view_submission, chat.update recorded), with a Telegram student
+on FakeTelegram: cards, claiming, replying, resolving, notes, who is acting, and the modes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from handlers.inbox.roles import Actor
+from models.store import Store
+from models.store.inbox_types import ItemRow, QueueFilter
+from models.store.rights_scope import Who
+from models.store.tables import AuditEntry
+from tests.fakes.chat import Chat
+from tests.fakes.chat.staff import STAFF_CHANNEL, link_of
+from tests.fakes.running import RunningBot
+from tests.fakes.waiting import wait_until
+from tests.rights.scan import find
+
+PRINTER = "the printer on level 2 took my money and printed nothing"
+PUBLIC = "https://feedback.example.ac.uk"
+ANN = "U0ANN0001"
+FULL = ("Claim", "Reply…", "Resolve", "Open in inbox")
+
+
+async def start(chat: Chat, db_url: str, **settings: Any) -> RunningBot:
+    """The bot with Slack (HTTP mode) and Telegram, and the staff channel set."""
+    values = {"staff_slack_channel": STAFF_CHANNEL, "public_url": PUBLIC} | settings
+    return await chat.start("slack", "telegram", database_url=db_url, **values)
+
+
+async def account(bot: RunningBot, email: str, *, slack: str = "", role: str = "agent") -> int:
+    """A staff account, linked to a Slack user when ``slack`` is given."""
+    made = await bot.store.staff.add(
+        email=email,
+        name=email.split("@")[0].title(),
+        role=role,
+        team="",
+        password_hash="",
+        actor="test",
+    )
+    if slack:
+        await bot.store.staff.link_slack(email=email, slack_user_id=slack, actor="test")
+    return made.id
+
+
+async def item(bot: RunningBot) -> ItemRow:
+    """The one queue item."""
+    found: list[ItemRow] = []
+
+    async def one() -> bool:
+        found[:] = await bot.store.inbox.listing(filter=QueueFilter(statuses=()))
+        return len(found) == 1
+
+    await wait_until(one, what="one queue item")
+    return found[0]
+
+
+async def card_known(bot: RunningBot, item_id: int) -> None:
+    """Wait until the card's post settled and its ts is stored (a thread needs its parent)."""
+
+    async def known() -> bool:
+        card = await bot.store.bridge.card(item_id=item_id)
+        return card is not None and bool(card.ts)
+
+    await wait_until(known, what="the card's ts stored")
+
+
+async def now(bot: RunningBot, item_id: int) -> ItemRow:
+    """An item as it is now (resolved ones too)."""
+    view = await bot.store.inbox.item(item_id=item_id)
+    assert view is not None
+    return view.row
+
+
+async def audited(bot: RunningBot, item_id: int) -> list[tuple[str, str]]:
+    """(actor, action) of the item's audit rows, oldest first."""
+    query = (
+        select(AuditEntry.actor, AuditEntry.action)
+        .where(AuditEntry.subject == f"item:{item_id}")
+        .order_by(AuditEntry.id)
+    )
+    return [tuple(r) for r in await bot.store.read(lambda c: c.execute(query).all())]
+
+
+async def test_a_students_message_is_claimed_answered_and_resolved_from_the_staff_channel(
+    chat: Chat, db_url: str
+) -> None:
+    bot = await start(chat, db_url)
+    ann_id = await account(bot, "ann@lib.ac.uk", slack=ANN)
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    queued = await item(bot)
+    assert card.how == "post" and card.options == FULL
+    assert "on telegram" in card.text and "normal priority · due" in card.text
+    assert "Person " in card.text and "Ada" not in card.text  # pseudonymous
+    assert link_of(card, "Open in inbox") == f"{PUBLIC}/inbox/items/{queued.id}"
+
+    await ann.presses("Claim", card)
+    claimed = await ann.card_shows("Claimed by Ann")
+    assert claimed.ref == card.ref and claimed.how == "edit"
+    assert claimed.options == ("Reply…", "Resolve", "Open in inbox")
+    assert (await item(bot)).assignee == "Ann"  # what the inbox shows
+
+    await ann.presses("Reply…")
+    form = await ann.form()
+    assert form["title"]["text"].startswith("Reply to Person")
+    canned = next(b for b in form["blocks"] if b.get("block_id") == "reply_canned")
+    assert canned["element"]["options"], "the canned replies are offered"
+    answer = await ann.sends_form(text="Sorry! Bring your card to the desk for a refund.")
+    assert answer.status == 200
+
+    reply = await chat.expect_reply(student, contains="refund")
+    assert reply.raw.params["chat_id"] == "5550001"
+    assert reply.raw.params["reply_parameters"]["message_id"] == 17
+    await ann.thread_says(card, "Ann replied (sending)")
+    await ann.thread_says(card, "Ann's reply was delivered")
+    await ann.card_shows("Answered, waiting for the person")
+
+    await ann.presses("Resolve")
+    resolved = await ann.card_shows("Resolved")
+    assert resolved.ref == card.ref and resolved.options == ("Open in inbox",)
+    assert (await now(bot, queued.id)).status == "resolved"
+    actions = await audited(bot, queued.id)
+    mine = [a for who, a in actions if who == f"staff:{ann_id}"]
+    assert mine == ["claim", "reply", "resolve"]
+    assert len(ann.cards()) == 1  # one card, edited in place
+
+
+async def test_a_message_in_the_cards_thread_is_a_private_note_and_never_reaches_the_student(
+    chat: Chat, sqlite_url: str
+) -> None:
+    bot = await start(chat, sqlite_url)
+    await account(bot, "ann@lib.ac.uk", slack=ANN)
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    queued = await item(bot)
+    await card_known(bot, queued.id)
+    await chat.expect_reply(student, contains="Thanks for your message")
+    heard_before = await student.heard()
+
+    await ann.says_in_thread(card, "Checked the printer log: it did charge twice.")
+
+    async def noted() -> bool:
+        page = await bot.store.inbox.page(item_id=queued.id)
+        return page is not None and any(e.kind == "note" for e in page.entries)
+
+    await wait_until(noted, what="the note stored")
+    page = await bot.store.inbox.page(item_id=queued.id)
+    assert page is not None
+    [note] = [e for e in page.entries if e.kind == "note"]
+    assert note.text == "Checked the printer log: it did charge twice." and note.staff_name == "Ann"
+    await ann.told_that("private note")
+    assert await student.heard() == heard_before
+    assert not [
+        m
+        for m in await bot.store.messages.find()
+        if "printer log" in m.text and m.channel == "telegram"
+    ]
+    assert (await item(bot)).status == "new"  # a note is no reply
+
+
+async def test_an_unlinked_slack_users_press_changes_nothing_and_says_why(
+    chat: Chat, sqlite_url: str
+) -> None:
+    bot = await start(chat, sqlite_url)
+    student, stranger = chat.on("telegram"), chat.staff_in_slack(user="U0NOBODY1")
+    await student.says(PRINTER, message_id=17)
+    card = await stranger.card_shows(PRINTER)
+    queued = await item(bot)
+
+    for label in ("Claim", "Resolve"):
+        assert (await stranger.presses(label, card)).status == 200
+    await stranger.presses("Reply…", card)
+    told = await stranger.told_that("ask an admin to link your account")
+    assert "not linked" in told
+    after = await item(bot)
+    assert (after.status, after.assignee_id) == ("new", None)
+    assert not chat.slack.calls_to("views.open")
+    assert await audited(bot, queued.id) == []
+    assert stranger.edits(card) == []
+
+
+async def test_a_slack_user_is_found_by_their_accounts_email_address(
+    chat: Chat, sqlite_url: str
+) -> None:
+    bot = await start(chat, sqlite_url)
+    bea_id = await account(bot, "bea@lib.ac.uk")
+    chat.slack.emails["U0BEA0001"] = "Bea@lib.ac.uk"
+    student, bea = chat.on("telegram"), chat.staff_in_slack(user="U0BEA0001")
+    await student.says(PRINTER, message_id=17)
+    card = await bea.card_shows(PRINTER)
+    await bea.presses("Claim", card)
+    await bea.card_shows("Claimed by Bea")
+    assert (await bot.store.staff.get(staff_id=bea_id)).slack_user_id == "U0BEA0001"
+    assert chat.slack.calls_to("users.info")[0].args["user"] == "U0BEA0001"
+
+
+async def test_redelivered_payloads_act_once(chat: Chat, db_url: str) -> None:
+    bot = await start(chat, db_url)
+    ann_id = await account(bot, "ann@lib.ac.uk", slack=ANN)
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    queued = await item(bot)
+
+    claim = await ann.presses("Claim", card)
+    assert await ann.redelivers(claim, times=2) == [200, 200]
+    await ann.card_shows("Claimed by Ann")
+    note = await ann.says_in_thread(card, "Refund approved by the desk.")
+    assert await ann.redelivers(note, times=2) == [200, 200]
+    await ann.presses("Reply…")
+    sent = await ann.sends_form(text="Your refund is ready at the desk.")
+    assert await ann.redelivers(sent, times=2) == [200, 200]
+    await chat.expect_reply(student, contains="refund is ready")
+    await ann.thread_says(card, "delivered")
+
+    actions = [a for who, a in await audited(bot, queued.id) if who == f"staff:{ann_id}"]
+    assert actions == ["claim", "note", "reply"]
+    assert len(await chat.expect_replies(student, contains="refund is ready")) == 1
+    assert len(chat.slack.calls_to("views.open")) == 1
+
+
+async def test_a_change_in_the_web_inbox_edits_the_card_and_later_messages_go_in_its_thread(
+    chat: Chat, sqlite_url: str
+) -> None:
+    bot = await start(chat, sqlite_url)
+    lead_id = await account(bot, "lee@lib.ac.uk", role="lead")
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    queued = await item(bot)
+    lead = Actor(lead_id, "lead", "Lee")  # the web inbox calls these same use cases
+    await bot.app.inbox.set_priority(lead, queued.id, "urgent")
+    urgent = await ann.card_shows("urgent priority")
+    assert urgent.ref == card.ref
+
+    await student.says("and it is still showing an error", message_id=18)
+    await ann.thread_says(card, "still showing an error")
+    assert "wrote again" in ann.thread(card)[-1]
+    assert len(ann.cards()) == 1
+
+
+async def test_alerts_mode_shows_only_open_in_inbox_and_refuses_forged_presses(
+    chat: Chat, sqlite_url: str
+) -> None:
+    bot = await start(chat, sqlite_url, staff_slack_mode="alerts")
+    await account(bot, "ann@lib.ac.uk", slack=ANN)
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    queued = await item(bot)
+    assert card.options == ("Open in inbox",)
+
+    for verb in ("claim", "resolve", "reply"):
+        said = await ann.forges(f"fbstaff-{verb}", str(queued.id), card)
+        assert said.status == 200
+    await ann.told_that("FEEDBOT_STAFF_SLACK_MODE=alerts")
+    await ann.says_in_thread(card, "a note in alerts mode")
+    after = await item(bot)
+    assert (after.status, after.assignee_id) == ("new", None)
+    assert await audited(bot, queued.id) == []
+    assert not chat.slack.calls_to("views.open")
+    page = await bot.store.inbox.page(item_id=queued.id)
+    assert page is not None and not [e for e in page.entries if e.kind == "note"]
+
+
+async def test_messages_in_the_staff_channel_are_never_customer_feedback(
+    chat: Chat, sqlite_url: str
+) -> None:
+    bot = await start(chat, sqlite_url)
+    staff_as_person = chat.on("slack", user=ANN, where=STAFF_CHANNEL)
+    await staff_as_person.says("Is anyone covering the desk at 3?")
+    await staff_as_person.says("the printer is broken again", mentioning_the_bot=True)
+    customer = chat.on("slack", user="U01STUDNT", where="C01LIBRARY")
+    await customer.says("Where can I print?", mentioning_the_bot=True)
+
+    async def stored() -> bool:
+        return any(m.text == "Where can I print?" for m in await bot.store.messages.find())
+
+    await wait_until(stored, what="the customer's message stored")
+    texts = [m.text for m in await bot.store.messages.find()]
+    assert "Is anyone covering the desk at 3?" not in texts
+    assert "the printer is broken again" not in texts
+
+
+async def test_staff_work_arrives_over_socket_mode_too(chat: Chat, sqlite_url: str) -> None:
+    app_token = {"slack": {"app_token": chat.slack.identity.app_token}}
+    bot = await start(chat, sqlite_url, tweaks=app_token)
+    await account(bot, "ann@lib.ac.uk", slack=ANN)
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN, socket=True)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    await ann.presses("Claim", card)
+    await ann.card_shows("Claimed by Ann")
+    await ann.presses("Reply…")
+    empty = await ann.sends_form()
+    assert empty.answer["payload"]["response_action"] == "errors"  # the form stays open
+    await ann.sends_form(text="The desk will refund you today.")
+    await chat.expect_reply(student, contains="refund you today")
+
+
+async def test_a_change_whose_card_edit_was_lost_in_a_crash_reaches_the_card_after_restart(
+    chat: Chat, db_url: str
+) -> None:
+    bot = await start(chat, db_url)
+    ann_id = await account(bot, "ann@lib.ac.uk", slack=ANN)
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    queued = await item(bot)
+    await card_known(bot, queued.id)
+    await chat.stop()
+
+    async with Store.open(db_url) as store:  # the claim committed; the bot died before the edit
+        assert (await store.inbox.claim(item_id=queued.id, actor_id=ann_id)).won
+    assert ann.edits(card) == []
+    await chat.restart()
+    claimed = await ann.card_shows("Claimed by Ann")
+    assert claimed.ref == card.ref and len(ann.edits(card)) == 1
+
+
+async def test_a_disabled_accounts_press_changes_nothing(chat: Chat, sqlite_url: str) -> None:
+    bot = await start(chat, sqlite_url)
+    await account(bot, "ann@lib.ac.uk", slack=ANN)
+    await bot.store.staff.disable(email="ann@lib.ac.uk", actor="test")
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    await ann.presses("Claim", card)
+    await ann.told_that("ask an admin to link your account")
+    assert (await item(bot)).assignee_id is None
+
+
+async def test_a_reply_the_platform_refuses_shows_as_failed_in_the_cards_thread(
+    chat: Chat, sqlite_url: str
+) -> None:
+    bot = await start(chat, sqlite_url)
+    await account(bot, "ann@lib.ac.uk", slack=ANN)
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    await chat.expect_reply(student, contains="Thanks for your message")
+    chat.telegram.fail_next(
+        1, status=403, methods=["sendMessage"], description="Forbidden: bot was blocked by the user"
+    )
+    await ann.presses("Reply…", card)
+    await ann.sends_form(text="We have refunded you.")
+    failed = await ann.thread_says(card, "could not be delivered")
+    assert "bot was blocked by the user" in failed and "Retry it in the inbox" in failed
+
+
+async def test_erasing_the_person_erases_the_staff_channels_copies_of_their_words(
+    chat: Chat, db_url: str
+) -> None:
+    bot = await start(chat, db_url)
+    await account(bot, "ann@lib.ac.uk", slack=ANN)
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    queued = await item(bot)
+    await card_known(bot, queued.id)
+    await student.says("my student number is 20231234", message_id=18)
+    await ann.thread_says(card, "20231234")
+
+    await bot.store.rights.erase_person(who=Who(item_id=queued.id), actor="test")
+    left = await bot.store.read(find, ("printed nothing", "20231234"))
+    assert left == []

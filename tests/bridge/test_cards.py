@@ -1,0 +1,86 @@
+"""Cards, pure: what each status and mode shows, and the digest that skips idle edits."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.adapters.slack.outbound import post_calls
+from handlers.bridge import cards
+from handlers.bridge.cards import CardStyle
+from models.store.inbox_types import ItemRow, ItemView
+
+NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+FULL = CardStyle("C0STAFF01", "full", "https://fb.example.ac.uk/", ZoneInfo("Europe/London"))
+ALERTS = replace(FULL, mode="alerts")
+
+
+def view(**row: object) -> ItemView:
+    values: dict[str, object] = {
+        "id": 7,
+        "conversation_id": 3,
+        "channel": "telegram",
+        "status": "new",
+        "priority": "high",
+        "team": "it_services",
+        "assignee_id": None,
+        "assignee": "",
+        "due_at": NOW + timedelta(hours=2),
+        "topic": "wifi_and_it",
+        "sentiment": "negative",
+        "text": "wifi is down *again* <b>",
+        "created_at": NOW,
+        "last_message_at": NOW,
+        "snoozed_until": None,
+        "first_response_at": None,
+        "resolved_at": None,
+    } | row
+    return ItemView(ItemRow(**values), 1, "direct", "Ada Lovelace", NOW, None, 0, None, False)  # type: ignore[arg-type]
+
+
+def labels(item: ItemView, style: CardStyle = FULL) -> list[str]:
+    return [b.label for b in cards.card_buttons(item, style)]
+
+
+def test_a_new_card_says_who_where_what_and_when_without_the_persons_name() -> None:
+    text = cards.card_text(view(), FULL, now=NOW)
+    assert "New, no reply yet · high priority · due Tue 01 Dec 12:00" in text
+    assert "on telegram · topic: wifi_and_it · sentiment: negative" in text
+    assert "> wifi is down *again* <b>" in text and "Not claimed" in text
+    assert "Ada" not in text and "Person " in text
+    late = cards.card_text(view(), FULL, now=NOW + timedelta(hours=3))
+    assert "(overdue)" in late
+
+
+def test_buttons_follow_the_item_and_the_mode() -> None:
+    assert labels(view()) == ["Claim", "Reply…", "Resolve", "Open in inbox"]
+    held = view(status="open", assignee_id=2, assignee="Ann")
+    assert labels(held) == ["Reply…", "Resolve", "Open in inbox"]
+    assert labels(view(status="resolved")) == ["Open in inbox"]
+    assert labels(view(), ALERTS) == ["Open in inbox"]
+    [link] = cards.card_buttons(view(), ALERTS)
+    assert link.value == "https://fb.example.ac.uk/inbox/items/7"
+
+
+def test_an_edit_is_the_same_card_with_its_ts_and_the_digest_ignores_it() -> None:
+    post = cards.card(view(), FULL, now=NOW)
+    edit = cards.card(view(), FULL, now=NOW, edit_of="1.2")
+    assert edit.meta["edit_ref"] == "1.2" and "edit_ref" not in post.meta
+    assert cards.shown(post) == cards.shown(edit)
+    claimed = cards.card(view(status="open", assignee_id=2, assignee="Ann"), FULL, now=NOW)
+    assert cards.shown(claimed) != cards.shown(post)
+
+
+def test_private_answers_use_the_taps_hook_and_thread_lines_go_under_the_card() -> None:
+    told = cards.private(FULL, "U0ANN0001", "no", hook="https://hooks.slack.com/x")
+    assert told.meta == {"ephemeral_to": "U0ANN0001", "reply_hook": "https://hooks.slack.com/x"}
+    line = cards.person_wrote(FULL, "1.2", view(), "still down")
+    assert line.address.thread == "1.2" and "> still down" in line.text
+
+
+def test_a_long_message_still_makes_one_card_with_its_buttons() -> None:
+    message = cards.card(view(text="&<>" * 2000), FULL, now=NOW)
+    [call] = post_calls(message)
+    assert len(call["blocks"][0]["text"]["text"]) <= 3000
+    assert "…" in call["text"]

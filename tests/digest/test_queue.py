@@ -1,0 +1,164 @@
+"""The digest's queue section for a hand-built queue history, against figures computed here
+(on SQLite and PostgreSQL), for the weeks either side of the October clock change."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from bot.adapters.slack.digest_post import summary
+from bot.web.queue_query import parse, to_filter
+from handlers.digest.build import DigestConfig, build_digest
+from handlers.digest.markdown import markdown
+from handlers.digest.model import Digest, QueueTeam
+from handlers.digest.render import as_json
+from handlers.digest.service import Drawn
+from handlers.digest.week import IsoWeek
+from models.store import Store
+from models.store.migrate import upgrade_async
+from tests.digest import fixture as fx
+from tests.digest import queue_history as qh
+
+WEEKS = ("2026-W43", "2026-W44")
+
+
+@pytest.fixture
+async def store(db_url: str) -> AsyncIterator[Store]:
+    await upgrade_async(db_url)
+    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
+        yield s
+
+
+async def _digests(store: Store) -> tuple[dict[str, Digest], list[qh.Item], list[int]]:
+    await fx.store_history(store, fx.history())
+    found = qh.items()
+    ids = await qh.store_items(store, found)
+    config = DigestConfig(zone=fx.LONDON)
+    built = {w: await build_digest(store, IsoWeek.parse(w), config) for w in WEEKS}
+    return built, found, ids
+
+
+def _end(week: str) -> datetime:
+    """The Monday after the week, midnight London time."""
+    monday = datetime.fromisocalendar(int(week[:4]), int(week[6:]), 1)
+    return (monday + timedelta(weeks=1)).replace(tzinfo=fx.LONDON)
+
+
+def _open(it: qh.Item, week: str) -> bool:
+    w = qh.week_of
+    return w(it.created) <= week and (it.resolved is None or w(it.resolved) > week)
+
+
+def _mine(found: list[qh.Item], team: str) -> list[qh.Item]:
+    return found if team == "all" else [i for i in found if i.team == team]
+
+
+def _seconds(found: list[qh.Item], week: str, event: str) -> list[float]:
+    return [
+        (getattr(i, event) - i.created).total_seconds()
+        for i in found
+        if qh.week_of(getattr(i, event)) == week
+    ]
+
+
+def _check_timing(line: QueueTeam, found: list[qh.Item], week: str) -> None:
+    for event, timing in (("responded", line.first_response), ("resolved", line.resolution)):
+        took = _seconds(found, week, event)
+        assert timing.items == len(took), (line.team, event)
+        if not took:
+            assert timing.median is None and timing.p90 is None
+            continue
+        assert timing.median == pytest.approx(qh.percentile(took, 0.5), abs=0.1)
+        assert timing.p90 == pytest.approx(qh.percentile(took, 0.9), abs=0.1)
+
+
+def _check_counts(line: QueueTeam, found: list[qh.Item], week: str) -> None:
+    w = qh.week_of
+    assert line.new == sum(w(i.created) == week for i in found), line.team
+    assert line.resolved == sum(w(i.resolved) == week for i in found), line.team
+    assert line.open == sum(_open(i, week) for i in found), line.team
+    assert line.overdue == sum(_open(i, week) and w(i.due) <= week for i in found), line.team
+    answered = [i.score for i in found if w(i.answered) == week and i.score is not None]
+    assert line.csat_responses == len(answered)
+    assert line.csat_asked == sum(w(i.asked) == week for i in found)
+    happy = sum(s >= 4 for s in answered)
+    assert line.csat == (round(100 * happy / len(answered), 1) if answered else None)
+
+
+async def test_queue_figures_per_team_match_the_history(store: Store) -> None:
+    built, found, _ = await _digests(store)
+    for week in WEEKS:
+        lines = built[week].queue.teams
+        assert lines[-1].team == "all"
+        assert built[week].polls == []  # the items' CSAT questions are not listed as polls
+        active = {i.team for i in found if qh.week_of(i.created) <= week}
+        assert {t.team for t in lines[:-1]} <= active
+        for line in lines:
+            mine = _mine(found, line.team)
+            _check_counts(line, mine, week)
+            _check_timing(line, mine, week)
+
+
+async def test_the_clock_change_boundary_counts_in_london_time(store: Store) -> None:
+    built, found, _ = await _digests(store)
+    w43, w44 = (built[w].queue.total for w in WEEKS)
+    assert w43 is not None and w44 is not None
+    # Sun 25 Oct 23:30 GMT is W43; Mon 26 Oct 00:10 GMT is W44
+    assert qh.week_of(found[-4].created) == "2026-W43"
+    assert qh.week_of(found[-3].created) == "2026-W44"
+    assert w44.new == sum(qh.week_of(i.created) == "2026-W44" for i in found)
+    # resolved at Mon 2 Nov 00:00: still open at the end of W44
+    assert _open(found[-2], "2026-W44") and w44.open == sum(_open(i, "2026-W44") for i in found)
+
+
+async def test_oldest_negative_items_link_to_their_pages(store: Store) -> None:
+    built, found, ids = await _digests(store)
+    for week in WEEKS:
+        end = _end(week)
+        waiting = sorted(
+            (i.created, n)
+            for n, i in enumerate(found)
+            if _open(i, week) and i.sentiment == "negative"
+        )[:5]
+        got = built[week].queue.waiting
+        assert [w.id for w in got] == [ids[n] for _, n in waiting]
+        for line, (created, n) in zip(got, waiting, strict=True):
+            assert line.team == found[n].team
+            assert line.waited == pytest.approx((end - created).total_seconds(), abs=1)
+            assert line.link == f"/inbox/items/{ids[n]}"
+
+
+async def test_queue_section_in_every_format_with_links(store: Store) -> None:
+    built, _, _ = await _digests(store)
+    d = built["2026-W44"]
+    total = d.queue.total
+    assert total is not None
+    md = markdown(d, library="Lib", base="https://lib.example")
+    assert "## The queue" in md and "Oldest negative items still waiting" in md
+    assert f"[{total.new} new](https://lib.example/inbox/?status=all&created=2026-W44)" in md
+    assert f"(https://lib.example/inbox/items/{d.queue.waiting[0].id})" in md
+    assert '"waiting": [' in as_json(d) and '"first_response": {' in as_json(d)
+    text = summary(Drawn(d, []), "https://lib.example/digests/2026-W44")
+    assert f"Queue: {total.new} new, {total.resolved} resolved" in text
+    links = {v for t in d.queue.teams for v in t.links.values()}
+    assert "/inbox/?team=it&overdue=1" in links and "/inbox/?team=none&overdue=1" in links
+
+
+async def test_the_week_links_pick_exactly_the_items_counted(store: Store) -> None:
+    built, _, _ = await _digests(store)
+    now = datetime(2026, 12, 1, tzinfo=fx.LONDON)
+    for week in WEEKS:
+        for line in built[week].queue.teams:
+            for figure, count in (
+                ("new", line.new),
+                ("resolved", line.resolved),
+                ("first_response", line.first_response.items),
+            ):
+                url = urlsplit(line.links[figure])
+                assert url.path == "/inbox/"
+                query = parse(dict(parse_qsl(url.query)))
+                where = to_filter(query, staff_id=1, now=now, seen=None, zone=fx.LONDON)
+                assert await store.inbox.count(filter=where) == count, (week, line.team, figure)

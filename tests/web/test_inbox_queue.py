@@ -1,0 +1,38 @@
+"""The queue page with the filters the weekly digest links to: every status, no team, and the
+ISO week an item was written, first answered or resolved in (library time)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import httpx
+from sqlalchemy import update
+
+from config.settings import Settings
+from handlers.digest.week import IsoWeek
+from models.store.inbox_tables import InboxItem
+from tests.fakes.running import running_bot
+from tests.web.staff import add_staff, log_in, widget_item
+
+
+async def test_week_filters_show_the_items_of_that_week_and_say_so(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(database_url=sqlite_url)
+    week = str(IsoWeek.of(datetime.now(UTC).astimezone(ZoneInfo(settings.timezone)).date()))
+    async with running_bot(settings) as bot:
+        item = await widget_item(bot, "The lift to level 3 is out of order")
+        clear = update(InboxItem).where(InboxItem.id == item).values(team="")
+        await bot.store._db.write(lambda conn: conn.execute(clear))
+        await add_staff(bot.store, "ann@lib.example.ac.uk")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "ann@lib.example.ac.uk")
+            this = await http.get(f"/inbox/?status=all&team=none&created={week}")
+            before = await http.get("/inbox/?status=all&created=2025-W01")
+            nonsense = await http.get("/inbox/?created=next-week")
+    assert this.status_code == 200 and f"/inbox/items/{item}" in this.text
+    assert f"Only items first written in {week} (library time)" in this.text
+    assert before.status_code == 200 and f"/inbox/items/{item}" not in before.text
+    assert nonsense.status_code == 200 and "Only items" not in nonsense.text  # ignored
