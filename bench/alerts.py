@@ -102,7 +102,11 @@ async def measure(store: Store, backend: str) -> None:
         f"{len(found)} topics (target ≤ {TARGET_MS:.0f} ms: {verdict})"
     )
     dispatcher = AlertDispatcher(
-        store, zone=ZONE, base_url="", wake_outbox=lambda: None, slack_channel="CBENCH"
+        store,
+        zone=ZONE,
+        base_url="",
+        wake_outbox=lambda: None,
+        staff_chat=Address(Channel.SLACK, "CBENCH", kind=ConversationKind.GROUP),
     )
     checker = AlertChecker(store, RULES, dispatcher)
     began = time.perf_counter()
@@ -146,7 +150,11 @@ async def queue(backend: str) -> None:
         await store.inbox._db.write(build, QUEUE)
         await store.inbox._db.write(_analyze)
         dispatcher = AlertDispatcher(
-            store, zone=ZONE, base_url="", wake_outbox=lambda: None, slack_channel="CBENCH"
+            store,
+            zone=ZONE,
+            base_url="",
+            wake_outbox=lambda: None,
+            staff_chat=Address(Channel.SLACK, "CBENCH", kind=ConversationKind.GROUP),
         )
         checker = AlertChecker(store, RULES, dispatcher)
         began = time.perf_counter()

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from bot.events import Address, Channel, ConversationKind
 from config.library import LibraryConfig
 from config.settings import Settings, split_addresses
 from handlers.alerts.checker import AlertChecker
@@ -32,6 +33,13 @@ def alert_rules(settings: Settings, library: LibraryConfig) -> AlertRules:
     )
 
 
+def staff_chat(settings: Settings) -> Address | None:
+    """The staff channel in Slack (FEEDBOT_STAFF_SLACK_CHANNEL, with the Slack bot token)."""
+    if not settings.staff_slack_channel or settings.slack_bot_token is None:
+        return None
+    return Address(Channel.SLACK, chat=settings.staff_slack_channel, kind=ConversationKind.GROUP)
+
+
 def alert_checker(
     settings: Settings,
     library: LibraryConfig,
@@ -47,13 +55,12 @@ def alert_checker(
     mailer = None
     if settings.smtp_host and to:
         mailer = AlertMailer(smtp, library=library.library_name, sender=settings.mail_from, to=to)
-    slack_on = bool(settings.staff_slack_channel and settings.slack_bot_token is not None)
     dispatcher = AlertDispatcher(
         store,
         zone=ZoneInfo(settings.timezone),
         base_url=base_url,
         wake_outbox=wake_outbox,
-        slack_channel=settings.staff_slack_channel if slack_on else "",
+        staff_chat=staff_chat(settings),
         mailer=mailer,
     )
     if not dispatcher.destinations:

@@ -272,6 +272,7 @@ def staff_bridge(
         mode=settings.staff_slack_mode,
         base_url=base_url(settings),
         zone=ZoneInfo(settings.timezone),
+        channel=slack_adapter.channel,
     )
     bridge = StaffBridge(store, inbox, style, slack_adapter, delivery.wake)
     delivery.follow(bridge.settled)

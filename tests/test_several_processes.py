@@ -247,7 +247,7 @@ async def test_a_burst_over_two_processes_is_classified_and_acknowledged_once(
                 found = await store.read(processing)
 
                 async def acknowledged() -> bool:
-                    return (await store.outbox_counts()).get("pending", 0) == 0
+                    return (await store.outbox.counts()).get("pending", 0) == 0
 
                 await wait_until(acknowledged, within=60, what="the acknowledgements sent")
     assert found["claimed_again"] == 0  # each message was leased to one process, once

@@ -1,5 +1,5 @@
 """Sending raised alerts that are due: each send is leased (one process at a time), its words
-rendered from what the store holds now, then handed to the outbox for the staff Slack channel
+rendered from what the store holds now, then handed to the outbox for the staff chat
 (in the transaction that marks it sent) or mailed; a moot one is dropped, a failed mail retried."""
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.events import Address
 from handlers.alerts.mail import AlertMailer
-from handlers.alerts.messages import slack_message
+from handlers.alerts.messages import chat_message
 from handlers.alerts.render import AlertText, is_moot, item_text, spike_text
 from handlers.digest.sender import retry_delay
 from models.store import Store
@@ -21,7 +22,8 @@ LEASE = timedelta(minutes=2)
 
 
 class AlertDispatcher:
-    """Delivers due alert sends to the staff Slack channel and by e-mail."""
+    """Delivers due alert sends to the staff chat (``staff_chat``, e.g. a Slack channel; its
+    sends are recorded under the channel's name) and by e-mail."""
 
     def __init__(
         self,
@@ -30,7 +32,7 @@ class AlertDispatcher:
         zone: ZoneInfo,
         base_url: str,
         wake_outbox: Callable[[], None],
-        slack_channel: str = "",
+        staff_chat: Address | None = None,
         mailer: AlertMailer | None = None,
         max_attempts: int = 8,
     ) -> None:
@@ -38,20 +40,21 @@ class AlertDispatcher:
         self._zone = zone
         self._base = base_url.rstrip("/")
         self._wake = wake_outbox
-        self._channel = slack_channel
+        self._chat = staff_chat
         self._mailer = mailer
         self._max_attempts = max_attempts
 
     @property
     def destinations(self) -> list[str]:
-        """Where alerts go: 'slack' and/or 'email'."""
-        return [d for d, on in (("slack", self._channel), ("email", self._mailer)) if on]
+        """Where alerts go: the staff chat's channel (e.g. 'slack') and/or 'email'."""
+        chat = [self._chat.channel.value] if self._chat is not None else []
+        return chat + (["email"] if self._mailer is not None else [])
 
     async def dispatch(self, now: datetime) -> int:
         """Send what is due; how many sends were taken."""
         taken = 0
-        if self._channel:
-            taken += await self._to_slack(now)
+        if self._chat is not None:
+            taken += await self._to_chat(self._chat, now)
         if self._mailer is not None:
             taken += await self._to_mail(self._mailer, now)
         return taken
@@ -69,14 +72,15 @@ class AlertDispatcher:
             return None
         return item_text(send, item, now, self._zone, self._base)
 
-    async def _to_slack(self, now: datetime) -> int:
-        claimed = await self._store.alerts.claim(destination="slack", now=now, lease=LEASE)
+    async def _to_chat(self, chat: Address, now: datetime) -> int:
+        where = chat.channel.value
+        claimed = await self._store.alerts.claim(destination=where, now=now, lease=LEASE)
         for send in claimed:
             text = await self.text(send, now)
             if text is None:
                 await self._drop(send, now)
                 continue
-            message = slack_message(self._channel, text)
+            message = chat_message(chat, text)
             await self._store.alerts.hand_over(
                 send_id=send.send_id, attempts=send.attempts, message=message, now=now
             )

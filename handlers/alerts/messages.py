@@ -1,18 +1,17 @@
-"""The one place alert messages are built: the staff Slack channel's OutboundMessage (sent by
-the outbox) and the e-mail (plain text)."""
+"""The one place alert messages are built: the staff chat's OutboundMessage (sent by the
+outbox) and the e-mail (plain text)."""
 
 from __future__ import annotations
 
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
+from bot.events import Address, OutboundMessage, utcnow
 from handlers.alerts.render import AlertText
 
 
-def slack_message(channel: str, text: AlertText) -> OutboundMessage:
-    """A post in the staff Slack channel (the adapter escapes it; Slack links the URL)."""
-    address = Address(Channel.SLACK, channel, kind=ConversationKind.GROUP)
+def chat_message(address: Address, text: AlertText) -> OutboundMessage:
+    """A post in the staff chat (the adapter escapes it; the platform links the URL)."""
     body = "\n".join((f"*{text.title}*", *text.lines, text.link))
     return OutboundMessage(address=address, text=body)
 

@@ -30,13 +30,15 @@ STATUS_WORDS = {
 
 @dataclass(frozen=True, slots=True)
 class CardStyle:
-    """Where cards go and what they offer: ``mode`` full (claim, reply, resolve) or alerts
-    (only Open in inbox); ``base_url`` is where the inbox is served."""
+    """Where cards go and what they offer: the staff ``chat`` on ``channel``; ``mode`` full
+    (claim, reply, resolve) or alerts (only Open in inbox); ``base_url`` is where the inbox is
+    served."""
 
     chat: str
     mode: str
     base_url: str
     zone: ZoneInfo
+    channel: Channel
 
 
 def item_url(style: CardStyle, item_id: int) -> str:
@@ -124,17 +126,17 @@ def private(
     style: CardStyle, user: str, text: str, *, thread: str = "", hook: str = ""
 ) -> OutboundMessage:
     """Something only ``user`` sees (Slack: ephemeral), through the tap's hook when given."""
-    address = Address(Channel.SLACK, chat=style.chat, thread=thread, kind=ConversationKind.GROUP)
+    address = Address(style.channel, chat=style.chat, thread=thread, kind=ConversationKind.GROUP)
     return OutboundMessage(address=address, text=text, private_to=user, reply_hook=hook)
 
 
 def _in_thread(style: CardStyle, ts: str, text: str) -> OutboundMessage:
-    address = Address(Channel.SLACK, chat=style.chat, thread=ts, kind=ConversationKind.GROUP)
+    address = Address(style.channel, chat=style.chat, thread=ts, kind=ConversationKind.GROUP)
     return OutboundMessage(address=address, text=text)
 
 
 def _channel(style: CardStyle) -> Address:
-    return Address(Channel.SLACK, chat=style.chat, kind=ConversationKind.GROUP)
+    return Address(style.channel, chat=style.chat, kind=ConversationKind.GROUP)
 
 
 def _quote(text: str) -> str:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.events import Address, Channel, ConversationKind
 from handlers.alerts.checker import AlertChecker
 from handlers.alerts.dispatch import AlertDispatcher
 from handlers.alerts.quiet import Quiet
@@ -38,7 +39,7 @@ def checker(store: Store, quiet: str = "") -> AlertChecker:
         zone=LONDON,
         base_url="https://feedback.lib.example",
         wake_outbox=lambda: None,
-        slack_channel=STAFF,
+        staff_chat=Address(Channel.SLACK, STAFF, kind=ConversationKind.GROUP),
     )
     return AlertChecker(store, rules, dispatcher)
 

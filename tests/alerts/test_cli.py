@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from typer.testing import CliRunner
 
 from bot.cli import build_cli
+from bot.events import Address, Channel, ConversationKind
 from handlers.alerts.checker import AlertChecker
 from handlers.alerts.dispatch import AlertDispatcher
 from handlers.alerts.quiet import Quiet
@@ -58,7 +59,11 @@ def raise_two(tmp_path: Path) -> None:
                 sender="U2",
             )
             dispatcher = AlertDispatcher(
-                store, zone=LONDON, base_url="", wake_outbox=lambda: None, slack_channel="C1"
+                store,
+                zone=LONDON,
+                base_url="",
+                wake_outbox=lambda: None,
+                staff_chat=Address(Channel.SLACK, "C1", kind=ConversationKind.GROUP),
             )
             await AlertChecker(store, AlertRules(quiet=Quiet(LONDON)), dispatcher).check(now)
 

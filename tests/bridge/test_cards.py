@@ -7,12 +7,15 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.adapters.slack.outbound import post_calls
+from bot.events import Channel
 from handlers.bridge import cards
 from handlers.bridge.cards import CardStyle
 from models.store.inbox_types import ItemRow, ItemView
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
-FULL = CardStyle("C0STAFF01", "full", "https://fb.example.ac.uk/", ZoneInfo("Europe/London"))
+FULL = CardStyle(
+    "C0STAFF01", "full", "https://fb.example.ac.uk/", ZoneInfo("Europe/London"), Channel.SLACK
+)
 ALERTS = replace(FULL, mode="alerts")
 
 
@@ -66,7 +69,7 @@ def test_buttons_follow_the_item_and_the_mode() -> None:
 def test_an_edit_is_the_same_card_with_its_ts_and_the_digest_ignores_it() -> None:
     post = cards.card(view(), FULL, now=NOW)
     edit = cards.card(view(), FULL, now=NOW, edit_of="1.2")
-    assert edit.meta["edit_ref"] == "1.2" and "edit_ref" not in post.meta
+    assert edit.edit_of == "1.2" and post.edit_of == "" and post.staff_card and edit.staff_card
     assert cards.shown(post) == cards.shown(edit)
     claimed = cards.card(view(status="open", assignee_id=2, assignee="Ann"), FULL, now=NOW)
     assert cards.shown(claimed) != cards.shown(post)
@@ -74,7 +77,7 @@ def test_an_edit_is_the_same_card_with_its_ts_and_the_digest_ignores_it() -> Non
 
 def test_private_answers_use_the_taps_hook_and_thread_lines_go_under_the_card() -> None:
     told = cards.private(FULL, "U0ANN0001", "no", hook="https://hooks.slack.com/x")
-    assert told.meta == {"ephemeral_to": "U0ANN0001", "reply_hook": "https://hooks.slack.com/x"}
+    assert (told.private_to, told.reply_hook) == ("U0ANN0001", "https://hooks.slack.com/x")
     line = cards.person_wrote(FULL, "1.2", view(), "still down")
     assert line.address.thread == "1.2" and "> still down" in line.text
 

@@ -30,7 +30,7 @@ async def bot_with(
     """A bot whose Slack stand-in has these capabilities changed, and an open live poll there."""
     slack = RecordingAdapter(Channel.SLACK, capabilities=replace(SLACK, **flags))
     async with running_bot(settings, adapters=[slack]) as bot:
-        await bot.app.scheduler.stop()  # the test drives the live tally itself
+        await bot.app.jobs.stop()  # the test drives the live tally itself
         poll_id = await bot.store.polls.create(
             targets=[Target("slack", "C0LIBRARY")],
             options=list(YES_NO),

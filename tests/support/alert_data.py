@@ -43,8 +43,8 @@ async def queue_item(
     [receipt] = await store.messages.record(
         events=[event(text, pid, sender=sender, chat=f"D-{sender}")]
     )
-    pending = await store.claim_pending(limit=1000, lease=timedelta(seconds=60), max_attempts=9)
-    await store.mark_processed([p.message_id for p in pending])
+    pending = await store.processing.claim(limit=1000, lease=timedelta(seconds=60), max_attempts=9)
+    await store.processing.done(ids=[p.message_id for p in pending])
     [p] = [p for p in pending if p.message_id == receipt.message_id]
     incoming = Incoming(
         message_id=p.message_id,
@@ -88,8 +88,10 @@ async def topic_messages(
     await store.alerts._db.write(_received, rows)
     label = Classification("negative", {"negative": 0.8}, topic, 0.9, "test")
     await store.classifications.save(verdicts=[(i, label) for i in ids])
-    pending = await store.claim_pending(limit=100_000, lease=timedelta(seconds=60), max_attempts=9)
-    await store.mark_processed([p.message_id for p in pending])
+    pending = await store.processing.claim(
+        limit=100_000, lease=timedelta(seconds=60), max_attempts=9
+    )
+    await store.processing.done(ids=[p.message_id for p in pending])
     return ids
 
 

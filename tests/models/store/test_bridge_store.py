@@ -122,7 +122,7 @@ async def test_a_reply_with_a_key_is_done_once_and_a_failed_one_leaves_no_mark(
     await store.inbox.reply(item_id=routed.item_id, actor_id=staff.id, text="hi", once=key)
     with pytest.raises(Repeated):
         await store.inbox.reply(item_id=routed.item_id, actor_id=staff.id, text="hi", once=key)
-    assert (await store.outbox_counts()).get("pending") == 1
+    assert (await store.outbox.counts()).get("pending") == 1
     with pytest.raises(NoSuchItem):
         await store.inbox.note(item_id=999, actor_id=staff.id, text="x", once="thread:C:1")
     assert await store.bridge.first_time(key="thread:C:1")  # the failed note left no mark

@@ -53,7 +53,7 @@ async def test_racing_closes_close_once_and_post_once(stores: tuple[Store, Store
     ]
     assert sorted(await asyncio.gather(*closes)) == [False] * 9 + [True]
     assert await stores[0].read(queued) == 1
-    polls = await stores[1].all_polls()
+    polls = await stores[1].polls.all()
     assert sorted(p.status for p in polls) == ["closed", "scheduled"]  # the next run, once
 
 
