@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import aiosmtplib
-
 from handlers.alerts.messages import mail
 from handlers.alerts.render import AlertText
-from handlers.digest.mail import IMPLICIT_TLS_PORT, SmtpServer
+from handlers.digest.mail import SmtpServer
 
 
 class AlertMailer:
@@ -20,14 +18,4 @@ class AlertMailer:
 
     async def send(self, text: AlertText) -> None:
         """Send once; an SMTP or network error raises (the send is retried later)."""
-        s = self._server
-        await aiosmtplib.send(
-            mail(text, library=self._library, sender=self._sender, to=self._to),
-            hostname=s.host,
-            port=s.port,
-            username=s.user or None,
-            password=s.password or None,
-            use_tls=s.port == IMPLICIT_TLS_PORT,
-            start_tls=s.starttls and s.port != IMPLICIT_TLS_PORT,
-            timeout=s.timeout_s,
-        )
+        await self._server.send(mail(text, library=self._library, sender=self._sender, to=self._to))

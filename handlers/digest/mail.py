@@ -26,6 +26,20 @@ class SmtpServer:
     starttls: bool = True
     timeout_s: float = 30.0
 
+    async def send(self, message: EmailMessage) -> None:
+        """Send once (TLS from the start on port 465, else STARTTLS when set); an SMTP or
+        network error raises, for the caller to retry."""
+        await aiosmtplib.send(
+            message,
+            hostname=self.host,
+            port=self.port,
+            username=self.user or None,
+            password=self.password or None,
+            use_tls=self.port == IMPLICIT_TLS_PORT,
+            start_tls=self.starttls and self.port != IMPLICIT_TLS_PORT,
+            timeout=self.timeout_s,
+        )
+
 
 def subject(drawn: Drawn, library: str) -> str:
     """'The Library feedback digest 2026-W48' (and 'no feedback this week' when empty)."""
@@ -67,14 +81,4 @@ class MailDestination:
 
     async def deliver(self, drawn: Drawn) -> None:
         """Send once; an SMTP or network error raises (the run is retried later)."""
-        s = self._server
-        await aiosmtplib.send(
-            message(drawn, self._digests, sender=self._sender, to=self._to),
-            hostname=s.host,
-            port=s.port,
-            username=s.user or None,
-            password=s.password or None,
-            use_tls=s.port == IMPLICIT_TLS_PORT,
-            start_tls=s.starttls and s.port != IMPLICIT_TLS_PORT,
-            timeout=s.timeout_s,
-        )
+        await self._server.send(message(drawn, self._digests, sender=self._sender, to=self._to))
