@@ -135,11 +135,13 @@ def seconds(dialect: str, start: Any, end: Any) -> ColumnElement[float]:
 def _durations(dialect: str, span: Span, event: str) -> Any:
     """(team, seconds) for every first response or resolution in the week, plus each again
     under the NULL team (the figure over all teams)."""
+    r, i = ItemResolution, InboxItem
+    team: Any
+    start: Any
+    end: Any
     if event == "resolved":
-        r = ItemResolution
         team, start, end = r.team, r.opened_at, r.resolved_at
     else:
-        i = InboxItem
         team, start, end = i.team, i.created_at, i.first_response_at
     took = seconds(dialect, start, end)
     base = select(team.label("team"), took.label("d")).where(_in(end, span))
