@@ -161,6 +161,7 @@ def _queue_sqlite(db: sqlite3.Connection, found: Any) -> None:
     _insert_rows(db, "polls", POLL_COLUMNS, polls_for(csat))
     _insert_rows(db, "inbox_items", ITEM_COLUMNS, queued)
     _insert_rows(db, "inbox_csat", CSAT_COLUMNS, csat)
+    _insert_rows(db, "item_resolutions", RESOLUTION_COLUMNS, resolutions_of(queued))
 
 
 async def load_postgres(url: str, n: int, people: int, start: datetime, queue: int = 0) -> None:
@@ -190,6 +191,7 @@ async def load_postgres(url: str, n: int, people: int, start: datetime, queue: i
             ("polls", POLL_COLUMNS, polls_for(csat)),
             ("inbox_items", ITEM_COLUMNS, queued),
             ("inbox_csat", CSAT_COLUMNS, csat),
+            ("item_resolutions", RESOLUTION_COLUMNS, resolutions_of(queued)),
         ):
             await conn.copy_records_to_table(table, records=rows, columns=columns)
         await conn.execute("ANALYZE")
@@ -223,6 +225,17 @@ CONVERSATION_COLUMNS = ("id", "channel", "chat", "thread", "kind", "extra", "cre
 POLL_COLUMNS = ("id", "question", "kind", "options", "anonymous", "live_results", "follow_up")
 POLL_COLUMNS += ("post_results", "status", "opens_at", "created_at")
 CSAT_COLUMNS = ("item_id", "poll_id", "score", "asked_at", "answered_at")
+RESOLUTION_COLUMNS = ("item_id", "team", "opened_at", "resolved_at")
+
+
+def resolutions_of(queued: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The resolve of each resolved item, as the inbox records it (never reopened here)."""
+    at = {c: n for n, c in enumerate(ITEM_COLUMNS)}
+    return [
+        (r[at["id"]], r[at["team"]], r[at["created_at"]], r[at["resolved_at"]])
+        for r in queued
+        if r[at["resolved_at"]] is not None
+    ]
 
 
 def items(

@@ -1,7 +1,13 @@
 """The digest's queue figures as SQL aggregates (``store.digest.queue_*``): items new, resolved
 and open per team, response and resolution times (median and 90th percentile, computed in the
 database: percentile_cont on PostgreSQL, ranks over the ordered durations on SQLite), CSAT after
-resolve, and the oldest negative items still waiting. Python sees counts and a few rows only."""
+resolve, and the oldest negative items still waiting. Python sees counts and a few rows only.
+
+Resolutions come from ``item_resolutions`` (one row per resolve, kept when the item is
+reopened), never from the item's current state, so a week's figures do not change once it is
+over: every resolve counts in the week it happened (an item resolved, reopened and resolved
+again counts in both weeks), timed from the start of its round (creation or last reopening);
+an item is open at a week's end unless a resolve before then was not undone before then."""
 
 from __future__ import annotations
 
@@ -16,6 +22,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    exists,
     func,
     literal,
     null,
@@ -25,7 +32,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Connection
 
-from models.store.inbox_tables import InboxCsat, InboxItem
+from models.store.inbox_tables import InboxCsat, InboxItem, ItemResolution
 from models.store.runner import Runner
 
 PERCENTILES = (0.5, 0.9)
@@ -87,9 +94,15 @@ def _in(column: Any, span: Span) -> ColumnElement[bool]:
 
 
 def open_at_end(span: Span) -> ColumnElement[bool]:
-    """Created before the week ended and not resolved by then."""
-    i = InboxItem
-    return and_(i.created_at < span.end, or_(i.resolved_at.is_(None), i.resolved_at >= span.end))
+    """Created before the week ended and not resolved then: no resolve before the end that
+    stood at the end (a later reopening does not undo it)."""
+    i, r = InboxItem, ItemResolution
+    stood = exists().where(
+        r.item_id == i.id,
+        r.resolved_at < span.end,
+        or_(r.reopened_at.is_(None), r.reopened_at >= span.end),
+    )
+    return and_(i.created_at < span.end, ~stood)
 
 
 def _one(condition: ColumnElement[bool]) -> Any:
@@ -98,15 +111,16 @@ def _one(condition: ColumnElement[bool]) -> Any:
 
 def counts(conn: Connection, span: Span) -> list[TeamCounts]:
     """New, resolved, open and overdue items per team (teams with none of them left out):
-    three grouped counts, each read through an index on its own time column."""
-    i, still = InboxItem, open_at_end(span)
+    three grouped counts, each read through an index on its own time column (resolved: the
+    week's resolutions, under the team the item had when resolved)."""
+    i, r, still = InboxItem, ItemResolution, open_at_end(span)
     per: dict[str, list[int]] = {}
     for slot, query in (
-        (0, select(i.team, func.count()).where(_in(i.created_at, span))),
-        (1, select(i.team, func.count()).where(_in(i.resolved_at, span))),
-        (2, select(i.team, func.count(), _one(i.due_at < span.end)).where(still)),
+        (0, select(i.team, func.count()).where(_in(i.created_at, span)).group_by(i.team)),
+        (1, select(r.team, func.count()).where(_in(r.resolved_at, span)).group_by(r.team)),
+        (2, select(i.team, func.count(), _one(i.due_at < span.end)).where(still).group_by(i.team)),
     ):
-        for team, *found in conn.execute(query.group_by(i.team)):
+        for team, *found in conn.execute(query):
             per.setdefault(str(team), [0, 0, 0, 0])[slot : slot + len(found)] = found
     return [TeamCounts(t, *(int(v) for v in per[t])) for t in sorted(per)]
 
@@ -118,21 +132,30 @@ def seconds(dialect: str, start: Any, end: Any) -> ColumnElement[float]:
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
-def _durations(dialect: str, span: Span, event: Any) -> Any:
-    """(team, seconds) for every item whose ``event`` fell in the week, plus each again under
-    the NULL team (the figure over all teams)."""
-    i = InboxItem
-    took = seconds(dialect, i.created_at, event)
-    base = select(i.team.label("team"), took.label("d")).where(_in(event, span))
-    every = select(null().label("team"), took.label("d")).where(_in(event, span))
+def _durations(dialect: str, span: Span, event: str) -> Any:
+    """(team, seconds) for every first response or resolution in the week, plus each again
+    under the NULL team (the figure over all teams)."""
+    r, i = ItemResolution, InboxItem
+    team: Any
+    start: Any
+    end: Any
+    if event == "resolved":
+        team, start, end = r.team, r.opened_at, r.resolved_at
+    else:
+        team, start, end = i.team, i.created_at, i.first_response_at
+    took = seconds(dialect, start, end)
+    base = select(team.label("team"), took.label("d")).where(_in(end, span))
+    every = select(null().label("team"), took.label("d")).where(_in(end, span))
     return union_all(base, every).subquery("durations")
 
 
 def durations(conn: Connection, span: Span, event: str) -> list[Durations]:
     """Median and 90th percentile seconds from creation to first response ("first_response")
-    or to resolution ("resolved"), per team and over all teams (team None)."""
-    column = {"first_response": InboxItem.first_response_at, "resolved": InboxItem.resolved_at}
-    d = _durations(conn.dialect.name, span, column[event])
+    or from a round's start to its resolution ("resolved"), per team and over all teams (team
+    None)."""
+    if event not in ("first_response", "resolved"):
+        raise ValueError(f"no such queue event: {event!r}")
+    d = _durations(conn.dialect.name, span, event)
     if conn.dialect.name == "postgresql":
         marks = [func.percentile_cont(p).within_group(d.c.d) for p in PERCENTILES]
         query = select(d.c.team, func.count(), *marks).group_by(d.c.team)

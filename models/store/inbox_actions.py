@@ -11,6 +11,7 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
+from models.store.inbox_history import record_reopened
 from models.store.inbox_tables import InboxEntry, InboxItem, StaffUser
 from models.store.inbox_types import ClaimResult, InboxError, NoSuchItem
 from models.store.tables import AuditEntry, Correction, OutboxItem
@@ -217,6 +218,7 @@ def reopen(
         due_at=due_at,
         reopened=InboxItem.reopened + 1,
     )
+    record_reopened(conn, done, at=now)
     audit(conn, actor_id, "reopen", done, reason=reason)
     if done and with_note:
         note(conn, item_id, actor_id, text=with_note)

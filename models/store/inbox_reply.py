@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
 from models.store import outbox, polls
 from models.store.inbox_actions import _changed, _must_exist, actor_name, audit
+from models.store.inbox_history import record_reopened, record_resolved
 from models.store.inbox_tables import InboxCsat, InboxEntry, InboxItem
 from models.store.inbox_types import CsatAnswer
 from models.store.poll_tables import Vote
@@ -75,6 +76,7 @@ def reply(conn: Connection, item_id: int, actor_id: int, *, text: str) -> int:
     }
     created = conn.execute(insert(InboxEntry).values(values).returning(InboxEntry.id))
     entry_id = int(created.scalar_one())
+    record_reopened(conn, [item_id], at=utcnow())
     _changed(
         conn,
         [item_id],
@@ -102,6 +104,7 @@ def resolve(
         resolved_by=actor_id,
         snoozed_until=None,
     )
+    record_resolved(conn, done, at=now)
     audit(conn, actor_id, "resolve", done)
     for item_id in done if ask is not None else []:
         assert ask is not None

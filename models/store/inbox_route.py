@@ -10,6 +10,7 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
+from models.store.inbox_history import record_reopened
 from models.store.inbox_tables import InboxItem
 from models.store.inbox_types import PRIORITIES, Incoming, Routed
 from models.store.poll_tables import Poll, Vote
@@ -94,6 +95,7 @@ def _labels(m: Incoming) -> dict[str, Any]:
 
 def _reopen(conn: Connection, item_id: int, m: Incoming) -> None:
     """A message after resolve: the same item (and assignee), back in the queue, fresh clock."""
+    record_reopened(conn, [item_id], at=utcnow())
     conn.execute(
         update(InboxItem)
         .where(InboxItem.id == item_id)

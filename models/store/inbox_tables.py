@@ -129,6 +129,25 @@ class InboxCsat(Base):
     answered_at: Mapped[datetime | None]
 
 
+class ItemResolution(Base):
+    """One resolve of an item, kept when it is reopened (``reopened_at`` set then): the digest
+    counts a week's resolutions and their times from these rows, never from the item's state,
+    so a closed week's figures stay as they were. ``opened_at`` starts the round: the item's
+    creation, or its last reopening."""
+
+    __tablename__ = "item_resolutions"
+    __table_args__ = (
+        Index("ix_item_resolutions_resolved", "resolved_at"),
+        Index("ix_item_resolutions_item", "item_id", "resolved_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("inbox_items.id", ondelete="CASCADE"))
+    team: Mapped[str] = mapped_column(String(64), default="")
+    opened_at: Mapped[datetime]
+    resolved_at: Mapped[datetime]
+    reopened_at: Mapped[datetime | None]
+
+
 class CannedReply(Base):
     """A ready-made reply leads manage in the inbox (the config file's are the defaults)."""
 

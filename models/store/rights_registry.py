@@ -131,6 +131,7 @@ NOT_PERSONAL: Mapping[str, str] = {
     "staff_users": "the library's staff accounts",
     "inbox_items": "a queue item's labels, team and times, kept for response-time figures",
     "inbox_csat": "a score and when it was asked and answered",
+    "item_resolutions": "when a queue item (by id) was resolved and reopened, and its team",
     "inbox_canned_replies": "the library's ready-made replies",
     # Tables of work landing in parallel, declared from their branches (the scan test checks
     # them once they are here): staff accounts' sessions, the widget's, leases, the digest.

@@ -1,6 +1,7 @@
 """A hand-built queue history for the digest's queue section: items across the October clock
 change, with their first responses, resolutions, due times and CSAT answers, stored with plain
-inserts; and the expected figures computed here by plain loops and numpy's percentiles."""
+inserts (each resolved item with its resolution row); and the expected figures computed here by
+plain loops and numpy's percentiles."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from models.store import Store
-from models.store.inbox_tables import InboxCsat, InboxItem
+from models.store.inbox_tables import InboxCsat, InboxItem, ItemResolution, StaffUser
 from models.store.poll_tables import Poll
 from models.store.tables import Message
 from tests.digest.fixture import LONDON
@@ -145,6 +146,9 @@ def _item(
     item_id = int(
         conn.execute(insert(InboxItem).values(**row).returning(InboxItem.id)).scalar_one()
     )
+    if it.resolved:
+        done = {"item_id": item_id, "team": it.team, "opened_at": it.created}
+        conn.execute(insert(ItemResolution).values(**done, resolved_at=it.resolved))
     if it.asked:
         poll = {"question": "How did we do?", "kind": "csat", "options": [], "status": "open"}
         poll |= {"opens_at": it.asked, "created_at": it.asked}  # not one of the week's polls
@@ -152,6 +156,13 @@ def _item(
         csat = {"item_id": item_id, "poll_id": poll_id, "score": it.score, "asked_at": it.asked}
         conn.execute(insert(InboxCsat).values(**csat, answered_at=it.answered))
     return item_id
+
+
+async def add_staff(store: Store) -> int:
+    """A member of staff to resolve and reopen items."""
+    row = {"email": "ann@lib.example", "name": "Ann", "role": "lead", "created_at": FIRST}
+    stmt = insert(StaffUser).values(**row).returning(StaffUser.id)
+    return await store._db.write(lambda conn: int(conn.execute(stmt).scalar_one()))
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -13,11 +13,11 @@ from bot.adapters.slack.digest_post import summary
 from bot.web.queue_query import parse, to_filter
 from handlers.digest.build import DigestConfig, build_digest
 from handlers.digest.markdown import markdown
-from handlers.digest.model import Digest, QueueTeam
+from handlers.digest.model import Digest, Queue, QueueTeam
 from handlers.digest.render import as_json
 from handlers.digest.service import Drawn
 from handlers.digest.week import IsoWeek
-from models.store import Store
+from models.store import Store, inbox_actions, inbox_reply
 from models.store.migrate import upgrade_async
 from tests.digest import fixture as fx
 from tests.digest import queue_history as qh
@@ -162,3 +162,48 @@ async def test_the_week_links_pick_exactly_the_items_counted(store: Store) -> No
                 query = parse(dict(parse_qsl(url.query)))
                 where = to_filter(query, staff_id=1, now=now, seen=None, zone=fx.LONDON)
                 assert await store.inbox.count(filter=where) == count, (week, line.team, figure)
+
+
+async def test_a_closed_week_stays_put_when_its_items_are_reopened(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An item resolved in W44, reopened on Tuesday of W45 and resolved again on Thursday:
+    W43 and W44 read exactly as before (also while it is open again); W45 counts the second
+    resolve, timed from the reopening."""
+    weeks = (*WEEKS, "2026-W45")
+    config = DigestConfig(zone=fx.LONDON)
+
+    async def digests() -> dict[str, Queue]:
+        return {w: (await build_digest(store, IsoWeek.parse(w), config)).queue for w in weeks}
+
+    _, found, ids = await _digests(store)
+    before = await digests()
+    n = next(
+        n for n, i in enumerate(found) if i.team == "it" and qh.week_of(i.resolved) == "2026-W44"
+    )
+    staff = await qh.add_staff(store)
+    clock = [datetime(2026, 11, 3, 9, tzinfo=UTC)]  # Tuesday of W45
+    for module in (inbox_actions, inbox_reply):
+        monkeypatch.setattr(module, "utcnow", lambda: clock[0])
+    due = clock[0] + timedelta(days=1)
+    assert await store.inbox.reopen(item_id=ids[n], actor_id=staff, due_at=due, reason="again")
+    reopened = await digests()
+    clock[0] = datetime(2026, 11, 5, 9, tzinfo=UTC)  # Thursday of W45: two days later
+    assert await store.inbox.resolve(item_ids=[ids[n]], actor_id=staff) == [ids[n]]
+    after = await digests()
+    for week in WEEKS:
+        assert reopened[week] == before[week] and after[week] == before[week], week
+    open_again, was = reopened["2026-W45"].total, before["2026-W45"].total
+    assert open_again is not None and was is not None
+    assert (open_again.resolved, open_again.open) == (was.resolved, was.open + 1)
+    for team in ("it", "all"):
+        was, now = _line(before["2026-W45"], team), _line(after["2026-W45"], team)
+        assert now.resolved == was.resolved + 1 and now.open == was.open
+        took = [*_seconds(_mine(found, team), "2026-W45", "resolved"), 2 * 86400.0]
+        assert now.resolution.items == len(took)
+        assert now.resolution.median == pytest.approx(qh.percentile(took, 0.5), abs=0.1)
+        assert now.resolution.p90 == pytest.approx(qh.percentile(took, 0.9), abs=0.1)
+
+
+def _line(section: Queue, team: str) -> QueueTeam:
+    return next(t for t in section.teams if t.team == team)

@@ -7,12 +7,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import select
 
 from bot.events import utcnow
 from models.store import Store
+from models.store.inbox_tables import ItemResolution
 from models.store.inbox_types import InboxError, NoSuchItem, QueueFilter
 from models.store.migrate import upgrade_async
 from models.store.tables import AuditEntry, Correction
@@ -68,6 +70,43 @@ async def test_a_message_after_resolve_reopens_the_same_item(store: Store) -> No
     assert item is not None
     assert (item.row.status, item.row.assignee, item.reopened) == ("open", "Ann", 1)
     assert item.row.resolved_at is None and item.row.text == "it broke again"
+
+
+async def resolutions(store: Store, item_id: int) -> list[tuple[object, ...]]:
+    r = ItemResolution
+    query = select(r.team, r.opened_at, r.resolved_at, r.reopened_at).where(r.item_id == item_id)
+    return await store.read(lambda c: [tuple(row) for row in c.execute(query.order_by(r.id))])
+
+
+async def test_every_resolve_is_kept_when_the_item_is_reopened(store: Store) -> None:
+    """Each resolve leaves a row; a message, a staff reopen or a reply on the resolved item
+    closes it (and the next round starts then); a second resolve adds a row."""
+    first = await queued(store, pid="1")
+    item_id = first.item_id
+    assert item_id is not None
+    ann = await add_staff(store, "ann@lib.ac.uk")
+    created = (await store.inbox.item(item_id=item_id)).row.created_at  # type: ignore[union-attr]
+    await store.inbox.resolve(item_ids=[item_id], actor_id=ann)
+    await store.inbox.resolve(item_ids=[item_id], actor_id=ann)  # already resolved: no new row
+    [(team, opened, resolved, reopened)] = await resolutions(store, item_id)
+    assert (team, opened, reopened) == ("it_services", created, None) and resolved >= created
+    await queued(store, "it broke again", pid="2")  # the person writes: reopened
+    due = utcnow() + timedelta(hours=4)
+    rounds = [await resolutions(store, item_id)]
+    for reopen in (
+        lambda: store.inbox.reopen(item_id=item_id, actor_id=ann, due_at=due, reason="csat"),
+        lambda: store.inbox.reply(item_id=item_id, actor_id=ann, text="One more thing"),
+    ):
+        await store.inbox.resolve(item_ids=[item_id], actor_id=ann)
+        await reopen()
+        rounds.append(await resolutions(store, item_id))
+    final = rounds[-1]
+    assert [len(r) for r in rounds] == [1, 2, 3]
+    assert all(row[3] is not None for row in final)  # every resolve was undone, none lost
+    for earlier, later in pairwise(final):
+        assert later[1] == earlier[3]  # a round starts when the last one was reopened
+    await store.inbox.resolve(item_ids=[item_id], actor_id=ann)
+    assert [row[3] is None for row in await resolutions(store, item_id)] == [False] * 3 + [True]
 
 
 async def test_concurrent_claims_one_wins_the_others_are_told(db_url: str, store: Store) -> None:
