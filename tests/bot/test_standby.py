@@ -212,3 +212,15 @@ async def test_one_process_polls_x_and_the_other_takes_over_when_it_stops(
             [mention["id"], later["id"]]
         )
         assert replies_to(fake, mention["id"]) == 1  # the first is not answered again
+
+
+async def test_x_in_webhook_mode_runs_in_every_process(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with FakeX() as fake:
+        settings = make_settings(
+            database_url=sqlite_url, x_webhook_enabled=True, **x_on(fake, HOSTS[0])
+        )
+        async with running_bot(settings) as bot:
+            found = next(a for a in bot.app.adapters if a.channel is Channel.X)
+            assert not isinstance(found, Exclusive)
