@@ -78,7 +78,7 @@ class Exclusive:
         return "another process holds this connection; this one takes over if it stops"
 
     def routes(self) -> Sequence[BaseRoute]:
-        """The adapter's own routes (served by every process; X's webhook answers 503 unstarted)."""
+        """The adapter's own routes, on every process (polling X's unused webhook: 503 here)."""
         return self.inner.routes()
 
     async def start(self, sink: EventSink) -> None:
