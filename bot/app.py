@@ -96,9 +96,10 @@ def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
 
 def needs_lease(adapter: Adapter) -> bool:
     """Whether only one process at a time may hold this adapter's connection: Telegram long
-    polling (two getUpdates callers conflict) and Slack Socket Mode (Slack spreads events over
-    the open sockets). Webhook modes take requests on any process."""
-    if isinstance(adapter, telegram.TelegramAdapter):
+    polling (two getUpdates callers conflict), Slack Socket Mode (Slack spreads events over
+    the open sockets) and X polling (X bills every read, and each process would read the same
+    mentions and DMs). Webhook modes take requests on any process."""
+    if isinstance(adapter, telegram.TelegramAdapter | x.XAdapter):
         return not adapter.webhook_mode
     return isinstance(adapter, slack.SlackAdapter) and adapter.socket_mode
 

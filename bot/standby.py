@@ -1,10 +1,10 @@
 """One process per platform connection that only one may hold (Telegram's getUpdates long
-poll, Slack's Socket Mode): the adapter runs while this process holds the lease
-``connection.<channel>`` in the store, renewed every third of its length. A process without it
-stands by (state "standby" on /healthz, its outbox for that channel left to the holder) and
-starts the adapter once the holder stops renewing: after a clean stop at once, after a crash
-within one lease length. A holder that cannot renew stops its connection a renewal before its
-lease would lapse, so two processes never poll at once.
+poll, Slack's Socket Mode, X's polling of mentions and DMs): the adapter runs while this
+process holds the lease ``connection.<channel>`` in the store, renewed every third of its
+length. A process without it stands by (state "standby" on /healthz, its outbox for that
+channel left to the holder) and starts the adapter once the holder stops renewing: after a
+clean stop at once, after a crash within one lease length. A holder that cannot renew stops
+its connection a renewal before its lease would lapse, so two processes never poll at once.
 """
 
 from __future__ import annotations
@@ -78,7 +78,7 @@ class Exclusive:
         return "another process holds this connection; this one takes over if it stops"
 
     def routes(self) -> Sequence[BaseRoute]:
-        """The adapter's own routes (none in the modes that need a lease)."""
+        """The adapter's own routes, on every process (polling X's unused webhook: 503 here)."""
         return self.inner.routes()
 
     async def start(self, sink: EventSink) -> None:

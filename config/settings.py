@@ -57,8 +57,8 @@ class Settings(BaseSettings):
     poll_check_s: Annotated[float, Field(gt=0, le=3600)] = 15.0
     """How often polls due to open or close are looked for and live tallies refreshed."""
     connection_lease_s: Annotated[float, Field(ge=3, le=3600)] = 30.0
-    """How long a process's hold on Telegram's long poll or Slack's Socket Mode lasts unless
-    renewed (every third of it); a standby process takes over within this after a crash."""
+    """How long a process's hold on Telegram's long poll, Slack's Socket Mode or X polling lasts
+    unless renewed (every third of it); a standby process takes over within this after a crash."""
     topics_file: Path = Path("config/topics.yaml")
     model_cache_dir: Path = Path("")
     classifier: Literal["local", "off"] = "local"

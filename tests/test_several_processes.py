@@ -1,7 +1,7 @@
 """Two bot processes on one PostgreSQL database, as behind a load balancer: a poll that closes
 while both run closes once and posts its results once per channel; a burst of 2,000 messages
-spread over both is classified and acknowledged once; when the process holding Telegram's long
-poll is killed, the other takes it over."""
+spread over both is classified and acknowledged once; one process polls X; when the process
+holding Telegram's long poll is killed, the other takes it over (and X's, if it held that too)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from tests.fakes.telegram import TOKEN, FakeTelegram
 from tests.fakes.waiting import wait_until
 from tests.fakes.widget_load import TOTAL, send_spread
 from tests.fakes.widget_sessions import new_session
+from tests.fakes.x import FakeX
 
 GROUP = "-1001234567890"
 SHARED = {  # what every process behind the load balancer must be given alike
@@ -87,9 +88,11 @@ async def health(http: httpx.AsyncClient, url: str) -> dict[str, Any] | None:
     return dict(answer.json()) if answer.status_code == 200 else None
 
 
-async def telegram_states(http: httpx.AsyncClient, urls: list[str]) -> list[str]:
+async def channel_states(
+    http: httpx.AsyncClient, urls: list[str], channel: str = "telegram"
+) -> list[str]:
     found = [await health(http, u) for u in urls]
-    return [h["channels"]["telegram"]["state"] if h else "gone" for h in found]
+    return [h["channels"][channel]["state"] if h else "gone" for h in found]
 
 
 async def all_healthy(http: httpx.AsyncClient, urls: list[str], procs: list[Any]) -> bool:
@@ -122,22 +125,37 @@ async def close_now(url: str, poll_id: int) -> None:
 async def test_a_poll_closes_once_and_telegram_is_taken_over_when_its_holder_dies(
     pg_url: str, tmp_path: Path
 ) -> None:
-    async with FakeSlack() as slack, FakeTelegram() as telegram, httpx.AsyncClient() as http:
+    async with (
+        FakeSlack() as slack,
+        FakeTelegram() as telegram,
+        FakeX() as x,
+        httpx.AsyncClient() as http,
+    ):
         platforms = {
             "slack_bot_token": slack.identity.bot_token,
             "slack_signing_secret": SIGNING_SECRET,  # HTTP mode: either process takes events
             "slack_api_url": slack.api_url,
             "telegram_token": TOKEN,  # long polling: one process at a time
             "telegram_api_url": telegram.url,
+            "x_consumer_key": x.keys.consumer_key,  # X polling: one process at a time
+            "x_consumer_secret": x.keys.consumer_secret,
+            "x_access_token": x.keys.access_token,
+            "x_access_token_secret": x.keys.access_token_secret,
+            "x_api_url": x.url,
+            "x_poll_interval_s": "1",
         }
         with processes(tmp_path, pg_url, **platforms) as (procs, urls):
             await wait_until(lambda: all_healthy(http, urls, procs), within=180, what="both up")
 
             async def one_holds() -> bool:
-                return sorted(await telegram_states(http, urls)) == ["standby", "up"]
+                held = [sorted(await channel_states(http, urls, c)) for c in ("telegram", "x")]
+                return held == [["standby", "up"], ["standby", "up"]]
 
-            await wait_until(one_holds, within=30, what="one process to hold telegram")
-            holder = (await telegram_states(http, urls)).index("up")
+            await wait_until(one_holds, within=30, what="one process to hold telegram and x")
+            holder = (await channel_states(http, urls)).index("up")
+            mention = x.mention("@uni_library are the group study rooms bookable?")
+            await wait_until(lambda: len(x.created_tweets()) == 1, within=30, what="x's reply")
+            assert len(x.calls_to("GET", "/2/users/me")) == 1  # one process signed in to poll
             async with Store.open(pg_url) as store:
                 poll_id = await store.polls.create(
                     targets=[Target("slack", "C1"), Target("telegram", GROUP)],
@@ -185,6 +203,10 @@ async def test_a_poll_closes_once_and_telegram_is_taken_over_when_its_holder_die
                 return found is not None and found["channels"]["telegram"]["state"] == "up"
 
             await wait_until(taken_over, within=30, what="the standby to take telegram over")
+            later = x.mention(
+                "@uni_library is the café open?", author_id="2200000000000000009", username="b"
+            )
+            await wait_until(lambda: len(x.created_tweets()) == 2, within=30, what="x's 2nd reply")
             chat = tp.private_chat()
             await telegram.push(tp.message_update("Is the wifi broken again?", chat=chat))
 
@@ -197,7 +219,14 @@ async def test_a_poll_closes_once_and_telegram_is_taken_over_when_its_holder_die
                 mine = [
                     m for m in await store.messages.find() if m.text == "Is the wifi broken again?"
                 ]
+                from_x = [m for m in await store.messages.find(channel="x") if m.direction == "in"]
             assert len(mine) == 1
+            replied = [t["referenced_tweets"][0]["id"] for t in x.created_tweets()]
+            assert (
+                sorted(replied)
+                == sorted([mention["id"], later["id"]])
+                == sorted(m.platform_id for m in from_x)
+            )
 
 
 def processing(conn: Connection) -> dict[str, Any]:

@@ -256,8 +256,27 @@ async def test_stop_leaves_no_task_or_session(fake: FakeX) -> None:
     await wait_until(lambda: adapter.state is ChannelState.UP)
     await adapter.stop()
     assert not [t for t in asyncio.all_tasks() if t.get_name() == "x-adapter"]
-    with pytest.raises(SendError):
-        await adapter.send(OutboundMessage(address=_dm_address(), text="late"))
+    reads = len(fake.calls_to("GET", f"/2/users/{fake.me}/mentions"))
+    await adapter.send(OutboundMessage(address=_dm_address(), text="late"))  # a one-off client
+    assert [e["text"] for e in fake.sent_dms()] == ["late"]
+    assert len(fake.calls_to("GET", f"/2/users/{fake.me}/mentions")) == reads
+
+
+async def test_an_adapter_that_never_polled_sends_and_reads_counts(fake: FakeX) -> None:
+    """A standby process (another holds X's polling lease) still sends and reads counts."""
+    adapter = adapter_for(fake)
+    question = "Open on Sundays?"
+    native = PollPost(question=question, options=("Yes", "No"))
+    poll = OutboundMessage(address=Address(channel=Channel.X, chat=""), text=question, poll=native)
+    tweet_id = await adapter.send(poll)
+    fake.vote(tweet_id, "Yes", 2)
+    assert await adapter.poll_counts(tweet_id) == {"Yes": 2, "No": 0}
+    assert adapter.state is ChannelState.STOPPED
+    assert [c.path for c in fake.calls] == ["/2/tweets", f"/2/tweets/{tweet_id}"]
+    fake.inject(403, method="POST", path="/2/tweets")
+    with pytest.raises(SendError) as refused:  # failures still reach the outbox as SendError
+        await adapter.send(poll)
+    assert refused.value.permanent
 
 
 async def test_a_thread_interrupted_by_429_resumes_without_repeating_parts(

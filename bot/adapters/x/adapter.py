@@ -5,6 +5,9 @@ then polls mentions and DMs every ``poll_interval_s`` (or, in webhook mode, leav
 to ``POST /x/webhook``). Rejected credentials → DOWN with one log line naming the settings, retried
 slowly; 5xx and network errors → RECONNECTING with back-off and jitter; 429 → wait for the
 announced reset, a bounded back-off when none was announced.
+
+Sending and reading poll counts need no ``start``: without the polling client (a standby
+process, while another holds X's polling lease) a call opens a client of its own and closes it.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -28,7 +31,7 @@ from bot.adapters.x.send import CAPABILITIES, SHORT_WAIT_S, Sender
 from bot.adapters.x.session import DEFAULT_API_URL, RewritingSession
 from bot.adapters.x.webhook import Webhook
 from bot.backoff import Backoff
-from bot.channel import ChannelState, Cursors, EventSink, SendError
+from bot.channel import ChannelState, Cursors, EventSink
 from bot.events import Channel, OutboundMessage
 
 log = logging.getLogger(__name__)
@@ -100,6 +103,11 @@ class XAdapter:
         """A short human reason for the state."""
         return self._detail
 
+    @property
+    def webhook_mode(self) -> bool:
+        """Whether X delivers inbound traffic to ``POST /x/webhook`` (no polling)."""
+        return self._webhook_mode
+
     def routes(self) -> Sequence[BaseRoute]:
         """``GET|POST /x/webhook`` (CRC and signed deliveries)."""
         return self._webhook.routes()
@@ -108,31 +116,28 @@ class XAdapter:
         """Open the client and start the background task; never raises for platform trouble."""
         self._sink = sink
         self._stopping.clear()
-        timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
-        self._session = aiohttp.ClientSession(timeout=timeout)
-        self._client = AsyncClient(
-            consumer_key=self._keys.consumer_key,
-            consumer_secret=self._keys.consumer_secret,
-            access_token=self._keys.access_token,
-            access_token_secret=self._keys.access_token_secret,
-            return_type=dict,
-        )
-        self._client.session = RewritingSession(self._session, self._api_url)
+        self._session = self._new_session()
+        self._client = self._new_client(self._session)
         self._sender = Sender(self._client, short_wait_s=self._short_wait_s)
         self._set(ChannelState.STARTING, "checking credentials")
         self._task = asyncio.create_task(self._run(sink), name="x-adapter")
 
     async def send(self, message: OutboundMessage) -> str:
         """Post a reply tweet (thread when long), a DM, or a poll; raises SendError on failure."""
-        if self._sender is None:
-            raise SendError("x: adapter not started")
-        return await self._sender.send(message)
+        if self._sender is not None:
+            return await self._sender.send(message)
+        async with self._one_off() as client:
+            return await Sender(client, short_wait_s=self._short_wait_s).send(message)
 
     async def poll_counts(self, tweet_id: str) -> dict[str, int]:
         """A native poll's aggregate counts (label → votes), read back by tweet lookup."""
-        if self._client is None:
-            raise SendError("x: adapter not started")
-        found = await self._client.get_tweet(
+        if self._client is not None:
+            return await self._counts(self._client, tweet_id)
+        async with self._one_off() as client:
+            return await self._counts(client, tweet_id)
+
+    async def _counts(self, client: AsyncClient, tweet_id: str) -> dict[str, int]:
+        found = await client.get_tweet(
             tweet_id,
             expansions=["attachments.poll_ids"],
             poll_fields=["options", "voting_status"],
@@ -140,6 +145,26 @@ class XAdapter:
         )
         polls = (found.get("includes") or {}).get("polls") or [{}]
         return {str(o["label"]): int(o.get("votes", 0)) for o in polls[0].get("options", [])}
+
+    def _new_session(self) -> aiohttp.ClientSession:
+        return aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S))
+
+    def _new_client(self, session: aiohttp.ClientSession) -> AsyncClient:
+        client = AsyncClient(
+            consumer_key=self._keys.consumer_key,
+            consumer_secret=self._keys.consumer_secret,
+            access_token=self._keys.access_token,
+            access_token_secret=self._keys.access_token_secret,
+            return_type=dict,
+        )
+        client.session = RewritingSession(session, self._api_url)
+        return client
+
+    @contextlib.asynccontextmanager
+    async def _one_off(self) -> AsyncIterator[AsyncClient]:
+        """A client for one call while this process does not poll (nothing left open)."""
+        async with self._new_session() as session:
+            yield self._new_client(session)
 
     async def stop(self) -> None:
         """Let a polling round in flight finish (briefly), then close the HTTP session."""

@@ -49,6 +49,7 @@ class Call:
     query: dict[str, str]
     body: Any
     status: int = 0
+    host: str = ""  # the Host header: which of several clients (given aliases of the URL) called
 
 
 @dataclass
@@ -218,7 +219,7 @@ class FakeX:
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         body = await request.json() if request.can_read_body else None
-        call = Call(request.method, request.path, dict(request.query), body)
+        call = Call(request.method, request.path, dict(request.query), body, host=request.host)
         self.calls.append(call)
         response = self._check_oauth(request) or self._injected(request)
         if response is None:
