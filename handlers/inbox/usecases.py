@@ -160,7 +160,7 @@ class Inbox:
         entry_id = await self._store.inbox.note(
             item_id=item_id, actor_id=actor.id, text=_text(text), once=once
         )
-        await self._told(actor, [item_id], "note")
+        await self._told(actor, [item_id], "note", _text(text))
         return entry_id
 
     async def relabel(
@@ -250,7 +250,7 @@ class Inbox:
 
     async def _told(self, actor: Actor, item_ids: Sequence[int], what: str, text: str = "") -> None:
         """Tell the listeners (the staff channel) what changed."""
-        change = Change(tuple(item_ids), what, actor.name or f"staff {actor.id}", text)
+        change = Change(tuple(item_ids), what, actor.name or f"staff {actor.id}", text, actor.via)
         await self._changes.changed(change)
 
     async def _item(self, item_id: int) -> ItemView:
