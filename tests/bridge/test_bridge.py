@@ -143,6 +143,8 @@ async def test_a_students_message_is_claimed_answered_and_resolved_from_the_staf
     mine = [a for who, a in actions if who == f"staff:{ann_id}"]
     assert mine == ["claim", "reply", "resolve"]
     assert len(ann.cards()) == 1  # one card, edited in place
+    for action, detail in await details(bot, queued.id, f"staff:{ann_id}"):
+        assert detail.get("via") == "slack", (action, detail)
 
 
 async def test_a_message_in_the_cards_thread_is_a_private_note_and_never_reaches_the_student(
@@ -184,7 +186,7 @@ async def test_a_web_inbox_note_shows_in_the_cards_thread_and_a_thread_note_is_n
 ) -> None:
     bot = await start(chat, db_url, public_url="http://127.0.0.1")  # cookies not Secure-only
     ann_id = await account(bot, "ann@lib.ac.uk", slack=ANN)
-    await add_staff(bot.store, "lee@lib.ac.uk", name="Lee")
+    lee = await add_staff(bot.store, "lee@lib.ac.uk", name="Lee")
     student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
     await student.says(PRINTER, message_id=17)
     card = await ann.card_shows(PRINTER)
@@ -208,6 +210,9 @@ async def test_a_web_inbox_note_shows_in_the_cards_thread_and_a_thread_note_is_n
     assert notes == [line]  # the note typed in the thread is not echoed back
     assert not [t for t in ann.thread(card) if "printer log" in t]
     assert [a for a, _ in await details(bot, queued.id, f"staff:{ann_id}")] == ["note"]
+    assert [d.get("via") for _, d in await details(bot, queued.id, f"staff:{ann_id}")] == ["slack"]
+    [(action, detail)] = await details(bot, queued.id, f"staff:{lee.id}")
+    assert action == "note" and "via" not in detail  # the web inbox's rows are as before
 
 
 async def test_an_unlinked_slack_users_press_changes_nothing_and_says_why(
