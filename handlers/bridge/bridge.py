@@ -54,11 +54,12 @@ class StaffBridge:
     # -- keeping cards true --------------------------------------------------------------------
 
     async def changed(self, change: Change) -> None:
-        """An item changed: bring its card up to date; a further message from the person, or a
-        reply on its way, goes into the card's thread."""
+        """An item changed: bring its card up to date; a further message from the person, a
+        reply on its way, or a private note added in the web inbox goes into the card's thread
+        (a note typed in the thread itself is there already)."""
         for item_id in change.item_ids:
             await self.refresh(item_id)
-            if change.what in ("joined", "reopened", "reply") and change.text:
+            if _threaded(change):
                 await self._thread_line(item_id, change)
         self._wake()
 
@@ -101,6 +102,8 @@ class StaffBridge:
             return  # the card itself is not posted yet; it shows the latest message
         if change.what == "reply":
             line = cards.reply_queued(self._style, found.ts, change.actor, change.text)
+        elif change.what == "note":
+            line = cards.note_added(self._style, found.ts, change.actor, change.text)
         else:
             line = cards.person_wrote(self._style, found.ts, item, change.text)
         await self._queue([line], item_id=item_id)
@@ -215,3 +218,12 @@ class StaffBridge:
         if messages:
             await self._store.bridge.queue(messages=messages, item_id=item_id)
             self._wake()
+
+
+def _threaded(change: Change) -> bool:
+    """Whether a change shows as a line in the card's thread."""
+    if not change.text:
+        return False
+    if change.what == "note":
+        return change.via != "slack"
+    return change.what in ("joined", "reopened", "reply")

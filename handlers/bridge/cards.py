@@ -106,6 +106,13 @@ def reply_queued(style: CardStyle, ts: str, actor: str, text: str) -> OutboundMe
     return _in_thread(style, ts, f"{actor} replied (sending):\n{_quote(text)}")
 
 
+def note_added(style: CardStyle, ts: str, actor: str, text: str) -> OutboundMessage:
+    """A private note added in the web inbox, in the card's thread (never sent to the person)."""
+    return _in_thread(
+        style, ts, f"Private note by {actor} (never sent to the person):\n{_quote(text)}"
+    )
+
+
 def reply_settled(style: CardStyle, ts: str, settled: ReplySettled) -> OutboundMessage:
     """What became of a staff reply, in the card's thread."""
     who = settled.staff_name or "A member of staff"

@@ -27,7 +27,7 @@ class StaffDirectory:
             staff = await self._by_email(slack_user)
         if staff is None or staff.disabled:
             return None
-        return Actor(id=staff.id, role=staff.role, name=staff.name, team=staff.team)
+        return Actor(id=staff.id, role=staff.role, name=staff.name, team=staff.team, via="slack")
 
     async def _by_email(self, slack_user: str) -> StaffView | None:
         """An account with the user's Slack e-mail address and no other Slack user, linked."""

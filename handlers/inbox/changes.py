@@ -14,12 +14,14 @@ log = logging.getLogger(__name__)
 class Change:
     """Items changed by one action. ``what``: ``created``, ``joined``, ``reopened`` (by the
     person's message, in ``text``), or a staff action (``claim``, ``reply`` with its ``text``,
-    ``resolve`` ...), or ``woke`` / ``csat`` (the bot). ``actor`` names the member of staff."""
+    ``resolve`` ..., ``note`` with its ``text``), or ``woke`` / ``csat`` (the bot). ``actor`` names
+    the member of staff; ``via`` where they acted from when not the web inbox (``slack``)."""
 
     item_ids: tuple[int, ...]
     what: str
     actor: str = ""
     text: str = ""
+    via: str = ""
 
 
 class Listener(Protocol):

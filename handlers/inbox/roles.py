@@ -33,12 +33,14 @@ class Forbidden(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """The member of staff doing something, as the session layer loaded them just now."""
+    """The member of staff doing something, as the session layer loaded them just now.
+    ``via``: where they act from when it is not the web inbox (``slack``); audited."""
 
     id: int
     role: str
     name: str = ""
     team: str = ""
+    via: str = ""
 
 
 def allowed(role: str, action: str) -> bool:

@@ -100,7 +100,7 @@ class Inbox:
     async def claim(self, actor: Actor, item_id: int) -> ClaimResult:
         """Take an item; ``won`` False (with who has it) when someone else was first."""
         require(actor, "claim")
-        result = await self._store.inbox.claim(item_id=item_id, actor_id=actor.id)
+        result = await self._store.inbox.claim(item_id=item_id, actor_id=actor.id, via=actor.via)
         if result.won:
             await self._told(actor, [item_id], "claim")
         return result
@@ -147,7 +147,7 @@ class Inbox:
         ``once``: a platform's id for this request; done again, it raises Repeated."""
         require(actor, "reply")
         entry_id = await self._store.inbox.reply(
-            item_id=item_id, actor_id=actor.id, text=_text(text), once=once
+            item_id=item_id, actor_id=actor.id, text=_text(text), once=once, via=actor.via
         )
         self._wake()
         await self._told(actor, [item_id], "reply", text.strip())
@@ -158,9 +158,9 @@ class Inbox:
         replies)."""
         require(actor, "note")
         entry_id = await self._store.inbox.note(
-            item_id=item_id, actor_id=actor.id, text=_text(text), once=once
+            item_id=item_id, actor_id=actor.id, text=_text(text), once=once, via=actor.via
         )
-        await self._told(actor, [item_id], "note")
+        await self._told(actor, [item_id], "note", _text(text))
         return entry_id
 
     async def relabel(
@@ -194,7 +194,7 @@ class Inbox:
         """Close items; each one a member of staff replied to gets the 1-5 question once."""
         require(actor, "resolve")
         done = await self._store.inbox.resolve(
-            item_ids=list(item_ids), actor_id=actor.id, ask=self._csat
+            item_ids=list(item_ids), actor_id=actor.id, ask=self._csat, via=actor.via
         )
         self._wake()
         await self._told(actor, done, "resolve")
@@ -250,7 +250,7 @@ class Inbox:
 
     async def _told(self, actor: Actor, item_ids: Sequence[int], what: str, text: str = "") -> None:
         """Tell the listeners (the staff channel) what changed."""
-        change = Change(tuple(item_ids), what, actor.name or f"staff {actor.id}", text)
+        change = Change(tuple(item_ids), what, actor.name or f"staff {actor.id}", text, actor.via)
         await self._changes.changed(change)
 
     async def _item(self, item_id: int) -> ItemView:

@@ -103,9 +103,10 @@ class InboxStore:
 
     # -- staff actions (each audited in its own transaction) ----------------------------------
 
-    async def claim(self, *, item_id: int, actor_id: int) -> ClaimResult:
-        """Take an unassigned item; of concurrent claims exactly one wins."""
-        return await self._db.write(actions.claim, item_id, actor_id)
+    async def claim(self, *, item_id: int, actor_id: int, via: str = "") -> ClaimResult:
+        """Take an unassigned item; of concurrent claims exactly one wins. ``via`` (here and
+        for replies, notes and resolving): where staff acted when not the web inbox, audited."""
+        return await self._db.write(actions.claim, item_id, actor_id, via=via)
 
     async def unclaim(self, *, item_id: int, actor_id: int, anyone: bool = False) -> bool:
         """Give an item back."""
@@ -132,15 +133,20 @@ class InboxStore:
             actions.set_priority, item_id, actor_id, priority=priority, due_at=due_at
         )
 
-    async def reply(self, *, item_id: int, actor_id: int, text: str, once: str = "") -> int:
+    async def reply(
+        self, *, item_id: int, actor_id: int, text: str, once: str = "", via: str = ""
+    ) -> int:
         """Queue a reply on the item's conversation; returns the reply's entry id. With
         ``once``, only if that key was not done yet (Repeated otherwise), in one transaction."""
         reply = once_only(inbox_reply.reply, once)
-        return await self._db.write(reply, item_id, actor_id, text=text)
+        return await self._db.write(reply, item_id, actor_id, text=text, via=via)
 
-    async def note(self, *, item_id: int, actor_id: int | None, text: str, once: str = "") -> int:
+    async def note(
+        self, *, item_id: int, actor_id: int | None, text: str, once: str = "", via: str = ""
+    ) -> int:
         """Add a private note; returns its entry id (``once`` as for replies)."""
-        return await self._db.write(once_only(actions.note, once), item_id, actor_id, text=text)
+        note = once_only(actions.note, once)
+        return await self._db.write(note, item_id, actor_id, text=text, via=via)
 
     async def relabel(
         self, *, item_id: int, actor_id: int, field: str, value: str, message_id: int
@@ -155,10 +161,10 @@ class InboxStore:
         return await self._db.write(actions.snooze, item_id, actor_id, until=until)
 
     async def resolve(
-        self, *, item_ids: Sequence[int], actor_id: int, ask: CsatAsk | None = None
+        self, *, item_ids: Sequence[int], actor_id: int, ask: CsatAsk | None = None, via: str = ""
     ) -> list[int]:
         """Close items; answered ones get the satisfaction question once (``ask``)."""
-        return await self._db.write(inbox_reply.resolve, list(item_ids), actor_id, ask=ask)
+        return await self._db.write(inbox_reply.resolve, list(item_ids), actor_id, ask=ask, via=via)
 
     async def reopen(
         self,

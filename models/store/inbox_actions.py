@@ -25,10 +25,19 @@ def actor_name(actor_id: int | None) -> str:
 
 
 def audit(
-    conn: Connection, actor_id: int | None, action: str, item_ids: Sequence[int], **detail: Any
+    conn: Connection,
+    actor_id: int | None,
+    action: str,
+    item_ids: Sequence[int],
+    *,
+    via: str = "",
+    **detail: Any,
 ) -> None:
-    """One audit row per item touched, in the caller's transaction."""
+    """One audit row per item touched, in the caller's transaction; ``via`` (``slack``) goes in
+    the detail when staff acted from somewhere other than the web inbox."""
     now, actor = utcnow(), actor_name(actor_id)
+    if via:
+        detail["via"] = via
     rows = [
         {"at": now, "actor": actor, "action": action, "subject": f"item:{i}", "detail": detail}
         for i in item_ids
@@ -64,7 +73,7 @@ def _holder(conn: Connection, item_id: int) -> ClaimResult:
     return ClaimResult(won=False, assignee_id=row[0], assignee=row[1] or "")
 
 
-def claim(conn: Connection, item_id: int, actor_id: int) -> ClaimResult:
+def claim(conn: Connection, item_id: int, actor_id: int, *, via: str = "") -> ClaimResult:
     """Take an unassigned item; exactly one of several claimants wins, the others learn who."""
     _must_exist(conn, item_id)
     won = _changed(
@@ -77,7 +86,7 @@ def claim(conn: Connection, item_id: int, actor_id: int) -> ClaimResult:
     )
     holder = _holder(conn, item_id)
     if won:
-        audit(conn, actor_id, "claim", won)
+        audit(conn, actor_id, "claim", won, via=via)
         return ClaimResult(True, holder.assignee_id, holder.assignee)
     return ClaimResult(holder.assignee_id == actor_id, holder.assignee_id, holder.assignee)
 
@@ -140,7 +149,7 @@ def set_priority(
     return bool(done)
 
 
-def note(conn: Connection, item_id: int, actor_id: int | None, *, text: str) -> int:
+def note(conn: Connection, item_id: int, actor_id: int | None, *, text: str, via: str = "") -> int:
     """Add a private note (never sent; ``actor_id`` None: the bot's own); returns its id."""
     _must_exist(conn, item_id)
     entry = insert(InboxEntry).values(
@@ -148,7 +157,7 @@ def note(conn: Connection, item_id: int, actor_id: int | None, *, text: str) -> 
     )
     entry_id = int(conn.execute(entry.returning(InboxEntry.id)).scalar_one())
     _changed(conn, [item_id])
-    audit(conn, actor_id, "note", [item_id], entry_id=entry_id)
+    audit(conn, actor_id, "note", [item_id], via=via, entry_id=entry_id)
     return entry_id
 
 

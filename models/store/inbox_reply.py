@@ -55,7 +55,7 @@ def address_of(conn: Connection, conversation_id: int) -> Address:
     )
 
 
-def reply(conn: Connection, item_id: int, actor_id: int, *, text: str) -> int:
+def reply(conn: Connection, item_id: int, actor_id: int, *, text: str, via: str = "") -> int:
     """Queue a staff reply on the item's own conversation, as a reply to the person's latest
     message; the item is answered (pending). Returns the reply's entry id."""
     item = _must_exist(conn, item_id)
@@ -86,12 +86,13 @@ def reply(conn: Connection, item_id: int, actor_id: int, *, text: str) -> int:
         first_response_at=func.coalesce(InboxItem.first_response_at, utcnow()),
         assignee_id=func.coalesce(InboxItem.assignee_id, actor_id),
     )
-    audit(conn, actor_id, "reply", [item_id], entry_id=entry_id, outbox_id=values["outbox_id"])
+    detail = {"entry_id": entry_id, "outbox_id": values["outbox_id"]}
+    audit(conn, actor_id, "reply", [item_id], via=via, **detail)
     return entry_id
 
 
 def resolve(
-    conn: Connection, item_ids: Sequence[int], actor_id: int, *, ask: CsatAsk | None
+    conn: Connection, item_ids: Sequence[int], actor_id: int, *, ask: CsatAsk | None, via: str = ""
 ) -> list[int]:
     """Close items; each answered one gets its satisfaction question (once). The ids closed."""
     now = utcnow()
@@ -105,7 +106,7 @@ def resolve(
         snoozed_until=None,
     )
     record_resolved(conn, done, at=now)
-    audit(conn, actor_id, "resolve", done)
+    audit(conn, actor_id, "resolve", done, via=via)
     for item_id in done if ask is not None else []:
         assert ask is not None
         _ask_csat(conn, item_id, actor_id, ask)

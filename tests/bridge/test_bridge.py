@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 
 from handlers.inbox.roles import Actor
@@ -18,6 +19,7 @@ from tests.fakes.chat.staff import STAFF_CHANNEL, link_of
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
 from tests.rights.scan import find
+from tests.web.staff import add_staff, csrf_of, log_in
 
 PRINTER = "the printer on level 2 took my money and printed nothing"
 PUBLIC = "https://feedback.example.ac.uk"
@@ -85,6 +87,18 @@ async def audited(bot: RunningBot, item_id: int) -> list[tuple[str, str]]:
     return [tuple(r) for r in await bot.store.read(lambda c: c.execute(query).all())]
 
 
+async def details(bot: RunningBot, item_id: int, actor: str) -> list[tuple[str, dict[str, Any]]]:
+    """(action, detail) of one actor's audit rows on the item, oldest first."""
+    query = (
+        select(AuditEntry.action, AuditEntry.detail)
+        .where(AuditEntry.subject == f"item:{item_id}", AuditEntry.actor == actor)
+        .order_by(AuditEntry.id)
+    )
+    return [
+        (r[0], dict(r[1] or {})) for r in await bot.store.read(lambda c: c.execute(query).all())
+    ]
+
+
 async def test_a_students_message_is_claimed_answered_and_resolved_from_the_staff_channel(
     chat: Chat, db_url: str
 ) -> None:
@@ -129,6 +143,8 @@ async def test_a_students_message_is_claimed_answered_and_resolved_from_the_staf
     mine = [a for who, a in actions if who == f"staff:{ann_id}"]
     assert mine == ["claim", "reply", "resolve"]
     assert len(ann.cards()) == 1  # one card, edited in place
+    for action, detail in await details(bot, queued.id, f"staff:{ann_id}"):
+        assert detail.get("via") == "slack", (action, detail)
 
 
 async def test_a_message_in_the_cards_thread_is_a_private_note_and_never_reaches_the_student(
@@ -163,6 +179,40 @@ async def test_a_message_in_the_cards_thread_is_a_private_note_and_never_reaches
         if "printer log" in m.text and m.channel == "telegram"
     ]
     assert (await item(bot)).status == "new"  # a note is no reply
+
+
+async def test_a_web_inbox_note_shows_in_the_cards_thread_and_a_thread_note_is_not_echoed(
+    chat: Chat, db_url: str
+) -> None:
+    bot = await start(chat, db_url, public_url="http://127.0.0.1")  # cookies not Secure-only
+    ann_id = await account(bot, "ann@lib.ac.uk", slack=ANN)
+    lee = await add_staff(bot.store, "lee@lib.ac.uk", name="Lee")
+    student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
+    await student.says(PRINTER, message_id=17)
+    card = await ann.card_shows(PRINTER)
+    queued = await item(bot)
+    await card_known(bot, queued.id)
+
+    await ann.says_in_thread(card, "Checked the printer log: it did charge twice.")
+    await ann.told_that("private note")
+    async with httpx.AsyncClient(base_url=bot.url) as http:
+        await log_in(http, "lee@lib.ac.uk")
+        token = csrf_of((await http.get(f"/inbox/items/{queued.id}")).text)
+        posted = await http.post(
+            f"/inbox/items/{queued.id}/note",
+            data={"csrftoken": token, "text": "Desk says: refund at the counter."},
+        )
+    assert posted.status_code == 303
+
+    line = await ann.thread_says(card, "Private note by Lee")
+    assert "never sent to the person" in line and "Desk says: refund at the counter." in line
+    notes = [t for t in ann.thread(card) if "Private note" in t]
+    assert notes == [line]  # the note typed in the thread is not echoed back
+    assert not [t for t in ann.thread(card) if "printer log" in t]
+    assert [a for a, _ in await details(bot, queued.id, f"staff:{ann_id}")] == ["note"]
+    assert [d.get("via") for _, d in await details(bot, queued.id, f"staff:{ann_id}")] == ["slack"]
+    [(action, detail)] = await details(bot, queued.id, f"staff:{lee.id}")
+    assert action == "note" and "via" not in detail  # the web inbox's rows are as before
 
 
 async def test_an_unlinked_slack_users_press_changes_nothing_and_says_why(

@@ -82,6 +82,12 @@ def test_private_answers_use_the_taps_hook_and_thread_lines_go_under_the_card() 
     assert line.address.thread == "1.2" and "> still down" in line.text
 
 
+def test_a_web_note_in_the_thread_is_marked_private_and_goes_to_nobody_in_particular() -> None:
+    line = cards.note_added(FULL, "1.2", "Lee", "refund at the desk")
+    assert line.address.thread == "1.2" and not line.private_to
+    assert line.text == "Private note by Lee (never sent to the person):\n> refund at the desk"
+
+
 def test_a_long_message_still_makes_one_card_with_its_buttons() -> None:
     message = cards.card(view(text="&<>" * 2000), FULL, now=NOW)
     [call] = post_calls(message)

@@ -160,6 +160,27 @@ async def test_every_action_is_audited_with_actor_and_subject(store: Store) -> N
     ]  # fmt: skip
 
 
+async def test_actions_from_slack_say_so_in_their_audit_detail(store: Store) -> None:
+    item = (await queued(store)).item_id
+    assert item is not None
+    ann = await add_staff(store, "ann@lib.ac.uk")
+    inbox = store.inbox
+    await inbox.claim(item_id=item, actor_id=ann, via="slack")
+    await inbox.note(item_id=item, actor_id=ann, text="router 3", via="slack")
+    await inbox.reply(item_id=item, actor_id=ann, text="Sorted", via="slack")
+    await inbox.resolve(item_ids=[item], actor_id=ann, via="slack")
+    await inbox.reopen(item_id=item, actor_id=ann, due_at=utcnow() + timedelta(hours=1))
+    await inbox.note(item_id=item, actor_id=ann, text="from the web inbox")
+    query = select(AuditEntry.action, AuditEntry.detail).order_by(AuditEntry.id)
+    rows = await store.read(lambda c: [(r[0], dict(r[1] or {})) for r in c.execute(query)])
+    mine = [(a, d.get("via")) for a, d in rows if a != "csat_asked"]
+    assert mine == [
+        ("claim", "slack"), ("note", "slack"), ("reply", "slack"), ("resolve", "slack"),
+        ("reopen", None), ("note", None),
+    ]  # fmt: skip
+    assert rows[1][1]["entry_id"] and rows[2][1]["outbox_id"]  # the detail is kept, not replaced
+
+
 async def test_snoozed_items_wake_when_their_time_comes(store: Store) -> None:
     item = (await queued(store)).item_id
     assert item is not None
