@@ -101,14 +101,7 @@ async def measure(store: Store, backend: str) -> None:
         f"max {timings[-1]:.1f} ms per run over {rows:,} windowed messages, "
         f"{len(found)} topics (target ≤ {TARGET_MS:.0f} ms: {verdict})"
     )
-    dispatcher = AlertDispatcher(
-        store,
-        zone=ZONE,
-        base_url="",
-        wake_outbox=lambda: None,
-        staff_chat=Address(Channel.SLACK, "CBENCH", kind=ConversationKind.GROUP),
-    )
-    checker = AlertChecker(store, RULES, dispatcher)
+    checker = checker_on(store)
     began = time.perf_counter()
     raised = await checker.check(now)
     took = (time.perf_counter() - began) * 1000
@@ -117,6 +110,15 @@ async def measure(store: Store, backend: str) -> None:
     print(f"  {backend} plan:")
     for line in await store.read(plan, detector_query(spike_windows(now, RULES))):
         print(f"      {line}")
+
+
+def checker_on(store: Store) -> AlertChecker:
+    """The alert checker with the bench's rules, posting to a staff channel nobody reads."""
+    staff = Address(Channel.SLACK, "CBENCH", kind=ConversationKind.GROUP)
+    dispatcher = AlertDispatcher(
+        store, zone=ZONE, base_url="", wake_outbox=lambda: None, staff_chat=staff
+    )
+    return AlertChecker(store, RULES, dispatcher)
 
 
 async def bench(backend: str, n: int) -> None:
@@ -149,14 +151,7 @@ async def queue(backend: str) -> None:
         await upgrade_async(url)
         await store.inbox._db.write(build, QUEUE)
         await store.inbox._db.write(_analyze)
-        dispatcher = AlertDispatcher(
-            store,
-            zone=ZONE,
-            base_url="",
-            wake_outbox=lambda: None,
-            staff_chat=Address(Channel.SLACK, "CBENCH", kind=ConversationKind.GROUP),
-        )
-        checker = AlertChecker(store, RULES, dispatcher)
+        checker = checker_on(store)
         began = time.perf_counter()
         first = await checker.check(QUEUE_NOW)
         took = (time.perf_counter() - began) * 1000
