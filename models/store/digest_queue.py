@@ -7,7 +7,13 @@ Resolutions come from ``item_resolutions`` (one row per resolve, kept when the i
 reopened), never from the item's current state, so a week's figures do not change once it is
 over: every resolve counts in the week it happened (an item resolved, reopened and resolved
 again counts in both weeks), timed from the start of its round (creation or last reopening);
-an item is open at a week's end unless a resolve before then was not undone before then."""
+an item is open at a week's end unless a resolve before then was not undone before then.
+
+First responses come from the staff replies (``inbox_entries`` of kind "reply"), never from the
+item's ``first_response_at`` (a person's reopening clears it): each round's first reply counts
+in the week it was written, timed from the round's start. A round starts at the item's creation
+or at a reopening recorded in ``item_resolutions``, except one a staff reply itself caused (a
+reply written between the resolve and the reopening): that round carries on."""
 
 from __future__ import annotations
 
@@ -31,8 +37,9 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
-from models.store.inbox_tables import InboxCsat, InboxItem, ItemResolution
+from models.store.inbox_tables import InboxCsat, InboxEntry, InboxItem, ItemResolution
 from models.store.runner import Runner
 
 PERCENTILES = (0.5, 0.9)
@@ -132,26 +139,78 @@ def seconds(dialect: str, start: Any, end: Any) -> ColumnElement[float]:
     return (func.julianday(end) - func.julianday(start)) * 86400.0
 
 
+def round_start(reply: Any) -> ColumnElement[Any]:
+    """When the round a reply belongs to began: the item's last reopening at or before the reply
+    that no staff reply caused, else the item's creation (read by item through indexes)."""
+    r, other, i = ItemResolution, aliased(InboxEntry), InboxItem
+    by_staff = exists().where(
+        other.item_id == r.item_id,
+        other.kind == "reply",
+        other.created_at >= r.resolved_at,
+        other.created_at <= r.reopened_at,
+    )
+    reopened = (
+        select(func.max(r.reopened_at))
+        .where(r.item_id == reply.item_id, r.reopened_at <= reply.created_at, ~by_staff)
+        .scalar_subquery()
+    )
+    created = select(i.created_at).where(i.id == reply.item_id).scalar_subquery()
+    return func.coalesce(reopened, created)
+
+
+def first_responses(span: Span) -> Any:
+    """(item_id, team, started, answered) for each reply in the week that was its round's first:
+    the week's replies by the (kind, created_at) index, each kept when no reply of the same item
+    came before it in its round."""
+    e, i = InboxEntry, InboxItem
+    week = (
+        select(
+            e.id.label("id"),
+            e.item_id.label("item_id"),
+            e.created_at.label("answered"),
+            round_start(e).label("started"),
+        )
+        .where(e.kind == "reply", _in(e.created_at, span))
+        .subquery("week_replies")
+    )
+    earlier = aliased(InboxEntry)
+    before = exists().where(
+        earlier.item_id == week.c.item_id,
+        earlier.kind == "reply",
+        earlier.created_at >= week.c.started,
+        or_(
+            earlier.created_at < week.c.answered,
+            and_(earlier.created_at == week.c.answered, earlier.id < week.c.id),
+        ),
+    )
+    return (
+        select(week.c.item_id, i.team.label("team"), week.c.started, week.c.answered)
+        .join(i, i.id == week.c.item_id)
+        .where(~before)
+        .subquery("first_responses")
+    )
+
+
 def _durations(dialect: str, span: Span, event: str) -> Any:
     """(team, seconds) for every first response or resolution in the week, plus each again
     under the NULL team (the figure over all teams)."""
-    r, i = ItemResolution, InboxItem
-    team: Any
-    start: Any
-    end: Any
+    took: Any
     if event == "resolved":
-        team, start, end = r.team, r.opened_at, r.resolved_at
+        r = ItemResolution
+        took = seconds(dialect, r.opened_at, r.resolved_at)
+        base = select(r.team.label("team"), took.label("d")).where(_in(r.resolved_at, span))
+        every = select(null().label("team"), took.label("d")).where(_in(r.resolved_at, span))
     else:
-        team, start, end = i.team, i.created_at, i.first_response_at
-    took = seconds(dialect, start, end)
-    base = select(team.label("team"), took.label("d")).where(_in(end, span))
-    every = select(null().label("team"), took.label("d")).where(_in(end, span))
+        f = first_responses(span)
+        took = seconds(dialect, f.c.started, f.c.answered)
+        base = select(f.c.team.label("team"), took.label("d"))
+        every = select(null().label("team"), took.label("d"))
     return union_all(base, every).subquery("durations")
 
 
 def durations(conn: Connection, span: Span, event: str) -> list[Durations]:
-    """Median and 90th percentile seconds from creation to first response ("first_response")
-    or from a round's start to its resolution ("resolved"), per team and over all teams (team
+    """Median and 90th percentile seconds from a round's start to its first response
+    ("first_response") or to its resolution ("resolved"), per team and over all teams (team
     None)."""
     if event not in ("first_response", "resolved"):
         raise ValueError(f"no such queue event: {event!r}")

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from models.store.inbox_tables import InboxCsat, InboxItem
+from models.store.inbox_tables import InboxCsat, InboxEntry, InboxItem
 from models.store.tables import Base, Message
 
 
@@ -79,3 +79,5 @@ Index("ix_inbox_items_resolved", InboxItem.resolved_at)
 Index("ix_inbox_items_sentiment_created", InboxItem.sentiment, InboxItem.created_at)
 Index("ix_inbox_csat_asked", InboxCsat.asked_at)
 Index("ix_inbox_csat_answered", InboxCsat.answered_at)
+# ... and a week's staff replies, each round's first one being its first response.
+Index("ix_inbox_entries_kind_created", InboxEntry.kind, InboxEntry.created_at)

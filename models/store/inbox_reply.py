@@ -65,6 +65,7 @@ def reply(conn: Connection, item_id: int, actor_id: int, *, text: str, via: str 
     )
     [message_id] = outbox.enqueue_many(conn, [message], author=actor_name(actor_id))
     outbox_id = conn.execute(select(OutboxItem.id).where(OutboxItem.message_id == message_id))
+    now = utcnow()
     values = {
         "item_id": item_id,
         "kind": "reply",
@@ -72,18 +73,18 @@ def reply(conn: Connection, item_id: int, actor_id: int, *, text: str, via: str 
         "text": text,
         "message_id": message_id,
         "outbox_id": outbox_id.scalar_one(),
-        "created_at": utcnow(),
+        "created_at": now,
     }
     created = conn.execute(insert(InboxEntry).values(values).returning(InboxEntry.id))
     entry_id = int(created.scalar_one())
-    record_reopened(conn, [item_id], at=utcnow())
+    record_reopened(conn, [item_id], at=now)  # the digest knows this reply caused it
     _changed(
         conn,
         [item_id],
         status="pending",
         snoozed_until=None,
         resolved_at=None,
-        first_response_at=func.coalesce(InboxItem.first_response_at, utcnow()),
+        first_response_at=func.coalesce(InboxItem.first_response_at, now),
         assignee_id=func.coalesce(InboxItem.assignee_id, actor_id),
     )
     detail = {"entry_id": entry_id, "outbox_id": values["outbox_id"]}

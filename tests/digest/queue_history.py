@@ -14,7 +14,14 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from models.store import Store
-from models.store.inbox_tables import InboxCsat, InboxItem, ItemResolution, StaffUser
+from models.store.inbox_tables import (
+    InboxCsat,
+    InboxEntry,
+    InboxItem,
+    ItemResolution,
+    StaffUser,
+)
+from models.store.inbox_types import Incoming
 from models.store.poll_tables import Poll
 from models.store.tables import Message
 from tests.digest.fixture import LONDON
@@ -146,6 +153,9 @@ def _item(
     item_id = int(
         conn.execute(insert(InboxItem).values(**row).returning(InboxItem.id)).scalar_one()
     )
+    if it.responded:  # the staff reply the first response is
+        reply = {"item_id": item_id, "kind": "reply", "text": "On it.", "created_at": it.responded}
+        conn.execute(insert(InboxEntry).values(**reply))
     if it.resolved:
         done = {"item_id": item_id, "team": it.team, "opened_at": it.created}
         conn.execute(insert(ItemResolution).values(**done, resolved_at=it.resolved))
@@ -168,3 +178,36 @@ async def add_staff(store: Store) -> int:
 def percentile(values: list[float], p: float) -> float:
     """percentile_cont's answer, by numpy's linear method."""
     return float(numpy.percentile(values, 100 * p, method="linear"))
+
+
+async def person_returns(store: Store, item_id: int, at: datetime) -> Incoming | None:
+    """The item's person writing again (their next stored message in its conversation, routed
+    as needing a person), or None when they wrote nothing after it."""
+
+    def read(conn: Connection) -> Incoming | None:
+        item = conn.execute(select(InboxItem).where(InboxItem.id == item_id)).one()
+        later = conn.execute(
+            select(func.min(Message.id)).where(
+                Message.conversation_id == item.conversation_id,
+                Message.contact_id == item.contact_id,
+                Message.direction == "in",
+                Message.id > item.last_message_id,
+            )
+        ).scalar_one()
+        if later is None:
+            return None
+        return Incoming(
+            message_id=int(later),
+            conversation_id=item.conversation_id,
+            contact_id=item.contact_id,
+            channel=item.channel,
+            needs_person=True,
+            team=item.team,
+            priority="normal",
+            due_at=at + timedelta(days=1),
+            topic=item.topic,
+            sentiment=item.sentiment,
+            at=at,
+        )
+
+    return await store._db.read(read)

@@ -17,7 +17,7 @@ from handlers.digest.model import Digest, Queue, QueueTeam
 from handlers.digest.render import as_json
 from handlers.digest.service import Drawn
 from handlers.digest.week import IsoWeek
-from models.store import Store, inbox_actions, inbox_reply
+from models.store import Store, inbox_actions, inbox_reply, inbox_route
 from models.store.migrate import upgrade_async
 from tests.digest import fixture as fx
 from tests.digest import queue_history as qh
@@ -167,9 +167,11 @@ async def test_the_week_links_pick_exactly_the_items_counted(store: Store) -> No
 async def test_a_closed_week_stays_put_when_its_items_are_reopened(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """An item resolved in W44, reopened on Tuesday of W45 and resolved again on Thursday:
-    W43 and W44 read exactly as before (also while it is open again); W45 counts the second
-    resolve, timed from the reopening."""
+    """An item answered and resolved by W44 whose person writes again on Tuesday of W45 (which
+    clears the item's first response), answered a day later and resolved again on Thursday:
+    W43 and W44 read exactly as before (also while it is open again, and after the new reply);
+    W45 counts the new round's first response and second resolve, both timed from the
+    reopening."""
     weeks = (*WEEKS, "2026-W45")
     config = DigestConfig(zone=fx.LONDON)
 
@@ -178,31 +180,42 @@ async def test_a_closed_week_stays_put_when_its_items_are_reopened(
 
     _, found, ids = await _digests(store)
     before = await digests()
-    n = next(
-        n for n, i in enumerate(found) if i.team == "it" and qh.week_of(i.resolved) == "2026-W44"
-    )
-    staff = await qh.add_staff(store)
     clock = [datetime(2026, 11, 3, 9, tzinfo=UTC)]  # Tuesday of W45
-    for module in (inbox_actions, inbox_reply):
+    returns = {
+        n: await qh.person_returns(store, ids[n], clock[0])
+        for n, i in enumerate(found)
+        if i.team == "it" and qh.week_of(i.resolved) == "2026-W44"
+    }
+    n, again = next((n, m) for n, m in returns.items() if m is not None)
+    staff = await qh.add_staff(store)
+    for module in (inbox_actions, inbox_reply, inbox_route):
         monkeypatch.setattr(module, "utcnow", lambda: clock[0])
-    due = clock[0] + timedelta(days=1)
-    assert await store.inbox.reopen(item_id=ids[n], actor_id=staff, due_at=due, reason="again")
+    [routed] = await store.inbox.route(incoming=[again])
+    assert routed.outcome == "reopened"
     reopened = await digests()
+    clock[0] = datetime(2026, 11, 4, 9, tzinfo=UTC)  # Wednesday: a day later
+    await store.inbox.reply(item_id=ids[n], actor_id=staff, text="Looking again.")
+    replied = await digests()
     clock[0] = datetime(2026, 11, 5, 9, tzinfo=UTC)  # Thursday of W45: two days later
     assert await store.inbox.resolve(item_ids=[ids[n]], actor_id=staff) == [ids[n]]
     after = await digests()
     for week in WEEKS:
-        assert reopened[week] == before[week] and after[week] == before[week], week
+        for then in (reopened, replied, after):
+            assert then[week] == before[week], week
     open_again, was = reopened["2026-W45"].total, before["2026-W45"].total
     assert open_again is not None and was is not None
     assert (open_again.resolved, open_again.open) == (was.resolved, was.open + 1)
     for team in ("it", "all"):
         was, now = _line(before["2026-W45"], team), _line(after["2026-W45"], team)
         assert now.resolved == was.resolved + 1 and now.open == was.open
-        took = [*_seconds(_mine(found, team), "2026-W45", "resolved"), 2 * 86400.0]
-        assert now.resolution.items == len(took)
-        assert now.resolution.median == pytest.approx(qh.percentile(took, 0.5), abs=0.1)
-        assert now.resolution.p90 == pytest.approx(qh.percentile(took, 0.9), abs=0.1)
+        for timing, event, extra in (
+            (now.first_response, "responded", 86400.0),
+            (now.resolution, "resolved", 2 * 86400.0),
+        ):
+            took = [*_seconds(_mine(found, team), "2026-W45", event), extra]
+            assert timing.items == len(took), event
+            assert timing.median == pytest.approx(qh.percentile(took, 0.5), abs=0.1)
+            assert timing.p90 == pytest.approx(qh.percentile(took, 0.9), abs=0.1)
 
 
 def _line(section: Queue, team: str) -> QueueTeam:
