@@ -162,6 +162,7 @@ def _queue_sqlite(db: sqlite3.Connection, found: Any) -> None:
     _insert_rows(db, "inbox_items", ITEM_COLUMNS, queued)
     _insert_rows(db, "inbox_csat", CSAT_COLUMNS, csat)
     _insert_rows(db, "item_resolutions", RESOLUTION_COLUMNS, resolutions_of(queued))
+    _insert_rows(db, "inbox_entries", ENTRY_COLUMNS, replies_of(queued))
 
 
 async def load_postgres(url: str, n: int, people: int, start: datetime, queue: int = 0) -> None:
@@ -192,6 +193,7 @@ async def load_postgres(url: str, n: int, people: int, start: datetime, queue: i
             ("inbox_items", ITEM_COLUMNS, queued),
             ("inbox_csat", CSAT_COLUMNS, csat),
             ("item_resolutions", RESOLUTION_COLUMNS, resolutions_of(queued)),
+            ("inbox_entries", ENTRY_COLUMNS, replies_of(queued)),
         ):
             await conn.copy_records_to_table(table, records=rows, columns=columns)
         await conn.execute("ANALYZE")
@@ -226,6 +228,7 @@ POLL_COLUMNS = ("id", "question", "kind", "options", "anonymous", "live_results"
 POLL_COLUMNS += ("post_results", "status", "opens_at", "created_at")
 CSAT_COLUMNS = ("item_id", "poll_id", "score", "asked_at", "answered_at")
 RESOLUTION_COLUMNS = ("item_id", "team", "opened_at", "resolved_at")
+ENTRY_COLUMNS = ("item_id", "kind", "text", "created_at")
 
 
 def resolutions_of(queued: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -235,6 +238,16 @@ def resolutions_of(queued: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         (r[at["id"]], r[at["team"]], r[at["created_at"]], r[at["resolved_at"]])
         for r in queued
         if r[at["resolved_at"]] is not None
+    ]
+
+
+def replies_of(queued: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The staff reply that is each answered item's first response, as the inbox records it."""
+    at = {c: n for n, c in enumerate(ITEM_COLUMNS)}
+    return [
+        (r[at["id"]], "reply", "On it.", r[at["first_response_at"]])
+        for r in queued
+        if r[at["first_response_at"]] is not None
     ]
 
 
