@@ -218,5 +218,39 @@ async def test_a_closed_week_stays_put_when_its_items_are_reopened(
             assert timing.p90 == pytest.approx(qh.percentile(took, 0.9), abs=0.1)
 
 
+async def test_a_reply_that_reopens_a_resolved_item_is_no_new_first_response(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Staff replying to an item resolved in W44 reopens it, but the round carries on: W45's
+    first responses are as before, while the resolve after it is timed from that reply."""
+    weeks = (*WEEKS, "2026-W45")
+    config = DigestConfig(zone=fx.LONDON)
+
+    async def digests() -> dict[str, Queue]:
+        return {w: (await build_digest(store, IsoWeek.parse(w), config)).queue for w in weeks}
+
+    _, found, ids = await _digests(store)
+    before = await digests()
+    n = next(
+        n for n, i in enumerate(found) if i.team == "it" and qh.week_of(i.resolved) == "2026-W44"
+    )
+    staff = await qh.add_staff(store)
+    clock = [datetime(2026, 11, 3, 9, tzinfo=UTC)]  # Tuesday of W45
+    for module in (inbox_actions, inbox_reply):
+        monkeypatch.setattr(module, "utcnow", lambda: clock[0])
+    await store.inbox.reply(item_id=ids[n], actor_id=staff, text="One more thing.")
+    clock[0] = datetime(2026, 11, 5, 9, tzinfo=UTC)  # Thursday: two days later
+    assert await store.inbox.resolve(item_ids=[ids[n]], actor_id=staff) == [ids[n]]
+    after = await digests()
+    for week in WEEKS:
+        assert after[week] == before[week], week
+    for team in ("it", "all"):
+        was, now = _line(before["2026-W45"], team), _line(after["2026-W45"], team)
+        assert now.first_response == was.first_response
+        took = [*_seconds(_mine(found, team), "2026-W45", "resolved"), 2 * 86400.0]
+        assert now.resolved == was.resolved + 1 and now.resolution.items == len(took)
+        assert now.resolution.median == pytest.approx(qh.percentile(took, 0.5), abs=0.1)
+
+
 def _line(section: Queue, team: str) -> QueueTeam:
     return next(t for t in section.teams if t.team == team)
