@@ -8,9 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from typer.testing import CliRunner
-
-from bot.cli import build_cli
 from bot.events import Address, Channel, ConversationKind
 from handlers.alerts.checker import AlertChecker
 from handlers.alerts.dispatch import AlertDispatcher
@@ -18,21 +15,16 @@ from handlers.alerts.quiet import Quiet
 from handlers.alerts.rules import AlertRules
 from models.store import Store
 from models.store.migrate import upgrade
+from tests.bot.cli import base_env, invoke
 from tests.support.alert_data import queue_item
 
-ROOT = Path(__file__).resolve().parents[2]
 LONDON = ZoneInfo("Europe/London")
 
 
 def run(tmp_path: Path, *args: str) -> tuple[int, str]:
-    env = {
-        "FEEDBOT_STATE_DIR": str(tmp_path / "var"),
-        "FEEDBOT_CONFIG_FILE": str(ROOT / "config" / "feedbot.yaml"),
-        "FEEDBOT_PSEUDONYM_KEY": "cli-test-pseudonym-key",
-        "COLUMNS": "250",
-    }
-    result = CliRunner().invoke(build_cli(), list(args), env=env)
-    return result.exit_code, result.output
+    """The command's exit code and everything it printed (wide enough for whole tables)."""
+    ran = invoke(base_env(tmp_path) | {"COLUMNS": "250"}, *args)
+    return ran.code, ran.stdout + ran.stderr
 
 
 def raise_two(tmp_path: Path) -> None:

@@ -6,14 +6,11 @@ import asyncio
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from bot.cli import build_cli
 from models.store import Store
 from models.store.migrate import upgrade
+from tests.bot.cli import base_env, invoke
 from tests.inbox.helpers import add_staff, queued
 
-ROOT = Path(__file__).resolve().parents[2]
 MARKUP = "[bold red]free coffee[/] \x1b[2J printers down"
 CONTRACT = {
     "id", "conversation_id", "channel", "status", "priority", "team", "assignee", "due_at",
@@ -22,14 +19,9 @@ CONTRACT = {
 
 
 def run(tmp_path: Path, *args: str) -> tuple[int, str]:
-    env = {
-        "FEEDBOT_STATE_DIR": str(tmp_path / "var"),
-        "FEEDBOT_CONFIG_FILE": str(ROOT / "config" / "feedbot.yaml"),
-        "FEEDBOT_PSEUDONYM_KEY": "cli-test-pseudonym-key",
-        "COLUMNS": "250",
-    }
-    result = CliRunner().invoke(build_cli(), list(args), env=env)
-    return result.exit_code, result.output
+    """The command's exit code and everything it printed (wide enough for whole tables)."""
+    ran = invoke(base_env(tmp_path) | {"COLUMNS": "250"}, *args)
+    return ran.code, ran.stdout + ran.stderr
 
 
 def fill(tmp_path: Path) -> int:
