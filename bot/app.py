@@ -144,8 +144,9 @@ def _wire(
     metrics = Metrics()
     recorder = Recorder(store, metrics, max_batch=settings.ingest_batch_max)
     holder = process_name()
-    chosen_here = adapters if adapters is not None else channel_adapters(settings, store.cursors)
-    platforms = list(chosen_here)
+    platforms = (
+        list(adapters) if adapters is not None else channel_adapters(settings, store.cursors)
+    )
     lease = timedelta(seconds=settings.connection_lease_s)
     chosen = exclusive(platforms, store, holder=holder, ttl=lease)
     delivery = Delivery(
@@ -157,7 +158,8 @@ def _wire(
         max_delay=settings.outbox_max_delay_s,
     )
     bell = Doorbell()
-    poll_caps = {**catalog.CAPABILITIES, **{a.channel.value: a.capabilities for a in chosen}}
+    running = {a.channel.value: a.capabilities for a in chosen}  # by name, as polls store them
+    poll_caps = {**catalog.CAPABILITIES, **running}
     changes = Changes()
     clock = Clock(library.triage, ZoneInfo(settings.timezone))
     words = OptWords.of(
@@ -186,7 +188,6 @@ def _wire(
     bridge = staff_bridge(settings, store, inbox, platforms, delivery)
     if bridge is not None:
         changes.listen(bridge)
-    running = {str(c): cap for c, cap in capabilities.items()}
     you_said = you_said_use(settings, library, store, running, delivery.wake)
     config = staff_config(settings, library)
     staff = build_staff_web(store, inbox, widget.templates, config, you_said)
