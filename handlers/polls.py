@@ -145,8 +145,8 @@ class Polls:
 
     async def refresh_live(self) -> int:
         """Queue an edit of every live poll's button post whose votes changed, on channels
-        that can edit; returns how many. Runs each scheduler pass (15 s), so a burst of votes
-        makes a few edits."""
+        that can edit; returns how many. The LiveTally job runs it every pass (15 s), so a
+        burst of votes makes a few edits."""
         edits = 0
         for channel, caps in self._caps.items():
             if caps.editing:
