@@ -83,10 +83,12 @@ def wants_json(request: Request) -> bool:
 
 
 def refuse(request: Request) -> Response:
-    """No valid session: 401 for JSON clients, else 303 to the login page (back here after)."""
+    """No valid session: 401 for JSON clients, else 303 to the login page, and back to this
+    page with its filters after (a link from an alert or the digest keeps its query)."""
     if wants_json(request):
         return JSONResponse({"error": "log in first"}, status_code=401)
-    back = request.url.path if request.method == "GET" else "/inbox/"
+    query = f"?{request.url.query}" if request.url.query else ""
+    back = request.url.path + query if request.method == "GET" else "/inbox/"
     return RedirectResponse(f"/inbox/login?next={quote(back)}", status_code=303)
 
 

@@ -177,6 +177,26 @@ async def test_next_only_leads_to_our_own_pages(
     assert answer.headers["location"] == "/inbox/"
 
 
+async def test_a_filtered_link_opened_logged_out_leads_back_to_its_filter_after_login(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        await add_staff(bot.store, "ha@lib.example.ac.uk")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            away = await http.get("/inbox/?topic=wifi_and_it&resolved=2026-W48")
+            login = away.headers["location"]
+            page = (await http.get(login)).text
+            form = {
+                "csrftoken": csrf_of(page),
+                "email": "ha@lib.example.ac.uk",
+                "password": PASSWORD,
+                "next": page.split('name="next" value="')[1].split('"')[0].replace("&amp;", "&"),
+            }
+            back = (await http.post("/inbox/login", data=form)).headers["location"]
+    assert login == "/inbox/login?next=/inbox/%3Ftopic%3Dwifi_and_it%26resolved%3D2026-W48"
+    assert back == "/inbox/?topic=wifi_and_it&resolved=2026-W48"
+
+
 async def test_a_hash_made_with_weaker_parameters_is_upgraded_at_login(
     sqlite_url: str, make_settings: Callable[..., Settings]
 ) -> None:
