@@ -167,3 +167,19 @@ async def test_stored_html_is_shown_as_text_on_every_inbox_page(
         assert "<script>alert" not in html and "<img src=x" not in html, path
         assert "&lt;script&gt;" in html or path.startswith("/inbox/?team"), path
     assert pages[f"/inbox/items/{item}"].count("&lt;script&gt;alert") >= 3  # message, reply, note
+
+
+async def test_text_direction_controls_in_a_message_are_shown_not_obeyed(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    spoof = "my receipt is here: invoice\u202egpj.exe please refund"
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        item = await widget_item(bot, spoof)
+        await add_staff(bot.store, "ann@lib.example.ac.uk", role="admin")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "ann@lib.example.ac.uk")
+            pages = [(await http.get(p)).text for p in ("/inbox/", f"/inbox/items/{item}")]
+        stored = [m.text for m in await bot.store.messages.find() if "invoice" in m.text]
+    for html in pages:
+        assert "\u202e" not in html and "invoice[U+202E]gpj.exe" in html
+    assert stored == [spoof]  # the person's words are kept as they wrote them
