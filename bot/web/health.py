@@ -17,7 +17,7 @@ from bot.web.body import BadRequest
 from handlers.metrics import Metrics
 from models.store import Store
 
-NOT_CONFIGURED = {"state": "not_configured", "detail": "no credentials set; see README"}
+NOT_CONFIGURED = {"state": "not_configured", "detail": "no credentials set; see docs/operating.md"}
 
 
 def channel_status(adapters: Sequence[Adapter]) -> dict[str, dict[str, str]]:
