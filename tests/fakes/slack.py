@@ -49,12 +49,14 @@ class Call:
 
 @dataclass
 class Fault:
-    """Answer the next ``count`` matching calls with ``status`` (and Retry-After for a 429)."""
+    """Answer the next ``count`` matching calls with ``status`` (and Retry-After for a 429), or
+    with Slack's ``{"ok": false, "error": ...}`` when ``error`` is given."""
 
     status: int
     count: int
     retry_after: int = 0
     methods: frozenset[str] = frozenset()
+    error: str = ""
 
 
 @dataclass
@@ -66,6 +68,8 @@ class Hang:
     count: int
     methods: frozenset[str]
     take: bool = True
+    drop: bool = False
+    """Cut the connection instead of answering (after ``seconds``)."""
 
 
 @dataclass
@@ -145,10 +149,17 @@ class FakeSlack:
         return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
 
     def fail_next(
-        self, status: int, count: int = 1, *, retry_after: int = 0, methods: tuple[str, ...] = ()
+        self,
+        status: int,
+        count: int = 1,
+        *,
+        retry_after: int = 0,
+        methods: tuple[str, ...] = (),
+        error: str = "",
     ) -> None:
-        """Answer the next ``count`` calls (of ``methods``, or any) with ``status``."""
-        self.faults.append(Fault(status, count, retry_after, frozenset(methods)))
+        """Answer the next ``count`` calls (of ``methods``, or any) with ``status`` (and the
+        ``error`` Slack names, as in ``missing_scope``)."""
+        self.faults.append(Fault(status, count, retry_after, frozenset(methods), error))
 
     def hang_next(
         self,
@@ -161,6 +172,13 @@ class FakeSlack:
         """Hold the answer to the next ``count`` calls of ``methods`` for ``seconds``, having
         carried them out (``take``) or not."""
         self.hangs.append(Hang(seconds, count, frozenset(methods), take))
+
+    def drop_next(
+        self, count: int = 1, *, methods: tuple[str, ...] = ("chat.postMessage",)
+    ) -> None:
+        """Carry out the next ``count`` calls of ``methods``, then cut the connection instead of
+        answering (the client sees the server disconnect mid-answer)."""
+        self.hangs.append(Hang(0.0, count, frozenset(methods), take=True, drop=True))
 
     async def wait_for_calls(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
         """Wait for ``count`` successful calls of ``method``; return them."""
@@ -269,6 +287,8 @@ class FakeSlack:
             call.answer = json.loads(response.text)
         if hang is not None and hang.take:
             await self._hold(hang.seconds)
+        if hang is not None and hang.drop and request.transport is not None:
+            request.transport.abort()
         return response
 
     def _hang(self, method: str) -> Hang | None:
@@ -313,6 +333,9 @@ class FakeSlack:
         for fault in self.faults:
             if fault.count > 0 and (not fault.methods or method in fault.methods):
                 fault.count -= 1
+                if fault.error:
+                    body = {"ok": False, "error": fault.error}
+                    return web.json_response(body, status=fault.status)
                 if fault.status == 429:
                     body = {"ok": False, "error": "ratelimited"}
                     return web.json_response(
