@@ -156,6 +156,8 @@ def _wire(
         max_attempts=settings.outbox_max_attempts,
         base_delay=settings.outbox_base_delay_s,
         max_delay=settings.outbox_max_delay_s,
+        lease_s=settings.outbox_lease_s,
+        unsure_wait_s=settings.outbox_unsure_wait_s,
     )
     bell = Doorbell()
     running = {a.channel.value: a.capabilities for a in chosen}  # by name, as polls store them

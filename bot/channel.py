@@ -7,6 +7,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from bot.events import InboundEvent, OutboundMessage
@@ -78,12 +79,23 @@ class ChannelState(enum.StrEnum):
 
 
 class SendError(Exception):
-    """Sending failed. ``retry_after`` (seconds) is set when the platform said when to try again."""
+    """Sending failed. ``retry_after`` (seconds) is set when the platform said when to try again.
+    ``unknown``: the request may have reached the platform (a read timeout after it was sent, a
+    connection dropped mid-answer), so the message may have been delivered; otherwise it was
+    definitely not (a refused connection, an error the platform answered)."""
 
-    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False):
+    def __init__(
+        self,
+        reason: str,
+        *,
+        retry_after: float | None = None,
+        permanent: bool = False,
+        unknown: bool = False,
+    ):
         super().__init__(reason)
         self.retry_after = retry_after
         self.permanent = permanent
+        self.unknown = unknown
 
 
 class Sender(Protocol):
@@ -95,6 +107,22 @@ class Sender(Protocol):
 
     async def send(self, message: OutboundMessage) -> str:
         """Post the message; returns the platform's id for it. Raises SendError."""
+        ...
+
+
+@runtime_checkable
+class SendLookup(Protocol):
+    """A channel that can tell whether an earlier attempt posted a message (Slack finds it by the
+    ``send_key`` it carried), so a send whose outcome is unknown is looked for, not resent."""
+
+    def can_look_up(self, message: OutboundMessage) -> bool:
+        """Whether a post of this message could be found (not, say, an ephemeral one)."""
+        ...
+
+    async def look_up(self, message: OutboundMessage, *, since: datetime) -> str | None:
+        """The platform id under which an attempt since ``since`` posted ``message``; "" when
+        the platform shows it did not; None when it cannot tell (no access to the history).
+        Raises SendError when it cannot be asked now."""
         ...
 
 

@@ -122,7 +122,9 @@ class OutboundMessage:
     same post is superseded). ``private_to`` is a platform user who alone sees it inside a
     shared chat; ``reply_hook`` a platform URL answering that user's tap (Slack response_url).
     ``staff_card``: the buttons are staff actions on a queue item (claim, reply, resolve, and
-    a link to it), not answers, as on an item's card in the staff channel.
+    a link to it), not answers, as on an item's card in the staff channel. ``send_key`` is the
+    outbox's name for this send, carried where the platform keeps it (Slack message metadata)
+    so that a send whose outcome is unknown can be looked for before it is resent.
     """
 
     address: Address
@@ -135,6 +137,7 @@ class OutboundMessage:
     private_to: str = ""
     reply_hook: str = ""
     staff_card: bool = False
+    send_key: str = ""
 
 
 POLL_REF_PREFIX = "fbpoll-"

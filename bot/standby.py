@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from starlette.routing import BaseRoute
 
 from bot.adapters.base import Adapter
-from bot.channel import ChannelState, EventSink
+from bot.channel import ChannelState, EventSink, SendError, SendLookup
 from bot.events import OutboundMessage, utcnow
 from models.store.leases import Leases
 
@@ -89,6 +89,16 @@ class Exclusive:
     async def send(self, message: OutboundMessage) -> str:
         """Send through the adapter (the outbox sends a standby channel's items elsewhere)."""
         return await self.inner.send(message)
+
+    def can_look_up(self, message: OutboundMessage) -> bool:
+        """Whether the adapter can tell if an earlier attempt posted ``message``."""
+        return isinstance(self.inner, SendLookup) and self.inner.can_look_up(message)
+
+    async def look_up(self, message: OutboundMessage, *, since: datetime) -> str | None:
+        """Ask the adapter whether an earlier attempt posted ``message`` (see SendLookup)."""
+        if not isinstance(self.inner, SendLookup):
+            raise SendError(f"{self.channel.value} cannot look for an earlier post")
+        return await self.inner.look_up(message, since=since)
 
     async def stop(self) -> None:
         """Stop renewing, stop the adapter, and give the lease up for another to take."""

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     outbox_max_attempts: Annotated[int, Field(ge=1, le=100)] = 8
     outbox_base_delay_s: Annotated[float, Field(gt=0, le=3600)] = 1.0
     outbox_max_delay_s: Annotated[float, Field(gt=0, le=86_400)] = 300.0
+    outbox_lease_s: Annotated[float, Field(gt=0, le=3600)] = 60.0
+    """How long one send may take before another worker takes it as interrupted mid-send
+    (longer than any platform's request timeout)."""
+    outbox_unsure_wait_s: Annotated[float, Field(ge=0, le=86_400)] = 60.0
+    """After a send of unknown outcome (a timeout once the request went out, a crash mid-send):
+    how long to wait before looking for it (Slack) or resending it once (elsewhere)."""
     process_max_attempts: Annotated[int, Field(ge=1, le=100)] = 10
     classify_max_batch: Annotated[int, Field(ge=1, le=1024)] = 32
     classify_max_wait_ms: Annotated[float, Field(ge=0, le=10_000)] = 5.0

@@ -102,7 +102,8 @@ def list_outbox(
         return
     shown = table("id", "channel", "status", "tries", "text", "last error")
     for o in rows:
-        add_row(shown, o.id, o.channel, o.status, o.attempts, o.text[:50], o.last_error[:60])
+        state = f"{o.status} (maybe twice)" if o.maybe_twice else o.status
+        add_row(shown, o.id, o.channel, state, o.attempts, o.text[:50], o.last_error[:60])
     console().print(shown)
 
 
@@ -115,4 +116,5 @@ def outbox_json(o: OutboxView) -> dict[str, object]:
         "attempts": o.attempts,
         "error": o.last_error,
         "text": o.text,
+        "maybe_twice": o.maybe_twice,
     }

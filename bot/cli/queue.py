@@ -111,7 +111,8 @@ def show_item(
     out = console()
     out.print(literal(_summary(page.item.row)))
     for e in page.entries:
-        state = f" [{e.delivery}{': ' + e.error if e.error else ''}]" if e.delivery else ""
+        twice = ", may have been delivered twice" if e.maybe_twice else ""
+        state = f" [{e.delivery}{twice}{': ' + e.error if e.error else ''}]" if e.delivery else ""
         who = e.staff_name or e.kind
         out.print(literal(f"{e.at:%Y-%m-%d %H:%M}  {e.kind:<6} {who}: {e.text}{state}"))
 
@@ -133,6 +134,7 @@ def _page_json(page: ItemPage) -> dict[str, Any]:
             "staff": e.staff_name or None,
             "delivery": e.delivery or None,
             "error": e.error or None,
+            "maybe_twice": e.maybe_twice,
         }
         for e in page.entries
     ]

@@ -67,7 +67,7 @@ def _time_of(conn: Connection, message_id: int) -> datetime | None:
 def _entries(conn: Connection, where: Any) -> dict[int, Any]:
     """Staff replies by their message id, with who wrote them and their outbox state."""
     query = (
-        select(*ENTRY, OutboxItem.status, OutboxItem.last_error)
+        select(*ENTRY, OutboxItem.status, OutboxItem.last_error, OutboxItem.maybe_twice)
         .outerjoin(StaffUser, StaffUser.id == InboxEntry.staff_id)
         .outerjoin(OutboxItem, OutboxItem.id == InboxEntry.outbox_id)
         .where(where)
@@ -87,6 +87,7 @@ def _entry(m: Any, view: ItemView, reply: Any, labels: tuple[str, str] | None) -
             staff_name=reply.name or "",
             delivery=reply.status or "",
             error=(reply.last_error or "") if reply.status == "failed" else "",
+            maybe_twice=bool(reply.maybe_twice),
         )
     topic, sentiment = labels or ("", "")
     return Entry(

@@ -124,6 +124,8 @@ class Entry:
     staff_name: str = ""
     delivery: str = ""
     error: str = ""
+    maybe_twice: bool = False
+    """A reply resent after an attempt of unknown outcome: the person may have it twice."""
     topic: str = ""
     sentiment: str = ""
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
-from sqlalchemy import Integer, bindparam, func, insert, select, update
+from sqlalchemy import Boolean, Integer, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -22,12 +22,22 @@ from models.store.upsert import insert_ignore
 
 @dataclass(frozen=True, slots=True)
 class DueItem:
-    """An outbox item leased for sending."""
+    """An outbox item leased for sending. ``unsure``: earlier attempts whose outcome is unknown;
+    ``interrupted``: the attempt before this one was claimed and never settled (its sender
+    stopped mid-send), so its outcome is unknown too."""
 
     id: int
     channel: Channel
     message: OutboundMessage
     attempts: int
+    created_at: datetime
+    unsure: int = 0
+    interrupted: bool = False
+
+
+def send_key(item_id: int) -> str:
+    """The outbox's name for a send, carried by the message where the platform keeps it."""
+    return f"outbox-{item_id}"
 
 
 def conversation_id(conn: Connection, address: Address) -> int:
@@ -124,7 +134,8 @@ def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: s
 def claim(
     conn: Connection, *, limit: int, lease: timedelta, skip: Collection[str] = ()
 ) -> list[DueItem]:
-    """Lease due pending items, oldest first (none of the channels in ``skip``)."""
+    """Lease due pending items, oldest first (none of the channels in ``skip``), and record,
+    before anything is sent, that an attempt at each is under way (``sending_at``)."""
     now = utcnow()
     due = (OutboxItem.status == "pending") & (OutboxItem.next_attempt_at <= now)
     if skip:
@@ -135,51 +146,79 @@ def claim(
     rows = Session(bind=conn).execute(
         select(OutboxItem).where(OutboxItem.id.in_(ids)).order_by(OutboxItem.id)
     )
-    return [
-        DueItem(r.id, Channel(r.channel), from_payload(Channel(r.channel), r.payload), r.attempts)
-        for r in rows.scalars()
-    ]
+    items = [_due(r) for r in rows.scalars()]
+    conn.execute(update(OutboxItem).where(OutboxItem.id.in_(ids)).values(sending_at=now))
+    return items
+
+
+def _due(row: OutboxItem) -> DueItem:
+    """A leased row as the worker sees it, its message carrying the send key."""
+    message = replace(from_payload(Channel(row.channel), row.payload), send_key=send_key(row.id))
+    return DueItem(
+        row.id,
+        Channel(row.channel),
+        message,
+        row.attempts,
+        row.created_at,
+        unsure=row.unsure,
+        interrupted=row.sending_at is not None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Settled:
     """What became of one send: ``sent`` (with the platform's id), ``retry`` at a time, or
-    ``failed`` for good (it stays visible in the metrics and the CLI)."""
+    ``failed`` for good (it stays visible in the metrics and the CLI). ``unsure`` counts the
+    attempts so far whose outcome is unknown; ``maybe_twice``: it was sent after one of them
+    that could not be checked, so the person may have it twice."""
 
     item_id: int
     status: Literal["sent", "retry", "failed"]
     platform_message_id: str = ""
     error: str = ""
     retry_at: datetime | None = None
+    unsure: int | None = None
+    maybe_twice: bool = False
 
 
 def settle(conn: Connection, outcomes: list[Settled]) -> None:
-    """Record a batch of sends, one statement per kind of outcome."""
+    """Record a batch of sends, one statement per kind of outcome; each attempt is over."""
     now, by = utcnow(), bindparam("item", type_=Integer)
-    sent = [
-        {"item": o.item_id, "pid": o.platform_message_id} for o in outcomes if o.status == "sent"
-    ]
+    over = {
+        "sending_at": None,
+        "unsure": func.coalesce(bindparam("unsure", type_=Integer), OutboxItem.unsure),
+        "maybe_twice": OutboxItem.maybe_twice | bindparam("twice", type_=Boolean),
+    }
+    stmt = update(OutboxItem).where(OutboxItem.id == by).values(over)
+    sent = _params(outcomes, "sent", pid=lambda o: o.platform_message_id)
     if sent:
         values = {"status": "sent", "sent_at": now, "last_error": ""}
-        stmt = update(OutboxItem).where(OutboxItem.id == by).values(values)
-        conn.execute(stmt.values(platform_message_id=bindparam("pid")), sent)
+        conn.execute(stmt.values(**values, platform_message_id=bindparam("pid")), sent)
         record_poll_posts(conn, [o.item_id for o in outcomes if o.status == "sent"], now=now)
-    retry = [
-        {"item": o.item_id, "error": o.error[:2000], "at": o.retry_at}
-        for o in outcomes
-        if o.status == "retry"
-    ]
+    retry = _params(outcomes, "retry", error=_error, at=lambda o: o.retry_at)
     if retry:
-        stmt = update(OutboxItem).where(OutboxItem.id == by)
         conn.execute(
             stmt.values(last_error=bindparam("error"), next_attempt_at=bindparam("at")), retry
         )
-    failed = [
-        {"item": o.item_id, "error": o.error[:2000]} for o in outcomes if o.status == "failed"
-    ]
+    failed = _params(outcomes, "failed", error=_error)
     if failed:
-        stmt = update(OutboxItem).where(OutboxItem.id == by)
         conn.execute(stmt.values(status="failed", last_error=bindparam("error")), failed)
+
+
+def _params(
+    outcomes: list[Settled], status: str, **more: Callable[[Settled], object]
+) -> list[dict[str, object]]:
+    """Statement parameters for the outcomes of one kind (unsure None: left as it is)."""
+    return [
+        {"item": o.item_id, "unsure": o.unsure, "twice": o.maybe_twice}
+        | {k: f(o) for k, f in more.items()}
+        for o in outcomes
+        if o.status == status
+    ]
+
+
+def _error(outcome: Settled) -> str:
+    return outcome.error[:2000]
 
 
 def record_poll_posts(conn: Connection, item_ids: list[int], *, now: datetime) -> None:

@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, MetaData, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from models.store.types import UTCDateTime
@@ -148,6 +158,14 @@ class OutboxItem(Base):
     platform_message_id: Mapped[str] = mapped_column(String(255), default="")
     edit_key: Mapped[str | None] = mapped_column(String(255))
     """The platform id of the post this item edits (None when it is not an edit)."""
+    sending_at: Mapped[datetime | None]
+    """When the attempt now under way was claimed (cleared when it settles): still set once its
+    lease lapses means the sender stopped mid-send, so the outcome is unknown."""
+    unsure: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Attempts whose outcome is unknown (a timeout after sending, a crash mid-send)."""
+    maybe_twice: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Sent again after an attempt of unknown outcome that could not be checked: the person may
+    have received it twice."""
 
 
 class Cursor(Base):

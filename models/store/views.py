@@ -47,6 +47,8 @@ class OutboxView:
     text: str
     platform_message_id: str
     created_at: datetime
+    maybe_twice: bool = False
+    """Sent again after an attempt of unknown outcome: it may have been delivered twice."""
 
 
 def _with_classification() -> Select[Message, str, str, float]:
@@ -138,6 +140,7 @@ def outbox_items(
             text,
             o.platform_message_id,
             o.created_at,
+            o.maybe_twice,
         )
         for o, text in rows.all()
     ]

@@ -9,13 +9,16 @@ recorded as calls to "response_url". File uploads follow files.upload v2:
 ``uploads`` (and recorded as an "upload" call), and ``files.completeUploadExternal`` shares only
 files that were uploaded in full. ``views.open`` answers the view with an id (as a
 view_submission later carries it); ``users.info`` and ``users.lookupByEmail`` show the addresses
-in ``emails``. The inbound HTTP side (signed Events API and interaction
-posts) is ``tests.fakes.slack_driver``.
+in ``emails``. Posted messages are kept in ``history`` (with their metadata) and read back by
+conversations.history and conversations.replies. ``hang_next`` makes a call that Slack carries
+out (or, with ``take=False``, not) but whose answer is held past the client's timeout. The
+inbound HTTP side (signed Events API and interaction posts) is ``tests.fakes.slack_driver``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import secrets
@@ -25,6 +28,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from tests.fakes.slack_history import History
 from tests.fakes.waiting import wait_until
 
 Json = dict[str, Any]
@@ -45,12 +49,27 @@ class Call:
 
 @dataclass
 class Fault:
-    """Answer the next ``count`` matching calls with ``status`` (and Retry-After for a 429)."""
+    """Answer the next ``count`` matching calls with ``status`` (and Retry-After for a 429), or
+    with Slack's ``{"ok": false, "error": ...}`` when ``error`` is given."""
 
     status: int
     count: int
     retry_after: int = 0
     methods: frozenset[str] = frozenset()
+    error: str = ""
+
+
+@dataclass
+class Hang:
+    """Hold the answer to the next ``count`` calls of ``methods`` for ``seconds``; with
+    ``take`` the call is carried out first (Slack took the message), else never."""
+
+    seconds: float
+    count: int
+    methods: frozenset[str]
+    take: bool = True
+    drop: bool = False
+    """Cut the connection instead of answering (after ``seconds``)."""
 
 
 @dataclass
@@ -75,6 +94,9 @@ class FakeSlack:
         self.acks: dict[str, Json] = {}
         self.connections = 0
         self.faults: list[Fault] = []
+        self.hangs: list[Hang] = []
+        self.history = History()
+        self._closing = asyncio.Event()
         self._sockets: list[web.WebSocketResponse] = []
         self._transports: dict[int, asyncio.Transport] = {}
         self._ts = itertools.count(1)
@@ -104,6 +126,7 @@ class FakeSlack:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        self._closing.set()  # answers still held are let go
         for socket in list(self._sockets):
             await socket.close()
         if self._runner is not None:
@@ -126,10 +149,36 @@ class FakeSlack:
         return [c for c in self.calls if c.method == method and (c.status == 200 or not ok_only)]
 
     def fail_next(
-        self, status: int, count: int = 1, *, retry_after: int = 0, methods: tuple[str, ...] = ()
+        self,
+        status: int,
+        count: int = 1,
+        *,
+        retry_after: int = 0,
+        methods: tuple[str, ...] = (),
+        error: str = "",
     ) -> None:
-        """Answer the next ``count`` calls (of ``methods``, or any) with ``status``."""
-        self.faults.append(Fault(status, count, retry_after, frozenset(methods)))
+        """Answer the next ``count`` calls (of ``methods``, or any) with ``status`` (and the
+        ``error`` Slack names, as in ``missing_scope``)."""
+        self.faults.append(Fault(status, count, retry_after, frozenset(methods), error))
+
+    def hang_next(
+        self,
+        seconds: float,
+        count: int = 1,
+        *,
+        methods: tuple[str, ...] = ("chat.postMessage",),
+        take: bool = True,
+    ) -> None:
+        """Hold the answer to the next ``count`` calls of ``methods`` for ``seconds``, having
+        carried them out (``take``) or not."""
+        self.hangs.append(Hang(seconds, count, frozenset(methods), take))
+
+    def drop_next(
+        self, count: int = 1, *, methods: tuple[str, ...] = ("chat.postMessage",)
+    ) -> None:
+        """Carry out the next ``count`` calls of ``methods``, then cut the connection instead of
+        answering (the client sees the server disconnect mid-answer)."""
+        self.hangs.append(Hang(0.0, count, frozenset(methods), take=True, drop=True))
 
     async def wait_for_calls(self, method: str, count: int = 1, within: float = 5.0) -> list[Call]:
         """Wait for ``count`` successful calls of ``method``; return them."""
@@ -227,11 +276,33 @@ class FakeSlack:
         )
         call = Call(method, args, token)
         self.calls.append(call)
+        hang = self._hang(method)
+        if hang is not None and not hang.take:  # lost on the way: never carried out
+            await self._hold(hang.seconds)
+            call.status = 503
+            return web.Response(status=503, text="lost")
         response = self._fault(method) or self._answer(method, args, token)
         call.status = response.status
         if response.content_type == "application/json" and response.text:
             call.answer = json.loads(response.text)
+        if hang is not None and hang.take:
+            await self._hold(hang.seconds)
+        if hang is not None and hang.drop and request.transport is not None:
+            request.transport.abort()
         return response
+
+    def _hang(self, method: str) -> Hang | None:
+        """A hang waiting for this call, if any (counted down)."""
+        for hang in self.hangs:
+            if hang.count > 0 and method in hang.methods:
+                hang.count -= 1
+                return hang
+        return None
+
+    async def _hold(self, seconds: float) -> None:
+        """Sit on an answer for ``seconds`` (or until the fake closes)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._closing.wait(), seconds)
 
     async def _response_url(self, request: web.Request) -> web.Response:
         """A post to a response_url: "ok", or 404 once it is used up or expired."""
@@ -262,6 +333,9 @@ class FakeSlack:
         for fault in self.faults:
             if fault.count > 0 and (not fault.methods or method in fault.methods):
                 fault.count -= 1
+                if fault.error:
+                    body = {"ok": False, "error": fault.error}
+                    return web.json_response(body, status=fault.status)
                 if fault.status == 429:
                     body = {"ok": False, "error": "ratelimited"}
                     return web.json_response(
@@ -308,13 +382,16 @@ class FakeSlack:
         if not args.get("channel"):
             raise _Refusal("channel_not_found")
         ts = self._next_ts()
-        message = {
-            "type": "message",
-            "text": args.get("text", ""),
-            "user": self.identity.bot_user_id,
-            "ts": ts,
-        }
+        message = self.history.post(args, ts=ts, user=self.identity.bot_user_id)
         return {"channel": args.get("channel"), "ts": ts, "message": message}
+
+    def _conversations_history(self, args: Json) -> Json:
+        return self.history.history(args)
+
+    def _conversations_replies(self, args: Json) -> Json:
+        if not args.get("ts"):
+            raise _Refusal("invalid_arguments")
+        return self.history.replies(args)
 
     def _chat_update(self, args: Json) -> Json:
         if not args.get("channel") or not args.get("ts"):

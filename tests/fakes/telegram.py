@@ -2,13 +2,16 @@
 
 Checks the token, records every call, serves getUpdates as a real long poll that honours
 ``offset`` (confirmed updates are forgotten) and ``timeout``, answers the send/edit methods
-with realistic objects, and injects 429 (with ``parameters.retry_after``) or 5xx on demand.
+with realistic objects, and injects 429 (with ``parameters.retry_after``) or 5xx on demand;
+``hang_next`` carries calls out (the message is sent) but holds the answer, as a Bot API that
+took the message and then hung.
 ``deliver_webhook`` posts updates to the bot's webhook the way Telegram does.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections.abc import Iterable
@@ -34,6 +37,13 @@ class Call:
     status: int
     at: float = field(default_factory=time.monotonic)
     answer: Any = None
+
+
+@dataclass
+class _Hang:
+    count: int
+    seconds: float
+    methods: frozenset[str]
 
 
 @dataclass
@@ -66,6 +76,7 @@ class FakeTelegram:
         self._next_update = 1
         self._next_message: dict[str, int] = {}
         self._faults: list[_Fault] = []
+        self._hangs: list[_Hang] = []
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._closed = False
@@ -117,6 +128,11 @@ class FakeTelegram:
         only = frozenset(methods) if methods is not None else None
         self._faults.append(_Fault(count, status, retry_after, only, description))
 
+    def hang_next(self, count: int, *, seconds: float, methods: Iterable[str]) -> None:
+        """Carry out the next ``count`` calls of ``methods`` (they are recorded as answered
+        200: Telegram took them) but hold each answer ``seconds`` (or until the fake closes)."""
+        self._hangs.append(_Hang(count, seconds, frozenset(methods)))
+
     def heal(self) -> None:
         """Drop every fault still waiting: the platform answers normally again."""
         self._faults.clear()
@@ -144,7 +160,20 @@ class FakeTelegram:
         if handler is None:
             return self._record(method, params, 404, tp.error(404, "Not Found"))
         result = await handler(params)
-        return self._record(method, params, 200, {"ok": True, "result": result})
+        response = self._record(method, params, 200, {"ok": True, "result": result})
+        await self._hold(method)
+        return response
+
+    async def _hold(self, method: str) -> None:
+        """Sit on the answer when a hang is waiting for this method."""
+        for hang in self._hangs:
+            if hang.count > 0 and method in hang.methods:
+                hang.count -= 1
+                async with self._changed:
+                    closed = self._changed.wait_for(lambda: self._closed)
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(closed, hang.seconds)
+                return
 
     @staticmethod
     async def _params(request: web.Request) -> dict[str, Any]:

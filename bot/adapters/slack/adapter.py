@@ -6,6 +6,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -20,10 +21,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from bot.adapters.network import may_have_arrived
 from bot.adapters.payload import obj, text
 from bot.adapters.slack.client import build_client, send_error, trusted_hook
 from bot.adapters.slack.inbound import to_event
-from bot.adapters.slack.outbound import CAPABILITIES, post_calls, update_call
+from bot.adapters.slack.lookup import find_post
+from bot.adapters.slack.outbound import CAPABILITIES, post_calls, thread_ts, update_call
 from bot.adapters.slack.staff import TEXT_BLOCK, is_staff, reply_view, staff_action
 from bot.backoff import backoff
 from bot.channel import Capabilities, ChannelState, EventSink, SendError
@@ -64,8 +67,15 @@ class SlackAdapter:
         ping_interval_s: float = 10.0,
         max_backoff_s: float = 300.0,
         max_rate_limit_wait_s: float = 5.0,
+        send_timeout_s: int = 10,
     ) -> None:
-        self._client = build_client(bot_token, api_url, max_rate_limit_wait_s=max_rate_limit_wait_s)
+        self._client = build_client(
+            bot_token,
+            api_url,
+            max_rate_limit_wait_s=max_rate_limit_wait_s,
+            timeout_s=send_timeout_s,
+        )
+        self._timeout_s = send_timeout_s
         self._api_url = api_url
         self._app_token = app_token
         self._ping_interval_s = ping_interval_s
@@ -111,7 +121,7 @@ class SlackAdapter:
         self._sink = sink
         # One kept-alive connection pool for the Web API; without it the SDK opens (and
         # closes) a session, with a fresh TCP and TLS handshake, for every call.
-        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self._timeout_s))
         self._client.session = self._session
         self._set(ChannelState.STARTING, "connecting")
         self._task = asyncio.create_task(self._connect_loop(), name="slack-connect")
@@ -139,6 +149,25 @@ class SlackAdapter:
             return await self._post(message)
         except SlackApiError as exc:
             raise send_error(exc) from exc
+        except NETWORK_ERRORS as exc:
+            reason = f"slack unreachable: {exc!r}"
+            raise SendError(reason, unknown=may_have_arrived(exc)) from exc
+
+    def can_look_up(self, message: OutboundMessage) -> bool:
+        """A post carrying its send key can be found again; an ephemeral one or an edit not."""
+        return bool(message.send_key) and not message.private_to and not message.edit_of
+
+    async def look_up(self, message: OutboundMessage, *, since: datetime) -> str | None:
+        """The ts of an earlier post of ``message`` found by its metadata (see SendLookup)."""
+        try:
+            channel = await self._dm_channel(message.address.chat)
+            return await find_post(
+                self._client,
+                channel=channel,
+                thread=thread_ts(message),
+                key=message.send_key,
+                since=since,
+            )
         except NETWORK_ERRORS as exc:
             raise SendError(f"slack unreachable: {exc!r}") from exc
 
@@ -237,7 +266,10 @@ class SlackAdapter:
         """Channel ids pass through; a user id (U…/W…) is opened as a DM with conversations.open."""
         if not re.fullmatch(r"[UW][A-Z0-9]+", chat):
             return chat
-        response = await self._client.conversations_open(users=chat)
+        try:
+            response = await self._client.conversations_open(users=chat)
+        except NETWORK_ERRORS as exc:  # nothing was posted yet
+            raise SendError(f"slack unreachable: {exc!r}") from exc
         return str(response["channel"]["id"])
 
     async def _events(self, request: Request) -> Response:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -59,16 +60,27 @@ class ShortRateLimitRetry(AsyncRateLimitErrorRetryHandler):
         return retry_after(response.headers) <= self.max_wait_s
 
 
+NEVER_CONNECTED = (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError)
+
+
 def build_client(
-    token: str | None, api_url: str, *, max_rate_limit_wait_s: float = 5.0
+    token: str | None,
+    api_url: str,
+    *,
+    max_rate_limit_wait_s: float = 5.0,
+    timeout_s: int = 10,
 ) -> AsyncWebClient:
     """An AsyncWebClient for ``api_url`` with connection-error and short rate-limit retries."""
     handlers: list[AsyncRetryHandler] = [
-        AsyncConnectionErrorRetryHandler(max_retry_count=1),
+        # Only a connection never made is retried here: after a dropped or timed-out answer
+        # Slack may have taken the message, and the outbox looks for it before any resend.
+        AsyncConnectionErrorRetryHandler(max_retry_count=1, error_types=list(NEVER_CONNECTED)),
         ShortRateLimitRetry(max_retry_count=1, max_wait_s=max_rate_limit_wait_s),
     ]
     base_url = api_url if api_url.endswith("/") else api_url + "/"
-    return AsyncWebClient(token=token, base_url=base_url, retry_handlers=handlers, timeout=10)
+    return AsyncWebClient(
+        token=token, base_url=base_url, retry_handlers=handlers, timeout=timeout_s
+    )
 
 
 async def user_by_email(token: str, api_url: str, email: str) -> str:
@@ -78,7 +90,7 @@ async def user_by_email(token: str, api_url: str, email: str) -> str:
     try:
         response = await client.users_lookupByEmail(email=email)
     except SlackApiError as exc:
-        if _error_code(exc) == "users_not_found":
+        if error_code(exc) == "users_not_found":
             return ""
         raise
     user = response.get("user")
@@ -99,13 +111,13 @@ def retry_after(headers: Mapping[str, Any]) -> float:
 
 def send_error(exc: SlackApiError) -> SendError:
     """Turn an SDK error into what the outbox understands: wait, retry later, or give up."""
-    status, error = exc.response.status_code, _error_code(exc)
+    status, error = exc.response.status_code, error_code(exc)
     if status == 429 or error == "ratelimited":
         return SendError("slack: ratelimited", retry_after=retry_after(exc.response.headers))
     return SendError(f"slack: {error or status}", permanent=error in PERMANENT_ERRORS)
 
 
-def _error_code(exc: SlackApiError) -> str:
+def error_code(exc: SlackApiError) -> str:
     """Slack's ``error`` field, when the body was JSON."""
     data = exc.response.data
     return str(data.get("error", "")) if isinstance(data, dict) else ""

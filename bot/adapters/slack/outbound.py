@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.adapters.slack.lookup import metadata
 from bot.adapters.slack.staff import card_blocks
 from bot.adapters.slack.text import split_escaped
 from bot.channel import Capabilities
@@ -30,13 +31,16 @@ Call = dict[str, Any]
 
 
 def post_calls(message: OutboundMessage) -> list[Call]:
-    """chat.postMessage arguments, one per piece; buttons go under the last piece."""
+    """chat.postMessage arguments, one per piece; buttons go under the last piece; each piece
+    carries the send key in its metadata (not a private one: ephemeral posts keep none)."""
     pieces = _pieces(message.text, bool(message.buttons))
     calls: list[Call] = [{"channel": message.address.chat, "text": piece} for piece in pieces]
     thread = thread_ts(message)
-    for call in calls:
+    for n, call in enumerate(calls, start=1):
         if thread:
             call["thread_ts"] = thread
+        if message.send_key and not message.private_to:
+            call["metadata"] = metadata(message.send_key, n, len(calls))
     if message.buttons and message.staff_card:
         calls[-1]["blocks"] = card_blocks(calls[-1]["text"], message.buttons)
     elif message.buttons:
@@ -49,6 +53,7 @@ def update_call(message: OutboundMessage, ts: str) -> Call:
     buttons the blocks are emptied: chat.update keeps a message's old blocks when given none."""
     call = post_calls(message)[-1]
     call.pop("thread_ts", None)
+    call.pop("metadata", None)
     call.setdefault("blocks", [])
     return {**call, "ts": ts}
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.adapters.telegram.adapter import TelegramAdapter
+from bot.adapters.telegram.adapter import SEND_TIMEOUT_S, TelegramAdapter
 from bot.adapters.telegram.outbound import CAPABILITIES
 from bot.adapters.telegram.translate import to_event
 from bot.channel import Cursors
@@ -11,7 +11,9 @@ from config.settings import Settings
 __all__ = ["CAPABILITIES", "TelegramAdapter", "from_settings", "to_event"]
 
 
-def from_settings(settings: Settings, cursors: Cursors) -> TelegramAdapter | None:
+def from_settings(
+    settings: Settings, cursors: Cursors, *, send_timeout_s: float = SEND_TIMEOUT_S
+) -> TelegramAdapter | None:
     """The adapter when FEEDBOT_TELEGRAM_TOKEN is set; webhook mode when its secret is set."""
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
         return None
@@ -23,4 +25,5 @@ def from_settings(settings: Settings, cursors: Cursors) -> TelegramAdapter | Non
         cursors=cursors,
         webhook_secret=secret.get_secret_value() if secret else None,
         webhook_url=f"{public}/telegram/webhook" if public and secret else "",
+        send_timeout_s=send_timeout_s,
     )

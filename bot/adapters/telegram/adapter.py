@@ -14,11 +14,13 @@ from telegram.error import (
     ChatMigrated,
     Forbidden,
     InvalidToken,
+    NetworkError,
     RetryAfter,
     TelegramError,
 )
 from telegram.ext import BaseRateLimiter
 
+from bot.adapters.network import may_have_arrived
 from bot.adapters.telegram.connection import build_application
 from bot.adapters.telegram.limits import BoundedRateLimiter, wait_seconds
 from bot.adapters.telegram.outbound import CAPABILITIES, keyboard, reply_to, split_text, thread_id
@@ -37,6 +39,8 @@ TAPPED = "Thank you, your answer is in. You can change it until the poll closes.
 """What the tapper alone sees (a toast) once their tap on an answer button is stored."""
 TOKEN_SETTING = "FEEDBOT_TELEGRAM_TOKEN"
 DEFAULT_BACKOFF = Backoff(base=0.5, cap=60.0)
+SEND_TIMEOUT_S = 10.0
+"""How long a send waits for Telegram's answer; after that its outcome is unknown."""
 
 
 class TelegramAdapter:
@@ -61,8 +65,11 @@ class TelegramAdapter:
         poll_timeout: float = 25.0,
         backoff: Backoff = DEFAULT_BACKOFF,
         limiter: BaseRateLimiter[Any] | None = None,
+        send_timeout_s: float = SEND_TIMEOUT_S,
     ):
-        self._app = build_application(token, api_url, limiter or BoundedRateLimiter())
+        self._app = build_application(
+            token, api_url, limiter or BoundedRateLimiter(), read_timeout=send_timeout_s
+        )
         self._cursors = cursors
         self._secret = webhook_secret
         self._webhook_url = webhook_url
@@ -137,8 +144,9 @@ class TelegramAdapter:
             ) from exc
         except (BadRequest, Forbidden, ChatMigrated, ValueError) as exc:
             raise SendError(f"telegram refused: {exc}", permanent=True) from exc
-        except TelegramError as exc:
-            raise SendError(f"telegram: {exc}") from exc
+        except TelegramError as exc:  # a timeout after sending: Telegram may have taken it
+            unknown = isinstance(exc, NetworkError) and may_have_arrived(exc)
+            raise SendError(f"telegram: {exc!r}", unknown=unknown) from exc
         except RuntimeError as exc:  # PTB's HTTP client closed by stop() mid-send
             raise SendError(f"telegram is stopping: {exc}") from exc
 

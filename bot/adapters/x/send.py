@@ -22,6 +22,7 @@ from tweepy.errors import (
     Unauthorized,
 )
 
+from bot.adapters.network import may_have_arrived
 from bot.adapters.x.ratelimit import NO_RESET_WAIT_S, reset_wait
 from bot.adapters.x.split import split_text, weighted_length
 from bot.channel import Capabilities, SendError
@@ -51,7 +52,8 @@ _PERMANENT = (BadRequest, Unauthorized, Forbidden, NotFound)
 
 
 def as_send_error(exc: BaseException, now: float) -> SendError:
-    """The outbox's view of a failed X call: when to retry, or that retrying is useless."""
+    """The outbox's view of a failed X call: when to retry, that retrying is useless, or that
+    X may have taken it (no answer after the request went out)."""
     if isinstance(exc, TooManyRequests):
         wait = reset_wait(exc, now)
         return SendError(
@@ -61,7 +63,8 @@ def as_send_error(exc: BaseException, now: float) -> SendError:
         return SendError(f"x: rejected: {exc}", permanent=True)
     if isinstance(exc, TwitterServerError):
         return SendError(f"x: server error: {exc}")
-    return SendError(f"x: {type(exc).__name__}: {exc}")
+    unknown = isinstance(exc, aiohttp.ClientError | TimeoutError) and may_have_arrived(exc)
+    return SendError(f"x: {type(exc).__name__}: {exc}", unknown=unknown)
 
 
 def with_choices(message: OutboundMessage) -> str:

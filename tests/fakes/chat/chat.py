@@ -218,7 +218,7 @@ class Chat:
         if channel == "x":
             return adapter_for(self.x, cursors, **options)
         assert channel == "telegram", f"no fake platform for {channel!r}"
-        adapter = telegram_from_settings(settings, cursors)
+        adapter = telegram_from_settings(settings, cursors, **options)
         assert adapter is not None, "telegram needs FEEDBOT_TELEGRAM_TOKEN"
         return adapter
 
