@@ -27,6 +27,7 @@ from bot.web import (
 )
 from bot.web.facet_cache import FacetCache
 from bot.web.inbox_deps import InboxDeps
+from bot.web.known_device import DeviceCookie
 from bot.web.queue_query import FACETS, LIBRARY_ZONE
 from bot.web.staff_body import StaffBodyCap
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
@@ -50,6 +51,7 @@ class StaffWebConfig:
     teams: tuple[str, ...]
     max_chars: int
     zone: ZoneInfo = LIBRARY_ZONE
+    proxy_header: str = ""
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,10 @@ def build_staff_web(
     cookie = SessionCookie(config.secret, secure=secure)
     sessions = Sessions(store, cookie, idle=config.idle, lifetime=config.lifetime)
     login = Login(store, Passwords(), Throttle())
-    deps = staff_login.LoginDeps(login, sessions, templates, config.library_name)
+    devices = DeviceCookie(config.secret, secure=secure)
+    deps = staff_login.LoginDeps(
+        login, sessions, devices, templates, config.library_name, config.proxy_header
+    )
     pages = InboxDeps(
         store,
         inbox,
