@@ -296,6 +296,7 @@ def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
         teams=tuple(sorted({*library.triage.teams.values(), library.triage.default_team})),
         max_chars=settings.max_message_chars,
         zone=ZoneInfo(settings.timezone),
+        proxy_header=settings.trusted_proxy_header,
     )
 
 

@@ -31,7 +31,7 @@ def test_add_an_account_then_log_in_and_out(tmp_path: Path) -> None:
             form = {"csrftoken": token, "email": "ann@lib.ac.uk", "password": PASSWORD}
             login = http.post("/inbox/login", data=form)
             queue = http.get("/inbox/")
-            logout = http.post("/inbox/logout", data={"csrftoken": token})
+            logout = http.post("/inbox/logout", data={"csrftoken": CSRF.findall(queue.text)[0]})
             after = http.get("/inbox/")
     assert before.status_code == 303 and before.headers["location"] == "/inbox/login?next=/inbox/"
     assert login.status_code == 303 and queue.status_code == 200 and "Ann" in queue.text

@@ -9,6 +9,7 @@ from starlette.requests import Request
 
 from bot.adapters.widget import valid_token
 from bot.web.body import BadRequest
+from bot.web.client import client_address
 from models.store.sessions import Admission, Limits, SessionStore
 
 REFUSALS = {
@@ -27,11 +28,7 @@ class SessionGuard:
 
     def address(self, request: Request) -> str:
         """The client's address: the last hop in the trusted header if set, else the peer."""
-        if self.proxy_header:
-            hops = [h.strip() for h in request.headers.get(self.proxy_header, "").split(",")]
-            if hops[-1]:
-                return hops[-1]
-        return request.client.host if request.client else "unknown"
+        return client_address(request, self.proxy_header)
 
     async def issue(self, request: Request) -> str:
         """A new session for this client; BadRequest 429 when it made too many lately."""

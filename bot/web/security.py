@@ -74,3 +74,8 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def secure_cookies(public_url: str) -> bool:
+    """Whether cookies are marked Secure: when the bot's public URL is https."""
+    return public_url.lower().startswith("https://")

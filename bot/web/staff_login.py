@@ -11,13 +11,18 @@ from starlette.templating import Jinja2Templates
 
 from bot.events import utcnow
 from bot.web import csrf
+from bot.web.client import client_address
 from bot.web.forms import BadForm, field, read_form
+from bot.web.known_device import DeviceCookie
 from bot.web.staff_session import Sessions, safe_next
 from handlers.staff.login import Login, token_hash
 
 MESSAGES = {
     "wrong": "That e-mail address and password do not match an active account.",
-    "throttled": "Too many failed attempts. Wait 15 minutes, then try again.",
+    "throttled": (
+        "Too many failed attempts. Wait 15 minutes, then try again, or log in from a browser"
+        " you have logged in with before."
+    ),
 }
 STATUS = {"wrong": 401, "throttled": 429}
 
@@ -28,8 +33,10 @@ class LoginDeps:
 
     login: Login
     sessions: Sessions
+    devices: DeviceCookie
     templates: Jinja2Templates
     library_name: str
+    proxy_header: str = ""
 
 
 def routes(deps: LoginDeps) -> list[Route]:
@@ -50,8 +57,13 @@ def routes(deps: LoginDeps) -> list[Route]:
         if not email.strip() or not password:
             error = "Enter your e-mail address and password."
             return _form(request, deps, error=error, status=400, email=email, back=back)
-        ip = request.client.host if request.client else ""
-        outcome = await deps.login.attempt(email=email, password=password, ip=ip, now=utcnow())
+        outcome = await deps.login.attempt(
+            email=email,
+            password=password,
+            ip=client_address(request, deps.proxy_header),
+            device=deps.devices.device(request, email),
+            now=utcnow(),
+        )
         if outcome.result != "ok":
             error = MESSAGES[outcome.result]
             status = STATUS[outcome.result]
@@ -59,6 +71,7 @@ def routes(deps: LoginDeps) -> list[Route]:
         await _end_old(request, deps)  # the id is rotated: an old one dies here
         response = RedirectResponse(safe_next(back), status_code=303)
         deps.sessions.cookie.set(response, outcome.token)
+        deps.devices.set(response, email)  # this browser now has its own allowance
         return response
 
     async def logout(request: Request) -> Response:

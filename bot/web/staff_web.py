@@ -27,7 +27,9 @@ from bot.web import (
 )
 from bot.web.facet_cache import FacetCache
 from bot.web.inbox_deps import InboxDeps
+from bot.web.known_device import DeviceCookie
 from bot.web.queue_query import FACETS, LIBRARY_ZONE
+from bot.web.security import secure_cookies
 from bot.web.staff_body import StaffBodyCap
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
 from handlers.inbox.usecases import Inbox
@@ -50,6 +52,7 @@ class StaffWebConfig:
     teams: tuple[str, ...]
     max_chars: int
     zone: ZoneInfo = LIBRARY_ZONE
+    proxy_header: str = ""
 
 
 @dataclass(frozen=True)
@@ -74,11 +77,14 @@ def build_staff_web(
     you_said: YouSaid,
 ) -> StaffWeb:
     """Wire the staff pages on the store."""
-    secure = config.public_url.lower().startswith("https://")
+    secure = secure_cookies(config.public_url)
     cookie = SessionCookie(config.secret, secure=secure)
     sessions = Sessions(store, cookie, idle=config.idle, lifetime=config.lifetime)
     login = Login(store, Passwords(), Throttle())
-    deps = staff_login.LoginDeps(login, sessions, templates, config.library_name)
+    devices = DeviceCookie(config.secret, secure=secure)
+    deps = staff_login.LoginDeps(
+        login, sessions, devices, templates, config.library_name, config.proxy_header
+    )
     pages = InboxDeps(
         store,
         inbox,
@@ -104,8 +110,8 @@ def build_staff_web(
     ]
     middleware = [
         Middleware(StaffGate, sessions=sessions),  # outermost: no session → login or 401
-        Middleware(StaffBodyCap),  # 413 before asgi-csrf would read a whole oversize body
-        csrf.middleware(config.secret, secure=secure),
+        Middleware(StaffBodyCap),  # 413 before the CSRF check would read a whole oversize body
+        Middleware(csrf.StaffCsrf, secret=config.secret, sessions=cookie),
     ]
     return StaffWeb(routes, middleware)
 

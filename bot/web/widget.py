@@ -12,6 +12,7 @@ from starlette.routing import BaseRoute, Route
 
 from bot.web import widget_api
 from bot.web.body import BadRequest, read_form, whole_number
+from bot.web.security import secure_cookies
 from bot.web.widget_deps import COOKIE, WidgetDeps, conversation, open_polls
 
 __all__ = ["WidgetDeps", "routes"]
@@ -43,7 +44,7 @@ def routes(deps: WidgetDeps) -> list[BaseRoute]:
         session = await deps.guard.admit(request, form["session"])
         await deps.store.sessions.end(session=session)
         response = RedirectResponse(_back(form, "ended=1", "#main"), status_code=303)
-        response.delete_cookie(COOKIE, path="/widget")
+        response.delete_cookie(COOKIE, path="/widget", secure=secure_cookies(deps.public_url))
         return response
 
     async def embed_js(request: Request) -> Response:
@@ -106,7 +107,13 @@ async def _page_session(deps: WidgetDeps, request: Request) -> tuple[str, str]:
 def _set_cookie(response: Response, deps: WidgetDeps, session: str) -> None:
     """Keep the session in a first-party cookie (embedded pages keep it in the frame's storage)."""
     response.set_cookie(
-        COOKIE, session, max_age=deps.cookie_age, path="/widget", httponly=True, samesite="lax"
+        COOKIE,
+        session,
+        max_age=deps.cookie_age,
+        path="/widget",
+        httponly=True,
+        samesite="lax",
+        secure=secure_cookies(deps.public_url),  # the session id never travels in clear
     )
 
 

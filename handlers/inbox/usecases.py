@@ -106,7 +106,8 @@ class Inbox:
         return result
 
     async def unclaim(self, actor: Actor, item_id: int) -> bool:
-        """Give an item back; leads may give back anyone's."""
+        """Give an item back; leads may give back anyone's. InboxError says why when nothing
+        changed (someone else holds it, or nobody does)."""
         require(actor, "unclaim")
         anyone = actor.role in ("lead", "admin")
         done = await self._store.inbox.unclaim(item_id=item_id, actor_id=actor.id, anyone=anyone)
@@ -212,7 +213,7 @@ class Inbox:
         return done
 
     async def retry_reply(self, actor: Actor, entry_id: int) -> bool:
-        """Send a failed reply again."""
+        """Send a failed reply again; InboxError ("nothing to retry") when it has not failed."""
         require(actor, "retry")
         done = await self._store.inbox.retry_reply(entry_id=entry_id, actor_id=actor.id)
         self._wake()

@@ -1,4 +1,5 @@
-"""Logging in: throttling after repeated failures, argon2 verification, a fresh session id."""
+"""Logging in: throttling after repeated failures (with a known device's own allowance),
+argon2 verification, a fresh session id."""
 
 from __future__ import annotations
 
@@ -10,21 +11,30 @@ from typing import Literal
 
 from handlers.staff.passwords import Passwords
 from models.store import Store
+from models.store.login_attempts import Claim, FailureCounts, Lane
 from models.store.staff import StaffView
 
 
 @dataclass(frozen=True)
 class Throttle:
-    """After ``per_email`` failures for one address (or ``per_ip`` from one address) within
-    ``window``, further attempts are refused until the window has passed."""
+    """How many failed logins within ``window`` (sliding) before further attempts are refused:
+    ``per_account`` from strangers for one e-mail address, ``per_address`` from strangers at one
+    client address, and ``per_device`` from a browser that has signed in to the account before.
+    A known device has its own allowance, so strangers guessing never lock its owner out; once
+    it is used up the device counts as a stranger."""
 
-    per_email: int = 5
-    per_ip: int = 50
+    per_account: int = 5
+    per_address: int = 50
+    per_device: int = 5
     window: timedelta = timedelta(minutes=15)
 
-    def blocks(self, by_email: int, by_ip: int) -> bool:
-        """True when the failures seen so far mean no more tries for now."""
-        return by_email >= self.per_email or by_ip >= self.per_ip
+    def lane(self, counts: FailureCounts) -> Lane | None:
+        """Whose allowance the next attempt uses; None when none is left (refused)."""
+        if counts.device is not None and counts.device < self.per_device:
+            return "device"
+        if counts.account < self.per_account and counts.address < self.per_address:
+            return "stranger"
+        return None
 
 
 @dataclass(frozen=True)
@@ -34,6 +44,11 @@ class LoginOutcome:
     result: Literal["ok", "wrong", "throttled"]
     staff: StaffView | None = None
     token: str = ""
+
+
+def normal_email(email: str) -> str:
+    """An e-mail address as accounts and login counts key it."""
+    return email.strip().lower()[:255]
 
 
 def token_hash(token: str) -> str:
@@ -49,18 +64,26 @@ class Login:
     passwords: Passwords
     throttle: Throttle
 
-    async def attempt(self, *, email: str, password: str, ip: str, now: datetime) -> LoginOutcome:
-        """Check throttling, then the password; a success starts a new session."""
-        email = email.strip().lower()[:255]
-        since = now - self.throttle.window
-        by_email, by_ip = await self.store.staff.failed_logins(email=email, ip=ip, since=since)
-        if self.throttle.blocks(by_email, by_ip):
-            await self._failed(email, ip, now, "throttled")
+    async def attempt(
+        self, *, email: str, password: str, ip: str, device: str, now: datetime
+    ) -> LoginOutcome:
+        """Admit the attempt (counted as a failure while it is checked), then check the
+        password; a success starts a new session. ``device``: the browser's known-device id for
+        this account ('' if none)."""
+        email = normal_email(email)
+        window = self.throttle.window
+        ask = Claim(email=email, ip=ip, device=device, now=now, since=now - window, keep=window * 4)
+        attempt = await self.store.staff.claim_login(ask=ask, admit=self.throttle.lane)
+        if attempt is None:
             return LoginOutcome("throttled")
         staff = await self._check(email, password)
         if staff is None:
-            await self._failed(email, ip, now, "wrong password or unknown or disabled account")
+            reason = "wrong password or unknown or disabled account"
+            await self.store.staff.login_failed(
+                attempt=attempt.id, email=email, ip=ip, reason=reason
+            )
             return LoginOutcome("wrong")
+        await self.store.staff.login_succeeded(attempt=attempt)
         return await self._start(staff, ip, now)
 
     async def _check(self, email: str, password: str) -> StaffView | None:
@@ -75,13 +98,7 @@ class Login:
 
     async def _start(self, staff: StaffView, ip: str, now: datetime) -> LoginOutcome:
         token = secrets.token_urlsafe(32)
-        await self.store.staff.clear_failed_logins(email=staff.email)
         await self.store.staff.start_session(
             staff_id=staff.id, token_hash=token_hash(token), now=now, ip=ip
         )
         return LoginOutcome("ok", staff, token)
-
-    async def _failed(self, email: str, ip: str, now: datetime, reason: str) -> None:
-        await self.store.staff.record_failed_login(
-            email=email, ip=ip, now=now, keep=self.throttle.window * 4, reason=reason
-        )

@@ -92,7 +92,8 @@ def claim(conn: Connection, item_id: int, actor_id: int, *, via: str = "") -> Cl
 
 
 def unclaim(conn: Connection, item_id: int, actor_id: int, *, anyone: bool) -> bool:
-    """Give an item back (one's own; a lead may give back anyone's)."""
+    """Give an item back (one's own; a lead may give back anyone's); InboxError saying why
+    when nothing changed."""
     _must_exist(conn, item_id)
     mine = [] if anyone else [InboxItem.assignee_id == actor_id]
     done = _changed(
@@ -106,8 +107,20 @@ def unclaim(conn: Connection, item_id: int, actor_id: int, *, anyone: bool) -> b
             else_=InboxItem.status,
         ),
     )
+    if not done:
+        raise InboxError(_not_unclaimed(_holder(conn, item_id), actor_id))
     audit(conn, actor_id, "unclaim", done)
-    return bool(done)
+    return True
+
+
+def _not_unclaimed(holder: ClaimResult, actor_id: int) -> str:
+    """Why an unclaim changed nothing."""
+    if holder.assignee_id is None:
+        return "nobody holds this item, so there is nothing to give back"
+    if holder.assignee_id == actor_id:
+        return "this item could not be given back; reload and try again"
+    name = holder.assignee or "someone else"
+    return f"{name} holds this item; only they or a lead can give it back"
 
 
 def assign(
@@ -235,7 +248,8 @@ def reopen(
 
 
 def retry_reply(conn: Connection, entry_id: int, actor_id: int) -> bool:
-    """Send a failed reply again: its outbox row is due now with a fresh attempt count."""
+    """Send a failed reply again: its outbox row is due now with a fresh attempt count;
+    InboxError saying why when it has not failed (a second retry: nothing to retry)."""
     row = conn.execute(select(InboxEntry).where(InboxEntry.id == entry_id)).first()
     if row is None or row.outbox_id is None:
         raise InboxError(f"reply {entry_id} does not exist")
@@ -244,6 +258,14 @@ def retry_reply(conn: Connection, entry_id: int, actor_id: int) -> bool:
         .where(OutboxItem.id == row.outbox_id, OutboxItem.status == "failed")
         .values(status="pending", attempts=0, next_attempt_at=utcnow(), last_error="")
     )
-    done = [row.item_id] if result.rowcount else []
-    audit(conn, actor_id, "retry_reply", done, entry_id=entry_id)
-    return bool(done)
+    if not result.rowcount:
+        status = conn.execute(select(OutboxItem.status).where(OutboxItem.id == row.outbox_id))
+        raise InboxError(_nothing_to_retry(status.scalar_one_or_none()))
+    audit(conn, actor_id, "retry_reply", [row.item_id], entry_id=entry_id)
+    return True
+
+
+def _nothing_to_retry(status: str | None) -> str:
+    """Why a retry changed nothing: the reply has not failed (any more)."""
+    state = {"pending": "is waiting to be sent", "sent": "was delivered"}.get(status or "")
+    return f"nothing to retry: this reply {state or 'has not failed'}"

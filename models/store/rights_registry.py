@@ -136,7 +136,7 @@ NOT_PERSONAL: Mapping[str, str] = {
     # Tables of work landing in parallel, declared from their branches (the scan test checks
     # them once they are here): staff accounts' sessions, the widget's, leases, the digest.
     "staff_sessions": "staff login sessions (a hash of the session id)",
-    "login_failures": "failed staff logins (staff e-mail and network address)",
+    "login_failures": "failed staff logins (staff e-mail, network address, known-device id)",
     "staff_seen": "when a member of staff last looked at the queue",
     "widget_sessions": "the SHA-256 of each issued widget session id and its times",
     "rate_counters": "request counts per short window, keyed by session or network address",

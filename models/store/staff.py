@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from models.store import login_attempts as attempts
 from models.store import staff_accounts as accounts
 from models.store import staff_sessions as sessions
+from models.store.login_attempts import Admit, Attempt, Claim
 from models.store.runner import Runner
 from models.store.staff_accounts import NoSuchStaff, StaffExists, StaffView
 
@@ -92,21 +94,20 @@ class StaffStore:
         """Log out one session."""
         await self._durable.write(sessions.end, token_hash=token_hash, now=now)
 
-    async def record_failed_login(
-        self, *, email: str, ip: str, now: datetime, keep: timedelta, reason: str
-    ) -> None:
-        """Note (and audit) a failed login."""
+    async def claim_login(self, *, ask: Claim, admit: Admit) -> Attempt | None:
+        """Admit a login attempt, counted as a failure until it succeeds; None when refused
+        (audited, not counted). Atomic across processes (see ``login_attempts``)."""
+        return await self._durable.write(attempts.claim, ask, admit)
+
+    async def login_failed(self, *, attempt: int, email: str, ip: str, reason: str) -> None:
+        """Audit an admitted attempt whose password was wrong (it stays counted)."""
         await self._durable.write(
-            sessions.record_failure, email=email, ip=ip, now=now, keep=keep, reason=reason
+            attempts.failed, attempt=attempt, email=email, ip=ip, reason=reason
         )
 
-    async def failed_logins(self, *, email: str, ip: str, since: datetime) -> tuple[int, int]:
-        """Failed logins since a time, for the address and for the IP."""
-        return await self._db.read(sessions.failures, email=email, ip=ip, since=since)
-
-    async def clear_failed_logins(self, *, email: str) -> None:
-        """Forget an address's failed logins."""
-        await self._durable.write(sessions.clear_failures, email=email)
+    async def login_succeeded(self, *, attempt: Attempt) -> None:
+        """Forget an attempt that succeeded (and its known device's earlier failures)."""
+        await self._durable.write(attempts.succeeded, attempt=attempt)
 
     async def queue_seen_at(self, *, staff_id: int) -> datetime | None:
         """When this person last marked the queue as seen."""

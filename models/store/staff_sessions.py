@@ -1,16 +1,16 @@
-"""Server-side staff sessions, failed-login records and "last looked" marks."""
+"""Server-side staff sessions and "last looked" marks (failed logins: login_attempts.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from models.store import cursors
 from models.store.staff_accounts import StaffView, by_id
-from models.store.staff_tables import LoginFailure, StaffSeen, StaffSession
+from models.store.staff_tables import StaffSeen, StaffSession
 
 
 def start(conn: Connection, *, staff_id: int, token_hash: str, now: datetime, ip: str) -> None:
@@ -69,34 +69,6 @@ def end(conn: Connection, *, token_hash: str, now: datetime) -> None:
     if staff_id is not None:
         actor = f"staff:{staff_id}"
         cursors.audit(conn, actor=actor, action="logout", subject=actor, detail={})
-
-
-def record_failure(
-    conn: Connection, *, email: str, ip: str, now: datetime, keep: timedelta, reason: str
-) -> None:
-    """Note a failed login (audited with its reason), pruning records older than ``keep``."""
-    conn.execute(delete(LoginFailure).where(LoginFailure.at < now - keep))
-    conn.execute(insert(LoginFailure).values(email=email, ip=ip, at=now))
-    cursors.audit(
-        conn,
-        actor=f"ip:{ip}",
-        action="login.failed",
-        subject=f"email:{email}",
-        detail={"ip": ip, "reason": reason},
-    )
-
-
-def failures(conn: Connection, *, email: str, ip: str, since: datetime) -> tuple[int, int]:
-    """Failed logins since a time: for this e-mail address, and from this address."""
-    recent = LoginFailure.at >= since
-    by_email = select(func.count()).where(LoginFailure.email == email, recent)
-    by_ip = select(func.count()).where(LoginFailure.ip == ip, recent)
-    return int(conn.execute(by_email).scalar_one()), int(conn.execute(by_ip).scalar_one())
-
-
-def clear_failures(conn: Connection, *, email: str) -> None:
-    """Forget an address's failed logins once the right password was given."""
-    conn.execute(delete(LoginFailure).where(LoginFailure.email == email))
 
 
 def seen_at(conn: Connection, *, staff_id: int) -> datetime | None:

@@ -27,16 +27,20 @@ class StaffSession(Base):
 
 
 class LoginFailure(Base):
-    """One wrong password (or unknown e-mail), for throttling; old rows are pruned."""
+    """One wrong password (or unknown e-mail), or an attempt still being checked, for
+    throttling; ``device`` is the known device it counts against ('' for a stranger's). Old rows
+    are pruned."""
 
     __tablename__ = "login_failures"
     __table_args__ = (
         Index("ix_login_failures_email", "email", "at"),
         Index("ix_login_failures_ip", "ip", "at"),
+        Index("ix_login_failures_device", "device", "at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(255))
     ip: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str] = mapped_column(String(64), default="", server_default="")
     at: Mapped[datetime]
 
 

@@ -70,8 +70,11 @@ async def test_a_claim_lost_says_who_has_it(store: Store, inbox: Inbox) -> None:
     assert (await inbox.claim(lead, item)).won
     lost = await inbox.claim(agent, item)
     assert (lost.won, lost.assignee) == (False, "Lead")
-    assert not await inbox.unclaim(agent, item)  # not theirs to give back
+    with pytest.raises(InboxError, match="Lead holds this item; only they or a lead"):
+        await inbox.unclaim(agent, item)  # not theirs to give back: says so, changes nothing
     assert await inbox.unclaim(lead, item)
+    with pytest.raises(InboxError, match="nobody holds this item"):
+        await inbox.unclaim(lead, item)
 
 
 async def test_priority_moves_the_due_time_by_the_sla(store: Store, inbox: Inbox) -> None:

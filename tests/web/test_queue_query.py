@@ -10,6 +10,7 @@ from bot.web.queue_query import QueueQuery, parse, standing_total, to_filter
 from bot.web.staff_session import gated, safe_next
 from handlers.staff.login import Throttle
 from models.store.inbox_types import STATUSES
+from models.store.login_attempts import FailureCounts
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -45,8 +46,16 @@ def test_the_filter_for_mine_overdue_and_new_since() -> None:
 
 def test_throttle_after_five_failures_for_an_address_or_fifty_from_an_ip() -> None:
     rule = Throttle()
-    assert not rule.blocks(4, 49)
-    assert rule.blocks(5, 0) and rule.blocks(0, 50)
+    assert rule.lane(FailureCounts(account=4, address=49, device=None)) == "stranger"
+    assert rule.lane(FailureCounts(account=5, address=0, device=None)) is None
+    assert rule.lane(FailureCounts(account=0, address=50, device=None)) is None
+
+
+def test_a_known_device_has_its_own_five_then_counts_as_a_stranger() -> None:
+    rule = Throttle()
+    assert rule.lane(FailureCounts(account=5, address=50, device=4)) == "device"
+    assert rule.lane(FailureCounts(account=0, address=0, device=5)) == "stranger"
+    assert rule.lane(FailureCounts(account=5, address=0, device=5)) is None
 
 
 def test_only_our_own_pages_after_login_and_everything_staff_is_gated() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -9,7 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.events import utcnow
+from handlers.staff.login import Throttle
 from models.store import Store
+from models.store.login_attempts import Claim
 from models.store.migrate import upgrade_async
 from models.store.staff import NoSuchStaff, StaffExists
 from models.store.tables import AuditEntry
@@ -65,26 +68,39 @@ async def test_sessions_live_until_logout_idle_age_or_disable(store: Store) -> N
     assert not await alive("c")
 
 
-async def test_failed_logins_are_counted_per_address_and_ip_and_audited(store: Store) -> None:
-    now, keep = utcnow(), timedelta(hours=1)
-    for ip in ("1.1.1.1", "1.1.1.1", "2.2.2.2"):
-        await store.staff.record_failed_login(
-            email="ann@lib.ac.uk", ip=ip, now=now, keep=keep, reason="wrong"
+def _ask(ip: str = "1.1.1.1", device: str = "", email: str = "ann@lib.ac.uk") -> Claim:
+    now = utcnow()
+    window = timedelta(minutes=15)
+    return Claim(email=email, ip=ip, device=device, now=now, since=now - window, keep=window * 4)
+
+
+async def test_parallel_claims_from_two_processes_admit_exactly_the_limit(db_url: str) -> None:
+    await upgrade_async(db_url)
+    lane = Throttle().lane
+    async with Store.open(db_url) as one, Store.open(db_url) as two:  # as two processes would
+        claims = [s.staff.claim_login(ask=_ask(), admit=lane) for s in (one, two) * 8]
+        admitted = await asyncio.gather(*claims)
+        actions = await one.read(
+            lambda c: list(c.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
         )
-    since = now - timedelta(minutes=15)
-    assert await store.staff.failed_logins(email="ann@lib.ac.uk", ip="1.1.1.1", since=since) == (
-        3,
-        2,
-    )
-    await store.staff.clear_failed_logins(email="ann@lib.ac.uk")
-    assert await store.staff.failed_logins(email="ann@lib.ac.uk", ip="1.1.1.1", since=since) == (
-        0,
-        0,
-    )
-    actions = await store.read(
-        lambda c: list(c.execute(select(AuditEntry.action).order_by(AuditEntry.id)).scalars())
-    )
-    assert actions == ["login.failed"] * 3
+    assert sum(a is not None for a in admitted) == 5
+    assert actions == ["login.refused"] * 11  # refused ones are audited, never counted
+
+
+async def test_a_known_device_has_its_own_allowance_and_a_success_forgets_its_failures(
+    store: Store,
+) -> None:
+    lane = Throttle().lane
+    for _ in range(5):  # a stranger uses up the account's allowance
+        assert await store.staff.claim_login(ask=_ask("6.6.6.6"), admit=lane) is not None
+    assert await store.staff.claim_login(ask=_ask("1.1.1.1"), admit=lane) is None
+    mine = [await store.staff.claim_login(ask=_ask(device="dev-1"), admit=lane) for _ in range(5)]
+    assert [a.device if a else None for a in mine] == ["dev-1"] * 5
+    assert await store.staff.claim_login(ask=_ask(device="dev-1"), admit=lane) is None  # used up
+    assert mine[-1] is not None
+    await store.staff.login_succeeded(attempt=mine[-1])
+    again = await store.staff.claim_login(ask=_ask(device="dev-1"), admit=lane)
+    assert again is not None and again.device == "dev-1"
 
 
 async def test_the_queue_seen_mark_moves(store: Store) -> None:
