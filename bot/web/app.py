@@ -15,6 +15,7 @@ from starlette.templating import Jinja2Templates
 from bot.adapters.base import Adapter
 from bot.web import digests, health, widget, widget_polls
 from bot.web.observe import EXCEPTION_HANDLERS, ResponseCounter
+from bot.web.request_head import ReadableCookies
 from bot.web.security import FramePolicy, SecurityHeaders
 from bot.web.staff_web import StaffWeb
 from handlers.metrics import Metrics
@@ -60,6 +61,7 @@ def build_web(
     middleware = [
         Middleware(ResponseCounter, routes=route_list, registry=metrics.registry),
         Middleware(SecurityHeaders, frames=frames),
+        Middleware(ReadableCookies),  # before anything parses the cookies
         *staff.middleware,
     ]
     return Starlette(
