@@ -1,7 +1,9 @@
 """Fuzz benchmark: a seeded mix of valid and malformed requests against the running bot
-(`python -m bot run` in its own process). Prints the count of 5xx answers (target 0), valid
-messages lost (target 0: every valid message answered 202 and found stored), throughput of the
-valid ones and p99 latencies.
+(`python -m bot run` in its own process) at every unauthenticated door: the widget API, and
+Slack's, X's and Telegram's webhooks (opened on local fakes; signed, forged, unsigned, malformed
+and odd-typed deliveries). Prints the count of 5xx answers per door (target 0), valid messages
+lost (target 0: every valid message answered 202, or 200 by a platform's door, and found
+stored), throughput of the valid ones and p99 latencies.
 Usage: python bench/fuzz.py [--n 100000] [--concurrency 32] [--seed 7] [--backend sqlite]"""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,23 +26,25 @@ import aiohttp
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from bench.fuzz_doors import (
+    JSON_TYPE,
+    Doors,
+    Request,
+    door_malformed,
+    door_of,
+    door_valid,
+    headers_of,
+)
 from bench.ingest import NO_LIMITS, drop, issue, pg_database
 from models.store import Store
 from models.store.tables import Message
 from tests.fakes.process import bot_env, bot_process, free_port
+from tests.fakes.slack import FakeSlack
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.x.server import FakeX
 
-JSON_TYPE = {"content-type": "application/json"}
-
-
-@dataclass(frozen=True)
-class Request:
-    """One request to send: method, path, body, headers, and the key if it is a valid message."""
-
-    method: str
-    path: str
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    valid_key: str = ""
+DOOR_SHARE = 0.3
+"""The share of requests that go to the platforms' doors (the rest to the widget API)."""
 
 
 def message(session: str, client_id: str, text: Any) -> bytes:
@@ -98,17 +103,25 @@ def malformed(rng: random.Random, session: str, n: int) -> Request:
     return rng.choice(kinds)()
 
 
-def plan(n: int, seed: int, sessions: list[str], run: str) -> list[Request]:
-    """The seeded list of requests: about half valid messages, half malformed."""
+def plan(n: int, seed: int, sessions: list[str], run: str, doors: Doors) -> list[Request]:
+    """The seeded list of requests: about half valid messages, half malformed; ``DOOR_SHARE``
+    of them to the platforms' webhooks."""
     rng = random.Random(seed)
     out = []
     for i in range(n):
-        session = rng.choice(sessions)
-        if rng.random() < 0.5:
+        session, valid = rng.choice(sessions), rng.random() < 0.5
+        text = rng.choice(["The wifi on floor 3", "Café open? 😀", "Thanks!\nGreat staff"])
+        if rng.random() < DOOR_SHARE:
+            out.append(
+                door_valid(rng, doors, i, f"{text} #{i}")
+                if valid
+                else door_malformed(rng, doors, i)
+            )
+        elif valid:
             cid = f"ok-{run}-{i:08d}"
-            text = rng.choice(["The wifi on floor 3", "Café open? 😀", "Thanks!\nGreat staff"])
             body = message(session, cid, f"{text} #{i}")
-            out.append(Request("POST", "/widget/api/messages", body, JSON_TYPE, f"{session}:{cid}"))
+            key = f"widget/{session}:{cid}"
+            out.append(Request("POST", "/widget/api/messages", body, JSON_TYPE, key))
         else:
             out.append(malformed(rng, session, i))
     return out
@@ -119,6 +132,7 @@ class Tally:
     """What came back."""
 
     statuses: Counter[int] = field(default_factory=Counter)
+    fives: Counter[str] = field(default_factory=Counter)
     accepted: set[str] = field(default_factory=set)
     valid_latencies: list[float] = field(default_factory=list)
     all_latencies: list[float] = field(default_factory=list)
@@ -137,7 +151,7 @@ async def send_all(url: str, requests: list[Request], concurrency: int) -> tuple
                     r.method,
                     url + r.path,
                     data=r.body or None,
-                    headers=r.headers,
+                    headers=headers_of(r),
                     skip_auto_headers=["Content-Type"],
                     allow_redirects=False,
                 ) as answer:
@@ -149,9 +163,11 @@ async def send_all(url: str, requests: list[Request], concurrency: int) -> tuple
             elapsed = time.perf_counter() - started
             tally.statuses[status] += 1
             tally.all_latencies.append(elapsed)
+            if status >= 500:
+                tally.fives[door_of(r)] += 1
             if r.valid_key:
                 tally.valid_latencies.append(elapsed)
-                if status == 202:
+                if status == r.ok:
                     tally.accepted.add(r.valid_key)
 
     connector = aiohttp.TCPConnector(limit=concurrency)
@@ -162,8 +178,8 @@ async def send_all(url: str, requests: list[Request], concurrency: int) -> tuple
 
 
 def _stored_keys(conn: Connection) -> set[str]:
-    rows = conn.execute(select(Message.platform_id).where(Message.direction == "in"))
-    return {str(p) for p in rows.scalars()}
+    query = select(Message.channel, Message.platform_id).where(Message.direction == "in")
+    return {f"{channel}/{platform_id}" for channel, platform_id in conn.execute(query)}
 
 
 async def stored(db_url: str) -> set[str]:
@@ -182,8 +198,12 @@ def report(requests: list[Request], seconds: float, tally: Tally, kept: set[str]
     fives = sum(c for s, c in tally.statuses.items() if s >= 500)
     cut = statistics.quantiles
     print(f"  requests {len(requests)}  answers {dict(sorted(tally.statuses.items()))}")
-    print(f"  5xx: {fives}  transport errors: {tally.transport_errors}  (target 0)")
-    print(f"  valid messages: {len(valid)}  answered 202: {len(tally.accepted)}  lost: {lost}")
+    doors = "  ".join(f"{d} {tally.fives[d]}" for d in ("widget", "slack", "x", "telegram"))
+    print(f"  5xx: {fives} ({doors})  transport errors: {tally.transport_errors}  (target 0)")
+    print(
+        f"  valid messages: {len(valid)}  answered 202 (200 at a platform door): "
+        f"{len(tally.accepted)}  lost: {lost}"
+    )
     print(
         f"  valid throughput {len(tally.accepted) / seconds:.0f} msgs/s "
         f"({len(requests) / seconds:.0f} requests/s in all)  "
@@ -194,24 +214,37 @@ def report(requests: list[Request], seconds: float, tally: Tally, kept: set[str]
 
 def run_backend(backend: str, n: int, concurrency: int, seed: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
-        settings = {"state_dir": f"{tmp}/var", "http_port": str(port), "log_level": "ERROR"}
-        settings.update(classifier="off", **NO_LIMITS)
         pg = asyncio.run(pg_database()) if backend == "postgresql" else None
         db = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{pg}" if pg else ""
-        settings["database_url"] = db or f"sqlite+aiosqlite:///{tmp}/var/feedbot.db"
-        url = f"http://127.0.0.1:{port}"
+        db = db or f"sqlite+aiosqlite:///{tmp}/var/feedbot.db"
         try:
-            with bot_process(bot_env(**settings), Path(tmp) / "bot.log"):
-                sessions = asyncio.run(sessions_of(url, 200))
-                requests = plan(n, seed, sessions, uuid.uuid4().hex[:6])
-                seconds, tally = asyncio.run(send_all(url, requests, concurrency))
-            kept = asyncio.run(stored(settings["database_url"]))
+            requests, seconds, tally = asyncio.run(fuzz(Path(tmp), db, n, concurrency, seed))
+            kept = asyncio.run(stored(db))
         finally:
             if pg:
                 asyncio.run(drop(pg))
     print(f"{backend}:")
     report(requests, seconds, tally, kept)
+
+
+async def fuzz(
+    tmp: Path, db: str, n: int, concurrency: int, seed: int
+) -> tuple[list[Request], float, Tally]:
+    """Start the fakes and the bot on them, send the plan; the requests, seconds and tally."""
+    port = free_port()
+    settings = {"state_dir": f"{tmp}/var", "http_port": str(port), "log_level": "ERROR"}
+    settings.update(classifier="off", database_url=db, **NO_LIMITS)
+    url = f"http://127.0.0.1:{port}"
+    async with FakeSlack() as slack, FakeX() as x, FakeTelegram() as telegram:
+        settings.update(Doors.settings(slack, x, telegram))
+        doors = Doors(x_secret=x.keys.consumer_secret, x_me=x.me)
+        with ExitStack() as running:  # started in a thread: the fakes answer it meanwhile
+            started = bot_process(bot_env(**settings), tmp / "bot.log")
+            await asyncio.to_thread(running.enter_context, started)
+            sessions = await sessions_of(url, 200)
+            requests = plan(n, seed, sessions, uuid.uuid4().hex[:6], doors)
+            seconds, tally = await send_all(url, requests, concurrency)
+    return requests, seconds, tally
 
 
 def main() -> None:
@@ -223,7 +256,8 @@ def main() -> None:
     args = parser.parse_args()
     print(
         f"fuzz: {args.n} requests, about half valid, seed {args.seed}, "
-        f"concurrency {args.concurrency}, rate limits off"
+        f"concurrency {args.concurrency}, rate limits off, "
+        f"{DOOR_SHARE:.0%} to the Slack, X and Telegram webhooks"
     )
     for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
         run_backend(backend, args.n, args.concurrency, args.seed)

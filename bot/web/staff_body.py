@@ -1,7 +1,8 @@
 """The size cap on staff-page request bodies, applied before the CSRF check (asgi-csrf reads a
 form's whole body to find its token): a body declared larger than the cap, or a chunked one
 that grows past it, is refused with 413 there and then; a body within it is read once (at most
-the cap) and handed on whole."""
+the cap) and handed on whole. A form that no staff page could read (not UTF-8, or multipart,
+which the pages never send) is refused there too (400, 415), before the CSRF check parses it."""
 
 from __future__ import annotations
 
@@ -23,6 +24,13 @@ TOO_LARGE_PAGE = (
     " most {kib} KiB; shorten the text and try again.</p>"
     '<p><a href="/inbox/">Back to the queue</a></p></main></body></html>'
 )
+UNREADABLE_PAGE = (
+    '<!doctype html><html lang="en-GB"><head><meta charset="utf-8"><title>Form not readable</title>'
+    '<link rel="stylesheet" href="/static/inbox.css"></head><body><main>'
+    "<h1>This form could not be read</h1><p>Nothing was changed: {reason}. Reload the page and"
+    ' try again.</p><p><a href="/inbox/">Back to the queue</a></p></main></body></html>'
+)
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
 class Refused(enum.Enum):
@@ -47,6 +55,8 @@ class StaffBodyCap:
         body = await self._read(Request(scope), receive)
         if body is Refused.TOO_LARGE:
             await too_large(Request(scope), self.cap)(scope, receive, send)
+        elif isinstance(body, bytes) and (problem := unreadable(Request(scope), body)):
+            await refused(Request(scope), *problem)(scope, receive, send)
         elif isinstance(body, bytes):
             await self.app(scope, replay(body, receive), send)
 
@@ -78,6 +88,28 @@ def too_large(request: Request, cap: int) -> Response:
         return JSONResponse({"error": message}, status_code=413, headers=headers)
     page = TOO_LARGE_PAGE.format(kib=cap // 1024)
     return Response(page, status_code=413, media_type="text/html", headers=headers)
+
+
+def unreadable(request: Request, body: bytes) -> tuple[int, str] | None:
+    """(status, reason) when the body cannot be a staff form: multipart, or a form not in UTF-8."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        return 415, "staff forms are sent URL-encoded, not as multipart"
+    if kind == FORM_TYPE:
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return 400, "the form is not UTF-8"
+    return None
+
+
+def refused(request: Request, status: int, reason: str) -> Response:
+    """A 4xx for an unreadable form: a JSON error for a JSON client, else a page."""
+    headers = {"cache-control": "no-store"}
+    if wants_json(request):
+        return JSONResponse({"error": reason}, status_code=status, headers=headers)
+    page = UNREADABLE_PAGE.format(reason=reason)
+    return Response(page, status_code=status, media_type="text/html", headers=headers)
 
 
 def replay(body: bytes, receive: Receive) -> Receive:

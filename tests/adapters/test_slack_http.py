@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,40 @@ async def test_forged_requests_are_401_and_nothing_is_stored(
     assert (event.status_code, action.status_code) == (401, 401)
     assert await chat.store.messages.find() == []
     assert chat.slack.calls_to("chat.postMessage") == []
+
+
+MALFORMED = [b"{", b"null", b"[1]", b"\xff\xfe", b"payload=%7B", b"payload=null", b'"x"']
+
+
+async def test_malformed_bodies_are_4xx_signed_or_not_and_nothing_is_stored(
+    chat: Chat, sqlite_url: str
+) -> None:
+    await chat.start("slack", database_url=sqlite_url)
+    slack = driver(chat)
+    json_type: dict[str, str | bytes] = {"Content-Type": "application/json"}
+    unsigned = [
+        (await slack.post_raw(b, signed=False, headers=json_type)).status_code for b in MALFORMED
+    ]
+    signed = [(await slack.post_raw(b, headers=json_type)).status_code for b in MALFORMED]
+    assert (unsigned, signed) == ([401] * len(MALFORMED), [400] * len(MALFORMED))
+    for stamp in (b"abc", b"", b"1e9", "\u0661\u0662".encode(), b"9" * 40, b"\xff"):
+        odd: dict[str, str | bytes] = {"X-Slack-Request-Timestamp": stamp}
+        odd["X-Slack-Signature"] = b"v0=\xe9"
+        assert (await slack.post_raw(b"{}", signed=False, headers=odd)).status_code == 401
+    assert await chat.store.messages.find() == []
+
+
+async def test_a_body_over_the_cap_is_413_before_it_is_read(chat: Chat, sqlite_url: str) -> None:
+    await chat.start("slack", database_url=sqlite_url)
+    big = b"{" + b" " * (1024 * 1024) + b"}"
+    assert (await driver(chat).post_raw(big, signed=False)).status_code == 413
+
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(80):
+            yield b" " * 16384
+
+    answer = await driver(chat).client.post(driver(chat).url, content=chunks())
+    assert answer.status_code == 413
 
 
 async def test_url_verification_is_answered(chat: Chat, sqlite_url: str) -> None:

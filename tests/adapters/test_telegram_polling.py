@@ -216,6 +216,28 @@ async def test_store_failure_redelivers_the_batch(
     await wait_until(lambda: "5550001:4" in sink.stored and adapter.state is ChannelState.UP)
 
 
+async def test_an_update_the_store_refuses_is_skipped_not_fetched_for_ever(
+    fake: FakeTelegram, running: tuple[TelegramAdapter, MemorySink]
+) -> None:
+    adapter, sink = running
+    sink.refuse.add("5550001:5")
+    await fake.push(tp.message_update("refused", message_id=5))
+    await fake.push(tp.message_update("next", message_id=6))
+    await wait_until(lambda: "5550001:6" in sink.stored and fake.pending == 0)
+    assert list(sink.stored) == ["5550001:6"] and adapter.state is ChannelState.UP
+
+
+async def test_updates_ptb_cannot_read_are_skipped_and_polling_goes_on(
+    fake: FakeTelegram, running: tuple[TelegramAdapter, MemorySink]
+) -> None:
+    adapter, sink = running
+    await fake.push({"message": 5}, tp.message_update("between", message_id=7), {"message": []})
+    await wait_until(lambda: "5550001:7" in sink.stored and fake.pending == 0)
+    await fake.push(tp.message_update("after", message_id=8))
+    await wait_until(lambda: "5550001:8" in sink.stored and fake.pending == 0)
+    assert list(sink.stored) == ["5550001:7", "5550001:8"] and adapter.state is ChannelState.UP
+
+
 async def test_bad_token_marks_the_channel_down_naming_the_setting(
     fake: FakeTelegram, caplog: pytest.LogCaptureFixture
 ) -> None:

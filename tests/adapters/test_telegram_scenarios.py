@@ -156,3 +156,39 @@ async def _widget_works(chat: Chat) -> None:
 async def _count(chat: Chat, n: int, *, at_least: bool = False) -> bool:
     got = len(await inbound(chat))
     return got >= n if at_least else got == n
+
+
+ODD_TEXTS = (["a"], 12345, {"t": 1}, True, 1.5)
+
+
+async def test_odd_webhook_updates_are_acknowledged_and_not_stored(chat: Chat, db_url: str) -> None:
+    from tests.fakes import telegram_payloads as tp
+
+    bot = await chat.start("telegram", database_url=db_url, telegram_webhook_secret=SECRET)
+    url = f"{bot.url}/telegram/webhook"
+    for n, text in enumerate(ODD_TEXTS, start=1):
+        update = {"update_id": n, **tp.message_update("x", message_id=n)}
+        update["message"]["text"] = text
+        assert await deliver_webhook(url, update, secret=SECRET) == [200], text
+    unreadable = {"update_id": 90, "message": 5}
+    assert await deliver_webhook(url, unreadable, secret=SECRET) == [200]
+    ada = chat.on("telegram", webhook_secret=SECRET)
+    assert (await ada.says("A real one after them", message_id=91)).answer == [200]
+    assert await inbound(chat) == ["5550001:91"]
+
+
+async def test_odd_updates_do_not_wedge_the_long_poll(chat: Chat, db_url: str) -> None:
+    from tests.fakes import telegram_payloads as tp
+
+    await chat.start("telegram", database_url=db_url)
+    odd = []
+    for n, text in enumerate(ODD_TEXTS, start=1):
+        update = tp.message_update("x", message_id=n)
+        update["message"]["text"] = text
+        odd.append(update)
+    await chat.telegram.push(*odd)
+    ada = chat.on("telegram")
+    await ada.says("Still listening?", message_id=77)
+    await chat.expect_reply(ada, contains=ACK)
+    await wait_until(lambda: chat.telegram.pending == 0, what="offset confirmed")
+    assert await inbound(chat) == ["5550001:77"]

@@ -99,6 +99,20 @@ def test_updates_without_a_person_or_text_are_skipped(name: str) -> None:
     assert event_of(name) is None
 
 
+@pytest.mark.parametrize("odd", [["a"], 12345, {"t": "x"}, True, 1.5])
+def test_fields_of_the_wrong_type_read_as_absent(odd: object) -> None:
+    message = load("message_private")
+    message["message"]["text"] = odd
+    assert to_event(Update.de_json(message, None)) is None
+    message["message"]["text"] = "hello"
+    message["message"]["from"]["first_name"] = odd
+    event = to_event(Update.de_json(message, None))
+    assert event is not None and isinstance(event.sender_name, str)
+    tap = load("callback_query")
+    tap["callback_query"]["data"] = odd
+    assert to_event(Update.de_json(tap, None)) is None
+
+
 def test_every_recorded_payload_parses_under_the_pinned_sdk() -> None:
     for path in PAYLOADS.glob("*.json"):
         assert Update.de_json(json.loads(path.read_text()), None).update_id > 0, path.name

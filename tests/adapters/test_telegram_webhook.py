@@ -6,12 +6,14 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 import pytest
 import pytest_asyncio
 import uvicorn
 from starlette.applications import Starlette
 
 from bot.adapters.telegram import TelegramAdapter, from_settings
+from bot.adapters.telegram.webhook import SECRET_HEADER
 from bot.backoff import Backoff
 from bot.channel import ChannelState
 from config.settings import Settings
@@ -96,9 +98,27 @@ async def test_button_tap_by_webhook_is_answered(webhook: Webhook) -> None:
     assert [c.params["callback_query_id"] for c in fake.calls_to("answerCallbackQuery")] == ["cb-9"]
 
 
-async def test_malformed_body_is_400(webhook: Webhook) -> None:
+async def test_a_body_that_is_not_a_json_object_is_4xx(webhook: Webhook) -> None:
     url, _, sink, _ = webhook
-    assert await deliver_webhook(url, {"update_id": "x", "message": 5}, secret=SECRET) == [400]
+    headers = {SECRET_HEADER: SECRET, "content-type": "application/json"}
+    async with httpx.AsyncClient() as http:
+        statuses = [
+            (await http.post(url, content=raw, headers=headers)).status_code
+            for raw in (b"{", b"null", b"[1]", b"\xff", b'{"a": NaN}', b"[" * 100_000)
+        ]
+        big = (await http.post(url, content=b" " * (1024 * 1024 + 1), headers=headers)).status_code
+    assert (statuses, big) == ([400] * 6, 413)
+    assert sink.stored == {}
+
+
+async def test_unreadable_or_refused_updates_are_acknowledged_and_not_stored(
+    webhook: Webhook,
+) -> None:
+    url, _, sink, _ = webhook
+    assert await deliver_webhook(url, {"update_id": "x", "message": 5}, secret=SECRET) == [200]
+    sink.refuse.add("5550001:74")
+    refused = {"update_id": 9005, **tp.message_update("refused", message_id=74)}
+    assert await deliver_webhook(url, refused, secret=SECRET) == [200]
     assert sink.stored == {}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any
 
@@ -80,6 +81,32 @@ async def test_webhook_crc_and_ten_deliveries_store_once_and_forgeries_nothing(
     await chat.expect_reply(student, how="reply")
     assert [m.platform_id for m in await _x_messages(chat)] == [tweet["id"]]
     assert len(fake.created_tweets()) == 1 and not fake.calls_to("GET", "/2/users/" + fake.me)
+
+
+async def test_the_crc_route_cannot_sign_a_forged_delivery(chat: Chat, db_url: str) -> None:
+    bot = await chat.start("x", database_url=db_url, tweaks={"x": {"webhook_mode": True}})
+    fake = chat.x
+    driver = XWebhookDriver(bot.url + "/x/webhook", fake.keys.consumer_secret)
+    forged = tweet_create_payload(
+        for_user_id=fake.me,
+        tweet_id="1999999999999999999",
+        text="please DM me your password",
+        author_id="2200000000000000099",
+        screen_name="mallory",
+    )
+    for body in (json.dumps(forged), json.dumps(forged, separators=(",", ":"))):
+        crc = await driver.crc(body)
+        assert crc.status_code == 400 and "response_token" not in crc.json()
+        stolen = crc.json().get("response_token") or "sha256="  # all the route gave away
+        attempt = await driver.deliver(forged, signature=stolen)
+        assert attempt.status_code == 401
+    for odd in ("A" * 129, "tok en", 'a"b', "{}", "\u00e9t\u00e9"):
+        assert (await driver.crc(odd)).status_code == 400
+    assert await _x_messages(chat) == []
+    assert fake.created_tweets() == [] and fake.sent_dms() == []
+    genuine = "cXVpdGUgYSByYW5kb20gY2hhbGxlbmdlIHRva2VuIGZyb20gWA=="
+    crc = await driver.crc(genuine)
+    assert crc.json() == {"response_token": driver.expected_crc(genuine)}
 
 
 async def test_webhook_dm_is_answered_by_dm(chat: Chat, db_url: str) -> None:

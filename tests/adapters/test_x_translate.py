@@ -147,6 +147,12 @@ def test_webhook_signature_and_crc() -> None:
     assert crc_response("secret", "tok") == {"response_token": sign_webhook("secret", b"tok")}
 
 
+@pytest.mark.parametrize("token", ["", "A" * 129, '{"a":1}', "[1]", "a b", "a\nb", "é", 'a"'])
+def test_crc_refuses_to_sign_what_is_not_shaped_like_an_x_token(token: str) -> None:
+    with pytest.raises(ValueError):
+        crc_response("secret", token)
+
+
 def test_rewrite_keeps_path_and_encoded_query() -> None:
     original = URL("https://api.twitter.com/2/users/1/mentions?since_id=5&t=a%3Ab", encoded=True)
     moved = rewrite(original, URL("http://127.0.0.1:8123"))

@@ -72,6 +72,14 @@ class SlackDriver:
         }
         return await self.client.post(self.url, content=raw, headers=headers)
 
+    async def post_raw(
+        self, raw: bytes, *, signed: bool = True, headers: dict[str, str | bytes] | None = None
+    ) -> httpx.Response:
+        """POST any bytes, signed as Slack signs (unless ``signed`` is False), with ``headers``."""
+        sent: dict[str, str | bytes] = {**(self._headers(raw, None, None) if signed else {})}
+        sent |= headers or {}
+        return await self.client.post(self.url, content=raw, headers=sent)
+
     async def aclose(self) -> None:
         """Close the HTTP client."""
         await self.client.aclose()

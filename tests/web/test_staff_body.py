@@ -109,3 +109,33 @@ async def test_bodies_within_the_cap_chunked_or_not_still_reach_the_page(
     assert as_json.status_code == 413 and as_json.json() == {
         "error": "the request body is larger than 64 KiB"
     }
+
+
+async def test_a_form_no_page_could_read_is_4xx_not_500_logged_in_or_not(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        item = await widget_item(bot, "Please fix the scanner")
+        async with httpx.AsyncClient(base_url=bot.url) as stranger:
+            await stranger.get("/inbox/login")  # holds a CSRF cookie, as a browser would
+            answers = await unreadable_posts(stranger, "/inbox/login")
+        async with httpx.AsyncClient(base_url=bot.url) as agent:
+            _, token = await logged_in(bot, agent, item)
+            answers += await unreadable_posts(agent, f"/inbox/items/{item}/note", token)
+        assert await notes(bot) == 0
+    assert [a.status_code for a in answers] == [400, 415, 415] * 2
+    assert all("could not be read" in a.text for a in answers)
+
+
+async def unreadable_posts(
+    http: httpx.AsyncClient, path: str, token: str = "t"
+) -> list[httpx.Response]:
+    """A form in Latin-1 bytes, a multipart form, and a multipart type without a boundary."""
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    return [
+        await http.post(
+            path, content=b"csrftoken=" + token.encode() + b"&email=\xff", headers=form
+        ),
+        await http.post(path, data={"csrftoken": token}, files={"f": ("a.txt", b"x")}),
+        await http.post(path, content=b"--x\r\n", headers={"content-type": "multipart/form-data"}),
+    ]

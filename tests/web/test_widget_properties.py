@@ -3,7 +3,9 @@ answer is 202 or a 4xx with a JSON error, never a 5xx; and a 202 means the messa
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -237,6 +239,38 @@ def test_form_posts_of_any_fields_are_4xx_or_a_redirect(
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
     assert bad_utf8.status_code == 400
+
+
+def inbound_rows(log: Path) -> int:
+    """Inbound messages and votes in the bot's database (read straight from the SQLite file)."""
+    with contextlib.closing(sqlite3.connect(log.parent / "var" / "feedbot.db")) as db:
+        query = "SELECT count(*) FROM messages WHERE direction = 'in'"
+        return int(db.execute(query).fetchone()[0])
+
+
+HEADER_VALUES = st.text(
+    st.characters(min_codepoint=32, max_codepoint=255, exclude_characters="\x7f"), max_size=60
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    raw=st.binary(max_size=300) | JSON_VALUES.map(lambda v: encode(v, False, True)),
+    path=st.sampled_from(["/widget/api/messages", "/widget/api/votes", "/widget/api/sessions"]),
+    headers=st.dictionaries(
+        st.sampled_from(["content-type", "cookie", "origin", "accept", "x-forwarded-for"]),
+        HEADER_VALUES | st.sampled_from(["application/json", "feedbot_session=probe-0001"]),
+    ),
+)
+def test_any_bytes_and_headers_without_a_session_store_nothing(
+    bot: tuple[httpx.Client, str, Path], raw: bytes, path: str, headers: dict[str, str]
+) -> None:
+    http, _, log = bot
+    before = inbound_rows(log)
+    sent = {k: v.strip(" ").encode("latin-1") for k, v in headers.items()}
+    answer = http.post(path, content=raw, headers=sent)
+    assert answer.status_code in {200, 201} or 400 <= answer.status_code < 500, answer.text
+    assert inbound_rows(log) == before
 
 
 def test_after_all_that_each_client_error_was_one_log_line_and_no_traceback(

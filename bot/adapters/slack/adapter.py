@@ -11,19 +11,17 @@ from typing import Any
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from bot.adapters.network import may_have_arrived
 from bot.adapters.payload import obj, text
 from bot.adapters.slack.client import build_client, send_error, trusted_hook
+from bot.adapters.slack.events_door import EventsDoor
 from bot.adapters.slack.inbound import to_event
 from bot.adapters.slack.lookup import find_post
 from bot.adapters.slack.outbound import CAPABILITIES, post_calls, thread_ts, update_call
@@ -81,7 +79,7 @@ class SlackAdapter:
         self._ping_interval_s = ping_interval_s
         self._max_backoff_s = max_backoff_s
         self._app = _build_app(self, signing_secret, build_client(None, api_url))
-        self._handler = AsyncSlackRequestHandler(self._app)
+        self._door = EventsDoor(self._app, signing_secret)
         self._socket: AsyncSocketModeHandler | None = None
         self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
@@ -114,7 +112,7 @@ class SlackAdapter:
         """POST /slack/events in HTTP mode; nothing in Socket Mode."""
         if self.socket_mode:
             return []
-        return [Route("/slack/events", self._events, methods=["POST"], name="slack_events")]
+        return [Route("/slack/events", self._door.handle, methods=["POST"], name="slack_events")]
 
     async def start(self, sink: EventSink) -> None:
         """Begin connecting in the background; never raises for platform trouble."""
@@ -271,10 +269,6 @@ class SlackAdapter:
         except NETWORK_ERRORS as exc:  # nothing was posted yet
             raise SendError(f"slack unreachable: {exc!r}") from exc
         return str(response["channel"]["id"])
-
-    async def _events(self, request: Request) -> Response:
-        """POST /slack/events: bolt checks the signature, answers url_verification, stores."""
-        return await self._handler.handle(request)
 
     async def _auth_test(self) -> AuthorizeResult:
         """Call auth.test with the bot token."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -22,6 +23,7 @@ from telegram.ext import BaseRateLimiter
 
 from bot.adapters.network import may_have_arrived
 from bot.adapters.telegram.connection import build_application
+from bot.adapters.telegram.fetch import get_updates
 from bot.adapters.telegram.limits import BoundedRateLimiter, wait_seconds
 from bot.adapters.telegram.outbound import CAPABILITIES, keyboard, reply_to, split_text, thread_id
 from bot.adapters.telegram.translate import ALLOWED_UPDATES, message_ref, to_event
@@ -29,6 +31,7 @@ from bot.adapters.telegram.webhook import WebhookEndpoint
 from bot.backoff import Backoff
 from bot.channel import ChannelState, Cursors, EventSink, SendError
 from bot.events import Channel, InboundEvent, OutboundMessage, PollPost
+from bot.storable import Unstorable
 
 log = logging.getLogger(__name__)
 
@@ -249,14 +252,17 @@ class TelegramAdapter:
                 stored = await self._cursors.get(name=CURSOR)
             self._offset = int(stored) if stored else None
         while True:
-            updates = await self._app.bot.get_updates(
-                offset=self._offset, timeout=self._poll_timeout, allowed_updates=ALLOWED_UPDATES
+            batch = await get_updates(
+                self._app.bot,
+                offset=self._offset,
+                wait_s=self._poll_timeout,
+                allowed=ALLOWED_UPDATES,
             )
             self._up()
-            if updates:
+            if batch.next_offset is not None:
                 async with self._batch:
-                    await self._deliver(updates)
-                    self._offset = updates[-1].update_id + 1
+                    await self._deliver(batch.updates)
+                    self._offset = batch.next_offset
                     await self._cursors.set(name=CURSOR, value=str(self._offset))
 
     async def _deliver(self, updates: Sequence[Update]) -> None:
@@ -265,7 +271,7 @@ class TelegramAdapter:
         if sink is None:
             raise RuntimeError("telegram adapter not started")
         events = [e for e in (_translate(u) for u in updates) if e is not None]
-        await asyncio.gather(*(sink(e) for e in events))
+        await asyncio.gather(*(_store(sink, e) for e in events))
         queries = [u.callback_query.id for u in updates if u.callback_query is not None]
         await asyncio.gather(*(self._answer(q) for q in queries))
 
@@ -321,6 +327,13 @@ class TelegramAdapter:
             log.error("telegram: %s was rejected by the Bot API; channel down", TOKEN_SETTING)
             self._token_logged = True
         self._set(ChannelState.DOWN, f"{TOKEN_SETTING} was rejected (401 Unauthorized)")
+
+
+async def _store(sink: EventSink, event: InboundEvent) -> None:
+    """Store one event; one the store refuses for its own content is skipped (the recorder has
+    logged and counted it): Telegram would hand it over again and again, blocking the rest."""
+    with contextlib.suppress(Unstorable):
+        await sink(event)
 
 
 def _translate(update: Update) -> InboundEvent | None:

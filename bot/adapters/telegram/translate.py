@@ -1,11 +1,17 @@
-"""Pure translation of Telegram updates (PTB objects) into our InboundEvents."""
+"""Pure translation of Telegram updates (PTB objects) into our InboundEvents.
+
+PTB builds its objects from the JSON as given, without checking types, so every field is read
+through the payload helpers: a ``text`` that is not a string reads as no text (the update is not
+a message for us), an id that is not a number or string reads as absent.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import CallbackQuery, Chat, Message, PollAnswer, Update
+from telegram import CallbackQuery, Chat, Message, PollAnswer, Update, User
 
+from bot.adapters.payload import text as ident
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote, utcnow
 from bot.storable import storable
 
@@ -53,26 +59,41 @@ def update_ref(update_id: int) -> str:
 
 def address_of(message: Message) -> Address:
     """Where a reply to this message goes: its chat, and its forum topic when it has one."""
-    thread = str(message.message_thread_id) if message.is_topic_message else ""
-    kind = _KINDS.get(message.chat.type, ConversationKind.GROUP)
-    return Address(channel=Channel.TELEGRAM, chat=str(message.chat.id), thread=thread, kind=kind)
+    thread = ident(message.message_thread_id) if message.is_topic_message else ""
+    kind = _KINDS.get(_string(message.chat.type), ConversationKind.GROUP)
+    return Address(channel=Channel.TELEGRAM, chat=ident(message.chat.id), thread=thread, kind=kind)
+
+
+def _string(value: object) -> str:
+    """``value`` when it is a string, else "" (PTB passes any JSON type through)."""
+    return value if isinstance(value, str) else ""
 
 
 def _text(message: Message) -> str:
-    return message.text or message.caption or ""
+    return _string(message.text) or _string(message.caption)
+
+
+def _full_name(user: User) -> str:
+    """First and last name, each only when it is a string."""
+    return " ".join(n for n in (_string(user.first_name), _string(user.last_name)) if n)
 
 
 def _person(message: Message) -> tuple[str, str] | None:
-    """Sender id and display name; None for bots and anonymous senders."""
+    """Sender id and display name; None for bots, anonymous senders and unreadable ids."""
     user = message.from_user
-    if user is None or user.is_bot:
+    if user is None or user.is_bot or not ident(user.id):
         return None
-    return str(user.id), user.full_name
+    return ident(user.id), _full_name(user)
+
+
+def _readable(message: Message) -> bool:
+    """Whether the message has text and the ids a reply needs."""
+    return bool(_text(message) and ident(message.chat.id) and ident(message.message_id))
 
 
 def _message(message: Message) -> InboundEvent | None:
     person = _person(message)
-    if person is None or not _text(message):
+    if person is None or not _readable(message):
         return None
     return InboundEvent(
         channel=Channel.TELEGRAM,
@@ -82,14 +103,14 @@ def _message(message: Message) -> InboundEvent | None:
         sender_name=person[1],
         address=address_of(message),
         text=_text(message),
-        reply_ref=str(message.message_id),
+        reply_ref=ident(message.message_id),
         occurred_at=message.date,
     )
 
 
 def _edit(update_id: int, message: Message) -> InboundEvent | None:
     person = _person(message)
-    if person is None or not _text(message):
+    if person is None or not _readable(message):
         return None
     when: datetime = message.edit_date or message.date
     return InboundEvent(
@@ -100,7 +121,7 @@ def _edit(update_id: int, message: Message) -> InboundEvent | None:
         sender_name=person[1],
         address=address_of(message),
         text=_text(message),
-        reply_ref=str(message.message_id),
+        reply_ref=ident(message.message_id),
         occurred_at=when,
     )
 
@@ -112,42 +133,42 @@ def split_choice(data: str) -> Vote:
 
 
 def _button(update_id: int, query: CallbackQuery) -> InboundEvent | None:
-    user = query.from_user
-    if not query.data or user.is_bot:
+    user, data = query.from_user, _string(query.data)
+    if not data or user.is_bot or not ident(user.id):
         return None
     message = query.message if isinstance(query.message, Message) else None
     address = (
         address_of(message)
         if message is not None
-        else Address(channel=Channel.TELEGRAM, chat=str(user.id))
+        else Address(channel=Channel.TELEGRAM, chat=ident(user.id))
     )
     return InboundEvent(
         channel=Channel.TELEGRAM,
         platform_id=update_ref(update_id),
         kind=EventKind.VOTE,
-        sender=str(user.id),
-        sender_name=user.full_name,
+        sender=ident(user.id),
+        sender_name=_full_name(user),
         address=address,
-        reply_ref=str(message.message_id) if message is not None else "",
-        vote=split_choice(query.data),
+        reply_ref=ident(message.message_id) if message is not None else "",
+        vote=split_choice(data),
         occurred_at=utcnow(),
     )
 
 
 def _poll_answer(update_id: int, answer: PollAnswer) -> InboundEvent | None:
-    voter = answer.user.id if answer.user is not None else None
-    if voter is None and answer.voter_chat is not None:
-        voter = answer.voter_chat.id
-    if voter is None:
+    voter = ident(answer.user.id) if answer.user is not None else ""
+    if not voter and answer.voter_chat is not None:
+        voter = ident(answer.voter_chat.id)
+    if not voter:
         return None
-    name = answer.user.full_name if answer.user is not None else ""
+    name = _full_name(answer.user) if answer.user is not None else ""
     return InboundEvent(
         channel=Channel.TELEGRAM,
         platform_id=update_ref(update_id),
         kind=EventKind.VOTE,
-        sender=str(voter),
+        sender=voter,
         sender_name=name,
-        address=Address(channel=Channel.TELEGRAM, chat=str(voter)),
-        vote=Vote(poll_ref=answer.poll_id, options=tuple(str(i) for i in answer.option_ids)),
+        address=Address(channel=Channel.TELEGRAM, chat=voter),
+        vote=Vote(poll_ref=ident(answer.poll_id), options=tuple(map(ident, answer.option_ids))),
         occurred_at=utcnow(),
     )

@@ -1,0 +1,71 @@
+"""POST /slack/events before bolt: the body read under a cap, Slack's signature checked over the
+raw bytes, and only then the body parsed. Bolt would parse (and fail on) a stranger's body before
+its own signature check; here an unsigned body is never parsed, and a signed one that bolt cannot
+read is a 400, so no request from outside can make the route answer 500."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import time
+from collections.abc import Mapping
+
+from slack_bolt.adapter.starlette.async_handler import to_async_bolt_request, to_starlette_response
+from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
+from starlette.requests import Request
+from starlette.responses import Response
+
+from bot.web.body import BadRequest, error, read_capped, whole_number
+
+log = logging.getLogger(__name__)
+
+BODY_CAP = 1024 * 1024
+"""Largest body read: an event or interaction (a message with its blocks) is far smaller."""
+MAX_AGE_S = 300
+"""Slack's own limit: a request signed more than five minutes ago (or ahead) is refused."""
+TIMESTAMP_HEADER = "x-slack-request-timestamp"
+SIGNATURE_HEADER = "x-slack-signature"
+
+
+def signed(secret: str, body: bytes, headers: Mapping[str, str], now: float) -> bool:
+    """Whether ``body`` carries Slack's v0 signature under ``secret``, made within five minutes."""
+    raw_ts, given = headers.get(TIMESTAMP_HEADER, ""), headers.get(SIGNATURE_HEADER, "")
+    timestamp = whole_number(raw_ts, digits=12)
+    if not (secret and given) or timestamp is None or abs(now - timestamp) > MAX_AGE_S:
+        return False
+    base = b"v0:" + raw_ts.encode() + b":" + body
+    expected = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), given.encode())
+
+
+class EventsDoor:
+    """The HTTP-mode route: 413 over the cap, 401 unless signed, 400 unreadable, else bolt."""
+
+    def __init__(self, app: AsyncApp, signing_secret: str) -> None:
+        self._app = app
+        self._secret = signing_secret
+
+    async def handle(self, request: Request) -> Response:
+        """Cap, verify, parse, then dispatch to bolt (which stores before it acknowledges)."""
+        try:
+            body = await read_capped(request, BODY_CAP)
+        except BadRequest as exc:
+            return error(exc.status, str(exc))
+        if not signed(self._secret, body, request.headers, time.time()):
+            log.warning("slack events: rejected a request with a missing or bad signature")
+            return error(401, "bad signature")
+        bolt_request = _readable(request, body)
+        if bolt_request is None:
+            return error(400, "body is not a Slack event or interaction")
+        return to_starlette_response(await self._app.async_dispatch(bolt_request))
+
+
+def _readable(request: Request, body: bytes) -> AsyncBoltRequest | None:
+    """Bolt's request for a signed body it can read (a JSON object, or a form), else None."""
+    try:
+        bolt_request = to_async_bolt_request(request, body)
+    except Exception as exc:  # noqa: BLE001 - whatever bolt's parser raises, the body is junk
+        log.warning("slack events: signed body unreadable: %s", type(exc).__name__)
+        return None
+    return bolt_request if isinstance(bolt_request.body, dict) else None
