@@ -1,4 +1,4 @@
-"""The size cap on staff-page request bodies, applied before the CSRF check (asgi-csrf reads a
+"""The size cap on staff-page request bodies, applied before the CSRF check (which reads a
 form's whole body to find its token): a body declared larger than the cap, or a chunked one
 that grows past it, is refused with 413 there and then; a body within it is read once (at most
 the cap) and handed on whole. A form that no staff page could read (not UTF-8, or multipart,
