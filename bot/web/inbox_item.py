@@ -11,6 +11,7 @@ from starlette.routing import Route
 from bot.events import utcnow
 from bot.web import csrf, inbox_format
 from bot.web.inbox_deps import InboxDeps, actor
+from bot.web.numbers import db_int, id_param
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import allowed
 from models.store.inbox_types import PRIORITIES, InboxError, ItemPage, QueueFilter
@@ -39,7 +40,7 @@ def routes(deps: InboxDeps) -> list[Route]:
     async def item(request: Request) -> Response:
         return await render_item(deps, request, request.path_params["item_id"])
 
-    return [Route("/inbox/items/{item_id:int}", item, methods=["GET"])]
+    return [Route(f"/inbox/items/{id_param('item_id')}", item, methods=["GET"])]
 
 
 async def render_item(
@@ -47,10 +48,8 @@ async def render_item(
 ) -> Response:
     """The item page, with an error message when an action could not be done."""
     staff = staff_of(request)
-    before = request.query_params.get("before", "")
-    page = await deps.store.inbox.page(
-        item_id=item_id, before=int(before) if before.isdigit() else None, limit=50
-    )
+    before = db_int(request.query_params.get("before", ""))
+    page = await deps.store.inbox.page(item_id=item_id, before=before, limit=50)
     if page is None:
         return deps.render(request, "inbox/error.html", _missing(request, staff), 404)
     context = await _context(deps, request, staff, page)
