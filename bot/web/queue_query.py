@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from bot.web.forms import query_text
 from bot.web.numbers import db_int
 from handlers.digest.week import IsoWeek
 from models.store.inbox_types import PRIORITIES, STATUSES, QueueFilter
@@ -66,10 +67,10 @@ def parse(params: Mapping[str, str]) -> QueueQuery:
     return QueueQuery(
         view=view if view in VIEWS else "all",
         status=status if status in (*STATUSES, ANY_STATUS) else "",
-        team=params.get("team", "")[:64],
-        channel=params.get("channel", "")[:16],
-        topic=params.get("topic", "")[:64],
-        sentiment=params.get("sentiment", "")[:16],
+        team=query_text(params, "team", 64),
+        channel=query_text(params, "channel", 16),
+        topic=query_text(params, "topic", 64),
+        sentiment=query_text(params, "sentiment", 16),
         priority=priority if priority in PRIORITIES else "",
         overdue=params.get("overdue") == "1",
         new=params.get("new") == "1",

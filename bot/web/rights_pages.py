@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.web import csrf
-from bot.web.forms import BadForm, field, read_form
+from bot.web.forms import BadForm, field, query_text, read_form
 from bot.web.numbers import db_int, id_param
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import allowed
@@ -85,7 +85,7 @@ def audit_filter(request: Request) -> AuditFilter:
     """The page's filter from its query (each value trimmed and bounded)."""
     q = request.query_params
     return AuditFilter(
-        **{k: q.get(k, "").strip()[:FILTER_CHARS] for k in ("actor", "action", "subject")}
+        **{k: query_text(q, k, FILTER_CHARS).strip() for k in ("actor", "action", "subject")}
     )
 
 
