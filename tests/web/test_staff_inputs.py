@@ -1,9 +1,10 @@
-"""Numbers staff pages read (pages, ids, hours, weeks) are ASCII digits the database can hold:
-anything else is a 400 or a 404 page with the usual headers, never a 500; and a 500, should one
-happen, carries the security headers too."""
+"""What staff pages read is checked at the edge: numbers (pages, ids, hours, weeks) are ASCII
+digits the database can hold, text is storable (no NUL); anything else is a 400 or a 404 page
+with the usual headers, never a 500; and a 500, should one happen, carries the headers too."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
@@ -87,6 +88,32 @@ async def test_each_listed_number_is_a_4xx_or_a_page_never_a_500(
         )
         check(answer, framable=False)
     assert view is not None and view.row.status != "resolved"  # nothing done by a bad form
+
+
+async def test_nul_in_filters_and_forms_and_a_double_seen_are_not_500s(
+    db_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=db_url)) as bot:
+        item = await widget_item(bot, "Why is the lift broken?")
+        admin = await add_staff(bot.store, "admin@lib.example.ac.uk", role="admin")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, admin.email)
+            token = csrf_of((await http.get(f"/inbox/items/{item}")).text)
+            queue = await http.get("/inbox/", params={"team": "it\x00", "topic": "\x00"})
+            audit = await http.get("/inbox/audit", params={"actor": "staff:\x00"})
+            note = await http.post(
+                f"/inbox/items/{item}/note", data={"csrftoken": token, "text": "a\x00b"}
+            )
+            assign = await http.post(
+                f"/inbox/items/{item}/assign", data={"csrftoken": token, "team": "\x00"}
+            )
+            seen = await asyncio.gather(
+                *(http.post("/inbox/seen", data={"csrftoken": token}) for _ in range(6))
+            )
+    assert (queue.status_code, audit.status_code) == (200, 200)
+    assert (note.status_code, assign.status_code) == (400, 400)
+    assert "control character" in note.text
+    assert [s.status_code for s in seen] == [303] * 6
 
 
 async def test_a_500_page_carries_the_security_headers_and_no_traceback(
