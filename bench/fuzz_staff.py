@@ -278,30 +278,46 @@ def run_backend(backend: str, n: int, concurrency: int, seed_: int) -> int:
                 seconds, tally = asyncio.run(
                     fuzz(settings["database_url"], url, n, seed_, concurrency)
                 )
-            text = log.read_text(errors="replace")
-            tracebacks = text.count("Traceback")
-            if tracebacks:  # kept for a look (var/ is not committed)
-                kept = Path("var") / f"fuzz_staff-{backend}.log"
-                kept.parent.mkdir(exist_ok=True)
-                kept.write_text(text)
-                print(f"  {backend}: the bot's log, tracebacks included, is in {kept}")
+            causes = tracebacks(log.read_text(errors="replace"), backend)
         finally:
             if pg:
                 asyncio.run(drop(pg))
-    return report(backend, n, seconds, tally, tracebacks)
+    return report(backend, n, seconds, tally, causes)
 
 
-def report(backend: str, n: int, seconds: float, tally: Tally, tracebacks: int) -> int:
-    """Print the figures; the number of 5xx."""
+def tracebacks(text: str, backend: str) -> Counter[str]:
+    """Each traceback in the bot's log by where it was raised and what; the log is kept in var/
+    (not committed) when there are any."""
+    causes: Counter[str] = Counter()
+    for block in text.split("Traceback (most recent call last):")[1:]:
+        frames = re.findall(r'File "([^"]+)", line \d+, in (\w+)', block)
+        raised = next(
+            (ln for ln in block.splitlines() if re.match(r"[\w.]+(Error|Exception)", ln)), ""
+        )
+        where = f"{Path(frames[-1][0]).name}:{frames[-1][1]}" if frames else "?"
+        causes[f"{where}: {re.sub('[0-9]+', 'N', raised)[:90]}"] += 1
+    if causes:
+        kept = Path("var") / f"fuzz_staff-{backend}.log"
+        kept.parent.mkdir(exist_ok=True)
+        kept.write_text(text)
+        print(f"  {backend}: the bot's log, tracebacks included, is in {kept}")
+    return causes
+
+
+def report(backend: str, n: int, seconds: float, tally: Tally, causes: Counter[str]) -> int:
+    """Print the figures; the number of 5xx, tracebacks and requests without an answer."""
     fives = sum(c for s, c in tally.statuses.items() if s >= 500)
+    traced = sum(causes.values())
     print(f"{backend}:")
     print(f"  requests {n} in {seconds:.1f} s  answers {dict(sorted(tally.statuses.items()))}")
-    print(f"  5xx: {fives}  tracebacks in the log: {tracebacks}  "
+    print(f"  5xx: {fives}  tracebacks in the log: {traced}  "
           f"no answer: {len(tally.unanswered)}  (target 0 each); bodies over the cap cut off "
           f"mid-upload: {tally.cut_off}")  # fmt: skip
-    for line in [*sorted(set(tally.failures))[:8], *sorted(set(tally.unanswered))[:8]]:
+    for cause, count in causes.most_common(5):
+        print(f"    {count} x raised in {cause}")
+    for line in [*sorted(set(tally.failures))[:5], *sorted(set(tally.unanswered))[:5]]:
         print(f"    {line}")
-    return fives + tracebacks + len(tally.unanswered)
+    return fives + traced + len(tally.unanswered)
 
 
 def main() -> None:
