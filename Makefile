@@ -38,6 +38,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/classify.py
 	PYTHONPATH=. $(PY) bench/digest.py
 	PYTHONPATH=. $(PY) bench/fuzz.py
+	PYTHONPATH=. $(PY) bench/fuzz_staff.py
 	PYTHONPATH=. $(PY) bench/inbox.py
 	PYTHONPATH=. $(PY) bench/inbox_pages.py
 	PYTHONPATH=. $(PY) bench/rights.py

@@ -7,7 +7,7 @@ import asyncio
 import csv
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -31,7 +31,14 @@ class Format(StrEnum):
 
 
 Since = Annotated[str, typer.Option(help="Only from this day on (YYYY-MM-DD, UTC).")]
-Fmt = Annotated[Format, typer.Option("--format", help="csv or jsonl.")]
+Fmt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        help="csv or jsonl. In CSV, text starting with = + - @, a tab or a carriage return gets"
+        " a leading ' so that spreadsheets show it as text, never run it as a formula.",
+    ),
+]
 Out = Annotated[Path | None, typer.Option(help="Write here (default: stdout).")]
 
 
@@ -102,10 +109,26 @@ def page_writer(
     def csv_rows(rows: list[tuple[Any, ...]]) -> None:
         chunks = Chunks()
         writer = csv.writer(chunks)
-        writer.writerows([[visible(str(v)) for v in r] for r in rows] if terminal else rows)
+        shown = [[visible(str(v)) for v in r] for r in rows] if terminal else rows
+        writer.writerows([_safe(r) if _risky(r) else r for r in shown])
         sink.write("".join(chunks))
 
     return csv_rows
+
+
+FORMULA_START = frozenset("=+-@\t\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP, CSV Injection)."""
+
+
+def _risky(row: Sequence[Any]) -> bool:
+    """Whether any text in the row starts like a formula (few rows do: checked first)."""
+    return any(v.__class__ is str and v[:1] in FORMULA_START for v in row)
+
+
+def _safe(row: Sequence[Any]) -> list[Any]:
+    """The row with a ' before each text that starts like a formula, so that a spreadsheet shows
+    it as text (OWASP's advice); the rest of the text, and numbers, as they are."""
+    return ["'" + v if v.__class__ is str and v[:1] in FORMULA_START else v for v in row]
 
 
 class Chunks(list[str]):

@@ -17,6 +17,7 @@ from bot.web import csrf
 from bot.web.forms import BadForm, field, read_form
 from bot.web.inbox_deps import InboxDeps, actor
 from bot.web.inbox_item import SNOOZE_HOURS, render_item
+from bot.web.numbers import db_int, id_param
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import Actor, Forbidden
 from models.store.inbox_types import InboxError, NoSuchItem
@@ -39,10 +40,10 @@ def _text(form: Form, deps: InboxDeps) -> str:
 
 
 def _int(form: Form, name: str) -> int:
-    value = field(form, name)
-    if not value.isdigit():
-        raise Refused(f"'{name}' must be a number")
-    return int(value)
+    value = db_int(field(form, name))
+    if value is None:
+        raise Refused(f"'{name}' must be a whole number (0-9 only)")
+    return value
 
 
 async def _claim(deps: InboxDeps, who: Actor, item_id: int, form: Form) -> None:
@@ -70,6 +71,13 @@ async def _relabel(deps: InboxDeps, who: Actor, item_id: int, form: Form) -> Non
     if name not in ("topic", "sentiment") or value not in known:
         raise Refused("choose a topic or sentiment from the list")
     await deps.inbox.relabel(who, item_id, field=name, value=value)
+
+
+def _id(raw: str) -> int:
+    value = db_int(raw)
+    if value is None:
+        raise Refused("the ticked items' numbers are not item numbers")
+    return value
 
 
 ACTIONS: dict[str, Action] = {
@@ -110,7 +118,7 @@ def routes(deps: InboxDeps) -> list[Route]:
         return await seen(deps, request)
 
     return [
-        Route("/inbox/items/{item_id:int}/{action:str}", act, methods=["POST"]),
+        Route(f"/inbox/items/{id_param('item_id')}/{{action:str}}", act, methods=["POST"]),
         Route("/inbox/bulk", bulk_route, methods=["POST"]),
         Route("/inbox/seen", seen_route, methods=["POST"]),
     ]
@@ -138,7 +146,7 @@ async def bulk(deps: InboxDeps, request: Request) -> Response:
 
 
 async def _bulk(deps: InboxDeps, who: Actor, form: Form) -> None:
-    ids = [int(v) for v in form.get("ids", []) if v.isdigit()][:500]
+    ids = [_id(v) for v in form.get("ids", [])][:500]
     if ids and field(form, "action") == "assign":
         await deps.inbox.assign(who, ids, staff_id=_int(form, "staff_id"), team=None)
     elif ids and field(form, "action") == "resolve":

@@ -11,8 +11,9 @@ from starlette.routing import Route
 from bot.events import utcnow
 from bot.web import csrf, inbox_format
 from bot.web.inbox_deps import InboxDeps, actor
+from bot.web.numbers import db_int, id_param
 from bot.web.staff_session import staff_of
-from handlers.inbox.roles import allowed
+from handlers.inbox.roles import Actor, allowed, sees_name
 from models.store.inbox_types import PRIORITIES, InboxError, ItemPage, QueueFilter
 from models.store.staff import StaffView
 
@@ -39,7 +40,7 @@ def routes(deps: InboxDeps) -> list[Route]:
     async def item(request: Request) -> Response:
         return await render_item(deps, request, request.path_params["item_id"])
 
-    return [Route("/inbox/items/{item_id:int}", item, methods=["GET"])]
+    return [Route(f"/inbox/items/{id_param('item_id')}", item, methods=["GET"])]
 
 
 async def render_item(
@@ -47,10 +48,8 @@ async def render_item(
 ) -> Response:
     """The item page, with an error message when an action could not be done."""
     staff = staff_of(request)
-    before = request.query_params.get("before", "")
-    page = await deps.store.inbox.page(
-        item_id=item_id, before=int(before) if before.isdigit() else None, limit=50
-    )
+    before = db_int(request.query_params.get("before", ""))
+    page = await deps.store.inbox.page(item_id=item_id, before=before, limit=50)
     if page is None:
         return deps.render(request, "inbox/error.html", _missing(request, staff), 404)
     context = await _context(deps, request, staff, page)
@@ -65,8 +64,8 @@ def _missing(request: Request, staff: StaffView) -> dict[str, Any]:
 async def _context(
     deps: InboxDeps, request: Request, staff: StaffView, page: ItemPage
 ) -> dict[str, Any]:
-    row = page.item.row
-    draft = await _draft(deps, request.query_params.get("canned", ""), row.id)
+    row, who = page.item.row, actor(staff)
+    draft = await _draft(deps, who, request.query_params.get("canned", ""), row.id)
     return {
         "page": page,
         "row": row,
@@ -80,28 +79,24 @@ async def _context(
         "members": await deps.store.inbox.members(),
         "may": {a: allowed(staff.role, a) for a in ("assign", "unclaim_others", "data_rights")},
         "opted_out": bool(await deps.store.opt_outs.of(contact_ids=[page.item.contact_id])),
-        "sees_person": _sees_person(staff, row.assignee_id),
+        "sees_person": sees_name(who, row.assignee_id),
         "topics": deps.topics,
         "teams": deps.teams,
         "priorities": PRIORITIES,
         "snooze_hours": SNOOZE_HOURS,
         "max_chars": deps.max_chars,
         "neighbours": await _neighbours(deps, row.id),
-        "actor": actor(staff),
+        "actor": who,
     }
 
 
-async def _draft(deps: InboxDeps, canned: str, item_id: int) -> str:
-    """The reply box's text: a canned reply chosen without JavaScript, filled in."""
+async def _draft(deps: InboxDeps, who: Actor, canned: str, item_id: int) -> str:
+    """The reply box's text: a canned reply chosen without JavaScript, filled in (the name
+    only for whoever may see it, as on the page)."""
     try:
-        return await deps.inbox.canned_text(canned, item_id) if canned else ""
+        return await deps.inbox.canned_text(who, canned, item_id) if canned else ""
     except InboxError:
         return ""
-
-
-def _sees_person(staff: StaffView, assignee_id: int | None) -> bool:
-    """The person's name is shown to whoever holds the item, and to leads and admins."""
-    return assignee_id == staff.id or allowed(staff.role, "assign")
 
 
 async def _neighbours(deps: InboxDeps, item_id: int) -> tuple[int | None, int | None]:

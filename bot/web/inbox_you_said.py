@@ -14,6 +14,7 @@ from starlette.routing import Route
 from bot.web import csrf
 from bot.web.forms import BadForm, field, read_form
 from bot.web.inbox_deps import InboxDeps, actor
+from bot.web.numbers import db_int
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import Forbidden, allowed, require
 from handlers.you_said import ActionRefused, ActionSpec, Recorded, YouSaid
@@ -46,7 +47,9 @@ def context(request: Request, role: str, topic: str) -> dict[str, object]:
     """What the queue page needs to show the form (on a topic's view, to leads and admins)."""
     params = request.query_params
     found = params.get("recorded", "")
-    recorded = {"id": found, "told": params.get("told", "")} if found.isdigit() else None
+    told = db_int(params.get("told", ""))
+    shown = {"id": found, "told": "" if told is None else str(told)}
+    recorded = shown if db_int(found) is not None else None
     return {"may_record": bool(topic) and allowed(role, "record_action"), "recorded": recorded}
 
 

@@ -15,6 +15,7 @@ from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.web.body import BadRequest, error
+from bot.web.security import FramePolicy, security_headers
 
 log = logging.getLogger("bot.web")
 
@@ -87,4 +88,17 @@ def _page(status: int, message: str) -> str:
     )
 
 
-EXCEPTION_HANDLERS = {BadRequest: client_error, HTTPException: client_error}
+async def server_error(request: Request, exc: Exception) -> Response:
+    """Our mistake: a short answer with no traceback, and the security headers every response
+    carries (Starlette sends this from outside the middleware that adds them; never framed)."""
+    response = error(500, "something went wrong on our side; it has been logged")
+    response.headers.update(dict(security_headers(request.url.path, FramePolicy())))
+    response.headers["cache-control"] = "no-store"
+    return response
+
+
+EXCEPTION_HANDLERS = {
+    BadRequest: client_error,
+    HTTPException: client_error,
+    Exception: server_error,
+}

@@ -8,6 +8,8 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from bot.web.forms import query_text
+from bot.web.numbers import db_int
 from handlers.digest.week import IsoWeek
 from models.store.inbox_types import PRIORITIES, STATUSES, QueueFilter
 
@@ -18,6 +20,7 @@ NO_TEAM = "none"  # items no team has taken
 WEEKS = ("created", "responded", "resolved")  # items whose time falls in an ISO week
 FACETS = ("team", "channel", "topic", "sentiment", "priority")
 PER_PAGE = 50
+MAX_PAGE = 10_000
 
 
 @dataclass(frozen=True)
@@ -60,19 +63,19 @@ def parse(params: Mapping[str, str]) -> QueueQuery:
     view = params.get("view", "all")
     status = params.get("status", "")
     priority = params.get("priority", "")
-    page = params.get("page", "1")
+    page = db_int(params.get("page", "")) or 1
     return QueueQuery(
         view=view if view in VIEWS else "all",
         status=status if status in (*STATUSES, ANY_STATUS) else "",
-        team=params.get("team", "")[:64],
-        channel=params.get("channel", "")[:16],
-        topic=params.get("topic", "")[:64],
-        sentiment=params.get("sentiment", "")[:16],
+        team=query_text(params, "team", 64),
+        channel=query_text(params, "channel", 16),
+        topic=query_text(params, "topic", 64),
+        sentiment=query_text(params, "sentiment", 16),
         priority=priority if priority in PRIORITIES else "",
         overdue=params.get("overdue") == "1",
         new=params.get("new") == "1",
         **{name: _week(params.get(name, "")) for name in WEEKS},
-        page=min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1,
+        page=min(page, MAX_PAGE),
     )
 
 

@@ -17,7 +17,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.web import csrf
-from bot.web.forms import BadForm, field, read_form
+from bot.web.forms import BadForm, field, query_text, read_form
+from bot.web.numbers import db_int, id_param
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import allowed
 from models.store import Store
@@ -59,7 +60,7 @@ class RightsPages:
 def routes(pages: RightsPages) -> list[Route]:
     """The audit page and the item page's export and erase actions (before the generic
     /inbox/items/{id}/{action} route, which would otherwise take these posts)."""
-    item = "/inbox/items/{item_id:int}"
+    item = f"/inbox/items/{id_param('item_id')}"
     return [
         Route("/inbox/audit", _admins(pages, _audit), methods=["GET"]),
         Route(f"{item}/export", _admins(pages, _export), methods=["POST"]),
@@ -84,14 +85,13 @@ def audit_filter(request: Request) -> AuditFilter:
     """The page's filter from its query (each value trimmed and bounded)."""
     q = request.query_params
     return AuditFilter(
-        **{k: q.get(k, "").strip()[:FILTER_CHARS] for k in ("actor", "action", "subject")}
+        **{k: query_text(q, k, FILTER_CHARS).strip() for k in ("actor", "action", "subject")}
     )
 
 
 async def _audit(pages: RightsPages, request: Request, staff: StaffView) -> Response:
     wanted = audit_filter(request)
-    raw = request.query_params.get("before", "")
-    before = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
+    before = db_int(request.query_params.get("before", ""))
     rows = await pages.store.rights.audit_log(filter=wanted, limit=PAGE + 1, before=before)
     older = rows[PAGE - 1].id if len(rows) > PAGE else None
     shown = [(r, json.dumps(r.detail, ensure_ascii=False, sort_keys=True)) for r in rows[:PAGE]]

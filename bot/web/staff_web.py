@@ -106,7 +106,7 @@ def build_staff_web(
         *inbox_canned.routes(pages),
         *inbox_you_said.routes(pages, you_said),
         Route("/inbox", to_queue),
-        Route("/inbox/{rest:path}", _not_found(pages)),
+        Route("/inbox/{rest:path}", _not_found(pages), methods=["GET", "POST"]),
     ]
     middleware = [
         Middleware(StaffGate, sessions=sessions),  # outermost: no session → login or 401

@@ -166,7 +166,7 @@ class StaffBridge:
             await self._inbox.note(actor, item_id, action.text, once=action.dedupe)
             await self._queue([cards.note_kept(self._style, action.user, action.card)])
         elif action.kind is StaffKind.SUBMIT:
-            text = await self._reply_text(action, item_id)
+            text = await self._reply_text(action, actor, item_id)
             await self._inbox.reply(actor, item_id, text, once=action.dedupe)
         elif action.action == "claim":
             result = await self._inbox.claim(actor, item_id)
@@ -179,12 +179,13 @@ class StaffBridge:
             await self._open_form(action, actor, item_id)
         return StaffAnswer()
 
-    async def _reply_text(self, action: StaffAction, item_id: int) -> str:
-        """The text typed, or the canned reply picked (filled in for this person); not both."""
+    async def _reply_text(self, action: StaffAction, actor: Actor, item_id: int) -> str:
+        """The text typed, or the canned reply picked (filled in as ``actor`` may see the
+        person); not both."""
         if action.text.strip() and action.canned:
             raise InboxError("write a reply or pick a canned one, not both")
         if action.canned:
-            return await self._inbox.canned_text(action.canned, item_id)
+            return await self._inbox.canned_text(actor, action.canned, item_id)
         if not action.text.strip():
             raise InboxError("write a reply or pick a canned one")
         return action.text

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")  # ASCII digits: \d would take '٢٠٢٦'
+YEARS = range(1970, 9999)
+"""Years a week may be in: every week of them, and a year either side, is a datetime in every
+time zone (year 1 or 9999 would overflow when shifted or converted to UTC)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -20,10 +23,12 @@ class IsoWeek:
     @classmethod
     def parse(cls, text: str) -> IsoWeek:
         """'2026-W48' → IsoWeek; ValueError names the problem."""
-        match = _WEEK.match(text.strip())
+        match = _WEEK.fullmatch(text.strip())
         if match is None:
             raise ValueError(f"week {text!r} is not in the form YYYY-Www, e.g. 2026-W48")
         year, week = int(match[1]), int(match[2])
+        if year not in YEARS:
+            raise ValueError(f"{text} is not a week from {YEARS[0]} to {YEARS[-1]}")
         try:
             date.fromisocalendar(year, week, 1)
         except ValueError:

@@ -22,6 +22,7 @@ NEEDS = {
     "unclaim_others": "lead",
     "canned": "lead",
     "record_action": "lead",
+    "see_names": "lead",
     "staff": "admin",
     "data_rights": "admin",
 }
@@ -47,6 +48,13 @@ def allowed(role: str, action: str) -> bool:
     """Whether a role may do an action (unknown roles and actions may do nothing)."""
     need = NEEDS.get(action)
     return need is not None and role in ROLES and ROLES.index(role) >= ROLES.index(need)
+
+
+def sees_name(actor: Actor, assignee_id: int | None) -> bool:
+    """Whether a person's name may be shown to this member of staff: to whoever holds their
+    item, and to leads and admins; everyone else sees the pseudonym. The one place that decides
+    it, for the item page, canned replies filled in for them, and anything else naming people."""
+    return (assignee_id is not None and assignee_id == actor.id) or allowed(actor.role, "see_names")
 
 
 def require(actor: Actor, action: str) -> None:

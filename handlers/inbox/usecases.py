@@ -12,7 +12,7 @@ from bot.events import Channel, utcnow
 from config.library import LibraryConfig
 from handlers.inbox.changes import Change, Changes
 from handlers.inbox.csat import CsatQuestion
-from handlers.inbox.roles import Actor, require
+from handlers.inbox.roles import Actor, require, sees_name
 from handlers.inbox.steps import Clock
 from handlers.inbox.views import view_filter
 from models.store import Store
@@ -227,13 +227,16 @@ class Inbox:
         defaults = {n: Canned(n, t) for n, t in self._library.canned_replies.items()}
         return sorted({**defaults, **saved}.values(), key=lambda c: c.name)
 
-    async def canned_text(self, name: str, item_id: int) -> str:
-        """A canned reply with {name} and {library} filled in for this item's person."""
+    async def canned_text(self, actor: Actor, name: str, item_id: int) -> str:
+        """A canned reply with {library} filled in, and {name} with the person's name where
+        ``actor`` may see it (``sees_name``), else "there"."""
+        require(actor, "read")
         found = {c.name: c.text for c in await self.canned_replies()}
         if name not in found:
             raise InboxError(f"no canned reply called {name!r}")
         item = await self._item(item_id)
-        return fill(found[name], name=item.display_name, library=self._library.library_name)
+        person = item.display_name if sees_name(actor, item.row.assignee_id) else ""
+        return fill(found[name], name=person, library=self._library.library_name)
 
     async def save_canned(self, actor: Actor, name: str, text: str) -> None:
         """Add or change a canned reply (leads)."""

@@ -41,9 +41,9 @@ class StaffStore:
         """Every account."""
         return await self._db.read(accounts.all_staff)
 
-    async def get(self, *, staff_id: int) -> StaffView:
-        """One account by id."""
-        return await self._db.read(accounts.by_id, staff_id)
+    async def get(self, *, staff_id: int) -> StaffView | None:
+        """One account by id, or None."""
+        return await self._db.read(accounts.found, staff_id)
 
     async def credentials(self, *, email: str) -> tuple[StaffView, str] | None:
         """An account and its password hash (for login), if the address is known."""

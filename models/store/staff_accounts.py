@@ -83,6 +83,12 @@ def by_id(conn: Connection, staff_id: int) -> StaffView:
     return view(conn.execute(select(StaffUser).where(StaffUser.id == staff_id)).one())
 
 
+def found(conn: Connection, staff_id: int) -> StaffView | None:
+    """One account by id, or None when there is no such account."""
+    row = conn.execute(select(StaffUser).where(StaffUser.id == staff_id)).first()
+    return None if row is None else view(row)
+
+
 def credentials(conn: Connection, email: str) -> tuple[StaffView, str] | None:
     """An account and its password hash, by e-mail address."""
     row = conn.execute(select(StaffUser).where(StaffUser.email == email.strip().lower())).first()

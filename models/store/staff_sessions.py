@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from models.store import cursors
 from models.store.staff_accounts import StaffView, by_id
 from models.store.staff_tables import StaffSeen, StaffSession
+from models.store.upsert import insert_ignore
 
 
 def start(conn: Connection, *, staff_id: int, token_hash: str, now: datetime, ip: str) -> None:
@@ -78,6 +79,9 @@ def seen_at(conn: Connection, *, staff_id: int) -> datetime | None:
 
 
 def mark_seen(conn: Connection, *, staff_id: int, now: datetime) -> None:
-    """Mark the queue as seen now."""
-    conn.execute(delete(StaffSeen).where(StaffSeen.staff_id == staff_id))
-    conn.execute(insert(StaffSeen).values(staff_id=staff_id, queue_seen_at=now))
+    """Mark the queue as seen now (two marks at once, a double click, both succeed: the row is
+    inserted if missing, then updated, where deleting and inserting it again could clash)."""
+    row = {"staff_id": staff_id, "queue_seen_at": now}
+    conn.execute(insert_ignore(conn.dialect.name, StaffSeen).values(row))
+    seen = update(StaffSeen).where(StaffSeen.staff_id == staff_id)
+    conn.execute(seen.values(queue_seen_at=now))

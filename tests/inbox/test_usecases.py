@@ -12,7 +12,7 @@ import pytest
 from bot.adapters.widget import WidgetAdapter
 from bot.events import utcnow
 from config.library import load_library_config
-from handlers.inbox.roles import Actor, Forbidden, allowed
+from handlers.inbox.roles import Actor, Forbidden, allowed, sees_name
 from handlers.inbox.steps import Clock
 from handlers.inbox.usecases import Inbox, fill
 from models.store import Store
@@ -41,6 +41,12 @@ def inbox(store: Store) -> Inbox:
 async def people(store: Store) -> tuple[Actor, Actor, Actor]:
     ids = [await add_staff(store, f"{r}@lib.ac.uk", role=r) for r in ("agent", "lead", "admin")]
     return Actor(ids[0], "agent"), Actor(ids[1], "lead"), Actor(ids[2], "admin")
+
+
+def test_names_are_for_the_holder_and_leads() -> None:
+    agent, lead, admin = Actor(1, "agent"), Actor(2, "lead"), Actor(3, "admin")
+    assert sees_name(agent, 1) and not sees_name(agent, 2) and not sees_name(agent, None)
+    assert sees_name(lead, None) and sees_name(admin, 1)
 
 
 def test_roles_grow_agent_lead_admin() -> None:
@@ -96,11 +102,11 @@ async def test_canned_replies_from_config_and_from_leads(store: Store, inbox: In
     names = [c.name for c in await inbox.canned_replies()]
     assert names == sorted(LIBRARY.canned_replies)
     await inbox.save_canned(lead, "fixed", "Hello {name}, {library} fixed it. {unknown}")
-    text = await inbox.canned_text("fixed", item)
+    text = await inbox.canned_text(lead, "fixed", item)
     assert text == "Hello there, The Library fixed it. {unknown}"
     assert fill("Hi {name}", name="Ada", library="x") == "Hi Ada"
     assert await inbox.delete_canned(lead, "fixed")
-    assert "has now been fixed" in await inbox.canned_text("fixed", item)
+    assert "has now been fixed" in await inbox.canned_text(lead, "fixed", item)
 
 
 async def test_bad_input_is_refused_with_a_clear_message(store: Store, inbox: Inbox) -> None:
