@@ -74,12 +74,12 @@ class SendView:
     kind: str
     subject: str
     destination: str
+    next_attempt_at: datetime
     status: str
     attempts: int
-    next_attempt_at: datetime
     last_error: str
-    created_at: datetime
     sent_at: datetime | None
+    created_at: datetime
 
 
 def raise_alerts(
@@ -232,23 +232,15 @@ def settle(
 
 
 def sends(conn: Connection, kind: str | None, limit: int | None) -> list[SendView]:
-    """Sends with their alerts (of one kind): all oldest first, or the newest ``limit``."""
-    query = (
-        select(
-            Alert.id,
-            Alert.kind,
-            Alert.subject,
-            AlertSend.destination,
-            AlertSend.status,
-            AlertSend.attempts,
-            AlertSend.next_attempt_at,
-            AlertSend.last_error,
-            Alert.created_at,
-            AlertSend.sent_at,
-        )
-        .join(Alert, Alert.id == AlertSend.alert_id)
-        .order_by(AlertSend.id.desc() if limit else AlertSend.id)
+    """Sends with their alerts (of one kind): all oldest first, or the newest ``limit``; a
+    send handed to the outbox shows what became of its message there."""
+    s = AlertSend
+    own = select(Alert.id, Alert.kind, Alert.subject, s.destination, s.next_attempt_at)
+    own = own.select_from(s).join(Alert, Alert.id == s.alert_id)
+    query = outbox.delivery_state(
+        own, s.outbox_message_id, *(s.status, s.attempts, s.last_error, s.sent_at)
     )
+    query = query.add_columns(Alert.created_at).order_by(s.id.desc() if limit else s.id)
     if kind is not None:
         query = query.where(Alert.kind == kind)
     rows: list[Any] = list(conn.execute(query.limit(limit)).all())

@@ -44,3 +44,24 @@ def smtp_server(port: int) -> Iterator[Inbox]:
         yield inbox
     finally:
         controller.stop()
+
+
+def mail_delivery(store: Any, port: int, *, retry_s: float = 60.0) -> Any:
+    """The outbox's delivery with only the e-mail channel, to the server on ``port``: one turn
+    of ``run_once()`` sends what is due, as the running bot's worker would."""
+    from bot.adapters.email import EmailAdapter, SmtpServer
+    from bot.events import Channel
+    from handlers.delivery import Delivery
+    from handlers.metrics import Metrics
+
+    server = SmtpServer("127.0.0.1", port, starttls=False, timeout_s=5)
+    adapter = EmailAdapter(server, sender="feedbot@lib.example")
+    return Delivery(
+        store,
+        {Channel.EMAIL: adapter},
+        Metrics(),
+        max_attempts=8,
+        base_delay=retry_s,
+        max_delay=retry_s,
+        only={Channel.EMAIL},
+    )

@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-
 from bot.adapters.slack.digest_post import summary
+
 from bot.web.queue_query import parse, to_filter
 from handlers.digest.build import DigestConfig, build_digest
 from handlers.digest.markdown import markdown
