@@ -66,7 +66,7 @@ def smtp_server(port: int, inbox: Inbox | None = None) -> Iterator[Inbox]:
         controller.stop()
 
 
-def mail_delivery(store: Any, port: int, *, retry_s: float = 60.0) -> Any:
+def mail_delivery(store: Any, port: int, *, retry_s: float = 60.0, unsure_s: float = 60.0) -> Any:
     """The outbox's delivery with only the e-mail channel, to the server on ``port``: one turn
     of ``run_once()`` sends what is due, as the running bot's worker would."""
     from bot.adapters.email import EmailAdapter, SmtpServer
@@ -83,5 +83,6 @@ def mail_delivery(store: Any, port: int, *, retry_s: float = 60.0) -> Any:
         max_attempts=8,
         base_delay=retry_s,
         max_delay=retry_s,
+        unsure_wait_s=unsure_s,
         only={Channel.EMAIL},
     )
