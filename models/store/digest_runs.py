@@ -1,8 +1,8 @@
 """One digest per week and destination (``store.digest_runs``): a row is inserted once (ON
-CONFLICT DO NOTHING), claimed by one process at a time (UPDATE ... RETURNING on the row's
-state), and handed to the outbox in the transaction that queues its message (or, when the
-digest could not be built, due again later): nothing queued twice by a restart or a second
-process. Sending, retrying and any failure are the outbox's, shown in the run's listing."""
+CONFLICT DO NOTHING), leased by one process at a time (the work queues' one lease), and
+handed to the outbox in the transaction that queues its message (or, when the digest could not
+be built, due again later): nothing queued twice by a restart or a second process. Sending,
+retrying and any failure are the outbox's, shown in the run's listing."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from bot.events import OutboundMessage
 from models.store import outbox
 from models.store.digest_tables import DigestRun
+from models.store.lease import lease as lease_rows
 from models.store.runner import Runner
 from models.store.upsert import insert_ignore
 
@@ -54,23 +55,22 @@ def ensure(conn: Connection, week: str, destinations: list[str], now: datetime) 
 def claim(
     conn: Connection, week: str, now: datetime, lease: timedelta, *, retry_now: bool = False
 ) -> list[Run]:
-    """Take the week's due rows (pending, or sending with a lapsed lease) in one statement;
-    ``retry_now`` also takes rows backing off or failed for good (a person asked)."""
-    lapsed = and_(DigestRun.status == "sending", DigestRun.next_attempt_at <= now)
-    waiting = (
-        DigestRun.status.in_(("pending", "failed"))
-        if retry_now
-        else and_(DigestRun.status == "pending", DigestRun.next_attempt_at <= now)
-    )
-    due = and_(DigestRun.week == week, or_(lapsed, waiting))
-    stmt = (
-        update(DigestRun)
-        .where(due)
-        .values(status="sending", next_attempt_at=now + lease, attempts=DigestRun.attempts + 1)
-        .returning(*_COLUMNS)
-    )
-    rows: list[Any] = list(conn.execute(stmt).all())  # eight columns: past the typed overloads
-    return [Run(*r) for r in rows]
+    """Lease the week's due rows (pending and not backing off or leased), as every work queue
+    is leased (``models.store.lease``); ``retry_now`` first makes rows that failed for good
+    due again (a person asked)."""
+    if retry_now:
+        conn.execute(
+            update(DigestRun)
+            .where(DigestRun.week == week, DigestRun.status == "failed")
+            .values(status="pending", next_attempt_at=now)
+        )
+    r = DigestRun
+    due = and_(r.week == week, r.status == "pending", r.next_attempt_at <= now)
+    ids = lease_rows(conn, r, due, limit=100, for_=lease, now=now)
+    if not ids:
+        return []
+    rows: list[Any] = list(conn.execute(select(*_COLUMNS).where(r.id.in_(ids)).order_by(r.id)))
+    return [Run(*row) for row in rows]
 
 
 _COLUMNS = (
