@@ -92,7 +92,12 @@ class DigestSender:
             if destination is None:
                 raise LookupError(f"destination {run.destination} is not configured")
             message = destination.compose(drawn)
-            await self._store.digest_runs.hand_over(run_id=run.id, message=message, now=now)
+            runs = self._store.digest_runs
+            if not await runs.hand_over(
+                run_id=run.id, attempts=run.attempts, message=message, now=now
+            ):
+                log.warning("digest %s to %s: taken by another process", run.week, run.destination)
+                return
         except Exception as exc:  # noqa: BLE001 - kept on the row and retried
             error = f"{type(exc).__name__}: {exc}"
             final = run.attempts >= self._max_attempts

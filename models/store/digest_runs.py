@@ -97,14 +97,24 @@ def settle(conn: Connection, run_id: int, *, status: str, error: str = "", at: d
     )
 
 
-def hand_over(conn: Connection, run_id: int, message: OutboundMessage, now: datetime) -> None:
-    """Queue the run's message on the outbox and mark the run handed over, together."""
+def hand_over(
+    conn: Connection, run_id: int, attempts: int, message: OutboundMessage, now: datetime
+) -> bool:
+    """Mark the run handed over and queue its message on the outbox, together; False (nothing
+    queued) when this claim's lease lapsed and another process took the run."""
+    done = conn.execute(
+        update(DigestRun)
+        .where(DigestRun.id == run_id, DigestRun.status == "pending")
+        .where(DigestRun.attempts == attempts)
+        .values(status="sent", sent_at=now, last_error="")
+    )
+    if done.rowcount != 1:
+        return False
     [message_id] = outbox.enqueue_many(conn, [message], author="feedbot:digest")
     conn.execute(
-        update(DigestRun)
-        .where(DigestRun.id == run_id)
-        .values(status="sent", sent_at=now, last_error="", outbox_message_id=message_id)
+        update(DigestRun).where(DigestRun.id == run_id).values(outbox_message_id=message_id)
     )
+    return True
 
 
 def listed(conn: Connection, weeks: list[str] | None) -> list[Run]:
@@ -141,9 +151,12 @@ class DigestRuns:
         """Settle a claimed row."""
         await self._db.write(settle, run_id, status=status, error=error, at=at)
 
-    async def hand_over(self, *, run_id: int, message: OutboundMessage, now: datetime) -> None:
-        """Queue a claimed run's message on the outbox and mark the run handed over."""
-        await self._db.write(hand_over, run_id, message, now)
+    async def hand_over(
+        self, *, run_id: int, attempts: int, message: OutboundMessage, now: datetime
+    ) -> bool:
+        """Queue a claimed run's message on the outbox and mark the run handed over, unless
+        its lease was lost."""
+        return await self._db.write(hand_over, run_id, attempts, message, now)
 
     async def listed(self, *, weeks: list[str] | None = None) -> list[Run]:
         """Runs and their state."""

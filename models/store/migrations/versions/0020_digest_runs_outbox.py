@@ -5,7 +5,9 @@ Revises: 0019
 
 The digest, like alerts, is now handed to the outbox (e-mail is a channel of its own): a run
 is marked handed over in the transaction that queues its message, and records that message,
-so `digest send` and the run listing show what became of the send itself.
+so `digest send` and the run listing show what became of the send itself. Runs are leased
+like the other work queues (no "sending" state): one caught mid-send by the upgrade is pending
+again.
 """
 
 from collections.abc import Sequence
@@ -29,6 +31,7 @@ def upgrade() -> None:
             ["id"],
             ondelete="SET NULL",
         )
+    op.execute("UPDATE digest_runs SET status = 'pending' WHERE status = 'sending'")
 
 
 def downgrade() -> None:
