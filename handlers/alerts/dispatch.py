@@ -79,9 +79,7 @@ class AlertDispatcher:
         for send in claimed:
             text = await self.text(send, now)
             if text is None:
-                await self._store.alerts.settle(
-                    send_id=send.send_id, attempts=send.attempts, status="dropped", at=now
-                )
+                await self._store.alerts.drop(send_id=send.send_id, attempts=send.attempts, at=now)
                 continue
             await self._store.alerts.hand_over(
                 send_id=send.send_id, attempts=send.attempts, message=place.message(text), now=now

@@ -1,7 +1,7 @@
 """Staff alerts in the store (``store.alerts``): an alert is inserted once (unique kind +
 subject, ON CONFLICT DO NOTHING), with one send row per destination; sends are leased by one
-process at a time and settled under that lease (the attempt number guards the UPDATE), and a
-Slack send is handed to the outbox in the same transaction that marks it sent."""
+process at a time and, under that lease (the attempt number guards the UPDATE), dropped as
+moot or handed to the outbox (any channel's) in the transaction that marks them sent."""
 
 from __future__ import annotations
 
@@ -218,17 +218,12 @@ def hand_over(
     return True
 
 
-def settle(
-    conn: Connection, send_id: int, attempts: int, *, status: str, at: datetime, error: str = ""
-) -> bool:
-    """Record what became of a claimed send: ``sent`` or ``dropped`` (at ``at``), ``pending``
-    again at ``at``, or ``failed``; False when the lease was lost."""
-    values: dict[str, Any] = {"status": status, "last_error": error[:2000]}
-    if status in ("sent", "dropped"):
-        values["sent_at"] = at
-    elif status == "pending":
-        values["next_attempt_at"] = at
-    return conn.execute(_guarded(send_id, attempts).values(values)).rowcount == 1
+def drop(conn: Connection, send_id: int, attempts: int, at: datetime) -> bool:
+    """Record that a claimed send was moot when due (nothing sent); False when the lease was
+    lost. A send is otherwise handed over: what becomes of it is the outbox's."""
+    return (
+        conn.execute(_guarded(send_id, attempts).values(status="dropped", sent_at=at)).rowcount == 1
+    )
 
 
 def sends(conn: Connection, kind: str | None, limit: int | None) -> list[SendView]:
@@ -296,11 +291,9 @@ class AlertStore:
         """Queue a claimed Slack send's message on the outbox and mark it sent, atomically."""
         return await self._db.write(hand_over, send_id, attempts, message, now)
 
-    async def settle(
-        self, *, send_id: int, attempts: int, status: str, at: datetime, error: str = ""
-    ) -> bool:
-        """Settle a claimed send."""
-        return await self._db.write(settle, send_id, attempts, status=status, at=at, error=error)
+    async def drop(self, *, send_id: int, attempts: int, at: datetime) -> bool:
+        """Drop a claimed send that is moot."""
+        return await self._db.write(drop, send_id, attempts, at)
 
     async def sends(self, *, kind: str | None = None, limit: int | None = None) -> list[SendView]:
         """Sends and their state: all, oldest first; or the newest ``limit``."""
