@@ -12,10 +12,9 @@ from config.library import LibraryConfig
 from config.settings import Settings, split_addresses
 from handlers.alerts.checker import AlertChecker
 from handlers.alerts.dispatch import AlertDispatcher
-from handlers.alerts.mail import AlertMailer
+from handlers.alerts.messages import AlertMail
 from handlers.alerts.quiet import Quiet
 from handlers.alerts.rules import AlertRules
-from handlers.digest.mail import SmtpServer
 from models.store import Store
 
 
@@ -46,22 +45,19 @@ def alert_checker(
     store: Store,
     wake_outbox: Callable[[], None],
     *,
-    smtp: SmtpServer,
     base_url: str,
 ) -> AlertChecker | None:
     """Alerts to the staff Slack channel (with a Slack bot token) and by e-mail (with SMTP and
     FEEDBOT_ALERT_TO); None when neither is set."""
     to = split_addresses(settings.alert_to)
-    mailer = None
-    if settings.smtp_host and to:
-        mailer = AlertMailer(smtp, library=library.library_name, sender=settings.mail_from, to=to)
+    mail = AlertMail(tuple(to), library.library_name) if settings.smtp_host and to else None
     dispatcher = AlertDispatcher(
         store,
         zone=ZoneInfo(settings.timezone),
         base_url=base_url,
         wake_outbox=wake_outbox,
         staff_chat=staff_chat(settings),
-        mailer=mailer,
+        mail=mail,
     )
     if not dispatcher.destinations:
         return None

@@ -14,12 +14,12 @@ from starlette.applications import Starlette
 
 from bot.adapters import catalog, slack, telegram, x
 from bot.adapters.base import Adapter
+from bot.adapters.email import EmailAdapter, SmtpServer
 from bot.adapters.slack import SlackAdapter
-from bot.adapters.slack.client import build_client
-from bot.adapters.slack.digest_post import SlackDestination
 from bot.adapters.widget import WidgetAdapter
-from bot.alert_wiring import alert_checker
+from bot.alert_wiring import alert_checker, staff_chat
 from bot.channel import Capabilities, Cursors, PollCounter
+from bot.events import Channel
 from bot.secrets import pseudonym_key, session_secret
 from bot.standby import Exclusive, process_name
 from bot.web.app import build_web, templates
@@ -35,9 +35,10 @@ from handlers.bridge.cards import CardStyle
 from handlers.bridge.sync import CardSync
 from handlers.delivery import Delivery
 from handlers.digest.build import DigestConfig
-from handlers.digest.mail import MailDestination, SmtpServer
+from handlers.digest.mail import MailDestination
 from handlers.digest.sender import Destination, DigestJob, DigestSender
 from handlers.digest.service import Digests
+from handlers.digest.summary import ChatDestination
 from handlers.inbox.changes import Changes
 from handlers.inbox.steps import Clock
 from handlers.inbox.usecases import Inbox
@@ -149,9 +150,10 @@ def _wire(
     )
     lease = timedelta(seconds=settings.connection_lease_s)
     chosen = exclusive(platforms, store, holder=holder, ttl=lease)
+    outbound = [*chosen, *email_sender(settings).values()]  # e-mail: outbound only
     delivery = Delivery(
         store,
-        {a.channel: a for a in chosen},
+        {a.channel: a for a in outbound},
         metrics,
         max_attempts=settings.outbox_max_attempts,
         base_delay=settings.outbox_base_delay_s,
@@ -196,7 +198,7 @@ def _wire(
     digests = digest_service(settings, library, store)
     web = build_web(
         store=store,
-        adapters=chosen,
+        adapters=outbound,
         metrics=metrics,
         widget_deps=widget,
         staff=staff,
@@ -204,14 +206,14 @@ def _wire(
         frame_ancestors=frame_ancestors(settings.widget_frame_ancestors),
         metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else "",
     )
-    smtp, url = smtp_server(settings), base_url(settings)
-    alerts = alert_checker(settings, library, store, delivery.wake, smtp=smtp, base_url=url)
+    url = base_url(settings)
+    alerts = alert_checker(settings, library, store, delivery.wake, base_url=url)
     staff_jobs: list[Job] = [SnoozeWaker(store, changes=changes)]
     staff_jobs += [alerts] if alerts is not None else []
     staff_jobs += [CardSync(store, bridge)] if bridge is not None else []
     polls = Polls(store, poll_caps, delivery.wake)
     jobs = JobRunner(
-        periodic_jobs(settings, store, digests, polls, platforms) + staff_jobs,
+        periodic_jobs(settings, store, digests, polls, platforms, delivery.wake) + staff_jobs,
         store.leases,
         holder=holder,
     )
@@ -225,12 +227,14 @@ def periodic_jobs(
     digests: Digests,
     polls: Polls,
     adapters: Sequence[Adapter],
+    wake_outbox: Callable[[], None],
 ) -> list[Job]:
     """Every periodic job but the staff side's; the runner runs each in one process at a time."""
     check = timedelta(seconds=settings.poll_check_s)
     quiet = parse_quiet_hours(settings.poll_quiet_hours)
     send_at = time.fromisoformat(settings.digest_send_at)
-    sender = DigestSender(store, digests, digest_destinations(settings, digests), send_at=send_at)
+    places = digest_destinations(settings, digests)
+    sender = DigestSender(store, digests, places, send_at=send_at, wake_outbox=wake_outbox)
     jobs: list[Job] = [
         PollScheduler(
             store, polls, quiet_hours=quiet, zone=ZoneInfo(settings.timezone), every=check
@@ -242,10 +246,13 @@ def periodic_jobs(
     return jobs + count_readers(settings, store, adapters)
 
 
-def smtp_server(settings: Settings) -> SmtpServer:
-    """The FEEDBOT_SMTP_* server (the digest's and the alerts')."""
+def email_sender(settings: Settings) -> dict[Channel, EmailAdapter]:
+    """The e-mail channel through the FEEDBOT_SMTP_* server (the digest's and the alerts'),
+    when one is set."""
+    if not settings.smtp_host:
+        return {}
     password = settings.smtp_password.get_secret_value() if settings.smtp_password else ""
-    return SmtpServer(
+    server = SmtpServer(
         settings.smtp_host,
         settings.smtp_port,
         settings.smtp_user,
@@ -253,6 +260,7 @@ def smtp_server(settings: Settings) -> SmtpServer:
         settings.smtp_starttls,
         settings.smtp_timeout_s,
     )
+    return {Channel.EMAIL: EmailAdapter(server, sender=settings.mail_from)}
 
 
 def base_url(settings: Settings) -> str:
@@ -339,14 +347,10 @@ def digest_destinations(settings: Settings, digests: Digests) -> dict[str, Desti
     found: dict[str, Destination] = {}
     to = split_addresses(settings.digest_to)
     if settings.smtp_host and to:
-        server = smtp_server(settings)
-        found["email"] = MailDestination(server, digests, sender=settings.mail_from, to=to)
-    token = settings.slack_bot_token
-    if settings.staff_slack_channel and token is not None:
-        client = build_client(token.get_secret_value(), settings.slack_api_url)
-        found["slack"] = SlackDestination(
-            client, settings.staff_slack_channel, base_url=digests.base_url
-        )
+        found["email"] = MailDestination(digests, to=to)
+    chat = staff_chat(settings)
+    if chat is not None:
+        found[chat.channel.value] = ChatDestination(chat, base_url=digests.base_url)
     return found
 
 

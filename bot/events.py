@@ -16,6 +16,8 @@ class Channel(enum.StrEnum):
     SLACK = "slack"
     TELEGRAM = "telegram"
     X = "x"
+    EMAIL = "email"
+    """Outbound only: staff alerts and the digest by e-mail (its chat: the recipients)."""
 
 
 class EventKind(enum.StrEnum):
@@ -112,6 +114,15 @@ class PollPost:
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """A picture sent with a message (a digest chart): its name, PNG bytes and text alternative."""
+
+    name: str
+    png: bytes
+    alt: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class OutboundMessage:
     """Something to say on a platform, in platform-neutral terms; the adapter decides how.
 
@@ -125,6 +136,8 @@ class OutboundMessage:
     a link to it), not answers, as on an item's card in the staff channel. ``send_key`` is the
     outbox's name for this send, carried where the platform keeps it (Slack message metadata)
     so that a send whose outcome is unknown can be looked for before it is resent.
+    ``subject`` and ``html`` (an e-mail's subject and HTML alternative, its ``images`` inline
+    by ``cid:<name>``); ``images``: pictures sent with the text (Slack uploads the first).
     """
 
     address: Address
@@ -138,6 +151,9 @@ class OutboundMessage:
     reply_hook: str = ""
     staff_card: bool = False
     send_key: str = ""
+    subject: str = ""
+    html: str = ""
+    images: tuple[Image, ...] = ()
 
 
 POLL_REF_PREFIX = "fbpoll-"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import timedelta
 
 from bot.backoff import backoff
@@ -54,6 +54,7 @@ class Delivery:
         max_delay: float,
         lease_s: float = LEASE_S,
         unsure_wait_s: float = UNSURE_WAIT_S,
+        only: Collection[Channel] | None = None,
     ) -> None:
         self._store = store
         self._on_settled: Callable[[list[Settled]], Awaitable[None]] | None = None
@@ -64,6 +65,7 @@ class Delivery:
         self._cap = max_delay
         self._lease = timedelta(seconds=lease_s)
         self._unsure_wait = timedelta(seconds=unsure_wait_s)
+        self._others = [c.value for c in Channel if only is not None and c not in only]
         self._loop = WorkerLoop("delivery", self.run_once, full=BATCH, idle_s=IDLE_POLL_S)
 
     def wake(self) -> None:
@@ -80,8 +82,10 @@ class Delivery:
 
     async def run_once(self) -> int:
         """Send one batch of due items at once and record what became of them together. A
-        channel whose connection another process holds (standby here) is left to that one."""
+        channel whose connection another process holds (standby here) is left to that one, and
+        with ``only`` (a command that sends e-mail now), every other channel to the bot."""
         standby = [c.value for c, a in self._adapters.items() if a.state is ChannelState.STANDBY]
+        standby += self._others
         items = await self._store.outbox.claim(limit=BATCH, lease=self._lease, skip=standby)
         if items:
             outcomes = list(await asyncio.gather(*(self._send(i) for i in items)))

@@ -101,6 +101,8 @@ def send(
 
 
 async def _send(loaded: Settings, week: IsoWeek) -> list[Run]:
+    """Queue the week's digest where it has not gone, then send the e-mail now (through the
+    outbox, as the bot would; anything for the staff chat goes when the bot runs)."""
     from bot.app import digest_destinations
     from bot.events import utcnow
 
@@ -111,4 +113,27 @@ async def _send(loaded: Settings, week: IsoWeek) -> list[Run]:
             raise CommandError(NO_DESTINATION)
         sender = DigestSender(store, digests, destinations, send_at=time(8))
         await sender.send(week, utcnow(), retry_now=True)
+        runs = await store.digest_runs.listed(weeks=[str(week)])
+        ids = [r.message_id for r in runs if r.message_id is not None and r.status != "sent"]
+        await store.outbox.retry_now(message_ids=ids)
+        await _mail_now(loaded, store)
         return await store.digest_runs.listed(weeks=[str(week)])
+
+
+async def _mail_now(loaded: Settings, store: Store) -> None:
+    """One turn of the outbox for the e-mail channel alone."""
+    from bot.app import email_sender
+    from bot.events import Channel
+    from handlers.delivery import Delivery
+    from handlers.metrics import Metrics
+
+    delivery = Delivery(
+        store,
+        email_sender(loaded),
+        Metrics(),
+        max_attempts=loaded.outbox_max_attempts,
+        base_delay=loaded.outbox_base_delay_s,
+        max_delay=loaded.outbox_max_delay_s,
+        only={Channel.EMAIL},
+    )
+    await delivery.run_once()

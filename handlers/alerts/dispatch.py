@@ -1,19 +1,23 @@
 """Sending raised alerts that are due: each send is leased (one process at a time), its words
-rendered from what the store holds now, then handed to the outbox for the staff chat
-(in the transaction that marks it sent) or mailed; a moot one is dropped, a failed mail retried."""
+rendered from what the store holds now, then handed to the outbox (the staff chat, e-mail) in
+the transaction that marks it handed over; a moot one is dropped. The outbox sends, retries
+and settles it like any message.
+
+Why alert_sends is a queue of its own and not an outbox row: an alert waits (quiet hours) and
+its words are rendered only when it is due, from the item as it is then (a dealt-with item
+drops it); the outbox holds messages already written. Handing over is one transaction, so it
+has no retry of its own: a claim cut short lapses and is taken again."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.events import Address
-from handlers.alerts.mail import AlertMailer
-from handlers.alerts.messages import chat_message
+from handlers.alerts.messages import AlertMail, AlertPlace, StaffChat
 from handlers.alerts.render import AlertText, is_moot, item_text, spike_text
-from handlers.digest.sender import retry_delay
 from models.store import Store
 from models.store.alerts import ClaimedSend
 
@@ -22,8 +26,8 @@ LEASE = timedelta(minutes=2)
 
 
 class AlertDispatcher:
-    """Delivers due alert sends to the staff chat (``staff_chat``, e.g. a Slack channel; its
-    sends are recorded under the channel's name) and by e-mail."""
+    """Hands due alert sends to the outbox for the staff chat (``staff_chat``, e.g. a Slack
+    channel) and e-mail (``mail``); each send is recorded under its channel's name."""
 
     def __init__(
         self,
@@ -33,30 +37,27 @@ class AlertDispatcher:
         base_url: str,
         wake_outbox: Callable[[], None],
         staff_chat: Address | None = None,
-        mailer: AlertMailer | None = None,
-        max_attempts: int = 8,
+        mail: AlertMail | None = None,
     ) -> None:
         self._store = store
         self._zone = zone
         self._base = base_url.rstrip("/")
         self._wake = wake_outbox
-        self._chat = staff_chat
-        self._mailer = mailer
-        self._max_attempts = max_attempts
+        chat = [StaffChat(staff_chat)] if staff_chat is not None else []
+        self._places: Sequence[AlertPlace] = [*chat, *([mail] if mail is not None else [])]
 
     @property
     def destinations(self) -> list[str]:
         """Where alerts go: the staff chat's channel (e.g. 'slack') and/or 'email'."""
-        chat = [self._chat.channel.value] if self._chat is not None else []
-        return chat + (["email"] if self._mailer is not None else [])
+        return [p.address.channel.value for p in self._places]
 
     async def dispatch(self, now: datetime) -> int:
-        """Send what is due; how many sends were taken."""
+        """Hand over what is due; how many sends were taken."""
         taken = 0
-        if self._chat is not None:
-            taken += await self._to_chat(self._chat, now)
-        if self._mailer is not None:
-            taken += await self._to_mail(self._mailer, now)
+        for place in self._places:
+            taken += await self._hand_over(place, now)
+        if taken:
+            self._wake()
         return taken
 
     async def text(self, send: ClaimedSend, now: datetime) -> AlertText | None:
@@ -72,50 +73,15 @@ class AlertDispatcher:
             return None
         return item_text(send, item, now, self._zone, self._base)
 
-    async def _to_chat(self, chat: Address, now: datetime) -> int:
-        where = chat.channel.value
+    async def _hand_over(self, place: AlertPlace, now: datetime) -> int:
+        where = place.address.channel.value
         claimed = await self._store.alerts.claim(destination=where, now=now, lease=LEASE)
         for send in claimed:
             text = await self.text(send, now)
             if text is None:
-                await self._drop(send, now)
+                await self._store.alerts.drop(send_id=send.send_id, attempts=send.attempts, at=now)
                 continue
-            message = chat_message(chat, text)
             await self._store.alerts.hand_over(
-                send_id=send.send_id, attempts=send.attempts, message=message, now=now
-            )
-        if claimed:
-            self._wake()
-        return len(claimed)
-
-    async def _to_mail(self, mailer: AlertMailer, now: datetime) -> int:
-        claimed = await self._store.alerts.claim(destination="email", now=now, lease=LEASE)
-        for send in claimed:
-            text = await self.text(send, now)
-            if text is None:
-                await self._drop(send, now)
-                continue
-            try:
-                await mailer.send(text)
-            except Exception as exc:  # noqa: BLE001 - kept on the row and retried
-                await self._failed(send, now, f"{type(exc).__name__}: {exc}")
-                continue
-            await self._store.alerts.settle(
-                send_id=send.send_id, attempts=send.attempts, status="sent", at=now
+                send_id=send.send_id, attempts=send.attempts, message=place.message(text), now=now
             )
         return len(claimed)
-
-    async def _drop(self, send: ClaimedSend, now: datetime) -> None:
-        await self._store.alerts.settle(
-            send_id=send.send_id, attempts=send.attempts, status="dropped", at=now
-        )
-
-    async def _failed(self, send: ClaimedSend, now: datetime, error: str) -> None:
-        final = send.attempts >= self._max_attempts
-        log.warning(
-            "alert %d by e-mail failed (attempt %d): %s", send.alert_id, send.attempts, error
-        )
-        status, at = ("failed", now) if final else ("pending", now + retry_delay(send.attempts))
-        await self._store.alerts.settle(
-            send_id=send.send_id, attempts=send.attempts, status=status, at=at, error=error
-        )

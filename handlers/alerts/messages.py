@@ -1,12 +1,12 @@
-"""The one place alert messages are built: the staff chat's OutboundMessage (sent by the
-outbox) and the e-mail (plain text)."""
+"""The one place alert messages are built, for the outbox: the staff chat's post and the
+e-mail (plain text, the title as its subject)."""
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from dataclasses import dataclass
+from typing import Protocol
 
-from bot.events import Address, OutboundMessage, utcnow
+from bot.events import Address, Channel, OutboundMessage
 from handlers.alerts.render import AlertText
 
 
@@ -16,12 +16,39 @@ def chat_message(address: Address, text: AlertText) -> OutboundMessage:
     return OutboundMessage(address=address, text=body)
 
 
-def mail(text: AlertText, *, library: str, sender: str, to: list[str]) -> EmailMessage:
-    """The alert by e-mail: the title as the subject, the lines and the link as the body."""
-    message = EmailMessage()
-    message["Subject"] = f"[{library} alert] {text.title}"
-    message["From"], message["To"] = sender, ", ".join(to)
-    message["Date"] = format_datetime(utcnow())
-    message["Message-ID"] = make_msgid(domain="feedbot")
-    message.set_content(text.plain() + "\n")
-    return message
+class AlertPlace(Protocol):
+    """Somewhere alerts go: its address (its channel names the sends) and how they read there."""
+
+    @property
+    def address(self) -> Address: ...
+
+    def message(self, text: AlertText) -> OutboundMessage: ...
+
+
+@dataclass(frozen=True, slots=True)
+class StaffChat:
+    """The staff chat (a Slack channel)."""
+
+    address: Address
+
+    def message(self, text: AlertText) -> OutboundMessage:
+        """The post."""
+        return chat_message(self.address, text)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertMail:
+    """E-mail to the FEEDBOT_ALERT_TO addresses, from the library."""
+
+    to: tuple[str, ...]
+    library: str
+
+    @property
+    def address(self) -> Address:
+        """The e-mail channel's address: the recipients."""
+        return Address(Channel.EMAIL, chat=", ".join(self.to))
+
+    def message(self, text: AlertText) -> OutboundMessage:
+        """The alert by e-mail: the title as the subject, the lines and the link as the body."""
+        subject = f"[{self.library} alert] {text.title}"
+        return OutboundMessage(address=self.address, subject=subject, text=text.plain() + "\n")

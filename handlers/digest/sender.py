@@ -1,17 +1,23 @@
 """Sending the digest once per week and destination: rows in digest_runs are claimed
-atomically, so a restart or a second process never sends twice, a missed Monday is sent on
-start, and a failed send is retried with back-off and stays visible until it goes or fails."""
+atomically and handed to the outbox in the transaction that queues the message, so a restart
+or a second process never queues twice and a missed Monday is queued on start. The outbox
+sends it like any message (retried with back-off, visible in `outbox list`).
+
+Why digest_runs is a queue of its own and not an outbox row: it is what makes the week's
+digest *exist* once per destination (its unique row), and the digest is built from the figures
+only when the run is due; the outbox holds messages already built. Its own retry covers only
+a digest that could not be built (the store unreachable, say)."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from bot.backoff import backoff
-from bot.events import utcnow
+from bot.events import OutboundMessage
 from handlers.digest.service import Digests, Drawn
 from handlers.digest.week import IsoWeek, latest_due
 from models.store import Store
@@ -23,11 +29,12 @@ EVERY = timedelta(minutes=1)
 
 
 class Destination(Protocol):
-    """Somewhere a digest goes (e-mail, the staff Slack channel)."""
+    """Somewhere a digest goes (e-mail, the staff Slack channel): how it is said there."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
-    async def deliver(self, drawn: Drawn) -> None: ...
+    def compose(self, drawn: Drawn) -> OutboundMessage: ...
 
 
 def retry_delay(attempts: int, *, base_s: float = 60.0, cap_s: float = 3600.0) -> timedelta:
@@ -45,12 +52,14 @@ class DigestSender:
         destinations: Mapping[str, Destination],
         *,
         send_at: time,
+        wake_outbox: Callable[[], None] = lambda: None,
         max_attempts: int = 8,
     ) -> None:
         self._store = store
         self._digests = digests
         self._destinations = dict(destinations)
         self._send_at = send_at
+        self._wake = wake_outbox
         self._max_attempts = max_attempts
 
     @property
@@ -73,37 +82,37 @@ class DigestSender:
         if claimed:
             drawn = await self._digests.drawn(week)
             for run in claimed:
-                await self._deliver(run, drawn, now)
+                await self._hand_over(run, drawn, now)
+            self._wake()
         return claimed
 
-    async def _deliver(self, run: Run, drawn: Drawn, now: datetime) -> None:
+    async def _hand_over(self, run: Run, drawn: Drawn, now: datetime) -> None:
         destination = self._destinations.get(run.destination)
         try:
             if destination is None:
                 raise LookupError(f"destination {run.destination} is not configured")
-            await destination.deliver(drawn)
+            message = destination.compose(drawn)
+            runs = self._store.digest_runs
+            if not await runs.hand_over(
+                run_id=run.id, attempts=run.attempts, message=message, now=now
+            ):
+                log.warning("digest %s to %s: taken by another process", run.week, run.destination)
+                return
         except Exception as exc:  # noqa: BLE001 - kept on the row and retried
             error = f"{type(exc).__name__}: {exc}"
             final = run.attempts >= self._max_attempts
-            log.warning(
-                "digest %s to %s failed (attempt %d): %s",
-                run.week,
-                run.destination,
-                run.attempts,
-                error,
-            )
+            log.warning("digest %s to %s not queued: %s", run.week, run.destination, error)
             status, at = ("failed", now) if final else ("pending", now + retry_delay(run.attempts))
             await self._store.digest_runs.settle(run_id=run.id, status=status, at=at, error=error)
             return
-        await self._store.digest_runs.settle(run_id=run.id, status="sent", at=utcnow())
-        log.info("digest %s sent to %s", run.week, run.destination)
+        log.info("digest %s queued for %s", run.week, run.destination)
 
 
 class DigestJob:
     """A job (see handlers/jobs.py): ``run_due`` every minute (and at start, so a Monday missed
-    while the bot was down is sent then). Each week and destination is claimed in digest_runs,
-    so two processes never send one twice; a send cut short by a stop is retried when its
-    claim lapses."""
+    while the bot was down is queued then). Each week and destination is claimed in
+    digest_runs, so two processes never queue one twice; a run cut short by a stop is taken
+    again when its claim lapses."""
 
     name = "digest"
 

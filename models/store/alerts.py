@@ -1,7 +1,7 @@
 """Staff alerts in the store (``store.alerts``): an alert is inserted once (unique kind +
 subject, ON CONFLICT DO NOTHING), with one send row per destination; sends are leased by one
-process at a time and settled under that lease (the attempt number guards the UPDATE), and a
-Slack send is handed to the outbox in the same transaction that marks it sent."""
+process at a time and, under that lease (the attempt number guards the UPDATE), dropped as
+moot or handed to the outbox (any channel's) in the transaction that marks them sent."""
 
 from __future__ import annotations
 
@@ -74,12 +74,12 @@ class SendView:
     kind: str
     subject: str
     destination: str
+    next_attempt_at: datetime
     status: str
     attempts: int
-    next_attempt_at: datetime
     last_error: str
-    created_at: datetime
     sent_at: datetime | None
+    created_at: datetime
 
 
 def raise_alerts(
@@ -218,37 +218,24 @@ def hand_over(
     return True
 
 
-def settle(
-    conn: Connection, send_id: int, attempts: int, *, status: str, at: datetime, error: str = ""
-) -> bool:
-    """Record what became of a claimed send: ``sent`` or ``dropped`` (at ``at``), ``pending``
-    again at ``at``, or ``failed``; False when the lease was lost."""
-    values: dict[str, Any] = {"status": status, "last_error": error[:2000]}
-    if status in ("sent", "dropped"):
-        values["sent_at"] = at
-    elif status == "pending":
-        values["next_attempt_at"] = at
-    return conn.execute(_guarded(send_id, attempts).values(values)).rowcount == 1
+def drop(conn: Connection, send_id: int, attempts: int, at: datetime) -> bool:
+    """Record that a claimed send was moot when due (nothing sent); False when the lease was
+    lost. A send is otherwise handed over: what becomes of it is the outbox's."""
+    return (
+        conn.execute(_guarded(send_id, attempts).values(status="dropped", sent_at=at)).rowcount == 1
+    )
 
 
 def sends(conn: Connection, kind: str | None, limit: int | None) -> list[SendView]:
-    """Sends with their alerts (of one kind): all oldest first, or the newest ``limit``."""
-    query = (
-        select(
-            Alert.id,
-            Alert.kind,
-            Alert.subject,
-            AlertSend.destination,
-            AlertSend.status,
-            AlertSend.attempts,
-            AlertSend.next_attempt_at,
-            AlertSend.last_error,
-            Alert.created_at,
-            AlertSend.sent_at,
-        )
-        .join(Alert, Alert.id == AlertSend.alert_id)
-        .order_by(AlertSend.id.desc() if limit else AlertSend.id)
+    """Sends with their alerts (of one kind): all oldest first, or the newest ``limit``; a
+    send handed to the outbox shows what became of its message there."""
+    s = AlertSend
+    own = select(Alert.id, Alert.kind, Alert.subject, s.destination, s.next_attempt_at)
+    own = own.select_from(s).join(Alert, Alert.id == s.alert_id)
+    query = outbox.delivery_state(
+        own, s.outbox_message_id, *(s.status, s.attempts, s.last_error, s.sent_at)
     )
+    query = query.add_columns(Alert.created_at).order_by(s.id.desc() if limit else s.id)
     if kind is not None:
         query = query.where(Alert.kind == kind)
     rows: list[Any] = list(conn.execute(query.limit(limit)).all())
@@ -304,11 +291,9 @@ class AlertStore:
         """Queue a claimed Slack send's message on the outbox and mark it sent, atomically."""
         return await self._db.write(hand_over, send_id, attempts, message, now)
 
-    async def settle(
-        self, *, send_id: int, attempts: int, status: str, at: datetime, error: str = ""
-    ) -> bool:
-        """Settle a claimed send."""
-        return await self._db.write(settle, send_id, attempts, status=status, at=at, error=error)
+    async def drop(self, *, send_id: int, attempts: int, at: datetime) -> bool:
+        """Drop a claimed send that is moot."""
+        return await self._db.write(drop, send_id, attempts, at)
 
     async def sends(self, *, kind: str | None = None, limit: int | None = None) -> list[SendView]:
         """Sends and their state: all, oldest first; or the newest ``limit``."""

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.events import InboundEvent, OutboundMessage
+from bot.events import InboundEvent, OutboundMessage, utcnow
 from models.classification import Classification
 from models.store import bridge_cards, classifications, inbound, outbox, processing, views
 from models.store.runner import Runner
@@ -119,6 +119,10 @@ class OutboxStore:
     ) -> list[outbox.DueItem]:
         """Lease outbox items that are due (none on the channels in ``skip``)."""
         return await self._db.write(outbox.claim, limit=limit, lease=lease, skip=skip)
+
+    async def retry_now(self, *, message_ids: list[int]) -> None:
+        """Make these messages' sends due now, even those backing off or failed."""
+        await self._db.write(outbox.retry_now, message_ids, utcnow())
 
     async def settle(self, *, outcomes: list[outbox.Settled]) -> None:
         """Record what became of a batch of sends (where polls were posted, staff cards' ts)."""

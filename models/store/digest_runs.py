@@ -1,17 +1,22 @@
 """One digest per week and destination (``store.digest_runs``): a row is inserted once (ON
-CONFLICT DO NOTHING), claimed by one process at a time (UPDATE ... RETURNING on the row's
-state), and settled as sent, due again later, or failed for good: nothing sent twice by a
-restart or a second process, and a failure stays visible."""
+CONFLICT DO NOTHING), leased by one process at a time (the work queues' one lease), and
+handed to the outbox in the transaction that queues its message (or, when the digest could not
+be built, due again later): nothing queued twice by a restart or a second process. Sending,
+retrying and any failure are the outbox's, shown in the run's listing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, bindparam, or_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Connection
 
+from bot.events import OutboundMessage
+from models.store import outbox
 from models.store.digest_tables import DigestRun
+from models.store.lease import lease as lease_rows
 from models.store.runner import Runner
 from models.store.upsert import insert_ignore
 
@@ -27,6 +32,8 @@ class Run:
     attempts: int
     last_error: str
     sent_at: datetime | None
+    message_id: int | None = None
+    """The outbox message carrying the digest, once handed over."""
 
 
 def ensure(conn: Connection, week: str, destinations: list[str], now: datetime) -> None:
@@ -48,22 +55,22 @@ def ensure(conn: Connection, week: str, destinations: list[str], now: datetime) 
 def claim(
     conn: Connection, week: str, now: datetime, lease: timedelta, *, retry_now: bool = False
 ) -> list[Run]:
-    """Take the week's due rows (pending, or sending with a lapsed lease) in one statement;
-    ``retry_now`` also takes rows backing off or failed for good (a person asked)."""
-    lapsed = and_(DigestRun.status == "sending", DigestRun.next_attempt_at <= now)
-    waiting = (
-        DigestRun.status.in_(("pending", "failed"))
-        if retry_now
-        else and_(DigestRun.status == "pending", DigestRun.next_attempt_at <= now)
-    )
-    due = and_(DigestRun.week == week, or_(lapsed, waiting))
-    stmt = (
-        update(DigestRun)
-        .where(due)
-        .values(status="sending", next_attempt_at=now + lease, attempts=DigestRun.attempts + 1)
-        .returning(*_COLUMNS)
-    )
-    return [Run(*r) for r in conn.execute(stmt).all()]
+    """Lease the week's due rows (pending and not backing off or leased), as every work queue
+    is leased (``models.store.lease``); ``retry_now`` first makes rows that failed for good
+    due again (a person asked)."""
+    if retry_now:
+        conn.execute(
+            update(DigestRun)
+            .where(DigestRun.week == week, DigestRun.status == "failed")
+            .values(status="pending", next_attempt_at=now)
+        )
+    r = DigestRun
+    due = and_(r.week == week, r.status == "pending", r.next_attempt_at <= now)
+    ids = lease_rows(conn, r, due, limit=100, for_=lease, now=now)
+    if not ids:
+        return []
+    rows: list[Any] = list(conn.execute(select(*_COLUMNS).where(r.id.in_(ids)).order_by(r.id)))
+    return [Run(*row) for row in rows]
 
 
 _COLUMNS = (
@@ -74,6 +81,7 @@ _COLUMNS = (
     DigestRun.attempts,
     DigestRun.last_error,
     DigestRun.sent_at,
+    DigestRun.outbox_message_id,
 )
 
 
@@ -89,12 +97,38 @@ def settle(conn: Connection, run_id: int, *, status: str, error: str = "", at: d
     )
 
 
+def hand_over(
+    conn: Connection, run_id: int, attempts: int, message: OutboundMessage, now: datetime
+) -> bool:
+    """Mark the run handed over and queue its message on the outbox, together; False (nothing
+    queued) when this claim's lease lapsed and another process took the run."""
+    done = conn.execute(
+        update(DigestRun)
+        .where(DigestRun.id == run_id, DigestRun.status == "pending")
+        .where(DigestRun.attempts == attempts)
+        .values(status="sent", sent_at=now, last_error="")
+    )
+    if done.rowcount != 1:
+        return False
+    [message_id] = outbox.enqueue_many(conn, [message], author="feedbot:digest")
+    conn.execute(
+        update(DigestRun).where(DigestRun.id == run_id).values(outbox_message_id=message_id)
+    )
+    return True
+
+
 def listed(conn: Connection, weeks: list[str] | None) -> list[Run]:
-    """Runs, newest week first (of some weeks, or all)."""
-    query = select(*_COLUMNS).order_by(DigestRun.week.desc(), DigestRun.destination)
+    """Runs, newest week first (of some weeks, or all), each with its send's state."""
+    r = DigestRun
+    query = outbox.delivery_state(
+        select(r.id, r.week, r.destination).select_from(r),
+        r.outbox_message_id,
+        *(r.status, r.attempts, r.last_error, r.sent_at),
+    ).add_columns(r.outbox_message_id)
+    query = query.order_by(r.week.desc(), r.destination)
     if weeks is not None:
         query = query.where(DigestRun.week.in_(weeks))
-    return [Run(*r) for r in conn.execute(query).all()]
+    return [Run(*row) for row in conn.execute(query).all()]
 
 
 class DigestRuns:
@@ -116,6 +150,13 @@ class DigestRuns:
     async def settle(self, *, run_id: int, status: str, at: datetime, error: str = "") -> None:
         """Settle a claimed row."""
         await self._db.write(settle, run_id, status=status, error=error, at=at)
+
+    async def hand_over(
+        self, *, run_id: int, attempts: int, message: OutboundMessage, now: datetime
+    ) -> bool:
+        """Queue a claimed run's message on the outbox and mark the run handed over, unless
+        its lease was lost."""
+        return await self._db.write(hand_over, run_id, attempts, message, now)
 
     async def listed(self, *, weeks: list[str] | None = None) -> list[Run]:
         """Runs and their state."""

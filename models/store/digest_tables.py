@@ -13,7 +13,8 @@ from models.store.tables import Base, Message
 
 
 class DigestRun(Base):
-    """One week's digest to one destination (email, slack): claimed, sent once, retried."""
+    """One week's digest to one destination (email, slack): claimed and handed to the outbox
+    once, with the message that carries it."""
 
     __tablename__ = "digest_runs"
     __table_args__ = (UniqueConstraint("week", "destination"),)
@@ -26,6 +27,9 @@ class DigestRun(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("messages.id", ondelete="SET NULL")
+    )
 
 
 class Action(Base):

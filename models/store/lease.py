@@ -1,4 +1,7 @@
-"""Leasing due work rows (inbound events to process, outbox items to send) to one worker."""
+"""Leasing due work rows to one worker: the one lease of every work queue (inbound events to
+process, outbox items to send, alert sends and digest runs to hand to the outbox). A leased row
+is not due again until its lease lapses (its worker stopped), each lease counts an attempt,
+and what a failure waits before the next is the one back-off (``bot.backoff``)."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@ load (version 1 had ``kind`` and a ``meta`` map of strings; version 2 has a fiel
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -11,6 +12,7 @@ from bot.events import (
     Button,
     Channel,
     ConversationKind,
+    Image,
     OutboundMessage,
     PollPost,
     utcnow,
@@ -39,7 +41,7 @@ def to_payload(message: OutboundMessage) -> dict[str, Any]:
         "private_to": message.private_to,
         "reply_hook": message.reply_hook,
         "staff_card": message.staff_card,
-    }
+    } | _mail_payload(message)
 
 
 def from_payload(channel: Channel, payload: dict[str, Any]) -> OutboundMessage:
@@ -60,7 +62,24 @@ def from_payload(channel: Channel, payload: dict[str, Any]) -> OutboundMessage:
         private_to=payload["private_to"],
         reply_hook=payload["reply_hook"],
         staff_card=payload.get("staff_card", False),
+        subject=payload.get("subject", ""),
+        html=payload.get("html", ""),
+        images=_images(payload.get("images", [])),
     )
+
+
+def _mail_payload(message: OutboundMessage) -> dict[str, Any]:
+    """The subject, HTML and images, only when there are any (most rows are chat messages)."""
+    images = [
+        {"name": i.name, "png": base64.b64encode(i.png).decode("ascii"), "alt": i.alt}
+        for i in message.images
+    ]
+    found = {"subject": message.subject, "html": message.html, "images": images}
+    return {k: v for k, v in found.items() if v}
+
+
+def _images(raw: list[dict[str, str]]) -> tuple[Image, ...]:
+    return tuple(Image(i["name"], base64.b64decode(i["png"]), i["alt"]) for i in raw)
 
 
 def row_kind(message: OutboundMessage) -> str:

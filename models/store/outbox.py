@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Boolean, Integer, bindparam, func, insert, select, update
+from sqlalchemy import Boolean, Integer, Select, bindparam, case, func, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.events import Address, Channel, OutboundMessage, poll_id_of, utcnow
 from models.store.lease import lease as lease_rows
@@ -151,6 +151,15 @@ def claim(
     return items
 
 
+def retry_now(conn: Connection, message_ids: list[int], now: datetime) -> None:
+    """Make these messages' sends due now, even one backing off or failed (a person asked)."""
+    conn.execute(
+        update(OutboxItem)
+        .where(OutboxItem.message_id.in_(message_ids), OutboxItem.status.in_(("pending", "failed")))
+        .values(status="pending", next_attempt_at=now)
+    )
+
+
 def _due(row: OutboxItem) -> DueItem:
     """A leased row as the worker sees it, its message carrying the send key."""
     message = replace(from_payload(Channel(row.channel), row.payload), send_key=send_key(row.id))
@@ -259,3 +268,18 @@ def counts(conn: Connection) -> dict[str, int]:
     """Number of outbox items per status."""
     rows = conn.execute(select(OutboxItem.status, func.count()).group_by(OutboxItem.status))
     return {status: int(n) for status, n in rows.all()}
+
+
+def delivery_state(
+    query: Select[*tuple[Any, ...]],
+    carrier: InstrumentedAttribute[int | None],
+    *own: InstrumentedAttribute[Any],
+) -> Select[*tuple[Any, ...]]:
+    """``query`` with the status, attempts, last error and sent time of the outbox item whose
+    message is ``carrier`` (an alert send's, a digest run's), or ``own`` (those four of the
+    row itself) until it was handed over: what became of the send is the outbox's to say."""
+    o = OutboxItem
+    theirs = (o.status, o.attempts, o.last_error, o.sent_at)
+    return query.add_columns(
+        *(case((o.id.is_(None), mine), else_=it) for mine, it in zip(own, theirs, strict=True))
+    ).outerjoin(o, o.message_id == carrier)

@@ -1,6 +1,7 @@
 """Alerts reach staff: a Telegram student's urgent message → the real bot (PTB, slack-sdk)
 → a post in the staff Slack channel recorded by FakeSlack; and by e-mail, received by a real
-SMTP server on 127.0.0.1 (aiosmtpd), sent once and retried after the server was down."""
+SMTP server on 127.0.0.1 (aiosmtpd), through the outbox: sent once and retried after the
+server was down."""
 
 from __future__ import annotations
 
@@ -13,14 +14,13 @@ import pytest
 from bot.events import utcnow
 from handlers.alerts.checker import AlertChecker
 from handlers.alerts.dispatch import AlertDispatcher
-from handlers.alerts.mail import AlertMailer
+from handlers.alerts.messages import AlertMail
 from handlers.alerts.quiet import Quiet
 from handlers.alerts.rules import AlertRules
-from handlers.digest.mail import SmtpServer
 from models.store import Store
 from models.store.inbox_types import QueueFilter
 from models.store.migrate import upgrade_async
-from tests.digest.smtp import free_port, smtp_server
+from tests.digest.smtp import free_port, mail_delivery, smtp_server
 from tests.fakes.chat import Chat
 from tests.fakes.waiting import wait_until
 from tests.support.alert_data import queue_item
@@ -37,16 +37,12 @@ async def store(db_url: str) -> AsyncIterator[Store]:
 
 
 def mail_checker(store: Store, port: int) -> AlertChecker:
-    server = SmtpServer("127.0.0.1", port, starttls=False, timeout_s=5)
-    mailer = AlertMailer(
-        server, library="The Library", sender="feedbot@lib.example", to=["desk@lib.example"]
-    )
     dispatcher = AlertDispatcher(
         store,
         zone=LONDON,
         base_url="https://feedback.lib.example",
         wake_outbox=lambda: None,
-        mailer=mailer,
+        mail=AlertMail(("desk@lib.example",), "The Library"),
     )
     return AlertChecker(store, AlertRules(quiet=Quiet(LONDON)), dispatcher)
 
@@ -65,6 +61,7 @@ async def test_an_urgent_item_is_mailed_once(store: Store) -> None:
         check = mail_checker(store, port)
         await check.run(now)
         await check.run(now + timedelta(minutes=1))
+        await mail_delivery(store, port).run_once()
     [mail] = inbox.messages
     assert (
         str(mail["Subject"])
@@ -87,15 +84,18 @@ async def test_a_mail_that_fails_is_retried_and_then_sent_once(store: Store) -> 
         priority="urgent",
     )
     port = free_port()
-    check = mail_checker(store, port)
-    await check.run(now)  # nothing listens yet
+    check, outbox = mail_checker(store, port), mail_delivery(store, port, retry_s=0.3)
+    await check.run(now)
+    await outbox.run_once()  # nothing listens yet
     [send] = await store.alerts.sends()
     assert (send.status, send.attempts) == ("pending", 1) and send.last_error
     with smtp_server(port) as inbox:
-        await check.run(now + timedelta(seconds=30))  # still backing off
+        await check.run(now + timedelta(seconds=30))
+        assert await outbox.run_once() == 0  # still backing off
         assert inbox.messages == []
-        await check.run(now + timedelta(minutes=2))
+        await wait_until(outbox.run_once, what="the retry")
         await check.run(now + timedelta(minutes=3))
+        await outbox.run_once()
     assert len(inbox.messages) == 1
     [send] = await store.alerts.sends()
     assert (send.status, send.attempts) == ("sent", 2)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_bytes, policy
@@ -27,6 +29,24 @@ class Inbox:
         return "250 Message accepted for delivery"
 
 
+class HoldingInbox(Inbox):
+    """An inbox that, while ``holding`` is set, answers no message: it reads each one and then
+    says nothing until released, when it refuses it (451), so a held message is never taken."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.holding = threading.Event()
+        self.held = 0
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if not self.holding.is_set():
+            return await super().handle_DATA(server, session, envelope)
+        self.held += 1
+        while self.holding.is_set():  # noqa: ASYNC110 - cleared from the test's thread
+            await asyncio.sleep(0.05)
+        return "451 Try again later"
+
+
 def free_port() -> int:
     """A TCP port nothing listens on right now."""
     with socket.socket() as s:
@@ -35,12 +55,34 @@ def free_port() -> int:
 
 
 @contextmanager
-def smtp_server(port: int) -> Iterator[Inbox]:
+def smtp_server(port: int, inbox: Inbox | None = None) -> Iterator[Inbox]:
     """aiosmtpd listening on 127.0.0.1:port until the block ends."""
-    inbox = Inbox()
+    inbox = inbox or Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         yield inbox
     finally:
         controller.stop()
+
+
+def mail_delivery(store: Any, port: int, *, retry_s: float = 60.0, unsure_s: float = 60.0) -> Any:
+    """The outbox's delivery with only the e-mail channel, to the server on ``port``: one turn
+    of ``run_once()`` sends what is due, as the running bot's worker would."""
+    from bot.adapters.email import EmailAdapter, SmtpServer
+    from bot.events import Channel
+    from handlers.delivery import Delivery
+    from handlers.metrics import Metrics
+
+    server = SmtpServer("127.0.0.1", port, starttls=False, timeout_s=5)
+    adapter = EmailAdapter(server, sender="feedbot@lib.example")
+    return Delivery(
+        store,
+        {Channel.EMAIL: adapter},
+        Metrics(),
+        max_attempts=8,
+        base_delay=retry_s,
+        max_delay=retry_s,
+        unsure_wait_s=unsure_s,
+        only={Channel.EMAIL},
+    )

@@ -1,5 +1,6 @@
-"""Delivering the digest: e-mail received by a real SMTP server, the staff Slack post with the
-chart uploaded through FakeSlack, retries after a failure, and the Monday schedule exactly once."""
+"""Delivering the digest through the outbox: e-mail received by a real SMTP server, the staff
+Slack post with the chart uploaded through FakeSlack, retries after a failure, and the Monday
+schedule exactly once."""
 
 from __future__ import annotations
 
@@ -10,18 +11,22 @@ from pathlib import Path
 
 import pytest
 
-from bot.adapters.slack.client import build_client
-from bot.adapters.slack.digest_post import SlackDestination
+from bot.adapters.slack import SlackAdapter
+from bot.events import Address, Channel, ConversationKind, OutboundMessage
 from config.settings import Settings
+from handlers.delivery import Delivery
 from handlers.digest.build import DigestConfig
-from handlers.digest.mail import MailDestination, SmtpServer
+from handlers.digest.mail import MailDestination
 from handlers.digest.sender import DigestSender
 from handlers.digest.service import Digests, Drawn
+from handlers.digest.summary import ChatDestination
+from handlers.metrics import Metrics
 from models.store import Store
 from models.store.migrate import upgrade_async
 from tests.digest import fixture as fx
-from tests.digest.smtp import free_port, smtp_server
+from tests.digest.smtp import free_port, mail_delivery, smtp_server
 from tests.fakes.slack import FakeSlack
+from tests.fakes.waiting import wait_until
 
 MONDAY_8 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # the Monday after W44, 08:00 GMT
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -40,13 +45,7 @@ def digests_of(store: Store) -> Digests:
 
 
 def mail_to(store: Store, port: int) -> MailDestination:
-    server = SmtpServer("127.0.0.1", port, starttls=False, timeout_s=5)
-    return MailDestination(
-        server,
-        digests_of(store),
-        sender="feedbot@lib.example",
-        to=["team@lib.example", "lead@lib.example"],
-    )
+    return MailDestination(digests_of(store), to=["team@lib.example", "lead@lib.example"])
 
 
 class Recording:
@@ -57,9 +56,9 @@ class Recording:
     def __init__(self) -> None:
         self.weeks: list[str] = []
 
-    async def deliver(self, drawn: Drawn) -> None:
-        await asyncio.sleep(0.05)  # long enough for a racing second process to try
+    def compose(self, drawn: Drawn) -> OutboundMessage:
         self.weeks.append(drawn.digest.week)
+        return OutboundMessage(Address(Channel.EMAIL, "x@lib.example"), drawn.digest.week)
 
 
 def sender(store: Store, **destinations: object) -> DigestSender:
@@ -71,6 +70,7 @@ async def test_the_email_has_text_html_inline_charts_and_the_week(store: Store) 
     port = free_port()
     with smtp_server(port) as inbox:
         [run] = await sender(store, email=mail_to(store, port)).run_due(MONDAY_8)
+        await mail_delivery(store, port).run_once()
     [mail] = inbox.messages
     assert mail["Subject"] == f"The Library feedback digest {fx.WEEK}"
     assert sorted(inbox.recipients[0]) == ["lead@lib.example", "team@lib.example"]
@@ -94,13 +94,19 @@ async def test_an_smtp_failure_is_retried_and_visible_never_lost(store: Store) -
     port = free_port()  # nothing listens yet
     send = sender(store, email=mail_to(store, port))
     await send.run_due(MONDAY_8)
+    outbox = mail_delivery(store, port, retry_s=0.3)
+    await outbox.run_once()
     [failed] = await store.digest_runs.listed()
     assert (failed.status, failed.attempts) == ("pending", 1)
     assert "SMTP" in failed.last_error or "connect" in failed.last_error.lower()
+    [queued] = await store.outbox.items()
+    assert (queued.channel, queued.status) == ("email", "pending")
     with smtp_server(port) as inbox:
-        assert await send.run_due(MONDAY_8 + timedelta(seconds=30)) == []  # backing off
-        await send.run_due(MONDAY_8 + timedelta(minutes=2))
+        assert await send.run_due(MONDAY_8 + timedelta(minutes=2)) == []  # queued once
+        assert await outbox.run_once() == 0  # backing off
+        await wait_until(outbox.run_once, what="the retry")
         await send.run_due(MONDAY_8 + timedelta(minutes=30))
+        await outbox.run_once()
     assert len(inbox.messages) == 1
     [sent] = await store.digest_runs.listed()
     assert (sent.status, sent.attempts, sent.last_error) == ("sent", 2, "")
@@ -109,9 +115,12 @@ async def test_an_smtp_failure_is_retried_and_visible_never_lost(store: Store) -
 async def test_the_slack_post_uploads_the_chart_and_links_the_page(store: Store) -> None:
     await fx.store_history(store, fx.history())
     async with FakeSlack() as slack:
-        client = build_client(slack.identity.bot_token, slack.api_url)
-        post = SlackDestination(client, "C0STAFF", base_url="https://lib.example")
+        adapter = SlackAdapter(bot_token=slack.identity.bot_token, api_url=slack.api_url)
+        staff = Address(Channel.SLACK, "C0STAFF", kind=ConversationKind.GROUP)
+        post = ChatDestination(staff, base_url="https://lib.example")
         await sender(store, slack=post).run_due(MONDAY_8)
+        outbox = Delivery(store, {Channel.SLACK: adapter}, Metrics(), **RETRY)
+        assert await outbox.run_once() == 1
         [asked] = slack.calls_to("files.getUploadURLExternal")
         [uploaded] = slack.uploads.values()
         [done] = slack.calls_to("files.completeUploadExternal")
@@ -121,10 +130,15 @@ async def test_the_slack_post_uploads_the_chart_and_links_the_page(store: Store)
     assert uploaded.startswith(PNG) and int(asked.args["length"]) == len(uploaded)
     assert done.args["channel_id"] == "C0STAFF"
     assert (
-        f"<https://lib.example/digests/{fx.WEEK}|Read the whole digest>"
+        f"Read the whole digest: https://lib.example/digests/{fx.WEEK}"
         in done.args["initial_comment"]
     )
     assert done.answer["files"][0]["channels"] == ["C0STAFF"]
+    [sent] = await store.outbox.items()
+    assert (sent.channel, sent.status) == ("slack", "sent")
+
+
+RETRY = {"max_attempts": 8, "base_delay": 60.0, "max_delay": 60.0}
 
 
 async def test_a_restart_just_after_eight_does_not_send_twice(store: Store) -> None:
@@ -159,6 +173,7 @@ async def test_an_empty_week_sends_a_short_note(store: Store, tmp_path: Path) ->
     port = free_port()
     with smtp_server(port) as inbox:
         await sender(store, email=mail_to(store, port)).run_due(MONDAY_8)
+        await mail_delivery(store, port).run_once()
     [mail] = inbox.messages
     assert mail["Subject"] == f"The Library feedback digest {fx.WEEK}: no feedback this week"
     assert mail.get_content_type() == "text/plain"

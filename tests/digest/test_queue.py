@@ -9,13 +9,13 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from bot.adapters.slack.digest_post import summary
 from bot.web.queue_query import parse, to_filter
 from handlers.digest.build import DigestConfig, build_digest
 from handlers.digest.markdown import markdown
 from handlers.digest.model import Digest, Queue, QueueTeam
 from handlers.digest.render import as_json
 from handlers.digest.service import Drawn
+from handlers.digest.summary import summary
 from handlers.digest.week import IsoWeek
 from models.store import Store, inbox_actions, inbox_reply, inbox_route
 from models.store.migrate import upgrade_async

@@ -24,7 +24,13 @@ from bot.adapters.slack.client import build_client, send_error, trusted_hook
 from bot.adapters.slack.events_door import EventsDoor
 from bot.adapters.slack.inbound import to_event
 from bot.adapters.slack.lookup import find_post
-from bot.adapters.slack.outbound import CAPABILITIES, post_calls, thread_ts, update_call
+from bot.adapters.slack.outbound import (
+    CAPABILITIES,
+    post_calls,
+    thread_ts,
+    update_call,
+    upload_call,
+)
 from bot.adapters.slack.staff import TEXT_BLOCK, is_staff, reply_view, staff_action
 from bot.backoff import backoff
 from bot.channel import Capabilities, ChannelState, EventSink, SendError
@@ -152,8 +158,13 @@ class SlackAdapter:
             raise SendError(reason, unknown=may_have_arrived(exc)) from exc
 
     def can_look_up(self, message: OutboundMessage) -> bool:
-        """A post carrying its send key can be found again; an ephemeral one or an edit not."""
-        return bool(message.send_key) and not message.private_to and not message.edit_of
+        """A post carrying its send key can be found again; an ephemeral one, an edit or an
+        upload not."""
+        return (
+            bool(message.send_key)
+            and not (message.private_to or message.edit_of)
+            and not message.images
+        )
 
     async def look_up(self, message: OutboundMessage, *, since: datetime) -> str | None:
         """The ts of an earlier post of ``message`` found by its metadata (see SendLookup)."""
@@ -230,6 +241,8 @@ class SlackAdapter:
         if user and hook and await self._answer_tap(hook, message):
             return ""
         channel = await self._dm_channel(message.address.chat)
+        if message.images:
+            return await self._upload(message, channel)
         for call in post_calls(message):
             call["channel"] = channel
             if user:
@@ -238,6 +251,15 @@ class SlackAdapter:
             else:
                 ts = str((await self._client.chat_postMessage(**call))["ts"])
         return ts
+
+    async def _upload(self, message: OutboundMessage, channel: str) -> str:
+        """files.upload v2 of the first image with the text as its comment; the file's id."""
+        response = await self._client.files_upload_v2(
+            **{**upload_call(message), "channel": channel}
+        )
+        files = obj(response.data).get("files")
+        first = obj(files[0]) if isinstance(files, list) and files else {}
+        return text(first.get("id"))
 
     async def _answer_tap(self, hook: str, message: OutboundMessage) -> bool:
         """Post an ephemeral answer to a response_url; False when it cannot carry the message or

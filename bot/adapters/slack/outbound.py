@@ -48,6 +48,21 @@ def post_calls(message: OutboundMessage) -> list[Call]:
     return calls
 
 
+def upload_call(message: OutboundMessage) -> Call:
+    """files_upload_v2 arguments: the first image, the text (escaped, at most one comment's
+    worth) as its comment. Uploads carry no metadata, so they cannot be looked for."""
+    image = message.images[0]
+    name = image.name if image.name.endswith(".png") else f"{image.name}.png"
+    return {
+        "channel": message.address.chat,
+        "file": image.png,
+        "filename": name,
+        "title": name,
+        "alt_txt": image.alt[:1000],
+        "initial_comment": _pieces(message.text, False)[0],
+    }
+
+
 def update_call(message: OutboundMessage, ts: str) -> Call:
     """chat.update arguments replacing the message at ``ts`` (a poll's live tally, say). Without
     buttons the blocks are emptied: chat.update keeps a message's old blocks when given none."""

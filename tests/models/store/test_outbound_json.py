@@ -12,6 +12,7 @@ from bot.events import (
     Button,
     Channel,
     ConversationKind,
+    Image,
     OutboundMessage,
     PollPost,
     utcnow,
@@ -53,10 +54,22 @@ def v1(text: str, *, kind: str = "text", meta: dict[str, str], buttons: list[lis
         ),
         OutboundMessage(address=GROUP, text="closed", poll_ref="fbpoll-4", edit_of="17.5"),
         OutboundMessage(address=GROUP, text="noted", private_to="U1", reply_hook="https://h/1"),
+        OutboundMessage(
+            address=GROUP,
+            text="digest",
+            subject="The digest",
+            html="<p>digest</p>",
+            images=(Image("sentiment.2026-W48@feedbot", b"\x89PNG\r\n\x00\xff", "alt"),),
+        ),
     ],
 )
 def test_every_field_round_trips(message: OutboundMessage) -> None:
     assert from_payload(Channel.SLACK, to_payload(message)) == message
+
+
+def test_a_chat_message_carries_no_mail_fields() -> None:
+    payload = to_payload(OutboundMessage(address=GROUP, text="Hello"))
+    assert not {"subject", "html", "images"} & set(payload)
 
 
 def test_a_version_1_button_poll_edit_and_private_answer_load_typed() -> None:

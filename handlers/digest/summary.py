@@ -1,10 +1,8 @@
-"""The digest in the staff Slack channel: a short summary with the sentiment chart uploaded
-(files.upload v2: getUploadURLExternal, the upload, completeUploadExternal), linking to the page."""
+"""The digest in the staff chat: a short summary with the sentiment chart, linking to the page."""
 
 from __future__ import annotations
 
-from slack_sdk.web.async_client import AsyncWebClient
-
+from bot.events import Address, Image, OutboundMessage
 from handlers.digest.model import Digest
 from handlers.digest.render import duration, pct
 from handlers.digest.service import Drawn
@@ -14,7 +12,7 @@ def summary(drawn: Drawn, page_url: str) -> str:
     """A few lines: totals, change, rising topics, polls, and the link to the page."""
     d = drawn.digest
     if d.empty:
-        return f"*Weekly digest {d.week}*: no feedback this week. <{page_url}|The digest page>"
+        return f"*Weekly digest {d.week}*: no feedback this week. The digest page: {page_url}"
     total = d.headline[-1]
     top = ", ".join(f"{t.topic} ({t.count})" for t in d.topics[:3]) or "none"
     lines = [
@@ -23,7 +21,7 @@ def summary(drawn: Drawn, page_url: str) -> str:
         f"Top topics: {top}. Rising: {', '.join(d.rising) or 'none'}.",
         *_queue(d),
         f"Polls: {len(d.polls)}. You said, we did: {len(d.actions)}.",
-        f"<{page_url}|Read the whole digest>",
+        f"Read the whole digest: {page_url}",
     ]
     return "\n".join(lines)
 
@@ -43,28 +41,21 @@ def _queue(d: Digest) -> list[str]:
     return [line]
 
 
-class SlackDestination:
-    """Posts the digest to FEEDBOT_STAFF_SLACK_CHANNEL."""
+class ChatDestination:
+    """The digest for the staff chat (FEEDBOT_STAFF_SLACK_CHANNEL): the summary, with the
+    sentiment chart when the week had any feedback (the channel uploads it)."""
 
-    name = "slack"
-
-    def __init__(self, client: AsyncWebClient, channel: str, *, base_url: str) -> None:
-        self._client = client
-        self._channel = channel
+    def __init__(self, address: Address, *, base_url: str) -> None:
+        self.name = address.channel.value
+        self._address = address
         self._base = base_url.rstrip("/")
 
-    async def deliver(self, drawn: Drawn) -> None:
-        """Upload the main chart with the summary as its comment (text only when empty)."""
+    def compose(self, drawn: Drawn) -> OutboundMessage:
+        """The week's post."""
         text = summary(drawn, f"{self._base}{drawn.digest.page}")
         chart = drawn.chart("sentiment")
         if drawn.digest.empty or chart is None:
-            await self._client.chat_postMessage(channel=self._channel, text=text)
-            return
-        await self._client.files_upload_v2(
-            channel=self._channel,
-            file=chart.png,
-            filename=f"sentiment-{drawn.digest.week}.png",
-            title=f"Sentiment by week, to {drawn.digest.week}",
-            alt_txt=chart.alt[:1000],
-            initial_comment=text,
-        )
+            return OutboundMessage(address=self._address, text=text)
+        week = drawn.digest.week
+        image = Image(f"sentiment-{week}.png", chart.png, chart.alt)
+        return OutboundMessage(address=self._address, text=text, images=(image,))
