@@ -1,7 +1,7 @@
 """digest_runs: the outbox message that carries each run's digest
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 
 The digest, like alerts, is now handed to the outbox (e-mail is a channel of its own): a run
 is marked handed over in the transaction that queues its message, and records that message,
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0020"
-down_revision: str | None = "0019"
+revision: str = "0021"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
