@@ -147,9 +147,8 @@ class TelegramAdapter:
             ) from exc
         except (BadRequest, Forbidden, ChatMigrated, ValueError) as exc:
             raise SendError(f"telegram refused: {exc}", permanent=True) from exc
-        except TelegramError as exc:  # a timeout after sending: Telegram may have taken it
-            unknown = isinstance(exc, NetworkError) and may_have_arrived(exc)
-            raise SendError(f"telegram: {exc!r}", unknown=unknown) from exc
+        except TelegramError as exc:
+            raise SendError(f"telegram: {exc!r}", unknown=_may_have_taken(exc)) from exc
         except RuntimeError as exc:  # PTB's HTTP client closed by stop() mid-send
             raise SendError(f"telegram is stopping: {exc}") from exc
 
@@ -347,3 +346,10 @@ def _translate(update: Update) -> InboundEvent | None:
 
 def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:200]
+
+
+def _may_have_taken(exc: TelegramError) -> bool:
+    """Whether Telegram may have taken a send that failed: only a transport failure after the
+    request left (PTB chains the HTTP client's error). An error status Telegram answered (a 502
+    included) is a NetworkError with no such cause: it was not taken, and is retried as usual."""
+    return isinstance(exc, NetworkError) and exc.__cause__ is not None and may_have_arrived(exc)
