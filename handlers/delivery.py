@@ -106,7 +106,10 @@ class Delivery:
         for task in flying:
             task.cancel()  # a no-op for those done
         await asyncio.gather(*flying, return_exceptions=True)
-        await self._settle_done()
+        try:
+            await self._settle_done()
+        except Exception:  # those sends stay leased: the next start takes them as interrupted
+            log.exception("recording the last sends failed")
 
     async def run_once(self) -> int:
         """One turn, as a command takes it: send the due items and wait until every send in

@@ -16,14 +16,15 @@ import pytest
 
 from bot.adapters.email import EmailAdapter, SmtpServer
 from bot.adapters.slack import SlackAdapter
-from bot.channel import Sender
+from bot.channel import ChannelState, Sender
 from bot.events import Address, Channel, OutboundMessage
-from handlers.delivery import Delivery
+from handlers.delivery import BATCH, Delivery
 from handlers.metrics import Metrics
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.outbox import Settled
 from tests.digest.smtp import HoldingInbox, free_port, smtp_server
+from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.slack import FakeSlack
 from tests.fakes.waiting import wait_until
 
@@ -91,7 +92,7 @@ async def test_a_slack_reply_is_not_held_up_by_a_silent_mail_server(store: Store
     with silent_smtp() as (inbox, port):
         async with FakeSlack() as slack:
             adapters: dict[Channel, Sender] = {
-                Channel.EMAIL: mail(port, timeout_s=3),
+                Channel.EMAIL: mail(port, timeout_s=5),
                 Channel.SLACK: SlackAdapter(
                     bot_token=slack.identity.bot_token, api_url=slack.api_url
                 ),
@@ -104,7 +105,7 @@ async def test_a_slack_reply_is_not_held_up_by_a_silent_mail_server(store: Store
                 queued = time.monotonic()
                 reply_id = await queue(store, worker, REPLY)
                 await wait_until(lambda: slack.history.in_channel("D01DSTUD1"), within=2.5)
-                assert time.monotonic() - queued < 2.5  # the mail hangs for 3 s
+                assert time.monotonic() - queued < 2.5  # the mail hangs for 5 s
                 await wait_until(lambda: reply_id in {o.item_id for o in recorded}, within=1)
                 assert mail_id not in {o.item_id for o in recorded}  # still in flight
                 await wait_until(lambda: mail_id in {o.item_id for o in recorded}, within=10)
@@ -159,3 +160,42 @@ async def sent_once(store: Store, worker: Delivery) -> bool:
     """One more turn of the outbox; whether everything in it is sent."""
     await worker.run_once()
     return set(await store.outbox.counts()) == {"sent"}
+
+
+class Dead:
+    """A platform that takes each send and answers none until ``gate`` is set."""
+
+    state = ChannelState.UP
+
+    def __init__(self) -> None:
+        self.gate = asyncio.Event()
+        self.waiting = self.most = self.sent = 0
+
+    async def send(self, message: OutboundMessage) -> str:
+        self.waiting += 1
+        self.most = max(self.most, self.waiting)
+        await self.gate.wait()
+        self.waiting -= 1
+        self.sent += 1
+        return f"m{self.sent}"
+
+
+async def test_a_dead_platform_holds_at_most_a_batch_in_flight_and_nothing_else(
+    store: Store,
+) -> None:
+    dead, slack = Dead(), RecordingAdapter(Channel.SLACK)
+    worker, recorded = delivery(store, {Channel.EMAIL: dead, Channel.SLACK: slack}, lease_s=20)
+    mails = [OutboundMessage(MAIL.address, f"alert {n}") for n in range(3 * BATCH)]
+    await store.outbox.enqueue_many(messages=mails, author="bot")
+    worker.start()
+    try:
+        await wait_until(lambda: dead.waiting == BATCH, what="a batch of mail in flight")
+        await queue(store, worker, REPLY)
+        await wait_until(lambda: slack.sent, within=2, what="the reply past the dead platform")
+        assert dead.most == BATCH  # no more of its items were claimed meanwhile
+        dead.gate.set()
+        await wait_until(lambda: len(recorded) == 3 * BATCH + 1, what="everything recorded")
+    finally:
+        await worker.stop()
+    assert len({o.item_id for o in recorded}) == len(recorded)
+    assert (await store.outbox.counts()) == {"sent": 3 * BATCH + 1}
