@@ -34,6 +34,7 @@ test: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js  ## the whole suit
 bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/ingest.py
 	PYTHONPATH=. $(PY) bench/channels.py
+	PYTHONPATH=. $(PY) bench/outbox.py
 	PYTHONPATH=. $(PY) bench/votes.py
 	PYTHONPATH=. $(PY) bench/classify.py
 	PYTHONPATH=. $(PY) bench/digest.py

@@ -49,8 +49,9 @@ class Settings(BaseSettings):
     outbox_base_delay_s: Annotated[float, Field(gt=0, le=3600)] = 1.0
     outbox_max_delay_s: Annotated[float, Field(gt=0, le=86_400)] = 300.0
     outbox_lease_s: Annotated[float, Field(gt=0, le=3600)] = 60.0
-    """How long one send may take before another worker takes it as interrupted mid-send
-    (longer than any platform's request timeout)."""
+    """How long a claimed send is held for its sender (another worker then takes it as
+    interrupted); a send is given up as of unknown outcome after three quarters of it, which
+    must stay above the slowest request timeout (FEEDBOT_SMTP_TIMEOUT_S, X's 30 s)."""
     outbox_unsure_wait_s: Annotated[float, Field(ge=0, le=86_400)] = 60.0
     """After a send of unknown outcome (a timeout once the request went out, a crash mid-send):
     how long to wait before looking for it (Slack) or resending it once (elsewhere)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from datetime import timedelta
 
@@ -28,6 +29,16 @@ UNSURE_WAIT_S = 60.0
 """How long to wait after a send of unknown outcome before looking for it or resending it."""
 BATCH = 32
 IDLE_POLL_S = 1.0
+QUICK_S = 0.5
+"""Sends of one batch that finish within this are recorded together, in one transaction; the
+rest (stragglers) go on as tasks, recorded as they finish, while later batches are sent."""
+IN_FLIGHT = 4 * BATCH
+"""At most this many sends at once; a channel with ``BATCH`` in flight gets no more until some
+finish (it may pass that by less than one batch), so a dead platform holds up only itself."""
+SEND_SHARE = 0.75
+"""The share of the lease one send may take (look-up included): past it, it is given up as of
+unknown outcome, so it is recorded while its lease still holds and no one else takes it."""
+GRACE_S = 10.0
 
 
 def retry_wait(
@@ -55,6 +66,7 @@ class Delivery:
         lease_s: float = LEASE_S,
         unsure_wait_s: float = UNSURE_WAIT_S,
         only: Collection[Channel] | None = None,
+        grace_s: float = GRACE_S,
     ) -> None:
         self._store = store
         self._on_settled: Callable[[list[Settled]], Awaitable[None]] | None = None
@@ -64,9 +76,14 @@ class Delivery:
         self._base = base_delay
         self._cap = max_delay
         self._lease = timedelta(seconds=lease_s)
+        self._send_limit = lease_s * SEND_SHARE
+        self._grace = grace_s
+        self._flying: dict[asyncio.Task[Settled], Channel] = {}
         self._unsure_wait = timedelta(seconds=unsure_wait_s)
         self._others = [c.value for c in Channel if only is not None and c not in only]
-        self._loop = WorkerLoop("delivery", self.run_once, full=BATCH, idle_s=IDLE_POLL_S)
+        self._loop = WorkerLoop(
+            "delivery", self._step, full=BATCH, idle_s=IDLE_POLL_S, grace_s=grace_s
+        )
 
     def wake(self) -> None:
         """Something was queued."""
@@ -77,21 +94,69 @@ class Delivery:
         self._loop.start()
 
     async def stop(self) -> None:
-        """Let sends in flight finish (up to a grace period), then stop."""
+        """Let sends in flight finish (up to a grace period), record them, then stop. One still
+        running then is left under its lease: the next start takes it as interrupted."""
+        clock = asyncio.get_running_loop().time
+        began = clock()
         await self._loop.stop()
+        flying = list(self._flying)
+        left = self._grace - (clock() - began)
+        if flying and left > 0:
+            await asyncio.wait(flying, timeout=left)
+        for task in flying:
+            task.cancel()  # a no-op for those done
+        await asyncio.gather(*flying, return_exceptions=True)
+        try:
+            await self._settle_done()
+        except Exception:  # those sends stay leased: the next start takes them as interrupted
+            log.exception("recording the last sends failed")
 
     async def run_once(self) -> int:
-        """Send one batch of due items at once and record what became of them together. A
-        channel whose connection another process holds (standby here) is left to that one, and
-        with ``only`` (a command that sends e-mail now), every other channel to the bot."""
+        """One turn, as a command takes it: send the due items and wait until every send in
+        flight is recorded; returns how many items were taken."""
+        taken = await self._step()
+        while self._flying:
+            await asyncio.wait(list(self._flying))
+            await self._settle_done()
+        return taken
+
+    async def _step(self) -> int:
+        """The worker's turn: send a batch of due items at once, record together those done
+        within a moment (and any earlier stragglers done by then), and leave the rest running.
+        A channel whose connection another process holds (standby here) is left to that one,
+        and with ``only`` (a command that sends e-mail now), every other channel to the bot."""
+        started = [self._start(i) for i in await self._claim()]
+        if started:
+            _, slow = await asyncio.wait(started, timeout=QUICK_S)
+            for task in slow:  # recorded by a later turn, which its end brings on
+                task.add_done_callback(lambda _: self._loop.wake())
+        await self._settle_done()
+        return len(started)
+
+    async def _claim(self) -> list[DueItem]:
+        """Lease due items, as many as the sends in flight leave room for."""
+        room = min(BATCH, IN_FLIGHT - len(self._flying))
+        if room <= 0:
+            return []
         standby = [c.value for c, a in self._adapters.items() if a.state is ChannelState.STANDBY]
-        standby += self._others
-        items = await self._store.outbox.claim(limit=BATCH, lease=self._lease, skip=standby)
-        if items:
-            outcomes = list(await asyncio.gather(*(self._send(i) for i in items)))
+        busy = [c.value for c, n in Counter(self._flying.values()).items() if n >= BATCH]
+        skip = [*standby, *self._others, *busy]
+        return await self._store.outbox.claim(limit=room, lease=self._lease, skip=skip)
+
+    def _start(self, item: DueItem) -> asyncio.Task[Settled]:
+        task = asyncio.create_task(self._send(item), name=f"send outbox item {item.id}")
+        self._flying[task] = item.channel
+        return task
+
+    async def _settle_done(self) -> None:
+        """Record every finished send together (one cancelled stays leased: it is not done)."""
+        done = [t for t in self._flying if t.done()]
+        for task in done:
+            del self._flying[task]
+        outcomes = [t.result() for t in done if not t.cancelled()]
+        if outcomes:
             await self._store.outbox.settle(outcomes=outcomes)
             await self._told(outcomes)
-        return len(items)
 
     def follow(self, on_settled: Callable[[list[Settled]], Awaitable[None]]) -> None:
         """Be told what became of each batch of sends, once it is recorded."""
@@ -111,14 +176,21 @@ class Delivery:
             blind = item.unsure > 0 and not _checkable(adapter, item)
             return self._unsure(item, SendError("the sender stopped mid-send"), blind=blind)
         verdict: str | None = ""
+        deadline = asyncio.timeout(self._send_limit)
         try:
-            if adapter is None:
-                raise SendError(f"channel {item.channel.value} is not connected")
-            verdict = await self._look_up(adapter, item)
-            if verdict:
-                log.info("outbox item %s was delivered after all, as %s", item.id, verdict)
-                return self._sent(item, verdict, maybe_twice=False)
-            platform_id = await adapter.send(item.message)
+            async with deadline:
+                if adapter is None:
+                    raise SendError(f"channel {item.channel.value} is not connected")
+                verdict = await self._look_up(adapter, item)
+                if verdict:
+                    log.info("outbox item %s was delivered after all, as %s", item.id, verdict)
+                    return self._sent(item, verdict, maybe_twice=False)
+                platform_id = await adapter.send(item.message)
+        except TimeoutError as exc:
+            if not deadline.expired():
+                return self._failed(item, SendError(repr(exc)))
+            late = SendError(f"no answer within {self._send_limit:g} s", unknown=True)
+            return self._unsure(item, late, blind=item.unsure > 0 and verdict is None)
         except SendError as exc:
             if not exc.unknown:
                 return self._failed(item, exc)

@@ -69,13 +69,13 @@ class WorkerLoop:
 
     async def _loop(self) -> None:
         while not self._stopping:
+            self._wake.clear()  # before the batch: a wake-up during it brings on the next
             try:
                 taken = await self._run_once()
             except Exception:
                 log.exception("%s batch failed", self._name)
                 taken = 0
             if taken < self._full and not self._stopping:
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     async with asyncio.timeout(self._idle_s):  # not wait_for: it can eat a cancel
                         await self._wake.wait()
