@@ -356,6 +356,7 @@ def _widget_deps(
         per_address=settings.widget_address_rate,
         new_per_address=settings.widget_new_session_rate,
         lifetime=timedelta(hours=settings.widget_session_hours),
+        votes_per_poll=settings.widget_vote_rate,
     )
     guard = SessionGuard(store.sessions, limits, settings.trusted_proxy_header)
     return WidgetDeps(
