@@ -180,7 +180,13 @@ def _wire(
     )
     pipeline = Pipeline(build_steps(deps), metrics, bell.ring)
     processor = Processor(
-        store, pipeline, metrics, batch=64, max_attempts=settings.process_max_attempts, bell=bell
+        store,
+        pipeline,
+        metrics,
+        batch=64,
+        max_attempts=settings.process_max_attempts,
+        bell=bell,
+        ingest_busy=recorder.busy,
     )
     widget = _widget_deps(settings, library, store, pipeline)
     capabilities = {a.channel: a.capabilities for a in chosen}

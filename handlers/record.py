@@ -46,6 +46,11 @@ class Recorder:
         self._max_batch = max_batch
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._last_write = float("-inf")
+
+    def busy(self, within_s: float) -> bool:
+        """Whether events are queued, or a batch was written within the last ``within_s``."""
+        return not self._queue.empty() or time.monotonic() - self._last_write < within_s
 
     async def record(self, event: InboundEvent) -> Receipt:
         """Store the event (once); returns when it is durable."""
@@ -79,6 +84,7 @@ class Recorder:
                 self._queue.task_done()
 
     async def _write(self, batch: list[_Pending]) -> None:
+        self._last_write = time.monotonic()
         try:
             results = await self._store.messages.record(events=[p.event for p in batch])
         except Exception as exc:  # noqa: BLE001 - every waiting caller must hear of it

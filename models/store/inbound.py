@@ -115,6 +115,8 @@ def _message_row(
         vote = {"poll_ref": event.vote.poll_ref, "options": list(event.vote.options)}
         if event.vote.reply_hook:
             vote["reply_hook"] = event.vote.reply_hook
+        if event.vote.origin:
+            vote["origin"] = event.vote.origin
     return {
         "channel": event.channel.value,
         "platform_id": event.platform_id,

@@ -1,9 +1,10 @@
 """Sliding-window request counts, kept in memory so that a request costs the store nothing.
 
-A window is the last minute in ten-second slots; the oldest slot counts for the part of it still
-inside the minute, so a limit never resets all at once on a clock boundary (a fixed minute let
-115 votes through in ten seconds). Counts other processes made reach this one through
-``sent``/``merge`` (see rate_sync.py), so processes sharing a database agree within a sync."""
+A window is the current ten-second slot and the six before it, so no 60 seconds ever hold more
+than the limit, and a limit frees up ten seconds at a time instead of resetting all at once on
+a clock boundary (a fixed minute let 115 votes through in ten seconds). Counts other processes
+made reach this one through ``unsent`` and ``merge`` (see sessions.py), so processes sharing a
+database agree within a sync."""
 
 from __future__ import annotations
 
@@ -41,19 +42,16 @@ class Windows:
             self._sweep(slot)
         return True
 
-    def total(self, key: str, now: float) -> float:
-        """Requests counted for ``key`` in the minute before ``now``, by every process."""
-        slot = int(now // SLOT_S)
-        oldest = slot - SLOTS
-        inside = 1.0 - (now - slot * SLOT_S) / SLOT_S  # the part of the oldest slot still in
-        total = 0.0
-        for counts in (self._mine.get(key), self._theirs.get(key)):
-            for s, n in (counts or {}).items():
-                if s > oldest:
-                    total += n
-                elif s == oldest:
-                    total += n * inside
-        return total
+    def total(self, key: str, now: float) -> int:
+        """Requests counted for ``key`` by every process in the slot of ``now`` and the six
+        before it: all of the last minute, and at most ten seconds more."""
+        oldest = int(now // SLOT_S) - SLOTS
+        return sum(
+            n
+            for counts in (self._mine.get(key), self._theirs.get(key))
+            for s, n in (counts or {}).items()
+            if s >= oldest
+        )
 
     def unsent(self) -> Counter[tuple[str, int]]:
         """Counts not yet shared, taken (the next call answers only newer ones)."""
