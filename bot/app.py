@@ -142,7 +142,8 @@ def _wire(
     adapters: Sequence[Adapter] | None,
 ) -> Bot:
     metrics = Metrics()
-    recorder = Recorder(store, metrics, max_batch=settings.ingest_batch_max)
+    in_flight = 2 if store.dialect == "postgresql" else 1  # SQLite has one writer
+    recorder = Recorder(store, metrics, max_batch=settings.ingest_batch_max, in_flight=in_flight)
     holder = process_name()
     platforms = (
         list(adapters) if adapters is not None else channel_adapters(settings, store.cursors)
