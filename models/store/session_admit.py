@@ -31,10 +31,11 @@ def share(
     keys: list[str],
     since: int,
     renew: dict[str, timedelta],
-) -> dict[tuple[str, int], int]:
+    recheck: list[str],
+) -> tuple[dict[tuple[str, int], int], dict[str, datetime | None]]:
     """Add this process's new counts, renew the sessions used, forget counts older than
-    ``since``; every process's totals for ``keys`` since then. Cheap to lose, so PostgreSQL
-    need not wait for the WAL flush."""
+    ``since``; every process's totals for ``keys`` since then, and the ``recheck`` sessions'
+    expiries. Cheap to lose, so PostgreSQL need not wait for the WAL flush."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
     _add(conn, adds)
@@ -46,7 +47,10 @@ def share(
             RateCounter.key.in_(keys[start : start + CHUNK]), RateCounter.window >= since
         )
         totals.update({(str(k), int(w)): int(n) for k, w, n in conn.execute(query).all()})
-    return totals
+    found: dict[str, datetime | None] = {}
+    for start in range(0, len(recheck), CHUNK):
+        found.update(expiries(conn, recheck[start : start + CHUNK]))
+    return totals, found
 
 
 def _add(conn: Connection, adds: Counter[tuple[str, int]]) -> None:

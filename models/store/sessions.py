@@ -88,6 +88,7 @@ class SessionStore:
         self._windows = Windows()
         self._known: dict[str, _Known] = {}
         self._renew: dict[str, timedelta] = {}
+        self._used: set[str] = set()  # sessions admitted since the last sync
         self._lookups: Batcher[str, datetime | None] = Batcher(self._look_up, limit=BATCH)
         self._task: asyncio.Task[None] | None = None
         self._synced = 0.0
@@ -113,6 +114,7 @@ class SessionStore:
             return Admission.UNKNOWN if self._take([by_address]) else Admission.THROTTLED
         if not self._take([by_address, (f"s:{key[:40]}", limits.per_session)]):
             return Admission.THROTTLED
+        self._used.add(key)
         if expires < now + limits.lifetime - RENEW_AFTER:
             self._renew[key] = limits.lifetime
             self._known[key] = _Known(time.monotonic(), now + limits.lifetime)
@@ -131,12 +133,19 @@ class SessionStore:
         return await self._durable.write(_end, key)
 
     async def flush(self) -> None:
-        """Share this process's new counts and renewals now; read the others' counts."""
+        """Share this process's new counts and renewals now; read the others' counts, and
+        check again the sessions in use that are about to need it (off the requests' path)."""
         adds, renew, self._renew = self._windows.unsent(), self._renew, {}
-        self._synced = time.monotonic()
+        now = self._synced = time.monotonic()
+        due = self._recheck_s - 2 * self._sync_s
+        used, self._used = self._used, set()
+        recheck = sorted(k for k in used if k in self._known and now - self._known[k].checked > due)
         since = self._windows.first_slot()
-        totals = await self._fast.write(share, adds, self._windows.active(), since, renew)
+        totals, found = await self._fast.write(
+            share, adds, self._windows.active(), since, renew, recheck
+        )
         self._windows.merge(totals)
+        self._remember(found, now)
 
     async def close(self) -> None:
         """Share what is left and stop syncing."""
@@ -145,6 +154,7 @@ class SessionStore:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
         if self._windows.pending() or self._renew:
+            self._used.clear()
             try:
                 await self.flush()
             except Exception as exc:  # noqa: BLE001 - closing; counts are cheap to lose
@@ -159,7 +169,7 @@ class SessionStore:
 
     async def _sync(self) -> None:
         """Flush at most once per ``sync_s`` while there is anything to share."""
-        while self._windows.pending() or self._renew:
+        while self._windows.pending() or self._renew or self._used:
             await asyncio.sleep(max(0.0, self._synced + self._sync_s - time.monotonic()))
             try:
                 await self.flush()
@@ -176,13 +186,20 @@ class SessionStore:
 
     async def _look_up(self, keys: list[str]) -> list[datetime | None]:
         """Read a batch of sessions (on the ingest lane, ahead of background work)."""
+        started = time.monotonic()
         found = await self._durable.read(expiries, sorted(set(keys)))
-        now = time.monotonic()
         if len(self._known) > KNOWN_MAX:
-            self._forget(now)
-        for key, expires in found.items():
-            self._known[key] = _Known(now, expires)
+            self._forget(time.monotonic())
+        self._remember(found, started)
         return [found[k] for k in keys]
+
+    def _remember(self, found: dict[str, datetime | None], read_at: float) -> None:
+        """Keep what a read found, unless this process learnt something newer meanwhile (the
+        session ended or renewed here while the read was on its way)."""
+        for key, expires in found.items():
+            known = self._known.get(key)
+            if known is None or known.checked <= read_at:
+                self._known[key] = _Known(read_at, expires)
 
     def _forget(self, now: float) -> None:
         """Drop sessions not checked lately."""
