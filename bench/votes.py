@@ -185,6 +185,7 @@ def main() -> None:
     print(f"slack     {slack:8.0f} votes/s (signed HTTP clicks, first sent to last counted)")
     floor = asyncio.run(bench_slack_floor(n))
     print(f"  floor   {floor:8.0f} clicks/s (the same clicks into bolt alone: checked, acked)")
+    print(f"  ratio   {slack / floor:8.2f}x bolt's floor, measured in the same run")
     telegram = asyncio.run(bench_telegram(n))
     print(
         f"telegram  {telegram:8.0f} votes/s (getUpdates poll answers, first sent to last counted)"

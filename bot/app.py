@@ -143,7 +143,8 @@ def _wire(
     adapters: Sequence[Adapter] | None,
 ) -> Bot:
     metrics = Metrics()
-    recorder = Recorder(store, metrics, max_batch=settings.ingest_batch_max)
+    in_flight = 2 if store.dialect == "postgresql" else 1  # SQLite has one writer
+    recorder = Recorder(store, metrics, max_batch=settings.ingest_batch_max, in_flight=in_flight)
     holder = process_name()
     platforms = (
         list(adapters) if adapters is not None else channel_adapters(settings, store.cursors)
@@ -184,7 +185,13 @@ def _wire(
     )
     pipeline = Pipeline(build_steps(deps), metrics, bell.ring)
     processor = Processor(
-        store, pipeline, metrics, batch=64, max_attempts=settings.process_max_attempts, bell=bell
+        store,
+        pipeline,
+        metrics,
+        batch=64,
+        max_attempts=settings.process_max_attempts,
+        bell=bell,
+        ingest_busy=recorder.busy,
     )
     widget = _widget_deps(settings, library, store, pipeline)
     capabilities = {a.channel: a.capabilities for a in chosen}
@@ -363,6 +370,7 @@ def _widget_deps(
         per_address=settings.widget_address_rate,
         new_per_address=settings.widget_new_session_rate,
         lifetime=timedelta(hours=settings.widget_session_hours),
+        votes_per_poll=settings.widget_vote_rate,
     )
     guard = SessionGuard(store.sessions, limits, settings.trusted_proxy_header)
     return WidgetDeps(

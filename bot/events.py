@@ -66,11 +66,14 @@ class Vote:
     """A poll answer: the platform's poll reference and chosen option keys (empty = retracted).
 
     ``reply_hook`` is a URL the platform gave for answering this voter privately (Slack's
-    response_url): not rate-limited like a posted message, but short-lived."""
+    response_url): not rate-limited like a posted message, but short-lived. ``origin`` is the
+    network address a widget vote came from, as a keyed hash (never the address itself), so
+    that results can say how concentrated the web votes are."""
 
     poll_ref: str
     options: tuple[str, ...]
     reply_hook: str = ""
+    origin: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,6 +107,7 @@ class Settings(BaseSettings):
     widget_session_rate: Annotated[int, Field(ge=1, le=1_000_000)] = 120
     widget_address_rate: Annotated[int, Field(ge=1, le=10_000_000)] = 6000
     widget_new_session_rate: Annotated[int, Field(ge=1, le=1_000_000)] = 60
+    widget_vote_rate: Annotated[int, Field(ge=1, le=1_000_000)] = 20
     trusted_proxy_header: Annotated[str, Field(pattern=r"^([A-Za-z0-9-]+)?$")] = ""
     metrics_token: SecretStr | None = None
     retention_days: Annotated[int, Field(ge=0, le=36_500)] = 365  # 0: keep forever

@@ -19,6 +19,18 @@ class OptionResult:
 
 
 @dataclass(frozen=True)
+class Concentration:
+    """How concentrated the web (widget) votes are by network address, so that a lead can judge
+    whether one place stuffed the poll: of ``votes`` (whose address is known), ``top`` came from
+    the busiest address, ``percent`` of them, and ``addresses`` addresses voted in all."""
+
+    votes: int
+    addresses: int
+    top: int
+    percent: float
+
+
+@dataclass(frozen=True)
 class Results:
     """Everything `poll results` shows."""
 
@@ -35,6 +47,7 @@ class Results:
     follow_ups: int
     aggregate_only: list[str]
     anonymous: bool = False
+    web_concentration: Concentration | None = None
 
 
 def compute(
@@ -42,9 +55,11 @@ def compute(
     votes: list[tuple[str, list[str]]],
     follow_ups: int = 0,
     reported: dict[str, dict[str, int]] | None = None,
+    origins: list[str] | None = None,
 ) -> Results:
     """Results from the current votes, (channel, chosen option keys) per person, plus counts a
-    platform reports without voters (X native polls: single answer, so one count per person)."""
+    platform reports without voters (X native polls: single answer, so one count per person),
+    and where the web votes came from (``origins``: the keyed hash of each one's address)."""
     reported = reported or {}
     counts = Counter(k for _, keys in votes for k in keys)
     for channel_counts in reported.values():
@@ -74,6 +89,26 @@ def compute(
         follow_ups,
         sorted(reported),
         poll.anonymous,
+        concentration(origins or []),
+    )
+
+
+def concentration(origins: list[str]) -> Concentration | None:
+    """How many web votes came from the busiest address; None when no address is known."""
+    known = Counter(o for o in origins if o)
+    if not known:
+        return None
+    top = known.most_common(1)[0][1]
+    total = known.total()
+    return Concentration(total, len(known), top, _pct(top, total))
+
+
+def concentration_line(c: Concentration) -> str:
+    """e.g. '62% of web votes (31 of 50) came from one network address; 7 addresses in all'."""
+    places = "address" if c.addresses == 1 else "addresses"
+    return (
+        f"{c.percent:g}% of web votes ({c.top} of {c.votes}) came from one network address; "
+        f"{c.addresses} {places} in all"
     )
 
 

@@ -219,7 +219,9 @@ async def results(store: Store, poll_id: int) -> Results:
         await store.polls.votes(poll_id=poll_id),
         await store.polls.follow_ups(poll_id=poll_id),
     )
-    return compute(poll, votes, follow_ups, await store.polls.counts(poll_id=poll_id))
+    reported = await store.polls.counts(poll_id=poll_id)
+    origins = await store.polls.web_origins(poll_id=poll_id)
+    return compute(poll, votes, follow_ups, reported, origins)
 
 
 def you_said(r: Results) -> str:

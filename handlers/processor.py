@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from bot.backoff import backoff
@@ -16,6 +18,8 @@ from models.store.processing import Pending
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # after a crash, claimed events are due again this soon
 IDLE_POLL_S = 2.0
+LULL_S = 0.05  # ingest this quiet lets a batch start
+MAX_DEFER_S = 1.0  # under steady ingest, a batch still starts at least this often
 
 
 class Processor:
@@ -30,6 +34,7 @@ class Processor:
         batch: int,
         max_attempts: int,
         bell: Doorbell | None = None,
+        ingest_busy: Callable[[float], bool] = lambda _: False,
     ) -> None:
         self._store = store
         self._pipeline = pipeline
@@ -37,6 +42,7 @@ class Processor:
         self._batch = batch
         self._max_attempts = max_attempts
         self._in_hand: set[int] = set()
+        self._ingest_busy = ingest_busy
         self._loop = WorkerLoop(
             "processor", self.run_once, full=batch, idle_s=IDLE_POLL_S, bell=bell
         )
@@ -57,6 +63,7 @@ class Processor:
 
     async def run_once(self) -> int:
         """Process one batch; returns how many events were claimed."""
+        await self._give_way()
         items = await self._store.processing.claim(
             limit=self._batch, lease=LEASE, max_attempts=self._max_attempts
         )
@@ -70,6 +77,15 @@ class Processor:
                 await self._failed(item, ctx.error)
         self._in_hand = set()
         return len(items)
+
+    async def _give_way(self) -> None:
+        """Answering the platforms comes first: while events are being recorded, wait for a
+        lull (at most MAX_DEFER_S), so the steps after the store take the CPU (and the SQLite
+        writer) between bursts instead of slowing every acknowledgement in one."""
+        for _ in range(round(MAX_DEFER_S / LULL_S)):
+            if not self._ingest_busy(LULL_S):
+                return
+            await asyncio.sleep(LULL_S)
 
     async def _failed(self, item: Pending, exc: BaseException) -> None:
         """The event stays stored and unprocessed, due again after a back-off."""

@@ -38,14 +38,26 @@ class Recorder:
     Each caller gets its receipt only after the transaction holding its event has committed.
     When a batch fails, each of its events is written alone: the good ones land, and a caller
     whose own event the store refused gets ``Unstorable`` (the sender's fault, one log line).
+    Up to ``in_flight`` batches are written at once (PostgreSQL: one commits while the next is
+    sent; the next batch gathers while all are busy); the store keeps each event once however
+    its batches overlap.
     """
 
-    def __init__(self, store: Store, metrics: Metrics, *, max_batch: int) -> None:
+    def __init__(
+        self, store: Store, metrics: Metrics, *, max_batch: int, in_flight: int = 1
+    ) -> None:
         self._store = store
         self._metrics = metrics
         self._max_batch = max_batch
+        self._in_flight = in_flight
+        self._writes: set[asyncio.Task[None]] = set()
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        self._last_write = float("-inf")
+
+    def busy(self, within_s: float) -> bool:
+        """Whether events are queued, or a batch was written within the last ``within_s``."""
+        return not self._queue.empty() or time.monotonic() - self._last_write < within_s
 
     async def record(self, event: InboundEvent) -> Receipt:
         """Store the event (once); returns when it is durable."""
@@ -70,15 +82,26 @@ class Recorder:
             await task
 
     async def _run(self) -> None:
+        slots = asyncio.Semaphore(self._in_flight)
         while True:
+            await slots.acquire()  # while every slot is busy, the next batch gathers
             batch = [await self._queue.get()]
             while len(batch) < self._max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
+            write = asyncio.create_task(self._write_done(batch, slots), name="record-batch")
+            self._writes.add(write)
+            write.add_done_callback(self._writes.discard)
+
+    async def _write_done(self, batch: list[_Pending], slots: asyncio.Semaphore) -> None:
+        try:
             await self._write(batch)
+        finally:
+            slots.release()
             for _ in batch:
                 self._queue.task_done()
 
     async def _write(self, batch: list[_Pending]) -> None:
+        self._last_write = time.monotonic()
         try:
             results = await self._store.messages.record(events=[p.event for p in batch])
         except Exception as exc:  # noqa: BLE001 - every waiting caller must hear of it

@@ -21,7 +21,7 @@ from bot.cli.show import add_row, console, table, visible
 from config.library import load_library_config
 from handlers import polls
 from handlers.poll_kinds import standard_options
-from handlers.poll_results import Results
+from handlers.poll_results import Results, concentration_line
 from models.store.polls import Target
 
 poll_app = typer.Typer(help="Quick polls: create, send, close, read results.", no_args_is_help=True)
@@ -240,4 +240,6 @@ def report(r: Results) -> list[str | Text | Table]:
         lines.append(f"aggregate only (counts without voters): {', '.join(r.aggregate_only)}")
     if r.follow_ups:
         lines.append(f"follow-up comments: {r.follow_ups}")
+    if r.web_concentration is not None:
+        lines.append(f"web votes: {concentration_line(r.web_concentration)}")
     return lines

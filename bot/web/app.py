@@ -11,9 +11,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.adapters.base import Adapter
 from bot.web import digests, health, widget, widget_polls
+from bot.web.csrf import STAFF_PATHS
 from bot.web.observe import EXCEPTION_HANDLERS, ResponseCounter
 from bot.web.security import FramePolicy, SecurityHeaders
 from bot.web.staff_web import StaffWeb
@@ -60,8 +62,24 @@ def build_web(
     middleware = [
         Middleware(ResponseCounter, routes=route_list, registry=metrics.registry),
         Middleware(SecurityHeaders, frames=frames),
-        *staff.middleware,
+        Middleware(StaffArea, middleware=staff.middleware),
     ]
     return Starlette(
         routes=route_list, middleware=middleware, exception_handlers=EXCEPTION_HANDLERS
     )
+
+
+class StaffArea:
+    """ASGI middleware: the staff middleware (session gate, body cap, CSRF) around requests
+    under the staff paths only; the widget and the webhooks go straight to the routes, without
+    paying for a CSRF token and a cookie parse they never use."""
+
+    def __init__(self, app: ASGIApp, *, middleware: Sequence[Middleware]) -> None:
+        self.app = app
+        self.staff = app
+        for cls, args, kwargs in reversed(middleware):
+            self.staff = cls(self.staff, *args, **kwargs)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        staff = scope["type"] == "http" and str(scope["path"]).startswith(STAFF_PATHS)
+        await (self.staff if staff else self.app)(scope, receive, send)

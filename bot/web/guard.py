@@ -16,6 +16,7 @@ REFUSALS = {
     Admission.UNKNOWN: (403, "this session was not issued here, has ended or has expired; reload"),
     Admission.THROTTLED: (429, "too many requests; please wait a minute and try again"),
 }
+TOO_MANY_VOTES = "too many votes on this poll from this address; please wait a minute"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,16 @@ class SessionGuard:
         if verdict is not Admission.OK:
             raise BadRequest(*REFUSALS[verdict])
         return session
+
+    def vote(self, request: Request, poll_id: int) -> str:
+        """Count a vote on the poll from this client's address; the address as kept (a keyed
+        hash), or BadRequest 429 when it voted on this poll too often in the last minute."""
+        origin = self.sessions.take_vote(
+            address=self.address(request), poll_id=poll_id, limits=self.limits
+        )
+        if origin is None:
+            raise BadRequest(429, TOO_MANY_VOTES)
+        return origin
 
     async def live(self, request: Request, session: str) -> bool:
         """Whether a session (from a cookie, say) is still usable, counting the request."""

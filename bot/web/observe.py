@@ -59,7 +59,14 @@ class ResponseCounter:
         try:
             await self.app(scope, receive, counting_send)
         finally:
-            self.counter.labels(route_template(self.routes, scope), str(status[0])).inc()
+            self.counter.labels(self._template(scope), str(status[0])).inc()
+
+    def _template(self, scope: Scope) -> str:
+        """The route the router chose (it notes it in the scope), else matched again here."""
+        route = scope.get("route")
+        if route is not None and hasattr(route, "path"):
+            return str(route.path) or "/"
+        return route_template(self.routes, scope)
 
 
 async def client_error(request: Request, exc: Exception) -> Response:

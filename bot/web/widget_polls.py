@@ -1,8 +1,10 @@
 """Polls on the feedback page: open widget polls with buttons, and their JSON API. A vote counts
-only from an issued session, within its rate limits, on an open poll, for one of its options."""
+only from an issued session, within its rate limits (and its address's on that poll), on an open
+poll, for one of its options; it carries its address as a keyed hash, for the results."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from starlette.requests import Request
@@ -59,4 +61,6 @@ async def checked_vote(deps: WidgetDeps, request: Request, body: Any) -> Inbound
     refused = refusal(poll, channel=Channel.WIDGET.value, options=event.vote.options)
     if refused is not None:
         raise BadRequest(STATUS[refused.problem], refused.reason)
-    return event
+    assert poll_id is not None
+    origin = deps.guard.vote(request, poll_id)  # 429 when this address voted on it too often
+    return replace(event, vote=replace(event.vote, origin=origin))

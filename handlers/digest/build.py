@@ -14,6 +14,7 @@ from handlers.digest.model import ActionLine, Digest, PollLine, Queue, QuoteLine
 from handlers.digest.queue import queue
 from handlers.digest.scrub import scrub
 from handlers.digest.week import IsoWeek, week_starts
+from handlers.poll_results import concentration_line
 from handlers.polls import results
 from models.store import Store
 from models.store.digest import Window
@@ -164,6 +165,7 @@ async def _polls(store: Store, window: Window) -> list[PollLine]:
                 follow_ups=r.follow_ups,
                 comments=[scrub(text) for _, text in comments],
                 link=link("/inbox/", poll=poll_id),
+                web_votes=concentration_line(c) if (c := r.web_concentration) else "",
             )
         )
     return lines

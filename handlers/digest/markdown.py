@@ -127,6 +127,7 @@ def _polls(d: Digest, base: str) -> list[str]:
             "",
             f"Answers per channel: {answers or 'none'}",
             "",
+            *([f"Web votes: {p.web_votes}", ""] if p.web_votes else []),
         ]
         out += [f"> {escape(c)}\n" for c in p.comments]
     return out if d.polls else [*out, "No poll ran or closed this week.", ""]

@@ -83,6 +83,8 @@ class PollLine:
     follow_ups: int
     comments: list[str]
     link: str
+    web_votes: str = ""
+    """How concentrated the web votes are by network address, in words ("" without any)."""
 
 
 @dataclass(frozen=True)

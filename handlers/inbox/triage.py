@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from config.triage import TriageConfig
 from models.store.inbox_types import PRIORITIES
@@ -114,11 +115,17 @@ def is_question(text: str) -> bool:
 def urgent_word(text: str, words: list[str]) -> str | None:
     """The first urgent word or phrase in the text (whole words, any case), if any."""
     lowered = " ".join(WORDS.findall(text.lower()))
-    for word in words:
-        phrase = " ".join(WORDS.findall(word.lower()))
-        if phrase and re.search(rf"\b{re.escape(phrase)}\b", lowered):
+    for word, pattern in _phrases(tuple(words)):
+        if pattern.search(lowered):
             return word
     return None
+
+
+@lru_cache(maxsize=16)
+def _phrases(words: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """Each urgent word with its whole-word pattern, compiled once per list of words."""
+    found = ((w, " ".join(WORDS.findall(w.lower()))) for w in words)
+    return tuple((w, re.compile(rf"\b{re.escape(p)}\b")) for w, p in found if p)
 
 
 def only_pleasantry(text: str, phrases: list[str]) -> bool:

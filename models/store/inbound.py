@@ -1,4 +1,5 @@
-"""Recording inbound events: one transaction per batch, idempotent on (channel, platform_id)."""
+"""Recording inbound events: one transaction per batch, idempotent on (channel, platform_id);
+rows are written in key order, so batches that overlap (on PostgreSQL) never deadlock."""
 
 from __future__ import annotations
 
@@ -39,15 +40,17 @@ def record_events(
     conversations = _conversation_ids(conn, dialect, events, contacts, key)
     rows = [_message_row(e, contacts, conversations, key) for e in events]
     inserted = _insert_messages(conn, dialect, rows)
-    existing = _message_ids(conn, {(r["channel"], r["platform_id"]) for r in rows})
-    return _receipts(rows, inserted, existing)
+    stored_before = {(r["channel"], r["platform_id"]) for r in rows} - set(inserted)
+    ids = {**inserted, **(_message_ids(conn, stored_before) if stored_before else {})}
+    return _receipts(rows, set(inserted), ids)
 
 
 def _contact_ids(
     conn: Connection, dialect: str, events: Sequence[InboundEvent], key: bytes
 ) -> dict[str, int]:
     """Ensure a contact per distinct sender; map pseudonym → contact id."""
-    people = {pseudonym(key, e.channel, e.sender): e for e in events if e.sender}
+    found = {pseudonym(key, e.channel, e.sender): e for e in events if e.sender}
+    people = dict(sorted(found.items()))  # one lock order for overlapping batches (PostgreSQL)
     if not people:
         return {}
     now = utcnow()
@@ -79,7 +82,7 @@ def _conversation_ids(
     key: bytes,
 ) -> dict[tuple[str, str, str], int]:
     """Ensure a conversation per distinct address; map (channel, chat, thread) → id."""
-    wanted = {_conversation_key(e): e for e in events}
+    wanted = dict(sorted({_conversation_key(e): e for e in events}.items()))
     now = utcnow()
     rows = [
         {
@@ -115,6 +118,8 @@ def _message_row(
         vote = {"poll_ref": event.vote.poll_ref, "options": list(event.vote.options)}
         if event.vote.reply_hook:
             vote["reply_hook"] = event.vote.reply_hook
+        if event.vote.origin:
+            vote["origin"] = event.vote.origin
     return {
         "channel": event.channel.value,
         "platform_id": event.platform_id,
@@ -132,14 +137,16 @@ def _message_row(
 
 def _insert_messages(
     conn: Connection, dialect: str, rows: list[dict[str, Any]]
-) -> set[tuple[str, str]]:
-    """Insert the rows not stored yet; return the keys that were new."""
+) -> dict[tuple[str, str], int]:
+    """Insert the rows not stored yet; the new ones' keys and ids (the rest need a lookup)."""
     unique: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         unique.setdefault((row["channel"], row["platform_id"]), row)
-    stmt = insert_ignore(dialect, Message).returning(Message.channel, Message.platform_id)
-    result = conn.execute(stmt, list(unique.values()))
-    return {(c, p) for c, p in result.all()}
+    stmt = insert_ignore(dialect, Message).returning(
+        Message.channel, Message.platform_id, Message.id
+    )
+    result = conn.execute(stmt, [unique[k] for k in sorted(unique)])
+    return {(c, p): i for c, p, i in result.all()}
 
 
 def _message_ids(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:

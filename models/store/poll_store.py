@@ -70,6 +70,10 @@ class PollStore:
         """(channel, options) for each current vote."""
         return await self._db.read(votes.tally, poll_id)
 
+    async def web_origins(self, *, poll_id: int) -> list[str]:
+        """The keyed hash of the address each current widget vote came from ("" if unknown)."""
+        return await self._db.read(votes.web_origins, poll_id)
+
     async def follow_ups(self, *, poll_id: int) -> int:
         """Follow-up answers linked to the poll."""
         return await self._db.read(votes.follow_up_count, poll_id)

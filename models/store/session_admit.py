@@ -1,13 +1,10 @@
-"""Admitting a batch of widget requests in one transaction: which sessions are live, and each
-request's place in its session's and its address's count for this minute."""
+"""The store's side of widget sessions and their limits, all off the request path: which
+sessions are live, counts shared between processes, sliding expiry renewed in bulk."""
 
 from __future__ import annotations
 
-import time
-from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import timedelta
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,83 +13,75 @@ from sqlalchemy.engine import Connection
 from bot.events import utcnow
 from models.store.session_tables import RateCounter, WidgetSession
 
-WINDOW_S = 60
+CHUNK = 2000  # keys per statement, well under either database's parameter limit
 
 
-@dataclass(frozen=True)
-class Ask:
-    """One request: its session's digest, its address key, and the limits that apply."""
-
-    session: str
-    address: str
-    per_session: int
-    per_address: int
-    lifetime: timedelta
+def expiries(conn: Connection, digests: list[str]) -> dict[str, datetime | None]:
+    """Each session's expiry if it was issued and not ended, else None."""
+    query = select(WidgetSession.digest, WidgetSession.expires_at).where(
+        WidgetSession.digest.in_(digests), WidgetSession.ended_at.is_(None)
+    )
+    found = {str(d): e for d, e in conn.execute(query).all()}
+    return {d: found.get(d) for d in digests}
 
 
-def admit_many(conn: Connection, asks: list[Ask]) -> list[str]:
-    """'ok', 'unknown' or 'throttled' for each request, in order; renews the live sessions.
-
-    Counts and expiry are cheap to lose, so PostgreSQL need not wait for the WAL flush."""
+def share(
+    conn: Connection,
+    adds: Counter[tuple[str, int]],
+    keys: list[str],
+    since: int,
+    renew: dict[str, timedelta],
+    recheck: list[str],
+) -> tuple[dict[tuple[str, int], int], dict[str, datetime | None]]:
+    """Add this process's new counts, renew the sessions used, forget counts older than
+    ``since``; every process's totals for ``keys`` since then, and the ``recheck`` sessions'
+    expiries. Cheap to lose, so PostgreSQL need not wait for the WAL flush."""
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-    live = _live(conn, {a.session for a in asks})
-    keys = [a.address for a in asks] + [_session_key(a) for a in asks if a.session in live]
-    places = _places(keys, add_counts(conn, Counter(keys)))
-    verdicts = []
-    for ask in asks:
-        over = next(places[ask.address]) > ask.per_address
-        if ask.session not in live:
-            verdicts.append("throttled" if over else "unknown")
-        else:
-            over = next(places[_session_key(ask)]) > ask.per_session or over
-            verdicts.append("throttled" if over else "ok")
-    _renew(conn, [a for a, v in zip(asks, verdicts, strict=True) if v == "ok"])
-    return verdicts
+    _add(conn, adds)
+    _renew(conn, renew)
+    conn.execute(delete(RateCounter).where(RateCounter.window < since))
+    totals: dict[tuple[str, int], int] = {}
+    for start in range(0, len(keys), CHUNK):
+        query = select(RateCounter.key, RateCounter.window, RateCounter.count).where(
+            RateCounter.key.in_(keys[start : start + CHUNK]), RateCounter.window >= since
+        )
+        totals.update({(str(k), int(w)): int(n) for k, w, n in conn.execute(query).all()})
+    found: dict[str, datetime | None] = {}
+    for start in range(0, len(recheck), CHUNK):
+        found.update(expiries(conn, recheck[start : start + CHUNK]))
+    return totals, found
 
 
-def add_counts(conn: Connection, adds: Counter[str]) -> dict[str, int]:
-    """Add to each key's count for the current window; the totals now, by key."""
-    window = int(time.time()) // WINDOW_S
-    module = sqlite if conn.dialect.name == "sqlite" else postgresql
-    rows = [{"key": k, "window": window, "count": n} for k, n in sorted(adds.items())]
-    stmt = module.insert(RateCounter).values(rows)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["key", "window"], set_={"count": RateCounter.count + stmt.excluded.count}
-    ).returning(RateCounter.key, RateCounter.count)
-    totals = {str(k): int(c) for k, c in conn.execute(stmt).all()}
-    if any(totals[k] == n and k.startswith("a:") for k, n in adds.items()):
-        conn.execute(delete(RateCounter).where(RateCounter.window < window - 1))
-    return totals
-
-
-def _places(keys: list[str], totals: dict[str, int]) -> dict[str, Iterator[int]]:
-    """For each key, an iterator over the places of its requests in the window's count."""
-    adds = Counter(keys)
-    return {k: iter(range(totals[k] - n + 1, totals[k] + 1)) for k, n in adds.items()}
-
-
-def _live(conn: Connection, digests: set[str]) -> set[str]:
-    """Which of these sessions are issued, not ended and not expired."""
-    query = select(WidgetSession.digest).where(
-        WidgetSession.digest.in_(digests),
-        WidgetSession.ended_at.is_(None),
-        WidgetSession.expires_at > utcnow(),
-    )
-    return {str(d) for d in conn.execute(query).scalars()}
-
-
-def _renew(conn: Connection, asks: list[Ask]) -> None:
-    """Slide the expiry of the sessions just used."""
-    if not asks:
+def _add(conn: Connection, adds: Counter[tuple[str, int]]) -> None:
+    """Add to each (key, slot) count."""
+    if not adds:
         return
-    lifetime = max(a.lifetime for a in asks)
-    conn.execute(
-        update(WidgetSession)
-        .where(WidgetSession.digest.in_({a.session for a in asks}))
-        .values(expires_at=utcnow() + lifetime)
-    )
+    module = sqlite if conn.dialect.name == "sqlite" else postgresql
+    rows = [{"key": k, "window": w, "count": n} for (k, w), n in sorted(adds.items())]
+    for start in range(0, len(rows), CHUNK):
+        stmt = module.insert(RateCounter).values(rows[start : start + CHUNK])
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["key", "window"],
+                set_={"count": RateCounter.count + stmt.excluded.count},
+            )
+        )
 
 
-def _session_key(ask: Ask) -> str:
-    return "s:" + ask.session[:40]
+def _renew(conn: Connection, renew: dict[str, timedelta]) -> None:
+    """Slide the expiry of the sessions used (never shortening one)."""
+    by_lifetime: dict[timedelta, list[str]] = defaultdict(list)
+    for digest, lifetime in renew.items():
+        by_lifetime[lifetime].append(digest)
+    now = utcnow()
+    for lifetime, digests in by_lifetime.items():
+        for start in range(0, len(digests), CHUNK):
+            conn.execute(
+                update(WidgetSession)
+                .where(
+                    WidgetSession.digest.in_(digests[start : start + CHUNK]),
+                    WidgetSession.expires_at < now + lifetime,
+                )
+                .values(expires_at=now + lifetime)
+            )

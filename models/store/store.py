@@ -57,7 +57,7 @@ class Store:
         self.actions = Actions(self._db, self._ingest)
         self.digest_runs = DigestRuns(self._ingest)
         self.opt_outs = OptOuts(self._ingest)
-        self.sessions = SessionStore(durable=self._ingest, fast=self._db)
+        self.sessions = SessionStore(durable=self._ingest, fast=self._db, key=pseudonym_key)
         self.inbox = InboxStore(runner, durable=self._ingest)
         self.alerts = AlertStore(runner, durable=self._ingest)
         self.bridge = BridgeStore(runner, durable=self._ingest)
@@ -75,9 +75,11 @@ class Store:
         whose front-of-queue lane records inbound events with synchronous=FULL.
         """
         runner, ingest, dialect = cls._runners(url)
+        store = cls(runner, ingest=ingest, dialect=dialect, pseudonym_key=pseudonym_key)
         try:
-            yield cls(runner, ingest=ingest, dialect=dialect, pseudonym_key=pseudonym_key)
+            yield store
         finally:
+            await store.sessions.close()
             await runner.close()
             await ingest.close()
 

@@ -183,6 +183,17 @@ def tally(conn: Connection, poll_id: int) -> list[tuple[str, list[str]]]:
     return [(c, list(o)) for c, o in rows.all() if o]
 
 
+def web_origins(conn: Connection, poll_id: int) -> list[str]:
+    """For each current widget vote, the network address it came from as kept (a keyed hash;
+    "" for votes recorded before addresses were kept)."""
+    rows = conn.execute(
+        select(Vote.options, Message.vote)
+        .join(Message, Message.id == Vote.message_id)
+        .where(Vote.poll_id == poll_id, Vote.channel == "widget")
+    )
+    return [str((vote or {}).get("origin", "")) for options, vote in rows.all() if options]
+
+
 def follow_up_count(conn: Connection, poll_id: int) -> int:
     """How many follow-up answers were linked to this poll's votes."""
     stmt = select(func.count()).where(
