@@ -3,35 +3,18 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
-import asyncpg
 import pytest
-from sqlalchemy.engine import make_url
 
 from config.settings import Settings, load_settings
 from tests.fakes.chat import Chat
+from tests.support.databases import drop_pg_database, new_pg_database
 
 pytest_plugins = ["tests.support.browser"]
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_PG = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-
-
-def _pg_base() -> tuple[str, bool]:
-    """The PostgreSQL URL to test against, and whether it was demanded (then it must work)."""
-    url = os.environ.get("FEEDBOT_TEST_POSTGRES_URL", "")
-    return (url or DEFAULT_PG), bool(url)
-
-
-async def _admin(url: str) -> asyncpg.Connection:
-    u = make_url(url)
-    return await asyncpg.connect(
-        host=u.host, port=u.port or 5432, user=u.username, password=u.password, database=u.database
-    )
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -40,20 +23,11 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'feedbot.db'}"
         return
-    base, demanded = _pg_base()
+    name, url = await new_pg_database()
     try:
-        admin = await _admin(base)
-    except (OSError, asyncpg.PostgresError) as exc:
-        if demanded:
-            pytest.fail(f"FEEDBOT_TEST_POSTGRES_URL is set but unreachable: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {base}")
-    name = f"feedbot_t_{uuid.uuid4().hex[:12]}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+        yield url
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        await drop_pg_database(name)
 
 
 @pytest.fixture

@@ -6,25 +6,22 @@ from __future__ import annotations
 
 import asyncio
 import re
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-import asyncpg
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy.engine import make_url
 
 from handlers.staff.passwords import Passwords
 from models.store import Store
 from models.store.inbox_types import STATUSES, QueueFilter
-from tests.conftest import _admin, _pg_base
 from tests.fakes.process import bot_env, bot_process, free_port
 from tests.fakes.waiting import wait_until
+from tests.support.databases import drop_pg_database, new_pg_database
 
 PASSWORD = "a long enough fuzz password"
 ADMIN = "fuzz@lib.example.ac.uk"
@@ -119,7 +116,7 @@ def site(
     tmp = tmp_path_factory.mktemp(f"staff-fuzz-{request.param}")
     db_url, name = f"sqlite+aiosqlite:///{tmp / 'feedbot.db'}", ""
     if request.param == "postgresql":
-        name, db_url = asyncio.run(_create_pg())
+        name, db_url = asyncio.run(new_pg_database())
     port = free_port()
     env = bot_env(
         state_dir=str(tmp / "var"),
@@ -138,27 +135,7 @@ def site(
             yield Site(http, _log_in(http), items, victim, admin, tmp / "bot.log")
     finally:
         if name:
-            asyncio.run(_drop_pg(name))
-
-
-async def _create_pg() -> tuple[str, str]:
-    base, demanded = _pg_base()
-    try:
-        admin = await _admin(base)
-    except (OSError, asyncpg.PostgresError) as exc:
-        if demanded:
-            pytest.fail(f"FEEDBOT_TEST_POSTGRES_URL is set but unreachable: {exc}")
-        pytest.skip(f"PostgreSQL not reachable at {base}")
-    name = f"feedbot_t_{uuid.uuid4().hex[:12]}"
-    await admin.execute(f'CREATE DATABASE "{name}"')
-    await admin.close()
-    return name, make_url(base).set(database=name).render_as_string(hide_password=False)
-
-
-async def _drop_pg(name: str) -> None:
-    admin = await _admin(_pg_base()[0])
-    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    await admin.close()
+            asyncio.run(drop_pg_database(name))
 
 
 @settings(
