@@ -208,14 +208,16 @@ def hand_over(
 ) -> bool:
     """Mark the send sent and queue its message on the outbox, together; False (nothing
     queued) when the lease was lost."""
-    done = conn.execute(_guarded(send_id, attempts).values(status="sent", sent_at=now))
-    if done.rowcount != 1:
-        return False
-    [message_id] = outbox.enqueue_many(conn, [message], author="feedbot:alerts")
-    conn.execute(
-        update(AlertSend).where(AlertSend.id == send_id).values(outbox_message_id=message_id)
+    return outbox.hand_over(
+        conn,
+        AlertSend,
+        row_id=send_id,
+        attempts=attempts,
+        message=message,
+        author="feedbot:alerts",
+        status="sent",
+        sent_at=now,
     )
-    return True
 
 
 def drop(conn: Connection, send_id: int, attempts: int, at: datetime) -> bool:

@@ -102,19 +102,17 @@ def hand_over(
 ) -> bool:
     """Mark the run handed over and queue its message on the outbox, together; False (nothing
     queued) when this claim's lease lapsed and another process took the run."""
-    done = conn.execute(
-        update(DigestRun)
-        .where(DigestRun.id == run_id, DigestRun.status == "pending")
-        .where(DigestRun.attempts == attempts)
-        .values(status="sent", sent_at=now, last_error="")
+    return outbox.hand_over(
+        conn,
+        DigestRun,
+        row_id=run_id,
+        attempts=attempts,
+        message=message,
+        author="feedbot:digest",
+        status="sent",
+        sent_at=now,
+        last_error="",
     )
-    if done.rowcount != 1:
-        return False
-    [message_id] = outbox.enqueue_many(conn, [message], author="feedbot:digest")
-    conn.execute(
-        update(DigestRun).where(DigestRun.id == run_id).values(outbox_message_id=message_id)
-    )
-    return True
 
 
 def listed(conn: Connection, weeks: list[str] | None) -> list[Run]:

@@ -131,6 +131,28 @@ def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: s
     return ids
 
 
+def hand_over(
+    conn: Connection,
+    model: Any,
+    *,
+    row_id: int,
+    attempts: int,
+    message: OutboundMessage,
+    author: str,
+    **done: Any,
+) -> bool:
+    """Settle a leased work row (an alert send, a digest run) with ``done`` and queue its message
+    here, together; False (nothing queued) when the claim's lease lapsed and another took it."""
+    claimed = update(model).where(
+        model.id == row_id, model.status == "pending", model.attempts == attempts
+    )
+    if conn.execute(claimed.values(**done)).rowcount != 1:
+        return False
+    [message_id] = enqueue_many(conn, [message], author=author)
+    conn.execute(update(model).where(model.id == row_id).values(outbox_message_id=message_id))
+    return True
+
+
 def claim(
     conn: Connection, *, limit: int, lease: timedelta, skip: Collection[str] = ()
 ) -> list[DueItem]:
