@@ -53,7 +53,7 @@ def build_web(
         *widget.routes(widget_deps),
         *widget_polls.routes(widget_deps),
         *staff.routes,
-        *digests.routes(digest_pages, staff.guard),
+        *digests.routes(digest_pages),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     for adapter in adapters:

@@ -1,7 +1,7 @@
 """The digest pages (/digests/, staff only) and the public "you said, we did" page.
 
-Staff pages are one Mount whose whole app is wrapped by the staff guard handed in, so login is
-checked in exactly one place for every /digests/ path."""
+Login is checked for every /digests/ path by the staff session gate, the middleware around every
+staff path (``bot.web.app.StaffArea``), as for /inbox/."""
 
 from __future__ import annotations
 
@@ -12,15 +12,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, Router
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp
 
 from bot.events import utcnow
 from handlers.digest.render import css
 from handlers.digest.service import Digests
 from handlers.digest.week import IsoWeek, last_complete_week, local_week
 from models.store import Store
-
-Guard = Callable[[ASGIApp], ASGIApp]
 
 
 @dataclass(frozen=True)
@@ -32,8 +29,8 @@ class DigestPages:
     templates: Jinja2Templates
 
 
-def routes(pages: DigestPages, guard: Guard) -> list[Route | Mount]:
-    """/digests (guarded as one app) and the public /widget/you-said-we-did."""
+def routes(pages: DigestPages) -> list[Route | Mount]:
+    """/digests (staff only) and the public /widget/you-said-we-did."""
     staff = Router(
         routes=[
             Route("/", _index(pages)),
@@ -44,7 +41,7 @@ def routes(pages: DigestPages, guard: Guard) -> list[Route | Mount]:
     )
     return [
         Route("/digests", lambda _: RedirectResponse("/digests/", status_code=307)),
-        Mount("/digests", app=guard(staff)),
+        Mount("/digests", app=staff),
         Route("/widget/you-said-we-did", _you_said(pages)),
     ]
 

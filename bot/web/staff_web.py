@@ -12,7 +12,6 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp
 
 from bot.web import (
     csrf,
@@ -61,12 +60,6 @@ class StaffWeb:
 
     routes: list[BaseRoute]
     middleware: list[Middleware]
-
-    @staticmethod
-    def guard(app: ASGIApp) -> ASGIApp:
-        """The guard for other staff areas (/digests): none of their own, as the session gate
-        in ``middleware`` already turns away every request under them without a live session."""
-        return app
 
 
 def build_staff_web(

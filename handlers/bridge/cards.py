@@ -17,7 +17,6 @@ from handlers.inbox.views import pseudonym
 from models.store.bridge import ReplySettled
 from models.store.inbox_types import ItemView
 
-MODES = ("full", "alerts")
 QUOTE_CHARS = 500  # escaped, at most 2,500 characters: a card stays one section (3,000)
 STATUS_WORDS = {
     "new": "New, no reply yet",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import case, insert, select, update
+from sqlalchemy import case, select, update
 from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
@@ -130,12 +130,6 @@ def _join(conn: Connection, item: Any, m: Incoming) -> None:
     if m.needs_person and item.status in ("pending", "snoozed"):
         values.update(status="open", snoozed_until=None)
     conn.execute(update(InboxItem).where(InboxItem.id == item.id).values(values))
-
-
-def insert_items(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Bulk-insert item rows as given (benchmark fixtures, imports)."""
-    if rows:
-        conn.execute(insert(InboxItem), rows)
 
 
 def follow_up_answers(

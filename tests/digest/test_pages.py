@@ -14,7 +14,6 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
-from starlette.types import ASGIApp
 
 from bot.events import utcnow
 from bot.runtime import bound_port
@@ -35,20 +34,15 @@ from tests.web.staff import add_staff, log_in
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"'
 
 
-def let_in(app: ASGIApp) -> ASGIApp:
-    """A guard that lets everyone in (the real one is the staff session gate)."""
-    return app
-
-
 @asynccontextmanager
 async def serve(store: Store) -> AsyncIterator[str]:
-    """The digest routes alone, with the open guard, on a random port."""
+    """The digest routes alone, without the staff session gate, on a random port."""
     digests = Digests(
         store, DigestConfig(zone=fx.LONDON, groups=fx.GROUPS), library="The Library", base_url=""
     )
     pages = DigestPages(digests, store, templates())
     static = Mount("/static", StaticFiles(directory=HERE / "static"))
-    app = Starlette(routes=[*routes(pages, let_in), static])
+    app = Starlette(routes=[*routes(pages), static])
     server = uvicorn.Server(uvicorn.Config(app, port=0, lifespan="off", log_config=None))
     task = asyncio.create_task(server.serve())
     while not server.started:
