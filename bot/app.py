@@ -195,7 +195,15 @@ def _wire(
     )
     widget = _widget_deps(settings, library, store, pipeline)
     capabilities = {a.channel: a.capabilities for a in chosen}
-    inbox = Inbox(store, library, clock, capabilities, delivery.wake, changes)
+    inbox = Inbox(
+        store,
+        library,
+        clock,
+        capabilities,
+        delivery.wake,
+        changes,
+        max_chars=settings.max_message_chars,
+    )
     bridge = staff_bridge(settings, store, inbox, platforms, delivery)
     if bridge is not None:
         changes.listen(bridge)

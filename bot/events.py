@@ -215,8 +215,8 @@ class ReplyForm:
     item_id: int
     title: str
     to: str
+    max_chars: int
     canned: tuple[str, ...] = ()
-    max_chars: int = 4000
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,7 +199,11 @@ class StaffBridge:
         who = pseudonym(item.row.conversation_id, item.row.channel)
         canned = tuple(c.name for c in await self._inbox.canned_replies())
         form = ReplyForm(
-            item_id, title=f"Reply to {who}", to=f"{who} on {item.row.channel}", canned=canned
+            item_id,
+            title=f"Reply to {who}",
+            to=f"{who} on {item.row.channel}",
+            max_chars=self._inbox.max_chars,
+            canned=canned,
         )
         if not await self._slack.open_form(action.trigger, form):
             await self._store.bridge.forget(key=action.dedupe)

@@ -30,7 +30,6 @@ from models.store.inbox_types import (
 from models.store.inbox_views import MAX_LIMIT
 
 LABEL_FIELDS = ("topic", "sentiment")
-MAX_REPLY = 4000
 
 
 class Inbox:
@@ -44,7 +43,11 @@ class Inbox:
         capabilities: Mapping[Channel, Capabilities],
         wake_outbox: Callable[[], None],
         changes: Changes | None = None,
+        *,
+        max_chars: int,
     ) -> None:
+        self.max_chars = max_chars
+        """The longest reply, note or canned reply (``FEEDBOT_MAX_MESSAGE_CHARS``)."""
         self._store = store
         self._changes = changes or Changes()
         self._library = library
@@ -53,6 +56,15 @@ class Inbox:
             library.csat_question.replace("{library}", library.library_name), capabilities
         )
         self._wake = wake_outbox
+
+    def _text(self, text: str) -> str:
+        """Staff text, checked: not empty, not over the limit."""
+        cleaned = text.strip()
+        if not cleaned:
+            raise InboxError("the text is empty")
+        if len(cleaned) > self.max_chars:
+            raise InboxError(f"the text is longer than {self.max_chars} characters")
+        return cleaned
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -148,7 +160,7 @@ class Inbox:
         ``once``: a platform's id for this request; done again, it raises Repeated."""
         require(actor, "reply")
         entry_id = await self._store.inbox.reply(
-            item_id=item_id, actor_id=actor.id, text=_text(text), once=once, via=actor.via
+            item_id=item_id, actor_id=actor.id, text=self._text(text), once=once, via=actor.via
         )
         self._wake()
         await self._told(actor, [item_id], "reply", text.strip())
@@ -159,9 +171,9 @@ class Inbox:
         replies)."""
         require(actor, "note")
         entry_id = await self._store.inbox.note(
-            item_id=item_id, actor_id=actor.id, text=_text(text), once=once, via=actor.via
+            item_id=item_id, actor_id=actor.id, text=self._text(text), once=once, via=actor.via
         )
-        await self._told(actor, [item_id], "note", _text(text))
+        await self._told(actor, [item_id], "note", self._text(text))
         return entry_id
 
     async def relabel(
@@ -243,7 +255,9 @@ class Inbox:
         require(actor, "canned")
         if not name.strip() or len(name) > 64:
             raise InboxError("a canned reply needs a name of 1-64 characters")
-        await self._store.inbox.save_canned(name=name.strip(), text=_text(text), actor_id=actor.id)
+        await self._store.inbox.save_canned(
+            name=name.strip(), text=self._text(text), actor_id=actor.id
+        )
 
     async def delete_canned(self, actor: Actor, name: str) -> bool:
         """Remove a saved canned reply (leads)."""
@@ -274,13 +288,3 @@ class Inbox:
 def fill(template: str, *, name: str, library: str) -> str:
     """Fill {name} (or "there" when unknown) and {library}; other braces stay as written."""
     return template.replace("{name}", name or "there").replace("{library}", library)
-
-
-def _text(text: str) -> str:
-    """Staff text, checked: not empty, not over the limit."""
-    cleaned = text.strip()
-    if not cleaned:
-        raise InboxError("the text is empty")
-    if len(cleaned) > MAX_REPLY:
-        raise InboxError(f"the text is longer than {MAX_REPLY} characters")
-    return cleaned

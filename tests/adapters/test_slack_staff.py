@@ -97,6 +97,7 @@ def test_the_reply_form_offers_text_and_canned_replies_and_its_submission_reads_
             12,
             title="Reply to Person ABC123",
             to="Person ABC123 on x",
+            max_chars=4000,
             canned=("Refund", "Opening hours"),
         )
     )
@@ -122,11 +123,17 @@ def test_the_reply_form_offers_text_and_canned_replies_and_its_submission_reads_
 
 
 def test_a_long_title_is_cut_to_slacks_limit_and_no_canned_replies_means_no_picker() -> None:
-    view = reply_view(ReplyForm(3, title="Reply to a very long name indeed", to="someone"))
+    view = reply_view(
+        ReplyForm(3, title="Reply to a very long name indeed", to="someone", max_chars=4000)
+    )
     assert len(view["title"]["text"]) <= 24
     assert [b.get("block_id") for b in view["blocks"]] == [None, "reply_text"]
 
 
 def test_a_forged_submission_without_an_item_is_nothing() -> None:
-    view = {**reply_view(ReplyForm(3, title="t", to="x")), "id": "V9", "private_metadata": "x"}
+    view = {
+        **reply_view(ReplyForm(3, title="t", to="x", max_chars=4000)),
+        "id": "V9",
+        "private_metadata": "x",
+    }
     assert staff_action(view_submission(view, "U0ANN0001", text="hi"), STAFF) is None

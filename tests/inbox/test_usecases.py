@@ -35,7 +35,14 @@ async def store(sqlite_url: str) -> AsyncIterator[Store]:
 def inbox(store: Store) -> Inbox:
     clock = Clock(LIBRARY.triage, ZoneInfo("Europe/London"))
     widget = WidgetAdapter()
-    return Inbox(store, LIBRARY, clock, {widget.channel: widget.capabilities}, lambda: None)
+    return Inbox(
+        store,
+        LIBRARY,
+        clock,
+        {widget.channel: widget.capabilities},
+        lambda: None,
+        max_chars=4000,
+    )
 
 
 async def people(store: Store) -> tuple[Actor, Actor, Actor]:
@@ -107,6 +114,21 @@ async def test_canned_replies_from_config_and_from_leads(store: Store, inbox: In
     assert fill("Hi {name}", name="Ada", library="x") == "Hi Ada"
     assert await inbox.delete_canned(lead, "fixed")
     assert "has now been fixed" in await inbox.canned_text(lead, "fixed", item)
+
+
+async def test_the_reply_limit_is_the_one_setting_given(store: Store) -> None:
+    clock = Clock(LIBRARY.triage, ZoneInfo("Europe/London"))
+    widget = WidgetAdapter()
+    short = Inbox(
+        store, LIBRARY, clock, {widget.channel: widget.capabilities}, lambda: None, max_chars=20
+    )
+    item = (await queued(store)).item_id
+    assert item is not None
+    agent, _, _ = await people(store)
+    await short.claim(agent, item)
+    with pytest.raises(InboxError, match="longer than 20 characters"):
+        await short.reply(agent, item, "x" * 21)
+    await short.reply(agent, item, "x" * 20)
 
 
 async def test_bad_input_is_refused_with_a_clear_message(store: Store, inbox: Inbox) -> None:
