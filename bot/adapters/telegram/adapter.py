@@ -269,7 +269,7 @@ class TelegramAdapter:
         sink = self._sink
         if sink is None:
             raise RuntimeError("telegram adapter not started")
-        events = [e for e in (_translate(u) for u in updates) if e is not None]
+        events = [e for e in (_event_or_skip(u) for u in updates) if e is not None]
         await asyncio.gather(*(_store(sink, e) for e in events))
         queries = [u.callback_query.id for u in updates if u.callback_query is not None]
         await asyncio.gather(*(self._answer(q) for q in queries))
@@ -335,7 +335,7 @@ async def _store(sink: EventSink, event: InboundEvent) -> None:
         await sink(event)
 
 
-def _translate(update: Update) -> InboundEvent | None:
+def _event_or_skip(update: Update) -> InboundEvent | None:
     """to_event, but one odd update is logged and skipped rather than blocking the stream."""
     try:
         return to_event(update)

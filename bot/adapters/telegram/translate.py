@@ -31,11 +31,11 @@ def to_event(update: Update) -> InboundEvent | None:
 
     Every string of the event is made storable: Telegram would redeliver a refused update.
     """
-    event = _translate(update)
+    event = _by_kind(update)
     return None if event is None else storable(event)
 
 
-def _translate(update: Update) -> InboundEvent | None:
+def _by_kind(update: Update) -> InboundEvent | None:
     if update.message is not None:
         return _message(update.message)
     if update.edited_message is not None:
