@@ -10,6 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
+from slack_bolt.middleware.request_verification.async_request_verification import (
+    AsyncRequestVerification,
+)
 
 from bot.adapters.slack import from_settings
 from bot.channel import ChannelState
@@ -234,6 +237,28 @@ def test_from_settings_picks_the_mode(make_settings: Callable[..., Settings]) ->
     assert socket is not None and socket.socket_mode and socket.routes() == []
     with pytest.raises(SettingsError, match="FEEDBOT_SLACK_SIGNING_SECRET"):
         from_settings(make_settings(slack_bot_token="xoxb-1"), cursors)
+
+
+def test_bolt_leaves_the_signature_check_to_the_door(
+    make_settings: Callable[..., Settings],
+) -> None:
+    """The door (the only HTTP way into bolt) checks every request, forged ones are 401 above;
+    bolt does not check it again, in either mode (Socket Mode envelopes are never signed)."""
+    cursors = NoCursors()
+    http = from_settings(make_settings(slack_bot_token="xoxb-1", slack_signing_secret="s"), cursors)
+    socket = from_settings(
+        make_settings(slack_bot_token="xoxb-1", slack_app_token="xapp-1"), cursors
+    )
+    for adapter in (http, socket):
+        assert adapter is not None
+        checks = [
+            m
+            for m in adapter._app._async_middleware_list  # what bolt runs
+            if isinstance(m, AsyncRequestVerification)
+        ]
+        assert checks == []
+    assert http is not None
+    assert [r.endpoint for r in http.routes()] == [http._door.handle]
 
 
 async def test_a_slack_outage_leaves_the_other_channels_running(

@@ -356,11 +356,15 @@ class SlackAdapter:
 def _build_app(adapter: SlackAdapter, signing_secret: str, client: AsyncWebClient) -> AsyncApp:
     """An AsyncApp that stores each delivery before acking it (failed store → 500 → redelivery).
 
-    Its client carries no token: bolt takes the bot's identity from ``authorize`` instead.
+    Its client carries no token: bolt takes the bot's identity from ``authorize`` instead. Bolt
+    does not check signatures again: the only HTTP way in is ``EventsDoor``, which checks every
+    request before bolt sees it, and bolt never checks Socket Mode envelopes (they come over the
+    app-token WebSocket, unsigned), so a second check would only repeat the door's.
     """
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,
+        request_verification_enabled=False,
         authorize=_authorize_with(adapter),
         process_before_response=True,
         logger=logging.getLogger("slack_bolt"),
