@@ -94,7 +94,7 @@ async def test_an_smtp_failure_is_retried_and_visible_never_lost(store: Store) -
     port = free_port()  # nothing listens yet
     send = sender(store, email=mail_to(store, port))
     await send.run_due(MONDAY_8)
-    outbox = mail_delivery(store, port, retry_s=0.3)
+    outbox = mail_delivery(store, port, retry_s=3.0)  # a retry after 1.5-3 s (jitter)
     await outbox.run_once()
     [failed] = await store.digest_runs.listed()
     assert (failed.status, failed.attempts) == ("pending", 1)
