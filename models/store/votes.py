@@ -113,36 +113,41 @@ def cast_many(conn: Connection, message_ids: list[int], choose: Choose) -> list[
     keys = {(p.id, rows[m].contact_id) for m, (p, _) in polls.items() if p and rows[m].contact_id}
     stored = _current(conn, keys)
     held = {k: _Held(tuple(r.options or ()), r.voted_at) for k, r in stored.items()}
-    results: list[tuple[int, Outcome, PollView | None, tuple[str, ...], Any]] = []
-    for m in message_ids:
-        msg, (poll, native) = rows[m], polls[m]
-        if poll is None or msg.contact_id is None or poll.status != "open":
-            outcome = Outcome.UNKNOWN if poll is None or msg.contact_id is None else Outcome.CLOSED
-            results.append((m, outcome, poll, (), None))
-            continue
-        key = (poll.id, msg.contact_id)
-        was = held.get(key)
-        raw = [str(o) for o in msg.vote["options"]]
-        picked = choose(poll, raw, native, functools.partial(tuple, was.options if was else ()))
-        if was is None or was.voted_at <= msg.occurred_at:
-            row = {"poll_id": poll.id, "contact_id": msg.contact_id, "options": list(picked)}
-            row |= {"message_id": m, "voted_at": msg.occurred_at, "channel": msg.channel}
-            held[key] = was = _Held(picked, msg.occurred_at, row)
-            outcome = Outcome.COUNTED if picked else Outcome.RETRACTED
-        else:  # a later answer was already counted
-            outcome = Outcome.COUNTED
-        results.append((m, outcome, poll, was.options, key))
+    results = [(m, polls[m][0], *_apply(rows[m], *polls[m], held, choose)) for m in message_ids]
     written = _write(conn, held)
     lost = {k for k, h in held.items() if h.row is not None} - written.keys()
     ids = {k: int(r.id) for k, r in stored.items()} | written
     casts = [
-        _reread(conn, p, k) if k in lost else Cast(o, p, opts, ids[k] if k else 0)
-        for _, o, p, opts, k in results
+        _reread(conn, p, k)
+        if k in lost
+        else Cast(o, p if k or o is Outcome.CLOSED else None, opts, ids[k] if k else 0)
+        for _, p, o, opts, k in results
     ]
     return [
         replace(c, reply_hook=hook) if (hook := (rows[m].vote or {}).get("reply_hook")) else c
         for (m, *_), c in zip(results, casts, strict=True)
     ]
+
+
+def _apply(
+    msg: Any, poll: PollView | None, native: bool, held: dict[Any, _Held], choose: Choose
+) -> tuple[Outcome, tuple[str, ...], tuple[int, int] | None]:
+    """Work out one vote against the answers held so far (which it may replace, the later vote
+    winning): its outcome, the answer that stands, and the (poll, person) it is about."""
+    if poll is None or msg.contact_id is None:
+        return Outcome.UNKNOWN, (), None
+    if poll.status != "open":
+        return Outcome.CLOSED, (), None
+    key = (poll.id, msg.contact_id)
+    was = held.get(key)
+    raw = [str(o) for o in msg.vote["options"]]
+    picked = choose(poll, raw, native, functools.partial(tuple, was.options if was else ()))
+    if was is not None and was.voted_at > msg.occurred_at:  # a later answer was already counted
+        return Outcome.COUNTED, was.options, key
+    row = {"poll_id": poll.id, "contact_id": msg.contact_id, "options": list(picked)}
+    row |= {"message_id": msg.id, "voted_at": msg.occurred_at, "channel": msg.channel}
+    held[key] = _Held(picked, msg.occurred_at, row)
+    return (Outcome.COUNTED if picked else Outcome.RETRACTED), picked, key
 
 
 def _write(conn: Connection, held: dict[tuple[int, int], _Held]) -> dict[tuple[int, int], int]:
