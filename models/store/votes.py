@@ -49,59 +49,6 @@ class Cast:
     """Where the voter can be answered privately, if the platform gave a way (Slack)."""
 
 
-def cast(conn: Connection, msg: Any, cache: dict[Any, Any], choose: Choose) -> Cast:
-    """Apply a stored vote event (a messages row) to its poll: a person's latest answer replaces
-    the earlier. ``cache`` (one per batch) keeps polls and native poll ids already looked up."""
-    message_id = msg.id
-    ref = str((msg.vote or {}).get("poll_ref", ""))
-    poll_id, native = poll_id_of(ref), False
-    if poll_id is None:
-        key = f"native:{msg.channel}:{ref}"
-        if key not in cache:
-            cache[key] = posted_poll(conn, msg.channel, ref)
-        poll_id, native = cache[key], True
-    if poll_id is not None and poll_id not in cache:
-        cache[poll_id] = get(conn, poll_id)
-    poll = cache.get(poll_id) if poll_id is not None else None
-    if poll is None or msg.contact_id is None:
-        return Cast(Outcome.UNKNOWN)
-    if poll.status != "open":
-        return Cast(Outcome.CLOSED, poll)
-    raw = [str(o) for o in msg.vote["options"]]
-
-    def before() -> tuple[str, ...]:
-        query = select(Vote.options).where(_key(poll.id, msg.contact_id))
-        return tuple(conn.execute(query).scalar_one_or_none() or ())
-
-    return _upsert(conn, poll, msg, message_id, choose(poll, raw, native, before))
-
-
-def _upsert(
-    conn: Connection,
-    poll: PollView,
-    msg: Any,
-    message_id: int,
-    chosen: tuple[str, ...],
-) -> Cast:
-    """Make this the person's answer unless a later one is already in: one atomic upsert, so
-    concurrent workers (PostgreSQL) and redeliveries in any order settle on the latest vote."""
-    row = {
-        "poll_id": poll.id,
-        "contact_id": msg.contact_id,
-        "options": list(chosen),
-        "message_id": message_id,
-        "voted_at": msg.occurred_at,
-        "channel": msg.channel,
-    }
-    vote_id = conn.execute(_upsert_statement(conn.dialect.name), row).scalar_one_or_none()
-    if vote_id is None:  # a later answer was already counted
-        current = conn.execute(
-            select(Vote.id, Vote.options).where(_key(poll.id, msg.contact_id))
-        ).one()
-        return Cast(Outcome.COUNTED, poll, tuple(current.options), current.id)
-    return Cast(Outcome.COUNTED if chosen else Outcome.RETRACTED, poll, chosen, int(vote_id))
-
-
 def _key(poll_id: int, contact_id: int) -> Any:
     """The one vote a person may have in a poll."""
     return (Vote.poll_id == poll_id) & (Vote.contact_id == contact_id)
@@ -116,19 +63,107 @@ def _upsert_statement(dialect: str) -> Any:
     later_wins = Vote.voted_at <= stmt.excluded.voted_at
     return stmt.on_conflict_do_update(
         index_elements=["poll_id", "contact_id"], set_=new, where=later_wins
-    ).returning(Vote.id)
+    ).returning(Vote.id, Vote.poll_id, Vote.contact_id)
+
+
+def _poll_of(conn: Connection, msg: Any, cache: dict[Any, Any]) -> tuple[PollView | None, bool]:
+    """The poll a stored vote event answers, and whether it names native positions; ``cache``
+    (one per batch) keeps polls and native poll ids already looked up."""
+    ref = str((msg.vote or {}).get("poll_ref", ""))
+    poll_id, native = poll_id_of(ref), False
+    if poll_id is None:
+        key = f"native:{msg.channel}:{ref}"
+        if key not in cache:
+            cache[key] = posted_poll(conn, msg.channel, ref)
+        poll_id, native = cache[key], True
+    if poll_id is not None and poll_id not in cache:
+        cache[poll_id] = get(conn, poll_id)
+    return (cache.get(poll_id) if poll_id is not None else None), native
+
+
+@dataclass(slots=True)
+class _Held:
+    """A person's answer to a poll as this batch leaves it: the row to write, if it changed."""
+
+    options: tuple[str, ...]
+    voted_at: Any
+    row: dict[str, Any] | None = None
+
+
+def _current(conn: Connection, keys: set[tuple[int, int]]) -> dict[tuple[int, int], Any]:
+    """The stored votes for these (poll, person) pairs, in one read."""
+    if not keys:
+        return {}
+    polls, people = {p for p, _ in keys}, {c for _, c in keys}
+    query = select(Vote.id, Vote.poll_id, Vote.contact_id, Vote.options, Vote.voted_at).where(
+        Vote.poll_id.in_(polls), Vote.contact_id.in_(people)
+    )
+    found = {(r.poll_id, r.contact_id): r for r in conn.execute(query)}
+    return {k: r for k, r in found.items() if k in keys}
 
 
 def cast_many(conn: Connection, message_ids: list[int], choose: Choose) -> list[Cast]:
-    """``cast`` for each stored vote event, in order, in one transaction (one read of them)."""
+    """Apply stored vote events to their polls, in order, in one transaction: a person's latest
+    answer replaces the earlier. One read of the events and of the votes they touch, the answers
+    worked out in order here, then one upsert for every answer that changed."""
     columns = (Message.id, Message.vote, Message.contact_id, Message.channel, Message.occurred_at)
     rows = {r.id: r for r in conn.execute(select(*columns).where(Message.id.in_(message_ids)))}
     cache: dict[Any, Any] = {}
-    casts = [cast(conn, rows[m], cache, choose) for m in message_ids]
+    polls = {m: _poll_of(conn, rows[m], cache) for m in message_ids}
+    keys = {(p.id, rows[m].contact_id) for m, (p, _) in polls.items() if p and rows[m].contact_id}
+    stored = _current(conn, keys)
+    held = {k: _Held(tuple(r.options or ()), r.voted_at) for k, r in stored.items()}
+    results = [(m, polls[m][0], *_apply(rows[m], *polls[m], held, choose)) for m in message_ids]
+    written = _write(conn, held)
+    lost = {k for k, h in held.items() if h.row is not None} - written.keys()
+    ids = {k: int(r.id) for k, r in stored.items()} | written
+    casts = [
+        _reread(conn, p, k)
+        if k in lost
+        else Cast(o, p if k or o is Outcome.CLOSED else None, opts, ids[k] if k else 0)
+        for _, p, o, opts, k in results
+    ]
     return [
         replace(c, reply_hook=hook) if (hook := (rows[m].vote or {}).get("reply_hook")) else c
-        for m, c in zip(message_ids, casts, strict=True)
+        for (m, *_), c in zip(results, casts, strict=True)
     ]
+
+
+def _apply(
+    msg: Any, poll: PollView | None, native: bool, held: dict[Any, _Held], choose: Choose
+) -> tuple[Outcome, tuple[str, ...], tuple[int, int] | None]:
+    """Work out one vote against the answers held so far (which it may replace, the later vote
+    winning): its outcome, the answer that stands, and the (poll, person) it is about."""
+    if poll is None or msg.contact_id is None:
+        return Outcome.UNKNOWN, (), None
+    if poll.status != "open":
+        return Outcome.CLOSED, (), None
+    key = (poll.id, msg.contact_id)
+    was = held.get(key)
+    raw = [str(o) for o in msg.vote["options"]]
+    picked = choose(poll, raw, native, functools.partial(tuple, was.options if was else ()))
+    if was is not None and was.voted_at > msg.occurred_at:  # a later answer was already counted
+        return Outcome.COUNTED, was.options, key
+    row = {"poll_id": poll.id, "contact_id": msg.contact_id, "options": list(picked)}
+    row |= {"message_id": msg.id, "voted_at": msg.occurred_at, "channel": msg.channel}
+    held[key] = _Held(picked, msg.occurred_at, row)
+    return (Outcome.COUNTED if picked else Outcome.RETRACTED), picked, key
+
+
+def _write(conn: Connection, held: dict[tuple[int, int], _Held]) -> dict[tuple[int, int], int]:
+    """One upsert of every changed answer, where the later vote wins (concurrent workers on
+    PostgreSQL settle on the latest too); the vote ids of the rows it wrote."""
+    changed = [h.row for h in held.values() if h.row is not None]
+    if not changed:
+        return {}
+    done = conn.execute(_upsert_statement(conn.dialect.name), changed)
+    return {(r.poll_id, r.contact_id): int(r.id) for r in done}
+
+
+def _reread(conn: Connection, poll: PollView | None, key: tuple[int, int]) -> Cast:
+    """The answer a concurrent worker counted meanwhile, which a later vote of theirs won."""
+    current = conn.execute(select(Vote.id, Vote.options).where(_key(*key))).one()
+    return Cast(Outcome.COUNTED, poll, tuple(current.options), current.id)
 
 
 def ask_follow_ups(conn: Connection, vote_ids: list[int]) -> set[int]:
