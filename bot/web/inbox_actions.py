@@ -16,7 +16,7 @@ from bot.events import utcnow
 from bot.web import csrf
 from bot.web.forms import BadForm, field, read_form
 from bot.web.inbox_deps import InboxDeps, actor
-from bot.web.inbox_item import SNOOZE_HOURS, render_item
+from bot.web.inbox_item import SNOOZE_HOURS, render_item, render_resolve_check
 from bot.web.numbers import db_int, id_param
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import Actor, Forbidden
@@ -103,8 +103,12 @@ def routes(deps: InboxDeps) -> list[Route]:
         item_id, name = request.path_params["item_id"], request.path_params["action"]
         if name not in ACTIONS:
             return await render_item(deps, request, item_id, error="unknown action", status=404)
+        who = actor(staff_of(request))
         try:
-            await ACTIONS[name](deps, actor(staff_of(request)), item_id, await read_form(request))
+            form = await read_form(request)
+            if name == "resolve" and not await _may_resolve_now(deps, who, item_id, form):
+                return await render_resolve_check(deps, request, item_id)
+            await ACTIONS[name](deps, who, item_id, form)
         except (Forbidden, NoSuchItem, InboxError, Refused, BadForm) as exc:
             status, message = refusal(exc)
             return await render_item(deps, request, item_id, error=message, status=status)
@@ -122,6 +126,12 @@ def routes(deps: InboxDeps) -> list[Route]:
         Route("/inbox/bulk", bulk_route, methods=["POST"]),
         Route("/inbox/seen", seen_route, methods=["POST"]),
     ]
+
+
+async def _may_resolve_now(deps: InboxDeps, who: Actor, item_id: int, form: Form) -> bool:
+    """A resolve that would message the person (the rating question) is asked about first:
+    it goes ahead only from the confirmation form (``confirm=yes``)."""
+    return field(form, "confirm") == "yes" or not await deps.inbox.resolve_would_ask(who, item_id)
 
 
 def refusal(exc: Exception) -> tuple[int, str]:

@@ -28,7 +28,7 @@ async def test_claim_note_reply_relabel_snooze_resolve_reopen(
                 ("priority", {"priority": "high"}),
                 ("relabel", {"field": "topic", "value": "borrowing_and_finding_books"}),
                 ("snooze", {"hours": "4"}),
-                ("resolve", {}),
+                ("resolve", {"confirm": "yes"}),  # it was answered: the rating question goes
                 ("reopen", {}),
             ]
             answers = []
