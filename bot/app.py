@@ -389,6 +389,7 @@ def _widget_deps(
         settings.max_message_chars,
         guard,
         public_url=settings.public_url,
+        zone=ZoneInfo(settings.timezone),
     )
 
 
