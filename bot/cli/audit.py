@@ -49,7 +49,8 @@ def run_retention(
 
     done = asyncio.run(run())
     head = "would remove (dry run, nothing changed)" if dry_run else "removed"
-    for line in [f"retention {loaded.retention_days} days: {head}", *done.lines()]:
+    shown = done.lines(library_time(loaded)(done.cutoff))
+    for line in [f"retention {loaded.retention_days} days: {head}", *shown]:
         console().print(literal(line))
 
 

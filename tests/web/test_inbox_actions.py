@@ -157,3 +157,34 @@ async def test_a_lead_saves_a_canned_reply_and_it_is_offered_on_items(
     assert '<option value="dogs">dogs</option>' in draft
     assert "only assistance dogs, sorry. The Library</textarea>" in draft
     assert bogus.status_code == 200
+
+
+async def test_a_resolve_that_would_send_the_rating_question_asks_first(
+    db_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=db_url)) as bot:
+        answered = await widget_item(bot, "Where do I collect a reservation?")
+        unanswered = await widget_item(bot, "Nice new sofas", session="session-sofas-01")
+        await add_staff(bot.store, "ann@lib.example.ac.uk")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "ann@lib.example.ac.uk")
+            token = csrf_of((await http.get(f"/inbox/items/{answered}")).text)
+            form = {"csrftoken": token}
+            await http.post(f"/inbox/items/{answered}/reply", data=form | {"text": "At the desk."})
+            page = (await http.get(f"/inbox/items/{answered}")).text
+            asked = await http.post(f"/inbox/items/{answered}/resolve", data=form)
+            held = await bot.store.inbox.item(item_id=answered)
+            sure = await http.post(
+                f"/inbox/items/{answered}/resolve", data=form | {"confirm": "yes"}
+            )
+            quiet = await http.post(f"/inbox/items/{unanswered}/resolve", data=form)
+        views = [await bot.store.inbox.item(item_id=i) for i in (answered, unanswered)]
+    assert "Resolve…" in page and "you will be asked to confirm first" in page
+    assert asked.status_code == 200 and "How satisfied" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text
+    assert held is not None and held.row.status != "resolved" and not held.csat_asked
+    assert sure.status_code == 303 and quiet.status_code == 303  # nobody to ask: no question
+    assert [(v.row.status, v.csat_asked) for v in views if v] == [
+        ("resolved", True),
+        ("resolved", False),
+    ]
