@@ -145,14 +145,40 @@ def refusal(exc: Exception) -> tuple[int, str]:
 
 async def bulk(deps: InboxDeps, request: Request) -> Response:
     """Assign or resolve the ticked items."""
+    who = actor(staff_of(request))
     try:
         form = await read_form(request)
-        await _bulk(deps, actor(staff_of(request)), form)
+        back = field(form, "back")
+        back = back if back.startswith("/inbox/") and "//" not in back else "/inbox/"
+        asking = await _would_ask(deps, who, form)
+        if asking:
+            return _bulk_check(deps, request, form, asking, back)
+        await _bulk(deps, who, form)
     except (Forbidden, InboxError, Refused, BadForm) as exc:
         return _problem(deps, request, *refusal(exc))
-    back = field(form, "back")
-    back = back if back.startswith("/inbox/") and "//" not in back else "/inbox/"
     return RedirectResponse(back, status_code=303)
+
+
+async def _would_ask(deps: InboxDeps, who: Actor, form: Form) -> int:
+    """How many of the ticked items a bulk resolve would send the rating question to (0 when
+    it is not a resolve, or it was confirmed)."""
+    if field(form, "action") != "resolve" or field(form, "confirm") == "yes":
+        return 0
+    ids = [_id(v) for v in form.get("ids", [])][:500]
+    return sum([await deps.inbox.resolve_would_ask(who, i) for i in ids])
+
+
+def _bulk_check(deps: InboxDeps, request: Request, form: Form, asking: int, back: str) -> Response:
+    """Before a bulk resolve that messages people: how many, with Resolve and Cancel."""
+    context = {
+        "staff": staff_of(request),
+        "csrf": csrf.token(request),
+        "ids": [_id(v) for v in form.get("ids", [])][:500],
+        "asking": asking,
+        "back": back,
+        "question": deps.inbox.rating_question,
+    }
+    return deps.render(request, "inbox/resolve_many_check.html", context)
 
 
 async def _bulk(deps: InboxDeps, who: Actor, form: Form) -> None:

@@ -188,3 +188,33 @@ async def test_a_resolve_that_would_send_the_rating_question_asks_first(
         ("resolved", True),
         ("resolved", False),
     ]
+
+
+async def test_a_bulk_resolve_that_would_message_people_asks_first(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        answered = await widget_item(bot, "Is the café open late?")
+        unanswered = await widget_item(bot, "Love the new signs", session="session-signs-01")
+        await add_staff(bot.store, "ann@lib.example.ac.uk")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "ann@lib.example.ac.uk")
+            token = csrf_of((await http.get("/inbox/")).text)
+            await http.post(
+                f"/inbox/items/{answered}/reply", data={"csrftoken": token, "text": "Till 8."}
+            )
+            ticked: dict[str, str | list[str]] = {"csrftoken": token, "action": "resolve"}
+            ticked |= {"back": "/inbox/?view=mine", "ids": [str(answered), str(unanswered)]}
+            check = await http.post("/inbox/bulk", data=ticked)
+            before = [await bot.store.inbox.item(item_id=i) for i in (answered, unanswered)]
+            done = await http.post("/inbox/bulk", data=ticked | {"confirm": "yes"})
+        after = [await bot.store.inbox.item(item_id=i) for i in (answered, unanswered)]
+    assert check.status_code == 200
+    assert "Resolve 2 items and ask 1 person for a rating?" in check.text
+    assert 'href="/inbox/?view=mine"' in check.text  # Cancel goes back where they were
+    assert [v.row.status for v in before if v] == ["pending", "new"]
+    assert done.status_code == 303 and done.headers["location"] == "/inbox/?view=mine"
+    assert [(v.row.status, v.csat_asked) for v in after if v] == [
+        ("resolved", True),
+        ("resolved", False),
+    ]
