@@ -316,7 +316,7 @@ def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
         lifetime=timedelta(hours=settings.staff_session_hours),
         library_name=library.library_name,
         topics=topic_names(settings.topics_file),
-        teams=tuple(sorted({*library.triage.teams.values(), library.triage.default_team})),
+        teams=library.triage.team_names(),
         max_chars=settings.max_message_chars,
         zone=ZoneInfo(settings.timezone),
         proxy_header=settings.trusted_proxy_header,
@@ -389,6 +389,7 @@ def _widget_deps(
         settings.max_message_chars,
         guard,
         public_url=settings.public_url,
+        zone=ZoneInfo(settings.timezone),
     )
 
 

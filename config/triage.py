@@ -123,6 +123,10 @@ class TriageConfig(BaseModel):
             )
         return value
 
+    def team_names(self) -> tuple[str, ...]:
+        """The known teams, sorted: every team a topic goes to, and the default team."""
+        return tuple(sorted({*self.teams.values(), self.default_team}))
+
     def day_hours(self) -> dict[int, tuple[time, time]]:
         """Opening hours by weekday number (Monday 0); closed days are absent."""
         spans = {DAYS.index(d): HOURS.match(s) for d, s in self.opening_hours.items() if s.strip()}

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from bot.cli.context import open_store, settings
+from bot.cli.context import library_time, open_store, settings
 from bot.cli.show import add_row, console, json_line, table
 from models.store.alerts import SendView
 
@@ -52,9 +52,10 @@ def list_alerts(
         for r in rows:
             typer.echo(json_line(send_json(r)))
         return
-    shown = table("alert", "raised (UTC)", "kind", "subject", "to", "status", "tries", "error")
+    shown = table("alert", "raised", "kind", "subject", "to", "status", "tries", "error")
+    when = library_time(settings())
     for r in rows:
-        raised = f"{r.created_at:%Y-%m-%d %H:%M}"
+        raised = when(r.created_at)
         add_row(shown, r.alert_id, raised, r.kind, r.subject, r.destination, r.status,
                 r.attempts, r.last_error)  # fmt: skip
     console().print(shown)

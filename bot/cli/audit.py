@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from bot.cli.context import open_store, settings
+from bot.cli.context import library_time, open_store, settings
 from bot.cli.person import actor
 from bot.cli.show import add_row, console, json_line, literal, table
 from bot.events import utcnow
@@ -49,7 +49,8 @@ def run_retention(
 
     done = asyncio.run(run())
     head = "would remove (dry run, nothing changed)" if dry_run else "removed"
-    for line in [f"retention {loaded.retention_days} days: {head}", *done.lines()]:
+    shown = done.lines(library_time(loaded)(done.cutoff))
+    for line in [f"retention {loaded.retention_days} days: {head}", *shown]:
         console().print(literal(line))
 
 
@@ -81,12 +82,13 @@ def list_audit(
         for r in rows:
             typer.echo(json_line(row_json(r)))
         return
-    shown = table("id", "at (UTC)", "actor", "action", "subject", "detail")
+    shown = table("id", "at", "actor", "action", "subject", "detail")
+    when = library_time(settings())
     for r in rows:
         add_row(
             shown,
             r.id,
-            f"{r.at:%Y-%m-%d %H:%M:%S}",
+            when(r.at, seconds=True),
             r.actor,
             r.action,
             r.subject,

@@ -6,10 +6,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import make_url
 
 from bot.cli.errors import CommandError, fail, first_line
+from bot.local_time import LocalTime
 from bot.secrets import pseudonym_key
 from config.settings import Settings, load_settings
 from models.store import Store
@@ -28,6 +30,11 @@ def settings() -> Settings:
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # its URLs carry the Telegram token
     return loaded
+
+
+def library_time(loaded: Settings) -> LocalTime:
+    """Times as staff read them: in FEEDBOT_TIMEZONE, with the zone named."""
+    return LocalTime(ZoneInfo(loaded.timezone))
 
 
 @asynccontextmanager

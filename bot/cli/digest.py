@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from bot.cli.context import open_store, settings
+from bot.cli.context import library_time, open_store, settings
 from bot.cli.errors import CommandError, fail
 from config.library import load_library_config
 from config.settings import Settings
@@ -92,8 +92,9 @@ def send(
     loaded = settings()
     chosen = chosen_week(loaded, week)
     runs = asyncio.run(_send(loaded, chosen))
+    when = library_time(loaded)
     for run in runs:
-        state = f"sent {run.sent_at:%Y-%m-%d %H:%M} UTC" if run.sent_at else run.status
+        state = f"sent {when(run.sent_at)}" if run.sent_at else run.status
         error = f" ({run.last_error})" if run.status != "sent" and run.last_error else ""
         typer.echo(f"{run.week} {run.destination}: {state}{error}")
     if any(r.status != "sent" for r in runs):

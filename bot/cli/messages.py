@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.context import open_store, settings
+from bot.cli.context import library_time, open_store, settings
 from bot.cli.show import add_row, console, json_line, table
 from bot.events import Channel
 from models.store.views import CONVERSATION_KINDS, MessageView, OutboxView
@@ -67,9 +67,10 @@ def list_messages(
         for m in rows:
             typer.echo(json_line(message_json(m)))
         return
-    shown = table("id", "when (UTC)", "channel", "dir", "text", "sentiment", "topic")
+    shown = table("id", "when", "channel", "dir", "text", "sentiment", "topic")
+    clock = library_time(settings())
     for m in rows:
-        when = m.created_at.strftime("%Y-%m-%d %H:%M")
+        when = clock(m.created_at)
         add_row(
             shown,
             m.id,

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from bot.cli.context import open_store, settings
+from bot.cli.context import library_time, open_store, settings
 from bot.cli.errors import CommandError
 from bot.cli.show import add_row, console, json_line, literal, table
 from bot.events import utcnow
@@ -82,10 +82,10 @@ def list_queue(
         for row in rows:
             typer.echo(json_line(item_json(row)))
         return
-    shown = table("id", "due (UTC)", "status", "priority", "team", "assignee", "channel", "text")
-    now = utcnow()
+    shown = table("id", "due", "status", "priority", "team", "assignee", "channel", "text")
+    now, when = utcnow(), library_time(settings())
     for r in rows:
-        due = r.due_at.strftime("%Y-%m-%d %H:%M") + (" OVERDUE" if r.overdue(now) else "")
+        due = when(r.due_at) + (" OVERDUE" if r.overdue(now) else "")
         cells = (r.id, due, r.status, r.priority, r.team, r.assignee or "-", r.channel)
         add_row(shown, *cells, literal(r.text, 70))
     console().print(shown)
@@ -108,19 +108,19 @@ def show_item(
     if as_json:
         typer.echo(json_line(_page_json(page)))
         return
-    out = console()
-    out.print(literal(_summary(page.item.row)))
+    out, when = console(), library_time(settings())
+    out.print(literal(_summary(page.item.row, when(page.item.row.due_at))))
     for e in page.entries:
         twice = ", may have been delivered twice" if e.maybe_twice else ""
         state = f" [{e.delivery}{twice}{': ' + e.error if e.error else ''}]" if e.delivery else ""
         who = e.staff_name or e.kind
-        out.print(literal(f"{e.at:%Y-%m-%d %H:%M}  {e.kind:<6} {who}: {e.text}{state}"))
+        out.print(literal(f"{when(e.at)}  {e.kind:<6} {who}: {e.text}{state}"))
 
 
-def _summary(r: ItemRow) -> str:
+def _summary(r: ItemRow, due: str) -> str:
     return (
         f"item {r.id} · {r.status} · {r.priority} · team {r.team or '-'} · "
-        f"{r.assignee or 'unassigned'} · {r.channel} · due {r.due_at:%Y-%m-%d %H:%M} UTC · "
+        f"{r.assignee or 'unassigned'} · {r.channel} · due {due} · "
         f"topic {r.topic or '-'} · sentiment {r.sentiment or '-'}"
     )
 

@@ -17,6 +17,8 @@ from slack_sdk.errors import SlackApiError
 from bot.adapters.slack.client import user_by_email
 from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
+from config.library import load_library_config
+from handlers.staff.accounts import AccountRefused, known_team
 from handlers.staff.passwords import Passwords, WeakPassword
 from models.store import Store
 from models.store.staff import NoSuchStaff, StaffExists, StaffView
@@ -64,6 +66,15 @@ async def _hash(password: str) -> str:
         fail(str(exc))
 
 
+def _known_team(team: str) -> str:
+    """The team if the config knows it ('' for none); otherwise one line naming the teams."""
+    teams = load_library_config(settings().config_file).triage.team_names()
+    try:
+        return known_team(team, teams)
+    except AccountRefused as exc:
+        fail(str(exc))
+
+
 def _slack_user(address: str) -> str:
     """The Slack user with this e-mail address, asked of Slack."""
     loaded = settings()
@@ -105,15 +116,18 @@ def add(
     email: Annotated[str, typer.Argument(help="Their e-mail address (the login name).")],
     name: Annotated[str, typer.Option("--name", help="Their name as colleagues see it.")],
     role: Annotated[Role, typer.Option("--role", help="agent, lead or admin.")],
-    team: Annotated[str, typer.Option("--team", help="Their team, e.g. it_services.")] = "",
+    team: Annotated[
+        str, typer.Option("--team", help="Their team: a triage team or default_team in the config.")
+    ] = "",
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
 ) -> None:
-    """Create a staff account."""
-    address, password = _email(email), read_password(password_stdin)
+    """Create a staff account (the team must be one the config knows)."""
     if not name.strip():
         raise typer.BadParameter("--name must not be empty")
+    address, team = _email(email), _known_team(team)
+    password = read_password(password_stdin)
 
     async def work(store: Store) -> StaffView:
         hashed = await _hash(password)

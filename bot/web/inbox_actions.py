@@ -16,7 +16,7 @@ from bot.events import utcnow
 from bot.web import csrf
 from bot.web.forms import BadForm, field, read_form
 from bot.web.inbox_deps import InboxDeps, actor
-from bot.web.inbox_item import SNOOZE_HOURS, render_item
+from bot.web.inbox_item import SNOOZE_HOURS, render_item, render_resolve_check
 from bot.web.numbers import db_int, id_param
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import Actor, Forbidden
@@ -103,8 +103,12 @@ def routes(deps: InboxDeps) -> list[Route]:
         item_id, name = request.path_params["item_id"], request.path_params["action"]
         if name not in ACTIONS:
             return await render_item(deps, request, item_id, error="unknown action", status=404)
+        who = actor(staff_of(request))
         try:
-            await ACTIONS[name](deps, actor(staff_of(request)), item_id, await read_form(request))
+            form = await read_form(request)
+            if name == "resolve" and not await _may_resolve_now(deps, who, item_id, form):
+                return await render_resolve_check(deps, request, item_id)
+            await ACTIONS[name](deps, who, item_id, form)
         except (Forbidden, NoSuchItem, InboxError, Refused, BadForm) as exc:
             status, message = refusal(exc)
             return await render_item(deps, request, item_id, error=message, status=status)
@@ -124,6 +128,12 @@ def routes(deps: InboxDeps) -> list[Route]:
     ]
 
 
+async def _may_resolve_now(deps: InboxDeps, who: Actor, item_id: int, form: Form) -> bool:
+    """A resolve that would message the person (the rating question) is asked about first:
+    it goes ahead only from the confirmation form (``confirm=yes``)."""
+    return field(form, "confirm") == "yes" or not await deps.inbox.resolve_would_ask(who, item_id)
+
+
 def refusal(exc: Exception) -> tuple[int, str]:
     """The status and words for an action that was not done."""
     if isinstance(exc, Forbidden):
@@ -135,14 +145,40 @@ def refusal(exc: Exception) -> tuple[int, str]:
 
 async def bulk(deps: InboxDeps, request: Request) -> Response:
     """Assign or resolve the ticked items."""
+    who = actor(staff_of(request))
     try:
         form = await read_form(request)
-        await _bulk(deps, actor(staff_of(request)), form)
+        back = field(form, "back")
+        back = back if back.startswith("/inbox/") and "//" not in back else "/inbox/"
+        asking = await _would_ask(deps, who, form)
+        if asking:
+            return _bulk_check(deps, request, form, asking, back)
+        await _bulk(deps, who, form)
     except (Forbidden, InboxError, Refused, BadForm) as exc:
         return _problem(deps, request, *refusal(exc))
-    back = field(form, "back")
-    back = back if back.startswith("/inbox/") and "//" not in back else "/inbox/"
     return RedirectResponse(back, status_code=303)
+
+
+async def _would_ask(deps: InboxDeps, who: Actor, form: Form) -> int:
+    """How many of the ticked items a bulk resolve would send the rating question to (0 when
+    it is not a resolve, or it was confirmed)."""
+    if field(form, "action") != "resolve" or field(form, "confirm") == "yes":
+        return 0
+    ids = [_id(v) for v in form.get("ids", [])][:500]
+    return sum([await deps.inbox.resolve_would_ask(who, i) for i in ids])
+
+
+def _bulk_check(deps: InboxDeps, request: Request, form: Form, asking: int, back: str) -> Response:
+    """Before a bulk resolve that messages people: how many, with Resolve and Cancel."""
+    context = {
+        "staff": staff_of(request),
+        "csrf": csrf.token(request),
+        "ids": [_id(v) for v in form.get("ids", [])][:500],
+        "asking": asking,
+        "back": back,
+        "question": deps.inbox.rating_question,
+    }
+    return deps.render(request, "inbox/resolve_many_check.html", context)
 
 
 async def _bulk(deps: InboxDeps, who: Actor, form: Form) -> None:

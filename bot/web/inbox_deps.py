@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from bot.local_time import LocalTime
 from bot.web.facet_cache import FacetCache
 from bot.web.queue_query import LIBRARY_ZONE
 from handlers.inbox.roles import Actor
@@ -29,15 +30,15 @@ class InboxDeps:
     teams: tuple[str, ...]
     max_chars: int
     facets: FacetCache
-    zone: ZoneInfo = LIBRARY_ZONE  # the library's: weeks in queue filters
+    zone: ZoneInfo = LIBRARY_ZONE  # the library's: weeks in queue filters, times shown
 
     def render(
         self, request: Request, name: str, context: dict[str, object], status: int = 200
     ) -> Response:
-        """A page, never cached (it shows personal data)."""
-        response = self.templates.TemplateResponse(
-            request, name, {"library_name": self.library_name, **context}, status
-        )
+        """A page, never cached (it shows personal data); ``when(at)`` writes a time in the
+        library's zone, named."""
+        base = {"library_name": self.library_name, "when": LocalTime(self.zone)}
+        response = self.templates.TemplateResponse(request, name, base | context, status)
         response.headers["cache-control"] = "no-store"
         return response
 

@@ -36,11 +36,6 @@ def due_text(due_at: datetime, now: datetime, *, overdue: bool) -> str:
     return f"Overdue by {span(now - due_at)}" if overdue else f"Due in {span(due_at - now)}"
 
 
-def when(at: datetime) -> str:
-    """A time stamp as people read it."""
-    return at.strftime("%d %b %Y, %H:%M UTC")
-
-
 def label(key: str) -> str:
     """The words for a status or view."""
     return LABELS.get(key, key.replace("_", " ").capitalize() if key else "—")

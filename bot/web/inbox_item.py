@@ -56,6 +56,27 @@ async def render_item(
     return deps.render(request, "inbox/item.html", context | {"error": error}, status)
 
 
+async def render_resolve_check(deps: InboxDeps, request: Request, item_id: int) -> Response:
+    """Before a resolve that sends the person the rating question: what will be sent, where,
+    with Resolve and Cancel (a page of its own, so it works without JavaScript and by keyboard,
+    and the ``e`` shortcut gets a second look)."""
+    staff = staff_of(request)
+    found = await deps.store.inbox.item(item_id=item_id)
+    if found is None:
+        return deps.render(request, "inbox/error.html", _missing(request, staff), 404)
+    row, who = found.row, actor(staff)
+    label = inbox_format.pseudonym(row.conversation_id, row.channel)
+    person = (found.display_name or label) if sees_name(who, row.assignee_id) else label
+    context = {
+        "staff": staff,
+        "csrf": csrf.token(request),
+        "row": row,
+        "person": person,
+        "question": deps.inbox.rating_question,
+    }
+    return deps.render(request, "inbox/resolve_check.html", context)
+
+
 def _missing(request: Request, staff: StaffView) -> dict[str, Any]:
     message = "There is no such item. It may have been erased."
     return {"staff": staff, "csrf": csrf.token(request), "title": "Not found", "message": message}
@@ -86,6 +107,8 @@ async def _context(
         "snooze_hours": SNOOZE_HOURS,
         "max_chars": deps.max_chars,
         "neighbours": await _neighbours(deps, row.id),
+        "resolve_asks": row.status != "resolved"
+        and await deps.inbox.resolve_would_ask(who, row.id),
         "actor": who,
     }
 

@@ -1,54 +1,147 @@
-"""GET /inbox/staff and POST /inbox/staff/{id}/disable: managing staff (admins only)."""
+"""/inbox/staff: managing staff accounts in the browser (admins only, checked in the use cases):
+add an account, change its role and team, disable or enable it, set a new password.
+
+Each change is a plain form post (CSRF checked by the middleware). A password the bot made up is
+shown once, on the page that answers the post (never in a link or the audit log)."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from bot.web import csrf
-from bot.web.inbox_deps import InboxDeps
+from bot.web.forms import BadForm, field, read_form
+from bot.web.inbox_deps import InboxDeps, actor
 from bot.web.numbers import id_param
 from bot.web.staff_session import staff_of
-from handlers.inbox.roles import allowed
+from handlers.inbox.roles import ROLES, Actor, Forbidden, allowed
+from handlers.staff.accounts import AccountRefused, NewPassword, Profile, StaffAccounts
+from handlers.staff.passwords import Passwords, WeakPassword
+from models.store.staff import NoSuchStaff, StaffExists
+
+Form = dict[str, list[str]]
+DONE = {
+    "change": "Role and team saved.",
+    "disable": "The account is disabled and its sessions have ended.",
+    "enable": "The account can log in again.",
+}
+Change = Callable[[StaffAccounts, Actor, int, Form], Awaitable[object]]
+
+
+def _profile(form: Form) -> Profile:
+    return Profile(role=field(form, "role"), team=field(form, "team"))
+
+
+CHANGES: dict[str, Change] = {
+    "change": lambda accounts, who, sid, form: accounts.change(who, sid, _profile(form)),
+    "disable": lambda accounts, who, sid, form: accounts.disable(who, sid),
+    "enable": lambda accounts, who, sid, form: accounts.enable(who, sid),
+}
 
 
 def routes(deps: InboxDeps) -> list[Route]:
-    """The staff list and the disable action."""
+    """The staff page and its changes."""
+    accounts = StaffAccounts(deps.store, Passwords(), deps.teams)
 
     async def listing(request: Request) -> Response:
-        staff = staff_of(request)
-        if not allowed(staff.role, "staff"):
-            return _forbidden(deps, request)
-        context = {
-            "staff": staff,
-            "csrf": csrf.token(request),
-            "accounts": await deps.store.staff.all(),
-        }
-        context["done"] = request.query_params.get("done") == "disable"
-        return deps.render(request, "inbox/staff.html", context)
+        if not allowed(staff_of(request).role, "staff"):
+            return await _page(deps, request, error=_forbidden(), status=403)
+        done = DONE.get(request.query_params.get("done", ""), "")
+        return await _page(deps, request, done=done)
 
-    async def disable(request: Request) -> Response:
-        staff = staff_of(request)
-        if not allowed(staff.role, "staff"):
-            return _forbidden(deps, request)
-        target = await deps.store.staff.get(staff_id=request.path_params["staff_id"])
-        if target is None:
-            return _problem(deps, request, 404, "Not found", "There is no such staff account.")
-        await deps.store.staff.disable(email=target.email, actor=staff.actor)
-        return RedirectResponse("/inbox/staff?done=disable", status_code=303)
+    async def add(request: Request) -> Response:
+        try:
+            form = await read_form(request)
+            made = await accounts.add(
+                actor(staff_of(request)),
+                email=field(form, "email"),
+                name=field(form, "name"),
+                profile=_profile(form),
+                password=field(form, "password"),
+            )
+        except (Forbidden, AccountRefused, WeakPassword, StaffExists, BadForm) as exc:
+            return await _refused(deps, request, exc)
+        return await _handover(deps, request, made, f"{made.account.name}'s account is added.")
 
+    async def password(request: Request) -> Response:
+        try:
+            form = await read_form(request)
+            who, staff_id = actor(staff_of(request)), request.path_params["staff_id"]
+            made = await accounts.reset_password(who, staff_id, field(form, "password"))
+        except (Forbidden, AccountRefused, WeakPassword, NoSuchStaff, BadForm) as exc:
+            return await _refused(deps, request, exc)
+        said = f"{made.account.name} has a new password; their sessions have ended."
+        return await _handover(deps, request, made, said)
+
+    async def change(request: Request) -> Response:
+        name = request.path_params["change"]
+        if name not in CHANGES:
+            return await _page(deps, request, error="There is no such change.", status=404)
+        try:
+            form = await read_form(request)
+            who, staff_id = actor(staff_of(request)), request.path_params["staff_id"]
+            await CHANGES[name](accounts, who, staff_id, form)
+        except (Forbidden, AccountRefused, NoSuchStaff, BadForm) as exc:
+            return await _refused(deps, request, exc)
+        return RedirectResponse(f"/inbox/staff?done={name}#staff-{staff_id}", status_code=303)
+
+    staff_id = id_param("staff_id")
     return [
         Route("/inbox/staff", listing, methods=["GET"]),
-        Route(f"/inbox/staff/{id_param('staff_id')}/disable", disable, methods=["POST"]),
+        Route("/inbox/staff/add", add, methods=["POST"]),
+        Route(f"/inbox/staff/{staff_id}/password", password, methods=["POST"]),
+        Route(f"/inbox/staff/{staff_id}/{{change:str}}", change, methods=["POST"]),
     ]
 
 
-def _forbidden(deps: InboxDeps, request: Request) -> Response:
-    message = "Only inbox administrators can manage staff accounts."
-    return _problem(deps, request, 403, "Not allowed", message)
+def _forbidden() -> str:
+    return "Only inbox administrators can manage staff accounts."
 
 
-def _problem(deps: InboxDeps, request: Request, status: int, title: str, message: str) -> Response:
-    context = {"staff": staff_of(request), "csrf": csrf.token(request), "title": title}
-    return deps.render(request, "inbox/error.html", context | {"message": message}, status)
+async def _refused(deps: InboxDeps, request: Request, exc: Exception) -> Response:
+    """The page again, saying why nothing changed (403, 404, 409 or 400)."""
+    if isinstance(exc, Forbidden):
+        return await _page(deps, request, error=_forbidden(), status=403)
+    if isinstance(exc, NoSuchStaff):
+        return await _page(deps, request, error="There is no such staff account.", status=404)
+    if isinstance(exc, StaffExists):
+        message = f"An account for {exc} already exists."
+        return await _page(deps, request, error=message, status=409)
+    message = str(exc)
+    return await _page(deps, request, error=message[:1].upper() + message[1:] + ".", status=400)
+
+
+async def _handover(deps: InboxDeps, request: Request, made: NewPassword, said: str) -> Response:
+    """The page with the new password to hand over, when the bot made one up."""
+    return await _page(deps, request, done=said, handover=made)
+
+
+async def _page(
+    deps: InboxDeps,
+    request: Request,
+    *,
+    done: str = "",
+    error: str = "",
+    handover: NewPassword | None = None,
+    status: int = 200,
+) -> Response:
+    staff = staff_of(request)
+    context: dict[str, object] = {
+        "staff": staff,
+        "csrf": csrf.token(request),
+        "active": "staff",
+        "done": done,
+        "error": error,
+        "handover": handover,
+        "roles": ROLES,
+        "teams": deps.teams,
+    }
+    if allowed(staff.role, "staff"):
+        context["accounts"] = await deps.store.staff.all()
+    else:
+        context |= {"title": "Not allowed", "message": error}
+        return deps.render(request, "inbox/error.html", context, status)
+    return deps.render(request, "inbox/staff.html", context, status)

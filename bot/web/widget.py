@@ -37,7 +37,7 @@ def routes(deps: WidgetDeps) -> list[BaseRoute]:
         event = widget_api.translate(form, deps.max_chars)
         await deps.guard.admit(request, event.sender)
         await widget_api.record(deps, event)
-        return RedirectResponse(_back(form, "sent=1", "#conversation"), status_code=303)
+        return RedirectResponse(_back(form, "sent=1", "#latest"), status_code=303)
 
     async def end_form(request: Request) -> Response:
         form = await read_form(request, 1024, ("session", "embed"))
@@ -70,6 +70,7 @@ async def page_context(deps: WidgetDeps, request: Request, session: str) -> dict
     page = await conversation(deps, session, before=before)
     return {
         "library": deps.library,
+        "local_time": deps.local_time,
         "session": session,
         "client_id": secrets.token_urlsafe(12),
         "messages": page.messages,

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.templating import Jinja2Templates
 
 from bot.channel import Receipt
 from bot.events import Channel, InboundEvent
+from bot.local_time import UTC_ZONE, zone_name
 from bot.web.guard import SessionGuard
 from config.library import LibraryConfig
 from models.store import Store
@@ -31,6 +34,13 @@ class WidgetDeps:
     guard: SessionGuard
     public_url: str = ""
     page_size: int = 50
+    zone: ZoneInfo = UTC_ZONE  # the library's: times on the page before its script runs
+
+    def local_time(self, at: datetime) -> str:
+        """A time before the page's script shows it in the reader's language and zone: in the
+        library's zone, named, in figures (no words to translate): '2026-12-07 09:14 GMT'."""
+        local = at.astimezone(self.zone)
+        return f"{local:%Y-%m-%d %H:%M} {zone_name(local)}"
 
     @property
     def body_cap(self) -> int:

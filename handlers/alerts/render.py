@@ -9,6 +9,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from bot.local_time import staff_time
 from handlers.alerts.rules import stamp
 from handlers.digest.scrub import scrub
 from models.store.alerts import ClaimedSend
@@ -38,9 +39,8 @@ def quote(text: str) -> str:
 
 
 def local(at: datetime, zone: ZoneInfo) -> str:
-    """'14:30 Tue 1 Dec' in the library's time."""
-    t = at.astimezone(zone)
-    return f"{t:%H:%M} {t:%a} {t.day} {t:%b}"
+    """'Tue 1 Dec 2026, 14:30 GMT': the library's time, as every staff message says it."""
+    return staff_time(at, zone)
 
 
 def span(delta_s: float) -> str:

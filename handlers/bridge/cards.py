@@ -13,6 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage
+from bot.local_time import staff_time
 from handlers.inbox.views import pseudonym
 from models.store.bridge import ReplySettled
 from models.store.inbox_types import ItemView
@@ -60,7 +61,7 @@ def card_text(item: ItemView, style: CardStyle, *, now: datetime) -> str:
     """What the card says: status, priority and due time; who, where, topic and sentiment;
     the person's latest message; who holds it."""
     row = item.row
-    due = row.due_at.astimezone(style.zone).strftime("%a %d %b %H:%M")
+    due = staff_time(row.due_at, style.zone)
     late = " (overdue)" if row.overdue(now) else ""
     who = pseudonym(row.conversation_id, row.channel)
     held = f"Claimed by {row.assignee}" if row.assignee else "Not claimed"

@@ -213,6 +213,17 @@ class Inbox:
         await self._told(actor, done, "resolve")
         return done
 
+    @property
+    def rating_question(self) -> str:
+        """The satisfaction question a resolve sends, as the person reads it."""
+        return self._csat.question
+
+    async def resolve_would_ask(self, actor: Actor, item_id: int) -> bool:
+        """Whether resolving the item would message the person (the rating question): the
+        pages ask first."""
+        require(actor, "resolve")
+        return await self._store.inbox.resolve_would_ask(item_id=item_id, ask=self._csat)
+
     async def reopen(self, actor: Actor, item_id: int) -> bool:
         """Put a resolved item back in the queue, due again from now."""
         require(actor, "reopen")

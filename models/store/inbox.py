@@ -166,6 +166,11 @@ class InboxStore:
         """Close items; answered ones get the satisfaction question once (``ask``)."""
         return await self._db.write(inbox_reply.resolve, list(item_ids), actor_id, ask=ask, via=via)
 
+    async def resolve_would_ask(self, *, item_id: int, ask: CsatAsk) -> bool:
+        """Whether resolving the item now would send the person the satisfaction question."""
+        found = await self._db.read(inbox_reply.csat_address, item_id, ask)
+        return found is not None
+
     async def reopen(
         self,
         *,

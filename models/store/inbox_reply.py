@@ -114,14 +114,21 @@ def resolve(
     return done
 
 
-def _ask_csat(conn: Connection, item_id: int, actor_id: int, ask: CsatAsk) -> None:
+def csat_address(conn: Connection, item_id: int, ask: CsatAsk) -> Address | None:
+    """Where resolving the item would send the satisfaction question: its conversation, when
+    staff replied to it, it was not asked before and the conversation may be asked; else None."""
     replied = select(InboxEntry.id).where(InboxEntry.item_id == item_id, InboxEntry.kind == "reply")
     asked = select(InboxCsat.item_id).where(InboxCsat.item_id == item_id)
     if conn.execute(replied.limit(1)).first() is None or conn.execute(asked).first() is not None:
-        return
+        return None
     item = _must_exist(conn, item_id)
     address = address_of(conn, item.conversation_id)
-    if not ask.allowed(address):
+    return address if ask.allowed(address) else None
+
+
+def _ask_csat(conn: Connection, item_id: int, actor_id: int, ask: CsatAsk) -> None:
+    address = csat_address(conn, item_id, ask)
+    if address is None:
         return
     poll_id = polls.create(
         conn,

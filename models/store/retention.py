@@ -36,10 +36,10 @@ class Purge:
     notes: int
     ran: bool = True
 
-    def lines(self) -> list[str]:
-        """A readable account."""
+    def lines(self, cutoff: str = "") -> list[str]:
+        """A readable account; ``cutoff``: the cutoff as the reader's clock says it."""
         return [
-            f"older than {self.cutoff:%Y-%m-%d %H:%M} UTC:",
+            f"older than {cutoff or format(self.cutoff, '%Y-%m-%d %H:%M UTC')}:",
             f"  message texts replaced by a marker: {self.texts}",
             f"  staff reply texts replaced: {self.replies}",
             f"  outgoing message payloads emptied: {self.outbox_payloads}",

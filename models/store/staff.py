@@ -53,6 +53,16 @@ class StaffStore:
         """Disable an account; its sessions end at once."""
         return await self._durable.write(accounts.disable, email=email, actor=actor)
 
+    async def enable(self, *, email: str, actor: str) -> StaffView:
+        """Let a disabled account log in again."""
+        return await self._durable.write(accounts.enable, email=email, actor=actor)
+
+    async def set_role_team(self, *, email: str, role: str, team: str, actor: str) -> StaffView:
+        """Another role or team for an account."""
+        return await self._durable.write(
+            accounts.set_role_team, email=email, role=role, team=team, actor=actor
+        )
+
     async def set_password(self, *, email: str, password_hash: str, actor: str) -> StaffView:
         """A new password; the account's sessions end."""
         return await self._durable.write(

@@ -128,6 +128,33 @@ def disable(conn: Connection, *, email: str, actor: str) -> StaffView:
     return by_id(conn, staff_id)
 
 
+def enable(conn: Connection, *, email: str, actor: str) -> StaffView:
+    """Let a disabled account log in again (with its password as it was)."""
+    staff_id = _target(conn, email)
+    conn.execute(
+        update(StaffUser)
+        .where(StaffUser.id == staff_id, StaffUser.disabled_at.is_not(None))
+        .values(disabled_at=None)
+    )
+    cursors.audit(conn, actor=actor, action="staff.enable", subject=f"staff:{staff_id}", detail={})
+    return by_id(conn, staff_id)
+
+
+def set_role_team(conn: Connection, *, email: str, role: str, team: str, actor: str) -> StaffView:
+    """Give an account another role or team; audited with what it was and what it is now (the
+    session layer loads the account on every request, so a new role applies at once)."""
+    staff_id = _target(conn, email)
+    was = by_id(conn, staff_id)
+    if (was.role, was.team) == (role, team):
+        return was
+    conn.execute(update(StaffUser).where(StaffUser.id == staff_id).values(role=role, team=team))
+    detail = {"role": [was.role, role], "team": [was.team, team]}
+    cursors.audit(
+        conn, actor=actor, action="staff.change", subject=f"staff:{staff_id}", detail=detail
+    )
+    return by_id(conn, staff_id)
+
+
 def set_password(conn: Connection, *, email: str, password_hash: str, actor: str) -> StaffView:
     """Give an account a new password hash; its other sessions end."""
     staff_id = _target(conn, email)

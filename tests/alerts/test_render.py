@@ -48,7 +48,7 @@ def view(status: str = "new", due: datetime = DUE) -> ItemView:
 
 def test_an_item_alert_says_when_it_is_due_and_links_to_the_item() -> None:
     text = item_text(send("due_soon", due_at="2026-12-01T10:45:00Z"), view(), NOW, LONDON, BASE)
-    assert text.title == "Item #7 is due in 45 min (10:45 Tue 1 Dec)"
+    assert text.title == "Item #7 is due in 45 min (Tue 1 Dec 2026, 10:45 GMT)"
     assert "High priority, team it_services, unassigned; telegram, wifi_and_it, negative." in (
         text.lines
     )

@@ -137,3 +137,17 @@ async def test_link_slack_without_an_id_finds_the_user_by_email_address(tmp_path
     assert no_token[0] == 1 and no_token[2].startswith("feedbot: FEEDBOT_SLACK_BOT_TOKEN")
     code, out, _ = await asyncio.to_thread(run, tmp_path, "staff", "list")
     assert "slack:U0ANN0001" in out
+
+
+def test_a_team_the_config_does_not_know_is_refused_naming_the_teams(tmp_path: Path) -> None:
+    upgrade(_url(tmp_path))
+    add = ["staff", "add", "fi@lib.ac.uk", "--name", "Fi", "--role", "agent", "--password-stdin"]
+    code, out, err = run(tmp_path, *add, "--team", "it-services", stdin=PASSWORD)
+    assert code == 1 and out == ""
+    assert err == (
+        "feedbot: unknown team 'it-services'; the teams are: academic_liaison, accessibility,"
+        " customer_engagement, customer_services, estates, it_services\n"
+    )
+    assert run(tmp_path, "staff", "list")[1] == ""  # nothing was added
+    code, out, _ = run(tmp_path, *add, "--team", "customer_engagement", stdin=PASSWORD)
+    assert code == 0 and "\tagent\tcustomer_engagement\tactive" in out

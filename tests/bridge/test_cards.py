@@ -48,7 +48,7 @@ def labels(item: ItemView, style: CardStyle = FULL) -> list[str]:
 
 def test_a_new_card_says_who_where_what_and_when_without_the_persons_name() -> None:
     text = cards.card_text(view(), FULL, now=NOW)
-    assert "New, no reply yet · high priority · due Tue 01 Dec 12:00" in text
+    assert "New, no reply yet · high priority · due Tue 1 Dec 2026, 12:00 GMT" in text
     assert "on telegram · topic: wifi_and_it · sentiment: negative" in text
     assert "> wifi is down *again* <b>" in text and "Not claimed" in text
     assert "Ada" not in text and "Person " in text

@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from bot.local_time import staff_time
 from models.store import Store
+from models.store.inbox_types import ItemPage
 from models.store.migrate import upgrade
 from tests.bot.cli import base_env, invoke
 from tests.inbox.helpers import add_staff, queued
@@ -69,3 +72,21 @@ def test_bad_arguments_fail_in_one_line(tmp_path: Path) -> None:
     assert code == 2 and "'closed' is not one of" in out
     code, out = run(tmp_path, "queue", "show", "999")
     assert code == 1 and "no queue item 999" in out
+
+
+def test_times_are_in_the_library_zone_with_the_zone_named(tmp_path: Path) -> None:
+    item = fill(tmp_path)
+    page = asyncio.run(_page(tmp_path, item))
+    due = staff_time(page.item.row.due_at, ZoneInfo("Europe/London"))
+    code, out = run(tmp_path, "queue", "show", str(item))
+    assert code == 0 and f"due {due} ·" in out
+    assert all(staff_time(e.at, ZoneInfo("Europe/London")) in out for e in page.entries)
+    code, out = run(tmp_path, "queue", "list")
+    assert code == 0 and due in out and "UTC" not in out
+
+
+async def _page(tmp_path: Path, item: int) -> ItemPage:
+    async with Store.open(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}") as store:
+        page = await store.inbox.page(item_id=item, limit=50)
+    assert page is not None
+    return page

@@ -28,7 +28,7 @@ async def test_claim_note_reply_relabel_snooze_resolve_reopen(
                 ("priority", {"priority": "high"}),
                 ("relabel", {"field": "topic", "value": "borrowing_and_finding_books"}),
                 ("snooze", {"hours": "4"}),
-                ("resolve", {}),
+                ("resolve", {"confirm": "yes"}),  # it was answered: the rating question goes
                 ("reopen", {}),
             ]
             answers = []
@@ -157,3 +157,64 @@ async def test_a_lead_saves_a_canned_reply_and_it_is_offered_on_items(
     assert '<option value="dogs">dogs</option>' in draft
     assert "only assistance dogs, sorry. The Library</textarea>" in draft
     assert bogus.status_code == 200
+
+
+async def test_a_resolve_that_would_send_the_rating_question_asks_first(
+    db_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=db_url)) as bot:
+        answered = await widget_item(bot, "Where do I collect a reservation?")
+        unanswered = await widget_item(bot, "Nice new sofas", session="session-sofas-01")
+        await add_staff(bot.store, "ann@lib.example.ac.uk")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "ann@lib.example.ac.uk")
+            token = csrf_of((await http.get(f"/inbox/items/{answered}")).text)
+            form = {"csrftoken": token}
+            await http.post(f"/inbox/items/{answered}/reply", data=form | {"text": "At the desk."})
+            page = (await http.get(f"/inbox/items/{answered}")).text
+            asked = await http.post(f"/inbox/items/{answered}/resolve", data=form)
+            held = await bot.store.inbox.item(item_id=answered)
+            sure = await http.post(
+                f"/inbox/items/{answered}/resolve", data=form | {"confirm": "yes"}
+            )
+            quiet = await http.post(f"/inbox/items/{unanswered}/resolve", data=form)
+        views = [await bot.store.inbox.item(item_id=i) for i in (answered, unanswered)]
+    assert "Resolve…" in page and "you will be asked to confirm first" in page
+    assert asked.status_code == 200 and "How satisfied" in asked.text
+    assert 'name="confirm" value="yes"' in asked.text
+    assert held is not None and held.row.status != "resolved" and not held.csat_asked
+    assert sure.status_code == 303 and quiet.status_code == 303  # nobody to ask: no question
+    assert [(v.row.status, v.csat_asked) for v in views if v] == [
+        ("resolved", True),
+        ("resolved", False),
+    ]
+
+
+async def test_a_bulk_resolve_that_would_message_people_asks_first(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        answered = await widget_item(bot, "Is the café open late?")
+        unanswered = await widget_item(bot, "Love the new signs", session="session-signs-01")
+        await add_staff(bot.store, "ann@lib.example.ac.uk")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "ann@lib.example.ac.uk")
+            token = csrf_of((await http.get("/inbox/")).text)
+            await http.post(
+                f"/inbox/items/{answered}/reply", data={"csrftoken": token, "text": "Till 8."}
+            )
+            ticked: dict[str, str | list[str]] = {"csrftoken": token, "action": "resolve"}
+            ticked |= {"back": "/inbox/?view=mine", "ids": [str(answered), str(unanswered)]}
+            check = await http.post("/inbox/bulk", data=ticked)
+            before = [await bot.store.inbox.item(item_id=i) for i in (answered, unanswered)]
+            done = await http.post("/inbox/bulk", data=ticked | {"confirm": "yes"})
+        after = [await bot.store.inbox.item(item_id=i) for i in (answered, unanswered)]
+    assert check.status_code == 200
+    assert "Resolve 2 items and ask 1 person for a rating?" in check.text
+    assert 'href="/inbox/?view=mine"' in check.text  # Cancel goes back where they were
+    assert [v.row.status for v in before if v] == ["pending", "new"]
+    assert done.status_code == 303 and done.headers["location"] == "/inbox/?view=mine"
+    assert [(v.row.status, v.csat_asked) for v in after if v] == [
+        ("resolved", True),
+        ("resolved", False),
+    ]

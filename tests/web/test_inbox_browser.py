@@ -71,7 +71,16 @@ async def test_keyboard_only_login_open_the_overdue_item_reply_and_resolve(
             await page.keyboard.press("Enter")
         assert "Reply queued" in await page.inner_text("[role=status]")
         async with page.expect_navigation():
-            await page.keyboard.press("e")
+            await page.keyboard.press("e")  # answered, so resolving would message the person …
+        assert "for a rating?" in await page.inner_text("h1")  # … and it asks first
+        await page.keyboard.press("Tab")  # the skip link
+        await page.keyboard.press("Enter")
+        await page.keyboard.press("Tab")
+        assert await page.evaluate("document.activeElement.textContent") == (
+            "Resolve and send the question"
+        )
+        async with page.expect_navigation():
+            await page.keyboard.press("Enter")
         assert "Resolved." in await page.inner_text("[role=status]")
         row = await bot.store.inbox.item(item_id=late)
         entries = await bot.store.inbox.page(item_id=late)

@@ -82,7 +82,9 @@ async def staff_answers(
     after = await page.inner_text(".facts")
     await page.get_by_label("Your reply").fill(REPLY)
     await page.get_by_role("button", name="Send reply").click()
-    await page.get_by_role("button", name="Resolve", exact=True).click()
+    await page.get_by_role("button", name="Resolve…", exact=True).click()
+    assert "ask" in await page.inner_text("h1")  # a second look: the person will be messaged
+    await page.get_by_role("button", name="Resolve and send the question").click()
     assert "Resolved." in await page.inner_text("[role=status]")
     await shoot(page, tmp_path, "scenario-item-resolved")
     return before, after

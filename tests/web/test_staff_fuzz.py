@@ -34,6 +34,8 @@ ROUTES = (
         "resolve", "reopen", "retry", "export", "erase",
     )),
     ("POST", "/inbox/bulk"), ("POST", "/inbox/seen"), ("POST", "/inbox/staff/{id}/disable"),
+    ("POST", "/inbox/staff/add"), ("POST", "/inbox/staff/{id}/change"),
+    ("POST", "/inbox/staff/{id}/enable"), ("POST", "/inbox/staff/{id}/password"),
     ("POST", "/inbox/canned/save"), ("POST", "/inbox/canned/delete"), ("POST", "/inbox/actions"),
 )  # fmt: skip
 KEYS = (
@@ -41,6 +43,7 @@ KEYS = (
     "new", "created", "responded", "resolved", "before", "canned", "done", "recorded", "told",
     "actor", "action", "subject", "text", "hours", "entry_id", "staff_id", "field", "value",
     "ids", "back", "confirm", "name", "said", "answer", "why", "outcome", "since", "notify",
+    "email", "role", "password",
 )  # fmt: skip
 NUMBERISH = st.one_of(
     st.integers(-(10**30), 10**30).map(str),

@@ -18,7 +18,10 @@
   var session = form.elements.session.value;
   var older = [];
   var newest = [];
-  var shownKey = "";
+  var shownIds = [];
+  var sentId = 0;      /* the message just sent: it and what follows are kept in view */
+  var following = false;
+  var ACK_CHECKS = [300, 700, 1200, 2000, 3000, 5000, 8000]; /* ms after a send */
 
   function remember(value) {
     try { window.localStorage.setItem(KEY, value); } catch (e) { /* storage blocked: cookie only */ }
@@ -74,15 +77,40 @@
     });
   }
 
+  /* Every time on the page in one format, in the page's language and the reader's own time
+     zone, named ("Mon 7 Dec 2026, 09:14 GMT" on an en-GB page). */
+  var timeFormat = (function () {
+    var options = { weekday: "short", day: "numeric", month: "short", year: "numeric",
+      hour: "2-digit", minute: "2-digit", timeZoneName: "short" };
+    /* A language the browser has no dates for (Welsh, in some builds) reads as British
+       English, not as the browser's default (often US English, 12-hour). */
+    var lang = document.documentElement.lang;
+    try { return new Intl.DateTimeFormat(lang ? [lang, "en-GB"] : "en-GB", options); }
+    catch (e) { /* not a language tag at all */ }
+    try { return new Intl.DateTimeFormat("en-GB", options); } catch (e) { return null; }
+  })();
+  function shownTime(iso) {
+    var at = new Date(iso);
+    if (!timeFormat || isNaN(at.getTime())) { return null; }
+    return timeFormat.format(at);
+  }
+  function showTimes(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("time[datetime]"), function (t) {
+      var shown = shownTime(t.getAttribute("datetime"));
+      if (shown) { t.textContent = shown; }
+    });
+  }
+
   function item(m) {
     var li = document.createElement("li");
     li.className = "message " + (m.from === "you" ? "from-you" : "from-library");
+    li.dataset.id = m.id;
     var who = document.createElement("span");
     who.className = "who";
     who.textContent = m.from === "you" ? "You" : (list.dataset.library || "Library");
     var when = document.createElement("time");
     when.dateTime = m.created_at;
-    when.textContent = new Date(m.created_at).toLocaleString();
+    when.textContent = shownTime(m.created_at) || m.created_at;
     var p = document.createElement("p");
     p.textContent = m.text;
     li.appendChild(who);
@@ -98,17 +126,56 @@
       seen[m.id] = true;
       return true;
     });
-    var key = all.map(function (m) { return m.id; }).join(",");
-    if (key === shownKey) { return; }
-    shownKey = key;
-    list.textContent = "";
-    if (!all.length) {
-      var empty = document.createElement("li");
-      empty.className = "empty";
-      empty.textContent = "No messages yet. Replies from staff will appear here.";
-      list.appendChild(empty);
+    var ids = all.map(function (m) { return m.id; });
+    if (ids.join(",") === shownIds.join(",")) { return; }
+    /* Only new messages are added (the list is a live region: a rebuilt list would be read
+       out again from the top); an older page or a gap rebuilds it. */
+    var grows = shownIds.length > 0 && shownIds.every(function (id, i) { return ids[i] === id; });
+    if (!grows) {
+      list.textContent = "";
+      if (!all.length) {
+        var empty = document.createElement("li");
+        empty.className = "empty";
+        empty.textContent = "No messages yet. Replies from staff will appear here.";
+        list.appendChild(empty);
+      }
     }
-    all.forEach(function (m) { list.appendChild(item(m)); });
+    all.slice(grows ? shownIds.length : 0).forEach(function (m) { list.appendChild(item(m)); });
+    shownIds = ids;
+    if (following) { reveal(); }
+  }
+
+  /* Scroll so the message just sent, its acknowledgement and any reply are all in view (on a
+     phone they would otherwise sit above the message box); when they cannot all fit, the
+     message sent comes to the top. */
+  function reveal() {
+    var first = list.querySelector("[data-id='" + sentId + "']");
+    var last = list.lastElementChild;
+    if (!first || !last) { return; }
+    var margin = 8, room = window.innerHeight;
+    var top = first.getBoundingClientRect().top, bottom = last.getBoundingClientRect().bottom;
+    var delta = 0;
+    if (bottom - top + 2 * margin > room) { delta = top - margin; }
+    else if (bottom > room - margin) { delta = bottom - room + margin; }
+    else if (top < margin) { delta = top - margin; }
+    if (!delta) { return; }
+    var calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    window.scrollBy({ top: delta, behavior: calm ? "auto" : "smooth" });
+  }
+  function stopFollowing() { following = false; }
+  window.addEventListener("wheel", stopFollowing, { passive: true });
+  window.addEventListener("touchmove", stopFollowing, { passive: true });
+
+  /* The acknowledgement is queued a moment after the message is stored: look a few times
+     soon after a send rather than waiting for the next 15-second check. */
+  function answered() {
+    return newest.some(function (m) { return m.from !== "you" && m.id > sentId; });
+  }
+  function checkSoon(step) {
+    if (step >= ACK_CHECKS.length) { return; }
+    setTimeout(function () {
+      refresh().then(function () { if (!answered()) { checkSoon(step + 1); } });
+    }, ACK_CHECKS[step]);
   }
 
   function showOlder(cursor) {
@@ -151,7 +218,9 @@
         text.value = "";
         form.elements.client_id.value = newId();
         status.textContent = "Thank you, your message has been sent.";
-        refresh();
+        sentId = res.body && typeof res.body.id === "number" ? res.body.id : 0;
+        following = sentId > 0;
+        refresh().then(function () { if (!answered()) { checkSoon(0); } });
       } else {
         status.textContent = "Not sent: " + res.message;
       }
@@ -247,6 +316,10 @@
     tellParent({ feedbot: "hello" });
   }
 
+  showTimes(list);
+  shownIds = Array.prototype.map.call(list.querySelectorAll("li[data-id]"), function (li) {
+    return parseInt(li.dataset.id, 10);
+  });
   start();
   setInterval(refresh, 15000);
 })();
