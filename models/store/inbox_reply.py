@@ -17,6 +17,7 @@ from models.store.inbox_actions import _changed, _must_exist, actor_name, audit
 from models.store.inbox_history import record_reopened, record_resolved
 from models.store.inbox_tables import InboxCsat, InboxEntry, InboxItem
 from models.store.inbox_types import CsatAnswer
+from models.store.opt_outs import opted_out
 from models.store.poll_tables import Vote
 from models.store.tables import Conversation, Message, OutboxItem
 
@@ -116,12 +117,15 @@ def resolve(
 
 def csat_address(conn: Connection, item_id: int, ask: CsatAsk) -> Address | None:
     """Where resolving the item would send the satisfaction question: its conversation, when
-    staff replied to it, it was not asked before and the conversation may be asked; else None."""
+    staff replied to it, it was not asked before, the person did not opt out ("stop") and the
+    conversation may be asked; else None."""
     replied = select(InboxEntry.id).where(InboxEntry.item_id == item_id, InboxEntry.kind == "reply")
     asked = select(InboxCsat.item_id).where(InboxCsat.item_id == item_id)
     if conn.execute(replied.limit(1)).first() is None or conn.execute(asked).first() is not None:
         return None
     item = _must_exist(conn, item_id)
+    if opted_out(conn, [item.contact_id]):
+        return None
     address = address_of(conn, item.conversation_id)
     return address if ask.allowed(address) else None
 

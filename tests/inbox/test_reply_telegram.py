@@ -100,3 +100,22 @@ async def test_a_question_in_a_forum_topic_is_answered_in_that_topic(
     params = reply.raw.params
     assert (params["chat_id"], params["message_thread_id"]) == ("-1001234567890", "4402")
     assert params["reply_parameters"]["message_id"] == 8
+
+
+async def test_a_person_who_said_stop_is_not_asked_the_satisfaction_question(
+    chat: Chat, sqlite_url: str
+) -> None:
+    bot = await chat.start("telegram", database_url=sqlite_url)
+    student = chat.on("telegram")
+    await student.says(PRINTER, message_id=17)
+    item = await queued_item(bot)
+    await student.says("stop", message_id=18)
+    await chat.expect_reply(student, contains="no more messages")
+    ann = await staff(bot)
+    await bot.app.inbox.reply(ann, item.id, "Refunded.")
+    await reply_entry(bot, item.id, "sent")
+    assert not await bot.app.inbox.resolve_would_ask(ann, item.id)
+    await bot.app.inbox.resolve(ann, [item.id])
+    await chat.expect_reply(student, contains="Refunded.")
+    assert not [m for m in await student.heard() if QUESTION in m.text]
+    assert await csat(bot, item.id) is None
