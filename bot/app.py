@@ -28,6 +28,7 @@ from bot.web.guard import SessionGuard
 from bot.web.staff_web import StaffWebConfig, build_staff_web
 from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
+from config.wording import Wording, load_wording
 from config.settings import Settings, frame_ancestors, split_addresses
 from handlers.alerts.checker import AlertChecker
 from handlers.bridge.bridge import StaffBridge
@@ -47,6 +48,7 @@ from handlers.jobs import Job, JobRunner
 from handlers.live_tally import LiveTally
 from handlers.metrics import Metrics
 from handlers.opt_out import OptWords
+from handlers.speaking import Fixed, Languages
 from handlers.pipeline import Deps, Pipeline, build_steps
 from handlers.poll_counts import PollCountReader
 from handlers.polls import Polls
@@ -121,23 +123,36 @@ async def running_bot(
     *,
     classifier: Classifier | None = None,
     adapters: Sequence[Adapter] | None = None,
+    languages: Languages | None = None,
 ) -> AsyncIterator[Bot]:
-    """Start everything; on exit: delivery drains, adapters stop, then the workers and writer."""
+    """Start everything; on exit: delivery drains, adapters stop, then the workers and writer.
+    ``languages`` says which language each message and person is answered in (English for all
+    until language detection is connected here)."""
     library = load_library_config(settings.config_file)
+    said = Said(load_wording(library, settings.languages_dir), languages or Fixed())
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(
             Store.open(settings.database_url, pseudonym_key=pseudonym_key(settings))
         )
         if isinstance(classifier, AbstractAsyncContextManager):
             await stack.enter_async_context(classifier)  # its batching worker
-        bot = _wire(settings, library, store, classifier, adapters)
+        bot = _wire(settings, library, said, store, classifier, adapters)
         await _start(bot, stack)
         yield bot
+
+
+@dataclass(frozen=True)
+class Said:
+    """What the bot says (per language) and which language it says it in."""
+
+    wording: Wording
+    languages: Languages
 
 
 def _wire(
     settings: Settings,
     library: LibraryConfig,
+    said: Said,
     store: Store,
     classifier: Classifier | None,
     adapters: Sequence[Adapter] | None,
@@ -167,15 +182,14 @@ def _wire(
     poll_caps = {**catalog.CAPABILITIES, **running}
     changes = Changes()
     clock = Clock(library.triage, ZoneInfo(settings.timezone))
-    words = OptWords.of(
-        library.opt_out_words, library.opt_in_words, library.opt_out_reply, library.opt_in_reply
-    )
+    words = OptWords.of(library.opt_out_words, library.opt_in_words)
     deps = Deps(
         store=store,
         recorder=recorder,
         metrics=metrics,
         classifier=classifier,
-        acknowledgement=library.acknowledgement,
+        wording=said.wording,
+        languages=said.languages,
         wake_outbox=delivery.wake,
         triage=library.triage,
         clock=clock,
@@ -203,6 +217,8 @@ def _wire(
         delivery.wake,
         changes,
         max_chars=settings.max_message_chars,
+        wording=said.wording,
+        languages=said.languages,
     )
     bridge = staff_bridge(settings, store, inbox, platforms, delivery)
     if bridge is not None:
