@@ -223,7 +223,7 @@ def _wire(
     bridge = staff_bridge(settings, store, inbox, platforms, delivery)
     if bridge is not None:
         changes.listen(bridge)
-    you_said = you_said_use(settings, library, store, running, delivery.wake)
+    you_said = you_said_use(settings, said, store, running, delivery.wake)
     config = staff_config(settings, library)
     staff = build_staff_web(store, inbox, widget.templates, config, you_said)
     digests = digest_service(settings, library, store)
@@ -341,7 +341,7 @@ def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
 
 def you_said_use(
     settings: Settings,
-    library: LibraryConfig,
+    said: Said,
     store: Store,
     capabilities: Mapping[str, Capabilities],
     wake: Callable[[], None],
@@ -350,7 +350,8 @@ def you_said_use(
     return YouSaid(
         store,
         capabilities,
-        library=library.library_name,
+        wording=said.wording,
+        languages=said.languages,
         zone=ZoneInfo(settings.timezone),
         topics=frozenset(topic_names(settings.topics_file)),
         public_url=settings.public_url,

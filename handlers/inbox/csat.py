@@ -42,7 +42,9 @@ class CsatQuestion:
         say = self.wording.speaking(language)
         text = say.text("csat_question")
         if self.capabilities[address.channel].buttons:
-            buttons = tuple(Button(say.text(f"csat.option_{key}"), f"{ref}:{key}") for key, _ in CSAT)
+            buttons = tuple(
+                Button(say.text(f"csat.option_{key}"), f"{ref}:{key}") for key, _ in CSAT
+            )
             return OutboundMessage(address=address, text=text, buttons=buttons, poll_ref=ref)
         prompt = f"{text}\n{say.text('csat.reply_prompt')}"
         return OutboundMessage(address=address, text=prompt, poll_ref=ref)

@@ -302,4 +302,3 @@ class Inbox:
         if not mine or mine[-1] is None:
             raise InboxError("this item has no message from the person to relabel")
         return mine[-1]
-

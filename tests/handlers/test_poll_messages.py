@@ -155,4 +155,4 @@ def test_public_broadcast_tells_public_writers_in_one_post(on: bool, notices: in
     caps = replace(PLAIN, public_broadcast=on)
     raisers = [Raiser(n, NAME, f"t{n}", "", ConversationKind.PUBLIC.value, {}) for n in (1, 2)]
     action = cast(ActionView, None)
-    assert len(plan(action, raisers, {NAME: caps}, "We fixed the heating.")) == notices
+    assert len(plan(action, raisers, {NAME: caps}, lambda _: "We fixed the heating.")) == notices

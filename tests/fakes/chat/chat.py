@@ -121,7 +121,9 @@ class Chat:
         built = self.settings(**(self._platform_settings(channels) | settings))
         self._run = AsyncExitStack()
         adapters = await self._adapters(built, channels, tweaks or {}) if channels else None
-        self._bot = await self._run.enter_async_context(running_bot(built, adapters=adapters, languages=languages))
+        self._bot = await self._run.enter_async_context(
+            running_bot(built, adapters=adapters, languages=languages)
+        )
         self.slack_driver = SlackDriver(f"{self._bot.url}/slack/events", SIGNING_SECRET)
         self._run.push_async_callback(self.slack_driver.aclose)
         return self._bot
