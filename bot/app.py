@@ -28,8 +28,8 @@ from bot.web.guard import SessionGuard
 from bot.web.staff_web import StaffWebConfig, build_staff_web
 from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
-from config.wording import Wording, load_wording
 from config.settings import Settings, frame_ancestors, split_addresses
+from config.wording import Wording, load_wording
 from handlers.alerts.checker import AlertChecker
 from handlers.bridge.bridge import StaffBridge
 from handlers.bridge.cards import CardStyle
@@ -48,7 +48,6 @@ from handlers.jobs import Job, JobRunner
 from handlers.live_tally import LiveTally
 from handlers.metrics import Metrics
 from handlers.opt_out import OptWords
-from handlers.speaking import Fixed, Languages
 from handlers.pipeline import Deps, Pipeline, build_steps
 from handlers.poll_counts import PollCountReader
 from handlers.polls import Polls
@@ -56,6 +55,7 @@ from handlers.processor import Processor
 from handlers.record import Recorder
 from handlers.retention import RetentionJob
 from handlers.scheduler import PollScheduler, parse_quiet_hours
+from handlers.speaking import Fixed, Languages
 from handlers.worker import Doorbell
 from handlers.you_said import YouSaid
 from models.classification import Classifier
@@ -242,7 +242,7 @@ def _wire(
     staff_jobs: list[Job] = [SnoozeWaker(store, changes=changes)]
     staff_jobs += [alerts] if alerts is not None else []
     staff_jobs += [CardSync(store, bridge)] if bridge is not None else []
-    polls = Polls(store, poll_caps, delivery.wake)
+    polls = Polls(store, poll_caps, delivery.wake, wording=said.wording)
     jobs = JobRunner(
         periodic_jobs(settings, store, digests, polls, platforms, delivery.wake) + staff_jobs,
         store.leases,

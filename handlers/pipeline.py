@@ -48,7 +48,7 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
         Record(deps.recorder),
         ReplyVote(deps.store, deps.capabilities),
         CsatReply(deps.store),
-        Tally(deps.store, deps.capabilities, deps.wake_outbox),
+        Tally(deps.store, deps.capabilities, deps.wake_outbox, deps.wording, deps.languages),
         OptOut(deps.store, deps.opt_words, deps.wording, deps.languages, deps.wake_outbox),
         CsatAnswer(deps.store, deps.clock, deps.changes),
         Classify(deps.classifier, deps.store),

@@ -13,8 +13,8 @@ from bot.adapters.catalog import CAPABILITIES
 from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
 from config.library import load_library_config
-from config.wording import load_wording
 from config.settings import Settings
+from config.wording import load_wording
 from handlers import you_said
 from models.classifier.topics_config import load_taxonomy
 
