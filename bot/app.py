@@ -207,7 +207,7 @@ def _wire(
         bell=bell,
         ingest_busy=recorder.busy,
     )
-    widget = _widget_deps(settings, library, store, pipeline)
+    widget = _widget_deps(settings, library, said.wording, store, pipeline)
     capabilities = {a.channel: a.capabilities for a in chosen}
     inbox = Inbox(
         store,
@@ -233,7 +233,7 @@ def _wire(
         metrics=metrics,
         widget_deps=widget,
         staff=staff,
-        digest_pages=DigestPages(digests, store, widget.templates),
+        digest_pages=DigestPages(digests, store, widget.templates, said.wording),
         frame_ancestors=frame_ancestors(settings.widget_frame_ancestors),
         metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else "",
     )
@@ -387,7 +387,7 @@ def digest_destinations(settings: Settings, digests: Digests) -> dict[str, Desti
 
 
 def _widget_deps(
-    settings: Settings, library: LibraryConfig, store: Store, pipeline: Pipeline
+    settings: Settings, library: LibraryConfig, wording: Wording, store: Store, pipeline: Pipeline
 ) -> WidgetDeps:
     """The widget's routes' dependencies, with its session limits from the settings."""
     limits = Limits(
@@ -406,6 +406,8 @@ def _widget_deps(
         settings.max_message_chars,
         guard,
         public_url=settings.public_url,
+        wording=wording,
+        zone=ZoneInfo(settings.timezone),
     )
 
 

@@ -151,6 +151,8 @@ def _checked(path: Path, flat: dict[str, str], english: Mapping[str, str]) -> di
             near = difflib.get_close_matches(key, list(english), n=1)
             hint = f" (did you mean {near[0]}?)" if near else ""
             raise SettingsError(f"{SETTING}: {path}: unknown wording key {key}{hint}")
+        if key.endswith("months") and len(text.split()) != 12:
+            raise SettingsError(f"{SETTING}: {path}: {key} needs the 12 months' names")
         want, got = placeholders(english[key]), placeholders(text)
         if want != got:
             raise SettingsError(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from starlette.templating import Jinja2Templates
 
@@ -12,6 +13,7 @@ from bot.channel import Receipt
 from bot.events import Channel, InboundEvent
 from bot.web.guard import SessionGuard
 from config.library import LibraryConfig
+from config.wording import Speech, Wording
 from models.store import Store
 from models.store.views import CONVERSATION_KINDS, MessageView
 
@@ -31,6 +33,8 @@ class WidgetDeps:
     guard: SessionGuard
     public_url: str = ""
     page_size: int = 50
+    wording: Wording = field(kw_only=True)
+    zone: ZoneInfo = field(kw_only=True, default=ZoneInfo("UTC"))
 
     @property
     def body_cap(self) -> int:
@@ -67,15 +71,16 @@ async def conversation(deps: WidgetDeps, session: str, *, before: int | None = N
     return Page(shown, shown[0].id if len(newest) > deps.page_size else None)
 
 
-async def open_polls(deps: WidgetDeps, session: str) -> list[dict[str, Any]]:
-    """Open widget polls, each with this session's current answer."""
+async def open_polls(deps: WidgetDeps, session: str, say: Speech) -> list[dict[str, Any]]:
+    """Open widget polls, each with this session's current answer, worded for the page."""
     answers = await deps.store.polls.answers_of(channel=Channel.WIDGET.value, sender=session)
+    said = deps.wording.translated
     return [
         {
             "id": p.id,
-            "question": p.question,
+            "question": said(p.question, say.language),
             "kind": p.kind,
-            "options": [{"key": k, "label": label} for k, label in p.options],
+            "options": [{"key": k, "label": said(label, say.language)} for k, label in p.options],
             "your_answer": answers.get(p.id, []),
         }
         for p in await deps.store.polls.open_for(channel=Channel.WIDGET.value, chat=session)

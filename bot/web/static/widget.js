@@ -19,6 +19,28 @@
   var older = [];
   var newest = [];
   var shownKey = "";
+  var words = {};
+  try { words = JSON.parse(document.getElementById("widget-text").textContent); } catch (e) { /* English below */ }
+  function say(key, fields) {
+    return String(words[key] || key).replace(/\{([a-z_]+)\}/g, function (all, name) {
+      return fields && name in fields ? String(fields[name]) : all;
+    });
+  }
+  var months = String(words.months || "").split(" ");
+  var zone = document.body.dataset.zone || "UTC";
+
+  /* The same form the server writes: "7 Dec 2026, 00:14 GMT", in the library's time zone. */
+  function shownTime(iso) {
+    var parts = {};
+    try {
+      new Intl.DateTimeFormat("en-GB", {
+        timeZone: zone, year: "numeric", month: "numeric", day: "numeric",
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
+      }).formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
+    } catch (e) { return iso; }
+    return parts.day + " " + (months[parts.month - 1] || parts.month) + " " + parts.year + ", " +
+      parts.hour + ":" + parts.minute + " " + parts.timeZoneName;
+  }
 
   function remember(value) {
     try { window.localStorage.setItem(KEY, value); } catch (e) { /* storage blocked: cookie only */ }
@@ -57,8 +79,8 @@
   /* A sentence for the person, whatever the server (or a proxy in front of it) answered. */
   function explain(r, body) {
     if (body && typeof body.error === "string") { return body.error; }
-    if (r.status === 429) { return "too many requests; please wait a minute and try again."; }
-    return "the feedback service answered with an error (" + r.status + "). Please try again later.";
+    if (r.status === 429) { return say("too_many"); }
+    return say("server_error", { status: r.status });
   }
 
   function call(method, url, body) {
@@ -79,10 +101,10 @@
     li.className = "message " + (m.from === "you" ? "from-you" : "from-library");
     var who = document.createElement("span");
     who.className = "who";
-    who.textContent = m.from === "you" ? "You" : (list.dataset.library || "Library");
+    who.textContent = m.from === "you" ? say("you") : list.dataset.library;
     var when = document.createElement("time");
     when.dateTime = m.created_at;
-    when.textContent = new Date(m.created_at).toLocaleString();
+    when.textContent = shownTime(m.created_at);
     var p = document.createElement("p");
     p.textContent = m.text;
     li.appendChild(who);
@@ -105,7 +127,7 @@
     if (!all.length) {
       var empty = document.createElement("li");
       empty.className = "empty";
-      empty.textContent = "No messages yet. Replies from staff will appear here.";
+      empty.textContent = say("empty");
       list.appendChild(empty);
     }
     all.forEach(function (m) { list.appendChild(item(m)); });
@@ -139,24 +161,24 @@
       older = res.body.messages.concat(older);
       showOlder(res.body.older);
       render();
-    }).catch(function () { notice.textContent = "No connection. Please try again."; });
+    }).catch(function () { notice.textContent = say("no_connection"); });
   });
 
   form.addEventListener("submit", function (e) {
     e.preventDefault();
-    status.textContent = "Sending…";
+    status.textContent = say("sending");
     var body = { session: session, client_id: form.elements.client_id.value, text: text.value };
     call("POST", "/widget/api/messages", body).then(function (res) {
       if (res.ok) {
         text.value = "";
         form.elements.client_id.value = newId();
-        status.textContent = "Thank you, your message has been sent.";
+        status.textContent = say("sent");
         refresh();
       } else {
-        status.textContent = "Not sent: " + res.message;
+        status.textContent = say("not_sent", { why: res.message });
       }
     }).catch(function () {
-      status.textContent = "Not sent: no connection. Your text is still in the box; please try again.";
+      status.textContent = say("not_sent_offline");
     });
   });
 
@@ -171,7 +193,9 @@
   }
 
   function refreshPolls() {
-    return call("GET", "/widget/api/polls?session=" + encodeURIComponent(session)).then(function (res) {
+    var url = "/widget/api/polls?session=" + encodeURIComponent(session) +
+      "&lang=" + encodeURIComponent(document.body.dataset.lang || "");
+    return call("GET", url).then(function (res) {
       if (res.ok) { markAnswers(res.body.polls); }
     }).catch(function () {});
   }
@@ -191,9 +215,9 @@
         option: option
       };
       call("POST", "/widget/api/votes", vote).then(function (res) {
-        said.textContent = res.ok ? "Thank you, your answer has been counted." : "Not counted: " + res.message;
+        said.textContent = res.ok ? say("counted") : say("not_counted", { why: res.message });
         if (res.ok) { setTimeout(refreshPolls, 500); }
-      }).catch(function () { said.textContent = "Not counted: no connection. Please try again."; });
+      }).catch(function () { said.textContent = say("not_counted_offline"); });
     });
   });
 
@@ -203,8 +227,9 @@
       e.preventDefault();
       call("POST", "/widget/api/sessions/end", { session: session }).then(function () {
         forget();
-        window.location.replace("/widget?ended=1" + (embedded ? "&embed=1" : ""));
-      }).catch(function () { notice.textContent = "Could not reach the service. Please try again."; });
+        window.location.replace("/widget?ended=1" + (embedded ? "&embed=1" : "") +
+          "&lang=" + encodeURIComponent(document.body.dataset.lang || ""));
+      }).catch(function () { notice.textContent = say("unreachable"); });
     });
   }
 
