@@ -87,14 +87,19 @@ class Bot:
     polls: Polls
 
 
-def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
+def channel_adapters(settings: Settings, cursors: Cursors, wording: Wording) -> list[Adapter]:
     """The web widget plus every platform whose credentials are set."""
     platforms = (
         slack.from_settings(settings, cursors),
-        telegram.from_settings(settings, cursors),
+        telegram.from_settings(settings, cursors, toasts=toasts(wording)),
         x.from_settings(settings, cursors),
     )
     return [WidgetAdapter(), *(a for a in platforms if a is not None)]
+
+
+def toasts(wording: Wording) -> dict[str, str]:
+    """What a tap on a poll button shows its tapper, in every language the bot speaks."""
+    return {code: wording.text("polls.tapped", code) for code in wording.languages}
 
 
 def needs_lease(adapter: Adapter) -> bool:
@@ -162,7 +167,9 @@ def _wire(
     recorder = Recorder(store, metrics, max_batch=settings.ingest_batch_max, in_flight=in_flight)
     holder = process_name()
     platforms = (
-        list(adapters) if adapters is not None else channel_adapters(settings, store.cursors)
+        list(adapters)
+        if adapters is not None
+        else channel_adapters(settings, store.cursors, said.wording)
     )
     lease = timedelta(seconds=settings.connection_lease_s)
     chosen = exclusive(platforms, store, holder=holder, ttl=lease)

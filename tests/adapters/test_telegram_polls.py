@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.adapters.telegram.adapter import TAPPED
 from handlers import polls
 from handlers.poll_kinds import standard_options
 from models.store.polls import Target
@@ -96,7 +95,9 @@ async def test_an_anonymous_poll_is_answered_with_buttons_nobody_else_sees(
     await wait_until(settled, what="Ada's 5 and Bob's changed 1")
     toasts = await chat.expect_replies(bob, how="toast", count=11)
     toasts += await chat.expect_replies(ada, how="toast")
-    assert len(toasts) == 12 and {t.text for t in toasts} == {TAPPED}
+    assert len(toasts) == 12 and {t.text for t in toasts} == {
+        shipped_wording().text("polls.tapped")
+    }
     assert len(chat.telegram.calls_to("answerCallbackQuery")) == 12
     r = await polls.results(chat.store, poll_id)
     assert (r.responses, r.csat) == (2, 50.0)

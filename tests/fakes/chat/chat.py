@@ -19,6 +19,7 @@ from bot.adapters.base import Adapter
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import from_settings as telegram_from_settings
 from bot.adapters.widget import WidgetAdapter
+from bot.app import toasts
 from bot.channel import Cursors
 from config.settings import Settings
 from handlers.speaking import Languages
@@ -35,6 +36,7 @@ from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_driver import SlackDriver
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.waiting import wait_until
+from tests.fakes.wording import shipped_wording
 from tests.fakes.x import FakeX
 from tests.fakes.x.helpers import adapter_for
 
@@ -225,6 +227,7 @@ class Chat:
         if channel == "x":
             return adapter_for(self.x, cursors, **options)
         assert channel == "telegram", f"no fake platform for {channel!r}"
+        options.setdefault("toasts", toasts(shipped_wording()))
         adapter = telegram_from_settings(settings, cursors, **options)
         assert adapter is not None, "telegram needs FEEDBOT_TELEGRAM_TOKEN"
         return adapter
