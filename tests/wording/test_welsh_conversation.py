@@ -30,6 +30,8 @@ async def test_a_welsh_student_is_answered_in_welsh_and_rates_in_welsh(
     assert question.options == ("1 Gwael iawn", "2 Gwael", "3 Iawn", "4 Da", "5 Rhagorol")
     await student.taps("4 Da")
     await answered(bot, item.id, 4)
+    await student.says("STOP")
+    await chat.expect_reply(student, contains="Ni fyddwch yn cael rhagor o negeseuon gennym")
 
 
 async def test_the_same_conversation_in_english_by_default(chat: Chat, sqlite_url: str) -> None:
