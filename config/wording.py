@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -80,14 +81,19 @@ class Wording:
         return Speech(self, self.known(language))
 
     def translated(self, english_text: str, language: str) -> str:
-        """A sentence stored as its English wording (a poll question from a template), in
-        ``language`` where a key has exactly that English text; otherwise as stored."""
-        if language not in self.others:
+        """A sentence stored as its English wording (a template's poll question, the CSAT
+        question, a standard answer), in ``language`` where a key has exactly that English
+        text ({library} filled in); otherwise as stored."""
+        key = self._stored.get(english_text)
+        if key is None or key not in self.others.get(language, {}):
             return english_text
-        for key, text in self.english.items():
-            if text == english_text and key in self.others[language]:
-                return self.others[language][key]
-        return english_text
+        return self.text(key, language)
+
+    @cached_property
+    def _stored(self) -> dict[str, str]:
+        """English sentences with no {fields} but {library}, filled in → their key."""
+        plain = (k for k, v in self.english.items() if placeholders(v) <= {"library"})
+        return {self.text(k): k for k in reversed(list(plain))}
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,10 @@ def test_wording_errors_name_the_file_and_the_key(
 def test_a_missing_english_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(SettingsError, match=r"FEEDBOT_LANGUAGES_DIR: cannot read .*en.yaml"):
         load_wording(shipped_library(), tmp_path)
+
+
+def test_the_csat_question_stored_in_english_is_shown_in_welsh() -> None:
+    wording = shipped_wording()
+    stored = wording.text("csat_question")  # as the poll keeps it, {library} filled in
+    assert wording.translated(stored, "cy") == wording.text("csat_question", "cy")
+    assert wording.translated("1 Very poor", "cy") == "1 Gwael iawn"
