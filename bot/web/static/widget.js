@@ -38,7 +38,7 @@
         hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short"
       }).formatToParts(new Date(iso)).forEach(function (p) { parts[p.type] = p.value; });
     } catch (e) { return iso; }
-    return parts.day + " " + (months[parts.month - 1] || parts.month) + " " + parts.year + ", " +
+    return parseInt(parts.day, 10) + " " + (months[parts.month - 1] || parts.month) + " " + parts.year + ", " +
       parts.hour + ":" + parts.minute + " " + parts.timeZoneName;
   }
 
