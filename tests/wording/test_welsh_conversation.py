@@ -5,8 +5,11 @@ English. Until language detection is connected, the language comes in through th
 
 from __future__ import annotations
 
+from handlers.poll_kinds import standard_options
 from handlers.speaking import Fixed
+from models.store.polls import Target
 from tests.fakes.chat import Chat
+from tests.fakes.wording import shipped_library
 from tests.inbox.scenario import answered, queued_item, staff
 
 NOISE = "Mae'n swnllyd iawn ar y trydydd llawr heno, does neb yn gallu gweithio."
@@ -45,3 +48,24 @@ async def test_the_same_conversation_in_english_by_default(chat: Chat, sqlite_ur
     await bot.app.inbox.resolve(ann, [item.id])
     question = await chat.expect_reply(student, contains="How satisfied")
     assert question.options[-1] == "5 Excellent"
+
+
+async def test_a_welsh_voter_is_thanked_in_welsh_and_asked_the_follow_up_in_welsh(
+    chat: Chat, sqlite_url: str
+) -> None:
+    await chat.start("slack", database_url=sqlite_url, languages=Fixed("cy"))
+    template = shipped_library().poll_templates["help_desk_csat"]
+    poll_id = await chat.store.polls.create(
+        targets=[Target("slack", "C01LIBRARY")],
+        options=standard_options("csat", []),
+        question=template["question"],
+        kind="csat",
+        follow_up=template["follow_up"],
+    )
+    await chat.bot.app.polls.send(poll_id)  # a post to a whole channel: in English
+    ann = chat.on("slack", user="U0ANN")
+    shown = await chat.expect_reply(ann, contains=template["question"])
+    assert "5 Excellent" in shown.options
+    await ann.taps("2 Poor")
+    await chat.expect_reply(ann, contains="Diolch. Eich ateb: 2 Gwael.")
+    await chat.expect_reply(ann, contains="Beth allem ni fod wedi'i wneud yn well?")
