@@ -223,8 +223,9 @@ class Inbox:
 
     async def _spoken(self, item_ids: Sequence[int]) -> dict[int, str]:
         """The language remembered for each item's person (for the CSAT question)."""
-        people = {i: (await self._item(i)).contact_id for i in item_ids}
-        spoken = await self._languages.of_contacts(list(set(people.values())))
+        items = {i: await self._store.inbox.item(item_id=i) for i in item_ids}
+        people = {i: item.contact_id for i, item in items.items() if item is not None}
+        spoken = await self._languages.of_contacts(sorted(set(people.values())))
         return {i: spoken.get(c, ENGLISH) for i, c in people.items()}
 
     async def reopen(self, actor: Actor, item_id: int) -> bool:
