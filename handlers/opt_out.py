@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.events import EventKind, OutboundMessage
-from config.wording import Wording
+from config.wording import ENGLISH, Wording
 from handlers.context import Context, Stage
 from handlers.speaking import Languages
 from models.store import Store
@@ -80,7 +80,7 @@ class OptOut:
                 contact_id=ctx.contact_id, opted_out=out, message_id=ctx.message_id
             )
             key = "opt_out_reply" if out else "opt_in_reply"
-            text = self._wording.text(key, spoken.get(ctx.contact_id, "en"))
+            text = self._wording.text(key, spoken.get(ctx.contact_id, ENGLISH))
             replies.append(OutboundMessage(address=ctx.address, text=text, reply_ref=ctx.reply_ref))
             ctx.stopped = True
         await self._store.outbox.enqueue_many(messages=replies, author="feedbot")
