@@ -29,6 +29,7 @@ from bot.web.staff_web import StaffWebConfig, build_staff_web
 from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
 from config.settings import Settings, frame_ancestors, split_addresses
+from config.wording import Wording, load_wording
 from handlers.alerts.checker import AlertChecker
 from handlers.bridge.bridge import StaffBridge
 from handlers.bridge.cards import CardStyle
@@ -54,6 +55,7 @@ from handlers.processor import Processor
 from handlers.record import Recorder
 from handlers.retention import RetentionJob
 from handlers.scheduler import PollScheduler, parse_quiet_hours
+from handlers.speaking import Fixed, Languages
 from handlers.worker import Doorbell
 from handlers.you_said import YouSaid
 from models.classification import Classifier
@@ -85,14 +87,19 @@ class Bot:
     polls: Polls
 
 
-def channel_adapters(settings: Settings, cursors: Cursors) -> list[Adapter]:
+def channel_adapters(settings: Settings, cursors: Cursors, wording: Wording) -> list[Adapter]:
     """The web widget plus every platform whose credentials are set."""
     platforms = (
         slack.from_settings(settings, cursors),
-        telegram.from_settings(settings, cursors),
+        telegram.from_settings(settings, cursors, toasts=toasts(wording)),
         x.from_settings(settings, cursors),
     )
     return [WidgetAdapter(), *(a for a in platforms if a is not None)]
+
+
+def toasts(wording: Wording) -> dict[str, str]:
+    """What a tap on a poll button shows its tapper, in every language the bot speaks."""
+    return {code: wording.text("polls.tapped", code) for code in wording.languages}
 
 
 def needs_lease(adapter: Adapter) -> bool:
@@ -121,23 +128,36 @@ async def running_bot(
     *,
     classifier: Classifier | None = None,
     adapters: Sequence[Adapter] | None = None,
+    languages: Languages | None = None,
 ) -> AsyncIterator[Bot]:
-    """Start everything; on exit: delivery drains, adapters stop, then the workers and writer."""
+    """Start everything; on exit: delivery drains, adapters stop, then the workers and writer.
+    ``languages`` says which language each message and person is answered in (English for all
+    until language detection is connected here)."""
     library = load_library_config(settings.config_file)
+    said = Said(load_wording(library, settings.languages_dir), languages or Fixed())
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(
             Store.open(settings.database_url, pseudonym_key=pseudonym_key(settings))
         )
         if isinstance(classifier, AbstractAsyncContextManager):
             await stack.enter_async_context(classifier)  # its batching worker
-        bot = _wire(settings, library, store, classifier, adapters)
+        bot = _wire(settings, library, said, store, classifier, adapters)
         await _start(bot, stack)
         yield bot
+
+
+@dataclass(frozen=True)
+class Said:
+    """What the bot says (per language) and which language it says it in."""
+
+    wording: Wording
+    languages: Languages
 
 
 def _wire(
     settings: Settings,
     library: LibraryConfig,
+    said: Said,
     store: Store,
     classifier: Classifier | None,
     adapters: Sequence[Adapter] | None,
@@ -147,7 +167,9 @@ def _wire(
     recorder = Recorder(store, metrics, max_batch=settings.ingest_batch_max, in_flight=in_flight)
     holder = process_name()
     platforms = (
-        list(adapters) if adapters is not None else channel_adapters(settings, store.cursors)
+        list(adapters)
+        if adapters is not None
+        else channel_adapters(settings, store.cursors, said.wording)
     )
     lease = timedelta(seconds=settings.connection_lease_s)
     chosen = exclusive(platforms, store, holder=holder, ttl=lease)
@@ -167,15 +189,14 @@ def _wire(
     poll_caps = {**catalog.CAPABILITIES, **running}
     changes = Changes()
     clock = Clock(library.triage, ZoneInfo(settings.timezone))
-    words = OptWords.of(
-        library.opt_out_words, library.opt_in_words, library.opt_out_reply, library.opt_in_reply
-    )
+    words = OptWords.of(library.opt_out_words, library.opt_in_words)
     deps = Deps(
         store=store,
         recorder=recorder,
         metrics=metrics,
         classifier=classifier,
-        acknowledgement=library.acknowledgement,
+        wording=said.wording,
+        languages=said.languages,
         wake_outbox=delivery.wake,
         triage=library.triage,
         clock=clock,
@@ -193,7 +214,7 @@ def _wire(
         bell=bell,
         ingest_busy=recorder.busy,
     )
-    widget = _widget_deps(settings, library, store, pipeline)
+    widget = _widget_deps(settings, library, said.wording, store, pipeline)
     capabilities = {a.channel: a.capabilities for a in chosen}
     inbox = Inbox(
         store,
@@ -203,11 +224,13 @@ def _wire(
         delivery.wake,
         changes,
         max_chars=settings.max_message_chars,
+        wording=said.wording,
+        languages=said.languages,
     )
     bridge = staff_bridge(settings, store, inbox, platforms, delivery)
     if bridge is not None:
         changes.listen(bridge)
-    you_said = you_said_use(settings, library, store, running, delivery.wake)
+    you_said = you_said_use(settings, said, store, running, delivery.wake)
     config = staff_config(settings, library)
     staff = build_staff_web(store, inbox, widget.templates, config, you_said)
     digests = digest_service(settings, library, store)
@@ -217,7 +240,7 @@ def _wire(
         metrics=metrics,
         widget_deps=widget,
         staff=staff,
-        digest_pages=DigestPages(digests, store, widget.templates),
+        digest_pages=DigestPages(digests, store, widget.templates, said.wording),
         frame_ancestors=frame_ancestors(settings.widget_frame_ancestors),
         metrics_token=settings.metrics_token.get_secret_value() if settings.metrics_token else "",
     )
@@ -226,7 +249,7 @@ def _wire(
     staff_jobs: list[Job] = [SnoozeWaker(store, changes=changes)]
     staff_jobs += [alerts] if alerts is not None else []
     staff_jobs += [CardSync(store, bridge)] if bridge is not None else []
-    polls = Polls(store, poll_caps, delivery.wake)
+    polls = Polls(store, poll_caps, delivery.wake, wording=said.wording)
     jobs = JobRunner(
         periodic_jobs(settings, store, digests, polls, platforms, delivery.wake) + staff_jobs,
         store.leases,
@@ -325,7 +348,7 @@ def staff_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
 
 def you_said_use(
     settings: Settings,
-    library: LibraryConfig,
+    said: Said,
     store: Store,
     capabilities: Mapping[str, Capabilities],
     wake: Callable[[], None],
@@ -334,7 +357,8 @@ def you_said_use(
     return YouSaid(
         store,
         capabilities,
-        library=library.library_name,
+        wording=said.wording,
+        languages=said.languages,
         zone=ZoneInfo(settings.timezone),
         topics=frozenset(topic_names(settings.topics_file)),
         public_url=settings.public_url,
@@ -370,7 +394,7 @@ def digest_destinations(settings: Settings, digests: Digests) -> dict[str, Desti
 
 
 def _widget_deps(
-    settings: Settings, library: LibraryConfig, store: Store, pipeline: Pipeline
+    settings: Settings, library: LibraryConfig, wording: Wording, store: Store, pipeline: Pipeline
 ) -> WidgetDeps:
     """The widget's routes' dependencies, with its session limits from the settings."""
     limits = Limits(
@@ -389,6 +413,7 @@ def _widget_deps(
         settings.max_message_chars,
         guard,
         public_url=settings.public_url,
+        wording=wording,
         zone=ZoneInfo(settings.timezone),
     )
 

@@ -13,6 +13,7 @@ import uvicorn
 from bot.adapters.base import Adapter
 from bot.app import Bot, running_bot
 from config.settings import Settings
+from handlers.speaking import Languages
 from models.classification import Classifier
 from models.store.migrate import upgrade_async
 
@@ -49,9 +50,11 @@ async def serving(
     classifier: Classifier | None = None,
     adapters: Sequence[Adapter] | None = None,
     port: int | None = None,
+    languages: Languages | None = None,
 ) -> AsyncIterator[tuple[Bot, _Server]]:
     """Run the bot and its web server until the block ends; the server stops first."""
-    async with running_bot(settings, classifier=classifier, adapters=adapters) as bot:
+    running = running_bot(settings, classifier=classifier, adapters=adapters, languages=languages)
+    async with running as bot:
         server = web_server(
             bot, host=settings.http_host, port=settings.http_port if port is None else port
         )

@@ -12,6 +12,28 @@ from config.settings import SettingsError
 from config.triage import TriageConfig
 
 
+class Acknowledgements(BaseModel):
+    """The first answer for each triage decision (chosen in handlers/acknowledge.py)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    urgent: str = ""
+    needs_person: str = ""
+    needs_person_closed: str = ""
+    needs_no_one: str = ""
+    poll_comment: str = ""
+
+
+class Safety(BaseModel):
+    """What someone reporting an emergency is told: the numbers and what to do now."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    emergency_number: str = "999"
+    security_number: str = ""
+    guidance: str = ""
+
+
 class LibraryConfig(BaseModel):
     """What the library says and how it sorts feedback. Unknown keys are refused (typos)."""
 
@@ -19,6 +41,8 @@ class LibraryConfig(BaseModel):
 
     library_name: str = Field(default="the library", min_length=1)
     acknowledgement: str = Field(max_length=1000)
+    acknowledgements: Acknowledgements = Acknowledgements()
+    safety: Safety = Safety()
     widget_title: str = "Tell us what you think"
     widget_intro: str = ""
     triage: TriageConfig = TriageConfig()

@@ -67,6 +67,7 @@ class Settings(BaseSettings):
     """How long a process's hold on Telegram's long poll, Slack's Socket Mode or X polling lasts
     unless renewed (every third of it); a standby process takes over within this after a crash."""
     topics_file: Path = Path("config/topics.yaml")
+    languages_dir: Path = Path("config/languages")
     model_cache_dir: Path = Path("")
     classifier: Literal["local", "off"] = "local"
     slack_bot_token: SecretStr | None = None

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from bot.events import EventKind, OutboundMessage, utcnow
+from config.wording import Wording
 from handlers.context import Context, Stage
+from handlers.speaking import Languages
 from models.store import Store
 
 ACK_EVERY = timedelta(hours=24)
@@ -18,13 +20,24 @@ class Acknowledge:
     name = "acknowledge"
     stage = Stage.AFTER_STORE
 
-    def __init__(self, store: Store, text: str, wake_outbox: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        wording: Wording,
+        languages: Languages,
+        wake_outbox: Callable[[], None],
+    ) -> None:
         self._store = store
-        self._text = text
+        self._wording = wording
+        self._languages = languages
         self._wake = wake_outbox
 
     def applies(self, ctx: Context) -> bool:
-        return ctx.kind is EventKind.MESSAGE and bool(self._text)
+        return ctx.kind is EventKind.MESSAGE and bool(self._wording.text("acknowledgement"))
+
+    def _text(self, ctx: Context) -> str:
+        """The acknowledgement in the message's own language."""
+        return self._wording.text("acknowledgement", self._languages.of_message(ctx))
 
     async def run(self, batch: list[Context]) -> None:
         recent = utcnow() - ACK_EVERY
@@ -35,7 +48,7 @@ class Acknowledge:
             ids=[c.conversation_id for c in due], every=ACK_EVERY
         )
         replies = [
-            OutboundMessage(address=c.address, text=self._text, reply_ref=c.reply_ref)
+            OutboundMessage(address=c.address, text=self._text(c), reply_ref=c.reply_ref)
             for c in _one_per_conversation(due)
             if c.conversation_id in first
         ]

@@ -8,7 +8,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from bot.events import EventKind, OutboundMessage
+from config.wording import ENGLISH, Wording
 from handlers.context import Context, Stage
+from handlers.speaking import Languages
 from models.store import Store
 
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -16,19 +18,15 @@ _NOT_WORD = re.compile(r"[^\w]+")
 
 @dataclass(frozen=True)
 class OptWords:
-    """The words (any language) and the confirmations, from the library's config."""
+    """The words (any language) that opt out or back in, from the library's config."""
 
     out: frozenset[str] = frozenset({"stop", "unsubscribe"})
     back: frozenset[str] = frozenset({"start"})
-    out_reply: str = "You will get no more messages from us unless you write to us."
-    back_reply: str = "Welcome back: you will hear from us again."
 
     @classmethod
-    def of(
-        cls, out: Iterable[str], back: Iterable[str], out_reply: str, back_reply: str
-    ) -> OptWords:
+    def of(cls, out: Iterable[str], back: Iterable[str]) -> OptWords:
         """From config lists (compared without case or punctuation)."""
-        return cls(frozenset(map(normal, out)), frozenset(map(normal, back)), out_reply, back_reply)
+        return cls(frozenset(map(normal, out)), frozenset(map(normal, back)))
 
 
 def normal(text: str) -> str:
@@ -45,14 +43,24 @@ def choice(text: str, words: OptWords) -> bool | None:
 
 
 class OptOut:
-    """Record the choice, confirm it on the same chat, stop the pipeline for this message."""
+    """Record the choice, confirm it on the same chat in the person's language, stop the
+    pipeline for this message."""
 
     name = "opt_out"
     stage = Stage.AFTER_STORE
 
-    def __init__(self, store: Store, words: OptWords, wake_outbox: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        words: OptWords,
+        wording: Wording,
+        languages: Languages,
+        wake_outbox: Callable[[], None],
+    ) -> None:
         self._store = store
         self._words = words
+        self._wording = wording
+        self._languages = languages
         self._wake = wake_outbox
 
     def applies(self, ctx: Context) -> bool:
@@ -64,13 +72,15 @@ class OptOut:
 
     async def run(self, batch: list[Context]) -> None:
         replies = []
+        spoken = await self._languages.of_contacts([c.contact_id for c in batch if c.contact_id])
         for ctx in batch:
             out = bool(choice(ctx.text, self._words))
             assert ctx.contact_id is not None
             await self._store.opt_outs.choose(
                 contact_id=ctx.contact_id, opted_out=out, message_id=ctx.message_id
             )
-            text = self._words.out_reply if out else self._words.back_reply
+            key = "opt_out_reply" if out else "opt_in_reply"
+            text = self._wording.text(key, spoken.get(ctx.contact_id, ENGLISH))
             replies.append(OutboundMessage(address=ctx.address, text=text, reply_ref=ctx.reply_ref))
             ctx.stopped = True
         await self._store.outbox.enqueue_many(messages=replies, author="feedbot")

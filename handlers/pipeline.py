@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot.channel import Capabilities, Receipt
 from bot.events import EventKind, InboundEvent
 from config.triage import TriageConfig
+from config.wording import Wording
 from handlers.acknowledge import Acknowledge
 from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
@@ -17,6 +18,7 @@ from handlers.metrics import Metrics
 from handlers.opt_out import OptOut, OptWords
 from handlers.poll_steps import LinkFollowUp, ReplyVote, Tally
 from handlers.record import Record, Recorder
+from handlers.speaking import Fixed, Languages
 from models.classification import Classifier
 from models.store import Store
 from models.store.processing import Pending
@@ -30,13 +32,14 @@ class Deps:
     recorder: Recorder
     metrics: Metrics
     classifier: Classifier | None
-    acknowledgement: str
+    wording: Wording
     wake_outbox: Callable[[], None]
     triage: TriageConfig
     clock: Clock
     capabilities: Mapping[str, Capabilities]
     opt_words: OptWords = field(default_factory=OptWords)
     changes: Changes = field(default_factory=Changes)
+    languages: Languages = field(default_factory=Fixed)
 
 
 def build_steps(deps: Deps) -> tuple[Step, ...]:
@@ -45,13 +48,13 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
         Record(deps.recorder),
         ReplyVote(deps.store, deps.capabilities),
         CsatReply(deps.store),
-        Tally(deps.store, deps.capabilities, deps.wake_outbox),
-        OptOut(deps.store, deps.opt_words, deps.wake_outbox),
+        Tally(deps.store, deps.capabilities, deps.wake_outbox, deps.wording, deps.languages),
+        OptOut(deps.store, deps.opt_words, deps.wording, deps.languages, deps.wake_outbox),
         CsatAnswer(deps.store, deps.clock, deps.changes),
         Classify(deps.classifier, deps.store),
         LinkFollowUp(deps.store),
         Triage(deps.store, deps.triage, deps.clock, deps.changes),
-        Acknowledge(deps.store, deps.acknowledgement, deps.wake_outbox),
+        Acknowledge(deps.store, deps.wording, deps.languages, deps.wake_outbox),
     )
 
 

@@ -16,9 +16,8 @@ from bot.events import (
     PollPost,
     poll_ref,
 )
+from config.wording import Speech
 from models.store.polls import PollView, Target
-
-CLOSED_POLL = "This poll has closed. Thank you to everyone who answered."
 
 
 class Style(enum.StrEnum):
@@ -54,59 +53,71 @@ def answer_style(
     return Style.REPLY if caps.votes_by_reply else None
 
 
-def poll_message(poll: PollView, target: Target, caps: Capabilities) -> OutboundMessage:
-    """The poll as this channel shows it best (see ``answer_style``)."""
+def poll_message(
+    poll: PollView, target: Target, caps: Capabilities, say: Speech
+) -> OutboundMessage:
+    """The poll as this channel shows it best (see ``answer_style``), in ``say``'s language."""
     ref = poll_ref(poll.id)
     kind = ConversationKind.PUBLIC if caps.public_feed else ConversationKind.GROUP
     address = Address(Channel(target.channel), chat=target.chat, kind=kind)
     style = answer_style(poll.kind, poll.anonymous, poll.options, caps)
     if style is Style.NATIVE:
-        return OutboundMessage(
-            address=address, text=poll.question, poll_ref=ref, poll=native_poll(poll)
-        )
+        native = native_poll(poll, say)
+        return OutboundMessage(address=address, text=native.question, poll_ref=ref, poll=native)
     if style is Style.REPLY:
-        return OutboundMessage(address=address, text=reply_prompt(poll), poll_ref=ref)
-    buttons = tuple(Button(label, f"{ref}:{key}") for key, label in poll.options)
-    return OutboundMessage(
-        address=address, text=f"{poll.question}\n{hint(poll)}", buttons=buttons, poll_ref=ref
-    )
+        return OutboundMessage(address=address, text=reply_prompt(poll, say), poll_ref=ref)
+    buttons = tuple(Button(label, f"{ref}:{key}") for key, label in labels(poll, say))
+    text = f"{question(poll, say)}\n{hint(poll, say)}"
+    return OutboundMessage(address=address, text=text, buttons=buttons, poll_ref=ref)
 
 
-def hint(poll: PollView) -> str:
+def question(poll: PollView, say: Speech) -> str:
+    """The poll's question in ``say``'s language where the wording has it (a template's)."""
+    return say.wording.translated(poll.question, say.language)
+
+
+def labels(poll: PollView, say: Speech) -> list[tuple[str, str]]:
+    """The options (key, label), the standard scales' labels in ``say``'s language."""
+    return [(key, say.wording.translated(label, say.language)) for key, label in poll.options]
+
+
+def hint(poll: PollView, say: Speech) -> str:
     """How to answer with buttons."""
-    text = "Tap one answer; you can change it until the poll closes."
-    if poll.kind == "multi":
-        text = "Tap every answer that applies; tap again to take one back."
+    text = say.text("polls.tap_several" if poll.kind == "multi" else "polls.tap_one")
     if poll.anonymous:
-        text += " Only the library team sees answers, and never who gave them."
+        text += " " + say.text("polls.anonymous")
     return text
 
 
-def native_poll(poll: PollView) -> PollPost:
+def native_poll(poll: PollView, say: Speech) -> PollPost:
     """The poll as a platform's own poll: its labels in order, and when it closes."""
     return PollPost(
-        question=poll.question,
-        options=tuple(label for _, label in poll.options),
+        question=question(poll, say),
+        options=tuple(label for _, label in labels(poll, say)),
         multi=poll.kind == "multi",
         anonymous=poll.anonymous,
         closes_at=poll.closes_at,
     )
 
 
-def reply_prompt(poll: PollView) -> str:
+def reply_prompt(poll: PollView, say: Speech) -> str:
     """The question, and how to answer it with a reply."""
     keys = [k for k, _ in poll.options]
     if all(k.isdigit() for k in keys):
-        return f"{poll.question}\nReply with a number from {keys[0]} to {keys[-1]}."
-    lines = "\n".join(f"{n} = {label}" for n, (_, label) in enumerate(poll.options, 1))
-    several = " (or several)" if poll.kind == "multi" else ""
-    return f"{poll.question}\nReply with a number{several}:\n{lines}"
+        how = say.text("polls.reply_range", first=keys[0], last=keys[-1])
+        return f"{question(poll, say)}\n{how}"
+    shown = labels(poll, say)
+    lines = "\n".join(f"{n} = {label}" for n, (_, label) in enumerate(shown, 1))
+    how = say.text("polls.reply_choices" if poll.kind == "multi" else "polls.reply_choice")
+    return f"{question(poll, say)}\n{how}\n{lines}"
 
 
-def closing(poll: PollView, channel: str, chat: str, platform_id: str) -> OutboundMessage:
+def closing(
+    poll: PollView, channel: str, chat: str, platform_id: str, say: Speech
+) -> OutboundMessage:
     """An edit of the posted poll: the question, said to be closed, with no answer buttons."""
     address = Address(Channel(channel), chat=chat, kind=ConversationKind.GROUP)
-    text = f"{poll.question}\n{CLOSED_POLL}"
+    text = f"{question(poll, say)}\n{say.text('polls.closed')}"
     return OutboundMessage(
         address=address, text=text, poll_ref=poll_ref(poll.id), edit_of=platform_id
     )

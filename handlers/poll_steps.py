@@ -7,16 +7,19 @@ from collections.abc import Callable, Mapping
 
 from bot.channel import Capabilities
 from bot.events import EventKind, OutboundMessage
+from config.wording import ENGLISH, Speech, Wording
 from handlers.context import Context, Stage
 from handlers.poll_answers import chosen
 from handlers.poll_kinds import is_low, numbered_choice
-from handlers.polls import CLOSED_TEXT, FOLLOW_UP_WINDOW
+from handlers.polls import FOLLOW_UP_WINDOW
+from handlers.speaking import Languages
 from models.store import Store
 from models.store.votes import Cast, Outcome
 
 
 class Tally:
-    """Count votes (the latest per person counts); a vote after close is answered, not counted."""
+    """Count votes (the latest per person counts); a vote after close is answered, not counted.
+    What a voter is told is in the language remembered for them."""
 
     name = "tally"
     stage = Stage.AFTER_STORE
@@ -26,10 +29,14 @@ class Tally:
         store: Store,
         capabilities: Mapping[str, Capabilities],
         wake_outbox: Callable[[], None],
+        wording: Wording,
+        languages: Languages,
     ) -> None:
         self._store = store
         self._caps = capabilities
         self._wake = wake_outbox
+        self._wording = wording
+        self._languages = languages
 
     def applies(self, ctx: Context) -> bool:
         return ctx.kind is EventKind.VOTE
@@ -38,13 +45,17 @@ class Tally:
         casts = await self._store.polls.cast(
             message_ids=[c.message_id for c in batch], choose=chosen
         )
-        replies = await self._confirmations(batch, casts) + await self._follow_ups(batch, casts)
+        people = sorted({c.contact_id for c in batch if c.contact_id is not None})
+        spoken = await self._languages.of_contacts(people)
+        says = [self._wording.speaking(spoken.get(c.contact_id or 0, ENGLISH)) for c in batch]
+        replies = await self._confirmations(batch, casts, says)
+        replies += await self._follow_ups(batch, casts, says)
         if replies:
             await self._store.outbox.enqueue_many(messages=replies, author="feedbot:poll")
             self._wake()
 
     async def _confirmations(
-        self, batch: list[Context], casts: list[Cast]
+        self, batch: list[Context], casts: list[Cast], says: list[Speech]
     ) -> list[OutboundMessage]:
         """Tell each voter privately what was recorded where the channel can answer privately
         (its buttons show no selection); tell anyone who answers a closed poll that it has
@@ -55,8 +66,9 @@ class Tally:
         users = await self._store.messages.platform_users(contact_ids=people) if people else {}
         notes: dict[object, OutboundMessage] = {}
         for n, (ctx, cast) in enumerate(zip(batch, casts, strict=True)):
-            text = _confirmation(cast) if acks[n] else ""
-            text = CLOSED_TEXT if cast.outcome is Outcome.CLOSED else text
+            text = _confirmation(cast, says[n]) if acks[n] else ""
+            if cast.outcome is Outcome.CLOSED:
+                text = says[n].text("polls.closed_not_counted")
             if text:
                 private = users.get(ctx.contact_id or 0, "")
                 hook = cast.reply_hook if private else ""
@@ -71,29 +83,32 @@ class Tally:
         caps = self._caps.get(ctx.channel.value)
         return caps is not None and caps.private_acks
 
-    async def _follow_ups(self, batch: list[Context], casts: list[Cast]) -> list[OutboundMessage]:
+    async def _follow_ups(
+        self, batch: list[Context], casts: list[Cast], says: list[Speech]
+    ) -> list[OutboundMessage]:
         """The follow-up question, once per vote, after a low answer."""
         low = {
-            cast.vote_id: ctx
-            for ctx, cast in zip(batch, casts, strict=True)
+            cast.vote_id: (ctx, say)
+            for ctx, cast, say in zip(batch, casts, says, strict=True)
             if _wants_follow_up(cast)
         }
         asked = await self._store.polls.ask_follow_ups(vote_ids=list(low)) if low else set()
         questions: dict[int, OutboundMessage] = {}
         for cast in casts:
             if cast.vote_id in asked and cast.poll is not None:
-                address = low[cast.vote_id].address
-                questions[cast.vote_id] = OutboundMessage(address=address, text=cast.poll.follow_up)
+                ctx, say = low[cast.vote_id]
+                text = self._wording.translated(cast.poll.follow_up, say.language)
+                questions[cast.vote_id] = OutboundMessage(address=ctx.address, text=text)
         return list(questions.values())
 
 
-def _confirmation(cast: Cast) -> str:
+def _confirmation(cast: Cast, say: Speech) -> str:
     if cast.poll is None or cast.outcome not in (Outcome.COUNTED, Outcome.RETRACTED):
         return ""
     if cast.outcome is Outcome.RETRACTED:
-        return "Your answer has been taken back."
-    chosen = ", ".join(cast.poll.label(k) for k in cast.options)
-    return f"Thank you. Your answer: {chosen}. You can change it until the poll closes."
+        return say.text("polls.answer_taken_back")
+    labels = (say.wording.translated(cast.poll.label(k), say.language) for k in cast.options)
+    return say.text("polls.answer_counted", answer=", ".join(labels))
 
 
 def _wants_follow_up(cast: Cast) -> bool:

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from bot.channel import Capabilities
 from bot.events import Address, Channel, ConversationKind, OutboundMessage
+from config.wording import ENGLISH, Speech, Wording
 from handlers.poll_messages import Style, answer_style, closing, poll_message
 from handlers.poll_results import Results, compute
 from models.store import Store
@@ -17,7 +18,6 @@ from models.store.polls import PollView, Target
 FOLLOW_UP_WINDOW = timedelta(hours=24)
 SENDABLE = ("draft", "scheduled", "open")
 """A poll is sent from these states (sending an open poll again posts it again)."""
-CLOSED_TEXT = "Thank you — this poll has closed, so your answer was not counted."
 
 
 class PollRefused(ValueError):
@@ -84,10 +84,14 @@ class Polls:
         store: Store,
         capabilities: Mapping[str, Capabilities],
         wake_outbox: Callable[[], None],
+        *,
+        wording: Wording,
     ) -> None:
         self._store = store
         self._caps = capabilities
         self._wake = wake_outbox
+        self._say = wording.speaking(ENGLISH)
+        """Posts to a chat or feed are for everyone there: in English, the fallback."""
 
     async def send(self, poll_id: int, *, from_: Collection[str] = SENDABLE) -> int:
         """Open the poll and post it to every target that does not list open polls itself;
@@ -103,7 +107,7 @@ class Polls:
         poll = await self._get(poll_id)
         if poll.status == "closed":
             raise PollRefused(f"poll {poll_id} is closed")
-        posts = [poll_message(poll, t, caps) for t, caps in self._posted_targets(poll)]
+        posts = [poll_message(poll, t, caps, self._say) for t, caps in self._posted_targets(poll)]
         opened = await self._store.poll_claims.open(
             poll_id=poll_id, from_=from_, messages=posts, author="feedbot:poll"
         )
@@ -126,13 +130,14 @@ class Polls:
         posted = await self._closable_posts(poll)
         outcome = await results(self._store, poll_id)
         messages = [
-            closing(poll, channel, chat, platform_id) for channel, chat, platform_id in posted
+            closing(poll, channel, chat, platform_id, self._say)
+            for channel, chat, platform_id in posted
         ]
         if poll.post_results:
             messages += [
                 OutboundMessage(
                     address=Address(Channel(t.channel), chat=t.chat, kind=ConversationKind.GROUP),
-                    text=you_said(outcome),
+                    text=you_said(outcome, self._say),
                 )
                 for t, _ in self._posted_targets(poll)
             ]
@@ -170,8 +175,8 @@ class Polls:
             )
             if await self._store.cursors.get(name=name) == mark:
                 continue
-            shown = poll_message(poll, Target(channel, chat), caps)
-            text = f"{shown.text}\n{tally_line(await results(self._store, poll_id))}"
+            shown = poll_message(poll, Target(channel, chat), caps, self._say)
+            text = f"{shown.text}\n{tally_line(await results(self._store, poll_id), self._say)}"
             await self._store.outbox.enqueue(
                 message=replace(shown, text=text, edit_of=platform_id), author="feedbot:poll"
             )
@@ -204,10 +209,16 @@ class Polls:
         ]
 
 
-def tally_line(r: Results) -> str:
+def tally_line(r: Results, say: Speech) -> str:
     """e.g. 'So far (12 answers): Yes 75% · No 25%'."""
-    shares = " · ".join(f"{o.label} {o.percent:g}%" for o in r.options if o.count)
-    return f"So far ({r.responses} answers): {shares or 'no answers yet'}"
+    shares = " · ".join(f"{_label(o.label, say)} {o.percent:g}%" for o in r.options if o.count)
+    return say.text(
+        "polls.tally", responses=r.responses, shares=shares or say.text("polls.tally_none")
+    )
+
+
+def _label(label: str, say: Speech) -> str:
+    return say.wording.translated(label, say.language)
 
 
 async def results(store: Store, poll_id: int) -> Results:
@@ -224,10 +235,9 @@ async def results(store: Store, poll_id: int) -> Results:
     return compute(poll, votes, follow_ups, reported, origins)
 
 
-def you_said(r: Results) -> str:
+def you_said(r: Results, say: Speech) -> str:
     """A short results message for the people who were asked."""
-    parts = [f"{o.label}: {o.percent:g}%" for o in r.options if o.count]
-    head = f"You said — {r.question} ({r.responses} answers)"
+    parts = [f"{_label(o.label, say)}: {o.percent:g}%" for o in r.options if o.count]
     score = (
         f" CSAT {r.csat:g}%."
         if r.csat is not None
@@ -235,4 +245,10 @@ def you_said(r: Results) -> str:
         if r.nps is not None
         else ""
     )
-    return f"{head}: {'; '.join(parts) or 'no answers'}.{score} Thank you for taking part."
+    return say.text(
+        "polls.results",
+        question=say.wording.translated(r.question, say.language),
+        responses=r.responses,
+        shares="; ".join(parts) or say.text("polls.results_none"),
+        score=score,
+    )

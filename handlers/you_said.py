@@ -10,7 +10,9 @@ from zoneinfo import ZoneInfo
 
 from bot.channel import Capabilities
 from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
+from config.wording import ENGLISH, Speech, Wording
 from handlers.inbox.roles import Actor, require
+from handlers.speaking import Fixed, Languages
 from models.store import Store
 from models.store.action_notices import Notice, Raiser
 from models.store.actions import ActionView
@@ -46,20 +48,21 @@ def check(spec: ActionSpec, topics: frozenset[str]) -> None:
         raise ActionRefused(f"unknown topic {spec.topic!r}; known: {', '.join(sorted(topics))}")
 
 
-def notice_text(action: ActionView, *, library: str, page: str = "") -> str:
-    """What the people who raised the topic are told."""
-    if action.outcome == "did":
-        body = f"You told {library}: {action.said} What we did: {action.did}"
-    else:
-        body = f"You told {library}: {action.said} We cannot change this: {action.did}"
-        body += f" Why: {action.why}"
+def notice_text(action: ActionView, say: Speech, page: str = "") -> str:
+    """What the people who raised the topic are told, in the language of ``say``."""
+    key = "you_said.notice_did" if action.outcome == "did" else "you_said.notice_cannot"
+    body = say.text(key, said=action.said, did=action.did, why=action.why)
     return f"{body} {page}".strip() if page else body
 
 
 def plan(
-    action: ActionView, raisers: list[Raiser], caps: Mapping[str, Capabilities], text: str
+    action: ActionView,
+    raisers: list[Raiser],
+    caps: Mapping[str, Capabilities],
+    text: Callable[[list[Raiser]], str],
 ) -> list[Notice]:
-    """One message per conversation; public writers on a broadcasting channel share one post."""
+    """One message per conversation; public writers on a broadcasting channel share one post.
+    ``text`` words the notice for the people it goes to."""
     groups: dict[tuple[str, str, str], list[Raiser]] = {}
     for r in raisers:
         cap = caps.get(r.channel)
@@ -71,7 +74,9 @@ def plan(
     return [_notice(key, group, text) for key, group in groups.items()]
 
 
-def _notice(key: tuple[str, str, str], group: list[Raiser], text: str) -> Notice:
+def _notice(
+    key: tuple[str, str, str], group: list[Raiser], text: Callable[[list[Raiser]], str]
+) -> Notice:
     channel, chat, thread = key
     if thread == "*public*":
         address = Address(Channel(channel), chat="", kind=ConversationKind.PUBLIC)
@@ -79,7 +84,7 @@ def _notice(key: tuple[str, str, str], group: list[Raiser], text: str) -> Notice
         first = group[0]
         address = Address(Channel(channel), chat, thread, ConversationKind(first.kind), first.extra)
     recipients = tuple(f"contact:{r.contact_id}" for r in group)
-    return Notice(recipients, channel, OutboundMessage(address=address, text=text))
+    return Notice(recipients, channel, OutboundMessage(address=address, text=text(group)))
 
 
 async def notify(
@@ -87,14 +92,24 @@ async def notify(
     action: ActionView,
     caps: Mapping[str, Capabilities],
     *,
-    library: str,
+    wording: Wording,
+    languages: Languages | None = None,
     page: str = "",
     since: datetime,
     now: datetime | None = None,
 ) -> dict[str, int]:
-    """Queue the notices of an action for everyone not told yet; returns people told per channel."""
+    """Queue the notices of an action for everyone not told yet, each in the language
+    remembered for its people (English where they differ); returns people told per channel."""
     found = await store.actions.raisers(topic=action.topic, since=since, until=now or utcnow())
-    notices = plan(action, found, caps, notice_text(action, library=library, page=page))
+    ids = sorted({r.contact_id for r in found})
+    spoken = await (languages or Fixed()).of_contacts(ids)
+
+    def text(group: list[Raiser]) -> str:
+        said = {spoken.get(r.contact_id, ENGLISH) for r in group}
+        language = said.pop() if len(said) == 1 else ENGLISH
+        return notice_text(action, wording.speaking(language), page)
+
+    notices = plan(action, found, caps, text)
     return await store.actions.notify(action_id=action.id, notices=notices)
 
 
@@ -122,7 +137,8 @@ class YouSaid:
         store: Store,
         capabilities: Mapping[str, Capabilities],
         *,
-        library: str,
+        wording: Wording,
+        languages: Languages | None = None,
         zone: ZoneInfo,
         topics: frozenset[str],
         public_url: str = "",
@@ -130,7 +146,8 @@ class YouSaid:
     ) -> None:
         self._store = store
         self._caps = capabilities
-        self._library = library
+        self._wording = wording
+        self._languages = languages
         self.zone = zone
         self.topics = topics
         self._page = f"{public_url.rstrip('/')}/widget/you-said-we-did" if public_url else ""
@@ -162,9 +179,14 @@ class YouSaid:
 
     async def _tell(self, action: ActionView, since: datetime) -> dict[str, int]:
         """Queue the notices and wake the outbox when someone new is told."""
-        caps, page = self._caps, self._page
         told = await notify(
-            self._store, action, caps, library=self._library, page=page, since=since
+            self._store,
+            action,
+            self._caps,
+            wording=self._wording,
+            languages=self._languages,
+            page=self._page,
+            since=since,
         )
         if told:
             self._wake()

@@ -14,6 +14,7 @@ from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
 from config.library import load_library_config
 from config.settings import Settings
+from config.wording import load_wording
 from handlers import you_said
 from models.classifier.topics_config import load_taxonomy
 
@@ -65,12 +66,12 @@ def _topics(loaded: Settings) -> frozenset[str]:
 async def _add(
     loaded: Settings, spec: you_said.ActionSpec, day: date | None, notify: bool
 ) -> you_said.Recorded:
-    library = load_library_config(loaded.config_file).library_name
+    wording = load_wording(load_library_config(loaded.config_file), loaded.languages_dir)
     async with open_store(loaded) as store:
         use = you_said.YouSaid(
             store,
             CAPABILITIES,
-            library=library,
+            wording=wording,
             zone=ZoneInfo(loaded.timezone),
             topics=_topics(loaded),
             public_url=loaded.public_url,

@@ -19,9 +19,12 @@ from bot.cli.errors import fail
 from bot.cli.poll_input import check_configured, check_times, check_values, read_poll_file
 from bot.cli.show import add_row, console, table, visible
 from config.library import load_library_config
+from config.settings import Settings
+from config.wording import load_wording
 from handlers import polls
 from handlers.poll_kinds import standard_options
 from handlers.poll_results import Results, concentration_line
+from models.store import Store
 from models.store.polls import Target
 
 poll_app = typer.Typer(help="Quick polls: create, send, close, read results.", no_args_is_help=True)
@@ -154,6 +157,12 @@ def list_polls() -> None:
     console().print(shown)
 
 
+def _polls(store: Store, loaded: Settings) -> polls.Polls:
+    """The poll use case as the CLI runs it: posts wait in the outbox for the bot."""
+    wording = load_wording(load_library_config(loaded.config_file), loaded.languages_dir)
+    return polls.Polls(store, CAPABILITIES, lambda: None, wording=wording)
+
+
 @poll_app.command("send")
 def send(poll_id: int) -> None:
     """Open the poll and post it to its channels (through the outbox)."""
@@ -165,7 +174,7 @@ def send(poll_id: int) -> None:
             poll = await store.polls.get(poll_id=poll_id)
             if poll is not None:
                 check_configured(poll.targets, loaded)
-            return await polls.Polls(store, CAPABILITIES, lambda: None).send(poll_id)
+            return await _polls(store, loaded).send(poll_id)
 
     try:
         posted = asyncio.run(go())
@@ -178,9 +187,11 @@ def send(poll_id: int) -> None:
 def close(poll_id: int) -> None:
     """Close the poll; later votes are answered politely and not counted."""
 
+    loaded = settings()
+
     async def go() -> Results:
-        async with open_store(settings()) as store:
-            return await polls.Polls(store, CAPABILITIES, lambda: None).close(poll_id)
+        async with open_store(loaded) as store:
+            return await _polls(store, loaded).close(poll_id)
 
     try:
         outcome = asyncio.run(go())

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -14,6 +15,8 @@ from starlette.routing import Mount, Route, Router
 from starlette.templating import Jinja2Templates
 
 from bot.events import utcnow
+from bot.web.page_language import page_language
+from config.wording import Wording
 from handlers.digest.render import css
 from handlers.digest.service import Digests
 from handlers.digest.week import IsoWeek, last_complete_week, local_week
@@ -27,6 +30,7 @@ class DigestPages:
     digests: Digests
     store: Store
     templates: Jinja2Templates
+    wording: Wording
 
 
 def routes(pages: DigestPages) -> list[Route | Mount]:
@@ -108,7 +112,21 @@ def _chart(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
 def _you_said(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
     async def you_said(request: Request) -> Response:
         actions = await pages.store.actions.latest(limit=100)
-        context = {"actions": actions, "library": pages.digests.library}
+        say = pages.wording.speaking(page_language(request, pages.wording))
+        zone = pages.digests.config.zone
+        context = {
+            "actions": actions,
+            "lang": say.language,
+            "t": say.text,
+            "day": lambda at: say.text(
+                "you_said.recorded", date=_day(at.astimezone(zone), say.text("widget.months"))
+            ),
+        }
         return pages.templates.TemplateResponse(request, "you_said.html", context)
 
     return you_said
+
+
+def _day(at: datetime, months: str) -> str:
+    """'7 Dec 2026', the month named as the page's language names it."""
+    return f"{at.day} {months.split()[at.month - 1]} {at.year}"

@@ -12,12 +12,19 @@ from starlette.routing import BaseRoute, Route
 
 from bot.web import widget_api
 from bot.web.body import BadRequest, read_form, whole_number
+from bot.web.page_language import (
+    embed_text,
+    lifetime,
+    page_language,
+    page_query,
+    script_text,
+)
 from bot.web.security import secure_cookies
 from bot.web.widget_deps import COOKIE, WidgetDeps, conversation, open_polls
 
 __all__ = ["WidgetDeps", "routes"]
 
-FORM_FIELDS = ("session", "client_id", "text", "embed")
+FORM_FIELDS = ("session", "client_id", "text", "embed", "lang")
 
 
 def routes(deps: WidgetDeps) -> list[BaseRoute]:
@@ -40,7 +47,7 @@ def routes(deps: WidgetDeps) -> list[BaseRoute]:
         return RedirectResponse(_back(form, "sent=1", "#latest"), status_code=303)
 
     async def end_form(request: Request) -> Response:
-        form = await read_form(request, 1024, ("session", "embed"))
+        form = await read_form(request, 1024, ("session", "embed", "lang"))
         session = await deps.guard.admit(request, form["session"])
         await deps.store.sessions.end(session=session)
         response = RedirectResponse(_back(form, "ended=1", "#main"), status_code=303)
@@ -49,7 +56,10 @@ def routes(deps: WidgetDeps) -> list[BaseRoute]:
 
     async def embed_js(request: Request) -> Response:
         response = deps.templates.TemplateResponse(
-            request, "embed.js", {"origin": deps.public_url}, media_type="application/javascript"
+            request,
+            "embed.js",
+            {"origin": deps.public_url, "words": embed_text(deps.wording)},
+            media_type="application/javascript",
         )
         response.headers["cache-control"] = "public, max-age=300"
         return response
@@ -64,34 +74,30 @@ def routes(deps: WidgetDeps) -> list[BaseRoute]:
 
 
 async def page_context(deps: WidgetDeps, request: Request, session: str) -> dict[str, Any]:
-    """What the page template shows for this session."""
+    """What the page template shows for this session, in the page's language."""
     query = request.query_params
     before = whole_number(query.get("before", ""))
     page = await conversation(deps, session, before=before)
+    say = deps.wording.speaking(page_language(request, deps.wording))
     return {
         "library": deps.library,
         "local_time": deps.local_time,
+        "lang": say.language,
+        "t": say.text,
+        "script_text": script_text(say),
         "session": session,
         "client_id": secrets.token_urlsafe(12),
         "messages": page.messages,
         "older": page.older,
         "paged": before is not None,
-        "polls": await open_polls(deps, session) if session else [],
+        "polls": await open_polls(deps, session, say) if session else [],
         "voted": query.get("voted", ""),
         "max_chars": deps.max_chars,
         "sent": query.get("sent") == "1",
         "ended": query.get("ended") == "1",
         "embedded": query.get("embed") == "1",
-        "session_lifetime": _lifetime(deps.guard.limits.lifetime.total_seconds()),
+        "session_lifetime": lifetime(deps.guard.limits.lifetime.total_seconds(), say),
     }
-
-
-def _lifetime(seconds: float) -> str:
-    """A session's idle lifetime in words: '7 days', '12 hours', '30 minutes'."""
-    hours = seconds / 3600
-    if hours >= 48 and hours % 24 == 0:
-        return f"{int(hours // 24)} days"
-    return f"{int(hours)} hours" if hours >= 2 else f"{max(1, int(seconds // 60))} minutes"
 
 
 async def _page_session(deps: WidgetDeps, request: Request) -> tuple[str, str]:
@@ -119,6 +125,5 @@ def _set_cookie(response: Response, deps: WidgetDeps, session: str) -> None:
 
 
 def _back(form: dict[str, str], flag: str, anchor: str) -> str:
-    """Where a form post sends the browser back to."""
-    embed = "&embed=1" if form.get("embed") == "1" else ""
-    return f"/widget?{flag}{embed}{anchor}"
+    """Where a form post sends the browser back to (embedded or not, in the same language)."""
+    return f"/widget?{flag}{page_query(form)}{anchor}"

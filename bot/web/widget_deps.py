@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,6 +15,7 @@ from bot.events import Channel, InboundEvent
 from bot.local_time import UTC_ZONE, zone_name
 from bot.web.guard import SessionGuard
 from config.library import LibraryConfig
+from config.wording import Speech, Wording
 from models.store import Store
 from models.store.views import CONVERSATION_KINDS, MessageView
 
@@ -34,7 +35,8 @@ class WidgetDeps:
     guard: SessionGuard
     public_url: str = ""
     page_size: int = 50
-    zone: ZoneInfo = UTC_ZONE  # the library's: times on the page before its script runs
+    wording: Wording = field(kw_only=True)
+    zone: ZoneInfo = field(kw_only=True, default=UTC_ZONE)  # the library's (before the script)
 
     def local_time(self, at: datetime) -> str:
         """A time before the page's script shows it in the reader's language and zone: in the
@@ -77,15 +79,16 @@ async def conversation(deps: WidgetDeps, session: str, *, before: int | None = N
     return Page(shown, shown[0].id if len(newest) > deps.page_size else None)
 
 
-async def open_polls(deps: WidgetDeps, session: str) -> list[dict[str, Any]]:
-    """Open widget polls, each with this session's current answer."""
+async def open_polls(deps: WidgetDeps, session: str, say: Speech) -> list[dict[str, Any]]:
+    """Open widget polls, each with this session's current answer, worded for the page."""
     answers = await deps.store.polls.answers_of(channel=Channel.WIDGET.value, sender=session)
+    said = deps.wording.translated
     return [
         {
             "id": p.id,
-            "question": p.question,
+            "question": said(p.question, say.language),
             "kind": p.kind,
-            "options": [{"key": k, "label": label} for k, label in p.options],
+            "options": [{"key": k, "label": said(label, say.language)} for k, label in p.options],
             "your_answer": answers.get(p.id, []),
         }
         for p in await deps.store.polls.open_for(channel=Channel.WIDGET.value, chat=session)

@@ -14,13 +14,14 @@ from starlette.routing import Route
 from bot.adapters.widget import WidgetInputError, vote_event
 from bot.events import Channel, InboundEvent, poll_id_of
 from bot.web.body import BadRequest, read_form, read_json, whole_number
+from bot.web.page_language import page_language, page_query
 from bot.web.widget_api import record, store_event
 from bot.web.widget_deps import WidgetDeps, open_polls
 from handlers.vote_check import Problem, refusal
 
 BODY_CAP = 4096
 STATUS = {Problem.NO_POLL: 404, Problem.NOT_OPEN: 409, Problem.NO_OPTION: 422}
-FORM_FIELDS = ("session", "client_id", "poll_id", "option", "embed")
+FORM_FIELDS = ("session", "client_id", "poll_id", "option", "embed", "lang")
 
 
 def routes(deps: WidgetDeps) -> list[Route]:
@@ -28,7 +29,8 @@ def routes(deps: WidgetDeps) -> list[Route]:
 
     async def list_polls(request: Request) -> Response:
         session = await deps.guard.admit(request, request.query_params.get("session", ""))
-        return JSONResponse({"polls": await open_polls(deps, session)})
+        say = deps.wording.speaking(page_language(request, deps.wording))
+        return JSONResponse({"polls": await open_polls(deps, session, say)})
 
     async def post_vote(request: Request) -> Response:
         event = await checked_vote(deps, request, await read_json(request, BODY_CAP))
@@ -38,8 +40,8 @@ def routes(deps: WidgetDeps) -> list[Route]:
         form = await read_form(request, BODY_CAP, FORM_FIELDS)
         poll_id = whole_number(form["poll_id"], digits=10) or 0
         await record(deps, await checked_vote(deps, request, {**form, "poll_id": poll_id}))
-        embed = "&embed=1" if form["embed"] == "1" else ""
-        return RedirectResponse(f"/widget?voted={poll_id}{embed}#poll-{poll_id}", status_code=303)
+        back = f"/widget?voted={poll_id}{page_query(form)}#poll-{poll_id}"
+        return RedirectResponse(back, status_code=303)
 
     return [
         Route("/widget/api/polls", list_polls, methods=["GET"]),

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.channel import Capabilities
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage, poll_ref
+from config.wording import Wording
 from handlers.poll_kinds import CSAT, is_low
 
 BARE_SCORE = re.compile(r"^\s*([1-5])\s*(?:/\s*5)?\s*[.!]?\s*$")
@@ -15,15 +16,16 @@ BARE_SCORE = re.compile(r"^\s*([1-5])\s*(?:/\s*5)?\s*[.!]?\s*$")
 
 @dataclass(frozen=True)
 class CsatQuestion:
-    """Buttons where the channel has them, else "reply with a number"; never in public."""
+    """Buttons where the channel has them, else "reply with a number"; never in public; in
+    the person's language."""
 
-    text: str
+    wording: Wording
     capabilities: Mapping[Channel, Capabilities]
 
     @property
     def question(self) -> str:
-        """The question as stored with its poll."""
-        return self.text
+        """The question as stored with its poll (in English)."""
+        return self.wording.text("csat_question")
 
     @property
     def options(self) -> list[tuple[str, str]]:
@@ -34,18 +36,17 @@ class CsatQuestion:
         """Asked in private conversations and group chats, not in public threads."""
         return address.kind is not ConversationKind.PUBLIC and address.channel in self.capabilities
 
-    def message(self, poll_id: int, address: Address) -> OutboundMessage:
-        """The question for this conversation's channel."""
+    def message(self, poll_id: int, address: Address, language: str) -> OutboundMessage:
+        """The question for this conversation's channel, in ``language``."""
         ref = poll_ref(poll_id)
+        say = self.wording.speaking(language)
+        text = say.text("csat_question")
         if self.capabilities[address.channel].buttons:
-            buttons = tuple(Button(label, f"{ref}:{key}") for key, label in CSAT)
-            return OutboundMessage(
-                address=address,
-                text=self.text,
-                buttons=buttons,
-                poll_ref=ref,
+            buttons = tuple(
+                Button(say.text(f"csat.option_{key}"), f"{ref}:{key}") for key, _ in CSAT
             )
-        prompt = f"{self.text}\nReply with a number from 1 (very poor) to 5 (excellent)."
+            return OutboundMessage(address=address, text=text, buttons=buttons, poll_ref=ref)
+        prompt = f"{text}\n{say.text('csat.reply_prompt')}"
         return OutboundMessage(address=address, text=prompt, poll_ref=ref)
 
 

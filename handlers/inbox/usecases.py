@@ -10,11 +10,13 @@ from typing import Any
 from bot.channel import Capabilities
 from bot.events import Channel, utcnow
 from config.library import LibraryConfig
+from config.wording import ENGLISH, Wording, fill
 from handlers.inbox.changes import Change, Changes
 from handlers.inbox.csat import CsatQuestion
 from handlers.inbox.roles import Actor, require, sees_name
 from handlers.inbox.steps import Clock
 from handlers.inbox.views import view_filter
+from handlers.speaking import Fixed, Languages
 from models.store import Store
 from models.store.inbox_types import (
     PRIORITIES,
@@ -45,6 +47,8 @@ class Inbox:
         changes: Changes | None = None,
         *,
         max_chars: int,
+        wording: Wording,
+        languages: Languages | None = None,
     ) -> None:
         self.max_chars = max_chars
         """The longest reply, note or canned reply (``FEEDBOT_MAX_MESSAGE_CHARS``)."""
@@ -52,9 +56,9 @@ class Inbox:
         self._changes = changes or Changes()
         self._library = library
         self._clock = clock
-        self._csat = CsatQuestion(
-            library.csat_question.replace("{library}", library.library_name), capabilities
-        )
+        self._wording = wording
+        self._languages = languages or Fixed()
+        self._csat = CsatQuestion(wording, capabilities)
         self._wake = wake_outbox
 
     def _text(self, text: str) -> str:
@@ -207,7 +211,11 @@ class Inbox:
         """Close items; each one a member of staff replied to gets the 1-5 question once."""
         require(actor, "resolve")
         done = await self._store.inbox.resolve(
-            item_ids=list(item_ids), actor_id=actor.id, ask=self._csat, via=actor.via
+            item_ids=list(item_ids),
+            actor_id=actor.id,
+            ask=self._csat,
+            via=actor.via,
+            languages=await self._spoken(item_ids),
         )
         self._wake()
         await self._told(actor, done, "resolve")
@@ -223,6 +231,13 @@ class Inbox:
         pages ask first."""
         require(actor, "resolve")
         return await self._store.inbox.resolve_would_ask(item_id=item_id, ask=self._csat)
+
+    async def _spoken(self, item_ids: Sequence[int]) -> dict[int, str]:
+        """The language remembered for each item's person (for the CSAT question)."""
+        items = {i: await self._store.inbox.item(item_id=i) for i in item_ids}
+        people = {i: item.contact_id for i, item in items.items() if item is not None}
+        spoken = await self._languages.of_contacts(sorted(set(people.values())))
+        return {i: spoken.get(c, ENGLISH) for i, c in people.items()}
 
     async def reopen(self, actor: Actor, item_id: int) -> bool:
         """Put a resolved item back in the queue, due again from now."""
@@ -251,15 +266,20 @@ class Inbox:
         return sorted({**defaults, **saved}.values(), key=lambda c: c.name)
 
     async def canned_text(self, actor: Actor, name: str, item_id: int) -> str:
-        """A canned reply with {library} filled in, and {name} with the person's name where
-        ``actor`` may see it (``sees_name``), else "there"."""
+        """A canned reply in the person's language where the config has it, {library} filled
+        in, and {name} with the person's name where ``actor`` may see it (``sees_name``), else
+        the wording's ``canned_no_name`` ("there")."""
         require(actor, "read")
         found = {c.name: c.text for c in await self.canned_replies()}
         if name not in found:
             raise InboxError(f"no canned reply called {name!r}")
         item = await self._item(item_id)
         person = item.display_name if sees_name(actor, item.row.assignee_id) else ""
-        return fill(found[name], name=person, library=self._library.library_name)
+        spoken = await self._languages.of_contacts([item.contact_id])
+        say = self._wording.speaking(spoken.get(item.contact_id, ENGLISH))
+        text = self._wording.translated(found[name], say.language)
+        name_or = person or say.text("canned_no_name")
+        return fill(text, {"name": name_or, "library": say.text("library_name")})
 
     async def save_canned(self, actor: Actor, name: str, text: str) -> None:
         """Add or change a canned reply (leads)."""
@@ -294,8 +314,3 @@ class Inbox:
         if not mine or mine[-1] is None:
             raise InboxError("this item has no message from the person to relabel")
         return mine[-1]
-
-
-def fill(template: str, *, name: str, library: str) -> str:
-    """Fill {name} (or "there" when unknown) and {library}; other braces stay as written."""
-    return template.replace("{name}", name or "there").replace("{library}", library)

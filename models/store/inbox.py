@@ -3,7 +3,7 @@ Staff actions take ``actor_id`` and write their audit_log rows in that same tran
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from models.store import inbox_actions as actions
@@ -161,10 +161,19 @@ class InboxStore:
         return await self._db.write(actions.snooze, item_id, actor_id, until=until)
 
     async def resolve(
-        self, *, item_ids: Sequence[int], actor_id: int, ask: CsatAsk | None = None, via: str = ""
+        self,
+        *,
+        item_ids: Sequence[int],
+        actor_id: int,
+        ask: CsatAsk | None = None,
+        via: str = "",
+        languages: Mapping[int, str] | None = None,
     ) -> list[int]:
-        """Close items; answered ones get the satisfaction question once (``ask``)."""
-        return await self._db.write(inbox_reply.resolve, list(item_ids), actor_id, ask=ask, via=via)
+        """Close items; answered ones get the satisfaction question once (``ask``), in the
+        person's language (``languages``: item id → ISO 639-1 code; English if missing)."""
+        return await self._db.write(
+            inbox_reply.resolve, list(item_ids), actor_id, ask=ask, via=via, languages=languages
+        )
 
     async def resolve_would_ask(self, *, item_id: int, ask: CsatAsk) -> bool:
         """Whether resolving the item now would send the person the satisfaction question."""

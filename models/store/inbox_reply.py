@@ -3,7 +3,7 @@ satisfaction question per item that follows a resolve."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -39,8 +39,8 @@ class CsatAsk(Protocol):
         """Whether this conversation gets the question at all (not in public, for instance)."""
         ...
 
-    def message(self, poll_id: int, address: Address) -> OutboundMessage:
-        """The question as this conversation's channel shows it."""
+    def message(self, poll_id: int, address: Address, language: str) -> OutboundMessage:
+        """The question as this conversation's channel shows it, in the person's language."""
         ...
 
 
@@ -94,7 +94,13 @@ def reply(conn: Connection, item_id: int, actor_id: int, *, text: str, via: str 
 
 
 def resolve(
-    conn: Connection, item_ids: Sequence[int], actor_id: int, *, ask: CsatAsk | None, via: str = ""
+    conn: Connection,
+    item_ids: Sequence[int],
+    actor_id: int,
+    *,
+    ask: CsatAsk | None,
+    via: str = "",
+    languages: Mapping[int, str] | None = None,
 ) -> list[int]:
     """Close items; each answered one gets its satisfaction question (once). The ids closed."""
     now = utcnow()
@@ -111,7 +117,7 @@ def resolve(
     audit(conn, actor_id, "resolve", done, via=via)
     for item_id in done if ask is not None else []:
         assert ask is not None
-        _ask_csat(conn, item_id, actor_id, ask)
+        _ask_csat(conn, item_id, actor_id, ask, (languages or {}).get(item_id, "en"))
     return done
 
 
@@ -130,7 +136,7 @@ def csat_address(conn: Connection, item_id: int, ask: CsatAsk) -> Address | None
     return address if ask.allowed(address) else None
 
 
-def _ask_csat(conn: Connection, item_id: int, actor_id: int, ask: CsatAsk) -> None:
+def _ask_csat(conn: Connection, item_id: int, actor_id: int, ask: CsatAsk, language: str) -> None:
     address = csat_address(conn, item_id, ask)
     if address is None:
         return
@@ -144,7 +150,7 @@ def _ask_csat(conn: Connection, item_id: int, actor_id: int, ask: CsatAsk) -> No
     )
     row = {"item_id": item_id, "poll_id": poll_id, "staff_id": actor_id, "asked_at": utcnow()}
     conn.execute(insert(InboxCsat).values(row))
-    outbox.enqueue_many(conn, [ask.message(poll_id, address)], author="feedbot:csat")
+    outbox.enqueue_many(conn, [ask.message(poll_id, address, language)], author="feedbot:csat")
     audit(conn, None, "csat_asked", [item_id], poll_id=poll_id)
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import poll_messages, polls
+from handlers import polls
 from handlers.poll_kinds import standard_options
 from models.store.polls import Target
 from tests.fakes.chat import Chat, Heard
 from tests.fakes.waiting import wait_until
+from tests.fakes.wording import shipped_wording
 
 ROOM = "C01LIBRARY"
 
@@ -58,10 +59,13 @@ async def test_slack_buttons_vote_change_and_close(chat: Chat, sqlite_url: str) 
     await chat.bot.app.polls.close(poll_id)
     closed = await chat.expect_reply(ann, how="edit")  # the buttons are taken away
     assert closed.ref == shown.ref and closed.raw.args["blocks"] == [] and not closed.options
-    assert poll_messages.CLOSED_POLL in closed.text
+    assert shipped_wording().text("polls.closed") in closed.text
     # A click from a copy of the message still on someone's screen is answered, not counted.
     assert (await cat.taps("No")).status == 200
-    await wait_until(lambda: _heard_that(cat, polls.CLOSED_TEXT), what="Cat told it is closed")
+    await wait_until(
+        lambda: _heard_that(cat, shipped_wording().text("polls.closed_not_counted")),
+        what="Cat told it is closed",
+    )
     assert (await polls.results(chat.store, poll_id)).responses == 2
     assert not chat.slack.calls_to("chat.postEphemeral")  # every tap was answered through its hook
 

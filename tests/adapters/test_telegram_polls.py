@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.adapters.telegram.adapter import TAPPED
-from handlers import poll_messages, polls
+from handlers import polls
 from handlers.poll_kinds import standard_options
 from models.store.polls import Target
 from tests.fakes.chat import Chat
 from tests.fakes.waiting import wait_until
+from tests.fakes.wording import shipped_wording
 
 GROUP = -1001234567890
 FOLLOW_UP = "Sorry to hear that. What could we do better?"
@@ -95,14 +95,19 @@ async def test_an_anonymous_poll_is_answered_with_buttons_nobody_else_sees(
     await wait_until(settled, what="Ada's 5 and Bob's changed 1")
     toasts = await chat.expect_replies(bob, how="toast", count=11)
     toasts += await chat.expect_replies(ada, how="toast")
-    assert len(toasts) == 12 and {t.text for t in toasts} == {TAPPED}
+    assert len(toasts) == 12 and {t.text for t in toasts} == {
+        shipped_wording().text("polls.tapped")
+    }
     assert len(chat.telegram.calls_to("answerCallbackQuery")) == 12
     r = await polls.results(chat.store, poll_id)
     assert (r.responses, r.csat) == (2, 50.0)
 
     await chat.bot.app.polls.close(poll_id)
     closed = await chat.expect_reply(ada, how="edit")  # the buttons are taken away
-    assert poll_messages.CLOSED_POLL in closed.text and "reply_markup" not in closed.raw.params
+    assert (
+        shipped_wording().text("polls.closed") in closed.text
+        and "reply_markup" not in closed.raw.params
+    )
     private = [h for h in await bob.heard() if h.how != "toast" and h.ref != posted.ref]
     assert private == []  # nothing was sent to Bob privately
     assert not [

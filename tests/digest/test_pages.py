@@ -28,6 +28,7 @@ from models.store.migrate import upgrade_async
 from tests.digest import fixture as fx
 from tests.digest import queue_history as qh
 from tests.fakes.running import running_bot
+from tests.fakes.wording import shipped_wording
 from tests.support.browser import Axe
 from tests.web.staff import add_staff, log_in
 
@@ -40,7 +41,7 @@ async def serve(store: Store) -> AsyncIterator[str]:
     digests = Digests(
         store, DigestConfig(zone=fx.LONDON, groups=fx.GROUPS), library="The Library", base_url=""
     )
-    pages = DigestPages(digests, store, templates())
+    pages = DigestPages(digests, store, templates(), shipped_wording())
     static = Mount("/static", StaticFiles(directory=HERE / "static"))
     app = Starlette(routes=[*routes(pages), static])
     server = uvicorn.Server(uvicorn.Config(app, port=0, lifespan="off", log_config=None))

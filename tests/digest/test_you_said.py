@@ -18,6 +18,7 @@ from bot.events import Address, Channel, ConversationKind, EventKind, InboundEve
 from handlers import you_said
 from handlers.opt_out import OptOut, OptWords, choice
 from handlers.pipeline import from_pending
+from handlers.speaking import Fixed
 from models.classification import Classification
 from models.store import Store
 from models.store.action_notices import Raiser
@@ -25,6 +26,7 @@ from models.store.actions import ActionView
 from models.store.digest_tables import ActionNotice
 from models.store.migrate import upgrade, upgrade_async
 from models.store.tables import Correction
+from tests.fakes.wording import shipped_wording
 
 TOPIC = "printing_and_scanning"
 SINCE = datetime(2026, 11, 1, tzinfo=UTC)
@@ -89,7 +91,7 @@ async def opt(store: Store, event: InboundEvent) -> None:
     """Run the opt-out step on a stored event, as the processor would."""
     await store.messages.record(events=[event])
     pending = await store.processing.claim(limit=50, lease=timedelta(seconds=30), max_attempts=3)
-    step = OptOut(store, OptWords(), lambda: None)
+    step = OptOut(store, OptWords(), shipped_wording(), Fixed(), lambda: None)
     batch = [c for c in map(from_pending, pending) if step.applies(c)]
     await step.run(batch)
     await store.processing.done(ids=[p.message_id for p in pending])
@@ -111,7 +113,7 @@ async def add_and_notify(store: Store) -> dict[str, int]:
         store,
         action,
         CAPABILITIES,
-        library="The Library",
+        wording=shipped_wording(),
         since=SINCE,
         now=datetime(2026, 12, 1, tzinfo=UTC),
     )
@@ -133,13 +135,13 @@ async def test_three_people_on_three_channels_are_told_once_each(store: Store) -
 async def test_stop_confirms_and_start_opts_back_in(store: Store) -> None:
     await history(store)
     confirmations = [o.text for o in await store.outbox.items() if o.channel == "telegram"]
-    assert confirmations == [OptWords().out_reply]
+    assert confirmations == [shipped_wording().text("opt_out_reply")]
     await opt(store, said(Channel.TELEGRAM, "T2", "888", "start", 11, ConversationKind.DIRECT))
     assert await add_and_notify(store) == {"slack": 1, "telegram": 2, "widget": 1}
 
 
 def test_opt_words_match_the_whole_message_only() -> None:
-    words = OptWords.of(["stop", "Unsubscribe", "arrêt"], ["start"], "", "")
+    words = OptWords.of(["stop", "Unsubscribe", "arrêt"], ["start"])
     assert [choice(t, words) for t in ("Stop", " STOP! ", "unsubscribe.", "Arrêt", "start")] == [
         True,
         True,
@@ -159,7 +161,7 @@ def test_x_writers_in_public_share_one_tweet_and_dms_get_their_own() -> None:
         Raiser(3, "x", "dm-3", "", "direct", {"participant_id": "3"}),
         Raiser(4, "slack", "C1", "17.1", "group", {}),
     ]
-    notices = you_said.plan(view, raisers, CAPABILITIES, "text")
+    notices = you_said.plan(view, raisers, CAPABILITIES, lambda _: "text")
     tweet = next(n for n in notices if n.message.address.kind is ConversationKind.PUBLIC)
     assert tweet.recipients == ("contact:1", "contact:2") and tweet.message.address.chat == ""
     assert tweet.message.reply_ref == "" and "@" not in tweet.message.text

@@ -10,6 +10,7 @@ from bot.adapters.base import Adapter
 from bot.app import Bot
 from bot.runtime import bound_port, serving
 from config.settings import Settings
+from handlers.speaking import Languages
 from models.classification import Classifier
 from models.store import Store
 from models.store.migrate import upgrade_async
@@ -33,8 +34,11 @@ async def running_bot(
     *,
     classifier: Classifier | None = None,
     adapters: Sequence[Adapter] | None = None,
+    languages: Languages | None = None,
 ) -> AsyncIterator[RunningBot]:
-    """Migrate the settings' database, start the bot and its web server, stop it afterwards."""
+    """Migrate the settings' database, start the bot and its web server, stop it afterwards.
+    ``languages``: which language the bot answers each message and person in."""
     await upgrade_async(settings.database_url)
-    async with serving(settings, classifier=classifier, adapters=adapters, port=0) as (bot, server):
+    serve = serving(settings, classifier=classifier, adapters=adapters, port=0, languages=languages)
+    async with serve as (bot, server):
         yield RunningBot(bot, f"http://127.0.0.1:{bound_port(server)}")

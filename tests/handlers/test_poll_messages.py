@@ -19,10 +19,12 @@ from models.store import Store
 from models.store.action_notices import Raiser
 from models.store.actions import ActionView
 from models.store.polls import PollView, Target
+from tests.fakes.wording import shipped_wording
 
 PLAIN = Capabilities(max_text=1000, buttons=False, threads=False)
 """A channel that can do nothing special; each test adds what it is about."""
 NAME = "telegram"
+ENGLISH = shipped_wording().speaking("en")
 """The one channel name every test uses, whatever the capabilities say."""
 TWO = [("1", "Yes"), ("2", "No")]
 
@@ -60,7 +62,7 @@ def test_native_polls_decide_between_a_native_poll_and_a_numbered_reply(
 ) -> None:
     caps = replace(NATIVE, native_polls=on, votes_by_reply=True)
     assert style(caps) is expected
-    message = poll_message(poll(), Target(NAME, "-100"), caps)
+    message = poll_message(poll(), Target(NAME, "-100"), caps, ENGLISH)
     assert (message.poll is not None) is on and message.poll_ref == "fbpoll-7"
 
 
@@ -97,7 +99,7 @@ def test_max_option_chars_bounds_a_native_poll(chars: int, expected: Style) -> N
 def test_buttons_are_used_where_the_channel_has_them(on: bool, expected: Style) -> None:
     caps = replace(PLAIN, buttons=on, votes_by_reply=True)
     assert style(caps) is expected
-    message = poll_message(poll(), Target(NAME, "-100"), caps)
+    message = poll_message(poll(), Target(NAME, "-100"), caps, ENGLISH)
     assert [b.value for b in message.buttons] == (["fbpoll-7:1", "fbpoll-7:2"] if on else [])
 
 
@@ -120,7 +122,7 @@ def test_public_feed_lets_a_poll_go_without_a_chat(on: bool) -> None:
     else:
         with pytest.raises(polls.PollRefused, match="needs a chat"):
             polls.check(spec, {NAME: caps})
-    kind = poll_message(poll(), Target(NAME), caps).address.kind
+    kind = poll_message(poll(), Target(NAME), caps, ENGLISH).address.kind
     assert kind is (ConversationKind.PUBLIC if on else ConversationKind.GROUP)
 
 
@@ -155,4 +157,4 @@ def test_public_broadcast_tells_public_writers_in_one_post(on: bool, notices: in
     caps = replace(PLAIN, public_broadcast=on)
     raisers = [Raiser(n, NAME, f"t{n}", "", ConversationKind.PUBLIC.value, {}) for n in (1, 2)]
     action = cast(ActionView, None)
-    assert len(plan(action, raisers, {NAME: caps}, "We fixed the heating.")) == notices
+    assert len(plan(action, raisers, {NAME: caps}, lambda _: "We fixed the heating.")) == notices

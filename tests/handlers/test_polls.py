@@ -20,9 +20,11 @@ from models.store.polls import Target
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.waiting import wait_until
+from tests.fakes.wording import shipped_wording
 
 ROOM = Address(Channel.SLACK, chat="C0LIBRARY", kind=ConversationKind.GROUP)
 FOLLOW_UP = "Sorry to hear that. What could we do better?"
+CLOSED = shipped_wording().text("polls.closed_not_counted")
 
 
 def spec(kind: str = "csat", *targets: Target) -> polls.PollSpec:
@@ -136,12 +138,12 @@ async def test_a_csat_poll_from_creation_to_results(
 
         async def closed_and_reported() -> bool:
             texts = [m.text for m in slack.sent]
-            return polls.CLOSED_TEXT in texts and any(t.startswith("You said") for t in texts)
+            return CLOSED in texts and any(t.startswith("You said") for t in texts)
 
         await wait_until(closed_and_reported, what="results and the closed notice")
         texts = [m.text for m in slack.sent]
         assert any(t.startswith("You said") and "CSAT 66.7%" in t for t in texts)
-        assert polls.CLOSED_TEXT in texts
+        assert CLOSED in texts
 
 
 async def test_votes_survive_a_restart_mid_poll(

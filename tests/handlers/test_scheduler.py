@@ -20,6 +20,7 @@ from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.polls import Target
 from models.store.tables import OutboxItem
+from tests.fakes.wording import shipped_wording
 
 ZONE = ZoneInfo("Europe/London")
 
@@ -52,7 +53,12 @@ async def test_two_schedulers_open_and_close_each_poll_once(
         closes_at=now + timedelta(hours=1),
     )
     schedulers = [
-        PollScheduler(s, Polls(s, CAPABILITIES, lambda: None), quiet_hours=None, zone=ZONE)
+        PollScheduler(
+            s,
+            Polls(s, CAPABILITIES, lambda: None, wording=shipped_wording()),
+            quiet_hours=None,
+            zone=ZONE,
+        )
         for s in stores
     ]
     opened = await asyncio.gather(*(s.pass_at(now) for s in schedulers * 3))

@@ -12,12 +12,14 @@ import pytest
 from bot.adapters.widget import WidgetAdapter
 from bot.events import utcnow
 from config.library import load_library_config
+from config.wording import fill
 from handlers.inbox.roles import Actor, Forbidden, allowed, sees_name
 from handlers.inbox.steps import Clock
-from handlers.inbox.usecases import Inbox, fill
+from handlers.inbox.usecases import Inbox
 from models.store import Store
 from models.store.inbox_types import InboxError, NoSuchItem
 from models.store.migrate import upgrade_async
+from tests.fakes.wording import shipped_wording
 from tests.inbox.helpers import add_staff, queued
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,6 +44,7 @@ def inbox(store: Store) -> Inbox:
         {widget.channel: widget.capabilities},
         lambda: None,
         max_chars=4000,
+        wording=shipped_wording(),
     )
 
 
@@ -111,7 +114,7 @@ async def test_canned_replies_from_config_and_from_leads(store: Store, inbox: In
     await inbox.save_canned(lead, "fixed", "Hello {name}, {library} fixed it. {unknown}")
     text = await inbox.canned_text(lead, "fixed", item)
     assert text == "Hello there, The Library fixed it. {unknown}"
-    assert fill("Hi {name}", name="Ada", library="x") == "Hi Ada"
+    assert fill("Hi {name} {x}", {"name": "Ada"}) == "Hi Ada {x}"
     assert await inbox.delete_canned(lead, "fixed")
     assert "has now been fixed" in await inbox.canned_text(lead, "fixed", item)
 
@@ -120,7 +123,13 @@ async def test_the_reply_limit_is_the_one_setting_given(store: Store) -> None:
     clock = Clock(LIBRARY.triage, ZoneInfo("Europe/London"))
     widget = WidgetAdapter()
     short = Inbox(
-        store, LIBRARY, clock, {widget.channel: widget.capabilities}, lambda: None, max_chars=20
+        store,
+        LIBRARY,
+        clock,
+        {widget.channel: widget.capabilities},
+        lambda: None,
+        max_chars=20,
+        wording=shipped_wording(),
     )
     item = (await queued(store)).item_id
     assert item is not None

@@ -64,7 +64,7 @@ class Ask:
     def allowed(self, address: Address) -> bool:
         return True
 
-    def message(self, poll_id: int, address: Address) -> OutboundMessage:
+    def message(self, poll_id: int, address: Address, language: str) -> OutboundMessage:
         return OutboundMessage(address=address, text=self.question, poll_ref=poll_ref(poll_id))
 
 

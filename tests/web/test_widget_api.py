@@ -20,6 +20,7 @@ from config.settings import Settings
 from tests.fakes.chat import Chat
 from tests.fakes.running import running_bot
 from tests.fakes.widget_sessions import new_session
+from tests.fakes.wording import shipped_wording
 
 JSON = {"content-type": "application/json"}
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -221,7 +222,7 @@ async def test_a_store_refusal_is_a_400_naming_the_problem_never_the_text(
     async def refuse(event: InboundEvent) -> Receipt:
         raise refusal
 
-    deps = WidgetDeps(refuse, *([None] * 5))  # type: ignore[arg-type]  # only the sink is used
+    deps = WidgetDeps(refuse, *([None] * 5), wording=shipped_wording())  # type: ignore[arg-type]
     event = to_event(body("session-abcdef12"), max_chars=100)
     with pytest.raises(BadRequest) as refused:
         await record(deps, event)

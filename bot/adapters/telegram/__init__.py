@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from bot.adapters.telegram.adapter import SEND_TIMEOUT_S, TelegramAdapter
 from bot.adapters.telegram.outbound import CAPABILITIES
 from bot.adapters.telegram.translate import to_event
@@ -12,7 +14,11 @@ __all__ = ["CAPABILITIES", "TelegramAdapter", "from_settings", "to_event"]
 
 
 def from_settings(
-    settings: Settings, cursors: Cursors, *, send_timeout_s: float = SEND_TIMEOUT_S
+    settings: Settings,
+    cursors: Cursors,
+    *,
+    send_timeout_s: float = SEND_TIMEOUT_S,
+    toasts: Mapping[str, str] | None = None,
 ) -> TelegramAdapter | None:
     """The adapter when FEEDBOT_TELEGRAM_TOKEN is set; webhook mode when its secret is set."""
     if settings.telegram_token is None or not settings.telegram_token.get_secret_value():
@@ -26,4 +32,5 @@ def from_settings(
         webhook_secret=secret.get_secret_value() if secret else None,
         webhook_url=f"{public}/telegram/webhook" if public and secret else "",
         send_timeout_s=send_timeout_s,
+        toasts=toasts,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from starlette.routing import BaseRoute
@@ -38,8 +38,6 @@ log = logging.getLogger(__name__)
 CURSOR = "telegram.offset"
 POLL_MESSAGE = "telegram.poll."
 """Store key prefix: a native poll's id → "chat:message id" of the message that carries it."""
-TAPPED = "Thank you, your answer is in. You can change it until the poll closes."
-"""What the tapper alone sees (a toast) once their tap on an answer button is stored."""
 TOKEN_SETTING = "FEEDBOT_TELEGRAM_TOKEN"
 DEFAULT_BACKOFF = Backoff(base=0.5, cap=60.0)
 SEND_TIMEOUT_S = 10.0
@@ -69,11 +67,15 @@ class TelegramAdapter:
         backoff: Backoff = DEFAULT_BACKOFF,
         limiter: BaseRateLimiter[Any] | None = None,
         send_timeout_s: float = SEND_TIMEOUT_S,
+        toasts: Mapping[str, str] | None = None,
     ):
+        """``toasts``: what a tapper alone sees once their tap on an answer button is stored,
+        by language (ISO 639-1; chosen by their Telegram app's language, else "en")."""
         self._app = build_application(
             token, api_url, limiter or BoundedRateLimiter(), read_timeout=send_timeout_s
         )
         self._cursors = cursors
+        self._toasts = dict(toasts or {})
         self._secret = webhook_secret
         self._webhook_url = webhook_url
         self._poll_timeout = poll_timeout
@@ -271,15 +273,18 @@ class TelegramAdapter:
             raise RuntimeError("telegram adapter not started")
         events = [e for e in (_event_or_skip(u) for u in updates) if e is not None]
         await asyncio.gather(*(_store(sink, e) for e in events))
-        queries = [u.callback_query.id for u in updates if u.callback_query is not None]
-        await asyncio.gather(*(self._answer(q) for q in queries))
+        queries = [u.callback_query for u in updates if u.callback_query is not None]
+        await asyncio.gather(*(self._answer(q.id, q.from_user.language_code) for q in queries))
 
-    async def _answer(self, query_id: str) -> None:
-        """Stop the button's spinner; a failure here loses nothing."""
+    async def _answer(self, query_id: str, language: str | None) -> None:
+        """Stop the button's spinner, with a toast in the tapper's language; a failure here
+        loses nothing."""
         if not self._ready:
             return
+        code = (language or "").split("-")[0].lower()
+        text = self._toasts.get(code) or self._toasts.get("en") or None
         try:
-            await self._app.bot.answer_callback_query(query_id, text=TAPPED)
+            await self._app.bot.answer_callback_query(query_id, text=text)
         except (TelegramError, RuntimeError) as exc:
             log.warning("telegram: answerCallbackQuery failed: %s", exc)
 

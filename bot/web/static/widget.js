@@ -22,6 +22,13 @@
   var sentId = 0;      /* the message just sent: it and what follows are kept in view */
   var following = false;
   var ACK_CHECKS = [300, 700, 1200, 2000, 3000, 5000, 8000]; /* ms after a send */
+  var words = {};
+  try { words = JSON.parse(document.getElementById("widget-text").textContent); } catch (e) { /* English below */ }
+  function say(key, fields) {
+    return String(words[key] || key).replace(/\{([a-z_]+)\}/g, function (all, name) {
+      return fields && name in fields ? String(fields[name]) : all;
+    });
+  }
 
   function remember(value) {
     try { window.localStorage.setItem(KEY, value); } catch (e) { /* storage blocked: cookie only */ }
@@ -60,8 +67,8 @@
   /* A sentence for the person, whatever the server (or a proxy in front of it) answered. */
   function explain(r, body) {
     if (body && typeof body.error === "string") { return body.error; }
-    if (r.status === 429) { return "too many requests; please wait a minute and try again."; }
-    return "the feedback service answered with an error (" + r.status + "). Please try again later.";
+    if (r.status === 429) { return say("too_many"); }
+    return say("server_error", { status: r.status });
   }
 
   function call(method, url, body) {
@@ -89,10 +96,28 @@
     catch (e) { /* not a language tag at all */ }
     try { return new Intl.DateTimeFormat("en-GB", options); } catch (e) { return null; }
   })();
+  /* Where the browser has no dates for the page's language, the month names come from the
+     bot's own wording for that language ("7 Rhag 2026, 09:14 GMT"), in the same zone. */
+  var months = String(words.months || "").split(" ");
+  var ownDates = false;
+  try {
+    var lang0 = document.documentElement.lang;
+    ownDates = !lang0 || lang0.split("-")[0] === "en" ||
+      Intl.DateTimeFormat.supportedLocalesOf([lang0]).length > 0;
+  } catch (e) { ownDates = true; }
+  var figures = null;
+  try {
+    figures = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "numeric", year: "numeric",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" });
+  } catch (e) { figures = null; }
   function shownTime(iso) {
     var at = new Date(iso);
     if (!timeFormat || isNaN(at.getTime())) { return null; }
-    return timeFormat.format(at);
+    if (ownDates || !figures || months.length !== 12) { return timeFormat.format(at); }
+    var parts = {};
+    figures.formatToParts(at).forEach(function (p) { parts[p.type] = p.value; });
+    return parseInt(parts.day, 10) + " " + months[parseInt(parts.month, 10) - 1] + " " +
+      parts.year + ", " + parts.hour + ":" + parts.minute + " " + parts.timeZoneName;
   }
   function showTimes(root) {
     Array.prototype.forEach.call(root.querySelectorAll("time[datetime]"), function (t) {
@@ -107,7 +132,7 @@
     li.dataset.id = m.id;
     var who = document.createElement("span");
     who.className = "who";
-    who.textContent = m.from === "you" ? "You" : (list.dataset.library || "Library");
+    who.textContent = m.from === "you" ? say("you") : list.dataset.library;
     var when = document.createElement("time");
     when.dateTime = m.created_at;
     when.textContent = shownTime(m.created_at) || m.created_at;
@@ -136,7 +161,7 @@
       if (!all.length) {
         var empty = document.createElement("li");
         empty.className = "empty";
-        empty.textContent = "No messages yet. Replies from staff will appear here.";
+        empty.textContent = say("empty");
         list.appendChild(empty);
       }
     }
@@ -206,26 +231,26 @@
       older = res.body.messages.concat(older);
       showOlder(res.body.older);
       render();
-    }).catch(function () { notice.textContent = "No connection. Please try again."; });
+    }).catch(function () { notice.textContent = say("no_connection"); });
   });
 
   form.addEventListener("submit", function (e) {
     e.preventDefault();
-    status.textContent = "Sending…";
+    status.textContent = say("sending");
     var body = { session: session, client_id: form.elements.client_id.value, text: text.value };
     call("POST", "/widget/api/messages", body).then(function (res) {
       if (res.ok) {
         text.value = "";
         form.elements.client_id.value = newId();
-        status.textContent = "Thank you, your message has been sent.";
+        status.textContent = say("sent");
         sentId = res.body && typeof res.body.id === "number" ? res.body.id : 0;
         following = sentId > 0;
         refresh().then(function () { if (!answered()) { checkSoon(0); } });
       } else {
-        status.textContent = "Not sent: " + res.message;
+        status.textContent = say("not_sent", { why: res.message });
       }
     }).catch(function () {
-      status.textContent = "Not sent: no connection. Your text is still in the box; please try again.";
+      status.textContent = say("not_sent_offline");
     });
   });
 
@@ -240,7 +265,9 @@
   }
 
   function refreshPolls() {
-    return call("GET", "/widget/api/polls?session=" + encodeURIComponent(session)).then(function (res) {
+    var url = "/widget/api/polls?session=" + encodeURIComponent(session) +
+      "&lang=" + encodeURIComponent(document.body.dataset.lang || "");
+    return call("GET", url).then(function (res) {
       if (res.ok) { markAnswers(res.body.polls); }
     }).catch(function () {});
   }
@@ -260,9 +287,9 @@
         option: option
       };
       call("POST", "/widget/api/votes", vote).then(function (res) {
-        said.textContent = res.ok ? "Thank you, your answer has been counted." : "Not counted: " + res.message;
+        said.textContent = res.ok ? say("counted") : say("not_counted", { why: res.message });
         if (res.ok) { setTimeout(refreshPolls, 500); }
-      }).catch(function () { said.textContent = "Not counted: no connection. Please try again."; });
+      }).catch(function () { said.textContent = say("not_counted_offline"); });
     });
   });
 
@@ -272,8 +299,9 @@
       e.preventDefault();
       call("POST", "/widget/api/sessions/end", { session: session }).then(function () {
         forget();
-        window.location.replace("/widget?ended=1" + (embedded ? "&embed=1" : ""));
-      }).catch(function () { notice.textContent = "Could not reach the service. Please try again."; });
+        window.location.replace("/widget?ended=1" + (embedded ? "&embed=1" : "") +
+          "&lang=" + encodeURIComponent(document.body.dataset.lang || ""));
+      }).catch(function () { notice.textContent = say("unreachable"); });
     });
   }
 

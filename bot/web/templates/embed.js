@@ -1,15 +1,25 @@
-/* feedbot widget snippet: <script src="https://FEEDBACK-HOST/widget/embed.js" defer></script>
-   The frame's address comes from FEEDBOT_PUBLIC_URL, else from where this script was loaded. */
+/* feedbot widget snippet: <script src="https://FEEDBACK-HOST/widget/embed.js" data-lang="cy" defer></script>
+   The frame's address comes from FEEDBOT_PUBLIC_URL, else from where this script was loaded.
+   Its language: data-lang, else the page's <html lang>, else the browser's; English otherwise. */
 (function () {
   "use strict";
   var configured = {{ origin | tojson }};
   var script = document.currentScript;
+  var words = {{ words | tojson }};
+  var wanted = [script && script.dataset.lang, document.documentElement.lang]
+    .concat(navigator.languages || [navigator.language]);
+  var lang = "en";
+  for (var i = 0; i < wanted.length; i++) {
+    var code = String(wanted[i] || "").split("-")[0].toLowerCase();
+    if (words[code]) { lang = code; break; }
+  }
+  var say = words[lang];
   var page = configured ? configured + "/widget" :
     String(script && script.src).replace(/\/embed\.js([?#].*)?$/, "");
   var frameOrigin = new URL(page, window.location.href).origin;
   var button = document.createElement("button");
   button.type = "button";
-  button.textContent = "Feedback";
+  button.textContent = say.open_button;
   button.setAttribute("aria-expanded", "false");
   button.setAttribute("aria-controls", "feedbot-panel");
   button.style.cssText = "position:fixed;right:1rem;bottom:1rem;z-index:2147483000;padding:.75rem 1.25rem;" +
@@ -18,22 +28,22 @@
   var panel = document.createElement("div");
   panel.id = "feedbot-panel";
   panel.setAttribute("role", "dialog");
-  panel.setAttribute("aria-label", "Library feedback");
+  panel.setAttribute("aria-label", say.panel_label);
   panel.hidden = true;
   panel.style.cssText = "position:fixed;right:1rem;bottom:4.5rem;z-index:2147483000;width:min(26rem,calc(100vw - 2rem));" +
     "height:min(36rem,calc(100vh - 6rem));background:#fff;border:1px solid #555;border-radius:.5rem;" +
     "box-shadow:0 4px 16px rgba(0,0,0,.35);overflow:hidden";
   var close = document.createElement("button");
   close.type = "button";
-  close.textContent = "Close";
+  close.textContent = say.close_button;
   close.style.cssText = "position:absolute;top:.25rem;right:.25rem;padding:.25rem .6rem;font:1rem system-ui,sans-serif";
   var frame = document.createElement("iframe");
-  frame.title = "Library feedback form";
+  frame.title = say.frame_title;
   frame.style.cssText = "width:100%;height:100%;border:0";
   panel.appendChild(close);
   panel.appendChild(frame);
   function toggle(open) {
-    if (open && !frame.src) { frame.src = page + "?embed=1"; }
+    if (open && !frame.src) { frame.src = page + "?embed=1&lang=" + lang; }
     panel.hidden = !open;
     button.setAttribute("aria-expanded", String(open));
     (open ? close : button).focus();

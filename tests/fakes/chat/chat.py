@@ -19,8 +19,10 @@ from bot.adapters.base import Adapter
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import from_settings as telegram_from_settings
 from bot.adapters.widget import WidgetAdapter
+from bot.app import toasts
 from bot.channel import Cursors
 from config.settings import Settings
+from handlers.speaking import Languages
 from models.store import Store
 from models.store.migrate import upgrade_async
 from tests.fakes.chat.base import Heard, Person
@@ -34,6 +36,7 @@ from tests.fakes.slack import FakeSlack
 from tests.fakes.slack_driver import SlackDriver
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.waiting import wait_until
+from tests.fakes.wording import shipped_wording
 from tests.fakes.x import FakeX
 from tests.fakes.x.helpers import adapter_for
 
@@ -75,6 +78,7 @@ class Chat:
         self._run: AsyncExitStack | None = None
         self._bot: RunningBot | None = None
         self._how: tuple[tuple[str, ...], dict[str, Any], dict[str, Any]] = ((), {}, {})
+        self._languages: Languages | None = None
 
     async def __aenter__(self) -> Chat:
         for fake in (self.slack, self.telegram, self.x):
@@ -105,18 +109,23 @@ class Chat:
         self,
         *channels: str,
         tweaks: Mapping[str, Mapping[str, Any]] | None = None,
+        languages: Languages | None = None,
         **settings: Any,
     ) -> RunningBot:
         """Start the bot with the widget and an adapter on the fake of each of ``channels``
         ("slack", "telegram", "x"); with none, the composition root builds them from the
         settings. ``tweaks`` are per-channel adapter options (``{"x": {"webhook_mode": True}}``,
-        ``{"slack": {"bot_token": "xoxb-revoked"}}``)."""
+        ``{"slack": {"bot_token": "xoxb-revoked"}}``); ``languages`` which language the bot
+        answers in (English for all by default)."""
         await self.stop()
         self._how = (channels, dict(settings), dict(tweaks or {}))
+        self._languages = languages
         built = self.settings(**(self._platform_settings(channels) | settings))
         self._run = AsyncExitStack()
         adapters = await self._adapters(built, channels, tweaks or {}) if channels else None
-        self._bot = await self._run.enter_async_context(running_bot(built, adapters=adapters))
+        self._bot = await self._run.enter_async_context(
+            running_bot(built, adapters=adapters, languages=languages)
+        )
         self.slack_driver = SlackDriver(f"{self._bot.url}/slack/events", SIGNING_SECRET)
         self._run.push_async_callback(self.slack_driver.aclose)
         return self._bot
@@ -124,7 +133,7 @@ class Chat:
     async def restart(self) -> RunningBot:
         """Stop the bot and start it again as before (same database, fakes and people)."""
         channels, settings, tweaks = self._how
-        return await self.start(*channels, tweaks=tweaks, **settings)
+        return await self.start(*channels, tweaks=tweaks, languages=self._languages, **settings)
 
     async def stop(self) -> None:
         """Stop the bot (the fakes keep running)."""
@@ -218,6 +227,7 @@ class Chat:
         if channel == "x":
             return adapter_for(self.x, cursors, **options)
         assert channel == "telegram", f"no fake platform for {channel!r}"
+        options.setdefault("toasts", toasts(shipped_wording()))
         adapter = telegram_from_settings(settings, cursors, **options)
         assert adapter is not None, "telegram needs FEEDBOT_TELEGRAM_TOKEN"
         return adapter
