@@ -8,6 +8,10 @@ from typing import Protocol
 
 SENTIMENTS: tuple[str, ...] = ("negative", "neutral", "positive")
 OTHER_TOPIC = "other"
+UNSURE = "unsure"
+"""Sentiment and topic of a text the model cannot read well (not in a language it knows)."""
+READABLE_LANGUAGES = frozenset({"en"})
+"""The languages the classifier's encoder was trained on: anything else is labelled unsure."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,3 +39,8 @@ class Classifier(Protocol):
     async def classify(self, texts: Sequence[str]) -> list[Classification]:
         """Label each text."""
         ...
+
+
+def unsure(model_version: str) -> Classification:
+    """The honest label for a text the model cannot read: unsure, with no confidence."""
+    return Classification(UNSURE, {}, UNSURE, 0.0, model_version)

@@ -1,0 +1,58 @@
+"""Which language a message is in: offline detection (CLD2, compiled into ``pycld2``; nothing is
+downloaded) and the rule for text too short or too mixed to tell. Pure; no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pycld2
+
+UNDETERMINED = "und"
+"""ISO 639-2 'undetermined': no letters to go on and no known language to fall back on."""
+FALLBACK = "en"
+"""What a short or ambiguous text with letters is taken to be when nothing else is known."""
+
+_OLD_CODES = {"iw": "he", "jw": "jv", "in": "id", "ji": "yi", "no": "nb"}
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """The detector's verdict: a code, and whether it was sure (a long enough, clear text)."""
+
+    language: str
+    confident: bool
+
+
+def detect(text: str) -> Detection:
+    """The language of one text; ``und`` and not confident when it cannot tell."""
+    if not any(ch.isalpha() for ch in text):
+        return Detection(UNDETERMINED, False)
+    clean = text.encode("utf-8", "replace").decode("utf-8")  # a stray surrogate is not fatal
+    try:
+        reliable, _, found = pycld2.detect(clean)
+    except pycld2.error:
+        return Detection(UNDETERMINED, False)
+    code = iso_639_1(found[0][1])
+    return Detection(code, reliable and code != UNDETERMINED)
+
+
+def iso_639_1(code: str) -> str:
+    """CLD2's code as ISO 639-1 ('zh-Hant' -> 'zh', 'iw' -> 'he'); anything else is 'und'."""
+    base = code.split("-")[0].lower()
+    base = _OLD_CODES.get(base, base)
+    return base if len(base) == 2 and base.isalpha() else UNDETERMINED
+
+
+def language_of(text: str, known: str | None) -> tuple[str, bool]:
+    """The message's language and whether it is a confident detection.
+
+    A confident detection wins. Otherwise the person's known language, else English when the
+    text has letters ("thanks!", "wifi down" are too short to tell), else ``und`` (an emoji).
+    """
+    found = detect(text)
+    if found.confident:
+        return found.language, True
+    if known:
+        return known, False
+    has_letters = any(ch.isalpha() for ch in text)
+    return (FALLBACK if has_letters else UNDETERMINED), False
