@@ -13,6 +13,36 @@ FALLBACK = "en"
 """What a short or ambiguous text with letters is taken to be when nothing else is known."""
 
 _OLD_CODES = {"iw": "he", "jw": "jv", "in": "id", "ji": "yi", "no": "nb"}
+NAMES = {
+    "en": "English",
+    "cy": "Welsh",
+    "ga": "Irish",
+    "gd": "Scottish Gaelic",
+    "ar": "Arabic",
+    "bn": "Bengali",
+    "de": "German",
+    "el": "Greek",
+    "es": "Spanish",
+    "fa": "Persian",
+    "fr": "French",
+    "hi": "Hindi",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "nl": "Dutch",
+    "pa": "Punjabi",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "so": "Somali",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
+}
+"""Names shown to staff for the languages a UK library hears most; others show their code."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +86,19 @@ def language_of(text: str, known: str | None) -> tuple[str, bool]:
         return known, False
     has_letters = any(ch.isalpha() for ch in text)
     return (FALLBACK if has_letters else UNDETERMINED), False
+
+
+def name_of(code: str) -> str:
+    """How staff see a language: "Welsh (cy)", "unknown" for 'und', the code when unnamed."""
+    if not code or code == UNDETERMINED:
+        return "unknown"
+    return f"{NAMES[code]} ({code})" if code in NAMES else code
+
+
+def parse_codes(text: str) -> tuple[str, ...]:
+    """ "en, cy" -> ('en', 'cy'); ValueError naming the first entry that is not a 2-letter code."""
+    codes = [c.strip().lower() for c in text.split(",") if c.strip()]
+    for code in codes:
+        if iso_639_1(code) != code or code == UNDETERMINED:
+            raise ValueError(f"{code!r} is not an ISO 639-1 language code (such as en, cy)")
+    return tuple(dict.fromkeys(codes))
