@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.events import EventKind
 from handlers.context import Context, Stage
-from models.classification import READABLE_LANGUAGES, Classification, Classifier, unsure
+from models.classification import READABLE_LANGUAGES, Classifier, label_readable
 from models.store import Store
 
 TEXT_KINDS = frozenset({EventKind.MESSAGE, EventKind.EDIT})
@@ -32,16 +32,10 @@ class Classify:
 
     async def run(self, batch: list[Context]) -> None:
         assert self._classifier is not None
-        verdicts = await self._labels(self._classifier, batch)
+        texts, languages = [c.text for c in batch], [c.language for c in batch]
+        verdicts = await label_readable(self._classifier, texts, languages, self._readable)
         await self._store.classifications.save(
             verdicts=[(c.message_id, v) for c, v in zip(batch, verdicts, strict=True)]
         )
         for ctx, verdict in zip(batch, verdicts, strict=True):
             ctx.labels = verdict  # for the triage step
-
-    async def _labels(self, classifier: Classifier, batch: list[Context]) -> list[Classification]:
-        """The model's labels for what it can read; unsure for the rest (never a wrong guess)."""
-        read = [c for c in batch if c.language in self._readable]
-        labelled = iter(await classifier.classify([c.text for c in read]) if read else [])
-        honest = unsure(classifier.version)
-        return [next(labelled) if c.language in self._readable else honest for c in batch]
