@@ -102,3 +102,8 @@ def parse_codes(text: str) -> tuple[str, ...]:
         if iso_639_1(code) != code or code == UNDETERMINED:
             raise ValueError(f"{code!r} is not an ISO 639-1 language code (such as en, cy)")
     return tuple(dict.fromkeys(codes))
+
+
+def written_in(code: str) -> str:
+    """ " · in Welsh (cy)" for staff notices when not English (nor unknown); else ""."""
+    return "" if code in (FALLBACK, UNDETERMINED, "") else f" · in {name_of(code)}"
