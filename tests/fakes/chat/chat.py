@@ -21,6 +21,7 @@ from bot.adapters.telegram import from_settings as telegram_from_settings
 from bot.adapters.widget import WidgetAdapter
 from bot.channel import Cursors
 from config.settings import Settings
+from models.classification import Classifier
 from models.store import Store
 from models.store.migrate import upgrade_async
 from tests.fakes.chat.base import Heard, Person
@@ -74,6 +75,7 @@ class Chat:
         self._fakes = AsyncExitStack()
         self._run: AsyncExitStack | None = None
         self._bot: RunningBot | None = None
+        self._classifier: Classifier | None = None
         self._how: tuple[tuple[str, ...], dict[str, Any], dict[str, Any]] = ((), {}, {})
 
     async def __aenter__(self) -> Chat:
@@ -105,18 +107,22 @@ class Chat:
         self,
         *channels: str,
         tweaks: Mapping[str, Mapping[str, Any]] | None = None,
+        classifier: Classifier | None = None,
         **settings: Any,
     ) -> RunningBot:
         """Start the bot with the widget and an adapter on the fake of each of ``channels``
         ("slack", "telegram", "x"); with none, the composition root builds them from the
         settings. ``tweaks`` are per-channel adapter options (``{"x": {"webhook_mode": True}}``,
-        ``{"slack": {"bot_token": "xoxb-revoked"}}``)."""
+        ``{"slack": {"bot_token": "xoxb-revoked"}}``); ``classifier`` labels messages (none:
+        unlabelled)."""
         await self.stop()
         self._how = (channels, dict(settings), dict(tweaks or {}))
         built = self.settings(**(self._platform_settings(channels) | settings))
         self._run = AsyncExitStack()
         adapters = await self._adapters(built, channels, tweaks or {}) if channels else None
-        self._bot = await self._run.enter_async_context(running_bot(built, adapters=adapters))
+        self._classifier = classifier
+        started = running_bot(built, adapters=adapters, classifier=classifier)
+        self._bot = await self._run.enter_async_context(started)
         self.slack_driver = SlackDriver(f"{self._bot.url}/slack/events", SIGNING_SECRET)
         self._run.push_async_callback(self.slack_driver.aclose)
         return self._bot
@@ -124,7 +130,9 @@ class Chat:
     async def restart(self) -> RunningBot:
         """Stop the bot and start it again as before (same database, fakes and people)."""
         channels, settings, tweaks = self._how
-        return await self.start(*channels, tweaks=tweaks, **settings)
+        return await self.start(
+            *channels, tweaks=tweaks, classifier=self._classifier, **settings
+        )
 
     async def stop(self) -> None:
         """Stop the bot (the fakes keep running)."""
