@@ -13,6 +13,10 @@ FALLBACK = "en"
 """What a short or ambiguous text with letters is taken to be when nothing else is known."""
 
 _OLD_CODES = {"iw": "he", "jw": "jv", "in": "id", "ji": "yi", "no": "nb"}
+GUESS_LETTERS = 16
+"""Below this many letters an unsure detection is no guess at all (measured with
+bench/language.py: from 16 letters no short English text of the set is taken for another)."""
+_NOT_LANGUAGES = frozenset({"un", "xx", "zz"})  # CLD2's "unknown" and its script pseudo-codes
 NAMES = {
     "en": "English",
     "cy": "Welsh",
@@ -54,36 +58,47 @@ class Detection:
 
 
 def detect(text: str) -> Detection:
-    """The language of one text; ``und`` and not confident when it cannot tell."""
-    if not any(ch.isalpha() for ch in text):
+    """The language of one text; ``und`` and not confident when it cannot tell. A text CLD2 is
+    not sure of gets its best guess (not confident) when it has ``GUESS_LETTERS`` letters."""
+    letters = sum(ch.isalpha() for ch in text)
+    if not letters:
         return Detection(UNDETERMINED, False)
     clean = text.encode("utf-8", "replace").decode("utf-8")  # a stray surrogate is not fatal
     try:
         reliable, _, found = pycld2.detect(clean)
+        code = iso_639_1(found[0][1])
+        if reliable and code != UNDETERMINED:
+            return Detection(code, True)
+        if letters >= GUESS_LETTERS:
+            _, _, guessed = pycld2.detect(clean, bestEffort=True)
+            return Detection(iso_639_1(guessed[0][1]), False)
     except pycld2.error:
-        return Detection(UNDETERMINED, False)
-    code = iso_639_1(found[0][1])
-    return Detection(code, reliable and code != UNDETERMINED)
+        pass
+    return Detection(UNDETERMINED, False)
 
 
 def iso_639_1(code: str) -> str:
     """CLD2's code as ISO 639-1 ('zh-Hant' -> 'zh', 'iw' -> 'he'); anything else is 'und'."""
     base = code.split("-")[0].lower()
     base = _OLD_CODES.get(base, base)
-    return base if len(base) == 2 and base.isalpha() else UNDETERMINED
+    unknown = base in _NOT_LANGUAGES or len(base) != 2 or not base.isalpha()
+    return UNDETERMINED if unknown else base
 
 
 def language_of(text: str, known: str | None) -> tuple[str, bool]:
     """The message's language and whether it is a confident detection.
 
-    A confident detection wins. Otherwise the person's known language, else English when the
-    text has letters ("thanks!", "wifi down" are too short to tell), else ``und`` (an emoji).
+    A confident detection wins. Otherwise the person's known language; else the detector's
+    guess for a longer text; else English when the text has letters ("thanks!", "wifi down"
+    are too short to tell), else ``und`` (an emoji).
     """
     found = detect(text)
     if found.confident:
         return found.language, True
     if known:
         return known, False
+    if found.language != UNDETERMINED:
+        return found.language, False
     has_letters = any(ch.isalpha() for ch in text)
     return (FALLBACK if has_letters else UNDETERMINED), False
 

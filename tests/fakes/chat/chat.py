@@ -130,9 +130,7 @@ class Chat:
     async def restart(self) -> RunningBot:
         """Stop the bot and start it again as before (same database, fakes and people)."""
         channels, settings, tweaks = self._how
-        return await self.start(
-            *channels, tweaks=tweaks, classifier=self._classifier, **settings
-        )
+        return await self.start(*channels, tweaks=tweaks, classifier=self._classifier, **settings)
 
     async def stop(self) -> None:
         """Stop the bot (the fakes keep running)."""
