@@ -55,7 +55,9 @@ def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
 async def test_a_message_is_recorded_classified_triaged_then_acknowledged(bot: Bot) -> None:
     _, trace = await bot.pipeline.receive_traced(message())
     assert trace == ["record"]
-    assert await after_store(bot) == [["language", "classify", "link_follow_up", "triage", "acknowledge"]]
+    assert await after_store(bot) == [
+        ["language", "classify", "link_follow_up", "triage", "acknowledge"]
+    ]
 
 
 async def test_a_typed_score_is_looked_at_as_a_satisfaction_answer(bot: Bot) -> None:
