@@ -55,7 +55,7 @@ from handlers.processor import Processor
 from handlers.record import Recorder
 from handlers.retention import RetentionJob
 from handlers.scheduler import PollScheduler, parse_quiet_hours
-from handlers.speaking import Fixed, Languages
+from handlers.speaking import Languages, Remembered
 from handlers.worker import Doorbell
 from handlers.you_said import YouSaid
 from models.classification import Classifier
@@ -131,14 +131,15 @@ async def running_bot(
     languages: Languages | None = None,
 ) -> AsyncIterator[Bot]:
     """Start everything; on exit: delivery drains, adapters stop, then the workers and writer.
-    ``languages`` says which language each message and person is answered in (English for all
-    until language detection is connected here)."""
+    ``languages`` says which language each message and person is answered in (by default the
+    detected and remembered ones; a test may fix one)."""
     library = load_library_config(settings.config_file)
-    said = Said(load_wording(library, settings.languages_dir), languages or Fixed())
+    wording = load_wording(library, settings.languages_dir)
     async with AsyncExitStack() as stack:
         store = await stack.enter_async_context(
             Store.open(settings.database_url, pseudonym_key=pseudonym_key(settings))
         )
+        said = Said(wording, languages or Remembered(store.languages))
         if isinstance(classifier, AbstractAsyncContextManager):
             await stack.enter_async_context(classifier)  # its batching worker
         bot = _wire(settings, library, said, store, classifier, adapters)

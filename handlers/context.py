@@ -34,6 +34,10 @@ class Context:
     acknowledged_at: datetime | None = None
     contact_id: int | None = None
     labels: Classification | None = None
+    language: str = "und"
+    """The message's language (ISO 639-1, or 'und'), set by the language step."""
+    person_language: str | None = None
+    """The person's language after this message (their last confident one); None: not known."""
     trace: list[str] = field(default_factory=list)
     stopped: bool = False
     error: BaseException | None = None

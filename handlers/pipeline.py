@@ -14,6 +14,7 @@ from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
 from handlers.inbox.changes import Changes
 from handlers.inbox.steps import Clock, CsatAnswer, CsatReply, Triage
+from handlers.language import DetectLanguage
 from handlers.metrics import Metrics
 from handlers.opt_out import OptOut, OptWords
 from handlers.poll_steps import LinkFollowUp, ReplyVote, Tally
@@ -51,6 +52,7 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
         Tally(deps.store, deps.capabilities, deps.wake_outbox, deps.wording, deps.languages),
         OptOut(deps.store, deps.opt_words, deps.wording, deps.languages, deps.wake_outbox),
         CsatAnswer(deps.store, deps.clock, deps.changes),
+        DetectLanguage(deps.store),
         Classify(deps.classifier, deps.store),
         LinkFollowUp(deps.store),
         Triage(deps.store, deps.triage, deps.clock, deps.changes),

@@ -8,6 +8,10 @@ from typing import Protocol
 
 SENTIMENTS: tuple[str, ...] = ("negative", "neutral", "positive")
 OTHER_TOPIC = "other"
+UNSURE = "unsure"
+"""Sentiment and topic of a text the model cannot read well (not in a language it knows)."""
+READABLE_LANGUAGES = frozenset({"en"})
+"""The languages the classifier's encoder was trained on: anything else is labelled unsure."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,3 +39,21 @@ class Classifier(Protocol):
     async def classify(self, texts: Sequence[str]) -> list[Classification]:
         """Label each text."""
         ...
+
+
+def unsure(model_version: str) -> Classification:
+    """The honest label for a text the model cannot read: unsure, with no confidence."""
+    return Classification(UNSURE, {}, UNSURE, 0.0, model_version)
+
+
+async def label_readable(
+    classifier: Classifier,
+    texts: Sequence[str],
+    languages: Sequence[str],
+    readable: frozenset[str] = READABLE_LANGUAGES,
+) -> list[Classification]:
+    """The model's labels for the texts in a language it reads; ``unsure`` for the others."""
+    read = [t for t, lang in zip(texts, languages, strict=True) if lang in readable]
+    labelled = iter(await classifier.classify(read) if read else [])
+    honest = unsure(classifier.version)
+    return [next(labelled) if lang in readable else honest for lang in languages]

@@ -14,7 +14,8 @@ import typer
 
 from bot.cli.errors import fail
 from config.settings import Settings
-from models.classification import Classification
+from models.classification import READABLE_LANGUAGES, Classification, label_readable, unsure
+from models.language import language_of
 
 DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "tweeteval"
 SettingsFactory = Callable[[], Settings]
@@ -156,8 +157,12 @@ def classify(
     if not batch:
         fail("nothing to classify: give TEXT arguments or --file PATH")
     model = _load(factory())
-    for text, verdict in zip(batch, model.classify_now(batch), strict=True):
-        typer.echo(json.dumps(as_json(text, verdict), ensure_ascii=False))
+    languages = [language_of(text, None)[0] for text in batch]
+    readable = [t for t, lang in zip(batch, languages, strict=True) if lang in READABLE_LANGUAGES]
+    labelled = iter(model.classify_now(readable) if readable else [])
+    for text, lang in zip(batch, languages, strict=True):
+        verdict = next(labelled) if lang in READABLE_LANGUAGES else unsure(model.version)
+        typer.echo(json.dumps(as_json(text, verdict, lang), ensure_ascii=False))
 
 
 def _read_lines(path: Path) -> list[str]:
@@ -169,10 +174,11 @@ def _read_lines(path: Path) -> list[str]:
     return [line for line in raw.splitlines() if line.strip()]
 
 
-def as_json(text: str, verdict: Classification) -> dict[str, Any]:
-    """The JSON line for one text."""
+def as_json(text: str, verdict: Classification, language: str = "und") -> dict[str, Any]:
+    """The JSON line for one text (``unsure`` labels for a language the model cannot read)."""
     return {
         "text": text,
+        "language": language,
         "sentiment": verdict.sentiment,
         "sentiment_scores": dict(verdict.sentiment_scores),
         "topic": verdict.topic,
@@ -215,7 +221,9 @@ async def _reclassify(settings: Settings, model: Any, since: datetime | None) ->
         with Progress(transient=False) as progress:
             task = progress.add_task("reclassifying", total=total)
             async for rows in store.messages.texts(since=since, batch=256):
-                verdicts = await model.classify([text for _, text in rows])
+                texts = [text for _, text in rows]
+                languages = [language_of(text, None)[0] for text in texts]
+                verdicts = await label_readable(model, texts, languages)
                 await store.classifications.save(
                     verdicts=list(zip([i for i, _ in rows], verdicts, strict=True))
                 )

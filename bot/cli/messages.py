@@ -33,7 +33,8 @@ def register(app: typer.Typer) -> None:
 
 
 def message_json(m: MessageView) -> dict[str, object]:
-    """One message as JSON (contract: id, channel, text, created_at, sentiment, topic)."""
+    """One message as JSON (contract: id, channel, text, created_at, sentiment, topic,
+    language)."""
     return {
         "id": m.id,
         "channel": m.channel,
@@ -45,6 +46,7 @@ def message_json(m: MessageView) -> dict[str, object]:
         "sentiment": m.sentiment,
         "topic": m.topic,
         "topic_confidence": m.topic_confidence,
+        "language": m.language or "und",
     }
 
 

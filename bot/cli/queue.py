@@ -13,6 +13,7 @@ from bot.cli.context import library_time, open_store, settings
 from bot.cli.errors import CommandError
 from bot.cli.show import add_row, console, json_line, literal, table
 from bot.events import utcnow
+from models.language import UNDETERMINED, parse_codes
 from models.store.inbox_types import ItemPage, ItemRow, QueueFilter
 
 queue_app = typer.Typer(help="The staff queue: messages that need a person.", no_args_is_help=True)
@@ -55,6 +56,7 @@ def item_json(row: ItemRow) -> dict[str, Any]:
         "assignee": row.assignee or None,
         "topic": row.topic,
         "sentiment": row.sentiment,
+        "language": row.language,
         "text": row.text,
         "overdue": row.overdue(utcnow()),
         **when,
@@ -67,11 +69,15 @@ def list_queue(
         Status | None, typer.Option(help="Only this status (default: all open).")
     ] = None,
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    language: Annotated[
+        str | None, typer.Option(help="Only items in this language (ISO 639-1, or und).")
+    ] = None,
     limit: Annotated[int, typer.Option(min=1, max=100_000, help="How many, soonest due.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per line.")] = False,
 ) -> None:
     """Queue items, soonest due first."""
-    wanted = QueueFilter(statuses=(status.value,) if status else (), team=team)
+    statuses = (status.value,) if status else ()
+    wanted = QueueFilter(statuses=statuses, team=team, language=_language(language))
 
     async def fetch() -> list[ItemRow]:
         async with open_store(settings()) as store:
@@ -117,11 +123,24 @@ def show_item(
         out.print(literal(f"{when(e.at)}  {e.kind:<6} {who}: {e.text}{state}"))
 
 
+def _language(code: str | None) -> str | None:
+    """A language code as given to --language, checked (und: the undetermined ones)."""
+    if code is None or code.strip().lower() == UNDETERMINED:
+        return None if code is None else UNDETERMINED
+    try:
+        codes = parse_codes(code)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--language") from None
+    if len(codes) != 1:
+        raise typer.BadParameter("give one language code, such as cy", param_hint="--language")
+    return codes[0]
+
+
 def _summary(r: ItemRow, due: str) -> str:
     return (
         f"item {r.id} · {r.status} · {r.priority} · team {r.team or '-'} · "
         f"{r.assignee or 'unassigned'} · {r.channel} · due {due} · "
-        f"topic {r.topic or '-'} · sentiment {r.sentiment or '-'}"
+        f"topic {r.topic or '-'} · sentiment {r.sentiment or '-'} · language {r.language}"
     )
 
 

@@ -1,4 +1,4 @@
-"""staff add | list | disable | reset-password | link-slack."""
+"""staff add | list | disable | reset-password | link-slack | languages."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from bot.cli.errors import fail
 from config.library import load_library_config
 from handlers.staff.accounts import AccountRefused, known_team
 from handlers.staff.passwords import Passwords, WeakPassword
+from models.language import parse_codes
 from models.store import Store
 from models.store.staff import NoSuchStaff, StaffExists, StaffView
 
@@ -108,7 +109,18 @@ def _run(work: Callable[[Store], Awaitable[T]]) -> T:
 def _line(s: StaffView) -> str:
     state = "disabled" if s.disabled else "active"
     slack = f" slack:{s.slack_user_id}" if s.slack_user_id else ""
-    return f"{s.email}\t{s.name}\t{s.role}\t{s.team or '-'}\t{state}{slack}"
+    reads = f" languages:{','.join(s.languages)}" if s.languages else ""
+    return f"{s.email}\t{s.name}\t{s.role}\t{s.team or '-'}\t{state}{slack}{reads}"
+
+
+def _languages(value: str) -> tuple[str, ...]:
+    try:
+        return parse_codes(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+LANGUAGES_HELP = "The languages they read, ISO 639-1 codes comma-separated, e.g. en,cy."
 
 
 @staff_app.command("add")
@@ -119,11 +131,13 @@ def add(
     team: Annotated[
         str, typer.Option("--team", help="Their team: a triage team or default_team in the config.")
     ] = "",
+    languages: Annotated[str, typer.Option("--languages", help=LANGUAGES_HELP)] = "",
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from standard input.")
     ] = False,
 ) -> None:
     """Create a staff account (the team must be one the config knows)."""
+    reads = _languages(languages)
     if not name.strip():
         raise typer.BadParameter("--name must not be empty")
     address, team = _email(email), _known_team(team)
@@ -138,6 +152,7 @@ def add(
             team=team.strip(),
             password_hash=hashed,
             actor=_actor(),
+            languages=reads,
         )
 
     typer.echo(f"added {_line(_run(work))}")
@@ -198,3 +213,14 @@ def link_slack(
         )
     )
     typer.echo(f"linked {address} to Slack user {slack_user_id}")
+
+
+@staff_app.command("languages")
+def set_languages(
+    email: Annotated[str, typer.Argument(help="The account's e-mail address.")],
+    languages: Annotated[str, typer.Argument(help=LANGUAGES_HELP + ' "" for none.')],
+) -> None:
+    """Set the languages a member of staff reads (the queue's "languages I read" filter)."""
+    address, reads = _email(email), _languages(languages)
+    _run(lambda store: store.staff.set_languages(email=address, languages=reads, actor=_actor()))
+    typer.echo(f"{address} reads {', '.join(reads) or 'no language set'}")

@@ -6,6 +6,7 @@ import re
 from datetime import datetime, timedelta
 
 from handlers.inbox.views import pseudonym as pseudonym
+from models.language import name_of
 
 LABELS = {
     "new": "New (no reply yet)",
@@ -49,3 +50,8 @@ what looks like "exe.png"): on staff pages they are shown, never obeyed."""
 def shown(text: str) -> str:
     """A person's text as staff see it: direction controls written out as [U+XXXX]."""
     return BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
+
+
+def language(code: str) -> str:
+    """A language as staff read it: "Welsh (cy)", "unknown" for 'und'."""
+    return name_of(code)

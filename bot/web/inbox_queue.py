@@ -48,7 +48,9 @@ async def queue_context(
     """Everything the queue template shows (only the list's part for a refresh)."""
     now, inbox = utcnow(), deps.store.inbox
     seen = await deps.store.staff.queue_seen_at(staff_id=staff.id)
-    where = to_filter(query, staff_id=staff.id, now=now, seen=seen, zone=deps.zone)
+    where = to_filter(
+        query, staff_id=staff.id, now=now, seen=seen, zone=deps.zone, my_languages=staff.languages
+    )
     offset = (query.page - 1) * PER_PAGE
     rows = await inbox.listing(filter=where, limit=PER_PAGE, offset=offset)
     listed = {"query": query, "rows": rows, "now": now, "seen": seen, "fmt": inbox_format}

@@ -18,7 +18,8 @@ LIBRARY_ZONE = ZoneInfo("UTC")  # unless the composition root says which
 ANY_STATUS = "all"  # resolved items too
 NO_TEAM = "none"  # items no team has taken
 WEEKS = ("created", "responded", "resolved")  # items whose time falls in an ISO week
-FACETS = ("team", "channel", "topic", "sentiment", "priority")
+FACETS = ("team", "channel", "topic", "sentiment", "priority", "language")
+MY_LANGUAGES = "mine"  # the language filter's "languages I read"
 PER_PAGE = 50
 MAX_PAGE = 10_000
 
@@ -34,6 +35,7 @@ class QueueQuery:
     topic: str = ""
     sentiment: str = ""
     priority: str = ""
+    language: str = ""
     overdue: bool = False
     new: bool = False
     created: str = ""
@@ -72,6 +74,7 @@ def parse(params: Mapping[str, str]) -> QueueQuery:
         topic=query_text(params, "topic", 64),
         sentiment=query_text(params, "sentiment", 16),
         priority=priority if priority in PRIORITIES else "",
+        language=query_text(params, "language", 8).lower(),
         overdue=params.get("overdue") == "1",
         new=params.get("new") == "1",
         **{name: _week(params.get(name, "")) for name in WEEKS},
@@ -110,9 +113,11 @@ def to_filter(
     now: datetime,
     seen: datetime | None,
     zone: ZoneInfo = LIBRARY_ZONE,
+    my_languages: tuple[str, ...] = (),
 ) -> QueueFilter:
     """The store filter for a query, for this member of staff at this time (weeks in the
-    library's ``zone``)."""
+    library's ``zone``; ``my_languages``: the ones they read, for language=mine)."""
+    mine = query.language == MY_LANGUAGES
     return QueueFilter(
         statuses=_statuses(query.status),
         team=_team(query.team),
@@ -122,6 +127,8 @@ def to_filter(
         topic=query.topic or None,
         sentiment=query.sentiment or None,
         priority=query.priority or None,
+        language=None if mine else (query.language or None),
+        languages=(my_languages or ("",)) if mine else (),
         overdue_at=now if query.overdue else None,
         new_since=new_since(seen) if query.new else None,
         created_in=_span(query.created, zone),
@@ -132,7 +139,14 @@ def to_filter(
 
 def standing_total(query: QueueQuery, counts: dict[str, int]) -> int | None:
     """The number of items when the query is just one standing view (already counted)."""
-    facets = (query.team, query.channel, query.topic, query.sentiment, query.priority)
+    facets = (
+        query.team,
+        query.channel,
+        query.topic,
+        query.sentiment,
+        query.priority,
+        query.language,
+    )
     weeks = (query.created, query.responded, query.resolved)
     if (
         any(facets)

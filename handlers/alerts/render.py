@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.local_time import staff_time
 from handlers.alerts.rules import stamp
 from handlers.digest.scrub import scrub
+from models.language import written_in
 from models.store.alerts import ClaimedSend
 from models.store.inbox_types import WAITING, ItemView
 from models.store.rights_registry import ERASED
@@ -78,6 +79,7 @@ def item_text(
         "overdue": f"Item #{row.id} missed its due time ({due}, {span(-left)} ago)",
     }[send.kind]
     labels = ", ".join(x for x in (row.channel, row.topic, row.sentiment) if x)
+    labels += written_in(row.language).replace(" · ", ", ")
     who = f"assigned to {row.assignee}" if row.assignee else "unassigned"
     lines = (f"{row.priority.capitalize()} priority, team {row.team or '—'}, {who}; {labels}.",)
     return AlertText(title, (*lines, quote(row.text)), f"{base_url}/inbox/items/{row.id}")

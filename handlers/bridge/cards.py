@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage
 from bot.local_time import staff_time
 from handlers.inbox.views import pseudonym
+from models.language import written_in
 from models.store.bridge import ReplySettled
 from models.store.inbox_types import ItemView
 
@@ -70,7 +71,8 @@ def card_text(item: ItemView, style: CardStyle, *, now: datetime) -> str:
     lines = [
         f"{STATUS_WORDS.get(row.status, row.status)} · {row.priority} priority · due {due}{late}",
         f"{who} on {row.channel} · topic: {row.topic or 'none'} · "
-        f"sentiment: {row.sentiment or 'none'} · team: {row.team or 'none'}",
+        f"sentiment: {row.sentiment or 'none'} · team: {row.team or 'none'}"
+        f"{written_in(row.language)}",
         _quote(row.text),
         held,
     ]

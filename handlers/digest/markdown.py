@@ -59,10 +59,11 @@ def _sentiment(d: Digest, base: str) -> list[str]:
             s.week,
             _a(s.total, s.link, base),
             *(f"{s.shares[m]:g}% ({s.counts[m]})" for m in ("negative", "neutral", "positive")),
+            str(s.counts.get("unsure", 0)),
         )
         for s in d.sentiment
     ]
-    head = ["Week", "Messages", "Negative", "Neutral", "Positive"]
+    head = ["Week", "Messages", "Negative", "Neutral", "Positive", "Unsure"]
     return ["## Sentiment", "", *_table(head, rows)]
 
 

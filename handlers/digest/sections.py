@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from handlers.digest import figures as f
 from handlers.digest.model import ChannelLine, GroupLine, SentimentWeek, TopicLine
+from models.classification import UNSURE
 
 INBOX = "/inbox/"
 Volume = Sequence[tuple[int, str, int, int]]
@@ -56,7 +57,7 @@ def sentiment(cube: Cube, weeks: Sequence[str], *, count: int = 8) -> list[Senti
         SentimentWeek(
             week=weeks[ago],
             total=sum(per[ago].values()),
-            counts={s: per[ago].get(s, 0) for s in f.SENTIMENTS},
+            counts={s: per[ago].get(s, 0) for s in (*f.SENTIMENTS, UNSURE)},
             shares=f.shares(per[ago]),
             link=f.link(INBOX, week=weeks[ago]),
         )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from config.triage import TriageConfig
+from models.classification import UNSURE
 from models.store.inbox_types import PRIORITIES
 
 QUESTION_STARTS = frozenset(
@@ -86,6 +87,7 @@ def _needs_person(facts: Facts, rules: TriageConfig) -> list[str]:
         and facts.sentiment in need.sentiments,
         "low poll score follow-up": need.low_poll_follow_up and facts.low_follow_up,
         "urgent word": urgent_word(facts.text, rules.urgent_words) is not None,
+        "unsure labels: a person reads it": facts.sentiment == UNSURE,
     }
     return [reason for reason, hit in checks.items() if hit]
 

@@ -79,7 +79,7 @@ class InboxStore:
 
     async def facets(self, *, column: str) -> dict[str, int]:
         """Open items per team, channel, topic, sentiment or priority."""
-        if column not in {"team", "channel", "topic", "sentiment", "priority"}:
+        if column not in {"team", "channel", "topic", "sentiment", "priority", "language"}:
             raise ValueError(f"cannot count items by {column!r}")
         return await self._db.read(inbox_views.facets, column)
 

@@ -66,6 +66,7 @@ def _create(conn: Connection, m: Incoming) -> Routed:
         "priority": m.priority,
         "topic": m.topic,
         "sentiment": m.sentiment,
+        "language": m.language,
         "first_message_id": m.message_id,
         "last_message_id": m.message_id,
         "last_message_at": m.at,
@@ -90,6 +91,8 @@ def _labels(m: Incoming) -> dict[str, Any]:
         values["topic"] = m.topic
     if m.sentiment:
         values["sentiment"] = m.sentiment
+    if m.language and m.language != "und":  # an emoji keeps the item's language
+        values["language"] = m.language
     return values
 
 

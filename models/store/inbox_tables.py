@@ -23,6 +23,8 @@ class StaffUser(Base):
     disabled_at: Mapped[datetime | None]
     slack_user_id: Mapped[str] = mapped_column(String(64), default="")
     created_at: Mapped[datetime]
+    languages: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    """The languages they read, ISO 639-1 codes comma-separated ('' = not said)."""
 
 
 class InboxItem(Base):
@@ -64,6 +66,13 @@ class InboxItem(Base):
             postgresql_where=text("status <> 'resolved'"),
         ),
         Index(
+            "ix_inbox_items_open_language",
+            "language",
+            "due_at",
+            sqlite_where=text("status <> 'resolved'"),
+            postgresql_where=text("status <> 'resolved'"),
+        ),
+        Index(
             "ix_inbox_items_snoozed",
             "snoozed_until",
             sqlite_where=text("status = 'snoozed'"),
@@ -82,6 +91,7 @@ class InboxItem(Base):
     priority: Mapped[str] = mapped_column(String(8), default="normal")
     topic: Mapped[str] = mapped_column(String(64), default="")
     sentiment: Mapped[str] = mapped_column(String(16), default="")
+    language: Mapped[str] = mapped_column(String(8), default="und", server_default="und")
     first_message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
     last_message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"))
     last_message_at: Mapped[datetime]

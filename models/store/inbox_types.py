@@ -34,6 +34,7 @@ class Incoming:
     topic: str
     sentiment: str
     at: datetime
+    language: str = "und"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,9 @@ class QueueFilter:
     topic: str | None = None
     sentiment: str | None = None
     priority: str | None = None
+    language: str | None = None
+    languages: tuple[str, ...] = ()
+    """Any of these languages (a member of staff's own: "my languages")."""
     overdue_at: datetime | None = None
     new_since: datetime | None = None
     ids: tuple[int, ...] = ()
@@ -88,6 +92,7 @@ class ItemRow:
     snoozed_until: datetime | None
     first_response_at: datetime | None
     resolved_at: datetime | None
+    language: str = "und"
 
     def overdue(self, now: datetime) -> bool:
         """Past its due time and still waiting for staff."""

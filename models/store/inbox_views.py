@@ -33,6 +33,7 @@ ROW_COLUMNS = (
     InboxItem.snoozed_until,
     InboxItem.first_response_at,
     InboxItem.resolved_at,
+    InboxItem.language,
 )
 
 
@@ -47,8 +48,11 @@ def conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
         i.topic: f.topic,
         i.sentiment: f.sentiment,
         i.priority: f.priority,
+        i.language: f.language,
     }
     where += [column == value for column, value in equal.items() if value is not None]
+    if f.languages:
+        where.append(i.language.in_(f.languages))
     if f.unassigned:
         where.append(i.assignee_id.is_(None))
     if f.overdue_at is not None:
@@ -130,7 +134,7 @@ def _open_count(conn: Connection, where: list[ColumnElement[bool]]) -> int:
 
 
 def facets(conn: Connection, column: str) -> dict[str, int]:
-    """Open items per value of one column (team, channel, topic, sentiment, priority)."""
+    """Open items per value of one column (team, channel, topic, sentiment, priority, language)."""
     col = getattr(InboxItem, column)
     query = select(col, func.count()).where(InboxItem.status != "resolved").group_by(col)
     return {str(v): int(n) for v, n in conn.execute(query).all()}

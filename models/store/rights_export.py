@@ -96,6 +96,7 @@ def _contacts(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
             "pseudonym": r.pseudonym,
             "platform_user_id": r.platform_user_id,
             "display_name": r.display_name,
+            "language": r.language,
             "first_seen": when(r.created_at),
         }
         for r in conn.execute(query)
@@ -112,6 +113,7 @@ def _messages(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
             "channel": r.channel,
             "kind": r.kind,
             "text": r.text,
+            "language": r.language,
             "at": when(r.occurred_at),
             "classification": labels.get(r.id),
             "corrections": fixes.get(r.id, []),
@@ -176,6 +178,7 @@ def _items(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
             "status": r.status,
             "topic": r.topic,
             "sentiment": r.sentiment,
+            "language": r.language,
             "team": r.team,
             "opened": when(r.created_at),
             "first_response": when(r.first_response_at),

@@ -69,7 +69,13 @@ REGISTRY: tuple[Holding, ...] = (
     Holding("contact_addresses", ("platform_user_id", "display_name"), "contact_id", "contact_ids"),
     Holding("contact_links", ("person_id",), "contact_id", "contact_ids"),
     Holding("cursors", ("name", "value"), "name", "cursor_names"),
-    Holding("contacts", ("pseudonym",), "id", "contact_ids", erase={"pseudonym": tagged("id")}),
+    Holding(
+        "contacts",
+        ("pseudonym", "language"),
+        "id",
+        "contact_ids",
+        erase={"pseudonym": tagged("id"), "language": nothing},
+    ),
     Holding(
         "conversations",
         ("chat", "thread", "extra"),

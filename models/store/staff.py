@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from models.store import login_attempts as attempts
@@ -24,7 +25,15 @@ class StaffStore:
         self._durable = durable  # account changes, logins, failures: kept before we answer
 
     async def add(
-        self, *, email: str, name: str, role: str, team: str, password_hash: str, actor: str
+        self,
+        *,
+        email: str,
+        name: str,
+        role: str,
+        team: str,
+        password_hash: str,
+        actor: str,
+        languages: Sequence[str] = (),
     ) -> StaffView:
         """Create an account (StaffExists if the e-mail address is taken)."""
         return await self._durable.write(
@@ -35,6 +44,13 @@ class StaffStore:
             team=team,
             password_hash=password_hash,
             actor=actor,
+            languages=languages,
+        )
+
+    async def set_languages(self, *, email: str, languages: Sequence[str], actor: str) -> StaffView:
+        """Record the languages an account reads (ISO 639-1 codes, already checked)."""
+        return await self._durable.write(
+            accounts.set_languages, email=email, languages=languages, actor=actor
         )
 
     async def all(self) -> list[StaffView]:

@@ -1,7 +1,9 @@
-"""Staff accounts: add, list, find, disable, new password, Slack link; each change audited."""
+"""Staff accounts: add, list, find, disable, new password, Slack link, languages read; each
+change audited."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,6 +37,8 @@ class StaffView:
     disabled: bool
     slack_user_id: str
     created_at: datetime
+    languages: tuple[str, ...] = ()
+    """The languages they read (ISO 639-1), for the queue's "languages I read" filter."""
 
     @property
     def actor(self) -> str:
@@ -53,17 +57,27 @@ def view(row: Any) -> StaffView:
         disabled=row.disabled_at is not None,
         slack_user_id=row.slack_user_id,
         created_at=row.created_at,
+        languages=tuple(code for code in row.languages.split(",") if code),
     )
 
 
 def add(
-    conn: Connection, *, email: str, name: str, role: str, team: str, password_hash: str, actor: str
+    conn: Connection,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    team: str,
+    password_hash: str,
+    actor: str,
+    languages: Sequence[str] = (),
 ) -> StaffView:
     """Create an account; StaffExists if the address is taken."""
     email = email.strip().lower()
     if conn.execute(select(StaffUser.id).where(StaffUser.email == email)).first():
         raise StaffExists(email)
     values = {"email": email, "name": name, "role": role, "team": team}
+    values["languages"] = ",".join(languages)
     new_id = conn.execute(
         insert(StaffUser)
         .values(**values, password_hash=password_hash, slack_user_id="", created_at=utcnow())
@@ -185,5 +199,19 @@ def link_slack(conn: Connection, *, email: str, slack_user_id: str, actor: str) 
     detail = {"slack_user_id": slack_user_id}
     cursors.audit(
         conn, actor=actor, action="staff.link_slack", subject=f"staff:{staff_id}", detail=detail
+    )
+    return by_id(conn, staff_id)
+
+
+def set_languages(
+    conn: Connection, *, email: str, languages: Sequence[str], actor: str
+) -> StaffView:
+    """Record the languages an account reads (ISO 639-1 codes; empty: none said)."""
+    staff_id = _target(conn, email)
+    joined = ",".join(languages)
+    conn.execute(update(StaffUser).where(StaffUser.id == staff_id).values(languages=joined))
+    detail = {"languages": joined}
+    cursors.audit(
+        conn, actor=actor, action="staff.languages", subject=f"staff:{staff_id}", detail=detail
     )
     return by_id(conn, staff_id)

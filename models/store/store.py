@@ -19,6 +19,7 @@ from models.store.digest import DigestFigures
 from models.store.digest_runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.inbox import InboxStore
+from models.store.languages import LanguageStore
 from models.store.leases import Leases
 from models.store.opt_outs import OptOuts
 from models.store.poll_claims import PollClaims
@@ -48,6 +49,7 @@ class Store:
         self.pseudonym_key = pseudonym_key
         self.messages = MessageStore(durable=self._ingest, derived=runner, key=pseudonym_key)
         self.classifications = ClassificationStore(derived=runner)
+        self.languages = LanguageStore(derived=runner)
         self.processing = ProcessingStore(derived=runner)
         self.outbox = OutboxStore(durable=self._ingest, derived=runner)
         self.polls = PollStore(durable=self._ingest, derived=runner, key=pseudonym_key)

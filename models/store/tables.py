@@ -44,6 +44,8 @@ class Contact(Base):
     channel: Mapped[str] = mapped_column(String(16))
     pseudonym: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime]
+    language: Mapped[str | None] = mapped_column(String(8))
+    """ISO 639-1 code of the person's last confidently detected language; None: not known."""
 
 
 class ContactAddress(Base):
@@ -104,6 +106,8 @@ class Message(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(8))
+    """ISO 639-1 code (or 'und') detected as the message is processed; None before."""
 
 
 class Classification(Base):

@@ -33,6 +33,8 @@ class MessageView:
     sentiment: str | None
     topic: str | None
     topic_confidence: float | None
+    language: str | None = None
+    """ISO 639-1 (or 'und'); None until the message is processed (and for outbound ones)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,7 @@ def _view(m: Message, sentiment: str | None, topic: str | None, conf: float | No
         sentiment=sentiment,
         topic=topic,
         topic_confidence=conf,
+        language=m.language,
     )
 
 

@@ -23,6 +23,7 @@ from bot.app import toasts
 from bot.channel import Cursors
 from config.settings import Settings
 from handlers.speaking import Languages
+from models.classification import Classifier
 from models.store import Store
 from models.store.migrate import upgrade_async
 from tests.fakes.chat.base import Heard, Person
@@ -77,6 +78,7 @@ class Chat:
         self._fakes = AsyncExitStack()
         self._run: AsyncExitStack | None = None
         self._bot: RunningBot | None = None
+        self._classifier: Classifier | None = None
         self._how: tuple[tuple[str, ...], dict[str, Any], dict[str, Any]] = ((), {}, {})
         self._languages: Languages | None = None
 
@@ -110,22 +112,24 @@ class Chat:
         *channels: str,
         tweaks: Mapping[str, Mapping[str, Any]] | None = None,
         languages: Languages | None = None,
+        classifier: Classifier | None = None,
         **settings: Any,
     ) -> RunningBot:
         """Start the bot with the widget and an adapter on the fake of each of ``channels``
         ("slack", "telegram", "x"); with none, the composition root builds them from the
         settings. ``tweaks`` are per-channel adapter options (``{"x": {"webhook_mode": True}}``,
         ``{"slack": {"bot_token": "xoxb-revoked"}}``); ``languages`` which language the bot
-        answers in (English for all by default)."""
+        answers in (English for all by default); ``classifier`` labels messages (none:
+        unlabelled)."""
         await self.stop()
         self._how = (channels, dict(settings), dict(tweaks or {}))
         self._languages = languages
         built = self.settings(**(self._platform_settings(channels) | settings))
         self._run = AsyncExitStack()
         adapters = await self._adapters(built, channels, tweaks or {}) if channels else None
-        self._bot = await self._run.enter_async_context(
-            running_bot(built, adapters=adapters, languages=languages)
-        )
+        self._classifier = classifier
+        started = running_bot(built, adapters=adapters, classifier=classifier, languages=languages)
+        self._bot = await self._run.enter_async_context(started)
         self.slack_driver = SlackDriver(f"{self._bot.url}/slack/events", SIGNING_SECRET)
         self._run.push_async_callback(self.slack_driver.aclose)
         return self._bot
@@ -133,7 +137,13 @@ class Chat:
     async def restart(self) -> RunningBot:
         """Stop the bot and start it again as before (same database, fakes and people)."""
         channels, settings, tweaks = self._how
-        return await self.start(*channels, tweaks=tweaks, languages=self._languages, **settings)
+        return await self.start(
+            *channels,
+            tweaks=tweaks,
+            languages=self._languages,
+            classifier=self._classifier,
+            **settings,
+        )
 
     async def stop(self) -> None:
         """Stop the bot (the fakes keep running)."""

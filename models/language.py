@@ -1,0 +1,124 @@
+"""Which language a message is in: offline detection (CLD2, compiled into ``pycld2``; nothing is
+downloaded) and the rule for text too short or too mixed to tell. Pure; no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pycld2
+
+UNDETERMINED = "und"
+"""ISO 639-2 'undetermined': no letters to go on and no known language to fall back on."""
+FALLBACK = "en"
+"""What a short or ambiguous text with letters is taken to be when nothing else is known."""
+
+_OLD_CODES = {"iw": "he", "jw": "jv", "in": "id", "ji": "yi", "no": "nb"}
+GUESS_LETTERS = 16
+"""Below this many letters an unsure detection is no guess at all (measured with
+bench/language.py: from 16 letters no short English text of the set is taken for another)."""
+_NOT_LANGUAGES = frozenset({"un", "xx", "zz"})  # CLD2's "unknown" and its script pseudo-codes
+NAMES = {
+    "en": "English",
+    "cy": "Welsh",
+    "ga": "Irish",
+    "gd": "Scottish Gaelic",
+    "ar": "Arabic",
+    "bn": "Bengali",
+    "de": "German",
+    "el": "Greek",
+    "es": "Spanish",
+    "fa": "Persian",
+    "fr": "French",
+    "hi": "Hindi",
+    "it": "Italian",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "nl": "Dutch",
+    "pa": "Punjabi",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ro": "Romanian",
+    "ru": "Russian",
+    "so": "Somali",
+    "tr": "Turkish",
+    "uk": "Ukrainian",
+    "ur": "Urdu",
+    "vi": "Vietnamese",
+    "zh": "Chinese",
+}
+"""Names shown to staff for the languages a UK library hears most; others show their code."""
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """The detector's verdict: a code, and whether it was sure (a long enough, clear text)."""
+
+    language: str
+    confident: bool
+
+
+def detect(text: str) -> Detection:
+    """The language of one text; ``und`` and not confident when it cannot tell. A text CLD2 is
+    not sure of gets its best guess (not confident) when it has ``GUESS_LETTERS`` letters."""
+    letters = sum(ch.isalpha() for ch in text)
+    if not letters:
+        return Detection(UNDETERMINED, False)
+    clean = text.encode("utf-8", "replace").decode("utf-8")  # a stray surrogate is not fatal
+    try:
+        reliable, _, found = pycld2.detect(clean)
+        code = iso_639_1(found[0][1])
+        if reliable and code != UNDETERMINED:
+            return Detection(code, True)
+        if letters >= GUESS_LETTERS:
+            _, _, guessed = pycld2.detect(clean, bestEffort=True)
+            return Detection(iso_639_1(guessed[0][1]), False)
+    except pycld2.error:
+        pass
+    return Detection(UNDETERMINED, False)
+
+
+def iso_639_1(code: str) -> str:
+    """CLD2's code as ISO 639-1 ('zh-Hant' -> 'zh', 'iw' -> 'he'); anything else is 'und'."""
+    base = code.split("-")[0].lower()
+    base = _OLD_CODES.get(base, base)
+    unknown = base in _NOT_LANGUAGES or len(base) != 2 or not base.isalpha()
+    return UNDETERMINED if unknown else base
+
+
+def language_of(text: str, known: str | None) -> tuple[str, bool]:
+    """The message's language and whether it is a confident detection.
+
+    A confident detection wins. Otherwise the person's known language; else the detector's
+    guess for a longer text; else English when the text has letters ("thanks!", "wifi down"
+    are too short to tell), else ``und`` (an emoji).
+    """
+    found = detect(text)
+    if found.confident:
+        return found.language, True
+    if known:
+        return known, False
+    if found.language != UNDETERMINED:
+        return found.language, False
+    has_letters = any(ch.isalpha() for ch in text)
+    return (FALLBACK if has_letters else UNDETERMINED), False
+
+
+def name_of(code: str) -> str:
+    """How staff see a language: "Welsh (cy)", "unknown" for 'und', the code when unnamed."""
+    if not code or code == UNDETERMINED:
+        return "unknown"
+    return f"{NAMES[code]} ({code})" if code in NAMES else code
+
+
+def parse_codes(text: str) -> tuple[str, ...]:
+    """ "en, cy" -> ('en', 'cy'); ValueError naming the first entry that is not a 2-letter code."""
+    codes = [c.strip().lower() for c in text.split(",") if c.strip()]
+    for code in codes:
+        if iso_639_1(code) != code or code == UNDETERMINED:
+            raise ValueError(f"{code!r} is not an ISO 639-1 language code (such as en, cy)")
+    return tuple(dict.fromkeys(codes))
+
+
+def written_in(code: str) -> str:
+    """ " · in Welsh (cy)" for staff notices when not English (nor unknown); else ""."""
+    return "" if code in (FALLBACK, UNDETERMINED, "") else f" · in {name_of(code)}"
