@@ -12,11 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.cli.context import urgency_spec
 from config.library import load_library_config
 from config.settings import load_settings
 from handlers.inbox.triage import urgent_word
 from models.classifier import load_classifier
-from models.classifier.urgency import Urgency, UrgencySpec
+from models.classifier.urgency import Urgency
 
 EVAL = Path(__file__).resolve().parent.parent / "models" / "classifier" / "eval" / "urgency.jsonl"
 
@@ -47,21 +48,18 @@ def main() -> None:
     args = parser.parse_args()
     settings = load_settings()
     triage = load_library_config(settings.config_file).triage
-    spec = UrgencySpec(
-        tuple(triage.urgent_examples),
-        tuple(triage.calm_examples),
-        triage.urgent_similarity,
-        triage.urgent_margin,
-    )
+    spec = urgency_spec(triage)
     model = load_classifier(
         topics_file=settings.topics_file, cache_dir=settings.model_cache_dir, urgency=spec
     )
     split = rows("dev" if args.scores else args.split)
     texts, truth = [t for t, _ in split], [u for _, u in split]
     if args.scores:
-        embed = model._engine.run  # noqa: SLF001 - a bench looks inside
+        embed = model._engine.run  # a bench may look inside
         urgent, calm = Urgency(spec, lambda t: embed(t)[0]).scores(embed(texts)[0])
-        for text, u, a, b in sorted(zip(texts, truth, urgent, calm), key=lambda r: -r[2]):
+        for text, u, a, b in sorted(
+            zip(texts, truth, urgent, calm, strict=True), key=lambda r: -r[2]
+        ):
             print(f"{'U' if u else '.'} {a:.3f} {b:.3f} {a - b:+.3f}  {text}")
         return
     encoder = [c.urgent for c in model.classify_now(texts)]

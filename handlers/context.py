@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.events import Address, Channel, EventKind, InboundEvent
+from handlers.inbox.triage import Decision
 from models.classification import Classification
 
 
@@ -34,6 +35,9 @@ class Context:
     acknowledged_at: datetime | None = None
     contact_id: int | None = None
     labels: Classification | None = None
+    decision: Decision | None = None  # triage's, for the acknowledgement
+    due_at: datetime | None = None  # when triage said a person will have answered
+    poll_comment: bool = False  # it answers a poll's follow-up question
     trace: list[str] = field(default_factory=list)
     stopped: bool = False
     error: BaseException | None = None

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from bot.channel import Capabilities, Receipt
 from bot.events import EventKind, InboundEvent
 from config.triage import TriageConfig
-from handlers.acknowledge import Acknowledge
+from handlers.acknowledge import Acknowledge, Wording
 from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
 from handlers.inbox.changes import Changes
@@ -30,13 +30,14 @@ class Deps:
     recorder: Recorder
     metrics: Metrics
     classifier: Classifier | None
-    acknowledgement: str
+    acknowledgement: Wording
     wake_outbox: Callable[[], None]
     triage: TriageConfig
     clock: Clock
     capabilities: Mapping[str, Capabilities]
     opt_words: OptWords = field(default_factory=OptWords)
     changes: Changes = field(default_factory=Changes)
+    wake_alerts: Callable[[], None] = lambda: None
 
 
 def build_steps(deps: Deps) -> tuple[Step, ...]:
@@ -50,7 +51,7 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
         CsatAnswer(deps.store, deps.clock, deps.changes),
         Classify(deps.classifier, deps.store),
         LinkFollowUp(deps.store),
-        Triage(deps.store, deps.triage, deps.clock, deps.changes),
+        Triage(deps.store, deps.triage, deps.clock, deps.changes, deps.wake_alerts),
         Acknowledge(deps.store, deps.acknowledgement, deps.wake_outbox),
     )
 

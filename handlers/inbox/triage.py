@@ -54,6 +54,7 @@ class Facts:
     sentiment: str = ""
     topic: str = ""
     low_follow_up: bool = False
+    urgent: bool = False  # the classifier's urgency signal
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ class Decision:
     team: str
     priority: str
     reasons: tuple[str, ...]
+    urgent: bool = False  # someone may be in danger: safety guidance, clock hours, alert now
 
 
 def decide(facts: Facts, rules: TriageConfig) -> Decision:
@@ -72,8 +74,9 @@ def decide(facts: Facts, rules: TriageConfig) -> Decision:
     if why and only_pleasantry(facts.text, rules.needs_person.not_when_only):
         why = []
     team = rules.teams.get(facts.topic, rules.default_team)
-    priority, raised = _priority(facts, rules)
-    return Decision(bool(why), team, priority, tuple(why + raised))
+    danger = urgency(facts, rules)
+    priority, raised = ("urgent", [danger]) if danger else _priority(facts, rules)
+    return Decision(bool(why), team, priority, tuple(why + raised), danger is not None)
 
 
 def _needs_person(facts: Facts, rules: TriageConfig) -> list[str]:
@@ -85,18 +88,23 @@ def _needs_person(facts: Facts, rules: TriageConfig) -> list[str]:
         f"{facts.sentiment} sentiment": bool(facts.sentiment)
         and facts.sentiment in need.sentiments,
         "low poll score follow-up": need.low_poll_follow_up and facts.low_follow_up,
-        "urgent word": urgent_word(facts.text, rules.urgent_words) is not None,
+        "urgent": urgency(facts, rules) is not None,
     }
     return [reason for reason, hit in checks.items() if hit]
 
 
 def _priority(facts: Facts, rules: TriageConfig) -> tuple[str, list[str]]:
-    word = urgent_word(facts.text, rules.urgent_words)
-    if word is not None:
-        return "urgent", [f"urgent word {word!r}"]
     if facts.sentiment == "negative":
         return higher(rules.default_priority, rules.negative_raises_to), ["negative raises"]
     return rules.default_priority, []
+
+
+def urgency(facts: Facts, rules: TriageConfig) -> str | None:
+    """Why the message is urgent (an urgent word, or the classifier's reading), or None."""
+    word = urgent_word(facts.text, rules.urgent_words)
+    if word is not None:
+        return f"urgent word {word!r}"
+    return "read as urgent" if facts.urgent else None
 
 
 def higher(a: str, b: str) -> str:
