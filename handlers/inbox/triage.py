@@ -71,7 +71,7 @@ class Decision:
 def decide(facts: Facts, rules: TriageConfig) -> Decision:
     """Apply the rules to one message."""
     why = _needs_person(facts, rules)
-    if why and only_pleasantry(facts.text, rules.needs_person.not_when_only):
+    if why and _nothing_to_answer(facts, rules):
         why = []
     team = rules.teams.get(facts.topic, rules.default_team)
     danger = urgency(facts, rules)
@@ -136,7 +136,21 @@ def _phrases(words: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((w, re.compile(rf"\b{re.escape(p)}\b")) for w, p in found if p)
 
 
+def _nothing_to_answer(facts: Facts, rules: TriageConfig) -> bool:
+    """Only a pleasantry ("thanks!"), or no words at all (👍, "!!") unless read as negative."""
+    if only_pleasantry(facts.text, rules.needs_person.not_when_only):
+        return True
+    wordless = not WORDS.search(facts.text) and "?" not in facts.text
+    return wordless and facts.sentiment != "negative"
+
+
 def only_pleasantry(text: str, phrases: list[str]) -> bool:
-    """The whole message is one of the phrases ("Thanks!", "ok 👍"), punctuation aside."""
-    said = " ".join(WORDS.findall(text.lower()))
-    return bool(said) and said in {" ".join(WORDS.findall(p.lower())) for p in phrases}
+    """The whole message is made of the phrases ("Thanks!", "ok cheers 👍"), punctuation
+    aside."""
+    said = WORDS.findall(text.lower())
+    known = {tuple(WORDS.findall(p.lower())) for p in phrases} - {()}
+    ends = {0}  # the word positions a run of phrases can reach from the start
+    for i in range(len(said)):
+        if i in ends:
+            ends |= {i + len(p) for p in known if tuple(said[i : i + len(p)]) == p}
+    return bool(said) and len(said) in ends

@@ -108,3 +108,16 @@ def test_an_urgent_phrase_is_danger_and_a_raised_priority_is_not() -> None:
 def test_an_access_problem_is_not_treated_as_danger() -> None:
     decision = decide(Facts("the wheelchair ramp at the side door is blocked", "direct"), RULES)
     assert decision.needs_person and not decision.urgent and decision.priority == "normal"
+
+
+def test_a_thumbs_up_needs_no_one_but_an_angry_face_does() -> None:
+    for text in ("👍", "🙏🙏", "!!"):
+        assert not decide(Facts(text, "direct", "positive"), RULES).needs_person, text
+    assert decide(Facts("😡", "direct", "negative"), RULES).needs_person
+    assert decide(Facts("?", "direct"), RULES).needs_person
+
+
+def test_pleasantries_strung_together_are_still_only_pleasantries() -> None:
+    for text in ("ok cheers", "Great, thank you!", "thanks thanks 👍"):
+        assert not decide(Facts(text, "direct", "positive"), RULES).needs_person, text
+    assert decide(Facts("ok but the wifi is still down", "direct"), RULES).needs_person
