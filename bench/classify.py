@@ -19,6 +19,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bot.cli.context import urgency_spec
+from config.library import load_library_config
 from config.settings import Settings, load_settings
 from models.classification import SENTIMENTS
 from models.classifier import LocalClassifier, load_classifier
@@ -123,6 +125,7 @@ def main() -> None:
         cache_dir=settings.model_cache_dir,
         max_batch=settings.classify_max_batch,
         max_wait_ms=settings.classify_max_wait_ms,
+        urgency=urgency_spec(load_library_config(settings.config_file).triage),  # timed too
     )
     print(f"classifier {model.version} (loaded in {time.perf_counter() - t0:.1f} s)")
     ours, ours_pred = sentiment_figures(model, *split) if split else ({}, np.array([]))

@@ -30,6 +30,8 @@ from bot.web.widget_deps import WidgetDeps
 from config.library import LibraryConfig, load_library_config
 from config.settings import Settings, frame_ancestors, split_addresses
 from config.wording import Wording, load_wording
+from handlers.ack_wording import Hours
+from handlers.acknowledge import FirstAnswer
 from handlers.alerts.checker import AlertChecker
 from handlers.bridge.bridge import StaffBridge
 from handlers.bridge.cards import CardStyle
@@ -185,7 +187,7 @@ def _wire(
         lease_s=settings.outbox_lease_s,
         unsure_wait_s=settings.outbox_unsure_wait_s,
     )
-    bell = Doorbell()
+    bell, alert_bell = Doorbell(), Doorbell()
     running = {a.channel.value: a.capabilities for a in chosen}  # by name, as polls store them
     poll_caps = {**catalog.CAPABILITIES, **running}
     changes = Changes()
@@ -198,12 +200,14 @@ def _wire(
         classifier=classifier,
         wording=said.wording,
         languages=said.languages,
+        first_answer=FirstAnswer(library.safety, Hours(clock.opening, clock.zone)),
         wake_outbox=delivery.wake,
         triage=library.triage,
         clock=clock,
         capabilities=poll_caps,
         opt_words=words,
         changes=changes,
+        wake_alerts=alert_bell.ring,
     )
     pipeline = Pipeline(build_steps(deps), metrics, bell.ring)
     processor = Processor(
@@ -255,6 +259,7 @@ def _wire(
         periodic_jobs(settings, store, digests, polls, platforms, delivery.wake) + staff_jobs,
         store.leases,
         holder=holder,
+        bells={alerts.name: alert_bell} if alerts is not None else None,
     )
     parts = (recorder, pipeline, processor, delivery, jobs)
     return Bot(settings, library, store, metrics, *parts, chosen, web, inbox, alerts, bridge, polls)

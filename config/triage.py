@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from config.urgent_examples import CALM_EXAMPLES, URGENT_EXAMPLES
+
 Priority = Literal["low", "normal", "high", "urgent"]
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 HOURS = re.compile(r"^\s*(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})\s*$")
@@ -61,6 +63,59 @@ def _default_teams() -> dict[str, str]:
     }
 
 
+def _default_urgent_words() -> list[str]:
+    return [
+        "urgent",
+        "emergency",
+        "harassment",
+        "harassed",
+        "harassing",
+        "assault",
+        "assaulted",
+        "attacked",
+        "unsafe",
+        "threat",
+        "threatened",
+        "threatening",
+        "stalking",
+        "following me",
+        "send security",
+        "call security",
+        "ambulance",
+        "collapsed",
+        "unconscious",
+        "fainted",
+        "passed out",
+        "not breathing",
+        "can't breathe",
+        "first aid",
+        "seizure",
+        "bleeding",
+        "overdose",
+        "suicidal",
+        "suicide",
+        "kill myself",
+        "self harm",
+        "weapon",
+        "knife",
+        "fire",
+        "smoke",
+        "flood",
+        "flooding",
+        "gas leak",
+        "trapped",
+        "injured",
+    ]
+
+
+def _default_urgent_examples() -> list[str]:
+    return list(URGENT_EXAMPLES)
+
+
+def _default_calm_examples() -> list[str]:
+    return list(CALM_EXAMPLES)
+
+
 def _default_sla() -> dict[Priority, float]:
     return {"urgent": 2.0, "high": 8.0, "normal": 24.0, "low": 72.0}
 
@@ -78,23 +133,16 @@ class TriageConfig(BaseModel):
     needs_person: NeedsPerson = NeedsPerson()
     default_priority: Priority = "normal"
     negative_raises_to: Priority = "high"
-    urgent_words: list[str] = Field(
-        default_factory=lambda: [
-            "urgent",
-            "emergency",
-            "harassment",
-            "harassed",
-            "assault",
-            "unsafe",
-            "threat",
-            "accessibility",
-            "wheelchair",
-            "fire",
-            "smoke",
-            "flood",
-            "injured",
-        ]
+    urgent_words: list[str] = Field(default_factory=_default_urgent_words)
+    urgent_examples: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=_default_urgent_examples
     )
+    calm_examples: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=_default_calm_examples
+    )
+    urgent_similarity: Annotated[float, Field(gt=0, le=1)] = 0.5
+    urgent_margin: Annotated[float, Field(ge=0, le=1)] = 0.06
+    urgent_clock_hours: bool = True
     teams: dict[str, str] = Field(default_factory=_default_teams)
     default_team: str = "customer_engagement"
     sla_hours: dict[Priority, Annotated[float, Field(gt=0, le=2000)]] = Field(

@@ -24,7 +24,6 @@ FIELD = re.compile(r"\{([a-z_]+)\}")
 
 LIBRARY_KEYS = (
     "library_name",
-    "acknowledgement",
     "acknowledgements.*",
     "safety.guidance",
     "widget_title",
@@ -159,6 +158,8 @@ def _checked(path: Path, flat: dict[str, str], english: Mapping[str, str]) -> di
             raise SettingsError(f"{SETTING}: {path}: unknown wording key {key}{hint}")
         if key.endswith("months") and len(text.split()) != 12:
             raise SettingsError(f"{SETTING}: {path}: {key} needs the 12 months' names")
+        if key == "when.days" and len(text.split()) != 7:
+            raise SettingsError(f"{SETTING}: {path}: {key} needs the 7 days' names, Monday first")
         want, got = placeholders(english[key]), placeholders(text)
         if want != got:
             raise SettingsError(

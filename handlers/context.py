@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.events import Address, Channel, EventKind, InboundEvent
+from handlers.inbox.triage import Decision
 from models.classification import Classification
 
 
@@ -38,6 +39,9 @@ class Context:
     """The message's language (ISO 639-1, or 'und'), set by the language step."""
     person_language: str | None = None
     """The person's language after this message (their last confident one); None: not known."""
+    decision: Decision | None = None  # triage's, for the acknowledgement
+    due_at: datetime | None = None  # when triage said a person will have answered
+    poll_comment: bool = False  # it answers a poll's follow-up question
     trace: list[str] = field(default_factory=list)
     stopped: bool = False
     error: BaseException | None = None

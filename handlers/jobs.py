@@ -12,12 +12,12 @@ retention) stays correct even if two turns ever overlap.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from bot.events import utcnow
-from handlers.worker import WorkerLoop
+from handlers.worker import Doorbell, WorkerLoop
 from models.store.leases import Leases
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ class JobRunner:
         holder: str,
         clock: Callable[[], datetime] = utcnow,
         grace_s: float = 10.0,
+        bells: Mapping[str, Doorbell] | None = None,
     ) -> None:
         names = [j.name for j in jobs]
         if len(set(names)) != len(names):
@@ -65,7 +66,12 @@ class JobRunner:
         self._clock = clock
         self._loops = [
             WorkerLoop(
-                j.name, self._turn_of(j), full=1, idle_s=j.every.total_seconds(), grace_s=grace_s
+                j.name,
+                self._turn_of(j),
+                full=1,
+                idle_s=j.every.total_seconds(),
+                grace_s=grace_s,
+                bell=(bells or {}).get(j.name),  # rung: the job's next turn is now
             )
             for j in self.jobs
         ]

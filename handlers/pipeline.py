@@ -9,7 +9,7 @@ from bot.channel import Capabilities, Receipt
 from bot.events import EventKind, InboundEvent
 from config.triage import TriageConfig
 from config.wording import Wording
-from handlers.acknowledge import Acknowledge
+from handlers.acknowledge import Acknowledge, FirstAnswer
 from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
 from handlers.inbox.changes import Changes
@@ -34,6 +34,7 @@ class Deps:
     metrics: Metrics
     classifier: Classifier | None
     wording: Wording
+    first_answer: FirstAnswer
     wake_outbox: Callable[[], None]
     triage: TriageConfig
     clock: Clock
@@ -41,6 +42,7 @@ class Deps:
     opt_words: OptWords = field(default_factory=OptWords)
     changes: Changes = field(default_factory=Changes)
     languages: Languages = field(default_factory=Fixed)
+    wake_alerts: Callable[[], None] = lambda: None
 
 
 def build_steps(deps: Deps) -> tuple[Step, ...]:
@@ -55,8 +57,8 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
         DetectLanguage(deps.store),
         Classify(deps.classifier, deps.store),
         LinkFollowUp(deps.store),
-        Triage(deps.store, deps.triage, deps.clock, deps.changes),
-        Acknowledge(deps.store, deps.wording, deps.languages, deps.wake_outbox),
+        Triage(deps.store, deps.triage, deps.clock, deps.changes, deps.wake_alerts),
+        Acknowledge(deps.store, deps.first_answer, deps.wording, deps.languages, deps.wake_outbox),
     )
 
 

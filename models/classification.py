@@ -23,6 +23,7 @@ class Classification:
     topic: str
     topic_confidence: float
     model_version: str
+    urgent: bool = False
 
 
 class Classifier(Protocol):

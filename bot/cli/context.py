@@ -13,13 +13,16 @@ from sqlalchemy.engine import make_url
 from bot.cli.errors import CommandError, fail, first_line
 from bot.local_time import LocalTime
 from bot.secrets import pseudonym_key
+from config.library import load_library_config
 from config.settings import Settings, load_settings
+from config.triage import TriageConfig
 from models.store import Store
 from models.store.engine import sqlite_path
 from models.store.migrate import head
 
 if TYPE_CHECKING:
     from models.classifier import LocalClassifier
+    from models.classifier.urgency import UrgencySpec
 
 
 def settings() -> Settings:
@@ -105,6 +108,19 @@ def local_classifier(loaded: Settings, hint: str = "") -> LocalClassifier:
             max_batch=loaded.classify_max_batch,
             max_wait_ms=loaded.classify_max_wait_ms,
             engine=loaded.classify_engine,
+            urgency=urgency_spec(load_library_config(loaded.config_file).triage),
         )
     except ClassifierUnavailable as exc:
         fail(f"classifier unavailable ({exc}){hint}")
+
+
+def urgency_spec(triage: TriageConfig) -> UrgencySpec:
+    """The classifier's urgency exemplars and rule, from the triage config."""
+    from models.classifier.urgency import UrgencySpec
+
+    return UrgencySpec(
+        tuple(triage.urgent_examples),
+        tuple(triage.calm_examples),
+        triage.urgent_similarity,
+        triage.urgent_margin,
+    )

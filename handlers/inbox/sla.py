@@ -29,6 +29,27 @@ def due_at(
     return start + timedelta(hours=hours)
 
 
+def is_open(at: datetime, opening: dict[int, tuple[time, time]], zone: ZoneInfo) -> bool:
+    """Whether the library is open at ``at`` (always, when it has no opening hours)."""
+    if not opening:
+        return True
+    window = _window(at.astimezone(zone).date(), opening, zone)
+    return window is not None and window[0] <= at < window[1]
+
+
+def next_opening(
+    at: datetime, opening: dict[int, tuple[time, time]], zone: ZoneInfo
+) -> datetime | None:
+    """When the library next opens after ``at`` (UTC); None if it never opens."""
+    day = at.astimezone(zone).date()
+    for _ in range(8):
+        window = _window(day, opening, zone)
+        if window is not None and window[0] > at:
+            return window[0].astimezone(UTC)
+        day += timedelta(days=1)
+    return None
+
+
 def _window(
     day: date, opening: dict[int, tuple[time, time]], zone: ZoneInfo
 ) -> tuple[datetime, datetime] | None:

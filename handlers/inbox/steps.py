@@ -3,6 +3,7 @@ satisfaction question becomes a vote; a stored answer is kept against its item."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,22 +18,26 @@ from handlers.poll_kinds import is_low
 from models.store import Store
 from models.store.inbox_types import Incoming
 
+QUEUED = ("created", "joined", "reopened")
 CSAT_WINDOW = timedelta(days=7)
 """How long a satisfaction question waits for a typed answer."""
 
 
 class Clock:
-    """Due times from the rules' SLA hours, counted in opening hours in the library's zone."""
+    """Due times from the rules' SLA hours, counted in opening hours in the library's zone
+    (urgent ones in clock hours, day and night, when ``urgent_clock_hours``)."""
 
     def __init__(self, rules: TriageConfig, zone: ZoneInfo) -> None:
         self._rules = rules
-        self._zone = zone
-        self._opening = rules.day_hours()
+        self.zone = zone
+        self.opening = rules.day_hours()
 
     def due(self, priority: str, start: datetime) -> datetime:
         """When an item of this priority, started at ``start``, is due."""
         hours = self._rules.sla_hours[priority]  # type: ignore[index]
-        return due_at(start, hours, self._opening, self._zone)
+        if priority == "urgent" and self._rules.urgent_clock_hours:
+            return start + timedelta(hours=hours)
+        return due_at(start, hours, self.opening, self.zone)
 
 
 class Triage:
@@ -42,12 +47,18 @@ class Triage:
     stage = Stage.AFTER_STORE
 
     def __init__(
-        self, store: Store, rules: TriageConfig, clock: Clock, changes: Changes | None = None
+        self,
+        store: Store,
+        rules: TriageConfig,
+        clock: Clock,
+        changes: Changes | None = None,
+        on_urgent: Callable[[], None] = lambda: None,
     ) -> None:
         self._store = store
         self._rules = rules
         self._clock = clock
         self._changes = changes or Changes()
+        self._on_urgent = on_urgent
 
     def applies(self, ctx: Context) -> bool:
         return ctx.kind is EventKind.MESSAGE and ctx.contact_id is not None and bool(ctx.text)
@@ -57,14 +68,19 @@ class Triage:
         follow = await self._store.inbox.follow_up_answers(message_ids=ids)
         now = utcnow()
         low = {mid for mid, (kind, keys) in follow.items() if is_low(kind, tuple(keys))}
+        for ctx in batch:
+            ctx.poll_comment = ctx.message_id in follow
         routed = await self._store.inbox.route(
             incoming=[self._incoming(c, c.message_id in low, now) for c in batch]
         )
         texts = {c.message_id: c.text for c in batch}
-        for r in routed:
-            if r.item_id is not None and r.outcome in ("created", "joined", "reopened"):
-                change = Change((r.item_id,), r.outcome, text=texts.get(r.message_id, ""))
-                await self._changes.changed(change)
+        urgent = {c.message_id for c in batch if c.decision and c.decision.urgent}
+        queued = [r for r in routed if r.item_id is not None and r.outcome in QUEUED]
+        if any(r.message_id in urgent for r in queued):
+            self._on_urgent()  # the alert goes now, not at the checker's next turn
+        for r in queued:
+            change = Change((r.item_id or 0,), r.outcome, text=texts.get(r.message_id, ""))
+            await self._changes.changed(change)
 
     def _incoming(self, ctx: Context, low_follow_up: bool, now: datetime) -> Incoming:
         labels = ctx.labels
@@ -74,8 +90,10 @@ class Triage:
             sentiment=labels.sentiment if labels else "",
             topic=labels.topic if labels else "",
             low_follow_up=low_follow_up,
+            urgent=labels.urgent if labels else False,
         )
         decision = decide(facts, self._rules)
+        ctx.decision, ctx.due_at = decision, self._clock.due(decision.priority, now)
         return Incoming(
             message_id=ctx.message_id,
             conversation_id=ctx.conversation_id,
@@ -84,7 +102,7 @@ class Triage:
             needs_person=decision.needs_person,
             team=decision.team,
             priority=decision.priority,
-            due_at=self._clock.due(decision.priority, now),
+            due_at=ctx.due_at,
             topic=facts.topic,
             sentiment=facts.sentiment,
             at=now,

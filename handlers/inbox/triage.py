@@ -55,6 +55,7 @@ class Facts:
     sentiment: str = ""
     topic: str = ""
     low_follow_up: bool = False
+    urgent: bool = False  # the classifier's urgency signal
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,16 +66,18 @@ class Decision:
     team: str
     priority: str
     reasons: tuple[str, ...]
+    urgent: bool = False  # someone may be in danger: safety guidance, clock hours, alert now
 
 
 def decide(facts: Facts, rules: TriageConfig) -> Decision:
     """Apply the rules to one message."""
     why = _needs_person(facts, rules)
-    if why and only_pleasantry(facts.text, rules.needs_person.not_when_only):
+    if why and _nothing_to_answer(facts, rules):
         why = []
     team = rules.teams.get(facts.topic, rules.default_team)
-    priority, raised = _priority(facts, rules)
-    return Decision(bool(why), team, priority, tuple(why + raised))
+    danger = urgency(facts, rules)
+    priority, raised = ("urgent", [danger]) if danger else _priority(facts, rules)
+    return Decision(bool(why), team, priority, tuple(why + raised), danger is not None)
 
 
 def _needs_person(facts: Facts, rules: TriageConfig) -> list[str]:
@@ -86,19 +89,24 @@ def _needs_person(facts: Facts, rules: TriageConfig) -> list[str]:
         f"{facts.sentiment} sentiment": bool(facts.sentiment)
         and facts.sentiment in need.sentiments,
         "low poll score follow-up": need.low_poll_follow_up and facts.low_follow_up,
-        "urgent word": urgent_word(facts.text, rules.urgent_words) is not None,
+        "urgent": urgency(facts, rules) is not None,
         "unsure labels: a person reads it": facts.sentiment == UNSURE,
     }
     return [reason for reason, hit in checks.items() if hit]
 
 
 def _priority(facts: Facts, rules: TriageConfig) -> tuple[str, list[str]]:
-    word = urgent_word(facts.text, rules.urgent_words)
-    if word is not None:
-        return "urgent", [f"urgent word {word!r}"]
     if facts.sentiment == "negative":
         return higher(rules.default_priority, rules.negative_raises_to), ["negative raises"]
     return rules.default_priority, []
+
+
+def urgency(facts: Facts, rules: TriageConfig) -> str | None:
+    """Why the message is urgent (an urgent word, or the classifier's reading), or None."""
+    word = urgent_word(facts.text, rules.urgent_words)
+    if word is not None:
+        return f"urgent word {word!r}"
+    return "read as urgent" if facts.urgent else None
 
 
 def higher(a: str, b: str) -> str:
@@ -130,7 +138,21 @@ def _phrases(words: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((w, re.compile(rf"\b{re.escape(p)}\b")) for w, p in found if p)
 
 
+def _nothing_to_answer(facts: Facts, rules: TriageConfig) -> bool:
+    """Only a pleasantry ("thanks!"), or no words at all (👍, "!!") unless read as negative."""
+    if only_pleasantry(facts.text, rules.needs_person.not_when_only):
+        return True
+    wordless = not WORDS.search(facts.text) and "?" not in facts.text
+    return wordless and facts.sentiment != "negative"
+
+
 def only_pleasantry(text: str, phrases: list[str]) -> bool:
-    """The whole message is one of the phrases ("Thanks!", "ok 👍"), punctuation aside."""
-    said = " ".join(WORDS.findall(text.lower()))
-    return bool(said) and said in {" ".join(WORDS.findall(p.lower())) for p in phrases}
+    """The whole message is made of the phrases ("Thanks!", "ok cheers 👍"), punctuation
+    aside."""
+    said = WORDS.findall(text.lower())
+    known = {tuple(WORDS.findall(p.lower())) for p in phrases} - {()}
+    ends = {0}  # the word positions a run of phrases can reach from the start
+    for i in range(len(said)):
+        if i in ends:
+            ends |= {i + len(p) for p in known if tuple(said[i : i + len(p)]) == p}
+    return bool(said) and len(said) in ends

@@ -23,6 +23,7 @@ from models.classifier.prepare import is_prepared, prepare_in_child
 from models.classifier.topic_head import TopicHead, save_head, softmax
 from models.classifier.topics_config import Taxonomy, load_taxonomy
 from models.classifier.train_topics import current_head, fit_head, head_path, head_version
+from models.classifier.urgency import Urgency, UrgencySpec
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 
@@ -43,8 +44,10 @@ class LocalClassifier:
         *,
         max_batch: int,
         max_wait_ms: float,
+        urgency: UrgencySpec | None = None,
     ) -> None:
         self._engine = engine
+        self._urgency = Urgency(urgency or UrgencySpec(()), lambda t: engine.run(t)[0])
         self._head = head
         self._bias = np.asarray(bias, dtype=np.float32)
         self._version = version
@@ -97,17 +100,23 @@ class LocalClassifier:
         return [verdicts[i] for i in range(len(texts))]
 
     def _label(self, texts: Sequence[str]) -> list[Classification]:
-        """One engine call, then both heads."""
+        """One engine call, then both heads and the urgency check on the same embeddings."""
         embeddings, logits = self._engine.run([t if t.strip() else "." for t in texts])
         scores = softmax(logits + self._bias)
         topics = self._head.predict(embeddings)
-        return [self._one(s, t) for s, t in zip(scores, topics, strict=True)]
+        urgent = self._urgency.flags(embeddings)
+        return [self._one(*row) for row in zip(scores, topics, urgent, strict=True)]
 
-    def _one(self, scores: np.ndarray, topic: tuple[str, float]) -> Classification:
-        """A Classification from one row of scores and one topic decision."""
+    def _one(self, scores: np.ndarray, topic: tuple[str, float], urgent: bool) -> Classification:
+        """A Classification from one row of scores, one topic decision and its urgency."""
         named = {name: round(float(p), 4) for name, p in zip(SENTIMENTS, scores, strict=True)}
         return Classification(
-            SENTIMENTS[int(np.argmax(scores))], named, topic[0], round(topic[1], 4), self._version
+            SENTIMENTS[int(np.argmax(scores))],
+            named,
+            topic[0],
+            round(topic[1], 4),
+            self._version,
+            urgent,
         )
 
 
@@ -120,20 +129,22 @@ def load_classifier(
     engine: str = "auto",
     weights_dir: Path = WEIGHTS_DIR,
     prepare_apart: bool = True,
+    urgency: UrgencySpec | None = None,
 ) -> LocalClassifier:
     """Load the encoder, the shipped adapter and the topic head (not started).
 
     Raises ClassifierUnavailable with one line when the encoder package, the adapter weights or
     the topics file is missing or broken. The ONNX model is built into cache_dir on first use;
     a missing or stale topic head is trained from the topics file. With ``prepare_apart`` and
-    an ONNX engine, that first-use work runs in a child process (see prepare.py).
+    an ONNX engine, that first-use work runs in a child process (see prepare.py). ``urgency``:
+    the urgent exemplars to embed once (none: ``urgent`` is always False).
     """
     taxonomy = _taxonomy(topics_file)
     if prepare_apart and engine != "torch":
         _prepare_if_needed(topics_file, taxonomy, cache_dir, engine, weights_dir)
     runner, tag = _engine(weights_dir, cache_dir, engine)
     head = current_head(runner, taxonomy, cache_dir, tag)
-    return _assemble(runner, head, tag, weights_dir, max_batch, max_wait_ms)
+    return _assemble(runner, head, tag, weights_dir, max_batch, max_wait_ms, urgency)
 
 
 def _prepare_if_needed(
@@ -169,14 +180,20 @@ def _engine(weights_dir: Path, cache_dir: Path, kind: str) -> tuple[Engine, str]
 
 
 def _assemble(
-    runner: Engine, head: TopicHead, tag: str, weights_dir: Path, max_batch: int, max_wait_ms: float
+    runner: Engine,
+    head: TopicHead,
+    tag: str,
+    weights_dir: Path,
+    max_batch: int,
+    max_wait_ms: float,
+    urgency: UrgencySpec | None = None,
 ) -> LocalClassifier:
     """A classifier from its parts, with its version string."""
     encoder, adapter = tag.split("-")
     version = f"{ENCODER_NAME}@{encoder}+lora@{adapter}+topics@{head_version(head)}/{runner.name}"
     bias = read_meta(weights_dir).get("logit_bias", [0.0, 0.0, 0.0])
     return LocalClassifier(
-        runner, head, bias, version, max_batch=max_batch, max_wait_ms=max_wait_ms
+        runner, head, bias, version, max_batch=max_batch, max_wait_ms=max_wait_ms, urgency=urgency
     )
 
 

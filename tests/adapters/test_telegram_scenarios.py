@@ -44,7 +44,7 @@ async def test_message_in_stored_once_and_acknowledged_on_the_same_chat(
 async def test_forum_topic_is_acknowledged_in_the_topic(chat: Chat, sqlite_url: str) -> None:
     await chat.start("telegram", database_url=sqlite_url)
     ada = chat.on("telegram", group=GROUP, topic=4402)
-    await ada.says("Too noisy here")
+    await ada.says("Is it always this noisy here?")  # a question: a person will answer
     [ack] = await chat.expect_replies(ada, contains=ACK)
     assert (ack.raw.params["chat_id"], ack.raw.params["message_thread_id"]) == (
         "-1001234567890",

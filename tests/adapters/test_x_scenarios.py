@@ -30,11 +30,11 @@ async def test_mention_is_stored_once_and_acknowledged_with_a_reply_tweet(
 ) -> None:
     await chat.start("x", database_url=db_url)
     student = chat.on("x")
-    said = await student.says("the 3rd floor printers are down")
+    said = await student.says("are the 3rd floor printers down?")  # a question: answered
     ack = await chat.expect_reply(student, how="reply")
     (message,) = await _x_messages(chat)
     assert message.platform_id == said.platform_id
-    assert message.text == "the 3rd floor printers are down"
+    assert message.text == "are the 3rd floor printers down?"
     assert message.contact_id is not None and message.conversation_id is not None
     assert ack.raw["referenced_tweets"] == [{"type": "replied_to", "id": said.platform_id}]
     assert ack.text.startswith(f"@student_a {ACK}")
@@ -64,7 +64,7 @@ async def test_webhook_crc_and_ten_deliveries_store_once_and_forgeries_nothing(
     assert crc.status_code == 200
     assert crc.json() == {"response_token": driver.expected_crc("challenge-123")}
     student = chat.on("x")
-    tweet = (await student.says("noisy in the silent area")).answer
+    tweet = (await student.says("why is it so noisy in the silent area?")).answer
     payload = tweet_create_payload(
         for_user_id=fake.me,
         tweet_id=tweet["id"],
@@ -160,10 +160,10 @@ async def test_restart_mid_stream_has_no_gaps_and_no_duplicates(chat: Chat, db_u
     ]
     fake = chat.x
     await chat.start("x", database_url=db_url)
-    first = [(await students[n].says(f"m{n}")).platform_id for n in range(3)]
+    first = [(await students[n].says(f"m{n}?")).platform_id for n in range(3)]  # answered
     await wait_until(lambda: _stored(chat, *first), what="first three")
     await chat.stop()
-    during = [(await students[n].says(f"m{n}")).platform_id for n in range(3, 6)]
+    during = [(await students[n].says(f"m{n}?")).platform_id for n in range(3, 6)]
     during.append(
         (await chat.on("x", dm=True, username="student_b").says("while we were away")).platform_id
     )
@@ -199,7 +199,7 @@ def _x_settings(chat: Chat, **more: Any) -> dict[str, Any]:
 async def test_settings_switch_x_on_through_the_composition_root(chat: Chat, db_url: str) -> None:
     bot = await chat.start(database_url=db_url, **_x_settings(chat))
     student = chat.on("x")
-    said = await student.says("hello from the settings")
+    said = await student.says("hello from the settings, anyone there?")
     await chat.expect_reply(student, how="reply")
     async with httpx.AsyncClient(base_url=bot.url) as web:
         health = (await web.get("/healthz")).json()

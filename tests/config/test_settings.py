@@ -57,15 +57,31 @@ def test_the_command_line_prints_one_line_and_no_traceback() -> None:
 
 def test_the_yaml_file_errors_name_the_file_and_key(tmp_path: Path) -> None:
     bad = tmp_path / "feedbot.yaml"
-    bad.write_text("acknowledgement: hi\nwidget_titel: typo\n")
+    bad.write_text("library_name: hi\nwidget_titel: typo\n")
     with pytest.raises(SettingsError, match=r"FEEDBOT_CONFIG_FILE: .*widget_titel"):
         load_library_config(bad)
     with pytest.raises(SettingsError, match="cannot read"):
         load_library_config(tmp_path / "missing.yaml")
-    bad.write_text("acknowledgement: [unclosed\n")
+    bad.write_text("library_name: [unclosed\n")
     with pytest.raises(SettingsError, match="not valid YAML"):
         load_library_config(bad)
 
 
 def test_the_shipped_yaml_is_valid() -> None:
-    assert load_library_config(ROOT / "config" / "feedbot.yaml").acknowledgement
+    assert load_library_config(ROOT / "config" / "feedbot.yaml").acknowledgements.needs_person
+
+
+def test_the_old_single_acknowledgement_is_refused_naming_its_replacement(tmp_path: Path) -> None:
+    old = tmp_path / "feedbot.yaml"
+    old.write_text("acknowledgement: Thanks, a member of staff will reply here.\n")
+    with pytest.raises(SettingsError) as refused:
+        load_library_config(old)
+    assert str(refused.value).startswith(f"FEEDBOT_CONFIG_FILE: {old}: acknowledgement: replaced")
+    assert "acknowledgements" in str(refused.value) and "Value error" not in str(refused.value)
+
+
+def test_guidance_naming_campus_security_needs_its_number(tmp_path: Path) -> None:
+    bad = tmp_path / "feedbot.yaml"
+    bad.write_text("safety:\n  guidance: 'Call security on {security_number}'\n")
+    with pytest.raises(SettingsError, match="safety: security_number: give campus security"):
+        load_library_config(bad)

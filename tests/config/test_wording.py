@@ -101,11 +101,12 @@ def languages_copy(tmp_path: Path) -> Path:
 def test_adding_a_language_is_a_file(tmp_path: Path) -> None:
     folder = languages_copy(tmp_path)
     (folder / "es.yaml").write_text(
-        'acknowledgement: "Gracias por tu mensaje."\nwidget:\n  send: "Enviar mensaje"\n'
+        'acknowledgements:\n  poll_comment: "Gracias por tu comentario."\n'
+        'widget:\n  send: "Enviar mensaje"\n'
     )
     wording = load_wording(shipped_library(), folder)
     assert wording.languages == ("en", "cy", "es")
-    assert wording.text("acknowledgement", "es") == "Gracias por tu mensaje."
+    assert wording.text("acknowledgements.poll_comment", "es") == "Gracias por tu comentario."
     assert wording.text("widget.send", "es") == "Enviar mensaje"
     assert wording.text("widget.sent", "es") == wording.text("widget.sent")  # English fallback
 
@@ -123,9 +124,10 @@ def test_adding_a_language_is_a_file(tmp_path: Path) -> None:
         ),
         ("cy.yaml", "widget:\n  send: [Anfon]\n", r"widget.send should be text"),
         ("cy.yaml", 'widget:\n  months: "Ion Chwef"\n', r"widget.months needs the 12 months"),
-        ("xx.yaml", "acknowledgement: hi\n", r"'xx' is not an ISO 639-1 language code"),
-        ("welsh.yaml", "acknowledgement: hi\n", r"'welsh' is not an ISO 639-1 language code"),
-        ("cy.yaml", "acknowledgement: [unclosed\n", r"cy.yaml is not valid YAML"),
+        ("cy.yaml", 'when:\n  days: "Llun Mawrth"\n', r"when.days needs the 7 days' names"),
+        ("xx.yaml", "library_name: hi\n", r"'xx' is not an ISO 639-1 language code"),
+        ("welsh.yaml", "library_name: hi\n", r"'welsh' is not an ISO 639-1 language code"),
+        ("cy.yaml", "library_name: [unclosed\n", r"cy.yaml is not valid YAML"),
         ("en.yaml", "csat_question: again\n", r"en.yaml: csat_question is set in FEEDBOT_CONFIG"),
     ],
 )

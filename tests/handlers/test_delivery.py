@@ -48,7 +48,7 @@ async def test_after_the_retry_budget_the_message_is_failed_and_visible(
     settings = make_settings(database_url=sqlite_url, outbox_max_attempts=3)
     async with running_bot(settings, adapters=[slack]) as bot:
         assert slack.sink is not None
-        await slack.sink(message())
+        await slack.sink(message("Are the printers fixed yet?"))  # answered: a question
 
         async def failed() -> bool:
             return (await bot.store.outbox.counts()).get("failed") == 1
@@ -65,7 +65,7 @@ async def test_a_permanent_error_is_not_retried(
     slack = RecordingAdapter(Channel.SLACK, [SendError("channel_not_found", permanent=True)])
     async with running_bot(make_settings(database_url=sqlite_url), adapters=[slack]) as bot:
         assert slack.sink is not None
-        await slack.sink(message())
+        await slack.sink(message("Are the printers fixed yet?"))  # answered: a question
 
         async def failed() -> bool:
             return (await bot.store.outbox.counts()).get("failed") == 1

@@ -1,4 +1,5 @@
-"""Due times counted in opening hours, in the library's time zone."""
+"""Due times counted in opening hours, in the library's time zone (urgent ones in clock
+hours), and whether the library is open."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import pytest
 from pydantic import ValidationError
 
 from config.triage import TriageConfig
-from handlers.inbox.sla import due_at
+from handlers.inbox.sla import due_at, is_open, next_opening
+from handlers.inbox.steps import Clock
 
 LONDON = ZoneInfo("Europe/London")
 HOURS = TriageConfig().day_hours()  # weekdays 08:30-20:00, Saturday 10-17, closed Sunday
@@ -46,3 +48,25 @@ def test_bad_opening_hours_are_refused_naming_the_day() -> None:
     assert TriageConfig(opening_hours={"mon": "9:00-17:00"}).day_hours() == {
         0: (time(9, 0), time(17, 0))
     }
+
+
+def test_an_urgent_item_at_night_is_due_in_clock_hours() -> None:
+    night = datetime(2026, 12, 6, 0, 11, tzinfo=UTC)  # Sunday 00:11, closed all day
+    clock = Clock(TriageConfig(), LONDON)
+    assert clock.due("urgent", night) == datetime(2026, 12, 6, 2, 11, tzinfo=UTC)
+    assert clock.due("high", night) == datetime(2026, 12, 7, 16, 30, tzinfo=UTC)  # Monday
+
+
+def test_urgent_in_opening_hours_when_configured() -> None:
+    night = datetime(2026, 12, 6, 0, 11, tzinfo=UTC)
+    clock = Clock(TriageConfig(urgent_clock_hours=False), LONDON)
+    assert clock.due("urgent", night) == datetime(2026, 12, 7, 10, 30, tzinfo=UTC)
+
+
+def test_open_now_and_the_next_opening() -> None:
+    tuesday_noon = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    assert is_open(tuesday_noon, HOURS, LONDON)
+    assert not is_open(datetime(2026, 12, 1, 20, 0, tzinfo=UTC), HOURS, LONDON)  # closes 20:00
+    saturday_night = datetime(2026, 12, 5, 22, 0, tzinfo=UTC)
+    assert next_opening(saturday_night, HOURS, LONDON) == datetime(2026, 12, 7, 8, 30, tzinfo=UTC)
+    assert next_opening(saturday_night, {}, LONDON) is None

@@ -41,7 +41,7 @@ def test_a_negative_message_needs_a_person_and_is_raised_to_high() -> None:
     assert decision.needs_person and decision.priority == "high"
 
 
-@pytest.mark.parametrize("word", ["urgent", "harassment", "accessibility", "fire"])
+@pytest.mark.parametrize("word", ["urgent", "harassment", "stalking", "fire"])
 def test_urgent_words_make_it_urgent(word: str) -> None:
     decision = decide(Facts(f"There is a {word} issue on level 2", "group", "neutral"), RULES)
     assert decision.needs_person and decision.priority == "urgent"
@@ -87,3 +87,37 @@ def test_question_and_pleasantry_detection() -> None:
     assert not is_question("The library is open on Sunday.")
     assert only_pleasantry("  Thanks a lot!!! ", ["thanks a lot"])
     assert not only_pleasantry("", ["thanks"])
+
+
+def test_the_classifiers_urgency_makes_it_urgent_without_a_word() -> None:
+    text = "water is coming through the ceiling onto the computers"
+    assert decide(Facts(text, "group", "negative"), RULES).priority == "high"
+    decision = decide(Facts(text, "group", "negative", urgent=True), RULES)
+    assert decision.needs_person and decision.urgent and decision.priority == "urgent"
+    assert "read as urgent" in decision.reasons
+
+
+def test_an_urgent_phrase_is_danger_and_a_raised_priority_is_not() -> None:
+    decision = decide(Facts("a man is following me, send security now", "public"), RULES)
+    assert decision.urgent and "urgent word 'following me'" in decision.reasons
+    raised = RULES.model_copy(update={"negative_raises_to": "urgent"})
+    grumble = decide(Facts("the printer is broken again", "direct", "negative"), raised)
+    assert grumble.priority == "urgent" and not grumble.urgent
+
+
+def test_an_access_problem_is_not_treated_as_danger() -> None:
+    decision = decide(Facts("the wheelchair ramp at the side door is blocked", "direct"), RULES)
+    assert decision.needs_person and not decision.urgent and decision.priority == "normal"
+
+
+def test_a_thumbs_up_needs_no_one_but_an_angry_face_does() -> None:
+    for text in ("👍", "🙏🙏", "!!"):
+        assert not decide(Facts(text, "direct", "positive"), RULES).needs_person, text
+    assert decide(Facts("😡", "direct", "negative"), RULES).needs_person
+    assert decide(Facts("?", "direct"), RULES).needs_person
+
+
+def test_pleasantries_strung_together_are_still_only_pleasantries() -> None:
+    for text in ("ok cheers", "Great, thank you!", "thanks thanks 👍"):
+        assert not decide(Facts(text, "direct", "positive"), RULES).needs_person, text
+    assert decide(Facts("ok but the wifi is still down", "direct"), RULES).needs_person

@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.cli.context import urgency_spec
+from config.library import load_library_config
 from models.classifier import LocalClassifier, load_classifier
 
 ROOT = Path(__file__).resolve().parents[3]
 TOPICS = ROOT / "config" / "topics.yaml"
+TRIAGE = load_library_config(ROOT / "config" / "feedbot.yaml").triage
 
 
 @pytest.fixture(scope="session")
@@ -22,11 +25,16 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def classifier(cache_dir: Path) -> Iterator[LocalClassifier]:
-    """The real classifier, loaded once with the hub switched off."""
+    """The real classifier with the shipped urgency exemplars, loaded once with the hub off."""
     previous = os.environ.get("HF_HUB_OFFLINE")
     os.environ["HF_HUB_OFFLINE"] = "1"
     yield load_classifier(
-        topics_file=TOPICS, cache_dir=cache_dir, engine="torch", max_batch=8, max_wait_ms=2.0
+        topics_file=TOPICS,
+        cache_dir=cache_dir,
+        engine="torch",
+        max_batch=8,
+        max_wait_ms=2.0,
+        urgency=urgency_spec(TRIAGE),
     )
     if previous is None:
         os.environ.pop("HF_HUB_OFFLINE", None)
