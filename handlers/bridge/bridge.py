@@ -104,6 +104,8 @@ class StaffBridge:
             line = cards.reply_queued(self._style, found.ts, change.actor, change.text)
         elif change.what == "note":
             line = cards.note_added(self._style, found.ts, change.actor, change.text)
+        elif change.what in ("move", "split"):
+            line = cards.routed(self._style, found.ts, change.actor, change.text)
         else:
             line = cards.person_wrote(self._style, found.ts, item, change.text)
         await self._queue([line], item_id=item_id)
@@ -231,4 +233,4 @@ def _threaded(change: Change) -> bool:
         return False
     if change.what == "note":
         return change.via != "slack"
-    return change.what in ("joined", "reopened", "reply")
+    return change.what in ("joined", "reopened", "reply", "move", "split")

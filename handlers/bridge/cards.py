@@ -112,6 +112,11 @@ def note_added(style: CardStyle, ts: str, actor: str, text: str) -> OutboundMess
     )
 
 
+def routed(style: CardStyle, ts: str, actor: str, text: str) -> OutboundMessage:
+    """A move to another team or a split, in the card's thread ("Ann moved it from …")."""
+    return _in_thread(style, ts, f"{actor or 'Feedbot'}: {text}.")
+
+
 def reply_settled(style: CardStyle, ts: str, settled: ReplySettled) -> OutboundMessage:
     """What became of a staff reply, in the card's thread."""
     who = settled.staff_name or "A member of staff"

@@ -88,6 +88,7 @@ class Triage:
             topic=facts.topic,
             sentiment=facts.sentiment,
             at=now,
+            replies_to=ctx.replies_to,
         )
 
 
