@@ -10,11 +10,9 @@ import httpx
 from sqlalchemy import select
 
 from config.settings import Settings
-from models.store.inbox_types import STATUSES, QueueFilter
 from models.store.tables import AuditEntry
 from tests.fakes.running import RunningBot, running_bot
-from tests.fakes.waiting import wait_until
-from tests.web.staff import add_staff, csrf_of, log_in, widget_item
+from tests.web.staff import add_staff, csrf_of, log_in, two_messages, widget_item
 
 ANN, BO, LEE = "ann@lib.example.ac.uk", "bo@lib.example.ac.uk", "lee@lib.example.ac.uk"
 
@@ -82,24 +80,6 @@ async def test_a_topic_correction_moves_the_item_and_says_so(
     assert fixed.headers["location"].endswith("done=relabel_moved")
     assert "moved to that topic" in page
     assert view is not None and view.row.team == "it_services"
-
-
-async def two_messages(bot: RunningBot, first: str, second: str) -> int:
-    """One widget visitor writes twice; their item, once both joined it."""
-    async with httpx.AsyncClient(base_url=bot.url) as http:
-        session = (await http.post("/widget/api/sessions", json={})).json()["session"]
-        for n, text in enumerate((first, second)):
-            body = {"session": session, "client_id": f"c-{n:08x}", "text": text}
-            assert (await http.post("/widget/api/messages", json=body)).status_code == 202
-    found: list[int] = []
-
-    async def joined() -> bool:
-        rows = await bot.store.inbox.listing(filter=QueueFilter(statuses=STATUSES))
-        found[:] = [r.id for r in rows if r.text == second]
-        return bool(found)
-
-    await wait_until(joined, what="both messages in one item")
-    return found[0]
 
 
 async def test_a_lead_splits_a_message_into_its_own_item(
