@@ -72,6 +72,23 @@ def downgrade() -> None:
     op.drop_table("inbox_item_messages")
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.drop_column("replies_to")
+    # Split items go: their replies, notes and resolutions go back to the person's first item.
+    first = (
+        "(SELECT p.id FROM inbox_items p JOIN inbox_items s ON s.conversation_id = "
+        "p.conversation_id AND s.contact_id = p.contact_id WHERE s.id = {0}.item_id AND p.part = 0)"
+    )
+    split = "item_id IN (SELECT id FROM inbox_items WHERE part <> 0)"
+    for table in ("inbox_entries", "item_resolutions"):
+        op.execute(f"UPDATE {table} SET item_id = {first.format(table)} WHERE {split}")
+    same = (
+        "FROM inbox_items s WHERE s.conversation_id = inbox_items.conversation_id "
+        "AND s.contact_id = inbox_items.contact_id"
+    )
+    op.execute(
+        f"UPDATE inbox_items SET first_message_id = (SELECT MIN(s.first_message_id) {same}), "
+        f"last_message_id = (SELECT MAX(s.last_message_id) {same}), "
+        f"last_message_at = (SELECT MAX(s.last_message_at) {same}) WHERE part = 0"
+    )
     op.execute("DELETE FROM inbox_items WHERE part <> 0")
     with op.batch_alter_table("inbox_items", schema=None) as batch_op:
         batch_op.drop_constraint(UNIQUE, type_="unique")
