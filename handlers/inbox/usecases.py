@@ -287,7 +287,9 @@ class Inbox:
 
     async def _latest(self, item_id: int) -> int:
         page = await self._store.inbox.page(item_id=item_id, limit=50)
-        mine = [e.message_id for e in (page.entries if page else []) if e.kind == "person"]
+        theirs = [e.message_id for e in (page.entries if page else []) if e.kind == "person"]
+        mine = [e.message_id for e in page.splittable()] if page else []  # this item's own
+        mine = mine or theirs
         if not mine or mine[-1] is None:
             raise InboxError("this item has no message from the person to relabel")
         return mine[-1]

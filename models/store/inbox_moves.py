@@ -17,7 +17,7 @@ from models.store import inbox_actions as actions
 from models.store.inbox_actions import _changed, _must_exist, audit
 from models.store.inbox_route import link
 from models.store.inbox_tables import InboxItem, ItemMessage
-from models.store.inbox_types import InboxError
+from models.store.inbox_types import InboxError, NoSuchItem
 from models.store.tables import Message
 
 
@@ -109,7 +109,7 @@ def split(
 ) -> int:
     """Move some of the person's messages of an item into a new item of their own (its own
     team, topic, priority and due time); returns the new item's id."""
-    item = _must_exist(conn, item_id)
+    item = _locked(conn, item_id)
     chosen = sorted(set(message_ids))
     mine = _messages_of(conn, item_id)
     if not chosen or any(m not in mine for m in chosen):
@@ -124,6 +124,15 @@ def split(
     detail = {"from_item": item_id, "message_ids": chosen, "team": off.team, "topic": off.topic}
     audit(conn, actor_id, "split_from", [new_id], via=via, priority=off.priority, **detail)
     return new_id
+
+
+def _locked(conn: Connection, item_id: int) -> Any:
+    """The item, locked until the split commits (PostgreSQL: a concurrent split of the same
+    messages, or routing into the item, waits and then sees what this one did)."""
+    row = conn.execute(select(InboxItem).where(InboxItem.id == item_id).with_for_update()).first()
+    if row is None:
+        raise NoSuchItem(f"queue item {item_id} does not exist")
+    return row
 
 
 def _messages_of(conn: Connection, item_id: int) -> list[int]:

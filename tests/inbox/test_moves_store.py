@@ -5,6 +5,7 @@ answer (else their most recently active open item)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
@@ -187,7 +188,7 @@ async def test_a_split_needs_some_of_this_items_messages_and_leaves_it_one(store
 async def test_later_messages_join_the_item_they_answer_else_the_latest_open_one(
     store: Store,
 ) -> None:
-    wifi, item_id = await says(store, "the wifi is down", "1")
+    _, item_id = await says(store, "the wifi is down", "1")
     heating, _ = await says(store, "also the heating is off", "2")
     ann = await add_staff(store, "ann@lib.ac.uk")
     new_id = await split_off(store, item_id, [heating], ann)
@@ -230,3 +231,21 @@ async def test_when_all_are_resolved_a_new_message_reopens_the_latest(store: Sto
     assert reopened is not None and reopened.row.status == "new"
     still = await store.inbox.item(item_id=item_id)
     assert still is not None and still.row.status == "resolved"
+
+
+async def test_of_two_concurrent_splits_of_one_message_exactly_one_wins(store: Store) -> None:
+    _, item_id = await says(store, "the wifi is down", "1")
+    heating, _ = await says(store, "also the heating is off", "2")
+    ann = await add_staff(store, "ann@lib.ac.uk")
+    bo = await add_staff(store, "bo@lib.ac.uk")
+    results = await asyncio.gather(
+        split_off(store, item_id, [heating], ann),
+        split_off(store, item_id, [heating], bo),
+        return_exceptions=True,
+    )
+    won = [r for r in results if isinstance(r, int)]
+    lost = [r for r in results if isinstance(r, InboxError)]
+    assert len(won) == 1 and len(lost) == 1, results
+    page = await store.inbox.page(item_id=won[0])
+    assert page is not None and page.item_of[heating] == won[0]
+    assert len(await audits(store, "split")) == 1
