@@ -40,6 +40,10 @@ async def test_an_agent_moves_their_teams_item_and_not_another_teams(
                 f"/inbox/items/{item}/move",
                 data={"csrftoken": csrf_of(page), "team": "estates"},
             )
+            split = {"csrftoken": csrf_of(page), "message_ids": "1", "topic": "noise"}
+            no_split = await bo.post(
+                f"/inbox/items/{item}/split", data={**split, "priority": "normal"}
+            )
             shown = (await ann.get(f"/inbox/items/{item}")).text
             no_token = await ann.post(f"/inbox/items/{item}/move", data={"team": "estates"})
             unknown = await ann.post(
@@ -53,6 +57,7 @@ async def test_an_agent_moves_their_teams_item_and_not_another_teams(
         view = await bot.store.inbox.item(item_id=item)
     assert 'id="move-team"' not in page  # Bo is not in the item's team: no control shown
     assert refused.status_code == 403 and "only agents of customer_engagement" in refused.text
+    assert no_split.status_code == 403 and "or a lead can move or split" in no_split.text
     assert no_token.status_code == 403
     assert unknown.status_code == 409 and "choose a team from the list" in unknown.text
     assert done.status_code == 303 and "Moved to the team shown" in after
