@@ -49,11 +49,11 @@ QUERY_KEYS = (
 FORM_KEYS = (
     "text", "hours", "entry_id", "staff_id", "team", "priority", "field", "value", "ids",
     "action", "back", "confirm", "name", "said", "answer", "why", "outcome", "since", "notify",
-    "topic",
+    "topic", "message_ids",
 )  # fmt: skip
 ACTIONS = (
     "claim", "unclaim", "assign", "priority", "reply", "note", "relabel", "snooze", "resolve",
-    "reopen", "retry", "export", "erase", "nonsense",
+    "reopen", "retry", "export", "erase", "move", "split", "nonsense",
 )  # fmt: skip
 PAGES = (
     "/inbox/", "/inbox/items/{id}", "/inbox/items/{id}/erase", "/inbox/audit", "/inbox/staff",

@@ -82,6 +82,7 @@ class InboundEvent:
 
     ``platform_id`` is the platform's own id for the message or vote (the dedupe key, unique per
     channel); ``sender`` the platform's user id (the widget's session), never shown in analytics.
+    ``replies_to`` is the platform id of the message it answers (a Telegram or X reply), if any.
     """
 
     channel: Channel
@@ -92,6 +93,7 @@ class InboundEvent:
     text: str = ""
     sender_name: str = ""
     reply_ref: str = ""
+    replies_to: str = ""
     vote: Vote | None = None
     occurred_at: datetime = field(default_factory=utcnow)
 

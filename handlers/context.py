@@ -28,6 +28,7 @@ class Context:
     text: str
     address: Address
     reply_ref: str = ""
+    replies_to: str = ""
     event: InboundEvent | None = None
     message_id: int = 0
     conversation_id: int = 0
@@ -60,6 +61,7 @@ class Context:
             text=event.text,
             address=event.address,
             reply_ref=event.reply_ref,
+            replies_to=event.replies_to,
             event=event,
         )
 

@@ -123,6 +123,7 @@ def from_pending(item: Pending) -> Context:
         text=item.text,
         address=item.address,
         reply_ref=item.reply_ref,
+        replies_to=item.replies_to,
         message_id=item.message_id,
         conversation_id=item.conversation_id,
         acknowledged_at=item.acknowledged_at,

@@ -65,12 +65,32 @@ async def _snooze(deps: InboxDeps, who: Actor, item_id: int, form: Form) -> None
     await deps.inbox.snooze(who, item_id, utcnow() + timedelta(hours=hours))
 
 
-async def _relabel(deps: InboxDeps, who: Actor, item_id: int, form: Form) -> None:
+async def _relabel(deps: InboxDeps, who: Actor, item_id: int, form: Form) -> Response | None:
     name, value = field(form, "field"), field(form, "value")
     known = deps.topics if name == "topic" else ("negative", "neutral", "positive")
     if name not in ("topic", "sentiment") or value not in known:
         raise Refused("choose a topic or sentiment from the list")
-    await deps.inbox.relabel(who, item_id, field=name, value=value)
+    moved = await deps.inbox.relabel(who, item_id, field=name, value=value)
+    if moved is None:
+        return None
+    return RedirectResponse(f"/inbox/items/{item_id}?done=relabel_moved", status_code=303)
+
+
+async def _move(deps: InboxDeps, who: Actor, item_id: int, form: Form) -> None:
+    await deps.inbox.moves.move(who, item_id, field(form, "team"))
+
+
+async def _split(deps: InboxDeps, who: Actor, item_id: int, form: Form) -> Response:
+    ids = [_id(v) for v in form.get("message_ids", [])][:200]
+    if not ids:
+        raise Refused("tick the messages to split off")
+    topic, priority = field(form, "topic"), field(form, "priority")
+    if topic not in deps.topics:
+        raise Refused("choose the new item's topic from the list")
+    new_id = await deps.inbox.moves.split(
+        who, item_id, ids, topic=topic, priority=priority, team=field(form, "team")
+    )
+    return RedirectResponse(f"/inbox/items/{new_id}?done=split_off", status_code=303)
 
 
 def _id(raw: str) -> int:
@@ -88,6 +108,8 @@ ACTIONS: dict[str, Action] = {
     "reply": lambda d, w, i, f: d.inbox.reply(w, i, _text(f, d)),
     "note": lambda d, w, i, f: d.inbox.note(w, i, _text(f, d)),
     "relabel": _relabel,
+    "move": _move,
+    "split": _split,
     "snooze": _snooze,
     "resolve": lambda d, w, i, f: d.inbox.resolve(w, [i]),
     "reopen": lambda d, w, i, f: d.inbox.reopen(w, i),
@@ -108,10 +130,12 @@ def routes(deps: InboxDeps) -> list[Route]:
             form = await read_form(request)
             if name == "resolve" and not await _may_resolve_now(deps, who, item_id, form):
                 return await render_resolve_check(deps, request, item_id)
-            await ACTIONS[name](deps, who, item_id, form)
+            answer = await ACTIONS[name](deps, who, item_id, form)
         except (Forbidden, NoSuchItem, InboxError, Refused, BadForm) as exc:
             status, message = refusal(exc)
             return await render_item(deps, request, item_id, error=message, status=status)
+        if isinstance(answer, Response):
+            return answer
         target = f"/inbox/items/{item_id}?done={name}{ANCHOR.get(name, '')}"
         return RedirectResponse(target, status_code=303)
 

@@ -13,6 +13,7 @@ from bot.web import csrf, inbox_format
 from bot.web.inbox_deps import InboxDeps, actor
 from bot.web.numbers import db_int, id_param
 from bot.web.staff_session import staff_of
+from handlers.inbox.moves import may_move
 from handlers.inbox.roles import Actor, allowed, sees_name
 from models.store.inbox_types import PRIORITIES, InboxError, ItemPage, QueueFilter
 from models.store.staff import StaffView
@@ -26,6 +27,9 @@ DONE = {
     "reply": "Reply queued: it goes out on the person's channel (see its delivery state below).",
     "note": "Private note added. It is never sent to the person.",
     "relabel": "Label corrected; the classifier learns from it on the next retraining.",
+    "relabel_moved": "Topic corrected; the item moved to that topic's team (due time unchanged).",
+    "move": "Moved to the team shown below; its due time is unchanged.",
+    "split_off": "This item was split off; its messages no longer belong to the item they left.",
     "snooze": "Snoozed.",
     "resolve": "Resolved.",
     "reopen": "Reopened.",
@@ -98,7 +102,8 @@ async def _context(
         "draft": draft,
         "canned": await deps.inbox.canned_replies(),
         "members": await deps.store.inbox.members(),
-        "may": {a: allowed(staff.role, a) for a in ("assign", "unclaim_others", "data_rights")},
+        "may": {a: allowed(staff.role, a) for a in ("assign", "unclaim_others", "data_rights")}
+        | {"move": may_move(who, row.team)},
         "opted_out": bool(await deps.store.opt_outs.of(contact_ids=[page.item.contact_id])),
         "sees_person": sees_name(who, row.assignee_id),
         "topics": deps.topics,

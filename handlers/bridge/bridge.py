@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from bot.events import OutboundMessage, ReplyForm, StaffAction, StaffAnswer, StaffKind, utcnow
 from handlers.bridge import cards
@@ -30,7 +31,7 @@ ALERTS_ONLY = (
     "Replying, claiming and resolving from Slack are switched off here "
     "(FEEDBOT_STAFF_SLACK_MODE=alerts). Use Open in inbox."
 )
-ACTIONS = ("claim", "reply", "resolve")
+ACTIONS = ("claim", "reply", "resolve", "move")
 
 
 class StaffBridge:
@@ -46,7 +47,7 @@ class StaffBridge:
     ) -> None:
         self._store = store
         self._inbox = inbox
-        self._style = style
+        self._style = replace(style, teams=inbox.moves.teams)
         self._slack = slack
         self._people = StaffDirectory(store, slack)
         self._wake = wake_outbox
@@ -104,6 +105,8 @@ class StaffBridge:
             line = cards.reply_queued(self._style, found.ts, change.actor, change.text)
         elif change.what == "note":
             line = cards.note_added(self._style, found.ts, change.actor, change.text)
+        elif change.what in ("move", "split"):
+            line = cards.routed(self._style, found.ts, change.actor, change.text)
         else:
             line = cards.person_wrote(self._style, found.ts, item, change.text)
         await self._queue([line], item_id=item_id)
@@ -175,6 +178,8 @@ class StaffBridge:
         elif action.action == "resolve":
             if not await self._inbox.resolve(actor, [item_id]):
                 await self._tell(action, "It was already resolved.")
+        elif action.action == "move":
+            await self._inbox.moves.move(actor, item_id, action.text)
         else:
             await self._open_form(action, actor, item_id)
         return StaffAnswer()
@@ -231,4 +236,4 @@ def _threaded(change: Change) -> bool:
         return False
     if change.what == "note":
         return change.via != "slack"
-    return change.what in ("joined", "reopened", "reply")
+    return change.what in ("joined", "reopened", "reply", "move", "split")

@@ -1,7 +1,8 @@
 """Every message the staff channel gets, built in this one module: an item's card (posted once,
 then edited in place), lines in the card's thread, and private answers to a member of staff.
 
-Buttons carry ``verb:item_id`` (claim, reply, resolve) or, for Open in inbox, the item's URL;
+Buttons carry ``verb:item_id`` (claim, reply, resolve), ``move:item_id:team`` (one per team the
+item can move to; Slack shows them as one menu) or, for Open in inbox, the item's URL;
 ``staff_card`` tells the adapter they are staff actions, ``edit_of`` makes a message an edit of
 the card, ``private_to`` / ``reply_hook`` make it private."""
 
@@ -33,13 +34,14 @@ STATUS_WORDS = {
 class CardStyle:
     """Where cards go and what they offer: the staff ``chat`` on ``channel``; ``mode`` full
     (claim, reply, resolve) or alerts (only Open in inbox); ``base_url`` is where the inbox is
-    served."""
+    served; ``teams`` those a card offers to move its item to."""
 
     chat: str
     mode: str
     base_url: str
     zone: ZoneInfo
     channel: Channel
+    teams: tuple[str, ...] = ()
 
 
 def item_url(style: CardStyle, item_id: int) -> str:
@@ -80,14 +82,17 @@ def card_text(item: ItemView, style: CardStyle, *, now: datetime) -> str:
 
 
 def card_buttons(item: ItemView, style: CardStyle) -> tuple[Button, ...]:
-    """Claim (while nobody holds it), Reply…, Resolve (until resolved), Open in inbox; in
-    alerts mode only Open in inbox."""
+    """Claim (while nobody holds it), Reply…, Resolve (until resolved), Open in inbox, then a
+    move to each other team; in alerts mode only Open in inbox."""
     row, buttons = item.row, []
-    if style.mode == "full" and row.status != "resolved":
+    working = style.mode == "full" and row.status != "resolved"
+    if working:
         if row.assignee_id is None:
             buttons.append(Button("Claim", f"claim:{row.id}"))
         buttons += [Button("Reply…", f"reply:{row.id}"), Button("Resolve", f"resolve:{row.id}")]
     buttons.append(Button("Open in inbox", item_url(style, row.id)))
+    if working:
+        buttons += [Button(t, f"move:{row.id}:{t}") for t in style.teams if t != row.team]
     return tuple(buttons)
 
 
@@ -113,6 +118,11 @@ def note_added(style: CardStyle, ts: str, actor: str, text: str) -> OutboundMess
     return _in_thread(
         style, ts, f"Private note by {actor} (never sent to the person):\n{_quote(text)}"
     )
+
+
+def routed(style: CardStyle, ts: str, actor: str, text: str) -> OutboundMessage:
+    """A move to another team or a split, in the card's thread ("Ann moved it from …")."""
+    return _in_thread(style, ts, f"{actor or 'Feedbot'}: {text}.")
 
 
 def reply_settled(style: CardStyle, ts: str, settled: ReplySettled) -> OutboundMessage:

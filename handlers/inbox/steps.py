@@ -107,6 +107,7 @@ class Triage:
             sentiment=facts.sentiment,
             at=now,
             language=ctx.language,
+            replies_to=ctx.replies_to,
         )
 
 

@@ -13,11 +13,13 @@ from config.library import LibraryConfig
 from config.wording import ENGLISH, Wording, fill
 from handlers.inbox.changes import Change, Changes
 from handlers.inbox.csat import CsatQuestion
+from handlers.inbox.moves import Moves
 from handlers.inbox.roles import Actor, require, sees_name
 from handlers.inbox.steps import Clock
 from handlers.inbox.views import view_filter
 from handlers.speaking import Fixed, Languages
 from models.store import Store
+from models.store.inbox_moves import Move
 from models.store.inbox_types import (
     PRIORITIES,
     Canned,
@@ -60,6 +62,8 @@ class Inbox:
         self._languages = languages or Fixed()
         self._csat = CsatQuestion(wording, capabilities)
         self._wake = wake_outbox
+        self.moves = Moves(store, library.triage, clock, self._changes)
+        """Moving items between teams and splitting them."""
 
     def _text(self, text: str) -> str:
         """Staff text, checked: not empty, not over the limit."""
@@ -182,21 +186,25 @@ class Inbox:
 
     async def relabel(
         self, actor: Actor, item_id: int, *, field: str, value: str, message_id: int | None = None
-    ) -> None:
-        """Correct a message's topic or sentiment (the item's latest message by default)."""
+    ) -> Move | None:
+        """Correct a message's topic or sentiment (the item's latest message by default); a
+        topic correction also moves the item to that topic's team unless a lead pinned it."""
         require(actor, "relabel")
         if field not in LABEL_FIELDS or not value.strip() or len(value) > 64:
             raise InboxError("relabel the topic or the sentiment, with a value of 1-64 characters")
         item = await self._item(item_id)
         target = message_id if message_id is not None else await self._latest(item_id)
-        await self._store.inbox.relabel(
+        moved = await self._store.inbox.relabel(
             item_id=item.row.id,
             actor_id=actor.id,
             field=field,
             value=value.strip(),
             message_id=target,
+            team=self.moves.team_for(field, value.strip()),
         )
         await self._told(actor, [item_id], "relabel")
+        await self.moves.corrected(actor, moved)
+        return moved
 
     async def snooze(self, actor: Actor, item_id: int, until: datetime) -> bool:
         """Put an item aside until a time in the future."""
@@ -310,7 +318,9 @@ class Inbox:
 
     async def _latest(self, item_id: int) -> int:
         page = await self._store.inbox.page(item_id=item_id, limit=50)
-        mine = [e.message_id for e in (page.entries if page else []) if e.kind == "person"]
+        theirs = [e.message_id for e in (page.entries if page else []) if e.kind == "person"]
+        mine = [e.message_id for e in page.splittable()] if page else []  # this item's own
+        mine = mine or theirs
         if not mine or mine[-1] is None:
             raise InboxError("this item has no message from the person to relabel")
         return mine[-1]

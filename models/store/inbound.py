@@ -129,6 +129,7 @@ def _message_row(
         "contact_id": contact,
         "text": event.text,
         "reply_ref": event.reply_ref,
+        "replies_to": event.replies_to,
         "vote": vote,
         "occurred_at": event.occurred_at,
         "received_at": utcnow(),

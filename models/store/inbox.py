@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from models.store import inbox_actions as actions
-from models.store import inbox_page, inbox_reply, inbox_route, inbox_staff, inbox_views
+from models.store import inbox_moves, inbox_page, inbox_reply, inbox_route, inbox_staff, inbox_views
+from models.store.inbox_moves import Move, SplitOff
 from models.store.inbox_reply import Awaiting, CsatAsk
 from models.store.inbox_staff import Member
 from models.store.inbox_types import (
@@ -149,11 +150,54 @@ class InboxStore:
         return await self._db.write(note, item_id, actor_id, text=text, via=via)
 
     async def relabel(
-        self, *, item_id: int, actor_id: int, field: str, value: str, message_id: int
-    ) -> None:
-        """Store a relabel of a message's topic or sentiment as a correction."""
-        await self._db.write(
-            actions.relabel, item_id, actor_id, field=field, value=value, message_id=message_id
+        self,
+        *,
+        item_id: int,
+        actor_id: int,
+        field: str,
+        value: str,
+        message_id: int,
+        team: str | None = None,
+    ) -> Move | None:
+        """Store a relabel of a message's topic or sentiment as a correction; with ``team``
+        (a topic's team), move the item there too unless a lead pinned its team."""
+        return await self._db.write(
+            inbox_moves.relabel,
+            item_id,
+            actor_id,
+            field=field,
+            value=value,
+            message_id=message_id,
+            team=team,
+        )
+
+    async def move(
+        self, *, item_id: int, actor_id: int, from_team: str, to_team: str, pin: bool, via: str = ""
+    ) -> Move:
+        """Give an item to another team if it is still with ``from_team`` (``pin``: a lead's
+        choice, which later topic corrections leave alone); the due time stays."""
+        return await self._db.write(
+            inbox_moves.move,
+            item_id,
+            actor_id,
+            from_team=from_team,
+            to_team=to_team,
+            pin=pin,
+            via=via,
+        )
+
+    async def split(
+        self,
+        *,
+        item_id: int,
+        actor_id: int,
+        message_ids: Sequence[int],
+        off: SplitOff,
+        via: str = "",
+    ) -> int:
+        """Split some of an item's messages into a new item; the new item's id."""
+        return await self._db.write(
+            inbox_moves.split, item_id, actor_id, message_ids=list(message_ids), off=off, via=via
         )
 
     async def snooze(self, *, item_id: int, actor_id: int, until: datetime) -> bool:

@@ -139,6 +139,7 @@ def assign(
         values["status"] = case((InboxItem.status == "new", "open"), else_=InboxItem.status)
     if team is not None:
         values["team"] = team
+        values["team_manual"] = True  # a lead's choice: corrections no longer move it
     if not values:
         raise InboxError("choose a member of staff or a team to assign to")
     done = _changed(conn, item_ids, InboxItem.status != "resolved", **values)

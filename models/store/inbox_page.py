@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from models.store.inbox_tables import InboxEntry, StaffUser
+from models.store.inbox_tables import InboxEntry, ItemMessage, StaffUser
 from models.store.inbox_types import Entry, ItemPage, ItemView
 from models.store.inbox_views import item as item_view
 from models.store.tables import Classification, Correction, Message, OutboxItem
@@ -39,7 +39,16 @@ def page(conn: Connection, item_id: int, *, before: int | None, limit: int) -> I
     start = messages[0].received_at if older is not None and messages else None
     end = _time_of(conn, before) if before is not None else None
     notes = _notes(conn, item_id, start, end)
-    return ItemPage(view, sorted(entries + notes, key=lambda e: e.at), older)
+    item_of = _items_of(conn, [m.id for m in messages if m.contact_id == view.contact_id])
+    return ItemPage(view, sorted(entries + notes, key=lambda e: e.at), older, item_of)
+
+
+def _items_of(conn: Connection, ids: list[int]) -> dict[int, int]:
+    """The item each of these messages was routed into."""
+    query = select(ItemMessage.message_id, ItemMessage.item_id).where(
+        ItemMessage.message_id.in_(ids)
+    )
+    return {int(m): int(i) for m, i in conn.execute(query).all()}
 
 
 def _messages(conn: Connection, conversation_id: int, before: int | None, n: int) -> list[Any]:

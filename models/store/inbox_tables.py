@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.store.tables import Base
@@ -29,11 +29,13 @@ class StaffUser(Base):
 
 class InboxItem(Base):
     """What one person asked in one conversation: their next messages join it; after resolve,
-    a new message reopens it. Topic and sentiment are the latest message's (or a relabel)."""
+    a new message reopens it. Topic and sentiment are the latest message's (or a relabel).
+    Staff may split messages into a further item of the same person and conversation
+    (``part`` 1, 2, ...); which item each message belongs to is in ``inbox_item_messages``."""
 
     __tablename__ = "inbox_items"
     __table_args__ = (
-        UniqueConstraint("conversation_id", "contact_id"),
+        UniqueConstraint("conversation_id", "contact_id", "part"),
         Index("ix_inbox_items_status_due", "status", "due_at", "id"),
         Index("ix_inbox_items_team_status_due", "team", "status", "due_at", "id"),
         Index("ix_inbox_items_assignee_status_due", "assignee_id", "status", "due_at", "id"),
@@ -85,6 +87,9 @@ class InboxItem(Base):
     channel: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), default="new")
     team: Mapped[str] = mapped_column(String(64), default="")
+    team_manual: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """A lead set the team by hand: a topic correction no longer moves the item."""
+    part: Mapped[int] = mapped_column(default=0, server_default="0")
     assignee_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_users.id", ondelete="SET NULL")
     )
@@ -106,6 +111,17 @@ class InboxItem(Base):
     reopened: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class ItemMessage(Base):
+    """Which item a routed message of the person belongs to (a split moves some)."""
+
+    __tablename__ = "inbox_item_messages"
+    __table_args__ = (Index("ix_inbox_item_messages_item", "item_id", "message_id"),)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
+    item_id: Mapped[int] = mapped_column(ForeignKey("inbox_items.id", ondelete="CASCADE"))
 
 
 class InboxEntry(Base):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 STATUSES = ("new", "open", "pending", "snoozed", "resolved")
@@ -35,6 +36,8 @@ class Incoming:
     sentiment: str
     at: datetime
     language: str = "und"
+    replies_to: str = ""
+    """The platform id of the message it answers, if any: it joins that message's item."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,8 @@ class ItemView:
     reopened: int
     csat_score: int | None
     csat_asked: bool
+    team_manual: bool = False
+    """A lead set the team by hand: topic corrections leave it where it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +148,13 @@ class ItemPage:
     item: ItemView
     entries: list[Entry]
     older: int | None
+    item_of: Mapping[int, int] = field(default_factory=dict)
+    """Which item each of the person's messages on this page belongs to (by message id)."""
+
+    def splittable(self) -> list[Entry]:
+        """The person's messages on this page that belong to this item (a split picks some)."""
+        own = self.item.row.id
+        return [e for e in self.entries if e.message_id and self.item_of.get(e.message_id) == own]
 
 
 @dataclass(frozen=True, slots=True)

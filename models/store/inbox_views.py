@@ -151,6 +151,7 @@ def item(conn: Connection, item_id: int) -> ItemView | None:
             InboxItem.clock_from,
             InboxItem.resolved_by,
             InboxItem.reopened,
+            InboxItem.team_manual,
             InboxCsat.score,
             InboxCsat.item_id.label("csat_item"),
         )
@@ -172,4 +173,5 @@ def item(conn: Connection, item_id: int) -> ItemView | None:
         reopened=m["reopened"],
         csat_score=m["score"],
         csat_asked=m["csat_item"] is not None,
+        team_manual=bool(m["team_manual"]),
     )

@@ -23,6 +23,7 @@ class Pending:
     kind: str
     text: str
     reply_ref: str
+    replies_to: str
     conversation_id: int
     address: Address
     attempts: int
@@ -68,6 +69,7 @@ def _pending(message: Message, conversation: Conversation) -> Pending:
         kind=message.kind,
         text=message.text,
         reply_ref=message.reply_ref,
+        replies_to=message.replies_to,
         conversation_id=conversation.id,
         address=address,
         attempts=message.attempts,

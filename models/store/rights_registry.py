@@ -89,13 +89,14 @@ REGISTRY: tuple[Holding, ...] = (
     ),
     Holding(
         "messages",
-        ("text", "platform_id", "reply_ref", "vote", "author", "last_error"),
+        ("text", "platform_id", "reply_ref", "replies_to", "vote", "author", "last_error"),
         "id",
         "message_ids",
         erase={
             "text": marker,
             "platform_id": tagged("id"),
             "reply_ref": blank,
+            "replies_to": blank,
             "vote": nothing,
             "author": blank,
             "last_error": blank,
@@ -139,6 +140,7 @@ NOT_PERSONAL: Mapping[str, str] = {
     "inbox_csat": "a score and when it was asked and answered",
     "item_resolutions": "when a queue item (by id) was resolved and reopened, and its team",
     "inbox_canned_replies": "the library's ready-made replies",
+    "inbox_item_messages": "which queue item each message belongs to (ids only)",
     # Tables of work landing in parallel, declared from their branches (the scan test checks
     # them once they are here): staff accounts' sessions, the widget's, leases, the digest.
     "staff_sessions": "staff login sessions (a hash of the session id)",

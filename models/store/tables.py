@@ -98,6 +98,8 @@ class Message(Base):
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(Text, default="")
     reply_ref: Mapped[str] = mapped_column(String(255), default="")
+    replies_to: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    """The platform id of the message this one replies to ("" when none)."""
     vote: Mapped[dict[str, Any] | None]
     author: Mapped[str] = mapped_column(String(255), default="")
     occurred_at: Mapped[datetime]

@@ -70,6 +70,9 @@ def test_reply_in_a_conversation_keeps_the_root_as_chat() -> None:
     assert event is not None
     assert event.address.chat == "1860000000000005000"
     assert event.text == "still broken on the 3rd floor"
+    assert event.replies_to == page["data"][3]["referenced_tweets"][0]["id"]  # finds its item
+    first = to_event(page["data"][4], me=ME)
+    assert first is not None and first.replies_to == ""  # replies to nothing
 
 
 def test_edited_tweet_is_an_edit_event() -> None:

@@ -33,13 +33,15 @@ async def start(chat: Chat, db_url: str, **settings: Any) -> RunningBot:
     return await chat.start("slack", "telegram", database_url=db_url, **values)
 
 
-async def account(bot: RunningBot, email: str, *, slack: str = "", role: str = "agent") -> int:
+async def account(
+    bot: RunningBot, email: str, *, slack: str = "", role: str = "agent", team: str = ""
+) -> int:
     """A staff account, linked to a Slack user when ``slack`` is given."""
     made = await bot.store.staff.add(
         email=email,
         name=email.split("@")[0].title(),
         role=role,
-        team="",
+        team=team,
         password_hash="",
         actor="test",
     )
@@ -421,3 +423,30 @@ async def test_erasing_the_person_erases_the_staff_channels_copies_of_their_word
     await bot.store.rights.erase_person(who=Who(item_id=queued.id), actor="test")
     left = await bot.store.read(find, ("printed nothing", "20231234"))
     assert left == []
+
+
+async def test_an_item_moves_to_another_team_from_its_card(chat: Chat, db_url: str) -> None:
+    bot = await start(chat, db_url)
+    student = chat.on("telegram")
+    await student.says(PRINTER, message_id=17)
+    queued = await item(bot)
+    ann_id = await account(bot, "ann@lib.ac.uk", slack=ANN, team=queued.team)
+    await account(bot, "bo@lib.ac.uk", slack="U0BO00002", team="estates")
+    ann, bo = chat.staff_in_slack(user=ANN), chat.staff_in_slack(user="U0BO00002")
+    card = await ann.card_shows(PRINTER)
+    await card_known(bot, queued.id)
+    assert "estates" in ann.menu(card) and queued.team not in ann.menu(card)
+    assert card.options == FULL  # the menu comes after the buttons
+
+    await bo.chooses("estates", card)  # Bo is not in the item's team, nor a lead
+    await bo.told_that(f"only agents of {queued.team} or a lead")
+    assert (await now(bot, queued.id)).team == queued.team
+
+    await ann.chooses("estates", card)
+    moved = await ann.card_shows("team: estates")
+    assert moved.ref == card.ref and queued.team in ann.menu(moved)
+    line = await ann.thread_says(card, "moved from")
+    assert line == f"Ann: moved from {queued.team} to estates."
+    assert (await now(bot, queued.id)).due_at == queued.due_at
+    [(action, detail)] = await details(bot, queued.id, f"staff:{ann_id}")
+    assert action == "move" and detail["via"] == "slack" and detail["to"] == "estates"

@@ -65,3 +65,21 @@ async def widget_item(bot: RunningBot, text: str, *, session: str = "session-abc
 
     await wait_until(queued, what=f"{text!r} in the queue")
     return found[0]
+
+
+async def two_messages(bot: RunningBot, first: str, second: str) -> int:
+    """One widget visitor writes twice; their item, once both joined it."""
+    async with httpx.AsyncClient(base_url=bot.url) as http:
+        session = (await http.post("/widget/api/sessions", json={})).json()["session"]
+        for n, text in enumerate((first, second)):
+            body = {"session": session, "client_id": f"c-{n:08x}", "text": text}
+            assert (await http.post("/widget/api/messages", json=body)).status_code == 202
+    found: list[int] = []
+
+    async def joined() -> bool:
+        rows = await bot.store.inbox.listing(filter=QueueFilter(statuses=STATUSES))
+        found[:] = [r.id for r in rows if r.text == second]
+        return bool(found)
+
+    await wait_until(joined, what="both messages in one item")
+    return found[0]

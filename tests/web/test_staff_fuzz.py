@@ -31,7 +31,7 @@ ROUTES = (
     ("GET", "/digests/{week}"), ("GET", "/digests/{week}/topics.png"),
     *(("POST", f"/inbox/items/{{id}}/{a}") for a in (
         "claim", "unclaim", "assign", "priority", "reply", "note", "relabel", "snooze",
-        "resolve", "reopen", "retry", "export", "erase",
+        "resolve", "reopen", "retry", "export", "erase", "move", "split",
     )),
     ("POST", "/inbox/bulk"), ("POST", "/inbox/seen"), ("POST", "/inbox/staff/{id}/disable"),
     ("POST", "/inbox/staff/add"), ("POST", "/inbox/staff/{id}/change"),
@@ -43,7 +43,7 @@ KEYS = (
     "new", "created", "responded", "resolved", "before", "canned", "done", "recorded", "told",
     "actor", "action", "subject", "text", "hours", "entry_id", "staff_id", "field", "value",
     "ids", "back", "confirm", "name", "said", "answer", "why", "outcome", "since", "notify",
-    "email", "role", "password",
+    "email", "role", "password", "message_ids",
 )  # fmt: skip
 NUMBERISH = st.one_of(
     st.integers(-(10**30), 10**30).map(str),

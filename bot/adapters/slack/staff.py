@@ -16,6 +16,7 @@ from bot.storable import storable
 Payload = Mapping[str, Any]
 FORM = f"{STAFF_PREFIX}reply"
 TEXT_BLOCK, CANNED_BLOCK = "reply_text", "reply_canned"
+MOVE = "move:"
 MAX_TITLE, MAX_OPTIONS, MAX_OPTION_TEXT = 24, 100, 75
 
 
@@ -51,13 +52,15 @@ def _action_channel(body: Payload) -> str:
 
 
 def _press(body: Payload) -> StaffAction | None:
-    """A staff button: ``fbstaff-<verb>`` with the item id as its value."""
+    """A staff button: ``fbstaff-<verb>`` with the item id as its value; or the move menu, its
+    option ``<item id>:<team>`` (the team becomes the action's text)."""
     actions, user = objs(body.get("actions")), text(obj(body.get("user")).get("id"))
     if not actions or not user:
         return None
     action, ts = actions[0], text(obj(body.get("container")).get("message_ts"))
     verb = text(action.get("action_id")).removeprefix(STAFF_PREFIX)
-    value = text(action.get("value"))
+    picked = text(obj(action.get("selected_option")).get("value"))
+    value, _, choice = (text(action.get("value")) or picked).partition(":")
     return StaffAction(
         kind=StaffKind.PRESS,
         user=user,
@@ -67,6 +70,7 @@ def _press(body: Payload) -> StaffAction | None:
         card=ts,
         chat=_action_channel(body),
         trigger=text(body.get("trigger_id")),
+        text=choice,
         reply_hook=text(body.get("response_url")),
     )
 
@@ -113,10 +117,30 @@ def _thread_message(event: Payload, staff_channel: str) -> StaffAction | None:
 def card_blocks(body: str, buttons: tuple[Button, ...], block_id: str = "") -> list[dict[str, Any]]:
     """A card: its text, and its staff buttons (a URL value is a link button)."""
     section = {"type": "section", "text": {"type": "mrkdwn", "text": body or " "}}
-    actions: dict[str, Any] = {"type": "actions", "elements": [_button(b) for b in buttons]}
+    moves = [b for b in buttons if b.value.startswith(MOVE)]
+    elements = [_button(b) for b in buttons if b not in moves]
+    actions: dict[str, Any] = {"type": "actions", "elements": elements + _move_menu(moves)}
     if block_id:
         actions["block_id"] = block_id[:255]
     return [section, actions]
+
+
+def _move_menu(moves: list[Button]) -> list[dict[str, Any]]:
+    """The teams an item can move to, as one menu ("Move to team…"); none: no menu."""
+    options = [
+        {"text": _plain(b.label[:MAX_OPTION_TEXT]), "value": b.value.removeprefix(MOVE)}
+        for b in moves[:MAX_OPTIONS]
+    ]
+    if not options:
+        return []
+    return [
+        {
+            "type": "static_select",
+            "action_id": f"{STAFF_PREFIX}move",
+            "placeholder": _plain("Move to team…"),
+            "options": options,
+        }
+    ]
 
 
 def _button(button: Button) -> dict[str, Any]:

@@ -86,6 +86,12 @@ def _person(message: Message) -> tuple[str, str] | None:
     return ident(user.id), _full_name(user)
 
 
+def _replies_to(message: Message) -> str:
+    """Our platform id for the message this one replies to ("" when it replies to none)."""
+    answered = message.reply_to_message
+    return message_ref(answered.chat.id, answered.message_id) if answered is not None else ""
+
+
 def _readable(message: Message) -> bool:
     """Whether the message has text and the ids a reply needs."""
     return bool(_text(message) and ident(message.chat.id) and ident(message.message_id))
@@ -104,6 +110,7 @@ def _message(message: Message) -> InboundEvent | None:
         address=address_of(message),
         text=_text(message),
         reply_ref=ident(message.message_id),
+        replies_to=_replies_to(message),
         occurred_at=message.date,
     )
 

@@ -105,9 +105,16 @@ def tweet_to_event(
             text=strip_reply_prefix(text(tweet.get("text"))),
             sender_name=username,
             reply_ref=tweet_id,
+            replies_to=_replied_to(tweet),
             occurred_at=parse_time(tweet.get("created_at")),
         )
     )
+
+
+def _replied_to(tweet: Payload) -> str:
+    """The id of the tweet this one replies to ("" when none)."""
+    refs = objs(tweet.get("referenced_tweets"))
+    return next((text(r.get("id")) for r in refs if r.get("type") == "replied_to"), "")
 
 
 def _list(value: object) -> list[object]:

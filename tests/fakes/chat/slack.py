@@ -127,4 +127,5 @@ def _labels(args: Json) -> tuple[str, ...]:
         for b in blocks
         if b.get("type") == "actions"
         for e in b.get("elements", [])
+        if "text" in e  # a button (a menu has options instead: see SlackStaff.menu)
     )

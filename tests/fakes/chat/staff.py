@@ -3,6 +3,7 @@ reply form, types in a card's thread, all as signed Slack interactions and event
 
 from __future__ import annotations
 
+import json
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
@@ -124,6 +125,28 @@ class SlackStaff:
         body["trigger_id"] = f"{int(time.time())}.{self.user}.{self.chat.next_id()}"
         return await self._action(body)
 
+    def menu(self, card: Heard) -> list[str]:
+        """The options of the card's menu (Move to team…), as it looks now."""
+        return [str(o["text"]["text"]) for o in self._menu(self._now(card))["options"]]
+
+    async def chooses(self, option: str, card: Heard | None = None) -> Said:
+        """Pick ``option`` in the card's menu, as Slack reports a static_select choice."""
+        shown = self._now(card)
+        hook = self.chat.slack.hook()
+        self.hooks.add(urlparse(hook).path)
+        args = dict(shown.raw.args)
+        args.setdefault("channel", self.where)
+        element = self._menu(shown)
+        [picked] = [o for o in element["options"] if o["text"]["text"] == option]
+        actions = next(b for b in _blocks(args) if b["type"] == "actions")
+        body = click(args, actions["elements"].index(element), self.user, hook, ts=shown.ref)
+        body["actions"][0]["selected_option"] = picked
+        return await self._action(body)
+
+    def _menu(self, shown: Heard) -> Json:
+        actions = next(b for b in _blocks(shown.raw.args) if b["type"] == "actions")
+        return next(e for e in actions["elements"] if e["type"] == "static_select")
+
     async def forges(self, action_id: str, value: str, card: Heard) -> Said:
         """A block_actions payload for a button the card does not show."""
         hook = self.chat.slack.hook()
@@ -211,3 +234,9 @@ def link_of(heard: Heard, label: str) -> Any:
             if element["text"]["text"] == label:
                 return element.get("url")
     raise AssertionError(f"no button {label!r}")
+
+
+def _blocks(args: Json) -> list[Json]:
+    """A call's blocks (sent as a list, or as JSON text)."""
+    blocks: Any = args.get("blocks") or []
+    return list(json.loads(blocks) if isinstance(blocks, str) else blocks)
