@@ -129,7 +129,12 @@ async def _create(loaded: Any, spec: polls.PollSpec, when: dict[str, datetime | 
     status = "scheduled" if when["opens_at"] else "draft"
     async with open_store(loaded) as store:
         return await store.polls.create(
-            targets=spec.targets, options=spec.options, status=status, **fields, **when
+            targets=spec.targets,
+            options=spec.options,
+            status=status,
+            opens_at=when["opens_at"],
+            closes_at=when["closes_at"],
+            **fields,
         )
 
 

@@ -113,9 +113,28 @@ class Actions:
         self._db = runner
         self._ingest = ingest
 
-    async def add(self, **fields: object) -> int:
-        """Record an action (topic, said, outcome, did, why, since, created_by)."""
-        return await self._ingest.write(add, **fields)
+    async def add(
+        self,
+        *,
+        topic: str,
+        said: str,
+        outcome: str,
+        did: str,
+        why: str,
+        since: datetime | None,
+        created_by: str,
+    ) -> int:
+        """Record an action once per wording; returns its id."""
+        return await self._ingest.write(
+            add,
+            topic=topic,
+            said=said,
+            outcome=outcome,
+            did=did,
+            why=why,
+            since=since,
+            created_by=created_by,
+        )
 
     async def between(self, *, start: datetime, end: datetime) -> list[ActionView]:
         """Actions recorded in a period, newest first."""

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Sequence
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.events import InboundEvent, OutboundMessage, utcnow
 from models.classification import Classification
@@ -26,10 +25,26 @@ class MessageStore:
         """Store events durably and idempotently, in one transaction."""
         return await self._ingest.write(inbound.record_events, events, key=self._key)
 
-    async def find(self, **filters: Any) -> list[views.MessageView]:
-        """Messages; filters (keywords): channel, conversation_id, limit, newest_first, kinds,
-        before."""
-        return await self._db.read(views.messages, **filters)
+    async def find(
+        self,
+        *,
+        channel: str | None = None,
+        conversation_id: int | None = None,
+        limit: int = 50,
+        newest_first: bool = True,
+        kinds: tuple[str, ...] | None = None,
+        before: int | None = None,
+    ) -> list[views.MessageView]:
+        """Messages (inbound and outbound), filtered and limited; ``before``: ids below it."""
+        return await self._db.read(
+            views.messages,
+            channel=channel,
+            conversation_id=conversation_id,
+            limit=limit,
+            newest_first=newest_first,
+            kinds=kinds,
+            before=before,
+        )
 
     async def conversation_at(self, *, channel: str, chat: str, thread: str = "") -> int | None:
         """The conversation at an address, if one exists."""

@@ -4,7 +4,7 @@ action itself, so a redelivered payload finds the mark and a failed action leave
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy.engine import Connection
 
@@ -14,6 +14,7 @@ from models.store.inbox_types import InboxError
 from models.store.upsert import insert_ignore
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class Repeated(InboxError):
@@ -26,13 +27,15 @@ def mark(conn: Connection, key: str) -> bool:
     return conn.execute(insert_ignore(conn.dialect.name, BridgeSeen), [row]).rowcount == 1
 
 
-def once(fn: Callable[..., T], key: str) -> Callable[..., T]:
+def once(
+    fn: Callable[Concatenate[Connection, P], T], key: str
+) -> Callable[Concatenate[Connection, P], T]:
     """``fn`` run in its transaction only if ``key`` was not done yet (Repeated otherwise);
     with no key, ``fn`` itself."""
     if not key:
         return fn
 
-    def first(conn: Connection, *args: Any, **kwargs: Any) -> T:
+    def first(conn: Connection, /, *args: P.args, **kwargs: P.kwargs) -> T:
         if not mark(conn, key):
             raise Repeated(f"already done: {key}")
         return fn(conn, *args, **kwargs)

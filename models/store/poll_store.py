@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from models.store import inbound, poll_posts, polls, votes
 from models.store.polls import PollView, Target
@@ -20,10 +19,37 @@ class PollStore:
         self._key = key
 
     async def create(
-        self, *, targets: list[Target], options: list[tuple[str, str]], **fields: Any
+        self,
+        *,
+        targets: list[Target],
+        options: list[tuple[str, str]],
+        question: str,
+        kind: str,
+        status: str = "draft",
+        follow_up: str = "",
+        anonymous: bool = False,
+        live_results: bool = False,
+        post_results: bool = False,
+        opens_at: datetime | None = None,
+        closes_at: datetime | None = None,
+        repeat_days: int | None = None,
     ) -> int:
         """Store a new poll and its targets; returns its id."""
-        return await self._ingest.write(polls.create, targets=targets, options=options, **fields)
+        return await self._ingest.write(
+            polls.create,
+            targets=targets,
+            options=options,
+            question=question,
+            kind=kind,
+            status=status,
+            follow_up=follow_up,
+            anonymous=anonymous,
+            live_results=live_results,
+            post_results=post_results,
+            opens_at=opens_at,
+            closes_at=closes_at,
+            repeat_days=repeat_days,
+        )
 
     async def get(self, *, poll_id: int) -> PollView | None:
         """One poll, if it exists."""

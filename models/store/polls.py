@@ -47,11 +47,33 @@ class PollView:
 
 
 def create(
-    conn: Connection, *, targets: list[Target], options: list[tuple[str, str]], **fields: Any
+    conn: Connection,
+    *,
+    targets: list[Target],
+    options: list[tuple[str, str]],
+    question: str,
+    kind: str,
+    status: str = "draft",
+    follow_up: str = "",
+    anonymous: bool = False,
+    live_results: bool = False,
+    post_results: bool = False,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    repeat_days: int | None = None,
 ) -> int:
     """Store a new poll (status draft, or scheduled when it opens later); returns its id."""
     row = {
-        **fields,
+        "question": question,
+        "kind": kind,
+        "status": status,
+        "follow_up": follow_up,
+        "anonymous": anonymous,
+        "live_results": live_results,
+        "post_results": post_results,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "repeat_days": repeat_days,
         "options": [{"key": k, "label": v} for k, v in options],
         "created_at": utcnow(),
     }
@@ -141,16 +163,18 @@ def repeat(conn: Connection, poll_id: int) -> int | None:
         return None
     step = timedelta(days=poll.repeat_days)
     opens = (poll.opens_at or poll.closes_at - step) + step
-    fields = {
-        "question": poll.question,
-        "kind": poll.kind,
-        "anonymous": poll.anonymous,
-        "live_results": poll.live_results,
-        "follow_up": poll.follow_up,
-        "post_results": poll.post_results,
-        "repeat_days": poll.repeat_days,
-        "status": "scheduled",
-        "opens_at": opens,
-        "closes_at": poll.closes_at + step,
-    }
-    return create(conn, targets=poll.targets, options=poll.options, **fields)
+    return create(
+        conn,
+        targets=poll.targets,
+        options=poll.options,
+        question=poll.question,
+        kind=poll.kind,
+        anonymous=poll.anonymous,
+        live_results=poll.live_results,
+        follow_up=poll.follow_up,
+        post_results=poll.post_results,
+        repeat_days=poll.repeat_days,
+        status="scheduled",
+        opens_at=opens,
+        closes_at=poll.closes_at + step,
+    )

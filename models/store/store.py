@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
 
 from models.store import cursors
 from models.store.actions import Actions
@@ -29,6 +30,7 @@ from models.store.sessions import SessionStore
 from models.store.staff import StaffStore
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class Store:
@@ -92,7 +94,9 @@ class Store:
         durable = AsyncRunner(create_engine(url, pool_size=2))
         return AsyncRunner(create_engine(url)), durable, "postgresql"
 
-    async def read(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    async def read(
+        self, fn: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         """Run ``fn(connection, ...)`` for reading (for ad-hoc queries and tests)."""
         return await self._db.read(fn, *args, **kwargs)
 
