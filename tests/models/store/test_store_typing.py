@@ -28,7 +28,7 @@ async def right(store: Store, runner: Runner) -> None:
 async def wrong(store: Store, runner: Runner) -> None:
     await store.polls.get(poll=1)  # WRONG facade keyword
     await store.read(get, poll=1)  # WRONG query keyword through the runner
-    await runner.write(create, targets=[], options=[], question="q", kind="csat", colour="red")  # WRONG
+    await runner.write(create, targets=[], options=[], question="q", kind="k", hue="red")  # WRONG
 """
 
 
@@ -53,4 +53,4 @@ def test_a_wrong_keyword_to_a_store_call_is_a_type_error(
     assert status == 1, out + err
     assert flagged == wrong_lines, out
     assert 'Unexpected keyword argument "poll"' in out
-    assert 'Unexpected keyword argument "colour"' in out
+    assert 'Unexpected keyword argument "hue"' in out
