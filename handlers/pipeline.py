@@ -19,7 +19,7 @@ from handlers.poll_steps import LinkFollowUp, ReplyVote, Tally
 from handlers.record import Record, Recorder
 from models.classification import Classifier
 from models.store import Store
-from models.store.processing import Pending
+from models.store.jobs.processing import Pending
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from bot.events import (
     PollPost,
     poll_ref,
 )
-from models.store.polls import PollView, Target
+from models.store.polls.definitions import PollView, Target
 
 CLOSED_POLL = "This poll has closed. Thank you to everyone who answered."
 

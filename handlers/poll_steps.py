@@ -12,7 +12,7 @@ from handlers.poll_answers import chosen
 from handlers.poll_kinds import is_low, numbered_choice
 from handlers.polls import CLOSED_TEXT, FOLLOW_UP_WINDOW
 from models.store import Store
-from models.store.votes import Cast, Outcome
+from models.store.polls.votes import Cast, Outcome
 
 
 class Tally:

@@ -12,8 +12,8 @@ from bot.channel import Capabilities
 from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
 from handlers.inbox.roles import Actor, require
 from models.store import Store
-from models.store.action_notices import Notice, Raiser
-from models.store.actions import ActionView
+from models.store.digest.action_notices import Notice, Raiser
+from models.store.digest.actions import ActionView
 
 DEFAULT_WINDOW = timedelta(weeks=8)
 

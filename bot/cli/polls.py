@@ -22,7 +22,7 @@ from config.library import load_library_config
 from handlers import polls
 from handlers.poll_kinds import standard_options
 from handlers.poll_results import Results, concentration_line
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 
 poll_app = typer.Typer(help="Quick polls: create, send, close, read results.", no_args_is_help=True)
 

@@ -19,7 +19,7 @@ from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
 from handlers.staff.passwords import Passwords, WeakPassword
 from models.store import Store
-from models.store.staff import NoSuchStaff, StaffExists, StaffView
+from models.store.staff.facade import NoSuchStaff, StaffExists, StaffView
 
 staff_app = typer.Typer(help="Staff accounts for the web inbox.", no_args_is_help=True)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from handlers.alerts.rules import stamp
 from handlers.digest.scrub import scrub
-from models.store.alerts import ClaimedSend
-from models.store.inbox_types import WAITING, ItemView
-from models.store.rights_registry import ERASED
+from models.store.alerts.facade import ClaimedSend
+from models.store.inbox.types import WAITING, ItemView
+from models.store.rights.registry import ERASED
 
 QUOTE_CHARS = 280
 

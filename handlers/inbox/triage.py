@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from config.triage import TriageConfig
-from models.store.inbox_types import PRIORITIES
+from models.store.inbox.types import PRIORITIES
 
 QUESTION_STARTS = frozenset(
     {

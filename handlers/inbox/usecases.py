@@ -16,7 +16,7 @@ from handlers.inbox.roles import Actor, require, sees_name
 from handlers.inbox.steps import Clock
 from handlers.inbox.views import view_filter
 from models.store import Store
-from models.store.inbox_types import (
+from models.store.inbox.types import (
     PRIORITIES,
     Canned,
     ClaimResult,
@@ -27,7 +27,7 @@ from models.store.inbox_types import (
     NoSuchItem,
     QueueFilter,
 )
-from models.store.inbox_views import MAX_LIMIT
+from models.store.inbox.views import MAX_LIMIT
 
 LABEL_FIELDS = ("topic", "sentiment")
 

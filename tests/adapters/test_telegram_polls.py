@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.adapters.telegram.adapter import TAPPED
 from handlers import poll_messages, polls
 from handlers.poll_kinds import standard_options
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 from tests.fakes.chat import Chat
 from tests.fakes.waiting import wait_until
 

@@ -15,7 +15,7 @@ from tests.conftest import ROOT
 
 SAMPLE = """\
 from models.store import Store
-from models.store.polls import create, get
+from models.store.polls.definitions import create, get
 from models.store.runner import Runner
 
 
