@@ -31,7 +31,7 @@ from handlers.alerts.quiet import Quiet
 from handlers.alerts.rules import AlertRules, spike_windows
 from models.classification import Classification
 from models.store import Store
-from models.store.alerts.facade import item_queries
+from models.store.alerts.raised import item_queries
 from models.store.alerts.spikes import detector_query
 from models.store.migrate import upgrade_async
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.alerts.rules import stamp
 from handlers.digest.scrub import scrub
-from models.store.alerts.facade import ClaimedSend
+from models.store.alerts.raised import ClaimedSend
 from models.store.inbox.types import WAITING, ItemView
 from models.store.rights.registry import ERASED
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.alerts.quiet import Quiet
-from models.store.alerts.facade import ItemDue, NewAlert
+from models.store.alerts.raised import ItemDue, NewAlert
 from models.store.alerts.spikes import SpikeWindows, TopicCount
 
 LOOKBACK = timedelta(days=1)

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from models.store.alerts.facade import AlertStore
 from models.store.bridge.facade import BridgeStore
 from models.store.digest.actions import Actions
-from models.store.digest.figures import DigestFigures
+from models.store.digest.facade import DigestFigures
 from models.store.digest.runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
 from models.store.inbound.facade import ClassificationStore, MessageStore

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.alerts.render import is_moot, item_text, quote, spike_text
-from models.store.alerts.facade import ClaimedSend
+from models.store.alerts.raised import ClaimedSend
 from models.store.inbox.types import ItemRow, ItemView
 from models.store.rights.registry import ERASED
 

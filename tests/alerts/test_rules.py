@@ -16,7 +16,7 @@ from handlers.alerts.rules import (
     spike_windows,
     weeks_covered,
 )
-from models.store.alerts.facade import ItemDue
+from models.store.alerts.raised import ItemDue
 from models.store.alerts.spikes import TopicCount
 
 LONDON = ZoneInfo("Europe/London")

@@ -11,10 +11,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
-from models.store.digest.queue_figures import QueueFigures
 from models.store.inbox.tables import InboxCsat
 from models.store.polls.tables import Poll, Vote
-from models.store.runner import Runner
 from models.store.tables import Classification, Contact, Conversation, Correction, Message
 
 
@@ -262,48 +260,6 @@ def follow_up_texts(conn: Connection, poll_id: int, *, limit: int) -> list[tuple
         .limit(limit)
     )
     return [(int(i), str(t)) for i, t in conn.execute(query).all()]
-
-
-class DigestFigures:
-    """The digest's reads, keyword-only, each one query on a plain connection."""
-
-    def __init__(self, runner: Runner) -> None:
-        self._db = runner
-        self.queue = QueueFigures(runner)
-
-    async def volume(self, *, window: Window, weeks: int) -> list[tuple[int, str, int, int]]:
-        """Messages and people per week and channel."""
-        return await self._db.read(volume, window, weeks)
-
-    async def cube(self, *, window: Window, weeks: int) -> list[tuple[int, str, str, str, int]]:
-        """Message counts per week, channel, topic and sentiment."""
-        return await self._db.read(cube, window, weeks)
-
-    async def quotes(
-        self, *, window: Window, topics: Sequence[str], per_topic: int, confidence: float
-    ) -> list[Quote]:
-        """The newest week's most confident messages of some topics."""
-        return await self._db.read(
-            quotes, window, topics=topics, per_topic=per_topic, confidence=confidence
-        )
-
-    async def groups(
-        self, *, window: Window, weeks: int, mapping: Mapping[str, str]
-    ) -> list[tuple[int, str, int, int]]:
-        """Messages and people per week and customer group."""
-        return await self._db.read(groups, window, weeks, mapping)
-
-    async def polls_between(self, *, start: datetime, end: datetime) -> list[int]:
-        """Polls active in a period."""
-        return await self._db.read(polls_between, start, end)
-
-    async def first_message_at(self) -> datetime | None:
-        """When the oldest inbound message was written."""
-        return await self._db.read(first_message_at)
-
-    async def follow_up_texts(self, *, poll_id: int, limit: int = 3) -> list[tuple[int, str]]:
-        """A poll's newest follow-up comments."""
-        return await self._db.read(follow_up_texts, poll_id, limit=limit)
 
 
 def first_message_at(conn: Connection) -> datetime | None:

@@ -40,7 +40,6 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
 from models.store.inbox.tables import InboxCsat, InboxEntry, InboxItem, ItemResolution
-from models.store.runner import Runner
 
 PERCENTILES = (0.5, 0.9)
 ALL = None  # the team key of the row over every team
@@ -282,26 +281,3 @@ def oldest_negative(conn: Connection, span: Span, limit: int) -> list[Waiting]:
     return [
         Waiting(int(n), str(t), str(tp), str(ch), at) for n, t, tp, ch, at in conn.execute(query)
     ]
-
-
-class QueueFigures:
-    """The queue's reads for the digest (``store.digest.queue``), keyword-only."""
-
-    def __init__(self, runner: Runner) -> None:
-        self._db = runner
-
-    async def counts(self, *, span: Span) -> list[TeamCounts]:
-        """Items new, resolved, open and overdue per team."""
-        return await self._db.read(counts, span)
-
-    async def durations(self, *, span: Span, event: str) -> list[Durations]:
-        """Median and 90th percentile time to first response or resolution, per team."""
-        return await self._db.read(durations, span, event)
-
-    async def csat(self, *, span: Span) -> list[CsatCounts]:
-        """CSAT after resolve per team."""
-        return await self._db.read(csat, span)
-
-    async def oldest_negative(self, *, span: Span, limit: int = 5) -> list[Waiting]:
-        """The longest-waiting negative items unresolved at the week's end."""
-        return await self._db.read(oldest_negative, span, limit)
