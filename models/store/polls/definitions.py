@@ -1,5 +1,5 @@
 """Polls in the store: definitions, targets, schedules and repeats (votes are in votes.py,
-where polls were posted in poll_posts.py)."""
+where polls were posted in posts.py)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The staff web side's own tables: server-side sessions, failed logins, "last looked" marks.
 
-Staff accounts themselves (``staff_users``) are defined with the queue, in inbox_tables.py."""
+Staff accounts themselves (``staff_users``) are defined with the queue, in inbox/tables.py."""
 
 from __future__ import annotations
 
