@@ -31,9 +31,9 @@ from handlers.alerts.quiet import Quiet
 from handlers.alerts.rules import AlertRules, spike_windows
 from models.classification import Classification
 from models.store import Store
-from models.store.alerts import item_queries
+from models.store.alerts.raised import item_queries
+from models.store.alerts.spikes import detector_query
 from models.store.migrate import upgrade_async
-from models.store.spikes import detector_query
 
 ZONE = ZoneInfo("Europe/London")
 RULES = AlertRules(quiet=Quiet(ZONE))

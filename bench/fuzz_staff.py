@@ -24,7 +24,7 @@ from yarl import URL
 from bench.ingest import NO_LIMITS, drop, issue, pg_database
 from handlers.staff.passwords import Passwords
 from models.store import Store
-from models.store.inbox_types import STATUSES, QueueFilter
+from models.store.inbox.types import STATUSES, QueueFilter
 from tests.fakes.process import bot_env, bot_process, free_port
 
 PASSWORD = "fuzz staff benchmark password"

@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from models.store import Store
-from models.store.inbound import pseudonym
+from models.store.inbound.record import pseudonym
 from models.store.migrate import upgrade
-from models.store.rights_scope import Who
+from models.store.rights.scope import Who
 
 ROOT = Path(__file__).resolve().parent.parent
 KEY = "bench-pseudonym-key-0123456789"

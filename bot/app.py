@@ -63,7 +63,7 @@ from handlers.you_said import YouSaid
 from models.classification import Classifier
 from models.classifier.topics_config import load_taxonomy
 from models.store import Store
-from models.store.sessions import Limits
+from models.store.widget.sessions import Limits
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute
 from bot.adapters.base import Adapter
 from bot.channel import ChannelState, EventSink, SendError, SendLookup
 from bot.events import OutboundMessage, utcnow
-from models.store.leases import Leases
+from models.store.jobs.leases import Leases
 
 log = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from bot.events import Channel, utcnow
 from handlers.metrics import Metrics
 from handlers.worker import WorkerLoop
 from models.store import Store
-from models.store.outbox import DueItem, Settled
+from models.store.outbox.queue import DueItem, Settled
 
 log = logging.getLogger(__name__)
 LEASE_S = 60.0

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from bot.events import utcnow
 from handlers.worker import Doorbell, WorkerLoop
-from models.store.leases import Leases
+from models.store.jobs.leases import Leases
 
 log = logging.getLogger(__name__)
 MIN_LEASE = timedelta(seconds=30)

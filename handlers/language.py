@@ -7,7 +7,7 @@ from handlers.classify import TEXT_KINDS
 from handlers.context import Context, Stage
 from models.language import language_of
 from models.store import Store
-from models.store.languages import Detected
+from models.store.inbound.languages import Detected
 
 
 class DetectLanguage:

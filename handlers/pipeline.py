@@ -22,7 +22,7 @@ from handlers.record import Record, Recorder
 from handlers.speaking import Fixed, Languages
 from models.classification import Classifier
 from models.store import Store
-from models.store.processing import Pending
+from models.store.jobs.processing import Pending
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """What a vote means: which option keys a tap, a native answer or a typed number stands for.
-Pure; the store applies the result (``models.store.votes.Choose``)."""
+Pure; the store applies the result (``models.store.polls.votes.Choose``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from models.store.polls import PollView
+from models.store.polls.definitions import PollView
 
 
 def option_key(value: str) -> str:

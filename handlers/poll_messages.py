@@ -17,7 +17,7 @@ from bot.events import (
     poll_ref,
 )
 from config.wording import Speech
-from models.store.polls import PollView, Target
+from models.store.polls.definitions import PollView, Target
 
 
 class Style(enum.StrEnum):

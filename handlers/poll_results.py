@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from models.store.polls import PollView
+from models.store.polls.definitions import PollView
 
 
 @dataclass(frozen=True)

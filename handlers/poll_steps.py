@@ -14,7 +14,7 @@ from handlers.poll_kinds import is_low, numbered_choice
 from handlers.polls import FOLLOW_UP_WINDOW
 from handlers.speaking import Languages
 from models.store import Store
-from models.store.votes import Cast, Outcome
+from models.store.polls.votes import Cast, Outcome
 
 
 class Tally:

@@ -13,7 +13,7 @@ from config.wording import ENGLISH, Speech, Wording
 from handlers.poll_messages import Style, answer_style, closing, poll_message
 from handlers.poll_results import Results, compute
 from models.store import Store
-from models.store.polls import PollView, Target
+from models.store.polls.definitions import PollView, Target
 
 FOLLOW_UP_WINDOW = timedelta(hours=24)
 SENDABLE = ("draft", "scheduled", "open")

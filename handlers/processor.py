@@ -13,7 +13,7 @@ from handlers.metrics import Metrics
 from handlers.pipeline import Pipeline
 from handlers.worker import Doorbell, WorkerLoop
 from models.store import Store
-from models.store.processing import Pending
+from models.store.jobs.processing import Pending
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # after a crash, claimed events are due again this soon

@@ -18,7 +18,7 @@ from bot.storable import Unstorable
 from handlers.context import Context, Stage
 from handlers.metrics import Metrics
 from models.store import Store
-from models.store.inbound import Recorded, is_content_fault
+from models.store.inbound.record import Recorded, is_content_fault
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from models.store import Store
-from models.store.retention import Purge
+from models.store.rights.retention import Purge
 
 log = logging.getLogger(__name__)
 CHECK = timedelta(hours=1)

@@ -6,7 +6,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from models.store.polls import PollView
+from models.store.polls.definitions import PollView
 
 
 class Problem(enum.StrEnum):

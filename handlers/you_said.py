@@ -14,8 +14,8 @@ from config.wording import ENGLISH, Speech, Wording
 from handlers.inbox.roles import Actor, require
 from handlers.speaking import Fixed, Languages
 from models.store import Store
-from models.store.action_notices import Notice, Raiser
-from models.store.actions import ActionView
+from models.store.digest.action_notices import Notice, Raiser
+from models.store.digest.actions import ActionView
 
 DEFAULT_WINDOW = timedelta(weeks=8)
 

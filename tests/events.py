@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote
-from models.store.polls import PollView, Target
+from models.store.polls.definitions import PollView, Target
 
 
 def message(

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from models.store import Store
-from models.store.inbox_types import STATUSES, Entry, QueueFilter
+from models.store.inbox.types import STATUSES, Entry, QueueFilter
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.process import bot_env, bot_process, free_port
 from tests.fakes.telegram import TOKEN, Call, FakeTelegram

@@ -21,8 +21,8 @@ from bot.events import utcnow
 from models.store import Store
 from models.store.engine import create_engine
 from models.store.migrate import upgrade_async
-from models.store.poll_tables import Poll
-from models.store.polls import Target
+from models.store.polls.definitions import Target
+from models.store.polls.tables import Poll
 from models.store.tables import Classification, Message, OutboxItem
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.chat.slack import SIGNING_SECRET

@@ -9,7 +9,7 @@ import typer
 
 from bot.cli.context import library_time, open_store, settings
 from bot.cli.show import add_row, console, json_line, table
-from models.store.alerts import SendView
+from models.store.alerts.raised import SendView
 
 alerts_app = typer.Typer(
     help="Staff alerts (urgent items, due times, topic spikes).", no_args_is_help=True

@@ -12,8 +12,8 @@ from bot.cli.person import actor
 from bot.cli.show import add_row, console, json_line, literal, table
 from bot.events import utcnow
 from handlers.retention import cutoff
-from models.store.audit_list import AuditFilter, AuditRow
-from models.store.retention import Purge
+from models.store.rights.audit_list import AuditFilter, AuditRow
+from models.store.rights.retention import Purge
 
 retention_app = typer.Typer(
     help="The retention period (FEEDBOT_RETENTION_DAYS).", no_args_is_help=True

@@ -18,7 +18,7 @@ from handlers.digest.sender import DigestSender
 from handlers.digest.service import Digests
 from handlers.digest.week import IsoWeek, last_complete_week
 from models.store import Store
-from models.store.digest_runs import Run
+from models.store.digest.runs import Run
 
 digest_app = typer.Typer(help="The weekly digest: build it, send it.", no_args_is_help=True)
 FORMATS = ("html", "md", "json")

@@ -20,7 +20,7 @@ from rich.progress import Progress
 from bot.cli.context import open_store, settings
 from bot.cli.errors import CommandError
 from bot.cli.show import json_line, visible
-from models.store.team_export import CONVERSATION_FIELDS, MESSAGE_FIELDS
+from models.store.rights.team_export import CONVERSATION_FIELDS, MESSAGE_FIELDS
 
 
 class Format(StrEnum):

@@ -15,8 +15,8 @@ import typer
 from bot.cli.context import open_store, settings
 from bot.cli.errors import CommandError
 from bot.cli.show import console, literal
-from models.store.rights_person import Erasure, NoSuchPerson
-from models.store.rights_scope import Who
+from models.store.rights.person import Erasure, NoSuchPerson
+from models.store.rights.scope import Who
 
 Channel = Annotated[str, typer.Option("--channel", help="The channel: slack, telegram, x, widget.")]
 User = Annotated[str, typer.Option("--user", help="Their user id on that channel.")]

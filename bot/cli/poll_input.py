@@ -14,7 +14,7 @@ from bot.adapters import x
 from bot.cli.errors import fail
 from config.settings import Settings
 from handlers.polls import PollRefused
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 
 POLL_KEYS = (
     "question",

@@ -25,7 +25,7 @@ from handlers import polls
 from handlers.poll_kinds import standard_options
 from handlers.poll_results import Results, concentration_line
 from models.store import Store
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 
 poll_app = typer.Typer(help="Quick polls: create, send, close, read results.", no_args_is_help=True)
 
@@ -132,7 +132,12 @@ async def _create(loaded: Any, spec: polls.PollSpec, when: dict[str, datetime | 
     status = "scheduled" if when["opens_at"] else "draft"
     async with open_store(loaded) as store:
         return await store.polls.create(
-            targets=spec.targets, options=spec.options, status=status, **fields, **when
+            targets=spec.targets,
+            options=spec.options,
+            status=status,
+            opens_at=when["opens_at"],
+            closes_at=when["closes_at"],
+            **fields,
         )
 
 

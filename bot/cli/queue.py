@@ -14,7 +14,7 @@ from bot.cli.errors import CommandError
 from bot.cli.show import add_row, console, json_line, literal, table
 from bot.events import utcnow
 from models.language import UNDETERMINED, parse_codes
-from models.store.inbox_types import ItemPage, ItemRow, QueueFilter
+from models.store.inbox.types import ItemPage, ItemRow, QueueFilter
 
 queue_app = typer.Typer(help="The staff queue: messages that need a person.", no_args_is_help=True)
 

@@ -22,7 +22,7 @@ from handlers.staff.accounts import AccountRefused, known_team
 from handlers.staff.passwords import Passwords, WeakPassword
 from models.language import parse_codes
 from models.store import Store
-from models.store.staff import NoSuchStaff, StaffExists, StaffView
+from models.store.staff.facade import NoSuchStaff, StaffExists, StaffView
 
 staff_app = typer.Typer(help="Staff accounts for the web inbox.", no_args_is_help=True)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from bot.adapters.widget import valid_token
 from bot.web.body import BadRequest
 from bot.web.client import client_address
-from models.store.sessions import Admission, Limits, SessionStore
+from models.store.widget.sessions import Admission, Limits, SessionStore
 
 REFUSALS = {
     Admission.UNKNOWN: (403, "this session was not issued here, has ended or has expired; reload"),

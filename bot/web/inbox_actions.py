@@ -20,7 +20,7 @@ from bot.web.inbox_item import SNOOZE_HOURS, render_item, render_resolve_check
 from bot.web.numbers import db_int, id_param
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import Actor, Forbidden
-from models.store.inbox_types import InboxError, NoSuchItem
+from models.store.inbox.types import InboxError, NoSuchItem
 
 Form = dict[str, list[str]]
 Action = Callable[[InboxDeps, Actor, int, Form], Awaitable[object]]

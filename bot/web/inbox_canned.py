@@ -11,7 +11,7 @@ from bot.web.forms import BadForm, field, read_form
 from bot.web.inbox_deps import InboxDeps, actor
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import Forbidden, allowed
-from models.store.inbox_types import InboxError
+from models.store.inbox.types import InboxError
 
 DONE = {"save": "Canned reply saved.", "delete": "Canned reply removed (a default comes back)."}
 

@@ -15,7 +15,7 @@ from bot.web.queue_query import LIBRARY_ZONE
 from handlers.inbox.roles import Actor
 from handlers.inbox.usecases import Inbox
 from models.store import Store
-from models.store.staff import StaffView
+from models.store.staff.facade import StaffView
 
 
 @dataclass(frozen=True)

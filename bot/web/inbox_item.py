@@ -15,8 +15,8 @@ from bot.web.numbers import db_int, id_param
 from bot.web.staff_session import staff_of
 from handlers.inbox.moves import may_move
 from handlers.inbox.roles import Actor, allowed, sees_name
-from models.store.inbox_types import PRIORITIES, InboxError, ItemPage, QueueFilter
-from models.store.staff import StaffView
+from models.store.inbox.types import PRIORITIES, InboxError, ItemPage, QueueFilter
+from models.store.staff.facade import StaffView
 
 NEIGHBOURS = 50  # next/previous item: found among the first page of the open queue
 DONE = {

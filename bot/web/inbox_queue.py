@@ -20,8 +20,8 @@ from bot.web.queue_query import (
     to_filter,
 )
 from bot.web.staff_session import staff_of
-from models.store.inbox_types import PRIORITIES, STATUSES
-from models.store.staff import StaffView
+from models.store.inbox.types import PRIORITIES, STATUSES
+from models.store.staff.facade import StaffView
 
 LEAD_ROLES = ("lead", "admin")
 

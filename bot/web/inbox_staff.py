@@ -20,7 +20,7 @@ from bot.web.staff_session import staff_of
 from handlers.inbox.roles import ROLES, Actor, Forbidden, allowed
 from handlers.staff.accounts import AccountRefused, NewPassword, Profile, StaffAccounts
 from handlers.staff.passwords import Passwords, WeakPassword
-from models.store.staff import NoSuchStaff, StaffExists
+from models.store.staff.facade import NoSuchStaff, StaffExists
 
 Form = dict[str, list[str]]
 DONE = {

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.web.forms import query_text
 from bot.web.numbers import db_int
 from handlers.digest.week import IsoWeek
-from models.store.inbox_types import PRIORITIES, STATUSES, QueueFilter
+from models.store.inbox.types import PRIORITIES, STATUSES, QueueFilter
 
 VIEWS = ("all", "mine", "unassigned")
 LIBRARY_ZONE = ZoneInfo("UTC")  # unless the composition root says which

@@ -22,10 +22,10 @@ from bot.web.numbers import db_int, id_param
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import allowed
 from models.store import Store
-from models.store.audit_list import AuditFilter
-from models.store.rights_person import NoSuchPerson
-from models.store.rights_scope import Who
-from models.store.staff import StaffView
+from models.store.rights.audit_list import AuditFilter
+from models.store.rights.person import NoSuchPerson
+from models.store.rights.scope import Who
+from models.store.staff.facade import StaffView
 
 PAGE = 50
 FILTER_CHARS = 200

@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from bot.events import utcnow
 from handlers.staff.login import token_hash
 from models.store import Store
-from models.store.staff import StaffView
+from models.store.staff.facade import StaffView
 
 COOKIE = "feedbot_staff"
 SCOPE_KEY = "feedbot.staff"

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from handlers.alerts.dispatch import AlertDispatcher
 from handlers.alerts.rules import AlertRules, item_alerts, spike, spike_alert, spike_windows
 from models.store import Store
-from models.store.alerts import NewAlert
+from models.store.alerts.raised import NewAlert
 
 
 class AlertChecker:

@@ -19,7 +19,7 @@ from bot.events import Address
 from handlers.alerts.messages import AlertMail, AlertPlace, StaffChat
 from handlers.alerts.render import AlertText, is_moot, item_text, spike_text
 from models.store import Store
-from models.store.alerts import ClaimedSend
+from models.store.alerts.raised import ClaimedSend
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=2)

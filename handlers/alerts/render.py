@@ -13,9 +13,9 @@ from bot.local_time import staff_time
 from handlers.alerts.rules import stamp
 from handlers.digest.scrub import scrub
 from models.language import written_in
-from models.store.alerts import ClaimedSend
-from models.store.inbox_types import WAITING, ItemView
-from models.store.rights_registry import ERASED
+from models.store.alerts.raised import ClaimedSend
+from models.store.inbox.types import WAITING, ItemView
+from models.store.rights.registry import ERASED
 
 QUOTE_CHARS = 280
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from handlers.alerts.quiet import Quiet
-from models.store.alerts import ItemDue, NewAlert
-from models.store.spikes import SpikeWindows, TopicCount
+from models.store.alerts.raised import ItemDue, NewAlert
+from models.store.alerts.spikes import SpikeWindows, TopicCount
 
 LOOKBACK = timedelta(days=1)
 """Items are looked at while urgent or overdue for at most this long (older ones, as after a

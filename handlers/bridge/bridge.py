@@ -17,9 +17,9 @@ from handlers.inbox.roles import Actor, Forbidden, require
 from handlers.inbox.usecases import Inbox
 from handlers.inbox.views import pseudonym
 from models.store import Store
-from models.store.inbox_types import InboxError
-from models.store.once import Repeated
-from models.store.outbox import Settled
+from models.store.bridge.once import Repeated
+from models.store.inbox.types import InboxError
+from models.store.outbox.queue import Settled
 
 log = logging.getLogger(__name__)
 

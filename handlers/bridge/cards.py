@@ -17,8 +17,8 @@ from bot.events import Address, Button, Channel, ConversationKind, OutboundMessa
 from bot.local_time import staff_time
 from handlers.inbox.views import pseudonym
 from models.language import written_in
-from models.store.bridge import ReplySettled
-from models.store.inbox_types import ItemView
+from models.store.bridge.facade import ReplySettled
+from models.store.inbox.types import ItemView
 
 QUOTE_CHARS = 500  # escaped, at most 2,500 characters: a card stays one section (3,000)
 STATUS_WORDS = {

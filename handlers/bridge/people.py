@@ -8,7 +8,7 @@ import logging
 from handlers.bridge.port import StaffSlack
 from handlers.inbox.roles import Actor
 from models.store import Store
-from models.store.staff_accounts import StaffView
+from models.store.staff.accounts import StaffView
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from handlers.digest.week import IsoWeek, week_starts
 from handlers.poll_results import concentration_line
 from handlers.polls import results
 from models.store import Store
-from models.store.digest import Window
-from models.store.digest_queue import Span
+from models.store.digest.figures import Window
+from models.store.digest.queue_figures import Span
 
 T = TypeVar("T")
 

@@ -9,7 +9,7 @@ from datetime import datetime
 from handlers.digest.figures import link
 from handlers.digest.model import Queue, QueueTeam, Timing, WaitingLine
 from models.store import Store
-from models.store.digest_queue import CsatCounts, Durations, Span, TeamCounts
+from models.store.digest.queue_figures import CsatCounts, Durations, Span, TeamCounts
 
 INBOX = "/inbox/"
 ALL = "all"

@@ -21,7 +21,7 @@ from bot.events import OutboundMessage
 from handlers.digest.service import Digests, Drawn
 from handlers.digest.week import IsoWeek, latest_due
 from models.store import Store
-from models.store.digest_runs import Run
+from models.store.digest.runs import Run
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)

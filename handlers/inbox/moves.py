@@ -18,8 +18,8 @@ from handlers.inbox.changes import Change, Changes
 from handlers.inbox.roles import Actor, Forbidden, allowed, require
 from handlers.inbox.steps import Clock
 from models.store import Store
-from models.store.inbox_moves import Move, SplitOff
-from models.store.inbox_types import PRIORITIES, InboxError, ItemView, NoSuchItem
+from models.store.inbox.moves import Move, SplitOff
+from models.store.inbox.types import PRIORITIES, InboxError, ItemView, NoSuchItem
 
 
 def known_teams(rules: TriageConfig) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from handlers.inbox.sla import due_at
 from handlers.inbox.triage import Facts, decide
 from handlers.poll_kinds import is_low
 from models.store import Store
-from models.store.inbox_types import Incoming
+from models.store.inbox.types import Incoming
 
 QUEUED = ("created", "joined", "reopened")
 CSAT_WINDOW = timedelta(days=7)

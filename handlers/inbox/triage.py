@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from config.triage import TriageConfig
 from models.classification import UNSURE
-from models.store.inbox_types import PRIORITIES
+from models.store.inbox.types import PRIORITIES
 
 QUESTION_STARTS = frozenset(
     {

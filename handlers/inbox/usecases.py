@@ -19,8 +19,8 @@ from handlers.inbox.steps import Clock
 from handlers.inbox.views import view_filter
 from handlers.speaking import Fixed, Languages
 from models.store import Store
-from models.store.inbox_moves import Move
-from models.store.inbox_types import (
+from models.store.inbox.moves import Move
+from models.store.inbox.types import (
     PRIORITIES,
     Canned,
     ClaimResult,
@@ -31,7 +31,7 @@ from models.store.inbox_types import (
     NoSuchItem,
     QueueFilter,
 )
-from models.store.inbox_views import MAX_LIMIT
+from models.store.inbox.views import MAX_LIMIT
 
 LABEL_FIELDS = ("topic", "sentiment")
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from models.store.inbox_types import QueueFilter
+from models.store.inbox.types import QueueFilter
 
 VIEWS = ("all", "mine", "unassigned", "pending", "snoozed", "overdue", "new_since", "resolved")
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from handlers.inbox.roles import ROLES, Actor, require
 from handlers.staff.passwords import Passwords
 from models.store import Store
-from models.store.staff import NoSuchStaff, StaffView
+from models.store.staff.facade import NoSuchStaff, StaffView
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 NAME_CHARS = 200

@@ -11,8 +11,8 @@ from typing import Literal
 
 from handlers.staff.passwords import Passwords
 from models.store import Store
-from models.store.login_attempts import Claim, FailureCounts, Lane
-from models.store.staff import StaffView
+from models.store.staff.facade import StaffView
+from models.store.staff.login_attempts import Claim, FailureCounts, Lane
 
 
 @dataclass(frozen=True)

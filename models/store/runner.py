@@ -19,22 +19,27 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 T = TypeVar("T")
+P = ParamSpec("P")
 URGENT, NORMAL = 0, 1
 
 
 class Runner(Protocol):
     """Runs ``fn(conn, ...)`` in a transaction (``write``) or on a plain connection (``read``)."""
 
-    async def write(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T: ...
+    async def write(
+        self, fn: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T: ...
 
-    async def read(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T: ...
+    async def read(
+        self, fn: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T: ...
 
     async def close(self) -> None: ...
 
@@ -56,10 +61,14 @@ class ThreadRunner:
         """The same thread and connection, ahead of the queue and fsynced: for inbound events."""
         return _Urgent(self)
 
-    async def write(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    async def write(
+        self, fn: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         return await self.submit(NORMAL, True, lambda conn: fn(conn, *args, **kwargs))
 
-    async def read(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    async def read(
+        self, fn: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         return await self.submit(NORMAL, False, lambda conn: fn(conn, *args, **kwargs))
 
     async def close(self) -> None:
@@ -111,10 +120,14 @@ class _Urgent:
     def __init__(self, runner: ThreadRunner) -> None:
         self._runner = runner
 
-    async def write(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    async def write(
+        self, fn: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         return await self._runner.submit(URGENT, True, lambda conn: fn(conn, *args, **kwargs))
 
-    async def read(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    async def read(
+        self, fn: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         return await self._runner.submit(URGENT, False, lambda conn: fn(conn, *args, **kwargs))
 
     async def close(self) -> None:
@@ -131,15 +144,19 @@ class AsyncRunner:
         self._engine = engine
         self._durable = durable
 
-    async def write(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    async def write(
+        self, fn: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         async with self._engine.begin() as conn:
             if not self._durable:
                 await conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-            return await conn.run_sync(partial(fn, **kwargs), *args)
+            return await conn.run_sync(fn, *args, **kwargs)
 
-    async def read(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    async def read(
+        self, fn: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         async with self._engine.connect() as conn:
-            return await conn.run_sync(partial(fn, **kwargs), *args)
+            return await conn.run_sync(fn, *args, **kwargs)
 
     async def close(self) -> None:
         await self._engine.dispose()

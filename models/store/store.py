@@ -6,30 +6,34 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
 
-from models.store import cursors
-from models.store.actions import Actions
-from models.store.alerts import AlertStore
-from models.store.areas import ClassificationStore, MessageStore, OutboxStore, ProcessingStore
-from models.store.bridge import BridgeStore
-from models.store.digest import DigestFigures
-from models.store.digest_runs import DigestRuns
+from models.store.alerts.facade import AlertStore
+from models.store.bridge.facade import BridgeStore
+from models.store.digest.actions import Actions
+from models.store.digest.facade import DigestFigures
+from models.store.digest.runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
-from models.store.inbox import InboxStore
-from models.store.languages import LanguageStore
-from models.store.leases import Leases
-from models.store.opt_outs import OptOuts
-from models.store.poll_claims import PollClaims
-from models.store.poll_store import PollStore
-from models.store.rights import RightsStore
+from models.store.inbound.facade import ClassificationStore, MessageStore
+from models.store.inbound.languages import LanguageStore
+from models.store.inbound.opt_outs import OptOuts
+from models.store.inbox.facade import InboxStore
+from models.store.jobs import cursors
+from models.store.jobs.facade import ProcessingStore
+from models.store.jobs.leases import Leases
+from models.store.outbox.facade import OutboxStore
+from models.store.polls.claims import PollClaims
+from models.store.polls.facade import PollStore
+from models.store.rights.facade import RightsStore
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
-from models.store.sessions import SessionStore
-from models.store.staff import StaffStore
+from models.store.staff.facade import StaffStore
+from models.store.widget.sessions import SessionStore
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 class Store:
@@ -94,7 +98,9 @@ class Store:
         durable = AsyncRunner(create_engine(url, pool_size=2))
         return AsyncRunner(create_engine(url)), durable, "postgresql"
 
-    async def read(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    async def read(
+        self, fn: Callable[Concatenate[Connection, P], T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> T:
         """Run ``fn(connection, ...)`` for reading (for ad-hoc queries and tests)."""
         return await self._db.read(fn, *args, **kwargs)
 

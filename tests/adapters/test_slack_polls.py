@@ -6,7 +6,7 @@ from typing import Any
 
 from handlers import polls
 from handlers.poll_kinds import standard_options
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 from tests.fakes.chat import Chat, Heard
 from tests.fakes.waiting import wait_until
 from tests.fakes.wording import shipped_wording

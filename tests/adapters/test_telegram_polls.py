@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers import polls
 from handlers.poll_kinds import standard_options
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 from tests.fakes.chat import Chat
 from tests.fakes.waiting import wait_until
 from tests.fakes.wording import shipped_wording

@@ -9,7 +9,7 @@ from bot.events import Channel
 from handlers import polls
 from handlers.poll_counts import PollCountReader
 from handlers.poll_kinds import standard_options
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 from tests.fakes.chat import Chat, Heard
 from tests.fakes.waiting import wait_until
 

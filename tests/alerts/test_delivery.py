@@ -18,7 +18,7 @@ from handlers.alerts.messages import AlertMail
 from handlers.alerts.quiet import Quiet
 from handlers.alerts.rules import AlertRules
 from models.store import Store
-from models.store.inbox_types import QueueFilter
+from models.store.inbox.types import QueueFilter
 from models.store.migrate import upgrade_async
 from tests.digest.smtp import free_port, mail_delivery, smtp_server
 from tests.fakes.chat import Chat

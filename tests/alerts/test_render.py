@@ -8,9 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from handlers.alerts.render import is_moot, item_text, quote, spike_text
-from models.store.alerts import ClaimedSend
-from models.store.inbox_types import ItemRow, ItemView
-from models.store.rights_registry import ERASED
+from models.store.alerts.raised import ClaimedSend
+from models.store.inbox.types import ItemRow, ItemView
+from models.store.rights.registry import ERASED
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)

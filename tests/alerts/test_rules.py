@@ -16,8 +16,8 @@ from handlers.alerts.rules import (
     spike_windows,
     weeks_covered,
 )
-from models.store.alerts import ItemDue
-from models.store.spikes import TopicCount
+from models.store.alerts.raised import ItemDue
+from models.store.alerts.spikes import TopicCount
 
 LONDON = ZoneInfo("Europe/London")
 RULES = AlertRules(quiet=Quiet(LONDON))

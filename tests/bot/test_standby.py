@@ -16,7 +16,7 @@ from bot.events import Address, Channel, ConversationKind, OutboundMessage
 from bot.standby import Exclusive
 from config.settings import Settings
 from models.store import Store
-from models.store.leases import Leases
+from models.store.jobs.leases import Leases
 from models.store.migrate import upgrade_async
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import RunningBot, running_bot

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from handlers.inbox.roles import Actor
 from models.store import Store
-from models.store.inbox_types import ItemRow, QueueFilter
-from models.store.rights_scope import Who
+from models.store.inbox.types import ItemRow, QueueFilter
+from models.store.rights.scope import Who
 from models.store.tables import AuditEntry
 from tests.fakes.chat import Chat
 from tests.fakes.chat.staff import STAFF_CHANNEL, link_of

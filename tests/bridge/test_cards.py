@@ -10,7 +10,7 @@ from bot.adapters.slack.outbound import post_calls
 from bot.events import Channel
 from handlers.bridge import cards
 from handlers.bridge.cards import CardStyle
-from models.store.inbox_types import ItemRow, ItemView
+from models.store.inbox.types import ItemRow, ItemView
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 FULL = CardStyle(

@@ -14,15 +14,15 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from models.store import Store
-from models.store.inbox_tables import (
+from models.store.inbox.tables import (
     InboxCsat,
     InboxEntry,
     InboxItem,
     ItemResolution,
     StaffUser,
 )
-from models.store.inbox_types import Incoming
-from models.store.poll_tables import Poll
+from models.store.inbox.types import Incoming
+from models.store.polls.tables import Poll
 from models.store.tables import Message
 from tests.digest.fixture import LONDON
 

@@ -17,7 +17,7 @@ from handlers.digest.week import IsoWeek
 from handlers.poll_answers import chosen
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 from models.store.tables import Correction
 from tests.digest import fixture as fx
 

@@ -17,7 +17,10 @@ from handlers.digest.render import as_json
 from handlers.digest.service import Drawn
 from handlers.digest.summary import summary
 from handlers.digest.week import IsoWeek
-from models.store import Store, inbox_actions, inbox_reply, inbox_route
+from models.store import Store
+from models.store.inbox import actions as inbox_actions
+from models.store.inbox import reply as inbox_reply
+from models.store.inbox import route as inbox_route
 from models.store.migrate import upgrade_async
 from tests.digest import fixture as fx
 from tests.digest import queue_history as qh

@@ -21,9 +21,9 @@ from handlers.pipeline import from_pending
 from handlers.speaking import Fixed
 from models.classification import Classification
 from models.store import Store
-from models.store.action_notices import Raiser
-from models.store.actions import ActionView
-from models.store.digest_tables import ActionNotice
+from models.store.digest.action_notices import Raiser
+from models.store.digest.actions import ActionView
+from models.store.digest.tables import ActionNotice
 from models.store.migrate import upgrade, upgrade_async
 from models.store.tables import Correction
 from tests.fakes.wording import shipped_wording

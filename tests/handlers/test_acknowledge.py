@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.events import utcnow
-from models.store.inbox_types import QueueFilter
+from models.store.inbox.types import QueueFilter
 from tests.fakes.chat import Chat
 from tests.fakes.waiting import wait_until
 

@@ -14,7 +14,7 @@ from bot.adapters.catalog import CAPABILITIES
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote
 from config.settings import Settings
 from handlers.poll_kinds import YES_NO
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.waiting import wait_until

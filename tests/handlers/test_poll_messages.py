@@ -16,9 +16,9 @@ from handlers.poll_messages import Style, answer_style, poll_message
 from handlers.poll_steps import ReplyVote
 from handlers.you_said import plan
 from models.store import Store
-from models.store.action_notices import Raiser
-from models.store.actions import ActionView
-from models.store.polls import PollView, Target
+from models.store.digest.action_notices import Raiser
+from models.store.digest.actions import ActionView
+from models.store.polls.definitions import PollView, Target
 from tests.fakes.wording import shipped_wording
 
 PLAIN = Capabilities(max_text=1000, buttons=False, threads=False)

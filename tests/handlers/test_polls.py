@@ -16,7 +16,7 @@ from config.settings import Settings
 from handlers import polls
 from handlers.poll_kinds import standard_options
 from models.store import Store
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.waiting import wait_until

@@ -18,7 +18,7 @@ from handlers.polls import Polls
 from handlers.scheduler import PollScheduler
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 from models.store.tables import OutboxItem
 from tests.fakes.wording import shipped_wording
 

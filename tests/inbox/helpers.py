@@ -8,8 +8,8 @@ from sqlalchemy import insert
 
 from bot.events import InboundEvent, utcnow
 from models.store import Store
-from models.store.inbox_tables import StaffUser
-from models.store.inbox_types import Incoming, Routed
+from models.store.inbox.tables import StaffUser
+from models.store.inbox.types import Incoming, Routed
 from tests.events import message
 
 

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 
 from handlers.inbox.roles import Actor
-from models.store.inbox_tables import InboxCsat
-from models.store.inbox_types import Entry, ItemRow, QueueFilter
+from models.store.inbox.tables import InboxCsat
+from models.store.inbox.types import Entry, ItemRow, QueueFilter
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
 from tests.inbox.helpers import add_staff

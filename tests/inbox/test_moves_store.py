@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 
 from bot.events import utcnow
 from models.store import Store
-from models.store.inbox_moves import SplitOff
-from models.store.inbox_tables import InboxEntry
-from models.store.inbox_types import InboxError
+from models.store.inbox.moves import SplitOff
+from models.store.inbox.tables import InboxEntry
+from models.store.inbox.types import InboxError
 from models.store.migrate import upgrade_async
 from models.store.tables import AuditEntry, Correction, OutboxItem
 from tests.events import message

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.local_time import staff_time
 from models.store import Store
-from models.store.inbox_types import ItemPage
+from models.store.inbox.types import ItemPage
 from models.store.migrate import upgrade
 from tests.bot.cli import base_env, invoke
 from tests.inbox.helpers import add_staff, queued

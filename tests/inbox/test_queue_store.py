@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from bot.events import utcnow
 from models.store import Store
-from models.store.inbox_tables import ItemResolution
-from models.store.inbox_types import InboxError, NoSuchItem, QueueFilter
+from models.store.inbox.tables import ItemResolution
+from models.store.inbox.types import InboxError, NoSuchItem, QueueFilter
 from models.store.migrate import upgrade_async
 from models.store.tables import AuditEntry, Correction
 from tests.events import message

@@ -5,7 +5,7 @@ estates, and the student's later messages join the item they answer."""
 from __future__ import annotations
 
 from handlers.inbox.roles import Actor
-from models.store.inbox_types import ItemView
+from models.store.inbox.types import ItemView
 from tests.fakes.chat import Chat
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until

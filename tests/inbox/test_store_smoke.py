@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from models.store import Store
-from models.store.inbox_types import QueueFilter
+from models.store.inbox.types import QueueFilter
 from models.store.migrate import upgrade_async
 from tests.inbox.helpers import add_staff, queued
 

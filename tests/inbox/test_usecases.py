@@ -17,7 +17,7 @@ from handlers.inbox.roles import Actor, Forbidden, allowed, sees_name
 from handlers.inbox.steps import Clock
 from handlers.inbox.usecases import Inbox
 from models.store import Store
-from models.store.inbox_types import InboxError, NoSuchItem
+from models.store.inbox.types import InboxError, NoSuchItem
 from models.store.migrate import upgrade_async
 from tests.fakes.wording import shipped_wording
 from tests.inbox.helpers import add_staff, queued

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from models.store.inbox_types import QueueFilter
+from models.store.inbox.types import QueueFilter
 from tests.bot.cli import base_env, invoke
 from tests.fakes.chat import Chat
 from tests.fakes.classifier import KeywordClassifier

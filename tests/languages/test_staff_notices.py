@@ -10,8 +10,8 @@ from bot.events import Channel
 from handlers.alerts.render import item_text
 from handlers.bridge.cards import CardStyle, card_text
 from handlers.digest import sections
-from models.store.alerts import ClaimedSend
-from models.store.inbox_types import ItemRow, ItemView
+from models.store.alerts.raised import ClaimedSend
+from models.store.inbox.types import ItemRow, ItemView
 
 LONDON = ZoneInfo("Europe/London")
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)

@@ -17,7 +17,7 @@ from sqlalchemy import update
 
 from bot.cli.exports import Format, page_writer
 from models.store import Store
-from models.store.inbox_tables import StaffUser
+from models.store.inbox.tables import StaffUser
 from models.store.migrate import upgrade
 from tests.bot.cli import base_env, invoke
 from tests.inbox.helpers import add_staff, queued

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from models.store import Store
 from models.store.engine import sqlite_path
 from models.store.migrate import upgrade_async
-from models.store.rights_registry import NOT_PERSONAL, REGISTRY
-from models.store.rights_scope import Who
+from models.store.rights.registry import NOT_PERSONAL, REGISTRY
+from models.store.rights.scope import Who
 from models.store.tables import AuditEntry, OutboxItem
 from tests.rights import scan
 from tests.rights.world import ALEX, NEEDLES, SAM_SLACK, build, figures, sam_on_telegram

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.rights_person import NoSuchPerson
-from models.store.rights_scope import Who
+from models.store.rights.person import NoSuchPerson
+from models.store.rights.scope import Who
 from models.store.tables import AuditEntry
 from tests.rights.world import SAM_SLACK, SAM_TG, TEXTS, build, sam_on_telegram
 

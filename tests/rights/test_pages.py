@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import select
 
 from config.settings import Settings
-from models.store.cursors import audit
+from models.store.jobs.cursors import audit
 from models.store.tables import AuditEntry
 from tests.fakes.running import RunningBot, running_bot
 from tests.rights import scan

@@ -15,7 +15,7 @@ from bot.events import utcnow
 from handlers.retention import RetentionJob, cutoff
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.retention import EXPIRED
+from models.store.rights.retention import EXPIRED
 from models.store.tables import Message
 from tests.rights import scan
 from tests.rights.world import NEEDLES, TEXTS, build, figures

@@ -26,8 +26,8 @@ from handlers.poll_answers import chosen
 from models.classification import Classification
 from models.store import Store
 from models.store.migrate import upgrade
-from models.store.polls import Target
-from models.store.rights_scope import Who
+from models.store.polls.definitions import Target
+from models.store.rights.scope import Who
 from models.store.tables import Classification as Verdict
 from models.store.tables import Message
 from tests.bot.cli import base_env
@@ -155,7 +155,7 @@ async def _votes(store: Store, events: list[InboundEvent]) -> list[int]:
 
 
 async def _csat_poll(store: Store, item_id: int) -> int:
-    from models.store.inbox_tables import InboxCsat
+    from models.store.inbox.tables import InboxCsat
 
     query = select(InboxCsat.poll_id).where(InboxCsat.item_id == item_id)
     return int(await store.read(lambda c: c.execute(query).scalar_one()))

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent
 from models.classification import Classification
 from models.store import Store
-from models.store.inbox_types import Incoming
+from models.store.inbox.types import Incoming
 from models.store.tables import Message
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import update
 
 from bot.events import utcnow
-from models.store.inbox_tables import InboxItem
+from models.store.inbox.tables import InboxItem
 from tests.fakes.running import RunningBot
 from tests.web.staff import PASSWORD
 

@@ -8,8 +8,8 @@ import httpx
 
 from handlers.staff.passwords import Passwords
 from models.store import Store
-from models.store.inbox_types import STATUSES, QueueFilter
-from models.store.staff import StaffView
+from models.store.inbox.types import STATUSES, QueueFilter
+from models.store.staff.facade import StaffView
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
 

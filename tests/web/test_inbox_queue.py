@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from config.settings import Settings
 from handlers.digest.week import IsoWeek
-from models.store.inbox_tables import InboxItem
+from models.store.inbox.tables import InboxItem
 from tests.fakes.running import running_bot
 from tests.web.staff import add_staff, log_in, widget_item
 

@@ -14,7 +14,7 @@ from bot.adapters.telegram import from_settings
 from bot.adapters.widget import WidgetAdapter
 from config.settings import Settings
 from models.store import Store
-from models.store.inbox_tables import InboxItem
+from models.store.inbox.tables import InboxItem
 from models.store.migrate import upgrade_async
 from models.store.tables import AuditEntry
 from tests.fakes import telegram_payloads as tp

@@ -18,7 +18,7 @@ from bot.adapters.telegram import from_settings
 from bot.adapters.widget import WidgetAdapter
 from config.settings import Settings
 from models.store import Store
-from models.store.inbox_types import STATUSES, QueueFilter
+from models.store.inbox.types import STATUSES, QueueFilter
 from models.store.migrate import upgrade_async
 from tests.fakes import telegram_payloads as tp
 from tests.fakes.chat.slack import SIGNING_SECRET

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from starlette.routing import Route
 
 from config.settings import Settings
-from models.store.inbox_tables import InboxEntry, InboxItem
+from models.store.inbox.tables import InboxEntry, InboxItem
 from models.store.tables import AuditEntry
 from tests.fakes.running import RunningBot, running_bot
 from tests.web.staff import add_staff, csrf_of, log_in, widget_item

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import httpx
 
 from config.settings import Settings
-from models.store.audit_list import AuditFilter
+from models.store.rights.audit_list import AuditFilter
 from tests.fakes.running import running_bot
 from tests.web.staff import PASSWORD, add_staff, csrf_of, log_in
 

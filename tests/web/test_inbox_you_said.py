@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from config.settings import Settings
 from models.classification import Classification
-from models.store.digest_tables import Action, ActionNotice
+from models.store.digest.tables import Action, ActionNotice
 from models.store.tables import AuditEntry, Message
 from tests.fakes.running import RunningBot, running_bot
 from tests.support.browser import Axe

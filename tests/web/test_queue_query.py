@@ -9,8 +9,8 @@ from bot.web.inbox_format import due_text, pseudonym
 from bot.web.queue_query import QueueQuery, parse, standing_total, to_filter
 from bot.web.staff_session import gated, safe_next
 from handlers.staff.login import Throttle
-from models.store.inbox_types import STATUSES
-from models.store.login_attempts import FailureCounts
+from models.store.inbox.types import STATUSES
+from models.store.staff.login_attempts import FailureCounts
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 

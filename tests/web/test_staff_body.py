@@ -13,7 +13,7 @@ import httpx
 from sqlalchemy import func, select
 
 from config.settings import Settings
-from models.store.inbox_tables import InboxEntry
+from models.store.inbox.tables import InboxEntry
 from tests.fakes.running import RunningBot, running_bot
 from tests.web.staff import add_staff, csrf_of, log_in, widget_item
 

@@ -9,8 +9,8 @@ import httpx
 from sqlalchemy import select
 
 from config.settings import Settings
-from models.store.inbox_tables import InboxItem
-from models.store.staff_tables import StaffSession
+from models.store.inbox.tables import InboxItem
+from models.store.staff.tables import StaffSession
 from tests.fakes.running import running_bot
 from tests.web.staff import PASSWORD, add_staff, csrf_of, log_in, widget_item
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from handlers.staff.passwords import Passwords
 from models.store import Store
-from models.store.inbox_types import STATUSES, QueueFilter
+from models.store.inbox.types import STATUSES, QueueFilter
 from tests.fakes.process import bot_env, bot_process, free_port
 from tests.fakes.waiting import wait_until
 from tests.support.databases import drop_pg_database, new_pg_database

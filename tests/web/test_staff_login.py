@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from bot.events import utcnow
 from config.settings import Settings
-from models.store.staff_tables import StaffSession
+from models.store.staff.tables import StaffSession
 from models.store.tables import AuditEntry
 from tests.fakes.running import running_bot
 from tests.web.staff import PASSWORD, add_staff, csrf_of, log_in

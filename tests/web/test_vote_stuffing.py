@@ -17,7 +17,7 @@ from sqlalchemy import MetaData, select
 from bot.cli.polls import report
 from config.settings import Settings
 from handlers import polls
-from models.store.rate_window import SLOT_S, Windows
+from models.store.widget.rate_window import SLOT_S, Windows
 from tests.bot.cli import base_env, invoke
 from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.waiting import wait_until

@@ -11,7 +11,7 @@ import httpx
 from config.settings import Settings
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.sessions import Admission, Limits
+from models.store.widget.sessions import Admission, Limits
 from tests.fakes.running import running_bot
 from tests.fakes.widget_sessions import new_session
 

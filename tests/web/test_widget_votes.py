@@ -9,7 +9,7 @@ import httpx
 from config.settings import Settings
 from handlers import polls
 from handlers.poll_kinds import standard_options
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.waiting import wait_until
 from tests.fakes.widget_sessions import new_session

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from handlers.poll_kinds import standard_options
 from handlers.speaking import Fixed
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 from tests.fakes.chat import Chat
 from tests.fakes.wording import shipped_library
 from tests.inbox.scenario import answered, queued_item, staff

@@ -8,19 +8,18 @@ from alembic import context
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from models.store import (
-    alert_tables,  # noqa: F401 - registers the staff alert tables
-    bridge_tables,  # noqa: F401 - registers the staff channel tables
-    digest_tables,  # noqa: F401 - registers the digest tables
-    inbox_tables,  # noqa: F401 - registers the queue tables
-    lease_tables,  # noqa: F401 - registers the leases table
-    poll_tables,  # noqa: F401 - registers the poll tables
-    rights_tables,  # noqa: F401 - registers the data-rights tables
-    session_tables,  # noqa: F401 - registers the widget session tables
-    staff_tables,  # noqa: F401 - registers the staff tables
-)
+# importing each area's tables registers them on Base.metadata
+from models.store.alerts import tables as alert_tables  # noqa: F401
+from models.store.bridge import tables as bridge_tables  # noqa: F401
+from models.store.digest import tables as digest_tables  # noqa: F401
 from models.store.engine import create_engine
+from models.store.inbox import tables as inbox_tables  # noqa: F401
+from models.store.jobs import lease_tables  # noqa: F401
+from models.store.polls import tables as poll_tables  # noqa: F401
+from models.store.rights import tables as rights_tables  # noqa: F401
+from models.store.staff import tables as staff_tables  # noqa: F401
 from models.store.tables import Base
+from models.store.widget import tables as session_tables  # noqa: F401
 
 target_metadata = Base.metadata
 MIGRATION_LOCK = 0x66656564  # "feed": processes starting at once on PostgreSQL migrate in turn

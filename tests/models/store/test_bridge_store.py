@@ -11,10 +11,10 @@ import pytest
 
 from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
 from models.store import Store
-from models.store.inbox_types import NoSuchItem
+from models.store.bridge.once import Repeated
+from models.store.inbox.types import NoSuchItem
 from models.store.migrate import upgrade_async
-from models.store.once import Repeated
-from models.store.outbox import Settled
+from models.store.outbox.queue import Settled
 from tests.inbox.helpers import queued
 
 STAFF = Address(Channel.SLACK, chat="C0STAFF01", kind=ConversationKind.GROUP)

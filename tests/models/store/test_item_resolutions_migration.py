@@ -9,7 +9,7 @@ from alembic import command
 from sqlalchemy import select
 
 from models.store import Store
-from models.store.inbox_tables import InboxItem, ItemResolution
+from models.store.inbox.tables import InboxItem, ItemResolution
 from models.store.migrate import alembic_config, upgrade_async
 from tests.inbox.helpers import add_staff, queued
 

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from bot.events import utcnow
 from models.store import Store
-from models.store.inbox_moves import SplitOff
-from models.store.inbox_tables import InboxEntry, InboxItem, ItemMessage, ItemResolution
+from models.store.inbox.moves import SplitOff
+from models.store.inbox.tables import InboxEntry, InboxItem, ItemMessage, ItemResolution
 from models.store.migrate import alembic_config, upgrade_async
 from tests.inbox.helpers import add_staff, queued
 

@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 import pytest
 
 from models.store import Store
-from models.store.languages import Detected
+from models.store.inbound.languages import Detected
 from models.store.migrate import upgrade_async
-from models.store.rights_scope import Who
+from models.store.rights.scope import Who
 from tests.events import message
 from tests.web.staff import add_staff
 

@@ -17,7 +17,7 @@ from bot.events import (
     PollPost,
     utcnow,
 )
-from models.store.outbound_json import from_payload, row_kind, to_payload
+from models.store.outbox.message_json import from_payload, row_kind, to_payload
 
 GROUP = Address(Channel.SLACK, chat="C1", thread="17.1", kind=ConversationKind.GROUP)
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.polls import Target
+from models.store.polls.definitions import Target
 from models.store.tables import OutboxItem
 
 

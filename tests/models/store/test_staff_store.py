@@ -12,9 +12,9 @@ from sqlalchemy import select
 from bot.events import utcnow
 from handlers.staff.login import Throttle
 from models.store import Store
-from models.store.login_attempts import Claim
 from models.store.migrate import upgrade_async
-from models.store.staff import NoSuchStaff, StaffExists
+from models.store.staff.facade import NoSuchStaff, StaffExists
+from models.store.staff.login_attempts import Claim
 from models.store.tables import AuditEntry
 
 IDLE, LIFETIME = timedelta(minutes=30), timedelta(hours=12)

@@ -15,8 +15,8 @@ from bot.events import poll_ref, utcnow
 from handlers.poll_answers import chosen
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.polls import Target
-from models.store.votes import Outcome
+from models.store.polls.definitions import Target
+from models.store.polls.votes import Outcome
 from tests.events import vote
 
 

@@ -1,0 +1,307 @@
+"""The outbox: outbound messages stored first, then sent by a worker with retries."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from sqlalchemy import Boolean, Integer, Select, bindparam, case, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from bot.events import Address, Channel, OutboundMessage, poll_id_of, utcnow
+from models.store.jobs.lease import lease as lease_rows
+from models.store.outbox.message_json import from_payload, row_kind, to_payload
+from models.store.polls.tables import PollPosting
+from models.store.tables import Conversation, Message, OutboxItem
+from models.store.upsert import insert_ignore
+
+
+@dataclass(frozen=True, slots=True)
+class DueItem:
+    """An outbox item leased for sending. ``unsure``: earlier attempts whose outcome is unknown;
+    ``interrupted``: the attempt before this one was claimed and never settled (its sender
+    stopped mid-send), so its outcome is unknown too."""
+
+    id: int
+    channel: Channel
+    message: OutboundMessage
+    attempts: int
+    created_at: datetime
+    unsure: int = 0
+    interrupted: bool = False
+
+
+def send_key(item_id: int) -> str:
+    """The outbox's name for a send, carried by the message where the platform keeps it."""
+    return f"outbox-{item_id}"
+
+
+def conversation_id(conn: Connection, address: Address) -> int:
+    """The id of the conversation at this address, created if the bot speaks first (a poll)."""
+    row = {
+        "channel": address.channel.value,
+        "chat": address.chat,
+        "thread": address.thread,
+        "kind": address.kind.value,
+        "extra": dict(address.extra),
+        "created_at": utcnow(),
+    }
+    conn.execute(insert_ignore(conn.dialect.name, Conversation), [row])
+    result = conn.execute(
+        select(Conversation.id).where(
+            Conversation.channel == address.channel.value,
+            Conversation.chat == address.chat,
+            Conversation.thread == address.thread,
+        )
+    )
+    return int(result.scalar_one())
+
+
+def _supersede(conn: Connection, message: OutboundMessage) -> None:
+    """An edit replaces any edit of the same post still waiting (newest state wins): found by
+    the indexed (channel, edit_key)."""
+    if not message.edit_of:
+        return
+    conn.execute(
+        update(OutboxItem)
+        .where(
+            OutboxItem.channel == message.address.channel.value,
+            OutboxItem.edit_key == message.edit_of,
+            OutboxItem.status == "pending",
+        )
+        .values(status="superseded")
+    )
+
+
+def enqueue(conn: Connection, message: OutboundMessage, *, author: str) -> int:
+    """Store the outbound message in its conversation and queue it; returns the message id."""
+    return enqueue_many(conn, [message], author=author)[0]
+
+
+def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: str) -> list[int]:
+    """Store and queue each message in one transaction, with one statement per table (a vote
+    burst queues hundreds of confirmations at once); returns the message ids, in order."""
+    if not messages:
+        return []
+    now = utcnow()
+    keys = [(m.address.channel.value, m.address.chat, m.address.thread) for m in messages]
+    conversations: dict[tuple[str, str, str], int] = {}
+    for message, key in zip(messages, keys, strict=True):
+        _supersede(conn, message)
+        if key not in conversations:
+            conversations[key] = conversation_id(conn, message.address)
+    rows = [
+        {
+            "channel": m.address.channel.value,
+            "platform_id": f"out:{uuid.uuid4().hex}",
+            "kind": row_kind(m),
+            "direction": "out",
+            "conversation_id": conversations[key],
+            "text": m.text,
+            "reply_ref": m.reply_ref,
+            "author": author,
+            "occurred_at": now,
+            "received_at": now,
+            "processed_at": now,
+        }
+        for m, key in zip(messages, keys, strict=True)
+    ]
+    returning = insert(Message).returning(Message.id, sort_by_parameter_order=True)
+    ids = [int(i) for i in conn.execute(returning, rows).scalars()]
+    last_edit = {m.edit_of: n for n, m in enumerate(messages) if m.edit_of}
+    conn.execute(
+        insert(OutboxItem),
+        [
+            {
+                "channel": m.address.channel.value,
+                "message_id": i,
+                "payload": to_payload(m),
+                "edit_key": m.edit_of or None,
+                "status": "superseded" if last_edit.get(m.edit_of, n) != n else "pending",
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+            for n, (m, i) in enumerate(zip(messages, ids, strict=True))
+        ],
+    )
+    return ids
+
+
+def hand_over(
+    conn: Connection,
+    model: Any,
+    *,
+    row_id: int,
+    attempts: int,
+    message: OutboundMessage,
+    author: str,
+    **done: Any,
+) -> bool:
+    """Settle a leased work row (an alert send, a digest run) with ``done`` and queue its message
+    here, together; False (nothing queued) when the claim's lease lapsed and another took it."""
+    claimed = update(model).where(
+        model.id == row_id, model.status == "pending", model.attempts == attempts
+    )
+    if conn.execute(claimed.values(**done)).rowcount != 1:
+        return False
+    [message_id] = enqueue_many(conn, [message], author=author)
+    conn.execute(update(model).where(model.id == row_id).values(outbox_message_id=message_id))
+    return True
+
+
+def claim(
+    conn: Connection, *, limit: int, lease: timedelta, skip: Collection[str] = ()
+) -> list[DueItem]:
+    """Lease due pending items, oldest first (none of the channels in ``skip``), and record,
+    before anything is sent, that an attempt at each is under way (``sending_at``)."""
+    now = utcnow()
+    due = (OutboxItem.status == "pending") & (OutboxItem.next_attempt_at <= now)
+    if skip:
+        due &= OutboxItem.channel.not_in(list(skip))
+    ids = lease_rows(conn, OutboxItem, due, limit=limit, for_=lease, now=now)
+    if not ids:
+        return []
+    rows = Session(bind=conn).execute(
+        select(OutboxItem).where(OutboxItem.id.in_(ids)).order_by(OutboxItem.id)
+    )
+    items = [_due(r) for r in rows.scalars()]
+    conn.execute(update(OutboxItem).where(OutboxItem.id.in_(ids)).values(sending_at=now))
+    return items
+
+
+def retry_now(conn: Connection, message_ids: list[int], now: datetime) -> None:
+    """Make these messages' sends due now, even one backing off or failed (a person asked)."""
+    conn.execute(
+        update(OutboxItem)
+        .where(OutboxItem.message_id.in_(message_ids), OutboxItem.status.in_(("pending", "failed")))
+        .values(status="pending", next_attempt_at=now)
+    )
+
+
+def _due(row: OutboxItem) -> DueItem:
+    """A leased row as the worker sees it, its message carrying the send key."""
+    message = replace(from_payload(Channel(row.channel), row.payload), send_key=send_key(row.id))
+    return DueItem(
+        row.id,
+        Channel(row.channel),
+        message,
+        row.attempts,
+        row.created_at,
+        unsure=row.unsure,
+        interrupted=row.sending_at is not None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Settled:
+    """What became of one send: ``sent`` (with the platform's id), ``retry`` at a time, or
+    ``failed`` for good (it stays visible in the metrics and the CLI). ``unsure`` counts the
+    attempts so far whose outcome is unknown; ``maybe_twice``: it was sent after one of them
+    that could not be checked, so the person may have it twice."""
+
+    item_id: int
+    status: Literal["sent", "retry", "failed"]
+    platform_message_id: str = ""
+    error: str = ""
+    retry_at: datetime | None = None
+    unsure: int | None = None
+    maybe_twice: bool = False
+
+
+def settle(conn: Connection, outcomes: list[Settled]) -> None:
+    """Record a batch of sends, one statement per kind of outcome; each attempt is over."""
+    now, by = utcnow(), bindparam("item", type_=Integer)
+    over = {
+        "sending_at": None,
+        "unsure": func.coalesce(bindparam("unsure", type_=Integer), OutboxItem.unsure),
+        "maybe_twice": OutboxItem.maybe_twice | bindparam("twice", type_=Boolean),
+    }
+    stmt = update(OutboxItem).where(OutboxItem.id == by).values(over)
+    sent = _params(outcomes, "sent", pid=lambda o: o.platform_message_id)
+    if sent:
+        values = {"status": "sent", "sent_at": now, "last_error": ""}
+        conn.execute(stmt.values(**values, platform_message_id=bindparam("pid")), sent)
+        record_poll_posts(conn, [o.item_id for o in outcomes if o.status == "sent"], now=now)
+    retry = _params(outcomes, "retry", error=_error, at=lambda o: o.retry_at)
+    if retry:
+        conn.execute(
+            stmt.values(last_error=bindparam("error"), next_attempt_at=bindparam("at")), retry
+        )
+    failed = _params(outcomes, "failed", error=_error)
+    if failed:
+        conn.execute(stmt.values(status="failed", last_error=bindparam("error")), failed)
+
+
+def _params(
+    outcomes: list[Settled], status: str, **more: Callable[[Settled], object]
+) -> list[dict[str, object]]:
+    """Statement parameters for the outcomes of one kind (unsure None: left as it is)."""
+    return [
+        {"item": o.item_id, "unsure": o.unsure, "twice": o.maybe_twice}
+        | {k: f(o) for k, f in more.items()}
+        for o in outcomes
+        if o.status == status
+    ]
+
+
+def _error(outcome: Settled) -> str:
+    return outcome.error[:2000]
+
+
+def record_poll_posts(conn: Connection, item_ids: list[int], *, now: datetime) -> None:
+    """Each sent item that asks a poll (not an edit) becomes a row of poll_posts, once."""
+    rows = conn.execute(
+        select(OutboxItem.channel, OutboxItem.message_id, OutboxItem.payload)
+        .add_columns(OutboxItem.platform_message_id)
+        .where(OutboxItem.id.in_(item_ids), OutboxItem.edit_key.is_(None))
+    )
+    posts = []
+    for channel, message_id, payload, platform_id in rows.all():
+        message = from_payload(Channel(channel), payload)
+        poll_id = poll_id_of(message.poll_ref)
+        if poll_id is not None and platform_id:
+            posts.append(
+                {
+                    "poll_id": poll_id,
+                    "channel": channel,
+                    "chat": message.address.chat,
+                    "platform_message_id": platform_id,
+                    "style": answer_style(message),
+                    "message_id": message_id,
+                    "posted_at": now,
+                }
+            )
+    if posts:
+        conn.execute(insert_ignore(conn.dialect.name, PollPosting), posts)
+
+
+def answer_style(message: OutboundMessage) -> str:
+    """How a poll post is answered: natively, by its buttons, or by a numbered reply."""
+    if message.poll is not None:
+        return "native"
+    return "buttons" if message.buttons else "reply"
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    """Number of outbox items per status."""
+    rows = conn.execute(select(OutboxItem.status, func.count()).group_by(OutboxItem.status))
+    return {status: int(n) for status, n in rows.all()}
+
+
+def delivery_state(
+    query: Select[*tuple[Any, ...]],
+    carrier: InstrumentedAttribute[int | None],
+    *own: InstrumentedAttribute[Any],
+) -> Select[*tuple[Any, ...]]:
+    """``query`` with the status, attempts, last error and sent time of the outbox item whose
+    message is ``carrier`` (an alert send's, a digest run's), or ``own`` (those four of the
+    row itself) until it was handed over: what became of the send is the outbox's to say."""
+    o = OutboxItem
+    theirs = (o.status, o.attempts, o.last_error, o.sent_at)
+    return query.add_columns(
+        *(case((o.id.is_(None), mine), else_=it) for mine, it in zip(own, theirs, strict=True))
+    ).outerjoin(o, o.message_id == carrier)

@@ -1,0 +1,180 @@
+"""Polls in the store: definitions, targets, schedules and repeats (votes are in votes.py,
+where polls were posted in posts.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from bot.events import utcnow
+from models.store.polls.tables import Poll, PollTarget
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where a poll goes: a channel and chat ("" for the widget), and the audience size if known."""
+
+    channel: str
+    chat: str = ""
+    audience_size: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PollView:
+    """A poll as the CLI and the handlers see it."""
+
+    id: int
+    question: str
+    kind: str
+    options: list[tuple[str, str]]
+    status: str
+    anonymous: bool
+    live_results: bool
+    follow_up: str
+    post_results: bool
+    opens_at: datetime | None
+    closes_at: datetime | None
+    targets: list[Target]
+    repeat_days: int | None = None
+
+    def label(self, key: str) -> str:
+        """The label shown for an option key."""
+        return dict(self.options).get(key, key)
+
+
+def create(
+    conn: Connection,
+    *,
+    targets: list[Target],
+    options: list[tuple[str, str]],
+    question: str,
+    kind: str,
+    status: str = "draft",
+    follow_up: str = "",
+    anonymous: bool = False,
+    live_results: bool = False,
+    post_results: bool = False,
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    repeat_days: int | None = None,
+) -> int:
+    """Store a new poll (status draft, or scheduled when it opens later); returns its id."""
+    row = {
+        "question": question,
+        "kind": kind,
+        "status": status,
+        "follow_up": follow_up,
+        "anonymous": anonymous,
+        "live_results": live_results,
+        "post_results": post_results,
+        "opens_at": opens_at,
+        "closes_at": closes_at,
+        "repeat_days": repeat_days,
+        "options": [{"key": k, "label": v} for k, v in options],
+        "created_at": utcnow(),
+    }
+    poll_id = int(conn.execute(insert(Poll).values(**row).returning(Poll.id)).scalar_one())
+    conn.execute(
+        insert(PollTarget),
+        [
+            {
+                "poll_id": poll_id,
+                "channel": t.channel,
+                "chat": t.chat,
+                "audience_size": t.audience_size,
+            }
+            for t in targets
+        ],
+    )
+    return poll_id
+
+
+def get(conn: Connection, poll_id: int) -> PollView | None:
+    """One poll with its targets."""
+    poll = conn.execute(select(Poll).where(Poll.id == poll_id)).first()
+    if poll is None:
+        return None
+    targets = conn.execute(
+        select(PollTarget).where(PollTarget.poll_id == poll_id).order_by(PollTarget.id)
+    )
+    return _view(poll._mapping, [t._mapping for t in targets])
+
+
+def all_polls(conn: Connection) -> list[PollView]:
+    """Every poll, newest first."""
+    ids = conn.execute(select(Poll.id).order_by(Poll.id.desc())).scalars().all()
+    return [v for v in (get(conn, i) for i in ids) if v is not None]
+
+
+def _view(p: Any, targets: list[Any]) -> PollView:
+    return PollView(
+        id=p["id"],
+        question=p["question"],
+        kind=p["kind"],
+        options=[(o["key"], o["label"]) for o in p["options"]],
+        status=p["status"],
+        anonymous=p["anonymous"],
+        live_results=p["live_results"],
+        follow_up=p["follow_up"],
+        post_results=p["post_results"],
+        opens_at=p["opens_at"],
+        closes_at=p["closes_at"],
+        targets=[Target(t["channel"], t["chat"], t["audience_size"]) for t in targets],
+        repeat_days=p["repeat_days"],
+    )
+
+
+def set_status(conn: Connection, poll_id: int, status: str) -> None:
+    """Open, close or reschedule a poll."""
+    conn.execute(update(Poll).where(Poll.id == poll_id).values(status=status))
+
+
+def due(conn: Connection, *, now: datetime) -> tuple[list[int], list[int]]:
+    """Scheduled polls whose opening time has come, and open polls whose closing time has."""
+    to_open = select(Poll.id).where(Poll.status == "scheduled", Poll.opens_at <= now)
+    to_close = select(Poll.id).where(Poll.status == "open", Poll.closes_at <= now)
+    return list(conn.execute(to_open).scalars()), list(conn.execute(to_close).scalars())
+
+
+def open_for(conn: Connection, channel: str, chat: str = "") -> list[PollView]:
+    """Open polls for everyone on this channel, and those for this one chat (a widget session's
+    satisfaction question) when ``chat`` is given."""
+    ids = conn.execute(
+        select(Poll.id)
+        .join(PollTarget, PollTarget.poll_id == Poll.id)
+        .where(
+            Poll.status == "open",
+            PollTarget.channel == channel,
+            PollTarget.chat.in_(["", chat] if chat else [""]),
+        )
+        .order_by(Poll.id)
+    ).scalars()
+    return [v for v in (get(conn, i) for i in ids) if v is not None]
+
+
+def repeat(conn: Connection, poll_id: int) -> int | None:
+    """Schedule the next run of a recurring poll, ``repeat_days`` later; its id (or None)."""
+    poll = get(conn, poll_id)
+    if poll is None or not poll.repeat_days or poll.closes_at is None:
+        return None
+    step = timedelta(days=poll.repeat_days)
+    opens = (poll.opens_at or poll.closes_at - step) + step
+    return create(
+        conn,
+        targets=poll.targets,
+        options=poll.options,
+        question=poll.question,
+        kind=poll.kind,
+        anonymous=poll.anonymous,
+        live_results=poll.live_results,
+        follow_up=poll.follow_up,
+        post_results=poll.post_results,
+        repeat_days=poll.repeat_days,
+        status="scheduled",
+        opens_at=opens,
+        closes_at=poll.closes_at + step,
+    )

@@ -1,0 +1,2 @@
+"""Web widget sessions and their rate limits. Facade: ``sessions.SessionStore``
+(``store.sessions``)."""
