@@ -70,9 +70,9 @@ class TorchEngine:
     """The merged network in PyTorch (fp32): the fallback and the reference."""
 
     def __init__(self, encoder_dir: Path, weights_dir: Path, tok: Tokenizer) -> None:
-        from models.classifier.sentiment_net import merged_net
+        from models.classifier.sentiment_net import serving_net
 
-        self._net = merged_net(encoder_dir, weights_dir)
+        self._net = serving_net(encoder_dir, weights_dir)
         self._tok = tok
         self.name = "torch-fp32"
 

@@ -1,4 +1,5 @@
-"""The sentiment network: the encoder (LoRA while training) and a linear head on mean pooling."""
+"""The sentiment network (the encoder, LoRA while training, and a linear head on mean pooling) and
+the serving network, which adds the untouched encoder for topic features."""
 
 from __future__ import annotations
 
@@ -78,3 +79,33 @@ def merged_net(encoder_dir: Path, weights_dir: Path) -> SentimentNet:
         raise ValueError(f"unexpected adapter tensors: {missing.unexpected_keys[:3]}")
     merge_lora(net.encoder)
     return net.eval()
+
+
+class ServingNet(nn.Module):
+    """What runs at serving time: topic features from the untouched encoder, sentiment logits from
+    the adapted one. Both read the same (shared) embedding layer; the adapter does not touch it.
+
+    Measured on the library dev set (topic macro-F1, same head and examples): features from the
+    sentiment-tuned encoder 0.64, from the untouched encoder 0.82. The tuned last layer carries
+    sentiment, so a praising message leaned towards staff_and_service whatever it praised.
+    """
+
+    def __init__(self, topic_encoder: PreTrainedModel, sentiment: SentimentNet) -> None:
+        super().__init__()
+        sentiment.encoder.embeddings = topic_encoder.embeddings
+        self.topic_encoder = topic_encoder
+        self.sentiment = sentiment
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Topic features (mean of the untouched last layer) and sentiment logits."""
+        plain = self.topic_encoder(input_ids=input_ids, attention_mask=attention_mask)
+        tuned = self.sentiment.encoder(input_ids=input_ids, attention_mask=attention_mask)
+        logits = self.sentiment.head(mean_pool(tuned.last_hidden_state, attention_mask))
+        return mean_pool(plain.last_hidden_state, attention_mask), logits
+
+
+def serving_net(encoder_dir: Path, weights_dir: Path) -> ServingNet:
+    """The serving network: the untouched encoder beside the adapted one, in eval mode."""
+    return ServingNet(load_encoder(encoder_dir), merged_net(encoder_dir, weights_dir)).eval()
