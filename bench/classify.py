@@ -35,6 +35,7 @@ from models.classifier.metrics import scores
 from models.classifier.topics_eval import load_eval, topic_scores
 from models.classifier.tweeteval import load_split
 
+
 def _data_dir() -> Path:
     """shared/data/tweeteval beside the checkout (a main checkout or a worktree one level down)."""
     here = Path(__file__).resolve()
