@@ -29,7 +29,15 @@ def ensure_onnx(encoder_dir: Path, weights_dir: Path, cache_dir: Path, tag: str)
     finally:
         fp32.unlink(missing_ok=True)
         fused.unlink(missing_ok=True)
+    drop_old_layout(cache_dir)
     return target
+
+
+def drop_old_layout(cache_dir: Path) -> None:
+    """Remove one-encoder models of the old layout (sentiment-*-int8.onnx): no code reads them."""
+    for old in cache_dir.glob("sentiment-*-int8.onnx"):
+        log.info("removing %s (replaced by the two-encoder model)", old.name)
+        old.unlink(missing_ok=True)
 
 
 def onnx_path(cache_dir: Path, tag: str) -> Path:

@@ -10,6 +10,7 @@ import pytest
 from models.classification import OTHER_TOPIC
 from models.classifier.backend import length_groups, run_grouped, tokenizer
 from models.classifier.encoder import encoder_path
+from models.classifier.onnx_export import drop_old_layout
 from models.classifier.topic_head import TopicHead, fit_temperature
 from models.classifier.topics_config import load_taxonomy
 
@@ -68,3 +69,11 @@ def test_grouped_runs_keep_the_callers_order() -> None:
     assert features[:, 0].tolist() == lengths
     assert logits[:, 0].tolist() == [-n for n in lengths]
     assert len(seen) == 2 and max(seen) == max(lengths)
+
+
+def test_a_rebuilt_cache_drops_the_old_one_encoder_model(tmp_path: Path) -> None:
+    (tmp_path / "sentiment-53aa5117-e899d5b8-int8.onnx").write_bytes(b"old")
+    keep = tmp_path / "classifier-53aa5117-e899d5b8-dual1-int8.onnx"
+    keep.write_bytes(b"new")
+    drop_old_layout(tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == [keep.name]
