@@ -14,7 +14,7 @@ from transformers import PreTrainedModel
 
 from models.classifier.artifacts import ADAPTER_FILE, META_FILE, read_meta
 from models.classifier.encoder import load_encoder, mean_pool
-from models.classifier.lora import add_lora, lora_state, merge_lora
+from models.classifier.lora import LoRALinear, add_lora, lora_state, merge_lora
 
 
 class SentimentNet(nn.Module):
@@ -107,5 +107,26 @@ class ServingNet(nn.Module):
 
 
 def serving_net(encoder_dir: Path, weights_dir: Path) -> ServingNet:
-    """The serving network: the untouched encoder beside the adapted one, in eval mode."""
-    return ServingNet(load_encoder(encoder_dir), merged_net(encoder_dir, weights_dir)).eval()
+    """The serving network: the untouched encoder beside the adapted one, in eval mode.
+
+    The adapter is not merged: the adapted stack's linear layers are the untouched encoder's own
+    layers plus their low-rank updates, so the weights exist once (23.4 M parameters in use, not
+    the 33 M two full stacks would hold).
+    """
+    plain = load_encoder(encoder_dir)
+    tuned = adapted_net(encoder_dir, weights_dir)
+    for name, module in tuned.encoder.named_modules():
+        shared = plain.get_submodule(name) if isinstance(module, LoRALinear) else None
+        if isinstance(module, LoRALinear) and isinstance(shared, nn.Linear):
+            module.base = shared
+    return ServingNet(plain, tuned).eval()
+
+
+def adapted_net(encoder_dir: Path, weights_dir: Path) -> SentimentNet:
+    """The encoder with the shipped adapter (not merged) and the head loaded, in eval mode."""
+    meta = read_meta(weights_dir)
+    net = trainable_net(encoder_dir, int(meta["rank"]), float(meta["alpha"]))
+    missing = net.load_state_dict(load_file(str(weights_dir / ADAPTER_FILE)), strict=False)
+    if missing.unexpected_keys:
+        raise ValueError(f"unexpected adapter tensors: {missing.unexpected_keys[:3]}")
+    return net.eval()
