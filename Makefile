@@ -37,6 +37,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/outbox.py
 	PYTHONPATH=. $(PY) bench/votes.py
 	PYTHONPATH=. $(PY) bench/classify.py
+	PYTHONPATH=. $(PY) bench/urgency.py
 	PYTHONPATH=. $(PY) bench/language.py
 	PYTHONPATH=. $(PY) bench/digest.py
 	PYTHONPATH=. $(PY) bench/fuzz.py

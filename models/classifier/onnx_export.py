@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from models.classifier.sentiment_net import SentimentNet
+    from models.classifier.sentiment_net import ServingNet
 
 log = logging.getLogger(__name__)
 OPSET = 17
@@ -29,26 +29,35 @@ def ensure_onnx(encoder_dir: Path, weights_dir: Path, cache_dir: Path, tag: str)
     finally:
         fp32.unlink(missing_ok=True)
         fused.unlink(missing_ok=True)
+    drop_old_layout(cache_dir)
     return target
+
+
+def drop_old_layout(cache_dir: Path) -> None:
+    """Remove one-encoder models of the old layout (sentiment-*-int8.onnx): no code reads them."""
+    for old in cache_dir.glob("sentiment-*-int8.onnx"):
+        log.info("removing %s (replaced by the two-encoder model)", old.name)
+        old.unlink(missing_ok=True)
 
 
 def onnx_path(cache_dir: Path, tag: str) -> Path:
     """Where the int8 model for this encoder + adapter tag is kept."""
-    return cache_dir / f"sentiment-{tag}-int8.onnx"
+    return cache_dir / f"classifier-{tag}-int8.onnx"
 
 
 def _export_merged(encoder_dir: Path, weights_dir: Path, path: Path) -> None:
-    """Merge the adapter into the encoder and export it."""
-    from models.classifier.sentiment_net import merged_net
+    """Merge the adapter into its encoder, put the untouched encoder beside it, export both."""
+    from models.classifier.sentiment_net import serving_net
 
-    export(merged_net(encoder_dir, weights_dir), path)
+    export(serving_net(encoder_dir, weights_dir), path)
 
 
-def export(net: SentimentNet, path: Path) -> None:
+def export(net: ServingNet, path: Path) -> None:
     """Trace the network to ONNX with dynamic batch and sequence axes (atomic write)."""
     import torch
 
-    net.encoder.config._attn_implementation = "eager"
+    net.topic_encoder.config._attn_implementation = "eager"
+    net.sentiment.encoder.config._attn_implementation = "eager"
     ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]])
     mask = (ids != 0).long()
     axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}}

@@ -10,7 +10,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from models.classifier.encoder import ClassifierUnavailable, encoder_hash, encoder_path
+from models.classifier.encoder import ClassifierUnavailable, encoder_path, model_tag
 from models.classifier.onnx_export import onnx_path
 from models.classifier.topic_head import load_head
 from models.classifier.topics_config import Taxonomy
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 def is_prepared(cache_dir: Path, taxonomy: Taxonomy, adapter_hash: str) -> bool:
     """Whether the cache holds the int8 model and a current topic head for these inputs."""
-    tag = f"{encoder_hash(encoder_path())}-{adapter_hash}"
+    tag = model_tag(encoder_path(), adapter_hash)
     head = load_head(head_path(cache_dir))
     return (
         onnx_path(cache_dir, tag).is_file() and head is not None and is_current(head, taxonomy, tag)

@@ -15,9 +15,9 @@ from models.classifier.batcher import MicroBatcher
 from models.classifier.encoder import (
     ENCODER_NAME,
     ClassifierUnavailable,
-    encoder_hash,
     encoder_path,
     file_hash,
+    model_tag,
 )
 from models.classifier.prepare import is_prepared, prepare_in_child
 from models.classifier.topic_head import TopicHead, save_head, softmax
@@ -175,7 +175,7 @@ def retrain_topics(
 def _engine(weights_dir: Path, cache_dir: Path, kind: str) -> tuple[Engine, str]:
     """The inference engine and the encoder+adapter tag it was built from."""
     enc_dir = encoder_path()
-    tag = f"{encoder_hash(enc_dir)}-{_adapter_hash(weights_dir)}"
+    tag = model_tag(enc_dir, _adapter_hash(weights_dir))
     return build_engine(enc_dir, weights_dir, cache_dir, tag, kind), tag
 
 
@@ -189,7 +189,7 @@ def _assemble(
     urgency: UrgencySpec | None = None,
 ) -> LocalClassifier:
     """A classifier from its parts, with its version string."""
-    encoder, adapter = tag.split("-")
+    encoder, adapter, _ = tag.split("-")
     version = f"{ENCODER_NAME}@{encoder}+lora@{adapter}+topics@{head_version(head)}/{runner.name}"
     bias = read_meta(weights_dir).get("logit_bias", [0.0, 0.0, 0.0])
     return LocalClassifier(

@@ -36,4 +36,4 @@ def test_a_cold_cache_is_prepared_in_a_child_and_torch_never_loads_here(tmp_path
     assert version.endswith("/onnx-int8") and torch_loaded == "False"
     assert int(peak_mb) < 500  # the preparation's ~1.2 GB was the child's, not this process's
     assert sentiment in {"negative", "neutral", "positive", "unsure"}
-    assert [p.suffix for p in cache.glob("sentiment-*")] == [".onnx"]
+    assert [p.suffix for p in cache.glob("classifier-*")] == [".onnx"]
