@@ -16,6 +16,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltRequest
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot.adapters.slack.form import interaction_payload
 from bot.web.body import BadRequest, error, read_capped, whole_number
 
 log = logging.getLogger(__name__)
@@ -62,9 +63,19 @@ class EventsDoor:
 
 
 def _readable(request: Request, body: bytes) -> AsyncBoltRequest | None:
-    """Bolt's request for a signed body it can read (a JSON object, or a form), else None."""
+    """Bolt's request for a signed body it can read (a JSON object, or a form), else None. An
+    interaction's form is decoded here, in C, and bolt given its JSON (which it reads as it
+    would have read the form: bolt takes a body starting with ``{`` as JSON)."""
     try:
-        bolt_request = to_async_bolt_request(request, body)
+        payload = interaction_payload(body)
+        if payload is None:
+            bolt_request = to_async_bolt_request(request, body)
+        else:
+            bolt_request = AsyncBoltRequest(
+                body=payload,
+                query=request.query_params,  # type: ignore[arg-type] # as bolt's adapter passes
+                headers=request.headers,  # type: ignore[arg-type]
+            )
     except Exception as exc:  # noqa: BLE001 - whatever bolt's parser raises, the body is junk
         log.warning("slack events: signed body unreadable: %s", type(exc).__name__)
         return None

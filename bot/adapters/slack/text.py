@@ -31,6 +31,9 @@ def split_text(text: str, limit: int) -> list[str]:
 
 def split_escaped(text: str, limit: int) -> list[str]:
     """Split then escape, so that every escaped piece fits in ``limit`` characters."""
+    whole = text.strip()
+    if len(whole) * max(_ESCAPED_WIDTH.values()) <= limit:  # most texts: no need to measure
+        return [escape(whole)] if whole else []
     return _split(text, limit, lambda ch: _ESCAPED_WIDTH.get(ch, 1), escape)
 
 

@@ -3,13 +3,14 @@ rows are written in key order, so batches that overlap (on PostgreSQL) never dea
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import BindParameter, bindparam, select, tuple_
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, DBAPIError, StatementError
 
@@ -57,16 +58,14 @@ def _contact_ids(
     rows = [
         {"channel": e.channel.value, "pseudonym": p, "created_at": now} for p, e in people.items()
     ]
-    conn.execute(insert_ignore(dialect, Contact), rows)
-    result = conn.execute(
-        select(Contact.pseudonym, Contact.id).where(Contact.pseudonym.in_(list(people)))
-    )
+    conn.execute(_statements(dialect).contacts, rows)
+    result = conn.execute(_statements(dialect).contact_ids, {"keys": list(people)})
     ids = {p: i for p, i in result.all()}
     addresses = [
         {"contact_id": ids[p], "platform_user_id": e.sender, "display_name": e.sender_name}
         for p, e in people.items()
     ]
-    conn.execute(insert_ignore(dialect, ContactAddress), addresses)
+    conn.execute(_statements(dialect).addresses, addresses)
     return ids
 
 
@@ -95,13 +94,8 @@ def _conversation_ids(
         }
         for (c, chat, thread), e in wanted.items()
     ]
-    conn.execute(insert_ignore(dialect, Conversation), rows)
-    cols = tuple_(Conversation.channel, Conversation.chat, Conversation.thread)
-    result = conn.execute(
-        select(Conversation.channel, Conversation.chat, Conversation.thread, Conversation.id).where(
-            cols.in_(list(wanted))
-        )
-    )
+    conn.execute(_statements(dialect).conversations, rows)
+    result = conn.execute(_statements(dialect).conversation_ids, {"keys": list(wanted)})
     return {(c, chat, thread): i for c, chat, thread, i in result.all()}
 
 
@@ -143,19 +137,13 @@ def _insert_messages(
     unique: dict[tuple[str, str], dict[str, Any]] = {}
     for row in rows:
         unique.setdefault((row["channel"], row["platform_id"]), row)
-    stmt = insert_ignore(dialect, Message).returning(
-        Message.channel, Message.platform_id, Message.id
-    )
-    result = conn.execute(stmt, [unique[k] for k in sorted(unique)])
+    result = conn.execute(_statements(dialect).messages, [unique[k] for k in sorted(unique)])
     return {(c, p): i for c, p, i in result.all()}
 
 
 def _message_ids(conn: Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     """Map (channel, platform_id) → message id."""
-    cols = tuple_(Message.channel, Message.platform_id)
-    result = conn.execute(
-        select(Message.channel, Message.platform_id, Message.id).where(cols.in_(list(keys)))
-    )
+    result = conn.execute(_statements(conn.dialect.name).message_ids, {"keys": list(keys)})
     return {(c, p): i for c, p, i in result.all()}
 
 
@@ -172,6 +160,38 @@ def _receipts(
         receipts.append(Recorded(message_id=ids[k], duplicate=k not in fresh))
         fresh.discard(k)
     return receipts
+
+
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    """The statements that record events, built once per dialect (an event burst records a
+    small batch every few milliseconds; building them each time cost as much as running them)."""
+
+    contacts: Any
+    contact_ids: Any
+    addresses: Any
+    conversations: Any
+    conversation_ids: Any
+    messages: Any
+    message_ids: Any
+
+
+@functools.cache
+def _statements(dialect: str) -> _Statements:
+    keys: BindParameter[Any] = bindparam("keys", expanding=True)
+    conversation = (Conversation.channel, Conversation.chat, Conversation.thread)
+    message = (Message.channel, Message.platform_id)
+    return _Statements(
+        contacts=insert_ignore(dialect, Contact),
+        contact_ids=select(Contact.pseudonym, Contact.id).where(Contact.pseudonym.in_(keys)),
+        addresses=insert_ignore(dialect, ContactAddress),
+        conversations=insert_ignore(dialect, Conversation),
+        conversation_ids=select(*conversation, Conversation.id).where(
+            tuple_(*conversation).in_(keys)
+        ),
+        messages=insert_ignore(dialect, Message).returning(*message, Message.id),
+        message_ids=select(*message, Message.id).where(tuple_(*message).in_(keys)),
+    )
 
 
 def is_content_fault(exc: BaseException) -> bool:

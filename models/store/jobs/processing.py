@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
 
 from bot.events import Address, Channel, ConversationKind, utcnow
 from models.store.jobs.lease import lease as lease_rows
@@ -44,37 +44,57 @@ def claim(conn: Connection, *, limit: int, lease: timedelta, max_attempts: int) 
     return _load(conn, ids) if ids else []
 
 
+_COLUMNS = (
+    Message.id,
+    Message.channel,
+    Message.kind,
+    Message.text,
+    Message.reply_ref,
+    Message.replies_to,
+    Message.attempts,
+    Message.contact_id,
+    Message.conversation_id,
+    Conversation.channel.label("conversation_channel"),
+    Conversation.chat,
+    Conversation.thread,
+    Conversation.kind.label("conversation_kind"),
+    Conversation.extra,
+    Conversation.acknowledged_at,
+)
+"""What the steps need of a claimed event and its conversation (plain rows: no ORM objects)."""
+
+
 def _load(conn: Connection, ids: list[int]) -> list[Pending]:
     """Read the claimed events with their conversations."""
-    rows = Session(bind=conn).execute(
-        select(Message, Conversation)
+    rows = conn.execute(
+        select(*_COLUMNS)
         .join(Conversation, Message.conversation_id == Conversation.id)
         .where(Message.id.in_(ids))
         .order_by(Message.id)
     )
-    return [_pending(m, c) for m, c in rows.all()]
+    return [_pending(r) for r in rows]
 
 
-def _pending(message: Message, conversation: Conversation) -> Pending:
+def _pending(row: Any) -> Pending:
     address = Address(
-        channel=Channel(conversation.channel),
-        chat=conversation.chat,
-        thread=conversation.thread,
-        kind=ConversationKind(conversation.kind),
-        extra=dict(conversation.extra or {}),
+        channel=Channel(row.conversation_channel),
+        chat=row.chat,
+        thread=row.thread,
+        kind=ConversationKind(row.conversation_kind),
+        extra=dict(row.extra or {}),
     )
     return Pending(
-        message_id=message.id,
-        channel=Channel(message.channel),
-        kind=message.kind,
-        text=message.text,
-        reply_ref=message.reply_ref,
-        replies_to=message.replies_to,
-        conversation_id=conversation.id,
+        message_id=row.id,
+        channel=Channel(row.channel),
+        kind=row.kind,
+        text=row.text,
+        reply_ref=row.reply_ref,
+        replies_to=row.replies_to,
+        conversation_id=row.conversation_id,
         address=address,
-        attempts=message.attempts,
-        acknowledged_at=conversation.acknowledged_at,
-        contact_id=message.contact_id,
+        attempts=row.attempts,
+        acknowledged_at=row.acknowledged_at,
+        contact_id=row.contact_id,
     )
 
 

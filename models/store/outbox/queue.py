@@ -10,10 +10,10 @@ from typing import Any, Literal
 
 from sqlalchemy import Boolean, Integer, Select, bindparam, case, func, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.events import Address, Channel, OutboundMessage, poll_id_of, utcnow
-from models.store.jobs.lease import lease as lease_rows
+from models.store.jobs.lease import lease_reading
 from models.store.outbox.message_json import from_payload, row_kind, to_payload
 from models.store.polls.tables import PollPosting
 from models.store.tables import Conversation, Message, OutboxItem
@@ -162,15 +162,13 @@ def claim(
     due = (OutboxItem.status == "pending") & (OutboxItem.next_attempt_at <= now)
     if skip:
         due &= OutboxItem.channel.not_in(list(skip))
-    ids = lease_rows(conn, OutboxItem, due, limit=limit, for_=lease, now=now)
-    if not ids:
-        return []
-    rows = Session(bind=conn).execute(
-        select(OutboxItem).where(OutboxItem.id.in_(ids)).order_by(OutboxItem.id)
+    o = OutboxItem
+    columns = (o.channel, o.payload, o.attempts, o.created_at, o.unsure, o.sending_at)
+    # Read as they were before the lease (sending_at set now is this attempt's), two statements.
+    rows = lease_reading(
+        conn, o, due, limit=limit, for_=lease, now=now, columns=columns, also={"sending_at": now}
     )
-    items = [_due(r) for r in rows.scalars()]
-    conn.execute(update(OutboxItem).where(OutboxItem.id.in_(ids)).values(sending_at=now))
-    return items
+    return [_due(r) for r in rows]
 
 
 def retry_now(conn: Connection, message_ids: list[int], now: datetime) -> None:
@@ -182,14 +180,15 @@ def retry_now(conn: Connection, message_ids: list[int], now: datetime) -> None:
     )
 
 
-def _due(row: OutboxItem) -> DueItem:
-    """A leased row as the worker sees it, its message carrying the send key."""
+def _due(row: Any) -> DueItem:
+    """A leased row as the worker sees it (read before the lease counted this attempt), its
+    message carrying the send key."""
     message = replace(from_payload(Channel(row.channel), row.payload), send_key=send_key(row.id))
     return DueItem(
         row.id,
         Channel(row.channel),
         message,
-        row.attempts,
+        row.attempts + 1,
         row.created_at,
         unsure=row.unsure,
         interrupted=row.sending_at is not None,
@@ -225,7 +224,8 @@ def settle(conn: Connection, outcomes: list[Settled]) -> None:
     if sent:
         values = {"status": "sent", "sent_at": now, "last_error": ""}
         conn.execute(stmt.values(**values, platform_message_id=bindparam("pid")), sent)
-        record_poll_posts(conn, [o.item_id for o in outcomes if o.status == "sent"], now=now)
+        posted = [o.item_id for o in outcomes if o.status == "sent" and o.platform_message_id]
+        record_poll_posts(conn, posted, now=now)
     retry = _params(outcomes, "retry", error=_error, at=lambda o: o.retry_at)
     if retry:
         conn.execute(
@@ -253,7 +253,10 @@ def _error(outcome: Settled) -> str:
 
 
 def record_poll_posts(conn: Connection, item_ids: list[int], *, now: datetime) -> None:
-    """Each sent item that asks a poll (not an edit) becomes a row of poll_posts, once."""
+    """Each sent item that asks a poll (not an edit) becomes a row of poll_posts, once (one
+    with no platform id is found by no one: a private answer, most sends, is not read back)."""
+    if not item_ids:
+        return
     rows = conn.execute(
         select(OutboxItem.channel, OutboxItem.message_id, OutboxItem.payload)
         .add_columns(OutboxItem.platform_message_id)
