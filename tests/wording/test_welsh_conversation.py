@@ -1,7 +1,8 @@
 """A Welsh conversation through real PTB and FakeTelegram: the acknowledgement and, after staff
 resolve, the satisfaction question come in Welsh; someone else on the same bot still gets
-English. Until language detection is connected, the language comes in through the bot's
-``languages`` seam (``Fixed("cy")``: every message and person is Welsh)."""
+English. The first test runs on language detection itself (the message is found to be Welsh,
+and the person is remembered as Welsh for the question asked later); the voter test fixes the
+language through the bot's ``languages`` seam (``Fixed("cy")``)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ NOISE = "Mae'n swnllyd iawn ar y trydydd llawr heno, does neb yn gallu gweithio.
 async def test_a_welsh_student_is_answered_in_welsh_and_rates_in_welsh(
     chat: Chat, db_url: str
 ) -> None:
-    bot = await chat.start("telegram", database_url=db_url, languages=Fixed("cy"))
+    bot = await chat.start("telegram", database_url=db_url)
     student = chat.on("telegram")
     await student.says(NOISE, message_id=21)
     ack = await chat.expect_reply(student, contains="Diolch am eich neges")
