@@ -44,9 +44,10 @@ async def test_kill_minus_9_before_the_smtp_server_takes_them_gives_one_of_each(
             async with Store.open(db_url) as store:
                 await wait_until(lambda: both_sent(store), within=60, what="both e-mails sent")
                 mails = await store.outbox.items()
-    subjects = sorted(str(m["Subject"]) for m in inbox.messages)
+    subjects = [str(m["Subject"]) for m in inbox.messages]
     assert len(subjects) == 2, subjects
-    assert "alert] Urgent item" in subjects[0] and "feedback digest" in subjects[1]
+    assert sum("alert] Urgent item" in s for s in subjects) == 1, subjects
+    assert sum("feedback digest" in s for s in subjects) == 1, subjects
     assert {(m.channel, m.status) for m in mails} == {("email", "sent")}
     assert {m.id for m in mails if m.maybe_twice} == tried and tried
 

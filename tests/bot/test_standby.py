@@ -203,7 +203,7 @@ async def test_one_process_polls_x_and_the_other_takes_over_when_it_stops(
         stopped_reads = reads_by(fake, holder)
         await wait_until(lambda: survivor.holding, within=LEASE_S, what="the standby to take over")
         later = fake.mention(  # someone else: X refuses a duplicate of the same reply
-            "@uni_library and the printers too", author_id="2200000000000000009", username="b"
+            "@uni_library are the printers down too?", author_id="2200000000000000009", username="b"
         )
         await wait_until(lambda: replies_to(fake, later["id"]) == 1, what="the survivor's reply")
         assert reads_by(fake, other) > 0 and reads_by(fake, holder) == stopped_reads
