@@ -5,7 +5,7 @@ English. Until language detection is connected, the language comes in through th
 
 from __future__ import annotations
 
-from handlers.poll_kinds import standard_options
+from handlers.polls.kinds import standard_options
 from handlers.speaking import Fixed
 from models.store.polls.definitions import Target
 from tests.fakes.chat import Chat
