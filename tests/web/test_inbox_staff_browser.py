@@ -1,5 +1,6 @@
 """The staff page in Chromium: an admin adds a member of staff (with the languages they read)
-by keyboard alone, sees the made-up password once, then disables the account; axe-clean at desktop and phone widths."""
+by keyboard alone, sees the made-up password once, then disables the account; axe-clean at
+desktop and phone widths."""
 
 from __future__ import annotations
 
