@@ -26,8 +26,8 @@ from sqlalchemy.engine import Connection, make_url
 
 from bench.inbox_fixture import STAFF, TEAMS, Size, build
 from models.store import Store
+from models.store.inbox.queue_reads import list_query
 from models.store.inbox.types import QueueFilter
-from models.store.inbox.views import list_query
 from models.store.migrate import upgrade_async
 
 TARGET_S = 0.150

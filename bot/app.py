@@ -47,16 +47,16 @@ from handlers.inbox.steps import Clock
 from handlers.inbox.usecases import Inbox
 from handlers.inbox.waker import SnoozeWaker
 from handlers.jobs import Job, JobRunner
-from handlers.live_tally import LiveTally
 from handlers.metrics import Metrics
 from handlers.opt_out import OptWords
 from handlers.pipeline import Deps, Pipeline, build_steps
-from handlers.poll_counts import PollCountReader
-from handlers.polls import Polls
+from handlers.polls.counts import PollCountReader
+from handlers.polls.live_tally import LiveTally
+from handlers.polls.schedule import PollScheduler, parse_quiet_hours
+from handlers.polls.service import Polls
 from handlers.processor import Processor
 from handlers.record import Recorder
 from handlers.retention import RetentionJob
-from handlers.scheduler import PollScheduler, parse_quiet_hours
 from handlers.speaking import Languages, Remembered
 from handlers.worker import Doorbell
 from handlers.you_said import YouSaid

@@ -17,7 +17,7 @@ from handlers.inbox.steps import Clock, CsatAnswer, CsatReply, Triage
 from handlers.language import DetectLanguage
 from handlers.metrics import Metrics
 from handlers.opt_out import OptOut, OptWords
-from handlers.poll_steps import LinkFollowUp, ReplyVote, Tally
+from handlers.polls.steps import LinkFollowUp, ReplyVote, Tally
 from handlers.record import Record, Recorder
 from handlers.speaking import Fixed, Languages
 from models.classification import Classifier

@@ -7,9 +7,9 @@ import sys
 
 PROBE = """
 import sys
-import handlers.delivery, handlers.pipeline, handlers.polls, handlers.scheduler
-import handlers.inbox.usecases, handlers.poll_steps, handlers.poll_messages
-import handlers.poll_counts, models.store
+import handlers.delivery, handlers.pipeline, handlers.polls.service, handlers.polls.schedule
+import handlers.inbox.usecases, handlers.polls.steps, handlers.polls.messages
+import handlers.polls.counts, handlers.data_rights, models.store
 print(" ".join(sorted(m for m in sys.modules if m.split(".")[0] in FORBIDDEN_ROOTS
                       or m.startswith(("bot.adapters", "bot.web")))))
 """

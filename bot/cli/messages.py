@@ -11,7 +11,7 @@ import typer
 from bot.cli.context import library_time, open_store, settings
 from bot.cli.show import add_row, console, json_line, table
 from bot.events import Channel
-from models.store.inbound.views import CONVERSATION_KINDS, MessageView, OutboxView
+from models.store.inbound.listings import CONVERSATION_KINDS, MessageView, OutboxView
 
 messages_app = typer.Typer(help="Messages received and sent.", no_args_is_help=True)
 outbox_app = typer.Typer(help="Outgoing messages and their delivery.", no_args_is_help=True)

@@ -13,7 +13,7 @@ import yaml
 from bot.adapters import x
 from bot.cli.errors import fail
 from config.settings import Settings
-from handlers.polls import PollRefused
+from handlers.polls.service import PollRefused
 from models.store.polls.definitions import Target
 
 POLL_KEYS = (

@@ -21,9 +21,9 @@ from bot.cli.show import add_row, console, table, visible
 from config.library import load_library_config
 from config.settings import Settings
 from config.wording import load_wording
-from handlers import polls
-from handlers.poll_kinds import standard_options
-from handlers.poll_results import Results, concentration_line
+from handlers.polls import service as polls
+from handlers.polls.kinds import standard_options
+from handlers.polls.results import Results, concentration_line
 from models.store import Store
 from models.store.polls.definitions import Target
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from handlers.inbox.views import pseudonym as pseudonym
+from handlers.inbox.view_filters import pseudonym as pseudonym
 from models.language import name_of
 
 LABELS = {

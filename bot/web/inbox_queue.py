@@ -20,10 +20,9 @@ from bot.web.queue_query import (
     to_filter,
 )
 from bot.web.staff_session import staff_of
+from handlers.inbox.roles import allowed
 from models.store.inbox.types import PRIORITIES, STATUSES
 from models.store.staff.facade import StaffView
-
-LEAD_ROLES = ("lead", "admin")
 
 
 def routes(deps: InboxDeps) -> list[Route]:
@@ -60,12 +59,13 @@ async def queue_context(
     if seen is None:  # never marked: everything open is new (no need to count it twice)
         counts["new_since"] = counts["all"]
     total = standing_total(query, counts)
+    may_assign = allowed(staff.role, "assign")  # a hint: Inbox.assign checks it again
     return listed | {
         "total": await inbox.count(filter=where) if total is None else total,
         "counts": counts,
         "facets": with_every_topic(await deps.facets.get(deps.store), deps.topics),
-        "members": await inbox.members() if staff.role in LEAD_ROLES else [],
-        "can_assign": staff.role in LEAD_ROLES,
+        "members": await inbox.members() if may_assign else [],
+        "can_assign": may_assign,
         "statuses": STATUSES,
         "priorities": PRIORITIES,
         "per_page": PER_PAGE,

@@ -1,5 +1,6 @@
 """/inbox/staff: managing staff accounts in the browser (admins only, checked in the use cases):
-add an account, change its role and team, disable or enable it, set a new password.
+add an account, change its role, team and the languages they read, disable or enable it, set a
+new password.
 
 Each change is a plain form post (CSRF checked by the middleware). A password the bot made up is
 shown once, on the page that answers the post (never in a link or the audit log)."""
@@ -17,14 +18,14 @@ from bot.web.forms import BadForm, field, read_form
 from bot.web.inbox_deps import InboxDeps, actor
 from bot.web.numbers import id_param
 from bot.web.staff_session import staff_of
-from handlers.inbox.roles import ROLES, Actor, Forbidden, allowed
+from handlers.inbox.roles import ROLES, Actor, Forbidden
 from handlers.staff.accounts import AccountRefused, NewPassword, Profile, StaffAccounts
 from handlers.staff.passwords import Passwords, WeakPassword
 from models.store.staff.facade import NoSuchStaff, StaffExists
 
 Form = dict[str, list[str]]
 DONE = {
-    "change": "Role and team saved.",
+    "change": "Role, team and languages saved.",
     "disable": "The account is disabled and its sessions have ended.",
     "enable": "The account can log in again.",
 }
@@ -32,7 +33,11 @@ Change = Callable[[StaffAccounts, Actor, int, Form], Awaitable[object]]
 
 
 def _profile(form: Form) -> Profile:
-    return Profile(role=field(form, "role"), team=field(form, "team"))
+    """The form's role, team and languages (checked by the use case, after the role; a form
+    without the languages field leaves them as they are)."""
+    said = field(form, "languages").split(",") if "languages" in form else None
+    reads = None if said is None else tuple(c.strip() for c in said if c.strip())
+    return Profile(role=field(form, "role"), team=field(form, "team"), languages=reads)
 
 
 CHANGES: dict[str, Change] = {
@@ -47,10 +52,8 @@ def routes(deps: InboxDeps) -> list[Route]:
     accounts = StaffAccounts(deps.store, Passwords(), deps.teams)
 
     async def listing(request: Request) -> Response:
-        if not allowed(staff_of(request).role, "staff"):
-            return await _page(deps, request, error=_forbidden(), status=403)
         done = DONE.get(request.query_params.get("done", ""), "")
-        return await _page(deps, request, done=done)
+        return await _page(deps, accounts, request, done=done)
 
     async def add(request: Request) -> Response:
         try:
@@ -63,8 +66,9 @@ def routes(deps: InboxDeps) -> list[Route]:
                 password=field(form, "password"),
             )
         except (Forbidden, AccountRefused, WeakPassword, StaffExists, BadForm) as exc:
-            return await _refused(deps, request, exc)
-        return await _handover(deps, request, made, f"{made.account.name}'s account is added.")
+            return await _refused(deps, accounts, request, exc)
+        said = f"{made.account.name}'s account is added."
+        return await _page(deps, accounts, request, done=said, handover=made)
 
     async def password(request: Request) -> Response:
         try:
@@ -72,20 +76,22 @@ def routes(deps: InboxDeps) -> list[Route]:
             who, staff_id = actor(staff_of(request)), request.path_params["staff_id"]
             made = await accounts.reset_password(who, staff_id, field(form, "password"))
         except (Forbidden, AccountRefused, WeakPassword, NoSuchStaff, BadForm) as exc:
-            return await _refused(deps, request, exc)
+            return await _refused(deps, accounts, request, exc)
         said = f"{made.account.name} has a new password; their sessions have ended."
-        return await _handover(deps, request, made, said)
+        return await _page(deps, accounts, request, done=said, handover=made)
 
     async def change(request: Request) -> Response:
         name = request.path_params["change"]
         if name not in CHANGES:
-            return await _page(deps, request, error="There is no such change.", status=404)
+            return await _page(
+                deps, accounts, request, error="There is no such change.", status=404
+            )
         try:
             form = await read_form(request)
             who, staff_id = actor(staff_of(request)), request.path_params["staff_id"]
             await CHANGES[name](accounts, who, staff_id, form)
         except (Forbidden, AccountRefused, NoSuchStaff, BadForm) as exc:
-            return await _refused(deps, request, exc)
+            return await _refused(deps, accounts, request, exc)
         return RedirectResponse(f"/inbox/staff?done={name}#staff-{staff_id}", status_code=303)
 
     staff_id = id_param("staff_id")
@@ -101,26 +107,25 @@ def _forbidden() -> str:
     return "Only inbox administrators can manage staff accounts."
 
 
-async def _refused(deps: InboxDeps, request: Request, exc: Exception) -> Response:
+async def _refused(
+    deps: InboxDeps, accounts: StaffAccounts, request: Request, exc: Exception
+) -> Response:
     """The page again, saying why nothing changed (403, 404, 409 or 400)."""
-    if isinstance(exc, Forbidden):
-        return await _page(deps, request, error=_forbidden(), status=403)
     if isinstance(exc, NoSuchStaff):
-        return await _page(deps, request, error="There is no such staff account.", status=404)
-    if isinstance(exc, StaffExists):
-        message = f"An account for {exc} already exists."
-        return await _page(deps, request, error=message, status=409)
-    message = str(exc)
-    return await _page(deps, request, error=message[:1].upper() + message[1:] + ".", status=400)
-
-
-async def _handover(deps: InboxDeps, request: Request, made: NewPassword, said: str) -> Response:
-    """The page with the new password to hand over, when the bot made one up."""
-    return await _page(deps, request, done=said, handover=made)
+        error, status = "There is no such staff account.", 404
+    elif isinstance(exc, StaffExists):
+        error, status = f"An account for {exc} already exists.", 409
+    elif isinstance(exc, Forbidden):
+        error, status = _forbidden(), 403
+    else:
+        message = str(exc)
+        error, status = message[:1].upper() + message[1:] + ".", 400
+    return await _page(deps, accounts, request, error=error, status=status)
 
 
 async def _page(
     deps: InboxDeps,
+    accounts: StaffAccounts,
     request: Request,
     *,
     done: str = "",
@@ -139,9 +144,9 @@ async def _page(
         "roles": ROLES,
         "teams": deps.teams,
     }
-    if allowed(staff.role, "staff"):
-        context["accounts"] = await deps.store.staff.all()
-    else:
-        context |= {"title": "Not allowed", "message": error}
-        return deps.render(request, "inbox/error.html", context, status)
+    try:
+        context["accounts"] = await accounts.listing(actor(staff))
+    except Forbidden:
+        context |= {"title": "Not allowed", "message": _forbidden()}
+        return deps.render(request, "inbox/error.html", context, 403)
     return deps.render(request, "inbox/staff.html", context, status)

@@ -2,8 +2,8 @@
 check: GET /inbox/audit (the audit log, filtered by actor, action and subject, a page at a
 time), POST /inbox/items/{id}/export (the item's person's data as a JSON download, audited),
 GET /inbox/items/{id}/erase (the confirmation page) and POST /inbox/items/{id}/erase (field
-``confirm`` must say "erase"; audited; repeating it is a no-op). Anyone but an admin gets 403,
-whatever the page offered them."""
+``confirm`` must say "erase"; audited; repeating it is a no-op). Who may is decided by the
+use cases (handlers/data_rights.py: admins only); anyone else gets their 403 page here."""
 
 from __future__ import annotations
 
@@ -18,14 +18,14 @@ from starlette.routing import Route
 
 from bot.web import csrf
 from bot.web.forms import BadForm, field, query_text, read_form
+from bot.web.inbox_deps import actor
 from bot.web.numbers import db_int, id_param
 from bot.web.staff_session import staff_of
-from handlers.inbox.roles import allowed
-from models.store import Store
+from handlers.data_rights import DataRights
+from handlers.inbox.roles import Actor, Forbidden
 from models.store.rights.audit_list import AuditFilter
 from models.store.rights.person import NoSuchPerson
 from models.store.rights.scope import Who
-from models.store.staff.facade import StaffView
 
 PAGE = 50
 FILTER_CHARS = 200
@@ -33,14 +33,15 @@ CONFIRM_WORD = "erase"
 NOT_ALLOWED = "Only inbox administrators can see the audit log and export or erase data."
 
 Render = Callable[[Request, str, dict[str, Any], int], Response]
-Handler = Callable[["RightsPages", Request, StaffView], Awaitable[Response]]
+Handler = Callable[["RightsPages", Request, Actor], Awaitable[Response]]
 
 
 @dataclass(frozen=True)
 class RightsPages:
-    """The store and the staff side's page renderer (never cached, library name filled in)."""
+    """The data-rights use cases and the staff side's page renderer (never cached, library
+    name filled in)."""
 
-    store: Store
+    rights: DataRights
     render: Render
 
     def page(
@@ -70,13 +71,13 @@ def routes(pages: RightsPages) -> list[Route]:
 
 
 def _admins(pages: RightsPages, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
-    """Admins only: a 403 page for anyone else, checked here on the server."""
+    """The 403 page for whoever the use cases refuse (anyone but an admin)."""
 
     async def endpoint(request: Request) -> Response:
-        staff = staff_of(request)
-        if not allowed(staff.role, "data_rights"):
+        try:
+            return await handler(pages, request, actor(staff_of(request)))
+        except Forbidden:
             return pages.problem(request, "Not allowed", NOT_ALLOWED, 403)
-        return await handler(pages, request, staff)
 
     return endpoint
 
@@ -89,10 +90,10 @@ def audit_filter(request: Request) -> AuditFilter:
     )
 
 
-async def _audit(pages: RightsPages, request: Request, staff: StaffView) -> Response:
+async def _audit(pages: RightsPages, request: Request, staff: Actor) -> Response:
     wanted = audit_filter(request)
     before = db_int(request.query_params.get("before", ""))
-    rows = await pages.store.rights.audit_log(filter=wanted, limit=PAGE + 1, before=before)
+    rows = await pages.rights.audit_log(staff, wanted=wanted, limit=PAGE + 1, before=before)
     older = rows[PAGE - 1].id if len(rows) > PAGE else None
     shown = [(r, json.dumps(r.detail, ensure_ascii=False, sort_keys=True)) for r in rows[:PAGE]]
     context = {
@@ -105,10 +106,10 @@ async def _audit(pages: RightsPages, request: Request, staff: StaffView) -> Resp
     return pages.page(request, "inbox/audit.html", context)
 
 
-async def _export(pages: RightsPages, request: Request, staff: StaffView) -> Response:
+async def _export(pages: RightsPages, request: Request, staff: Actor) -> Response:
     item_id = int(request.path_params["item_id"])
     try:
-        doc = await pages.store.rights.export_person(who=Who(item_id=item_id), actor=staff.actor)
+        doc = await pages.rights.export(staff, Who(item_id=item_id))
     except NoSuchPerson as exc:
         return pages.problem(request, "Not found", f"Nothing to export: {exc}.", 404)
     body = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
@@ -119,30 +120,38 @@ async def _export(pages: RightsPages, request: Request, staff: StaffView) -> Res
     return Response(body, media_type="application/json", headers=headers)
 
 
-async def _confirm(pages: RightsPages, request: Request, staff: StaffView) -> Response:
-    return await _confirm_page(pages, request, int(request.path_params["item_id"]))
+async def _confirm(pages: RightsPages, request: Request, staff: Actor) -> Response:
+    return await _confirm_page(pages, request, staff, int(request.path_params["item_id"]))
 
 
 async def _confirm_page(
-    pages: RightsPages, request: Request, item_id: int, *, error: str = "", status: int = 200
+    pages: RightsPages,
+    request: Request,
+    staff: Actor,
+    item_id: int,
+    *,
+    error: str = "",
+    status: int = 200,
 ) -> Response:
-    row = await pages.store.inbox.item(item_id=item_id)
-    if row is None:
+    channel = await pages.rights.may_erase(staff, item_id)
+    if channel is None:
         return pages.problem(request, "Not found", "There is no such item.", 404)
-    context = {"item_id": item_id, "channel": row.row.channel, "error": error, "word": CONFIRM_WORD}
+    context = {"item_id": item_id, "channel": channel, "error": error, "word": CONFIRM_WORD}
     return pages.page(request, "inbox/erase.html", context, status)
 
 
-async def _erase(pages: RightsPages, request: Request, staff: StaffView) -> Response:
+async def _erase(pages: RightsPages, request: Request, staff: Actor) -> Response:
     item_id = int(request.path_params["item_id"])
+    if await pages.rights.may_erase(staff, item_id) is None:  # refused before reading the form
+        return pages.problem(request, "Not found", "There is no such item.", 404)
     try:
         typed = field(await read_form(request), "confirm").strip().lower()
     except BadForm as exc:
-        return await _confirm_page(pages, request, item_id, error=str(exc), status=400)
+        return await _confirm_page(pages, request, staff, item_id, error=str(exc), status=400)
     if typed != CONFIRM_WORD:
         error = f'Nothing was erased: type "{CONFIRM_WORD}" in the box to confirm.'
-        return await _confirm_page(pages, request, item_id, error=error, status=400)
-    done = await pages.store.rights.erase_person(who=Who(item_id=item_id), actor=staff.actor)
+        return await _confirm_page(pages, request, staff, item_id, error=error, status=400)
+    done = await pages.rights.erase(staff, Who(item_id=item_id))
     touched = sorted((t, n) for t, n in done.touched.items() if n)
     context = {"item_id": item_id, "held": done.held, "touched": touched}
     return pages.page(request, "inbox/erased.html", context)

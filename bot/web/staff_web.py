@@ -31,6 +31,7 @@ from bot.web.queue_query import FACETS, LIBRARY_ZONE
 from bot.web.security import secure_cookies
 from bot.web.staff_body import StaffBodyCap
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
+from handlers.data_rights import DataRights
 from handlers.inbox.usecases import Inbox
 from handlers.staff.login import Login, Throttle
 from handlers.staff.passwords import Passwords
@@ -93,7 +94,9 @@ def build_staff_web(
         *staff_login.routes(deps),
         *inbox_queue.routes(pages),
         *inbox_item.routes(pages),
-        *rights_pages.routes(rights_pages.RightsPages(store, pages.render)),  # before actions
+        *rights_pages.routes(
+            rights_pages.RightsPages(DataRights(store), pages.render)
+        ),  # before actions
         *inbox_actions.routes(pages),
         *inbox_staff.routes(pages),
         *inbox_canned.routes(pages),

@@ -17,7 +17,7 @@ from bot.web.guard import SessionGuard
 from config.library import LibraryConfig
 from config.wording import Speech, Wording
 from models.store import Store
-from models.store.inbound.views import CONVERSATION_KINDS, MessageView
+from models.store.inbound.listings import CONVERSATION_KINDS, MessageView
 
 COOKIE = "feedbot_session"
 ESCAPED_CHAR_BYTES = 12  # one character outside the BMP written as two \uXXXX escapes

@@ -17,7 +17,7 @@ from bot.web.body import BadRequest, read_form, read_json, whole_number
 from bot.web.page_language import page_language, page_query
 from bot.web.widget_api import record, store_event
 from bot.web.widget_deps import WidgetDeps, open_polls
-from handlers.vote_check import Problem, refusal
+from handlers.polls.vote_check import Problem, refusal
 
 BODY_CAP = 4096
 STATUS = {Problem.NO_POLL: 404, Problem.NOT_OPEN: 409, Problem.NO_OPTION: 422}

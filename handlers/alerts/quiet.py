@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.scheduler import is_quiet, parse_quiet_hours
+from handlers.polls.schedule import is_quiet, parse_quiet_hours
 
 OPENING = "opening"
 

@@ -15,7 +15,7 @@ from handlers.bridge.port import StaffSlack
 from handlers.inbox.changes import Change
 from handlers.inbox.roles import Actor, Forbidden, require
 from handlers.inbox.usecases import Inbox
-from handlers.inbox.views import pseudonym
+from handlers.inbox.view_filters import pseudonym
 from models.store import Store
 from models.store.bridge.once import Repeated
 from models.store.inbox.types import InboxError

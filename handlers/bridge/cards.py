@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage
 from bot.local_time import staff_time
-from handlers.inbox.views import pseudonym
+from handlers.inbox.view_filters import pseudonym
 from models.language import written_in
 from models.store.bridge.facade import ReplySettled
 from models.store.inbox.types import ItemView

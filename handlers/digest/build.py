@@ -14,8 +14,8 @@ from handlers.digest.model import ActionLine, Digest, PollLine, Queue, QuoteLine
 from handlers.digest.queue import queue
 from handlers.digest.scrub import scrub
 from handlers.digest.week import IsoWeek, week_starts
-from handlers.poll_results import concentration_line
-from handlers.polls import results
+from handlers.polls.results import concentration_line
+from handlers.polls.service import results
 from models.store import Store
 from models.store.digest.figures import Window
 from models.store.digest.queue_figures import Span

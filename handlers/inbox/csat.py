@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from bot.channel import Capabilities
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage, poll_ref
 from config.wording import Wording
-from handlers.poll_kinds import CSAT, is_low
+from handlers.polls.kinds import CSAT, is_low
 
 BARE_SCORE = re.compile(r"^\s*([1-5])\s*(?:/\s*5)?\s*[.!]?\s*$")
 

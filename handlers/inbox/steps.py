@@ -14,7 +14,7 @@ from handlers.inbox.changes import Change, Changes
 from handlers.inbox.csat import is_low_score, typed_score
 from handlers.inbox.sla import due_at
 from handlers.inbox.triage import Facts, decide
-from handlers.poll_kinds import is_low
+from handlers.polls.kinds import is_low
 from models.store import Store
 from models.store.inbox.types import Incoming
 

@@ -60,12 +60,11 @@ class Facts:
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """Triage's verdict, with the rules that made it (shown to staff, handy in tests)."""
+    """Triage's verdict: whether a person answers, which team, how soon."""
 
     needs_person: bool
     team: str
     priority: str
-    reasons: tuple[str, ...]
     urgent: bool = False  # someone may be in danger: safety guidance, clock hours, alert now
 
 
@@ -76,8 +75,8 @@ def decide(facts: Facts, rules: TriageConfig) -> Decision:
         why = []
     team = rules.teams.get(facts.topic, rules.default_team)
     danger = urgency(facts, rules)
-    priority, raised = ("urgent", [danger]) if danger else _priority(facts, rules)
-    return Decision(bool(why), team, priority, tuple(why + raised), danger is not None)
+    priority = "urgent" if danger else _priority(facts, rules)
+    return Decision(bool(why), team, priority, danger is not None)
 
 
 def _needs_person(facts: Facts, rules: TriageConfig) -> list[str]:
@@ -95,10 +94,10 @@ def _needs_person(facts: Facts, rules: TriageConfig) -> list[str]:
     return [reason for reason, hit in checks.items() if hit]
 
 
-def _priority(facts: Facts, rules: TriageConfig) -> tuple[str, list[str]]:
+def _priority(facts: Facts, rules: TriageConfig) -> str:
     if facts.sentiment == "negative":
-        return higher(rules.default_priority, rules.negative_raises_to), ["negative raises"]
-    return rules.default_priority, []
+        return higher(rules.default_priority, rules.negative_raises_to)
+    return rules.default_priority
 
 
 def urgency(facts: Facts, rules: TriageConfig) -> str | None:

@@ -16,10 +16,11 @@ from handlers.inbox.csat import CsatQuestion
 from handlers.inbox.moves import Moves
 from handlers.inbox.roles import Actor, require, sees_name
 from handlers.inbox.steps import Clock
-from handlers.inbox.views import view_filter
+from handlers.inbox.view_filters import view_filter
 from handlers.speaking import Fixed, Languages
 from models.store import Store
 from models.store.inbox.moves import Move
+from models.store.inbox.queue_reads import MAX_LIMIT
 from models.store.inbox.types import (
     PRIORITIES,
     Canned,
@@ -31,7 +32,6 @@ from models.store.inbox.types import (
     NoSuchItem,
     QueueFilter,
 )
-from models.store.inbox.views import MAX_LIMIT
 
 LABEL_FIELDS = ("topic", "sentiment")
 

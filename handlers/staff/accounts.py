@@ -1,4 +1,5 @@
-"""Managing staff accounts: add, change role and team, disable, enable, new password.
+"""Managing staff accounts: list, add, change role, team and reading languages, disable, enable,
+new password.
 
 The same use cases serve the staff page in the browser (an admin, checked here) and the
 command line (an operator at the server, who already holds the database). Teams are a known
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 
 from handlers.inbox.roles import ROLES, Actor, require
 from handlers.staff.passwords import Passwords
+from models.language import parse_codes
 from models.store import Store
 from models.store.staff.facade import NoSuchStaff, StaffView
 
@@ -36,11 +38,12 @@ Who = Actor | Operator
 
 @dataclass(frozen=True, slots=True)
 class Profile:
-    """What an admin sets on an account: its role and team. (Reading languages, when staff
-    accounts have them, belong here too.)"""
+    """What an admin sets on an account: its role, team and the languages they read (ISO 639-1
+    codes; None: leave them as they are)."""
 
     role: str
     team: str = ""
+    languages: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,20 @@ class StaffAccounts:
     passwords: Passwords
     teams: tuple[str, ...]
 
-    def profile(self, role: str, team: str) -> Profile:
-        """A checked role and team."""
-        if role not in ROLES:
-            raise AccountRefused(f"unknown role {role!r}; the roles are: {', '.join(ROLES)}")
-        return Profile(role=role, team=known_team(team, self.teams))
+    def profile(self, profile: Profile) -> Profile:
+        """A checked role, team and languages."""
+        if profile.role not in ROLES:
+            raise AccountRefused(
+                f"unknown role {profile.role!r}; the roles are: {', '.join(ROLES)}"
+            )
+        team = known_team(profile.team, self.teams)
+        reads = None if profile.languages is None else languages(",".join(profile.languages))
+        return Profile(role=profile.role, team=team, languages=reads)
+
+    async def listing(self, who: Who) -> list[StaffView]:
+        """Every account, for the staff page."""
+        _may(who)
+        return await self.store.staff.all()
 
     async def add(
         self, who: Who, *, email: str, name: str, profile: Profile, password: str = ""
@@ -78,7 +90,7 @@ class StaffAccounts:
         address, name = _email(email), " ".join(name.split())
         if not name or len(name) > NAME_CHARS:
             raise AccountRefused(f"give a name of 1 to {NAME_CHARS} characters")
-        checked = self.profile(profile.role, profile.team)
+        checked = self.profile(profile)
         generated = "" if password else secrets.token_urlsafe(GENERATED_BYTES)
         hashed = await self.passwords.hash(password or generated)
         account = await self.store.staff.add(
@@ -88,18 +100,25 @@ class StaffAccounts:
             team=checked.team,
             password_hash=hashed,
             actor=audit_name(who),
+            languages=checked.languages or (),
         )
         return NewPassword(account, generated)
 
     async def change(self, who: Who, staff_id: int, profile: Profile) -> StaffView:
-        """Another role or team; an admin cannot take away their own admin role."""
+        """Another role and team, and the reading languages when they change (each audited); an
+        admin cannot take away their own admin role."""
         _may(who)
-        target, checked = await self._account(staff_id), self.profile(profile.role, profile.team)
+        target, checked = await self._account(staff_id), self.profile(profile)
         if _is_self(who, target) and checked.role != target.role:
             raise AccountRefused("you cannot change your own role; ask another admin")
-        return await self.store.staff.set_role_team(
+        done = await self.store.staff.set_role_team(
             email=target.email, role=checked.role, team=checked.team, actor=audit_name(who)
         )
+        if checked.languages is not None and checked.languages != target.languages:
+            done = await self.store.staff.set_languages(
+                email=target.email, languages=checked.languages, actor=audit_name(who)
+            )
+        return done
 
     async def disable(self, who: Who, staff_id: int) -> StaffView:
         """Lock an account out; its sessions end at once. Not one's own."""
@@ -139,6 +158,14 @@ def known_team(name: str, teams: tuple[str, ...]) -> str:
     if name and name not in teams:
         raise AccountRefused(f"unknown team {name!r}; the teams are: {', '.join(teams)}")
     return name
+
+
+def languages(text: str) -> tuple[str, ...]:
+    """ "en, cy" -> ('en', 'cy'); AccountRefused naming an entry that is not a language code."""
+    try:
+        return parse_codes(text)
+    except ValueError as exc:
+        raise AccountRefused(str(exc)) from None
 
 
 def _may(who: Who) -> None:

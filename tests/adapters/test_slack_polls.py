@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import polls
-from handlers.poll_kinds import standard_options
+from handlers.polls import service as polls
+from handlers.polls.kinds import standard_options
 from models.store.polls.definitions import Target
 from tests.fakes.chat import Chat, Heard
 from tests.fakes.waiting import wait_until

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers import polls
-from handlers.poll_kinds import standard_options
+from handlers.polls import service as polls
+from handlers.polls.kinds import standard_options
 from models.store.polls.definitions import Target
 from tests.fakes.chat import Chat
 from tests.fakes.waiting import wait_until

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from bot.adapters.x import XAdapter
 from bot.events import Channel
-from handlers import polls
-from handlers.poll_counts import PollCountReader
-from handlers.poll_kinds import standard_options
+from handlers.polls import service as polls
+from handlers.polls.counts import PollCountReader
+from handlers.polls.kinds import standard_options
 from models.store.polls.definitions import Target
 from tests.fakes.chat import Chat, Heard
 from tests.fakes.waiting import wait_until

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from bot.cli import build_cli
 from bot.cli.polls import report
-from handlers.poll_kinds import CSAT
-from handlers.poll_results import compute
+from handlers.polls.kinds import CSAT
+from handlers.polls.results import compute
 from models.store.migrate import upgrade
 from tests.events import poll
 

@@ -14,7 +14,7 @@ from bot.events import Address, Channel, ConversationKind, EventKind, InboundEve
 from handlers.digest.build import DigestConfig, build_digest
 from handlers.digest.model import Digest
 from handlers.digest.week import IsoWeek
-from handlers.poll_answers import chosen
+from handlers.polls.answers import chosen
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.polls.definitions import Target

@@ -23,9 +23,9 @@ HOURS = Hours(LIBRARY.triage.day_hours(), LONDON)
 TUESDAY_NOON = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 SATURDAY_NIGHT = datetime(2026, 12, 5, 23, 30, tzinfo=UTC)
 
-URGENT = Decision(True, "estates", "urgent", ("urgent word 'fire'",), urgent=True)
-PERSON = Decision(True, "it_services", "normal", ("direct conversation",))
-NO_ONE = Decision(False, "customer_engagement", "normal", ())
+URGENT = Decision(True, "estates", "urgent", urgent=True)
+PERSON = Decision(True, "it_services", "normal")
+NO_ONE = Decision(False, "customer_engagement", "normal")
 
 
 def said(facts: Triaged, now: datetime, say: Speech = ENGLISH) -> str:

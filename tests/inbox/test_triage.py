@@ -8,7 +8,7 @@ import pytest
 
 from config.library import load_library_config
 from config.triage import TriageConfig
-from handlers.inbox.triage import Facts, decide, is_question, only_pleasantry
+from handlers.inbox.triage import Facts, decide, is_question, only_pleasantry, urgency
 
 ROOT = Path(__file__).resolve().parents[2]
 RULES = load_library_config(ROOT / "config" / "feedbot.yaml").triage
@@ -92,14 +92,15 @@ def test_question_and_pleasantry_detection() -> None:
 def test_the_classifiers_urgency_makes_it_urgent_without_a_word() -> None:
     text = "water is coming through the ceiling onto the computers"
     assert decide(Facts(text, "group", "negative"), RULES).priority == "high"
-    decision = decide(Facts(text, "group", "negative", urgent=True), RULES)
+    read = Facts(text, "group", "negative", urgent=True)
+    decision = decide(read, RULES)
     assert decision.needs_person and decision.urgent and decision.priority == "urgent"
-    assert "read as urgent" in decision.reasons
+    assert urgency(read, RULES) == "read as urgent"
 
 
 def test_an_urgent_phrase_is_danger_and_a_raised_priority_is_not() -> None:
-    decision = decide(Facts("a man is following me, send security now", "public"), RULES)
-    assert decision.urgent and "urgent word 'following me'" in decision.reasons
+    danger = Facts("a man is following me, send security now", "public")
+    assert decide(danger, RULES).urgent and urgency(danger, RULES) == "urgent word 'following me'"
     raised = RULES.model_copy(update={"negative_raises_to": "urgent"})
     grumble = decide(Facts("the printer is broken again", "direct", "negative"), raised)
     assert grumble.priority == "urgent" and not grumble.urgent

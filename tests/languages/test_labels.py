@@ -33,7 +33,7 @@ def test_an_unsure_message_in_a_group_still_goes_to_a_person() -> None:
     rules = TriageConfig()
     unsure = Facts("Hay mucho ruido en la sala", "group", sentiment=UNSURE, topic=UNSURE)
     decision = decide(unsure, rules)
-    assert decision.needs_person and "unsure labels: a person reads it" in decision.reasons
+    assert decision.needs_person  # a group message would otherwise go to no one
     assert decision.team == rules.default_team
     sure = Facts("the room is quiet today", "group", sentiment="neutral", topic="noise")
     assert not decide(sure, rules).needs_person

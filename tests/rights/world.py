@@ -22,7 +22,7 @@ from bot.events import (
     Vote,
     poll_ref,
 )
-from handlers.poll_answers import chosen
+from handlers.polls.answers import chosen
 from models.classification import Classification
 from models.store import Store
 from models.store.migrate import upgrade

@@ -135,3 +135,48 @@ async def test_refusals_change_nothing_and_say_why(
         ("admin@lib.example.ac.uk", "admin", False),
         ("lead@lib.example.ac.uk", "lead", False),
     ]
+
+
+async def test_an_admin_records_the_languages_a_member_of_staff_reads(
+    db_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=db_url)) as bot:
+        admin = await add_staff(bot.store, "admin@lib.example.ac.uk", role="admin")
+        lead = await add_staff(bot.store, "lead@lib.example.ac.uk", role="lead")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, admin.email)
+            token = csrf_of((await http.get("/inbox/staff")).text)
+            new = {
+                "csrftoken": token,
+                "email": "eu@lib.example.ac.uk",
+                "name": "Eu",
+                "role": "agent",
+            }
+            added = await http.post("/inbox/staff/add", data=new | {"languages": " CY, en,cy "})
+            eu = await bot.store.staff.credentials(email="eu@lib.example.ac.uk")
+            assert eu is not None
+            base, keep = f"/inbox/staff/{eu[0].id}/change", {"csrftoken": token, "role": "agent"}
+            changed = await http.post(base, data=keep | {"languages": "pl"})
+            bad = await http.post(base, data=keep | {"languages": "pl, welsh"})
+            role_only = await http.post(base, data=keep | {"role": "lead"})  # no languages field
+            shown = (await http.get("/inbox/staff")).text
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, lead.email)
+            token = csrf_of((await http.get("/inbox/")).text)
+            as_lead = await http.post(
+                base, data={"csrftoken": token, "role": "lead", "languages": "de"}
+            )
+            page_as_lead = await http.get("/inbox/staff")
+        now = await bot.store.staff.get(staff_id=eu[0].id)
+        rows = await bot.store.rights.audit_log(
+            filter=AuditFilter(action="staff.languages"), limit=9
+        )
+    assert added.status_code == 200 and eu[0].languages == ("cy", "en")
+    assert changed.status_code == 303 and role_only.status_code == 303
+    assert bad.status_code == 400 and "&#39;welsh&#39; is not an ISO 639-1" in bad.text
+    assert as_lead.status_code == 403 and page_as_lead.status_code == 403
+    assert now is not None and (now.role, now.languages) == ("lead", ("pl",))
+    assert f'id="languages-{eu[0].id}" name="languages" type="text" value="pl"' in shown
+    assert [(r.actor, r.subject, r.detail) for r in rows] == [
+        (f"staff:{admin.id}", f"staff:{eu[0].id}", {"languages": "pl"})
+    ]

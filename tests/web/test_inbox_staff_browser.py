@@ -1,5 +1,6 @@
-"""The staff page in Chromium: an admin adds a member of staff by keyboard alone, sees the
-made-up password once, then disables the account; axe-clean at desktop and phone widths."""
+"""The staff page in Chromium: an admin adds a member of staff (with the languages they read)
+by keyboard alone, sees the made-up password once, then disables the account; axe-clean at
+desktop and phone widths."""
 
 from __future__ import annotations
 
@@ -48,6 +49,9 @@ async def test_an_admin_adds_and_disables_an_account_by_keyboard(
         assert await focused(page) == "add-team"
         await page.keyboard.type("estates")  # a select picks by typing
         await page.keyboard.press("Tab")
+        assert await focused(page) == "add-languages"
+        await page.keyboard.type("cy, en")
+        await page.keyboard.press("Tab")
         assert await focused(page) == "add-password"  # left empty: one is made up
         await page.keyboard.press("Tab")
         assert await focused(page) == "Add account"
@@ -71,3 +75,4 @@ async def test_an_admin_adds_and_disables_an_account_by_keyboard(
         bo = await bot.store.staff.credentials(email="bo@lib.example.ac.uk")
     assert len(password) >= 12
     assert bo is not None and (bo[0].role, bo[0].team, bo[0].disabled) == ("lead", "estates", True)
+    assert bo[0].languages == ("cy", "en")

@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, select
 
 from bot.cli.polls import report
 from config.settings import Settings
-from handlers import polls
+from handlers.polls import service as polls
 from models.store.widget.rate_window import SLOT_S, Windows
 from tests.bot.cli import base_env, invoke
 from tests.fakes.running import RunningBot, running_bot

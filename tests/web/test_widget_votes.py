@@ -7,8 +7,8 @@ from collections.abc import Callable
 import httpx
 
 from config.settings import Settings
-from handlers import polls
-from handlers.poll_kinds import standard_options
+from handlers.polls import service as polls
+from handlers.polls.kinds import standard_options
 from models.store.polls.definitions import Target
 from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.waiting import wait_until

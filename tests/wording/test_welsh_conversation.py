@@ -6,7 +6,7 @@ language through the bot's ``languages`` seam (``Fixed("cy")``)."""
 
 from __future__ import annotations
 
-from handlers.poll_kinds import standard_options
+from handlers.polls.kinds import standard_options
 from handlers.speaking import Fixed
 from models.store.polls.definitions import Target
 from tests.fakes.chat import Chat

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bot.events import InboundEvent
 from models.classification import Classification
-from models.store.inbound import classifications, views
+from models.store.inbound import classifications, listings
 from models.store.inbound import record as inbound
 from models.store.runner import Runner
 
@@ -35,10 +35,10 @@ class MessageStore:
         newest_first: bool = True,
         kinds: tuple[str, ...] | None = None,
         before: int | None = None,
-    ) -> list[views.MessageView]:
+    ) -> list[listings.MessageView]:
         """Messages (inbound and outbound), filtered and limited; ``before``: ids below it."""
         return await self._db.read(
-            views.messages,
+            listings.messages,
             channel=channel,
             conversation_id=conversation_id,
             limit=limit,
@@ -49,7 +49,9 @@ class MessageStore:
 
     async def conversation_at(self, *, channel: str, chat: str, thread: str = "") -> int | None:
         """The conversation at an address, if one exists."""
-        return await self._db.read(views.conversation_at, channel=channel, chat=chat, thread=thread)
+        return await self._db.read(
+            listings.conversation_at, channel=channel, chat=chat, thread=thread
+        )
 
     async def count(self, *, since: datetime | None = None) -> int:
         """Inbound texts stored (since a time)."""
@@ -66,7 +68,7 @@ class MessageStore:
 
     async def platform_users(self, *, contact_ids: list[int]) -> dict[int, str]:
         """Platform user ids of contacts, to address them directly."""
-        return await self._db.read(views.platform_users, contact_ids)
+        return await self._db.read(listings.platform_users, contact_ids)
 
 
 class ClassificationStore:

@@ -7,13 +7,12 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from models.store.bridge.once import once as once_only
-from models.store.inbox import actions
+from models.store.inbox import actions, queue_reads
 from models.store.inbox import moves as inbox_moves
 from models.store.inbox import page as inbox_page
 from models.store.inbox import reply as inbox_reply
 from models.store.inbox import route as inbox_route
 from models.store.inbox import staff as inbox_staff
-from models.store.inbox import views as inbox_views
 from models.store.inbox.moves import Move, SplitOff
 from models.store.inbox.reply import Awaiting, CsatAsk
 from models.store.inbox.staff import Member
@@ -68,11 +67,11 @@ class InboxStore:
         self, *, filter: QueueFilter, limit: int = 50, offset: int = 0
     ) -> list[ItemRow]:
         """Items a filter picks, soonest due first."""
-        return await self._db.read(inbox_views.listing, filter, limit=limit, offset=offset)
+        return await self._db.read(queue_reads.listing, filter, limit=limit, offset=offset)
 
     async def count(self, *, filter: QueueFilter) -> int:
         """How many items a filter picks."""
-        return await self._db.read(inbox_views.count, filter)
+        return await self._db.read(queue_reads.count, filter)
 
     async def counts(
         self, *, staff_id: int | None, now: datetime, new_since: datetime | None = None
@@ -80,18 +79,18 @@ class InboxStore:
         """Open items per standing view (all, mine, unassigned, overdue, new_since) and items
         per status (new, open, pending, snoozed, resolved)."""
         return await self._db.read(
-            inbox_views.counts, staff_id=staff_id, now=now, new_since=new_since
+            queue_reads.counts, staff_id=staff_id, now=now, new_since=new_since
         )
 
     async def facets(self, *, column: str) -> dict[str, int]:
         """Open items per team, channel, topic, sentiment or priority."""
         if column not in {"team", "channel", "topic", "sentiment", "priority", "language"}:
             raise ValueError(f"cannot count items by {column!r}")
-        return await self._db.read(inbox_views.facets, column)
+        return await self._db.read(queue_reads.facets, column)
 
     async def item(self, *, item_id: int) -> ItemView | None:
         """One item, without its conversation."""
-        return await self._db.read(inbox_views.item, item_id)
+        return await self._db.read(queue_reads.item, item_id)
 
     async def page(
         self, *, item_id: int, before: int | None = None, limit: int = 50

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from models.store.inbox.queue_reads import item as item_view
 from models.store.inbox.tables import InboxEntry, ItemMessage, StaffUser
 from models.store.inbox.types import Entry, ItemPage, ItemView
-from models.store.inbox.views import item as item_view
 from models.store.tables import Classification, Correction, Message, OutboxItem
 
 ENTRY = (

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.events import OutboundMessage, utcnow
 from models.store.bridge import cards as bridge_cards
-from models.store.inbound import views
+from models.store.inbound import listings
 from models.store.outbox import queue as outbox
 from models.store.runner import Runner
 
@@ -46,6 +46,8 @@ class OutboxStore:
         """Outbox items per status."""
         return await self._db.read(outbox.counts)
 
-    async def items(self, *, status: str | None = None, limit: int = 100) -> list[views.OutboxView]:
+    async def items(
+        self, *, status: str | None = None, limit: int = 100
+    ) -> list[listings.OutboxView]:
         """Outbox items with their text and state, newest first."""
-        return await self._db.read(views.outbox_items, status=status, limit=limit)
+        return await self._db.read(listings.outbox_items, status=status, limit=limit)

@@ -1,7 +1,7 @@
 """Votes: one per poll per person, the latest answer counting; follow-up answers; tallies.
 
 What a vote *means* (which option keys a tap or a native answer stands for) is decided by the
-caller's ``Choose`` function (handlers/poll_answers.py); this module only applies it, atomically.
+caller's ``Choose`` function (handlers/polls/answers.py); this module only applies it, atomically.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from bot.events import poll_ref, utcnow
-from handlers.poll_answers import chosen
+from handlers.polls.answers import chosen
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.polls.definitions import Target

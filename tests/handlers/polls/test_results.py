@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.poll_kinds import CSAT, NPS, YES_NO, is_low, standard_options
-from handlers.poll_results import compute
+from handlers.polls.kinds import CSAT, NPS, YES_NO, is_low, standard_options
+from handlers.polls.results import compute
 from tests.events import poll
 
 

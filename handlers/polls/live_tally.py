@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from handlers.polls import Polls
+from handlers.polls.service import Polls
 
 EVERY = timedelta(seconds=15)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers.poll_answers import by_position, chosen, option_key, tapped_keys, toggle
+from handlers.polls.answers import by_position, chosen, option_key, tapped_keys, toggle
 from models.store.polls.definitions import PollView
 from tests.events import poll
 

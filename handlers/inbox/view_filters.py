@@ -1,4 +1,5 @@
-"""Standing queue views as filters, pure: mine, unassigned, pending, snoozed, overdue, new."""
+"""Standing queue views as filters (mine, unassigned, pending, snoozed, overdue, new), pure,
+and the pseudonym that stands for a person in lists and cards."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Poll use cases: create (checked against each channel's capabilities), send, close, live
-tally, results. How a poll is asked is in poll_messages; the pipeline steps in poll_steps."""
+tally, results. How a poll is asked is in messages; the pipeline steps in steps."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from datetime import timedelta
 from bot.channel import Capabilities
 from bot.events import Address, Channel, ConversationKind, OutboundMessage
 from config.wording import ENGLISH, Speech, Wording
-from handlers.poll_messages import Style, answer_style, closing, poll_message
-from handlers.poll_results import Results, compute
+from handlers.polls.messages import Style, answer_style, closing, poll_message
+from handlers.polls.results import Results, compute
 from models.store import Store
 from models.store.polls.definitions import PollView, Target
 

@@ -9,7 +9,7 @@ import logging
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from handlers.polls import PollRefused, Polls
+from handlers.polls.service import PollRefused, Polls
 from models.store import Store
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Read-side views the CLI, web pages and tests use."""
+"""Reading messages, outbox rows and platform users, as the CLI, web pages and tests list them."""
 
 from __future__ import annotations
 

@@ -13,8 +13,8 @@ from bot.channel import Capabilities
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote, utcnow
 from bot.secrets import pseudonym_key
 from config.settings import Settings
-from handlers import polls
-from handlers.poll_kinds import standard_options
+from handlers.polls import service as polls
+from handlers.polls.kinds import standard_options
 from models.store import Store
 from models.store.polls.definitions import Target
 from tests.fakes.adapter import RecordingAdapter
@@ -229,7 +229,7 @@ async def test_scheduled_polls_open_outside_quiet_hours_and_close_on_time(
     from datetime import UTC, datetime, time
     from zoneinfo import ZoneInfo
 
-    from handlers.scheduler import PollScheduler, is_quiet
+    from handlers.polls.schedule import PollScheduler, is_quiet
 
     london = ZoneInfo("Europe/London")
     night = datetime(2026, 11, 23, 23, 30, tzinfo=UTC)

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Connection
 
 from bot.adapters.catalog import CAPABILITIES
 from bot.events import utcnow
-from handlers.polls import Polls
-from handlers.scheduler import PollScheduler
+from handlers.polls.schedule import PollScheduler
+from handlers.polls.service import Polls
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.polls.definitions import Target

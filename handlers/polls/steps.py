@@ -9,9 +9,9 @@ from bot.channel import Capabilities
 from bot.events import EventKind, OutboundMessage
 from config.wording import ENGLISH, Speech, Wording
 from handlers.context import Context, Stage
-from handlers.poll_answers import chosen
-from handlers.poll_kinds import is_low, numbered_choice
-from handlers.polls import FOLLOW_UP_WINDOW
+from handlers.polls.answers import chosen
+from handlers.polls.kinds import is_low, numbered_choice
+from handlers.polls.service import FOLLOW_UP_WINDOW
 from handlers.speaking import Languages
 from models.store import Store
 from models.store.polls.votes import Cast, Outcome

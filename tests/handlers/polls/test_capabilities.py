@@ -13,7 +13,7 @@ import pytest
 from bot.adapters.catalog import CAPABILITIES
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote
 from config.settings import Settings
-from handlers.poll_kinds import YES_NO
+from handlers.polls.kinds import YES_NO
 from models.store.polls.definitions import Target
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import RunningBot, running_bot

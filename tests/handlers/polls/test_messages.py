@@ -10,10 +10,10 @@ import pytest
 
 from bot.channel import Capabilities
 from bot.events import Address, Channel, ConversationKind, EventKind
-from handlers import polls
 from handlers.context import Context
-from handlers.poll_messages import Style, answer_style, poll_message
-from handlers.poll_steps import ReplyVote
+from handlers.polls import service as polls
+from handlers.polls.messages import Style, answer_style, poll_message
+from handlers.polls.steps import ReplyVote
 from handlers.you_said import plan
 from models.store import Store
 from models.store.digest.action_notices import Raiser
