@@ -46,6 +46,10 @@ class TimedAdapter:
     def detail(self) -> str:
         return self.inner.detail
 
+    @property
+    def exclusive_connection(self) -> bool:
+        return self.inner.exclusive_connection
+
     def routes(self) -> Sequence[BaseRoute]:
         return self.inner.routes()
 

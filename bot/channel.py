@@ -5,12 +5,12 @@ and the durable cursors it is built with. Imports only ``bot.events``."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from bot.events import InboundEvent, OutboundMessage
+from bot.events import Channel, InboundEvent, OutboundMessage
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,15 @@ class Capabilities:
     public_broadcast: bool = False
     """A notice to many people who wrote in public goes out as one public post, not a reply
     to each (on X, replies to each would be a burst of mentions)."""
+
+
+def capabilities_of(known: Mapping[Channel, Capabilities], name: str) -> Capabilities | None:
+    """What the channel stored as ``name`` can do; None for one not in ``known`` (or a name no
+    channel could have)."""
+    try:
+        return known.get(Channel(name))
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
+
+_NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")
 
 
 class Channel(enum.StrEnum):
@@ -18,6 +21,18 @@ class Channel(enum.StrEnum):
     X = "x"
     EMAIL = "email"
     """Outbound only: staff alerts and the digest by e-mail (its chat: the recipients)."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Channel | None:
+        """A channel named by its own adapter (a new one, registered in the catalog without a
+        member here): any short lower-case name is a channel, equal to its name like the
+        members are. Anything else is refused (a ValueError)."""
+        if not isinstance(value, str) or not _NAME.fullmatch(value):
+            return None
+        found = str.__new__(cls, value)
+        found._name_ = value.upper()
+        found._value_ = value
+        return found
 
 
 class EventKind(enum.StrEnum):

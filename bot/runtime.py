@@ -10,7 +10,8 @@ from collections.abc import AsyncIterator, Iterator, Sequence
 
 import uvicorn
 
-from bot.adapters.base import Adapter
+from bot.adapters import catalog
+from bot.adapters.base import Adapter, ChannelKind
 from bot.app import Bot, running_bot
 from config.settings import Settings
 from handlers.speaking import Languages
@@ -51,9 +52,12 @@ async def serving(
     adapters: Sequence[Adapter] | None = None,
     port: int | None = None,
     languages: Languages | None = None,
+    kinds: Sequence[ChannelKind] = catalog.CHANNELS,
 ) -> AsyncIterator[tuple[Bot, _Server]]:
     """Run the bot and its web server until the block ends; the server stops first."""
-    running = running_bot(settings, classifier=classifier, adapters=adapters, languages=languages)
+    running = running_bot(
+        settings, classifier=classifier, adapters=adapters, languages=languages, kinds=kinds
+    )
     async with running as bot:
         server = web_server(
             bot, host=settings.http_host, port=settings.http_port if port is None else port

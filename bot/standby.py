@@ -48,6 +48,7 @@ class Exclusive:
         self.channel = inner.channel
         self.capabilities = inner.capabilities
         self.lease = f"connection.{inner.channel.value}"
+        self.exclusive_connection = inner.exclusive_connection
         self._leases = leases
         self._holder = holder
         self._ttl = ttl

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bot.channel import Capabilities, Receipt
-from bot.events import EventKind, InboundEvent
+from bot.events import Channel, EventKind, InboundEvent
 from config.triage import TriageConfig
 from config.wording import Wording
 from handlers.acknowledge import Acknowledge, FirstAnswer
@@ -38,7 +38,7 @@ class Deps:
     wake_outbox: Callable[[], None]
     triage: TriageConfig
     clock: Clock
-    capabilities: Mapping[str, Capabilities]
+    capabilities: Mapping[Channel, Capabilities]
     opt_words: OptWords = field(default_factory=OptWords)
     changes: Changes = field(default_factory=Changes)
     languages: Languages = field(default_factory=Fixed)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.channel import Capabilities
+from bot.channel import Capabilities, capabilities_of
 from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
 from config.wording import ENGLISH, Speech, Wording
 from handlers.inbox.roles import Actor, require
@@ -58,14 +58,14 @@ def notice_text(action: ActionView, say: Speech, page: str = "") -> str:
 def plan(
     action: ActionView,
     raisers: list[Raiser],
-    caps: Mapping[str, Capabilities],
+    caps: Mapping[Channel, Capabilities],
     text: Callable[[list[Raiser]], str],
 ) -> list[Notice]:
     """One message per conversation; public writers on a broadcasting channel share one post.
     ``text`` words the notice for the people it goes to."""
     groups: dict[tuple[str, str, str], list[Raiser]] = {}
     for r in raisers:
-        cap = caps.get(r.channel)
+        cap = capabilities_of(caps, r.channel)
         if cap is None:
             continue
         public = r.kind == ConversationKind.PUBLIC.value and cap.public_broadcast
@@ -90,7 +90,7 @@ def _notice(
 async def notify(
     store: Store,
     action: ActionView,
-    caps: Mapping[str, Capabilities],
+    caps: Mapping[Channel, Capabilities],
     *,
     wording: Wording,
     languages: Languages | None = None,
@@ -135,7 +135,7 @@ class YouSaid:
     def __init__(
         self,
         store: Store,
-        capabilities: Mapping[str, Capabilities],
+        capabilities: Mapping[Channel, Capabilities],
         *,
         wording: Wording,
         languages: Languages | None = None,

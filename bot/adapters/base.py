@@ -1,4 +1,5 @@
-"""The adapter seam: start(sink), send(message), stop(), capabilities, state, routes.
+"""The adapter seam: start(sink), send(message), stop(), capabilities, state, routes; and how a
+channel registers itself (``ChannelKind``, listed in ``bot.adapters.catalog``).
 
 An adapter translates between one platform's SDK and our event types and does nothing else.
 The types it shares with the handlers (Capabilities, Receipt, SendError, ...) live in
@@ -7,13 +8,16 @@ The types it shares with the handlers (Capabilities, Receipt, SendError, ...) li
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from starlette.routing import BaseRoute
 
-from bot.channel import Capabilities, ChannelState, EventSink
+from bot.channel import Capabilities, ChannelState, Cursors, EventSink
 from bot.events import Channel, OutboundMessage
+from config.settings import Settings
+from config.wording import Wording
 
 
 class Adapter(Protocol):
@@ -21,6 +25,14 @@ class Adapter(Protocol):
 
     channel: Channel
     capabilities: Capabilities
+
+    @property
+    def exclusive_connection(self) -> bool:
+        """Whether only one process of a deployment may hold this connection at a time (a long
+        poll, a socket the platform spreads events over, reads the platform bills): the bot
+        then runs it only while it holds the channel's lease (``bot.standby``). Webhook modes
+        take requests on any process and say False."""
+        ...
 
     @property
     def state(self) -> ChannelState: ...
@@ -37,3 +49,25 @@ class Adapter(Protocol):
     async def send(self, message: OutboundMessage) -> str: ...
 
     async def stop(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Setup:
+    """What a channel may build its adapter from."""
+
+    settings: Settings
+    cursors: Cursors
+    """Durable positions in the store (a poll offset, a since_id)."""
+    wording: Wording
+    """What the bot says, per language (e.g. the toast a poll tap shows)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelKind:
+    """A channel as the bot knows it: its name, what it can do (for polls and replies, whether
+    or not it is connected here), and how to connect it; ``connect`` gives None when the
+    settings do not configure it. A channel's package exports one; the catalog lists them."""
+
+    channel: Channel
+    capabilities: Capabilities
+    connect: Callable[[Setup], Adapter | None]

@@ -8,6 +8,7 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 
+from bot.adapters.base import ChannelKind, Setup
 from bot.channel import Capabilities, ChannelState, EventSink
 from bot.events import (
     Address,
@@ -111,6 +112,7 @@ class WidgetAdapter:
 
     channel = Channel.WIDGET
     capabilities = CAPABILITIES
+    exclusive_connection = False  # requests come to any process
     state = ChannelState.UP
     detail = "served at /widget"
 
@@ -125,3 +127,12 @@ class WidgetAdapter:
 
     async def stop(self) -> None:
         return None
+
+
+def _connect(setup: Setup) -> WidgetAdapter:
+    """The widget is always on: its routes are the bot's own pages."""
+    del setup
+    return WidgetAdapter()
+
+
+CHANNEL = ChannelKind(Channel.WIDGET, CAPABILITIES, _connect)

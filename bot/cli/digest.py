@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
 
 def digests_for(loaded: Settings, store: Store) -> Digests:
     """The digest service from the settings and the library's config file."""
-    from bot.app import digest_service
+    from bot.wiring.digest import digest_service
 
     return digest_service(loaded, load_library_config(loaded.config_file), store)
 
@@ -104,8 +104,8 @@ def send(
 async def _send(loaded: Settings, week: IsoWeek) -> list[Run]:
     """Queue the week's digest where it has not gone, then send the e-mail now (through the
     outbox, as the bot would; anything for the staff chat goes when the bot runs)."""
-    from bot.app import digest_destinations
     from bot.events import utcnow
+    from bot.wiring.digest import digest_destinations
 
     async with open_store(loaded) as store:
         digests = digests_for(loaded, store)
@@ -123,8 +123,8 @@ async def _send(loaded: Settings, week: IsoWeek) -> list[Run]:
 
 async def _mail_now(loaded: Settings, store: Store) -> None:
     """One turn of the outbox for the e-mail channel alone."""
-    from bot.app import email_sender
     from bot.events import Channel
+    from bot.wiring.channels import email_sender
     from handlers.delivery import Delivery
     from handlers.metrics import Metrics
 

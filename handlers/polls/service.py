@@ -7,7 +7,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from bot.channel import Capabilities
+from bot.channel import Capabilities, capabilities_of
 from bot.events import Address, Channel, ConversationKind, OutboundMessage
 from config.wording import ENGLISH, Speech, Wording
 from handlers.polls.messages import Style, answer_style, closing, poll_message
@@ -39,14 +39,14 @@ class PollSpec:
     repeat_days: int | None = None
 
 
-def check(spec: PollSpec, capabilities: Mapping[str, Capabilities]) -> None:
+def check(spec: PollSpec, capabilities: Mapping[Channel, Capabilities]) -> None:
     """Refuse a poll that a chosen channel cannot show, saying which and why."""
     if not spec.question.strip():
         raise PollRefused("the question is empty")
     if not spec.targets:
         raise PollRefused("no channel chosen (add --to widget, --to slack:CHANNEL_ID, ...)")
     for target in spec.targets:
-        caps = capabilities.get(target.channel)
+        caps = capabilities_of(capabilities, target.channel)
         if caps is None:
             raise PollRefused(f"unknown channel {target.channel!r}")
         _check_target(spec, target.channel, target.chat, caps)
@@ -82,7 +82,7 @@ class Polls:
     def __init__(
         self,
         store: Store,
-        capabilities: Mapping[str, Capabilities],
+        capabilities: Mapping[Channel, Capabilities],
         wake_outbox: Callable[[], None],
         *,
         wording: Wording,
@@ -192,7 +192,7 @@ class Polls:
 
     def _posted_targets(self, poll: PollView) -> list[tuple[Target, Capabilities]]:
         """The targets a poll is posted to (not those that list open polls themselves)."""
-        found = [(t, self._caps.get(t.channel)) for t in poll.targets]
+        found = [(t, capabilities_of(self._caps, t.channel)) for t in poll.targets]
         return [(t, c) for t, c in found if c is not None and not c.lists_open_polls]
 
     async def _closable_posts(self, poll: PollView) -> list[tuple[str, str, str]]:

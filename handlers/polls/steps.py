@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from bot.channel import Capabilities
-from bot.events import EventKind, OutboundMessage
+from bot.events import Channel, EventKind, OutboundMessage
 from config.wording import ENGLISH, Speech, Wording
 from handlers.context import Context, Stage
 from handlers.polls.answers import chosen
@@ -27,7 +27,7 @@ class Tally:
     def __init__(
         self,
         store: Store,
-        capabilities: Mapping[str, Capabilities],
+        capabilities: Mapping[Channel, Capabilities],
         wake_outbox: Callable[[], None],
         wording: Wording,
         languages: Languages,
@@ -80,7 +80,7 @@ class Tally:
         return list(notes.values())
 
     def _private_acks(self, ctx: Context) -> bool:
-        caps = self._caps.get(ctx.channel.value)
+        caps = self._caps.get(ctx.channel)
         return caps is not None and caps.private_acks
 
     async def _follow_ups(
@@ -144,12 +144,12 @@ class ReplyVote:
     name = "reply_vote"
     stage = Stage.AFTER_STORE
 
-    def __init__(self, store: Store, capabilities: Mapping[str, Capabilities]) -> None:
+    def __init__(self, store: Store, capabilities: Mapping[Channel, Capabilities]) -> None:
         self._store = store
         self._caps = capabilities
 
     def applies(self, ctx: Context) -> bool:
-        caps = self._caps.get(ctx.channel.value)
+        caps = self._caps.get(ctx.channel)
         return ctx.kind is EventKind.MESSAGE and caps is not None and caps.votes_by_reply
 
     async def run(self, batch: list[Context]) -> None:

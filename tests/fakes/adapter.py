@@ -17,6 +17,7 @@ class RecordingAdapter:
 
     state = ChannelState.UP
     detail = "in-memory"
+    exclusive_connection = False
 
     def __init__(
         self,

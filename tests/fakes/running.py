@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from bot.adapters.base import Adapter
+from bot.adapters import catalog
+from bot.adapters.base import Adapter, ChannelKind
 from bot.app import Bot
 from bot.runtime import bound_port, serving
 from config.settings import Settings
@@ -35,10 +36,19 @@ async def running_bot(
     classifier: Classifier | None = None,
     adapters: Sequence[Adapter] | None = None,
     languages: Languages | None = None,
+    kinds: Sequence[ChannelKind] = catalog.CHANNELS,
 ) -> AsyncIterator[RunningBot]:
     """Migrate the settings' database, start the bot and its web server, stop it afterwards.
-    ``languages``: which language the bot answers each message and person in."""
+    ``languages``: which language the bot answers each message and person in; ``kinds``: the
+    registered channels (the catalog's, or those and a test's own)."""
     await upgrade_async(settings.database_url)
-    serve = serving(settings, classifier=classifier, adapters=adapters, port=0, languages=languages)
+    serve = serving(
+        settings,
+        classifier=classifier,
+        adapters=adapters,
+        port=0,
+        languages=languages,
+        kinds=kinds,
+    )
     async with serve as (bot, server):
         yield RunningBot(bot, f"http://127.0.0.1:{bound_port(server)}")

@@ -20,6 +20,7 @@ class EmailAdapter:
 
     channel = Channel.EMAIL
     capabilities = CAPABILITIES
+    exclusive_connection = False  # each send is its own SMTP session
 
     def __init__(self, server: SmtpServer, *, sender: str) -> None:
         self._server = server

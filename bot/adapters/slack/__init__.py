@@ -10,9 +10,18 @@ HTTP mode needs the signing secret and the request URL ``https://<host>/slack/ev
 
 from __future__ import annotations
 
+from bot.adapters.base import ChannelKind, Setup
 from bot.adapters.slack.adapter import SlackAdapter
 from bot.adapters.slack.inbound import to_event
 from bot.adapters.slack.outbound import CAPABILITIES
 from bot.adapters.slack.settings import from_settings
+from bot.events import Channel
 
-__all__ = ["CAPABILITIES", "SlackAdapter", "from_settings", "to_event"]
+__all__ = ["CAPABILITIES", "CHANNEL", "SlackAdapter", "from_settings", "to_event"]
+
+
+def _connect(setup: Setup) -> SlackAdapter | None:
+    return from_settings(setup.settings, setup.cursors)
+
+
+CHANNEL = ChannelKind(Channel.SLACK, CAPABILITIES, _connect)

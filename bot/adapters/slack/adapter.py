@@ -114,6 +114,12 @@ class SlackAdapter:
         """True when events arrive over Socket Mode rather than HTTP."""
         return bool(self._app_token)
 
+    @property
+    def exclusive_connection(self) -> bool:
+        """Socket Mode is one process's job (Slack spreads events over the open sockets); HTTP
+        mode takes requests on any process."""
+        return self.socket_mode
+
     def routes(self) -> Sequence[BaseRoute]:
         """POST /slack/events in HTTP mode; nothing in Socket Mode."""
         if self.socket_mode:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from bot.adapters.base import ChannelKind, Setup
 from bot.adapters.telegram.adapter import SEND_TIMEOUT_S, TelegramAdapter
 from bot.adapters.telegram.outbound import CAPABILITIES
 from bot.adapters.telegram.translate import to_event
 from bot.channel import Cursors
+from bot.events import Channel
 from config.settings import Settings
+from config.wording import Wording
 
-__all__ = ["CAPABILITIES", "TelegramAdapter", "from_settings", "to_event"]
+__all__ = ["CAPABILITIES", "CHANNEL", "TelegramAdapter", "from_settings", "to_event", "toasts"]
 
 
 def from_settings(
@@ -34,3 +37,15 @@ def from_settings(
         send_timeout_s=send_timeout_s,
         toasts=toasts,
     )
+
+
+def toasts(wording: Wording) -> dict[str, str]:
+    """What a tap on a poll button shows its tapper, in every language the bot speaks."""
+    return {code: wording.text("polls.tapped", code) for code in wording.languages}
+
+
+def _connect(setup: Setup) -> TelegramAdapter | None:
+    return from_settings(setup.settings, setup.cursors, toasts=toasts(setup.wording))
+
+
+CHANNEL = ChannelKind(Channel.TELEGRAM, CAPABILITIES, _connect)

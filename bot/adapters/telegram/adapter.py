@@ -106,6 +106,12 @@ class TelegramAdapter:
         """True when updates arrive on POST /telegram/webhook instead of getUpdates."""
         return self._secret is not None
 
+    @property
+    def exclusive_connection(self) -> bool:
+        """Long polling is one process's job (two getUpdates callers conflict); webhook
+        requests come to any process."""
+        return not self.webhook_mode
+
     def routes(self) -> Sequence[BaseRoute]:
         """POST /telegram/webhook in webhook mode; nothing when long polling."""
         if self._secret is None:

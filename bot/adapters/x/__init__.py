@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.adapters.base import ChannelKind, Setup
 from bot.adapters.x.adapter import XAdapter, XKeys
 from bot.adapters.x.send import CAPABILITIES
 from bot.adapters.x.translate import to_event, webhook_events
 from bot.channel import Cursors
+from bot.events import Channel
 
 if TYPE_CHECKING:
     from config.settings import Settings
 
-__all__ = ["CAPABILITIES", "XAdapter", "XKeys", "from_settings", "to_event", "webhook_events"]
+__all__ = [
+    "CAPABILITIES",
+    "CHANNEL",
+    "XAdapter",
+    "XKeys",
+    "from_settings",
+    "to_event",
+    "webhook_events",
+]
 
 
 def keys_from(settings: Settings) -> XKeys | None:
@@ -41,3 +51,10 @@ def from_settings(settings: Settings, cursors: Cursors) -> XAdapter | None:
         poll_interval_s=settings.x_poll_interval_s,
         webhook_mode=settings.x_webhook_enabled,
     )
+
+
+def _connect(setup: Setup) -> XAdapter | None:
+    return from_settings(setup.settings, setup.cursors)
+
+
+CHANNEL = ChannelKind(Channel.X, CAPABILITIES, _connect)

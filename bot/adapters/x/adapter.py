@@ -108,6 +108,12 @@ class XAdapter:
         """Whether X delivers inbound traffic to ``POST /x/webhook`` (no polling)."""
         return self._webhook_mode
 
+    @property
+    def exclusive_connection(self) -> bool:
+        """Polling is one process's job: X bills every read, and each process would read the
+        same mentions and DMs. Webhook deliveries come to any process."""
+        return not self._webhook_mode
+
     def routes(self) -> Sequence[BaseRoute]:
         """``GET|POST /x/webhook`` (CRC and signed deliveries)."""
         return self._webhook.routes()

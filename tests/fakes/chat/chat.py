@@ -18,8 +18,8 @@ import httpx
 from bot.adapters.base import Adapter
 from bot.adapters.slack import SlackAdapter
 from bot.adapters.telegram import from_settings as telegram_from_settings
+from bot.adapters.telegram import toasts
 from bot.adapters.widget import WidgetAdapter
-from bot.app import toasts
 from bot.channel import Cursors
 from config.settings import Settings
 from handlers.speaking import Languages

@@ -1,5 +1,5 @@
-"""Building the staff alert checker from the FEEDBOT_ALERT_* settings (for the composition
-root): its rules, and where alerts go (the staff Slack channel, e-mail)."""
+"""Alerts: the staff alert checker from the FEEDBOT_ALERT_* settings, its rules, and where
+alerts go (the staff Slack channel, e-mail)."""
 
 from __future__ import annotations
 
