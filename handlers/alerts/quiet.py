@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from handlers.inbox.sla import is_open, next_opening
 from handlers.polls.schedule import is_quiet, parse_quiet_hours
 
 OPENING = "opening"
@@ -45,14 +46,7 @@ class Quiet:
 
     def _next_opening(self, now: datetime) -> datetime:
         """``now`` while the library is open, else its next opening time."""
-        local = now.astimezone(self.zone)
-        for ahead in range(8):
-            day = local.date() + timedelta(days=ahead)
-            span = self.opening.get(day.weekday())
-            if span is None:
-                continue
-            start = datetime.combine(day, span[0], tzinfo=self.zone)
-            end = datetime.combine(day, span[1], tzinfo=self.zone)
-            if local < end:
-                return now if local >= start else start.astimezone(now.tzinfo)
-        return now
+        if is_open(now, self.opening, self.zone):
+            return now
+        opens = next_opening(now, self.opening, self.zone)
+        return now if opens is None else opens.astimezone(now.tzinfo)

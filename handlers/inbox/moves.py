@@ -22,11 +22,6 @@ from models.store.inbox.moves import Move, SplitOff
 from models.store.inbox.types import PRIORITIES, InboxError, ItemView, NoSuchItem
 
 
-def known_teams(rules: TriageConfig) -> tuple[str, ...]:
-    """Every team an item can go to: the topics' teams and the default team."""
-    return tuple(sorted({*rules.teams.values(), rules.default_team}))
-
-
 def team_of(topic: str, rules: TriageConfig) -> str:
     """The team a topic's items go to (as triage decides for a new message)."""
     return rules.teams.get(topic, rules.default_team)
@@ -47,7 +42,7 @@ class Moves:
         self._rules = rules
         self._clock = clock
         self._changes = changes
-        self.teams = known_teams(rules)
+        self.teams = rules.team_names()
         """The teams staff may choose from."""
 
     async def move(self, actor: Actor, item_id: int, team: str) -> Move:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from config.triage import TriageConfig
-from handlers.inbox.moves import known_teams, may_move, team_of
+from handlers.inbox.moves import may_move, team_of
 from handlers.inbox.roles import Actor
 
 
@@ -20,5 +20,5 @@ def test_the_known_teams_are_the_topics_teams_and_the_default() -> None:
     rules = TriageConfig(
         teams={"noise": "estates", "wifi_and_it": "it_services"}, default_team="desk"
     )
-    assert known_teams(rules) == ("desk", "estates", "it_services")
+    assert rules.team_names() == ("desk", "estates", "it_services")
     assert (team_of("noise", rules), team_of("unsure", rules)) == ("estates", "desk")
