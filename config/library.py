@@ -72,12 +72,6 @@ class Safety(BaseModel):
             raise ValueError("security_number: give campus security's number (guidance uses it)")
         return self
 
-    def text(self) -> str:
-        """The guidance with its numbers filled in."""
-        return self.guidance.format(
-            emergency_number=self.emergency_number, security_number=self.security_number
-        )
-
 
 class LibraryConfig(BaseModel):
     """What the library says and how it sorts feedback. Unknown keys are refused (typos)."""
