@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
+
+import numpy as np
+from numpy.typing import NDArray
 
 SENTIMENTS: tuple[str, ...] = ("negative", "neutral", "positive")
 OTHER_TOPIC = "other"
@@ -24,6 +27,9 @@ class Classification:
     topic_confidence: float
     model_version: str
     urgent: bool = False
+    embedding: NDArray[np.float32] | None = field(default=None, compare=False, repr=False)
+    """The text's unit-length sentence embedding from the untouched encoder (what themes and
+    "what we already know" compare); None where the text was not read (unsure)."""
 
 
 class Classifier(Protocol):
@@ -39,6 +45,14 @@ class Classifier(Protocol):
 
     async def classify(self, texts: Sequence[str]) -> list[Classification]:
         """Label each text."""
+        ...
+
+
+class Embedder(Protocol):
+    """Anything that turns texts into unit-length sentence embeddings (one row per text)."""
+
+    async def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """Embed each text; rows are L2-normalised, so a dot product is the cosine."""
         ...
 
 

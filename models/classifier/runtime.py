@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
 import numpy as np
+from numpy.typing import NDArray
 
 from models.classification import SENTIMENTS, Classification
 from models.classifier.artifacts import ADAPTER_FILE, META_FILE, read_meta
@@ -87,6 +89,16 @@ class LocalClassifier:
         """Label each text through the micro-batcher (the caller's own results, in order)."""
         return await self._batcher.submit(texts)
 
+    async def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """Unit-length sentence embeddings of the texts (untouched encoder), off the event loop."""
+        return await asyncio.to_thread(self.embed_now, texts)
+
+    def embed_now(self, texts: Sequence[str]) -> NDArray[np.float32]:
+        """Unit-length sentence embeddings, in this thread (blocking)."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return unit_rows(self._engine.run([t if t.strip() else "." for t in texts])[0])
+
     def classify_now(self, texts: Sequence[str]) -> list[Classification]:
         """Label texts in this thread (blocking: not for the event loop).
 
@@ -105,9 +117,16 @@ class LocalClassifier:
         scores = softmax(logits + self._bias)
         topics = self._head.predict(embeddings)
         urgent = self._urgency.flags(embeddings)
-        return [self._one(*row) for row in zip(scores, topics, urgent, strict=True)]
+        units = unit_rows(embeddings)
+        return [self._one(*row) for row in zip(scores, topics, urgent, units, strict=True)]
 
-    def _one(self, scores: np.ndarray, topic: tuple[str, float], urgent: bool) -> Classification:
+    def _one(
+        self,
+        scores: np.ndarray,
+        topic: tuple[str, float],
+        urgent: bool,
+        embedding: NDArray[np.float32],
+    ) -> Classification:
         """A Classification from one row of scores, one topic decision and its urgency."""
         named = {name: round(float(p), 4) for name, p in zip(SENTIMENTS, scores, strict=True)}
         return Classification(
@@ -117,7 +136,15 @@ class LocalClassifier:
             round(topic[1], 4),
             self._version,
             urgent,
+            embedding,
         )
+
+
+def unit_rows(x: NDArray[np.float32]) -> NDArray[np.float32]:
+    """Rows scaled to unit length (float32), so a dot product is the cosine similarity."""
+    norms = np.maximum(np.linalg.norm(x, axis=1, keepdims=True), 1e-9)
+    scaled: NDArray[np.float32] = (x / norms).astype(np.float32)
+    return scaled
 
 
 def load_classifier(

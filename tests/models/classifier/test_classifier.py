@@ -125,3 +125,21 @@ examples:
   - Did anyone find a pair of glasses in the silent study area?
   - I left my umbrella by the entrance, is it still there?
 """
+
+
+async def test_embeddings_put_the_same_complaint_together(classifier: LocalClassifier) -> None:
+    """Each verdict carries a unit-length embedding; rewordings of one problem sit closer to
+    each other than to an unrelated message, and ``embed`` gives the same vectors."""
+    texts = [
+        "the printer credit top-up page fails on my phone",
+        "can't add printing credit from my mobile, the top up page errors",
+        "What time does the library open on Sunday?",
+    ]
+    verdicts = classifier.classify_now(texts)
+    vectors = [v.embedding for v in verdicts]
+    assert all(v is not None and abs(float((v * v).sum()) - 1.0) < 1e-4 for v in vectors)
+    embedded = await classifier.embed(texts)
+    assert embedded.shape == (3, vectors[0].shape[0])  # type: ignore[union-attr]
+    same = float(embedded[0] @ embedded[1])
+    assert same > float(embedded[0] @ embedded[2]) and same > float(embedded[1] @ embedded[2])
+    assert abs(float(embedded[0] @ vectors[0]) - 1.0) < 1e-3  # type: ignore[operator]
