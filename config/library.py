@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from config.calendar import AcademicCalendar
 from config.settings import SettingsError
 from config.triage import TriageConfig
 
@@ -90,6 +91,7 @@ class LibraryConfig(BaseModel):
     )
     poll_templates: dict[str, dict[str, Any]] = Field(default_factory=dict)
     customer_groups: dict[str, str] = Field(default_factory=dict)
+    calendar: AcademicCalendar = AcademicCalendar()
     opt_out_words: list[str] = Field(default_factory=lambda: ["stop", "unsubscribe"])
     opt_in_words: list[str] = Field(default_factory=lambda: ["start"])
     opt_out_reply: str = (

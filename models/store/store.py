@@ -17,7 +17,7 @@ from models.store.digest.actions import Actions
 from models.store.digest.facade import DigestFigures
 from models.store.digest.runs import DigestRuns
 from models.store.engine import create_engine, create_sqlite_engine, sqlite_path
-from models.store.inbound.facade import ClassificationStore, MessageStore
+from models.store.inbound.facade import ClassificationStore, EmbeddingStore, MessageStore
 from models.store.inbound.languages import LanguageStore
 from models.store.inbound.opt_outs import OptOuts
 from models.store.inbox.facade import InboxStore
@@ -27,6 +27,7 @@ from models.store.jobs.leases import Leases
 from models.store.outbox.facade import OutboxStore
 from models.store.polls.claims import PollClaims
 from models.store.polls.facade import PollStore
+from models.store.reach.facade import ReachStore
 from models.store.rights.facade import RightsStore
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 from models.store.staff.facade import StaffStore
@@ -53,6 +54,8 @@ class Store:
         self.pseudonym_key = pseudonym_key
         self.messages = MessageStore(durable=self._ingest, derived=runner, key=pseudonym_key)
         self.classifications = ClassificationStore(derived=runner)
+        self.embeddings = EmbeddingStore(derived=runner)
+        self.reach = ReachStore(durable=self._ingest, derived=runner)
         self.languages = LanguageStore(derived=runner)
         self.processing = ProcessingStore(derived=runner)
         self.outbox = OutboxStore(durable=self._ingest, derived=runner)

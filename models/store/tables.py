@@ -46,6 +46,11 @@ class Contact(Base):
     created_at: Mapped[datetime]
     language: Mapped[str | None] = mapped_column(String(8))
     """ISO 639-1 code of the person's last confidently detected language; None: not known."""
+    customer_group: Mapped[str | None] = mapped_column(String(32))
+    """The person's customer group (config ``customer_groups``); None: not known."""
+    group_source: Mapped[str | None] = mapped_column(String(16))
+    """Where the group came from: ``import`` (the library's list), ``entry`` (where they wrote
+    from) or ``asked`` (they said); the first outranks the others."""
 
 
 class ContactAddress(Base):

@@ -10,13 +10,14 @@ from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
 from models.classification import Classification as Verdict
+from models.store.inbound import embeddings
 from models.store.tables import Classification, Correction, Message
 
 _TEXT_KINDS = ("message", "edit")
 
 
 def save(conn: Connection, verdicts: Sequence[tuple[int, Verdict]]) -> None:
-    """Store one classification row per (message id, verdict)."""
+    """Store one classification row per (message id, verdict), and each verdict's embedding."""
     if not verdicts:
         return
     now = utcnow()
@@ -33,6 +34,9 @@ def save(conn: Connection, verdicts: Sequence[tuple[int, Verdict]]) -> None:
         for mid, v in verdicts
     ]
     conn.execute(insert(Classification), rows)
+    vectors = [(mid, v.embedding) for mid, v in verdicts if v.embedding is not None]
+    if vectors:
+        embeddings.save(conn, vectors, verdicts[0][1].model_version)
 
 
 def _inbound_text(since: datetime | None) -> ColumnElement[bool]:

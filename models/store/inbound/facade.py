@@ -7,9 +7,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from datetime import datetime
 
+import numpy as np
+from numpy.typing import NDArray
+
 from bot.events import InboundEvent
 from models.classification import Classification
-from models.store.inbound import classifications, listings
+from models.store.inbound import classifications, embeddings, listings
 from models.store.inbound import record as inbound
 from models.store.runner import Runner
 
@@ -84,3 +87,22 @@ class ClassificationStore:
     async def topic_corrections(self) -> list[tuple[str, str]]:
         """(text, topic) pairs from staff relabels."""
         return await self._db.read(classifications.topic_corrections)
+
+
+class EmbeddingStore:
+    """Messages' stored sentence embeddings (saved with their classification)."""
+
+    def __init__(self, *, derived: Runner) -> None:
+        self._db = derived
+
+    async def of_messages(
+        self, *, message_ids: Sequence[int]
+    ) -> tuple[list[int], NDArray[np.float32]]:
+        """The stored embeddings of these messages (ids ascending; those without one left out)."""
+        return await self._db.read(embeddings.of_messages, message_ids)
+
+    async def received_between(
+        self, *, since: datetime, until: datetime
+    ) -> tuple[list[int], NDArray[np.float32]]:
+        """Embeddings of the inbound messages received in [since, until), by message id."""
+        return await self._db.read(embeddings.received_between, since, until)

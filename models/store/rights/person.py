@@ -8,9 +8,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from models.store.inbound import embeddings  # noqa: F401 - its table
 from models.store.inbox import tables as inbox_tables  # noqa: F401 - their tables
 from models.store.jobs.cursors import audit
 from models.store.polls import tables as poll_tables  # noqa: F401 - their tables
+from models.store.reach import tables as reach_tables  # noqa: F401 - their tables
 from models.store.rights import tables as rights_tables  # noqa: F401 - their tables
 from models.store.rights.erase import erase
 from models.store.rights.export import document

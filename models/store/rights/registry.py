@@ -71,10 +71,15 @@ REGISTRY: tuple[Holding, ...] = (
     Holding("cursors", ("name", "value"), "name", "cursor_names"),
     Holding(
         "contacts",
-        ("pseudonym", "language"),
+        ("pseudonym", "language", "customer_group", "group_source"),
         "id",
         "contact_ids",
-        erase={"pseudonym": tagged("id"), "language": nothing},
+        erase={
+            "pseudonym": tagged("id"),
+            "language": nothing,
+            "customer_group": nothing,
+            "group_source": nothing,
+        },
     ),
     Holding(
         "conversations",
@@ -122,6 +127,7 @@ REGISTRY: tuple[Holding, ...] = (
         "message_ids",
         erase={"chat": tagged("id"), "platform_message_id": tagged("id")},
     ),
+    Holding("message_embeddings", ("vector",), "message_id", "message_ids"),
     Holding("inbox_entries", ("text",), "item_id", "item_ids", erase={"text": marker}),
     Holding("poll_targets", ("chat",), "id", "poll_target_ids", erase={"chat": tagged("id")}),
 )
@@ -160,6 +166,7 @@ NOT_PERSONAL: Mapping[str, str] = {
     "bridge_cards": "which Slack message is a queue item's card (ids and a digest only)",
     "bridge_seen": "Slack ids of staff actions already acted on",
     "bridge_posts": "which staff-channel messages are about which item (ids only)",
+    "contact_asks": "that the bot reached out to a contact (by id): what kind, about what, when",
 }
 """Tables declared to hold nothing that identifies the people the library serves (a name here
 that is not in the database yet is ignored; a table in the database in neither list fails)."""

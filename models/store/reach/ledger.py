@@ -1,0 +1,44 @@
+"""Recording contacts made and counting them per person."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Connection
+
+from models.store.reach.tables import ContactAsk
+
+KINDS = frozenset({"poll", "csat", "send", "reengage", "panel"})
+
+
+def record(conn: Connection, contact_ids: Sequence[int], kind: str, ref: str, at: datetime) -> None:
+    """Note that the bot reached out to each of these contacts."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown contact kind {kind!r} (known: {', '.join(sorted(KINDS))})")
+    if contact_ids:
+        conn.execute(
+            insert(ContactAsk),
+            [{"contact_id": c, "kind": kind, "ref": ref, "at": at} for c in contact_ids],
+        )
+
+
+def asked_since(
+    conn: Connection, contact_ids: Sequence[int] | None, since: datetime
+) -> dict[int, int]:
+    """How often each contact was reached out to since a time (contacts never asked: absent);
+    ``contact_ids=None``: everyone."""
+    query = (
+        select(ContactAsk.contact_id, func.count())
+        .where(ContactAsk.at >= since)
+        .group_by(ContactAsk.contact_id)
+    )
+    counts: dict[int, int] = {}
+    if contact_ids is None:
+        return {int(c): int(n) for c, n in conn.execute(query)}
+    for start in range(0, len(contact_ids), 5000):
+        chunk = list(contact_ids[start : start + 5000])
+        rows = conn.execute(query.where(ContactAsk.contact_id.in_(chunk)))
+        counts.update((int(c), int(n)) for c, n in rows)
+    return counts
