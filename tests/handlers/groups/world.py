@@ -46,13 +46,14 @@ def _event(n: int, channel: Channel, at: datetime) -> InboundEvent:
     )
 
 
-async def fill(store: Store) -> None:
-    """The people above, each with one message this fortnight, placed in their groups."""
+async def fill(store: Store, at: datetime = NOW) -> None:
+    """The people above, each with one message in the days before ``at``, placed in their
+    groups."""
     events, who, n = [], {}, 0
     for group, count in WROTE.items():
         for _ in range(count):
             channel = Channel.WIDGET if n % 2 else Channel.TELEGRAM
-            events.append(_event(n, channel, NOW - timedelta(days=3, minutes=n)))
+            events.append(_event(n, channel, at - timedelta(days=3, minutes=n)))
             who[n] = group
             n += 1
     recorded = await store.messages.record(events=events)
