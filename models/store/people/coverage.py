@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, distinct, func, select
+from sqlalchemy import and_, distinct, func, literal, select, union_all
 from sqlalchemy.engine import Connection
 
 from models.store.tables import Classification, Contact, Message
@@ -63,16 +63,36 @@ def _count_by(conn: Connection, since: datetime, until: datetime, by: Any) -> di
 
 
 def heard(conn: Connection, since: datetime, until: datetime, topics: bool) -> Heard:
-    """Distinct people per group, per group and channel, and (``topics``) per group and topic."""
-    channels = _count_by(conn, since, until, Message.channel)
-    group = func.coalesce(Contact.customer_group, "")
-    people_query = (
-        select(group, func.count(distinct(Message.contact_id)))
-        .select_from(Message)
-        .join(Contact, Contact.id == Message.contact_id)
+    """Distinct people per group, per group and channel, and (``topics``) per group and topic.
+    People and channels come from one scan: the distinct (person, channel) pairs of the span,
+    counted per group and channel and again per group alone."""
+    pairs = (
+        select(Message.contact_id.label("who"), Message.channel.label("by"))
         .where(_written(since, until))
+        .distinct()
+        .cte("pairs")
+        .prefix_with("MATERIALIZED")
+    )
+    group = func.coalesce(Contact.customer_group, "")
+    people = func.count(distinct(pairs.c.who))
+    per_channel = (
+        select(group, pairs.c.by, people)
+        .select_from(pairs)
+        .join(Contact, Contact.id == pairs.c.who)
+        .group_by(group, pairs.c.by)
+    )
+    per_group = (
+        select(group, literal(""), people)
+        .select_from(pairs)
+        .join(Contact, Contact.id == pairs.c.who)
         .group_by(group)
     )
-    people = {str(g): int(n) for g, n in conn.execute(people_query)}
+    channels: dict[tuple[str, str], int] = {}
+    totals: dict[str, int] = {}
+    for g, by, n in conn.execute(union_all(per_channel, per_group)):
+        if by:
+            channels[(str(g), str(by))] = int(n)
+        else:
+            totals[str(g)] = int(n)
     by_topic = _count_by(conn, since, until, _newest_topic()) if topics else {}
-    return Heard(people, channels, by_topic)
+    return Heard(totals, channels, by_topic)
