@@ -141,3 +141,18 @@ def test_coverage_json_is_one_line_per_group(tmp_path: Path) -> None:
         assert {"group", "people", "share", "population_share", "under_heard"} <= set(g)
     table = invoke(env, "coverage")
     assert table.code == 0 and "people with no known group: fewer than 5" in table.stdout
+
+
+def test_linked_contacts_are_one_person_with_one_name_everywhere(tmp_path: Path) -> None:
+    env = _world(tmp_path)
+    linked = invoke(
+        env, "link", "person", "--channel", "telegram", "--user", SAM[0],
+        "--with-channel", "telegram", "--with-user", KIM[0],
+    )  # fmt: skip
+    assert linked.code == 0, linked
+    queue = _queue_people(env)
+    assert queue["The sca"] == queue["No wifi"]
+    listed = invoke(env, "messages", "list", "--json")
+    assert {json.loads(line)["person"] for line in listed.stdout.splitlines()} == {queue["No wifi"]}
+    exported = invoke(env, "export", "person", "--channel", "telegram", "--handle", "@kim_k")
+    assert json.loads(exported.stdout)["person"] == queue["No wifi"]
