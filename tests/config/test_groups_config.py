@@ -44,6 +44,6 @@ def test_handles_are_written_one_way_before_hashing() -> None:
 
 
 def test_a_short_pseudonym_is_read_however_it_is_typed() -> None:
-    assert short_name("0b3a91c2ffee") == "0B3A91C2"
+    assert short_name("0b3a91c2ffee") == "0B3A91C2" and short_name("erased:12") == ""
     assert pseudonym_prefix("Person 0B3A91C2") == "0b3a91c2" == pseudonym_prefix(" 0b3a91c2")
     assert pseudonym_prefix("Reader X") is None and pseudonym_prefix("0b3") is None

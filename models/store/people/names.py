@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 
 LENGTH = 8
+ERASED = "erased:"  # how an erased contact's pseudonym starts (rights/registry.py TAG)
 _HEX = re.compile(r"^[0-9a-f]{4,40}$")
 
 
 def short_name(pseudonym: str) -> str:
-    """The person's short pseudonym (8 hex characters, upper case); '' when none is known."""
-    return pseudonym[:LENGTH].upper()
+    """The person's short pseudonym (8 hex characters, upper case); '' when none is known or
+    the person was erased."""
+    return "" if pseudonym.startswith(ERASED) else pseudonym[:LENGTH].upper()
 
 
 def label(pseudonym: str) -> str:
