@@ -3,6 +3,7 @@ with data-group, a Telegram user on the library's imported list, a Slack user (s
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from config.library import load_library_config
 from handlers.groups.group_list import read_group_list
 from models.store import Store
 from models.store.engine import sqlite_path
+from models.store.rights.scope import Who
 from models.store.tables import Contact
 from tests.fakes.chat import Chat
 from tests.fakes.running import RunningBot
@@ -94,3 +96,26 @@ async def test_an_unknown_group_is_refused_with_422(chat: Chat, sqlite_url: str)
         assert answer.status_code == 422 and "customer groups" in answer.text, answer.text
     empty = await chat.http.post(f"{bot.url}/widget/api/sessions", json={})
     assert empty.status_code == 201
+
+
+async def test_the_widget_page_places_its_writer_and_shows_a_reference_staff_can_find(
+    chat: Chat, sqlite_url: str
+) -> None:
+    bot = await chat.start(database_url=sqlite_url)
+    page = await chat.http.get(f"{bot.url}/widget?group=visitor&lang=en")
+    found = re.search(r"Your reference: ([0-9A-F]{8})\.", page.text)
+    assert page.status_code == 200 and found, page.text
+    session = page.cookies["feedbot_session"]
+    visitor = chat.on("widget", session=session)
+    await visitor.says("Where do I get a day pass?")
+    await chat.expect_reply(visitor)
+    contact = await bot.store.people.find(who=Who(pseudonym=f"Person {found.group(1)}"))
+    assert contact is not None
+    person = await bot.store.people.describe(contact_id=contact)
+    assert (person.person, person.group, person.group_source) == (
+        found.group(1),
+        "visitor",
+        "entry",
+    )
+    welsh = await chat.http.get(f"{bot.url}/widget?lang=cy")  # the same session (cookie)
+    assert f"Eich cyfeirnod: {found.group(1)}." in welsh.text
