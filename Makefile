@@ -40,6 +40,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/urgency.py
 	PYTHONPATH=. $(PY) bench/language.py
 	PYTHONPATH=. $(PY) bench/digest.py
+	PYTHONPATH=. $(PY) bench/coverage.py
 	PYTHONPATH=. $(PY) bench/fuzz.py
 	PYTHONPATH=. $(PY) bench/fuzz_staff.py
 	PYTHONPATH=. $(PY) bench/inbox.py

@@ -123,7 +123,8 @@ def load_sqlite(path: str, n: int, people: int, start: datetime, queue: int = 0)
     db = sqlite3.connect(path)
     t = _sqlite_time(start)
     db.executemany(
-        "INSERT INTO contacts VALUES (?,?,?,?)", [(*r[:3], t) for r in contacts(people, start)]
+        "INSERT INTO contacts (id, channel, pseudonym, created_at) VALUES (?,?,?,?)",
+        [(*r[:3], t) for r in contacts(people, start)],
     )
     rows = [(*r[:6], t, None) for r in conversations(people, start)]
     db.executemany("INSERT INTO conversations VALUES (?,?,?,?,?,?,?,?)", rows)
@@ -172,7 +173,11 @@ async def load_postgres(url: str, n: int, people: int, start: datetime, queue: i
         host=u.host, port=u.port or 5432, user=u.username, password=u.password, database=u.database
     )
     try:
-        await conn.copy_records_to_table("contacts", records=contacts(people, start))
+        await conn.copy_records_to_table(
+            "contacts",
+            records=contacts(people, start),
+            columns=["id", "channel", "pseudonym", "created_at"],
+        )
         rows = [(*r, None) for r in conversations(people, start)]
         await conn.copy_records_to_table("conversations", records=rows)
         for chunk in messages(n, people, start):

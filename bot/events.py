@@ -111,6 +111,9 @@ class InboundEvent:
     replies_to: str = ""
     vote: Vote | None = None
     occurred_at: datetime = field(default_factory=utcnow)
+    sender_handle: str = ""
+    """Another handle the sender is known by (a Telegram or X @username): stored only as a
+    keyed hash, to find the person and match the library's group list, never to reply."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from config.calendar import AcademicCalendar
+from config.groups import CustomerGroups
 from config.settings import SettingsError
 from config.triage import TriageConfig
 
@@ -90,7 +91,7 @@ class LibraryConfig(BaseModel):
         default="How satisfied are you with the help you got from {library}?", min_length=1
     )
     poll_templates: dict[str, dict[str, Any]] = Field(default_factory=dict)
-    customer_groups: dict[str, str] = Field(default_factory=dict)
+    customer_groups: CustomerGroups = CustomerGroups()
     calendar: AcademicCalendar = AcademicCalendar()
     opt_out_words: list[str] = Field(default_factory=lambda: ["stop", "unsubscribe"])
     opt_in_words: list[str] = Field(default_factory=lambda: ["start"])

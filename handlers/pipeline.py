@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 from bot.channel import Capabilities, Receipt
 from bot.events import Channel, EventKind, InboundEvent
+from config.groups import CustomerGroups
 from config.triage import TriageConfig
 from config.wording import Wording
 from handlers.acknowledge import Acknowledge, FirstAnswer
 from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
+from handlers.groups.place import PlaceInGroup
 from handlers.inbox.changes import Changes
 from handlers.inbox.steps import Clock, CsatAnswer, CsatReply, Triage
 from handlers.language import DetectLanguage
@@ -43,6 +45,7 @@ class Deps:
     changes: Changes = field(default_factory=Changes)
     languages: Languages = field(default_factory=Fixed)
     wake_alerts: Callable[[], None] = lambda: None
+    groups: CustomerGroups = field(default_factory=CustomerGroups)
 
 
 def build_steps(deps: Deps) -> tuple[Step, ...]:
@@ -54,6 +57,7 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
         Tally(deps.store, deps.capabilities, deps.wake_outbox, deps.wording, deps.languages),
         OptOut(deps.store, deps.opt_words, deps.wording, deps.languages, deps.wake_outbox),
         CsatAnswer(deps.store, deps.clock, deps.changes),
+        PlaceInGroup(deps.store, deps.groups),
         DetectLanguage(deps.store),
         Classify(deps.classifier, deps.store),
         LinkFollowUp(deps.store),

@@ -47,6 +47,8 @@ def message_json(m: MessageView) -> dict[str, object]:
         "topic": m.topic,
         "topic_confidence": m.topic_confidence,
         "language": m.language or "und",
+        "person": m.person or None,
+        "group": m.group,
     }
 
 

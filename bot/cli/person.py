@@ -16,11 +16,24 @@ from bot.cli.context import open_store, settings
 from bot.cli.errors import CommandError
 from bot.cli.show import console, literal
 from models.store.rights.person import Erasure, NoSuchPerson
-from models.store.rights.scope import Who
+from models.store.rights.scope import Ambiguous, Who
 
 Channel = Annotated[str, typer.Option("--channel", help="The channel: slack, telegram, x, widget.")]
 User = Annotated[str, typer.Option("--user", help="Their user id on that channel.")]
-Pseudonym = Annotated[str, typer.Option("--pseudonym", help="Their pseudonym instead.")]
+Pseudonym = Annotated[
+    str,
+    typer.Option(
+        "--pseudonym",
+        help="Their pseudonym instead: the queue's (Person 0B3A91C2), or a full one.",
+    ),
+]
+Handle = Annotated[
+    str,
+    typer.Option(
+        "--handle",
+        help="Or their handle on --channel: Telegram @username or id, Slack user id, X @handle.",
+    ),
+]
 
 
 def actor() -> str:
@@ -31,15 +44,19 @@ def actor() -> str:
         return "cli"
 
 
-def who(channel: str, user: str, pseudonym: str) -> Who:
-    """The person named on the command line (either channel and user, or a pseudonym)."""
-    if pseudonym and (channel or user):
-        raise CommandError("give --pseudonym, or --channel with --user, not both")
+def who(channel: str, user: str, pseudonym: str, handle: str = "") -> Who:
+    """The person named on the command line: channel with user or handle, or a pseudonym."""
+    if pseudonym and (channel or user or handle):
+        raise CommandError("give --pseudonym, or --channel with --user or --handle, not both")
+    if user and handle:
+        raise CommandError("give --user or --handle, not both")
     if pseudonym:
         return Who(pseudonym=pseudonym)
-    if not (channel and user):
-        raise CommandError("name the person: --channel C --user U, or --pseudonym P")
-    return Who(channel=channel.lower(), user=user)
+    if not (channel and (user or handle)):
+        raise CommandError(
+            "name the person: --channel C --user U, --channel C --handle H, or --pseudonym P"
+        )
+    return Who(channel=channel.lower(), user=user, handle=handle)
 
 
 def export_person(
@@ -47,15 +64,16 @@ def export_person(
     user: User = "",
     pseudonym: Pseudonym = "",
     out: Annotated[Path | None, typer.Option(help="Write the JSON here (default: stdout).")] = None,
+    handle: Handle = "",
 ) -> None:
     """Everything held about one person, as one JSON document with a summary at the top."""
-    named = who(channel, user, pseudonym)
+    named = who(channel, user, pseudonym, handle)
 
     async def fetch() -> dict[str, Any]:
         async with open_store(settings()) as store:
             try:
                 return await store.rights.export_person(who=named, actor=actor())
-            except NoSuchPerson as exc:
+            except LookupError as exc:  # NoSuchPerson, or a short pseudonym of several people
                 raise CommandError(str(exc)) from None
 
     doc = asyncio.run(fetch())
@@ -78,15 +96,20 @@ def erase_person(
     user: User = "",
     pseudonym: Pseudonym = "",
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    handle: Handle = "",
 ) -> None:
-    """Erase one person's texts, names and addresses everywhere (the statistics stay)."""
-    named = who(channel, user, pseudonym)
+    """Erase one person's texts, names, handles, addresses and group link everywhere (the
+    statistics stay)."""
+    named = who(channel, user, pseudonym, handle)
     if not yes:
         confirm(named)
 
     async def run() -> Erasure:
         async with open_store(settings()) as store:
-            return await store.rights.erase_person(who=named, actor=actor())
+            try:
+                return await store.rights.erase_person(who=named, actor=actor())
+            except Ambiguous as exc:
+                raise CommandError(str(exc)) from None
 
     done = asyncio.run(run())
     if not done.held:

@@ -57,6 +57,8 @@ def item_json(row: ItemRow) -> dict[str, Any]:
         "topic": row.topic,
         "sentiment": row.sentiment,
         "language": row.language,
+        "person": row.person or None,
+        "group": row.group,
         "text": row.text,
         "overdue": row.overdue(utcnow()),
         **when,

@@ -69,7 +69,7 @@ async def render_resolve_check(deps: InboxDeps, request: Request, item_id: int) 
     if found is None:
         return deps.render(request, "inbox/error.html", _missing(request, staff), 404)
     row, who = found.row, actor(staff)
-    label = inbox_format.pseudonym(row.conversation_id, row.channel)
+    label = inbox_format.pseudonym(row.person)
     person = (found.display_name or label) if sees_name(who, row.assignee_id) else label
     context = {
         "staff": staff,

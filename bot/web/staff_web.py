@@ -17,6 +17,7 @@ from bot.web import (
     csrf,
     inbox_actions,
     inbox_canned,
+    inbox_coverage,
     inbox_item,
     inbox_queue,
     inbox_staff,
@@ -32,6 +33,7 @@ from bot.web.security import secure_cookies
 from bot.web.staff_body import StaffBodyCap
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
 from handlers.data_rights import DataRights
+from handlers.groups.usecase import CoverageReader
 from handlers.inbox.usecases import Inbox
 from handlers.staff.login import Login, Throttle
 from handlers.staff.passwords import Passwords
@@ -69,6 +71,7 @@ def build_staff_web(
     templates: Jinja2Templates,
     config: StaffWebConfig,
     you_said: YouSaid,
+    coverage: CoverageReader | None = None,
 ) -> StaffWeb:
     """Wire the staff pages on the store."""
     secure = secure_cookies(config.public_url)
@@ -101,6 +104,7 @@ def build_staff_web(
         *inbox_staff.routes(pages),
         *inbox_canned.routes(pages),
         *inbox_you_said.routes(pages, you_said),
+        *(inbox_coverage.routes(pages, coverage) if coverage else []),
         Route("/inbox", to_queue),
         Route("/inbox/{rest:path}", _not_found(pages), methods=["GET", "POST"]),
     ]

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from bot.events import Channel, utcnow
 from bot.web import widget_api
 from bot.web.body import BadRequest, read_form, whole_number
 from bot.web.page_language import (
@@ -21,6 +22,8 @@ from bot.web.page_language import (
 )
 from bot.web.security import secure_cookies
 from bot.web.widget_deps import COOKIE, WidgetDeps, conversation, open_polls
+from models.store.inbound.record import pseudonym
+from models.store.people.names import short_name
 
 __all__ = ["WidgetDeps", "routes"]
 
@@ -32,6 +35,7 @@ def routes(deps: WidgetDeps) -> list[BaseRoute]:
 
     async def page(request: Request) -> Response:
         session, notice = await _page_session(deps, request)
+        await place_by_entry(deps, session, request.query_params.get("group", ""))
         context = await page_context(deps, request, session)
         context["notice"] = notice
         response = deps.templates.TemplateResponse(request, "widget.html", context)
@@ -97,7 +101,23 @@ async def page_context(deps: WidgetDeps, request: Request, session: str) -> dict
         "ended": query.get("ended") == "1",
         "embedded": query.get("embed") == "1",
         "session_lifetime": lifetime(deps.guard.limits.lifetime.total_seconds(), say),
+        "reference": reference(deps, session) if session else "",
     }
+
+
+def reference(deps: WidgetDeps, session: str) -> str:
+    """What the widget shows a person to quote in a data request: the short pseudonym staff
+    see for them (from their session's contact)."""
+    return short_name(pseudonym(deps.store.pseudonym_key, Channel.WIDGET.value, session))
+
+
+async def place_by_entry(deps: WidgetDeps, session: str, group: str) -> None:
+    """A page embedded with ``data-group``: its session's person is of that group (an unknown
+    group on the page is ignored; the JSON API refuses it)."""
+    if session and group and deps.library.customer_groups.known(group):
+        await deps.store.people.place_session(
+            channel=Channel.WIDGET.value, sender=session, group=group, at=utcnow()
+        )
 
 
 async def _page_session(deps: WidgetDeps, request: Request) -> tuple[str, str]:

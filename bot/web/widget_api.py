@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from bot.adapters.widget import TextTooLong, WidgetInputError, to_event
 from bot.channel import Receipt
-from bot.events import InboundEvent
+from bot.events import Channel, InboundEvent, utcnow
 from bot.storable import Unstorable
 from bot.web.body import (
     JSON_TYPE,
@@ -30,8 +30,13 @@ def routes(deps: WidgetDeps) -> list[Route]:
     """The /widget/api routes for sessions and messages."""
 
     async def new_session(request: Request) -> Response:
-        await _empty_or_object(request)
-        return JSONResponse({"session": await deps.guard.issue(request)}, status_code=201)
+        group = _group(deps, await _empty_or_object(request))
+        session = await deps.guard.issue(request)
+        if group:
+            await deps.store.people.place_session(
+                channel=Channel.WIDGET.value, sender=session, group=group, at=utcnow()
+            )
+        return JSONResponse({"session": session}, status_code=201)
 
     async def end_session(request: Request) -> Response:
         body = await read_json(request, SMALL_BODY)
@@ -93,14 +98,27 @@ def refused_because(exc: ValueError) -> str:
     return f"the database refused a value in it ({cause})"
 
 
-async def _empty_or_object(request: Request) -> None:
-    """An empty body, or a JSON object (its fields are ignored)."""
+async def _empty_or_object(request: Request) -> dict[str, Any]:
+    """An empty body, or a JSON object (only ``group`` is read)."""
     raw = await read_capped(request, SMALL_BODY)
     if not raw.strip():
-        return
+        return {}
     require_type(request, JSON_TYPE)
-    if not isinstance(parse_json(raw), dict):
+    body = parse_json(raw)
+    if not isinstance(body, dict):
         raise BadRequest(400, "body must be empty or a JSON object")
+    return body
+
+
+def _group(deps: WidgetDeps, body: dict[str, Any]) -> str:
+    """The customer group the embedding page names (``data-group``); 422 for an unknown one."""
+    group = body.get("group")
+    if group is None or group == "":
+        return ""
+    if not isinstance(group, str) or not deps.library.customer_groups.known(group):
+        known = ", ".join(deps.library.customer_groups.groups)
+        raise BadRequest(422, f"'group' must be one of the customer groups: {known}")
+    return group
 
 
 def _field(body: Any, name: str) -> Any:

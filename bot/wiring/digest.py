@@ -14,12 +14,17 @@ from handlers.digest.mail import MailDestination
 from handlers.digest.sender import Destination
 from handlers.digest.service import Digests
 from handlers.digest.summary import ChatDestination
+from handlers.groups.digest_section import CoverageSection
 from models.store import Store
 
 
 def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> Digests:
     """The weekly digest as the settings and the library's config describe it."""
-    config = DigestConfig(zone=ZoneInfo(settings.timezone), groups=library.customer_groups)
+    config = DigestConfig(
+        zone=ZoneInfo(settings.timezone),
+        groups=library.customer_groups.entry_points,
+        coverage=CoverageSection(library.customer_groups, library.calendar),
+    )
     return Digests(store, config, library=library.library_name, base_url=base_url(settings))
 
 

@@ -87,6 +87,7 @@ def processing(
         opt_words=OptWords.of(library.opt_out_words, library.opt_in_words),
         changes=changes,
         wake_alerts=wake_alerts,
+        groups=library.customer_groups,
     )
     bell = Doorbell()
     steps = Pipeline(build_steps(deps), metrics, bell.ring)

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from starlette.applications import Starlette
 
 from bot.adapters.base import Adapter
+from bot.events import utcnow
 from bot.web.app import build_web
 from bot.web.digests import DigestPages
 from bot.web.staff_web import build_staff_web
@@ -17,6 +18,7 @@ from bot.wiring.basics import Said
 from config.library import LibraryConfig
 from config.settings import Settings, frame_ancestors
 from handlers.digest.service import Digests
+from handlers.groups.usecase import CoverageReader
 from handlers.inbox.usecases import Inbox
 from handlers.metrics import Metrics
 from handlers.you_said import YouSaid
@@ -38,7 +40,8 @@ def web_app(
 ) -> Starlette:
     """Every route on one Starlette app; ``adapters`` serve their webhooks on it."""
     config = staff.pages_config(settings, library)
-    staff_web = build_staff_web(store, inbox, widget.templates, config, you_said)
+    coverage = CoverageReader(store, library.customer_groups, library.calendar, utcnow)
+    staff_web = build_staff_web(store, inbox, widget.templates, config, you_said, coverage)
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
     return build_web(
         store=store,

@@ -201,7 +201,7 @@ class StaffBridge:
         item = await self._store.inbox.item(item_id=item_id)
         if item is None:
             raise InboxError(f"queue item {item_id} does not exist")
-        who = pseudonym(item.row.conversation_id, item.row.channel)
+        who = pseudonym(item.row.person)
         canned = tuple(c.name for c in await self._inbox.canned_replies())
         form = ReplyForm(
             item_id,

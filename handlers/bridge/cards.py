@@ -66,7 +66,7 @@ def card_text(item: ItemView, style: CardStyle, *, now: datetime) -> str:
     row = item.row
     due = staff_time(row.due_at, style.zone)
     late = " (overdue)" if row.overdue(now) else ""
-    who = pseudonym(row.conversation_id, row.channel)
+    who = pseudonym(row.person)
     held = f"Claimed by {row.assignee}" if row.assignee else "Not claimed"
     if row.status == "resolved":
         held = "Resolved" + (f", was with {row.assignee}" if row.assignee else "")
@@ -104,7 +104,7 @@ def shown(message: OutboundMessage) -> str:
 
 def person_wrote(style: CardStyle, ts: str, item: ItemView, text: str) -> OutboundMessage:
     """The person's further message, in the card's thread."""
-    who = pseudonym(item.row.conversation_id, item.row.channel)
+    who = pseudonym(item.row.person)
     return _in_thread(style, ts, f"{who} wrote again:\n{_quote(text)}")
 
 

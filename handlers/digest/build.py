@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Mapping
-from dataclasses import dataclass, field
-from typing import TypeVar
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from handlers.digest import sections
@@ -33,6 +34,8 @@ class DigestConfig:
     quotes_per_topic: int = 3
     quote_confidence: float = 0.7
     history_weeks: int = 8
+    coverage: Callable[[Store, datetime], Awaitable[dict[str, Any]]] | None = None
+    """The coverage section (handlers/groups/digest_section.py); None: left out."""
 
 
 class Timer:
@@ -69,7 +72,11 @@ async def build_digest(
     items = await _timed(timer, "queue", queue(store, span, str(week)))
     actions = await _timed(timer, "actions", _actions(store, window))
     found = _Found(volume, cube, topics, quotes, groups, polls, items, actions)
-    return _assemble(week, window, config, found)
+    digest = _assemble(week, window, config, found)
+    if config.coverage is None:
+        return digest
+    covered = await _timed(timer, "coverage", config.coverage(store, window.end))
+    return replace(digest, coverage=covered)
 
 
 async def _timed(timer: Timer, name: str, work: Awaitable[T]) -> T:
@@ -98,7 +105,8 @@ def _assemble(week: IsoWeek, window: Window, config: DigestConfig, found: _Found
     name, zone = str(week), config.zone
     labels = [str(week.shifted(-ago)) for ago in range(config.history_weeks + 1)]
     headline = sections.headline(found.volume, name)
-    groups = sections.who_writes(found.groups, name, param="group") if config.groups else []
+    stored = any(g for _, g, _, _ in found.groups)  # people's own groups, or the entry map's
+    groups = sections.who_writes(found.groups, name, param="group") if stored else []
     return Digest(
         week=name,
         starts=window.starts[0].astimezone(zone).isoformat(),

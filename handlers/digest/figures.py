@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from urllib.parse import urlencode
 
 from models.classification import OTHER_TOPIC
+from models.store.people.names import label
 
 SENTIMENTS = ("negative", "neutral", "positive")
 NOT_TOPICS = frozenset({OTHER_TOPIC, "unsure", "unclassified"})
@@ -52,5 +53,6 @@ def link(path: str, **params: object) -> str:
 
 
 def pseudonymous_name(pseudonym: str) -> str:
-    """A stable name for a writer that says nothing about who they are."""
-    return f"Reader {pseudonym[:6].upper()}" if pseudonym else "Reader"
+    """A writer's one short name (the queue's, models/store/people/names.py): says nothing
+    about who they are."""
+    return label(pseudonym)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -174,3 +175,5 @@ class Digest:
     polls: list[PollLine]
     queue: Queue
     actions: list[ActionLine]
+    coverage: dict[str, Any] | None = None
+    """Who we hear from, by customer group (handlers/groups/coverage_json.py); None: off."""

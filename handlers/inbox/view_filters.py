@@ -3,7 +3,6 @@ and the pseudonym that stands for a person in lists and cards."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -32,7 +31,7 @@ def view_filter(
     return replace(base[name], **{k: v for k, v in narrow.items() if v not in (None, "", ())})
 
 
-def pseudonym(conversation_id: int, channel: str) -> str:
-    """A stable pseudonymous label for lists and cards (no names or platform ids)."""
-    digest = hashlib.sha256(f"{channel}:{conversation_id}".encode()).hexdigest()[:6].upper()
-    return f"Person {digest}"
+def pseudonym(person: str) -> str:
+    """How lists and cards name a person: by their one short pseudonym (the same in the queue,
+    on the item, in the digest, exports and audit; models/store/people/names.py)."""
+    return f"Person {person}" if person else "Someone"

@@ -38,6 +38,7 @@ def view(**row: object) -> ItemView:
         "snoozed_until": None,
         "first_response_at": None,
         "resolved_at": None,
+        "person": "0B3A91C2",
     } | row
     return ItemView(ItemRow(**values), 1, "direct", "Ada Lovelace", NOW, None, 0, None, False)  # type: ignore[arg-type]
 
@@ -51,7 +52,7 @@ def test_a_new_card_says_who_where_what_and_when_without_the_persons_name() -> N
     assert "New, no reply yet · high priority · due Tue 1 Dec 2026, 12:00 GMT" in text
     assert "on telegram · topic: wifi_and_it · sentiment: negative" in text
     assert "> wifi is down *again* <b>" in text and "Not claimed" in text
-    assert "Ada" not in text and "Person " in text
+    assert "Ada" not in text and "Person 0B3A91C2" in text
     late = cards.card_text(view(), FULL, now=NOW + timedelta(hours=3))
     assert "(overdue)" in late
 

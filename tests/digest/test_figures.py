@@ -125,7 +125,7 @@ async def test_quotes_are_confident_scrubbed_and_pseudonymous(store: Store) -> N
         assert len(quotes) == min(3, len(confident))
     text = " ".join(q.text for q in digest.quotes)
     assert "@" not in text and "s1234567" not in text and "07700" not in text
-    assert all(q.who.startswith("Reader ") and "p" not in q.who[7:] for q in digest.quotes)
+    assert all(q.who.startswith("Person ") and "p" not in q.who[7:] for q in digest.quotes)
     assert all(q.link.startswith("/inbox/?message=") for q in digest.quotes)
 
 

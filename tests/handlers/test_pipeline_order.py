@@ -42,6 +42,7 @@ def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
         "tally",
         "opt_out",
         "csat_answer",
+        "group",
         "language",
         "classify",
         "link_follow_up",
@@ -49,21 +50,21 @@ def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
         "acknowledge",
     ]
     stages = [s.stage for s in bot.pipeline.steps]
-    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 10
+    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 11
 
 
 async def test_a_message_is_recorded_classified_triaged_then_acknowledged(bot: Bot) -> None:
     _, trace = await bot.pipeline.receive_traced(message())
     assert trace == ["record"]
     assert await after_store(bot) == [
-        ["language", "classify", "link_follow_up", "triage", "acknowledge"]
+        ["group", "language", "classify", "link_follow_up", "triage", "acknowledge"]
     ]
 
 
 async def test_a_typed_score_is_looked_at_as_a_satisfaction_answer(bot: Bot) -> None:
     await bot.pipeline.receive_traced(message("4"))
     assert await after_store(bot) == [
-        ["csat_reply", "language", "classify", "link_follow_up", "triage", "acknowledge"]
+        ["csat_reply", "group", "language", "classify", "link_follow_up", "triage", "acknowledge"]
     ]
 
 
@@ -82,12 +83,12 @@ async def test_a_duplicate_stops_after_record(bot: Bot) -> None:
 async def test_a_vote_is_recorded_then_tallied(bot: Bot) -> None:
     _, trace = await bot.pipeline.receive_traced(vote())
     assert trace == ["record"]
-    assert await after_store(bot) == [["tally", "csat_answer"]]
+    assert await after_store(bot) == [["tally", "csat_answer", "group"]]
 
 
 async def test_an_edit_is_reclassified_but_not_acknowledged(bot: Bot) -> None:
     await bot.pipeline.receive_traced(message(kind=EventKind.EDIT, pid="edit-1"))
-    assert await after_store(bot) == [["language", "classify"]]
+    assert await after_store(bot) == [["group", "language", "classify"]]
 
 
 async def test_without_a_classifier_messages_are_stored_unclassified(
@@ -97,6 +98,8 @@ async def test_without_a_classifier_messages_are_stored_unclassified(
     async with running_bot(make_settings(database_url=sqlite_url)) as b:
         await b.processor.stop()
         await b.pipeline.receive(message())
-        assert await after_store(b) == [["language", "link_follow_up", "triage", "acknowledge"]]
+        assert await after_store(b) == [
+            ["group", "language", "link_follow_up", "triage", "acknowledge"]
+        ]
         [stored] = [m for m in await b.store.messages.find() if m.direction == "in"]
         assert stored.sentiment is None and stored.topic is None

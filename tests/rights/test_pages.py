@@ -113,13 +113,13 @@ async def test_an_admin_exports_then_erases_once_and_both_are_audited(
     assert done.status_code == 200 and "<h1>Erased</h1>" in done.text and "messages" in done.text
     assert again.status_code == 200 and "Nothing to erase" in again.text
     assert gone and TEXT not in after.text
-    person = doc["person_id"]
+    person, name = doc["person_id"], doc["person"]  # the queue's short pseudonym
     actor = f"staff:{admin.id}"
-    assert entries == [
-        (actor, "export_person", f"person:{person}", {}),
-        (actor, "erase_person", f"person:{person}", {"held": True}),
+    assert len(name) == 8 and entries == [
+        (actor, "export_person", f"person:{person}", {"person": name}),
+        (actor, "erase_person", f"person:{person}", {"held": True, "person": name}),
         (actor, "erase_person", "", {"held": False}),
-        (actor, "export_person", f"person:{person}", {}),
+        (actor, "export_person", f"person:{person}", {"person": ""}),  # erased: no name left
     ]
 
 

@@ -78,12 +78,13 @@ def _full_name(user: User) -> str:
     return " ".join(n for n in (_string(user.first_name), _string(user.last_name)) if n)
 
 
-def _person(message: Message) -> tuple[str, str] | None:
-    """Sender id and display name; None for bots, anonymous senders and unreadable ids."""
+def _person(message: Message) -> tuple[str, str, str] | None:
+    """Sender id, display name and @username ('' when none); None for bots, anonymous senders
+    and unreadable ids."""
     user = message.from_user
     if user is None or user.is_bot or not ident(user.id):
         return None
-    return ident(user.id), _full_name(user)
+    return ident(user.id), _full_name(user), _string(user.username)
 
 
 def _replies_to(message: Message) -> str:
@@ -107,6 +108,7 @@ def _message(message: Message) -> InboundEvent | None:
         kind=EventKind.MESSAGE,
         sender=person[0],
         sender_name=person[1],
+        sender_handle=person[2],
         address=address_of(message),
         text=_text(message),
         reply_ref=ident(message.message_id),
@@ -126,6 +128,7 @@ def _edit(update_id: int, message: Message) -> InboundEvent | None:
         kind=EventKind.EDIT,
         sender=person[0],
         sender_name=person[1],
+        sender_handle=person[2],
         address=address_of(message),
         text=_text(message),
         reply_ref=ident(message.message_id),
@@ -155,6 +158,7 @@ def _button(update_id: int, query: CallbackQuery) -> InboundEvent | None:
         kind=EventKind.VOTE,
         sender=ident(user.id),
         sender_name=_full_name(user),
+        sender_handle=_string(user.username),
         address=address,
         reply_ref=ident(message.message_id) if message is not None else "",
         vote=split_choice(data),

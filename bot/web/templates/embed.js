@@ -1,4 +1,5 @@
 /* feedbot widget snippet: <script src="https://FEEDBACK-HOST/widget/embed.js" data-lang="cy" defer></script>
+   data-group="public" (a customer group) says who writes from this page.
    The frame's address comes from FEEDBOT_PUBLIC_URL, else from where this script was loaded.
    Its language: data-lang, else the page's <html lang>, else the browser's; English otherwise. */
 (function () {
@@ -14,6 +15,7 @@
     if (words[code]) { lang = code; break; }
   }
   var say = words[lang];
+  var group = script && script.dataset.group ? "&group=" + encodeURIComponent(script.dataset.group) : "";
   var page = configured ? configured + "/widget" :
     String(script && script.src).replace(/\/embed\.js([?#].*)?$/, "");
   var frameOrigin = new URL(page, window.location.href).origin;
@@ -43,7 +45,7 @@
   panel.appendChild(close);
   panel.appendChild(frame);
   function toggle(open) {
-    if (open && !frame.src) { frame.src = page + "?embed=1&lang=" + lang; }
+    if (open && !frame.src) { frame.src = page + "?embed=1&lang=" + lang + group; }
     panel.hidden = !open;
     button.setAttribute("aria-expanded", String(open));
     (open ? close : button).focus();

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, litera
 from sqlalchemy.engine import Connection
 
 from models.store.inbox.tables import InboxCsat
+from models.store.people.columns import person_pseudonym
 from models.store.polls.tables import Poll, Vote
 from models.store.tables import Classification, Contact, Conversation, Correction, Message
 
@@ -193,10 +194,9 @@ def quotes(
         .subquery("best")
     )
     query = (
-        select(best.c.id, best.c.topic, func.substr(Message.text, 1, 400), Contact.pseudonym)
-        .add_columns(best.c.confidence)
+        select(best.c.id, best.c.topic, func.substr(Message.text, 1, 400))
+        .add_columns(person_pseudonym(best.c.contact_id), best.c.confidence)
         .join(Message, Message.id == best.c.id)
-        .outerjoin(Contact, Contact.id == best.c.contact_id)
         .where(best.c.rn <= per_topic, Message.text != "")
         .order_by(best.c.topic, best.c.rn)
     )
@@ -221,11 +221,14 @@ def group_key(mapping: Mapping[str, str]) -> ColumnElement[str]:
 def groups(
     conn: Connection, window: Window, weeks: int, mapping: Mapping[str, str]
 ) -> list[tuple[int, str, int, int]]:
-    """(weeks ago, customer group, messages, people); '' is writers of no known group."""
+    """(weeks ago, customer group, messages, people); '' is writers of no known group. A
+    person's stored group counts first, then the place they wrote from (``mapping``)."""
     analytic(conn)
+    grp = func.coalesce(Contact.customer_group, group_key(mapping))
     inner = (
-        select(_ago(window).label("ago"), group_key(mapping).label("grp"), Message.contact_id)
+        select(_ago(window).label("ago"), grp.label("grp"), Message.contact_id)
         .join(Conversation, Conversation.id == Message.conversation_id)
+        .outerjoin(Contact, Contact.id == Message.contact_id)
         .where(_written(window, weeks))
         .subquery("grouped")
     )

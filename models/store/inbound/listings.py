@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from models.store.people.columns import person_group, person_pseudonym
+from models.store.people.names import short_name
 from models.store.tables import Classification, ContactAddress, Conversation, Message, OutboxItem
 
 CONVERSATION_KINDS = ("message", "edit", "text", "poll")
@@ -35,6 +37,10 @@ class MessageView:
     topic_confidence: float | None
     language: str | None = None
     """ISO 639-1 (or 'und'); None until the message is processed (and for outbound ones)."""
+    person: str = ""
+    """The writer's short pseudonym (models/store/people/names.py); '' when none."""
+    group: str | None = None
+    """The writer's customer group; None when not known."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +59,7 @@ class OutboxView:
     """Sent again after an attempt of unknown outcome: it may have been delivered twice."""
 
 
-def _with_classification() -> Select[Message, str, str, float]:
+def _with_classification() -> Select[Message, str, str, float, str, str]:
     newest = (
         select(Classification.message_id, func.max(Classification.id).label("cid"))
         .group_by(Classification.message_id)
@@ -61,7 +67,12 @@ def _with_classification() -> Select[Message, str, str, float]:
     )
     return (
         select(
-            Message, Classification.sentiment, Classification.topic, Classification.topic_confidence
+            Message,
+            Classification.sentiment,
+            Classification.topic,
+            Classification.topic_confidence,
+            person_pseudonym(Message.contact_id),
+            person_group(Message.contact_id),
         )
         .outerjoin(newest, newest.c.message_id == Message.id)
         .outerjoin(Classification, Classification.id == newest.c.cid)
@@ -90,7 +101,10 @@ def messages(
         stmt = stmt.where(Message.conversation_id == conversation_id)
     stmt = stmt.order_by(Message.id.desc() if newest_first else Message.id).limit(limit)
     rows = Session(bind=conn).execute(stmt)
-    return [_view(m, s, t, c) for m, s, t, c in rows.all()]
+    return [
+        replace(_view(m, s, t, c), person=short_name(p or ""), group=g)
+        for m, s, t, c, p, g in rows.all()
+    ]
 
 
 def _view(m: Message, sentiment: str | None, topic: str | None, conf: float | None) -> MessageView:

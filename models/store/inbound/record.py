@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DataError, DBAPIError, StatementError
 
 from bot.events import InboundEvent, utcnow
+from models.store.people.groups import handle_rows, remember_handles
 from models.store.tables import Contact, ContactAddress, Conversation, Message
 from models.store.upsert import insert_ignore
 
@@ -66,6 +67,12 @@ def _contact_ids(
         for p, e in people.items()
     ]
     conn.execute(_statements(dialect).addresses, addresses)
+    handles = [
+        row
+        for p, e in people.items()
+        for row in handle_rows(key, ids[p], e.channel.value, (e.sender, e.sender_handle))
+    ]
+    remember_handles(conn, handles)
     return ids
 
 

@@ -11,6 +11,8 @@ from sqlalchemy.engine import Connection
 
 from models.store.inbox.tables import InboxCsat, InboxItem, StaffUser
 from models.store.inbox.types import STATUSES, WAITING, ItemRow, ItemView, QueueFilter
+from models.store.people.columns import person_group, person_pseudonym
+from models.store.people.names import short_name
 from models.store.tables import ContactAddress, Conversation, Message
 
 MAX_LIMIT = 200
@@ -34,6 +36,8 @@ ROW_COLUMNS = (
     InboxItem.first_response_at,
     InboxItem.resolved_at,
     InboxItem.language,
+    person_pseudonym(InboxItem.contact_id).label("person"),
+    person_group(InboxItem.contact_id).label("group"),
 )
 
 
@@ -96,6 +100,7 @@ def _row(r: Any) -> ItemRow:
     m = r._mapping
     values = {name: m[name] for name in ROW_NAMES}
     values["assignee"] = values["assignee"] or ""
+    values["person"] = short_name(values["person"] or "")
     return ItemRow(**values)
 
 

@@ -96,6 +96,10 @@ class ItemRow:
     first_response_at: datetime | None
     resolved_at: datetime | None
     language: str = "und"
+    person: str = ""
+    """The person's short pseudonym (models/store/people/names.py); '' when none is known."""
+    group: str | None = None
+    """The person's customer group; None when not known."""
 
     def overdue(self, now: datetime) -> bool:
         """Past its due time and still waiting for staff."""

@@ -16,6 +16,7 @@ from models.store.engine import create_engine
 from models.store.inbound import embeddings  # noqa: F401
 from models.store.inbox import tables as inbox_tables  # noqa: F401
 from models.store.jobs import lease_tables  # noqa: F401
+from models.store.people import tables as people_tables  # noqa: F401
 from models.store.polls import tables as poll_tables  # noqa: F401
 from models.store.reach import tables as reach_tables  # noqa: F401
 from models.store.rights import tables as rights_tables  # noqa: F401

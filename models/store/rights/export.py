@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from models.store.digest.tables import OptOut
 from models.store.inbox.tables import InboxCsat, InboxEntry, InboxItem, StaffUser
+from models.store.people.names import short_name
 from models.store.polls.tables import Poll, Vote
 from models.store.rights.id_slices import in_chunks
 from models.store.rights.scope import Scope
@@ -42,7 +43,14 @@ def document(conn: Connection, scope: Scope) -> dict[str, Any]:
         "sent_to_them": sent,
         "opt_out": _opt_out(conn, scope),
     }
-    return {"summary": summary(parts), "person_id": scope.person_id, **parts}
+    person = _person_name(parts["contacts"], scope.person_id)
+    return {"summary": summary(parts), "person_id": scope.person_id, "person": person, **parts}
+
+
+def _person_name(contacts: list[dict[str, Any]], person_id: int) -> str:
+    """The short pseudonym staff see for the person (their first contact's)."""
+    first = next((c for c in contacts if c["id"] == person_id), contacts[0] if contacts else None)
+    return short_name(str(first["pseudonym"])) if first else ""
 
 
 def summary(parts: dict[str, Any]) -> list[str]:
@@ -97,6 +105,8 @@ def _contacts(conn: Connection, scope: Scope) -> list[dict[str, Any]]:
             "platform_user_id": r.platform_user_id,
             "display_name": r.display_name,
             "language": r.language,
+            "customer_group": r.customer_group,
+            "group_source": r.group_source,
             "first_seen": when(r.created_at),
         }
         for r in conn.execute(query)

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from models.store.inbound import embeddings  # noqa: F401 - its table
 from models.store.inbox import tables as inbox_tables  # noqa: F401 - their tables
 from models.store.jobs.cursors import audit
+from models.store.people.names import short_name
 from models.store.polls import tables as poll_tables  # noqa: F401 - their tables
 from models.store.reach import tables as reach_tables  # noqa: F401 - their tables
 from models.store.rights import tables as rights_tables  # noqa: F401 - their tables
@@ -49,7 +50,8 @@ def export(conn: Connection, who: Who, *, key: bytes, actor: str) -> dict[str, A
     """The person's document; the export is audited in the same transaction."""
     found = scope(conn, _contact(conn, who, key))
     doc = document(conn, found)
-    audit(conn, actor=actor, action="export_person", subject=f"person:{found.person_id}", detail={})
+    subject, detail = f"person:{found.person_id}", {"person": doc["person"]}
+    audit(conn, actor=actor, action="export_person", subject=subject, detail=detail)
     return doc
 
 
@@ -60,10 +62,15 @@ def erase_person(conn: Connection, who: Who, *, key: bytes, actor: str) -> Erasu
         audit(conn, actor=actor, action="erase_person", subject="", detail={"held": False})
         return Erasure(None, {})
     found = scope(conn, contact)
+    name = short_name(_pseudonym(conn, found.person_id))
     touched = erase(conn, found, metadata=Base.metadata)
-    subject = f"person:{found.person_id}"
-    audit(conn, actor=actor, action="erase_person", subject=subject, detail={"held": True})
+    subject, detail = f"person:{found.person_id}", {"held": True, "person": name}
+    audit(conn, actor=actor, action="erase_person", subject=subject, detail=detail)
     return Erasure(found.person_id, touched)
+
+
+def _pseudonym(conn: Connection, contact: int) -> str:
+    return str(conn.execute(select(Contact.pseudonym).where(Contact.id == contact)).scalar_one())
 
 
 def _erased(conn: Connection, contact: int) -> bool:

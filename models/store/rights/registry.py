@@ -68,6 +68,8 @@ class Holding:
 REGISTRY: tuple[Holding, ...] = (
     Holding("contact_addresses", ("platform_user_id", "display_name"), "contact_id", "contact_ids"),
     Holding("contact_links", ("person_id",), "contact_id", "contact_ids"),
+    Holding("group_imports", ("hash", "channel", "customer_group"), "hash", "handle_hashes"),
+    Holding("contact_handles", ("hash",), "contact_id", "contact_ids"),
     Holding("cursors", ("name", "value"), "name", "cursor_names"),
     Holding(
         "contacts",

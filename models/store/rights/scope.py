@@ -4,7 +4,7 @@ contacts, and every row that is theirs: the scope an export or an erasure works 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, delete, insert, or_, select, tuple_, union
@@ -13,6 +13,9 @@ from sqlalchemy.engine import Connection
 from models.store.bridge.tables import BridgePost
 from models.store.inbound.record import pseudonym
 from models.store.inbox.tables import InboxEntry, InboxItem
+from models.store.people.handles import handle_hash
+from models.store.people.names import pseudonym_prefix
+from models.store.people.tables import ContactHandle
 from models.store.polls.tables import PollTarget
 from models.store.rights.tables import ContactLink
 from models.store.tables import Contact, ContactAddress, Conversation, Cursor, Message
@@ -29,12 +32,20 @@ class Who:
     user: str = ""
     pseudonym: str = ""
     item_id: int | None = None
+    handle: str = ""
+    """A handle on ``channel`` (Telegram @username or id, Slack user id, X @handle)."""
 
     def describe(self) -> str:
         """How the person was named, for messages (never stored in the audit log)."""
         if self.item_id is not None:
             return f"the person of queue item {self.item_id}"
+        if self.handle:
+            return f"{self.channel} handle {self.handle}"
         return f"pseudonym {self.pseudonym}" if self.pseudonym else f"{self.channel} {self.user}"
+
+
+class Ambiguous(LookupError):
+    """A short pseudonym that more than one person's starts with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +60,8 @@ class Scope:
     item_ids: list[int]
     poll_target_ids: list[int]
     cursor_names: list[str]
+    handle_hashes: list[str] = field(default_factory=list)
+    """Their hashed handles: the keys of their rows in the library's imported group list."""
 
     def ids(self, name: str) -> list[int] | list[str]:
         """One of the id lists by name (the registry names them)."""
@@ -63,12 +76,43 @@ def find_contact(conn: Connection, who: Who, *, key: bytes) -> int | None:
         return conn.execute(query).scalar_one_or_none()
     if who.pseudonym:
         return _by_pseudonym(conn, who.pseudonym)
-    found = _by_pseudonym(conn, pseudonym(key, who.channel, who.user))
-    return found if found is not None else _by_address(conn, who.channel, who.user)
+    if who.handle:
+        found = by_handle(conn, key, who.channel, who.handle)
+        return found if found is not None else _by_user(conn, who.channel, who.handle, key)
+    return _by_user(conn, who.channel, who.user, key)
 
 
-def _by_pseudonym(conn: Connection, value: str) -> int | None:
+def _by_user(conn: Connection, channel: str, user: str, key: bytes) -> int | None:
+    found = _exact(conn, pseudonym(key, channel, user))
+    return found if found is not None else _by_address(conn, channel, user)
+
+
+def _by_pseudonym(conn: Connection, given: str) -> int | None:
+    """By a full pseudonym, or the short one staff see ('Person 0B3A91C2', '0b3a91c2')."""
+    found = _exact(conn, given)
+    prefix = pseudonym_prefix(given)
+    return found if found is not None or prefix is None else by_prefix(conn, prefix)
+
+
+def _exact(conn: Connection, value: str) -> int | None:
     return conn.execute(select(Contact.id).where(Contact.pseudonym == value)).scalar_one_or_none()
+
+
+def by_handle(conn: Connection, key: bytes, channel: str, handle: str) -> int | None:
+    """The contact known by a handle on a channel (its keyed hash is looked up)."""
+    wanted = handle_hash(key, channel, handle)
+    query = select(ContactHandle.contact_id).where(ContactHandle.hash == wanted)
+    return conn.execute(query).scalar_one_or_none() if wanted else None
+
+
+def by_prefix(conn: Connection, prefix: str) -> int | None:
+    """The contact of the person whose pseudonym starts with ``prefix`` (lower-case hex);
+    ``Ambiguous`` when it names several people."""
+    query = select(Contact.id).where(Contact.pseudonym.like(f"{prefix}%")).limit(5)
+    contacts = list(conn.execute(query).scalars())
+    if len({person_of(conn, c)[0] for c in contacts}) > 1:
+        raise Ambiguous(f"several people have a pseudonym starting {prefix.upper()}")
+    return contacts[0] if contacts else None
 
 
 def _by_address(conn: Connection, channel: str, user: str) -> int | None:
@@ -119,7 +163,14 @@ def scope(conn: Connection, contact_id: int) -> Scope:
         item_ids=item_ids,
         poll_target_ids=_poll_targets(conn, conversations),
         cursor_names=_cursors(conn, conn_chats(conn, conversations), user_ids),
+        handle_hashes=_handles(conn, contacts),
     )
+
+
+def _handles(conn: Connection, contacts: list[int]) -> list[str]:
+    """The keyed hashes of the handles their contacts are known by."""
+    query = select(ContactHandle.hash).where(ContactHandle.contact_id.in_(contacts))
+    return sorted(conn.execute(query).scalars())
 
 
 def _own_conversations(conn: Connection, contacts: list[int]) -> list[int]:

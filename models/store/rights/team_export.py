@@ -10,7 +10,8 @@ from sqlalchemy import String, func, literal, select, tuple_, type_coerce
 from sqlalchemy.engine import Connection
 
 from models.store.inbox.tables import InboxCsat, InboxItem, StaffUser
-from models.store.tables import Classification, Contact, Correction, Message
+from models.store.people.columns import person_short
+from models.store.tables import Classification, Correction, Message
 
 MESSAGE_FIELDS = (
     "id", "channel", "kind", "direction", "person", "conversation_id", "occurred_at", "text",
@@ -54,7 +55,7 @@ def message_page(
             Message.channel,
             Message.kind,
             Message.direction,
-            func.coalesce(Contact.pseudonym, ""),
+            person_short(Message.contact_id),
             Message.conversation_id,
             iso_text(conn.dialect.name, Message.occurred_at),
             Message.text,
@@ -64,7 +65,6 @@ def message_page(
             literal(""),
             literal(""),
         )
-        .outerjoin(Contact, Contact.id == Message.contact_id)
         .outerjoin(Classification, Classification.id == newest)
         .where(Message.id > after)
         .order_by(Message.id)
@@ -126,8 +126,12 @@ def conversation_page(
 ) -> list[tuple[Any, ...]]:
     """Up to ``limit`` queue items with id above ``after``, with their conversation's figures."""
     query = (
-        select(InboxItem, Contact.pseudonym, StaffUser.name.label("assignee"), InboxCsat.score)
-        .join(Contact, Contact.id == InboxItem.contact_id)
+        select(
+            InboxItem,
+            person_short(InboxItem.contact_id).label("pseudonym"),
+            StaffUser.name.label("assignee"),
+            InboxCsat.score,
+        )
         .outerjoin(StaffUser, StaffUser.id == InboxItem.assignee_id)
         .outerjoin(InboxCsat, InboxCsat.item_id == InboxItem.id)
         .where(InboxItem.id > after)

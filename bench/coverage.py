@@ -1,0 +1,111 @@
+"""Coverage benchmark: the coverage report (people per customer group, per channel and per
+topic, this span against the one before) and a segment count (people of one group who raised
+one topic since a date) over N stored messages from N/10 people (default 1,000,000 and
+100,000; about a third of people in no known group), on SQLite and PostgreSQL. Prints p50 and
+p95 wall time of each over RUNS runs, and the CPU time of this process.
+Usage: make bench, or PYTHONPATH=. python bench/coverage.py [N] [sqlite|postgresql|both]"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+import asyncpg
+from sqlalchemy import case, literal, update
+
+from bench import digest_data
+from bench.digest import ZONE, postgres_db, sqlite_db
+from config.calendar import AcademicCalendar
+from config.groups import DEFAULT_GROUPS, CustomerGroups, Group
+from handlers.digest.week import IsoWeek
+from handlers.groups.report import coverage_report
+from models.store import Store
+from models.store.migrate import upgrade_async
+from models.store.tables import Contact
+
+RUNS = 10
+WEEK = IsoWeek.parse("2026-W48")
+GROUPS = CustomerGroups(
+    groups={name: Group(population=1000 * (i + 1)) for i, name in enumerate(DEFAULT_GROUPS)}
+)
+
+
+def _group_of() -> object:
+    """contacts.id → a group for two people in three, none for the third."""
+    whens = [(Contact.id % 12 == i, literal(name)) for i, name in enumerate(DEFAULT_GROUPS)]
+    return case(*whens, else_=literal(None))
+
+
+async def place_everyone(store: Store) -> None:
+    """Give the loaded people their groups (one UPDATE)."""
+    statement = update(Contact).values(customer_group=_group_of(), group_source="import")
+    await store.people._durable.write(lambda c: c.execute(statement))
+
+
+async def timed(what: str, work: Callable[[], Awaitable[object]]) -> None:
+    """Run ``work`` RUNS times; print p50, p95 and CPU per run."""
+    walls, cpu = [], time.process_time()
+    for _ in range(RUNS):
+        began = time.perf_counter()
+        await work()
+        walls.append(time.perf_counter() - began)
+    walls.sort()
+    p95 = walls[min(len(walls) - 1, round(0.95 * (len(walls) - 1)))]
+    used = (time.process_time() - cpu) / RUNS
+    print(
+        f"  {what}: p50 {statistics.median(walls):.3f}s, p95 {p95:.3f}s wall;"
+        f" {used:.3f}s CPU here per run"
+    )
+
+
+async def measure(url: str) -> None:
+    """The report and the segment count, each RUNS times."""
+    now = WEEK.end(ZONE)
+    async with Store.open(url, pseudonym_key=b"bench" * 8) as store:
+        await place_everyone(store)
+        report = await coverage_report(store, GROUPS, AcademicCalendar(), now)
+        print(f"  {report.span}: {report.people.shown} people heard from; {report.under_heard=}")
+        await timed(
+            "coverage report",
+            lambda: coverage_report(store, GROUPS, AcademicCalendar(), now),
+        )
+        since = now - timedelta(weeks=8)
+        await timed(
+            "segment count (group x topic since a date)",
+            lambda: store.people.heard(since=since, until=now, topics=True),
+        )
+
+
+async def bench(backend: str, n: int) -> None:
+    """Load N messages into a fresh database of ``backend`` and measure."""
+    people = max(1000, n // 10)
+    start = WEEK.shifted(-(digest_data.WEEKS - 1)).start(ZONE)
+    db = sqlite_db() if backend == "sqlite" else postgres_db()
+    async with db as (url, target):
+        await upgrade_async(url)
+        if backend == "sqlite":
+            await asyncio.to_thread(digest_data.load_sqlite, target, n, people, start, 0)
+        else:
+            await digest_data.load_postgres(target, n, people, start, 0)
+        print(f"{backend}: {n:,} messages from {people:,} people")
+        await measure(url)
+
+
+async def main(n: int, which: str) -> None:
+    """Each backend asked for; PostgreSQL is skipped with a note when it is not reachable."""
+    for backend in ("sqlite", "postgresql"):
+        if which not in (backend, "both"):
+            continue
+        try:
+            await bench(backend, n)
+        except (OSError, asyncpg.PostgresError) as exc:
+            print(f"{backend}: skipped, database not reachable ({exc})")
+
+
+if __name__ == "__main__":
+    size = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    asyncio.run(main(size, sys.argv[2] if len(sys.argv) > 2 else "both"))

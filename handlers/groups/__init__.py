@@ -1,0 +1,2 @@
+"""Customer groups: placing people in them as they write, and coverage (who we hear from,
+against the population served)."""

@@ -1,0 +1,31 @@
+"""The hashed handles people are known by, and the library's imported group list (hashed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.store.tables import Base
+
+
+class ContactHandle(Base):
+    """A handle a contact is known by (platform user id, Telegram @username, X @handle), kept
+    only as a keyed hash (``handles.handle_hash``): enough to find them, not to read it back."""
+
+    __tablename__ = "contact_handles"
+    hash: Mapped[str] = mapped_column(String(40), primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+
+
+class GroupImport(Base):
+    """One row of the library's own list (``people import-groups``): a hashed handle → group."""
+
+    __tablename__ = "group_imports"
+    hash: Mapped[str] = mapped_column(String(40), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    customer_group: Mapped[str] = mapped_column(String(32))
+    imported_at: Mapped[datetime]
