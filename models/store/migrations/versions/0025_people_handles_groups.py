@@ -1,6 +1,6 @@
 """people: hashed handles and the library's imported group list
 
-Revision ID: 0028
+Revision ID: 0025
 Revises: 0024
 
 - contact_handles: each handle a contact is known by (platform user id, Telegram or X
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0028"
+revision: str = "0025"
 down_revision: str | None = "0024"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
