@@ -102,7 +102,7 @@ def _wire(
     holder: str,
 ) -> Bot:
     metrics, changes, alert_bell = Metrics(), Changes(), Doorbell()
-    clock = Clock(library.triage, ZoneInfo(settings.timezone))
+    clock = Clock(library.triage, ZoneInfo(settings.timezone), library.calendar)
     caps = connected.capabilities
     recorder = pipeline.ingest(settings, store, metrics)
     delivery = pipeline.outbox(settings, store, connected.outbound, metrics)
@@ -150,7 +150,9 @@ def _wire(
         settings, library, store, delivery.wake, base_url=base_url(settings)
     )
     polls = Polls(store, caps, delivery.wake, wording=said.wording)
-    every = jobs.periodic_jobs(settings, store, digests, polls, connected.bare, delivery.wake)
+    every = jobs.periodic_jobs(
+        settings, store, digests, polls, connected.bare, delivery.wake, library.calendar
+    )
     every += jobs.staff_jobs(store, changes, checker, bridge)
     runner = jobs.runner(every, store, holder=holder, alerts=checker, bell=alert_bell)
     parts = (recorder, steps, processor, delivery, runner, connected.running, web, inbox)
