@@ -25,8 +25,7 @@ from config.library import load_library_config
 from config.settings import Settings
 from config.wording import load_wording
 from handlers.polls import service as polls
-from handlers.polls.drafting import Draft, Operator, PollDesk, Sent
-from handlers.polls.kinds import standard_options
+from handlers.polls.drafting import Draft, Operator, PollDesk, Sent, spec_of
 from handlers.polls.results import Results, concentration_line
 from models.store import Store
 from models.store.polls.definitions import Target
@@ -50,15 +49,10 @@ def parse_target(text: str) -> Target:
 
 def spec_from(values: dict[str, Any]) -> polls.PollSpec:
     """A PollSpec from CLI flags, a YAML file or a template (same keys)."""
-    kind = str(values.get("kind", "single"))
-    try:
-        options = standard_options(kind, [str(o) for o in values.get("options") or []])
-    except ValueError as exc:
-        raise polls.PollRefused(str(exc)) from None
-    return polls.PollSpec(
+    return spec_of(
         question=str(values.get("question", "")),
-        kind=kind,
-        options=options,
+        kind=str(values.get("kind", "single")),
+        labels=[str(o) for o in values.get("options") or []],
         targets=[parse_target(str(t)) for t in values.get("to") or []],
         follow_up=str(values.get("follow_up") or ""),
         anonymous=bool(values.get("anonymous", False)),

@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from bot.adapters.base import Adapter
 from bot.web.app import build_web
 from bot.web.digests import DigestPages
+from bot.web.poll_pages import PollTools
 from bot.web.staff_web import build_staff_web
 from bot.web.widget_deps import WidgetDeps
 from bot.wiring import staff
@@ -35,10 +36,11 @@ def web_app(
     inbox: Inbox,
     you_said: YouSaid,
     digests: Digests,
+    polls: PollTools | None = None,
 ) -> Starlette:
     """Every route on one Starlette app; ``adapters`` serve their webhooks on it."""
     config = staff.pages_config(settings, library)
-    staff_web = build_staff_web(store, inbox, widget.templates, config, you_said)
+    staff_web = build_staff_web(store, inbox, widget.templates, config, you_said, polls)
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
     return build_web(
         store=store,

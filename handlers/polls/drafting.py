@@ -13,9 +13,11 @@ from bot.channel import Capabilities
 from bot.events import Channel
 from config.calendar import AcademicCalendar
 from handlers.inbox.roles import Actor, require
+from handlers.polls.kinds import KINDS, standard_options
 from handlers.polls.quiet_period import Hold, hold
 from handlers.polls.service import PollRefused, Polls, PollSpec, check
 from models.store import Store
+from models.store.polls.definitions import Target
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +45,37 @@ class Sent:
     poll_id: int
     posted: int
     held: Hold | None = None
+
+
+def spec_of(
+    *,
+    question: str,
+    kind: str,
+    labels: list[str],
+    targets: list[Target],
+    follow_up: str = "",
+    anonymous: bool = False,
+    post_results: bool = False,
+    live_results: bool = False,
+    repeat_days: int | None = None,
+) -> PollSpec:
+    """A poll's spec from what was asked for: a kind's standard options, or the labels given
+    for a choice poll (PollRefused naming the field otherwise)."""
+    try:
+        options = standard_options(kind, labels)
+    except ValueError as exc:
+        raise PollRefused(str(exc), "kind" if kind not in KINDS else "options") from None
+    return PollSpec(
+        question=question,
+        kind=kind,
+        options=options,
+        targets=targets,
+        follow_up=follow_up,
+        anonymous=anonymous,
+        live_results=live_results,
+        post_results=post_results,
+        repeat_days=repeat_days,
+    )
 
 
 def author(by: Actor | Operator) -> str:
