@@ -16,8 +16,40 @@ from tests.fakes.classifier import TOPIC_WORDS, KeywordClassifier
 
 WIDTH = 64
 STOP = frozenset(
-    "a an and are at do does for from how in is it of on or our the this to was we what when "
-    "with would you your i my me can".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "at",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "our",
+        "the",
+        "this",
+        "to",
+        "was",
+        "we",
+        "what",
+        "when",
+        "with",
+        "would",
+        "you",
+        "your",
+        "i",
+        "my",
+        "me",
+        "can",
+    ]
 )
 
 
