@@ -21,7 +21,16 @@ def embeddings_after(
     conn: Connection, since: datetime, after_id: int, limit: int
 ) -> list[tuple[int, datetime, bytes]]:
     """(message id, received at, stored vector) of messages received since ``since`` with an
-    id above ``after_id``, in id order, at most ``limit``."""
+    id above ``after_id``, in id order, at most ``limit``. Starts from the first message
+    received since then on a first load (ids follow arrival), so older embeddings are not
+    scanned."""
+    if after_id == 0:  # a first load: start where the window starts
+        first = conn.execute(
+            select(func.min(Message.id)).where(Message.received_at >= since)
+        ).scalar_one_or_none()
+        if first is None:
+            return []
+        after_id = int(first) - 1
     rows = conn.execute(
         select(MessageEmbedding.message_id, Message.received_at, MessageEmbedding.vector)
         .join(Message, Message.id == MessageEmbedding.message_id)
