@@ -148,7 +148,7 @@ class Knowledge:
 
     async def _earlier_polls(self, vector: NDArray[np.float32]) -> list[EarlierPoll]:
         scored = [(s, i) for i, s in (await self._poll_scores(vector)).items()]
-        found = []
+        found: list[EarlierPoll] = []
         for score, poll_id in sorted(scored, key=lambda p: (-p[0], -p[1])):
             if score < self._poll_at or len(found) == SHOWN_POLLS:
                 break
