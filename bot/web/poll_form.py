@@ -111,6 +111,6 @@ def local_time(text: str, zone: ZoneInfo, name: str) -> datetime | None:
         return None
     try:
         when = datetime.fromisoformat(text)
-    except ValueError:
+        return (when if when.tzinfo else when.replace(tzinfo=zone)).astimezone(UTC)
+    except (ValueError, OverflowError):
         raise PollRefused("write a date and time such as 2027-02-01T09:00", name) from None
-    return (when if when.tzinfo else when.replace(tzinfo=zone)).astimezone(UTC)
