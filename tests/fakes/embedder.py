@@ -73,4 +73,8 @@ class EmbeddingClassifier(KeywordClassifier):
         return [replace(v, embedding=embedding(t)) for v, t in zip(verdicts, texts, strict=True)]
 
     async def embed(self, texts: Sequence[str]) -> NDArray[np.float32]:
-        return np.stack([embedding(t) for t in texts]) if texts else np.zeros((0, WIDTH), dtype=np.float32)
+        return (
+            np.stack([embedding(t) for t in texts])
+            if texts
+            else np.zeros((0, WIDTH), dtype=np.float32)
+        )
