@@ -143,8 +143,9 @@ class Knowledge:
         if self._embedder is None or not question.strip():
             return []
         vector = (await self._embedder.embed([question.strip()]))[0]
-        ids = await self._matching(vector, now)
-        return await self._quotes(ids[:MAX_LISTED])
+        ids = (await self._matching(vector, now))[:MAX_LISTED]
+        moods = await self._store.known.sentiments(message_ids=ids)
+        return await self._quotes([i for i in ids if i in moods], moods)
 
     async def _earlier_polls(self, vector: NDArray[np.float32]) -> list[EarlierPoll]:
         scored = [(s, i) for i, s in (await self._poll_scores(vector)).items()]
@@ -177,23 +178,20 @@ class Knowledge:
     ) -> Related:
         ids = await self._matching(vector, now)
         moods = await self._store.known.sentiments(message_ids=ids[:SENTIMENT_CAP])
-        quotes = await self._quotes(ids[:QUOTES], moods)
+        live = [i for i in ids[:SENTIMENT_CAP] if i in moods]  # erased meanwhile: left out
+        quotes = await self._quotes(live[:QUOTES], moods)
+        count = len(live) + max(0, len(ids) - SENTIMENT_CAP)
         counted = Counter(moods.values())
-        return Related(len(ids), dict(counted), min(len(ids), SENTIMENT_CAP), quotes, since.date())
+        return Related(count, dict(counted), len(live), quotes, since.date())
 
     async def _matching(self, vector: NDArray[np.float32], now: datetime) -> list[int]:
         await self._recent.refresh(now)
         since = now - self._recent.window
         return self._recent.nearest(vector, since=since, threshold=self._message_at).ids
 
-    async def _quotes(self, ids: list[int], moods: dict[int, str] | None = None) -> list[Quote]:
+    async def _quotes(self, ids: list[int], moods: dict[int, str]) -> list[Quote]:
         held = await self._store.known.texts(message_ids=ids)
-        moods = moods if moods is not None else await self._store.known.sentiments(message_ids=ids)
-        return [
-            Quote(i, _excerpt(held[i][0]), held[i][1], moods.get(i, "unsure"))
-            for i in ids
-            if i in held
-        ]
+        return [Quote(i, _excerpt(held[i][0]), held[i][1], moods[i]) for i in ids if i in held]
 
 
 def _excerpt(text: str) -> str:

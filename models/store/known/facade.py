@@ -23,7 +23,7 @@ class KnownStore:
         return await self._db.read(reads.embeddings_after, since, after_id, limit)
 
     async def sentiments(self, *, message_ids: Sequence[int]) -> dict[int, str]:
-        """The newest sentiment of each message (those classified)."""
+        """The newest sentiment of each message still embedded (erased ones are left out)."""
         return await self._db.read(reads.sentiments, message_ids)
 
     async def texts(self, *, message_ids: Sequence[int]) -> dict[int, tuple[str, datetime]]:

@@ -42,12 +42,14 @@ def embeddings_after(
 
 
 def sentiments(conn: Connection, message_ids: Sequence[int]) -> dict[int, str]:
-    """The newest sentiment of each of these messages (those classified)."""
+    """The newest sentiment of each of these messages that still has its embedding (an erased
+    person's messages have none, so they are left out)."""
     found: dict[int, str] = {}
     for start in range(0, len(message_ids), CHUNK):
         chunk = list(message_ids[start : start + CHUNK])
         rows = conn.execute(
             select(Classification.message_id, Classification.sentiment)
+            .join(MessageEmbedding, MessageEmbedding.message_id == Classification.message_id)
             .where(Classification.message_id.in_(chunk))
             .order_by(Classification.id)
         )

@@ -18,6 +18,7 @@ from handlers.polls.recent_vectors import RecentVectors
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.polls.definitions import Target
+from models.store.rights.scope import Who
 from models.store.tables import Message
 from tests.fakes.embedder import EmbeddingClassifier
 
@@ -88,6 +89,10 @@ async def test_an_earlier_poll_and_recent_messages_on_the_subject(store: Store) 
     listed = await knowledge.messages(LEAD, "library wifi", now)
     assert {q.message_id for q in listed} == {*recent, *more}
     assert recent_vectors.rows == 4  # the ten-week-old message is outside the window
+    await store.rights.erase_person(who=Who(channel="widget", user="person-30"), actor="test")
+    erased = await knowledge.about(LEAD, "Are you happy with the library wifi?", ["widget"], now)
+    assert erased.related is not None and erased.related.count == 2  # never shown or counted
+    assert more[0] not in [q.message_id for q in await knowledge.messages(LEAD, "wifi", now)]
 
 
 async def test_leads_only_and_no_classifier_no_comparison(store: Store) -> None:
