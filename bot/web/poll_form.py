@@ -26,6 +26,12 @@ KIND_NAMES = {
     "multi": "Any of several choices",
 }
 FIELDS = ("question", "kind", "options", "to", "follow_up", "opens_at", "closes_at")
+FORM_WORDS = (
+    (" (add --to widget, --to slack:CHANNEL_ID, ...)", ": tick at least one"),
+    ("--closes-at", "the closing time"),
+    ("--opens-at", "the opening time"),
+    ("a repeating poll needs the closing time", "a repeating poll needs a closing time"),
+)
 
 
 @dataclass(frozen=True)
@@ -61,8 +67,12 @@ class Filled:
     errors: dict[str, str] = field(default_factory=dict)
 
     def refuse(self, exc: PollRefused) -> None:
-        """Show a refusal next to its field (the question's, when it names none)."""
-        self.errors[exc.field if exc.field in FIELDS else "question"] = str(exc)
+        """Show a refusal next to its field (the question's, when it names none), in the
+        form's words rather than the command line's."""
+        said = str(exc)
+        for flag, words in FORM_WORDS:
+            said = said.replace(flag, words)
+        self.errors[exc.field if exc.field in FIELDS else "question"] = said
 
 
 def filled(form: Form, channels: Channels) -> Filled:

@@ -52,6 +52,7 @@ async def test_roles_csrf_and_bad_input(
             garbled = await lead.post(
                 "/inbox/polls/new", data=form(token, question="Warm?", opens_at="next tuesday")
             )
+            nowhere = await lead.post("/inbox/polls/new", data=form(token, question="Warm?", to=""))
             stored_before = await bot.store.polls.all()
             made = await lead.post("/inbox/polls/new", data=form(token, question="Warm enough?"))
             listing = await lead.get(made.headers["location"])
@@ -65,6 +66,9 @@ async def test_roles_csrf_and_bad_input(
     assert choices.status_code == 400 and 'id="err-options"' in choices.text
     assert late.status_code == 400 and 'id="err-closes_at"' in late.text
     assert garbled.status_code == 400 and 'id="err-opens_at"' in garbled.text
+    assert nowhere.status_code == 400 and 'id="err-to"' in nowhere.text
+    assert "no channel chosen: tick at least one" in nowhere.text
+    assert "the closing time 2001-01-01 09:00 UTC is in the past" in late.text
     assert made.status_code == 303 and "Poll 1 saved as a draft." in listing.text
     (poll,) = polls
     assert (poll.question, poll.status, poll.kind) == ("Warm enough?", "draft", "yes_no")
