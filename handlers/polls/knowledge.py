@@ -7,6 +7,7 @@ panel says it cannot compare meanings and still counts who was asked."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -186,8 +187,11 @@ class Knowledge:
 
     async def _matching(self, vector: NDArray[np.float32], now: datetime) -> list[int]:
         await self._recent.refresh(now)
-        since = now - self._recent.window
-        return self._recent.nearest(vector, since=since, threshold=self._message_at).ids
+        since, at_least = now - self._recent.window, self._message_at
+        found = await asyncio.to_thread(
+            self._recent.nearest, vector, since=since, threshold=at_least
+        )
+        return found.ids  # the product of up to 100,000 rows: off the event loop
 
     async def _quotes(self, ids: list[int], moods: dict[int, str]) -> list[Quote]:
         held = await self._store.known.texts(message_ids=ids)

@@ -98,11 +98,12 @@ class RecentVectors:
 
     def nearest(self, vector: NDArray[np.float32], *, since: datetime, threshold: float) -> Match:
         """Messages received since ``since`` whose cosine with ``vector`` is ``threshold`` or
-        more, most similar first."""
-        if not self._blocks or vector.shape[0] != self._width():
+        more, most similar first (safe in a thread while a refresh adds blocks)."""
+        blocks = list(self._blocks)
+        if not blocks or vector.shape[0] != blocks[0].vectors.shape[1]:
             return Match([], [])
         cutoff, ids, scores = since.timestamp(), [], []
-        for block in self._blocks:
+        for block in blocks:
             sims = block.vectors @ vector
             hit = (sims >= threshold) & (block.at >= cutoff)
             ids.append(block.ids[hit])
