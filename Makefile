@@ -45,6 +45,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/fuzz_staff.py
 	PYTHONPATH=. $(PY) bench/inbox.py
 	PYTHONPATH=. $(PY) bench/inbox_pages.py
+	PYTHONPATH=. $(PY) bench/poll_page.py
 	PYTHONPATH=. $(PY) bench/rights.py
 	PYTHONPATH=. $(PY) bench/alerts.py
 

@@ -44,12 +44,13 @@ RAW = ("%ff", "%ED%A0%80", "%00", "%C2%B2", "%", "%%", "a%2", "%E2%80%AE")
 QUERY_KEYS = (
     "page", "view", "status", "team", "channel", "topic", "sentiment", "priority", "overdue",
     "new", "created", "responded", "resolved", "before", "canned", "done", "recorded", "told",
-    "actor", "action", "subject", "next",
+    "actor", "action", "subject", "next", "question", "to", "check", "poll",
 )  # fmt: skip
 FORM_KEYS = (
     "text", "hours", "entry_id", "staff_id", "team", "priority", "field", "value", "ids",
     "action", "back", "confirm", "name", "said", "answer", "why", "outcome", "since", "notify",
-    "topic", "message_ids",
+    "topic", "message_ids", "question", "kind", "options", "to", "chat_slack", "follow_up",
+    "opens_at", "closes_at", "anonymous", "post_results", "even_in_quiet",
 )  # fmt: skip
 ACTIONS = (
     "claim", "unclaim", "assign", "priority", "reply", "note", "relabel", "snooze", "resolve",
@@ -58,11 +59,13 @@ ACTIONS = (
 PAGES = (
     "/inbox/", "/inbox/items/{id}", "/inbox/items/{id}/erase", "/inbox/audit", "/inbox/staff",
     "/inbox/canned", "/digests/", "/digests/{week}", "/digests/{week}/{chart}.png",
-    "/inbox/{junk}", "/inbox", "/digests",
+    "/inbox/{junk}", "/inbox", "/digests", "/inbox/polls", "/inbox/polls/new",
+    "/inbox/polls/known", "/inbox/polls/related",
 )  # fmt: skip
 POSTS = (
     "/inbox/items/{id}/{action}", "/inbox/bulk", "/inbox/seen", "/inbox/staff/{staff}/disable",
     "/inbox/canned/save", "/inbox/canned/delete", "/inbox/canned/{junk}", "/inbox/actions",
+    "/inbox/polls/new",
 )  # fmt: skip
 HEADERS = (
     {}, {"accept": "application/json"}, {"accept": "text/html"}, {"x-fragment": "queue"},

@@ -16,6 +16,7 @@ from bot.adapters.base import Adapter, ChannelKind
 from bot.secrets import pseudonym_key
 from bot.standby import process_name
 from bot.wiring import alerts, channels, jobs, pipeline, staff
+from bot.wiring import polls as poll_wiring
 from bot.wiring.basics import Said, base_url
 from bot.wiring.digest import digest_service
 from bot.wiring.web import web_app
@@ -102,7 +103,7 @@ def _wire(
     holder: str,
 ) -> Bot:
     metrics, changes, alert_bell = Metrics(), Changes(), Doorbell()
-    clock = Clock(library.triage, ZoneInfo(settings.timezone))
+    clock = Clock(library.triage, ZoneInfo(settings.timezone), library.calendar)
     caps = connected.capabilities
     recorder = pipeline.ingest(settings, store, metrics)
     delivery = pipeline.outbox(settings, store, connected.outbound, metrics)
@@ -134,6 +135,7 @@ def _wire(
     if bridge is not None:
         changes.listen(bridge)
     digests = digest_service(settings, library, store)
+    polls = Polls(store, caps, delivery.wake, wording=said.wording)
     web = web_app(
         settings,
         library,
@@ -145,12 +147,14 @@ def _wire(
         inbox=inbox,
         you_said=staff.you_said(settings, said, store, caps, delivery.wake),
         digests=digests,
+        polls=poll_wiring.poll_tools(settings, library, store, polls, caps, classifier),
     )
     checker = alerts.alert_checker(
         settings, library, store, delivery.wake, base_url=base_url(settings)
     )
-    polls = Polls(store, caps, delivery.wake, wording=said.wording)
-    every = jobs.periodic_jobs(settings, store, digests, polls, connected.bare, delivery.wake)
+    every = jobs.periodic_jobs(
+        settings, store, digests, polls, connected.bare, delivery.wake, library.calendar
+    )
     every += jobs.staff_jobs(store, changes, checker, bridge)
     runner = jobs.runner(every, store, holder=holder, alerts=checker, bell=alert_bell)
     parts = (recorder, steps, processor, delivery, runner, connected.running, web, inbox)

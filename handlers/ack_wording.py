@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from config.library import Safety
 from config.wording import Speech
-from handlers.inbox.sla import is_open, next_opening
+from handlers.inbox.sla import Closed, is_open, never_closed, next_opening
 from handlers.inbox.triage import Decision
 
 
@@ -25,10 +25,12 @@ class Kind(enum.Enum):
 
 @dataclass(frozen=True, slots=True)
 class Hours:
-    """The library's opening hours (by weekday, Monday 0) in its time zone."""
+    """The library's opening hours (by weekday, Monday 0) in its time zone, and its closure
+    days."""
 
     opening: dict[int, tuple[time, time]]
     zone: ZoneInfo
+    closed: Closed = never_closed
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,7 @@ def kind_of(facts: Triaged, now: datetime, hours: Hours) -> Kind:
     if decision is not None and decision.urgent:
         return Kind.URGENT
     if decision is not None and decision.needs_person:
-        if is_open(now, hours.opening, hours.zone) or not hours.opening:
+        if is_open(now, hours.opening, hours.zone, hours.closed) or not hours.opening:
             return Kind.NEEDS_PERSON
         return Kind.NEEDS_PERSON_CLOSED
     return Kind.POLL_COMMENT if facts.poll_comment else Kind.NEEDS_NO_ONE
@@ -62,7 +64,7 @@ def text_for(
     if kind is Kind.NEEDS_PERSON:
         return say.text(key, when=when(facts.due_at or now, now, hours.zone, say))
     if kind is Kind.NEEDS_PERSON_CLOSED:
-        opens = next_opening(now, hours.opening, hours.zone) or facts.due_at or now
+        opens = next_opening(now, hours.opening, hours.zone, hours.closed) or facts.due_at or now
         return say.text(key, when=when(opens, now, hours.zone, say))
     return say.text(key)
 

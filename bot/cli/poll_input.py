@@ -1,20 +1,15 @@
-"""What `poll create` reads and refuses before anything is stored: the YAML file, its keys,
-the opening and closing times, and channels this installation has not configured."""
+"""What `poll create` reads and refuses before anything is stored: the YAML file and its keys
+(the poll's own rules are the use case's, in handlers/polls/drafting.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.adapters import x
 from bot.cli.errors import fail
-from config.settings import Settings
-from handlers.polls.service import PollRefused
-from models.store.polls.definitions import Target
 
 POLL_KEYS = (
     "question",
@@ -27,11 +22,6 @@ POLL_KEYS = (
     "live_results",
     "repeat_days",
 )
-CHANNEL_SETTINGS = {
-    "slack": "FEEDBOT_SLACK_BOT_TOKEN",
-    "telegram": "FEEDBOT_TELEGRAM_TOKEN",
-    "x": "the four FEEDBOT_X_* keys",
-}
 
 
 def read_poll_file(path: Path) -> dict[str, Any]:
@@ -102,39 +92,3 @@ def _checked(key: str, value: Any, source: str) -> Any:
     if isinstance(value, bool):
         return value
     fail(f"{source}: {key} must be true or false, not {value!r:.40}")
-
-
-def check_times(opens_at: datetime | None, closes_at: datetime | None) -> None:
-    """Refuse a closing time in the past, or an opening time at or after the closing time."""
-    if closes_at is None:
-        return
-    if closes_at <= datetime.now(UTC):
-        raise PollRefused(f"--closes-at {closes_at:%Y-%m-%d %H:%M} UTC is in the past")
-    if opens_at is not None and opens_at >= closes_at:
-        raise PollRefused(
-            f"--opens-at {opens_at:%Y-%m-%d %H:%M} is not before --closes-at"
-            f" {closes_at:%Y-%m-%d %H:%M} (UTC)"
-        )
-
-
-def configured_channels(settings: Settings) -> set[str]:
-    """The channels this installation can post to: the widget, and those with credentials."""
-    present = {
-        "slack": _set(settings.slack_bot_token),
-        "telegram": _set(settings.telegram_token),
-        "x": x.keys_from(settings) is not None,
-    }
-    return {"widget"} | {name for name, ok in present.items() if ok}
-
-
-def check_configured(targets: Iterable[Target], settings: Settings) -> None:
-    """Refuse a poll for a channel without credentials: it could never be delivered."""
-    ready = configured_channels(settings)
-    for channel in sorted({t.channel for t in targets} - ready):
-        needs = CHANNEL_SETTINGS.get(channel, "its settings")
-        raise PollRefused(f"{channel} is not configured here (set {needs}, then restart the bot)")
-
-
-def _set(secret: Any) -> bool:
-    """Whether an optional secret setting has a value."""
-    return secret is not None and bool(secret.get_secret_value().strip())

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.table import Table
@@ -16,13 +17,15 @@ from rich.text import Text
 from bot.adapters.catalog import CAPABILITIES
 from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
-from bot.cli.poll_input import check_configured, check_times, check_values, read_poll_file
+from bot.cli.person import actor
+from bot.cli.poll_input import check_values, read_poll_file
 from bot.cli.show import add_row, console, table, visible
+from bot.ready_channels import CHANNEL_SETTINGS, configured_channels
 from config.library import load_library_config
 from config.settings import Settings
 from config.wording import load_wording
 from handlers.polls import service as polls
-from handlers.polls.kinds import standard_options
+from handlers.polls.drafting import Draft, Operator, PollDesk, Sent, spec_of
 from handlers.polls.results import Results, concentration_line
 from models.store import Store
 from models.store.polls.definitions import Target
@@ -46,15 +49,10 @@ def parse_target(text: str) -> Target:
 
 def spec_from(values: dict[str, Any]) -> polls.PollSpec:
     """A PollSpec from CLI flags, a YAML file or a template (same keys)."""
-    kind = str(values.get("kind", "single"))
-    try:
-        options = standard_options(kind, [str(o) for o in values.get("options") or []])
-    except ValueError as exc:
-        raise polls.PollRefused(str(exc)) from None
-    return polls.PollSpec(
+    return spec_of(
         question=str(values.get("question", "")),
-        kind=kind,
-        options=options,
+        kind=str(values.get("kind", "single")),
+        labels=[str(o) for o in values.get("options") or []],
         targets=[parse_target(str(t)) for t in values.get("to") or []],
         follow_up=str(values.get("follow_up") or ""),
         anonymous=bool(values.get("anonymous", False)),
@@ -89,6 +87,9 @@ def create(
     ] = None,
     file: Annotated[Path | None, typer.Option(help="A YAML file with the same keys.")] = None,
     template: Annotated[str, typer.Option(help="A template from the config file.")] = "",
+    even_in_quiet: Annotated[
+        bool, typer.Option(help="Open even in a quiet period of the calendar (exams).")
+    ] = False,
 ) -> None:
     """Create a poll (checked against every chosen channel); prints its id."""
     loaded = settings()
@@ -112,33 +113,21 @@ def create(
     values["post_results"] = post_results or values.get("post_results", False)
     values["live_results"] = live_results or values.get("live_results", False)
     values["anonymous"] = anonymous or values.get("anonymous", False)
-    when = {"opens_at": _utc(opens_at), "closes_at": _utc(closes_at)}
     try:
         spec = spec_from(values)
-        polls.check(spec, CAPABILITIES)
-        check_configured(spec.targets, loaded)
-        check_times(when["opens_at"], when["closes_at"])
-        if spec.repeat_days and when["closes_at"] is None:
-            raise polls.PollRefused("a repeating poll needs --closes-at")
     except polls.PollRefused as exc:
         fail(f"poll refused: {exc}")
-    poll_id = asyncio.run(_create(loaded, spec, when))
+    draft = Draft(spec, _utc(opens_at), _utc(closes_at), even_in_quiet)
+    try:
+        poll_id = asyncio.run(_create(loaded, draft))
+    except polls.PollRefused as exc:
+        fail(f"poll refused: {exc}")
     typer.echo(str(poll_id))
 
 
-async def _create(loaded: Any, spec: polls.PollSpec, when: dict[str, datetime | None]) -> int:
-    fields = dataclasses.asdict(spec)
-    fields.pop("targets"), fields.pop("options")
-    status = "scheduled" if when["opens_at"] else "draft"
+async def _create(loaded: Settings, draft: Draft) -> int:
     async with open_store(loaded) as store:
-        return await store.polls.create(
-            targets=spec.targets,
-            options=spec.options,
-            status=status,
-            opens_at=when["opens_at"],
-            closes_at=when["closes_at"],
-            **fields,
-        )
+        return await _desk(store, loaded).create(draft, by=Operator(actor()))
 
 
 def _utc(when: datetime | None) -> datetime | None:
@@ -168,24 +157,47 @@ def _polls(store: Store, loaded: Settings) -> polls.Polls:
     return polls.Polls(store, CAPABILITIES, lambda: None, wording=wording)
 
 
+def _desk(store: Store, loaded: Settings) -> PollDesk:
+    """Drafting and sending by hand, as the poll page does, for the shell's operator."""
+    return PollDesk(
+        store,
+        _polls(store, loaded),
+        CAPABILITIES,
+        ready=configured_channels(loaded),
+        needs=CHANNEL_SETTINGS,
+        calendar=load_library_config(loaded.config_file).calendar,
+        zone=ZoneInfo(loaded.timezone),
+    )
+
+
 @poll_app.command("send")
-def send(poll_id: int) -> None:
-    """Open the poll and post it to its channels (through the outbox)."""
+def send(
+    poll_id: int,
+    even_in_quiet: Annotated[
+        bool, typer.Option(help="Send even in a quiet period of the calendar (exams).")
+    ] = False,
+) -> None:
+    """Open the poll and post it to its channels (through the outbox); in a quiet period of
+    the calendar it waits until that ends, unless --even-in-quiet."""
 
     loaded = settings()
 
-    async def go() -> int:
+    async def go() -> Sent:
         async with open_store(loaded) as store:
-            poll = await store.polls.get(poll_id=poll_id)
-            if poll is not None:
-                check_configured(poll.targets, loaded)
-            return await _polls(store, loaded).send(poll_id)
+            desk = _desk(store, loaded)
+            return await desk.send(poll_id, by=Operator(actor()), even_in_quiet=even_in_quiet)
 
     try:
-        posted = asyncio.run(go())
+        sent = asyncio.run(go())
     except (LookupError, polls.PollRefused) as exc:
         fail(str(exc).strip("'\""))
-    typer.echo(f"poll {poll_id} is open; {posted} post(s) queued")
+    if sent.held is not None:
+        typer.echo(
+            f"poll {poll_id} waits out {sent.held.period}: it opens on "
+            f"{sent.held.last_day + timedelta(days=1):%Y-%m-%d} (--even-in-quiet sends it now)"
+        )
+        return
+    typer.echo(f"poll {poll_id} is open; {sent.posted} post(s) queued")
 
 
 @poll_app.command("close")

@@ -22,12 +22,14 @@ from bot.web import (
     inbox_queue,
     inbox_staff,
     inbox_you_said,
+    poll_pages,
     rights_pages,
     staff_login,
 )
 from bot.web.facet_cache import FacetCache
 from bot.web.inbox_deps import InboxDeps
 from bot.web.known_device import DeviceCookie
+from bot.web.poll_pages import PollTools
 from bot.web.queue_query import FACETS, LIBRARY_ZONE
 from bot.web.security import secure_cookies
 from bot.web.staff_body import StaffBodyCap
@@ -72,8 +74,9 @@ def build_staff_web(
     config: StaffWebConfig,
     you_said: YouSaid,
     coverage: CoverageReader | None = None,
+    polls: PollTools | None = None,
 ) -> StaffWeb:
-    """Wire the staff pages on the store."""
+    """Wire the staff pages on the store (the poll pages when ``polls`` is given)."""
     secure = secure_cookies(config.public_url)
     cookie = SessionCookie(config.secret, secure=secure)
     sessions = Sessions(store, cookie, idle=config.idle, lifetime=config.lifetime)
@@ -105,6 +108,7 @@ def build_staff_web(
         *inbox_canned.routes(pages),
         *inbox_you_said.routes(pages, you_said),
         *(inbox_coverage.routes(pages, coverage) if coverage else []),
+        *(poll_pages.routes(pages, polls) if polls is not None else []),
         Route("/inbox", to_queue),
         Route("/inbox/{rest:path}", _not_found(pages), methods=["GET", "POST"]),
     ]

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from bot.adapters.base import Adapter
 from bot.wiring.channels import count_readers
 from bot.wiring.digest import digest_destinations
+from config.calendar import AcademicCalendar
 from config.settings import Settings
 from handlers.alerts.checker import AlertChecker
 from handlers.bridge.bridge import StaffBridge
@@ -34,8 +35,9 @@ def periodic_jobs(
     polls: Polls,
     adapters: Sequence[Adapter],
     wake_outbox: Callable[[], None],
+    calendar: AcademicCalendar | None = None,
 ) -> list[Job]:
-    """Every periodic job but the staff side's."""
+    """Every periodic job but the staff side's (polls wait out the calendar's quiet periods)."""
     check = timedelta(seconds=settings.poll_check_s)
     quiet = parse_quiet_hours(settings.poll_quiet_hours)
     send_at = time.fromisoformat(settings.digest_send_at)
@@ -43,7 +45,12 @@ def periodic_jobs(
     sender = DigestSender(store, digests, places, send_at=send_at, wake_outbox=wake_outbox)
     jobs: list[Job] = [
         PollScheduler(
-            store, polls, quiet_hours=quiet, zone=ZoneInfo(settings.timezone), every=check
+            store,
+            polls,
+            quiet_hours=quiet,
+            zone=ZoneInfo(settings.timezone),
+            every=check,
+            calendar=calendar,
         ),
         LiveTally(polls, every=check),
         DigestJob(sender),

@@ -79,7 +79,7 @@ def processing(
         classifier=classifier,
         wording=said.wording,
         languages=said.languages,
-        first_answer=FirstAnswer(library.safety, Hours(clock.opening, clock.zone)),
+        first_answer=FirstAnswer(library.safety, Hours(clock.opening, clock.zone, clock.closed)),
         wake_outbox=wake_outbox,
         triage=library.triage,
         clock=clock,

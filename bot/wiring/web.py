@@ -11,6 +11,7 @@ from bot.adapters.base import Adapter
 from bot.events import utcnow
 from bot.web.app import build_web
 from bot.web.digests import DigestPages
+from bot.web.poll_pages import PollTools
 from bot.web.staff_web import build_staff_web
 from bot.web.widget_deps import WidgetDeps
 from bot.wiring import staff
@@ -37,11 +38,14 @@ def web_app(
     inbox: Inbox,
     you_said: YouSaid,
     digests: Digests,
+    polls: PollTools | None = None,
 ) -> Starlette:
     """Every route on one Starlette app; ``adapters`` serve their webhooks on it."""
     config = staff.pages_config(settings, library)
     coverage = CoverageReader(store, library.customer_groups, library.calendar, utcnow)
-    staff_web = build_staff_web(store, inbox, widget.templates, config, you_said, coverage)
+    staff_web = build_staff_web(
+        store, inbox, widget.templates, config, you_said, coverage=coverage, polls=polls
+    )
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
     return build_web(
         store=store,

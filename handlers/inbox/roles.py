@@ -1,5 +1,6 @@
-"""Who may do what in the queue: agents work it, leads also assign and manage canned replies,
-admins also manage staff and data rights. Checked in the use cases, not only in the web layer."""
+"""Who may do what in the queue: agents work it, leads also assign, manage canned replies and
+draft and send polls, admins also manage staff and data rights. Checked in the use cases, not
+only in the web layer."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ NEEDS = {
     "record_action": "lead",
     "see_names": "lead",
     "coverage": "lead",
+    "poll": "lead",
     "staff": "admin",
     "data_rights": "admin",
 }

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.events import EventKind, utcnow
+from config.calendar import AcademicCalendar
 from config.triage import TriageConfig
 from handlers.context import Context, Stage
 from handlers.inbox.changes import Change, Changes
@@ -24,20 +25,24 @@ CSAT_WINDOW = timedelta(days=7)
 
 
 class Clock:
-    """Due times from the rules' SLA hours, counted in opening hours in the library's zone
-    (urgent ones in clock hours, day and night, when ``urgent_clock_hours``)."""
+    """Due times from the rules' SLA hours, counted in opening hours in the library's zone,
+    skipping the calendar's closure days (urgent ones in clock hours, day and night, when
+    ``urgent_clock_hours``)."""
 
-    def __init__(self, rules: TriageConfig, zone: ZoneInfo) -> None:
+    def __init__(
+        self, rules: TriageConfig, zone: ZoneInfo, calendar: AcademicCalendar | None = None
+    ) -> None:
         self._rules = rules
         self.zone = zone
         self.opening = rules.day_hours()
+        self.closed = (calendar or AcademicCalendar()).is_closed
 
     def due(self, priority: str, start: datetime) -> datetime:
         """When an item of this priority, started at ``start``, is due."""
         hours = self._rules.sla_hours[priority]  # type: ignore[index]
         if priority == "urgent" and self._rules.urgent_clock_hours:
             return start + timedelta(hours=hours)
-        return due_at(start, hours, self.opening, self.zone)
+        return due_at(start, hours, self.opening, self.zone, self.closed)
 
 
 class Triage:

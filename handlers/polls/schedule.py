@@ -1,4 +1,5 @@
-"""The poll scheduler: opens scheduled polls (outside quiet hours) and closes them on time.
+"""The poll scheduler: opens scheduled polls (outside quiet hours, and after any quiet period
+of the academic calendar unless the poll says "even in quiet") and closes them on time.
 
 State lives in the polls table (status, opens_at, closes_at), so a restart loses no schedule.
 """
@@ -9,6 +10,8 @@ import logging
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from config.calendar import AcademicCalendar
+from handlers.polls.quiet_period import hold
 from handlers.polls.service import PollRefused, Polls
 from models.store import Store
 
@@ -51,12 +54,14 @@ class PollScheduler:
         quiet_hours: tuple[time, time] | None,
         zone: ZoneInfo,
         every: timedelta = EVERY,
+        calendar: AcademicCalendar | None = None,
     ) -> None:
         self._store = store
         self._polls = polls
         self._quiet = quiet_hours
         self._zone = zone
         self.every = every
+        self._calendar = calendar or AcademicCalendar()
 
     async def run(self, now: datetime) -> None:
         """One pass at ``now``."""
@@ -69,8 +74,26 @@ class PollScheduler:
         if to_open and is_quiet(now, self._quiet, self._zone):
             log.info("quiet hours: %d poll(s) wait to open", len(to_open))
             return [], closed
-        sent = [p for p in to_open if await self._opened(p)]
+        sent = [p for p in await self._not_held(to_open, now) if await self._opened(p)]
         return sent, closed
+
+    async def _not_held(self, due: list[int], now: datetime) -> list[int]:
+        """The due polls that may open now: all of them outside a quiet period of the
+        calendar; in one, those marked "even in quiet". The others are rescheduled to open
+        when it ends (audited), so the poll list says when they will go."""
+        wait = hold(self._calendar, now, self._zone)
+        if wait is None:
+            return due
+        going = []
+        for poll_id in due:
+            poll = await self._store.polls.get(poll_id=poll_id)
+            if poll is not None and poll.even_in_quiet:
+                going.append(poll_id)
+            elif await self._store.polls.hold_until(
+                poll_id=poll_id, opens_at=wait.until, author="feedbot:calendar"
+            ):
+                log.info("poll %d waits out %s until %s", poll_id, wait.period, wait.until)
+        return going
 
     async def _opened(self, poll_id: int) -> bool:
         """Open a due poll; False when another process opened (or someone closed) it first."""

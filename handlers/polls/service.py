@@ -21,7 +21,12 @@ SENDABLE = ("draft", "scheduled", "open")
 
 
 class PollRefused(ValueError):
-    """A poll cannot be shown on a chosen channel; the message says why."""
+    """A poll cannot be made or shown as asked; the message says why, ``field`` which of the
+    poll's fields it is about (question, kind, options, to, follow_up, opens_at, closes_at)."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -42,36 +47,38 @@ class PollSpec:
 def check(spec: PollSpec, capabilities: Mapping[Channel, Capabilities]) -> None:
     """Refuse a poll that a chosen channel cannot show, saying which and why."""
     if not spec.question.strip():
-        raise PollRefused("the question is empty")
+        raise PollRefused("the question is empty", "question")
     if not spec.targets:
-        raise PollRefused("no channel chosen (add --to widget, --to slack:CHANNEL_ID, ...)")
+        raise PollRefused("no channel chosen (add --to widget, --to slack:CHANNEL_ID, ...)", "to")
     for target in spec.targets:
         caps = capabilities_of(capabilities, target.channel)
         if caps is None:
-            raise PollRefused(f"unknown channel {target.channel!r}")
+            raise PollRefused(f"unknown channel {target.channel!r}", "to")
         _check_target(spec, target.channel, target.chat, caps)
     if spec.anonymous and spec.follow_up:
         raise PollRefused(
             "an anonymous poll cannot ask a follow-up: it would tie the answer to what the "
-            "person writes next"
+            "person writes next",
+            "follow_up",
         )
 
 
 def _check_target(spec: PollSpec, channel: str, chat: str, caps: Capabilities) -> None:
     """One target's refusals: nothing to answer with, no chat, too long, or anonymity lost."""
     if not (caps.buttons or caps.native_polls):
-        raise PollRefused(f"{channel} can show neither buttons nor polls")
+        raise PollRefused(f"{channel} can show neither buttons nor polls", "to")
     if not caps.public_feed and not chat:
-        raise PollRefused(f"{channel} needs a chat or channel id (e.g. {channel}:C123)")
+        raise PollRefused(f"{channel} needs a chat or channel id (e.g. {channel}:C123)", "to")
     if len(spec.question) + sum(len(label) for _, label in spec.options) > caps.max_text:
-        raise PollRefused(f"the poll is too long for {channel}")
+        raise PollRefused(f"the poll is too long for {channel}", "question")
     style = answer_style(spec.kind, spec.anonymous, spec.options, caps)
     if spec.anonymous and style is Style.REPLY:
         one = "" if caps.native_multi else ", one answer"
         raise PollRefused(
             f"on {channel} this poll is answered by public replies, so it cannot be anonymous "
             f"(an anonymous {channel} poll needs 2-{caps.max_poll_options} options of at most "
-            f"{caps.max_option_chars} characters{one})"
+            f"{caps.max_option_chars} characters{one})",
+            "options",
         )
 
 
@@ -93,23 +100,26 @@ class Polls:
         self._say = wording.speaking(ENGLISH)
         """Posts to a chat or feed are for everyone there: in English, the fallback."""
 
-    async def send(self, poll_id: int, *, from_: Collection[str] = SENDABLE) -> int:
+    async def send(
+        self, poll_id: int, *, from_: Collection[str] = SENDABLE, audit_as: str = ""
+    ) -> int:
         """Open the poll and post it to every target that does not list open polls itself;
         returns how many posts were queued."""
-        posted, _ = await self.send_once(poll_id, from_=from_)
+        posted, _ = await self.send_once(poll_id, from_=from_, audit_as=audit_as)
         return posted
 
     async def send_once(
-        self, poll_id: int, *, from_: Collection[str] = SENDABLE
+        self, poll_id: int, *, from_: Collection[str] = SENDABLE, audit_as: str = ""
     ) -> tuple[int, bool]:
         """Open the poll and queue its posts, claimed in the store: of two callers only one
-        opens it from one of ``from_`` and posts (True); the other queues nothing (0, False)."""
+        opens it from one of ``from_`` and posts (True); the other queues nothing (0, False).
+        ``audit_as``: who sent it by hand (``staff:<id>``, ``cli:<user>``), audited."""
         poll = await self._get(poll_id)
         if poll.status == "closed":
-            raise PollRefused(f"poll {poll_id} is closed")
+            raise PollRefused(f"poll {poll_id} is closed", "status")
         posts = [poll_message(poll, t, caps, self._say) for t, caps in self._posted_targets(poll)]
         opened = await self._store.poll_claims.open(
-            poll_id=poll_id, from_=from_, messages=posts, author="feedbot:poll"
+            poll_id=poll_id, from_=from_, messages=posts, author="feedbot:poll", audit_as=audit_as
         )
         if not opened:
             return 0, False

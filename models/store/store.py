@@ -24,6 +24,7 @@ from models.store.inbox.facade import InboxStore
 from models.store.jobs import cursors
 from models.store.jobs.facade import ProcessingStore
 from models.store.jobs.leases import Leases
+from models.store.known.facade import KnownStore
 from models.store.outbox.facade import OutboxStore
 from models.store.people.facade import PeopleStore
 from models.store.polls.claims import PollClaims
@@ -58,6 +59,7 @@ class Store:
         self.embeddings = EmbeddingStore(derived=runner)
         self.reach = ReachStore(durable=self._ingest, derived=runner)
         self.people = PeopleStore(durable=self._ingest, derived=runner, key=pseudonym_key)
+        self.known = KnownStore(derived=runner)
         self.languages = LanguageStore(derived=runner)
         self.processing = ProcessingStore(derived=runner)
         self.outbox = OutboxStore(durable=self._ingest, derived=runner)

@@ -126,3 +126,44 @@ def test_results_table_counts_each_answer_on_each_channel() -> None:
     assert "│ 5 Excellent │ 2 │ 50 │ 2 │ 0 │" in shown
     assert "│ 4 Good │ 1 │ 25 │ 0 │ 1 │" in shown
     assert shown[-3:] == ["responses: 4", "CSAT (% of 4s and 5s): 75", "response rate %: 10"]
+
+
+def test_a_poll_sent_in_exams_waits_unless_even_in_quiet(tmp_path: Path) -> None:
+    """With an exam period around today in the calendar, `poll send` schedules the poll for the
+    day after it; `--even-in-quiet` sends it now; both audited under the operator's name."""
+    from datetime import UTC, datetime, timedelta
+
+    import yaml
+
+    today = datetime.now(UTC).date()
+    config = yaml.safe_load((ROOT / "config" / "feedbot.yaml").read_text(encoding="utf-8"))
+    exams = {"name": "Exams", "kind": "exams", "start": str(today - timedelta(days=2))}
+    config["calendar"]["periods"] = [exams | {"end": str(today + timedelta(days=3))}]
+    config_file = tmp_path / "feedbot.yaml"
+    config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
+    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    env = {"FEEDBOT_CONFIG_FILE": str(config_file)}
+
+    def cli(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(
+            build_cli(),
+            list(args),
+            env={
+                "FEEDBOT_STATE_DIR": str(tmp_path / "var"),
+                "FEEDBOT_PSEUDONYM_KEY": "cli-test-pseudonym-key",
+            }
+            | env,
+        )
+        return result.exit_code, result.output
+
+    assert cli("poll", "create", "-q", "Warm enough?", "--kind", "yes_no", "--to", "widget") == (
+        0,
+        "1\n",
+    )
+    code, out = cli("poll", "send", "1")
+    day = today + timedelta(days=4)
+    assert code == 0 and f"waits out Exams: it opens on {day:%Y-%m-%d}" in out
+    assert cli("poll", "send", "1", "--even-in-quiet") == (0, "poll 1 is open; 0 post(s) queued\n")
+    code, out = cli("audit", "list", "--json")
+    actions = [json.loads(line)["action"] for line in out.splitlines() if line.strip()]
+    assert code == 0 and {"poll.create", "poll.hold", "poll.send"} <= set(actions)

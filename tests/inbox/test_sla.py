@@ -3,12 +3,13 @@ hours), and whether the library is open."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
 
+from config.calendar import AcademicCalendar
 from config.triage import TriageConfig
 from handlers.inbox.sla import due_at, is_open, next_opening
 from handlers.inbox.steps import Clock
@@ -70,3 +71,29 @@ def test_open_now_and_the_next_opening() -> None:
     saturday_night = datetime(2026, 12, 5, 22, 0, tzinfo=UTC)
     assert next_opening(saturday_night, HOURS, LONDON) == datetime(2026, 12, 7, 8, 30, tzinfo=UTC)
     assert next_opening(saturday_night, {}, LONDON) is None
+
+
+def test_a_due_time_skips_a_closure_day() -> None:
+    """A bank holiday in the calendar counts no hours: what is left after Friday and Saturday
+    carries past the closed Sunday and the closure Monday to Tuesday; urgent clock hours run
+    on regardless."""
+    holiday = AcademicCalendar(closures=(date(2027, 5, 3),))  # a Monday
+    friday = datetime(2027, 4, 30, 17, 0, tzinfo=UTC)  # 18:00 BST, two hours to closing
+    ten = 2 + 7 + 1  # Friday's two, Saturday's seven (10-17), one more
+    assert due_at(friday, ten, HOURS, LONDON) == datetime(2027, 5, 3, 8, 30, tzinfo=UTC)
+    assert due_at(friday, ten, HOURS, LONDON, holiday.is_closed) == datetime(
+        2027, 5, 4, 8, 30, tzinfo=UTC
+    )  # Tuesday 09:30 BST
+    clock = Clock(TriageConfig(), LONDON, holiday)
+    sla = TriageConfig().sla_hours
+    assert clock.due("urgent", friday) == friday + timedelta(hours=sla["urgent"])
+    for priority in ("high", "normal", "low"):
+        assert clock.due(priority, friday).astimezone(LONDON).date() != date(2027, 5, 3)
+
+
+def test_closure_days_count_without_opening_hours_too() -> None:
+    closed = AcademicCalendar(closures=(date(2026, 12, 25),)).is_closed
+    eve = datetime(2026, 12, 24, 12, 0, tzinfo=UTC)
+    assert due_at(eve, 24, {}, LONDON, closed) == datetime(2026, 12, 26, 12, 0, tzinfo=UTC)
+    assert not is_open(datetime(2026, 12, 25, 12, 0, tzinfo=UTC), {}, LONDON, closed)
+    assert next_opening(eve, HOURS, LONDON, closed) == datetime(2026, 12, 26, 10, 0, tzinfo=UTC)

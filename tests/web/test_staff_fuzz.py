@@ -37,13 +37,17 @@ ROUTES = (
     ("POST", "/inbox/staff/add"), ("POST", "/inbox/staff/{id}/change"),
     ("POST", "/inbox/staff/{id}/enable"), ("POST", "/inbox/staff/{id}/password"),
     ("POST", "/inbox/canned/save"), ("POST", "/inbox/canned/delete"), ("POST", "/inbox/actions"),
+    ("GET", "/inbox/polls"), ("GET", "/inbox/polls/new"), ("POST", "/inbox/polls/new"),
+    ("GET", "/inbox/polls/known"), ("GET", "/inbox/polls/related"),
 )  # fmt: skip
 KEYS = (
     "page", "view", "status", "team", "channel", "topic", "sentiment", "priority", "overdue",
     "new", "created", "responded", "resolved", "before", "canned", "done", "recorded", "told",
     "actor", "action", "subject", "text", "hours", "entry_id", "staff_id", "field", "value",
     "ids", "back", "confirm", "name", "said", "answer", "why", "outcome", "since", "notify",
-    "email", "role", "password", "message_ids",
+    "email", "role", "password", "message_ids", "question", "kind", "options", "to",
+    "chat_slack", "follow_up", "opens_at", "closes_at", "anonymous", "post_results",
+    "even_in_quiet", "check", "poll",
 )  # fmt: skip
 NUMBERISH = st.one_of(
     st.integers(-(10**30), 10**30).map(str),

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.engine import Connection
 
 from bot.events import OutboundMessage
+from models.store.jobs import cursors
 from models.store.outbox import queue as outbox
 from models.store.polls import definitions as polls
 from models.store.polls.tables import Poll
@@ -38,11 +39,18 @@ def open_posting(
     from_: Collection[str],
     messages: list[OutboundMessage],
     author: str,
+    audit_as: str = "",
 ) -> bool:
-    """Open the poll and queue its posts, if it was in one of ``from_``."""
+    """Open the poll and queue its posts, if it was in one of ``from_`` (audited as
+    ``audit_as``, a member of staff who sent it, if given)."""
     if not advance(conn, poll_id, from_=from_, to="open"):
         return False
     outbox.enqueue_many(conn, messages, author=author)
+    if audit_as:
+        detail = {"posts": len(messages)}
+        cursors.audit(
+            conn, actor=audit_as, action="poll.send", subject=f"poll:{poll_id}", detail=detail
+        )
     return True
 
 
@@ -71,10 +79,11 @@ class PollClaims:
         from_: Collection[str],
         messages: list[OutboundMessage],
         author: str,
+        audit_as: str = "",
     ) -> bool:
         """Open the poll from one of ``from_`` and queue ``messages``; False if it was not."""
         return await self._db.write(
-            open_posting, poll_id, from_=from_, messages=messages, author=author
+            open_posting, poll_id, from_=from_, messages=messages, author=author, audit_as=audit_as
         )
 
     async def close(self, *, poll_id: int, messages: list[OutboundMessage], author: str) -> bool:

@@ -11,6 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
+from models.store.jobs import cursors
 from models.store.polls.tables import Poll, PollTarget
 
 
@@ -40,6 +41,8 @@ class PollView:
     closes_at: datetime | None
     targets: list[Target]
     repeat_days: int | None = None
+    even_in_quiet: bool = False
+    created_at: datetime | None = None
 
     def label(self, key: str) -> str:
         """The label shown for an option key."""
@@ -61,8 +64,11 @@ def create(
     opens_at: datetime | None = None,
     closes_at: datetime | None = None,
     repeat_days: int | None = None,
+    even_in_quiet: bool = False,
+    author: str = "",
 ) -> int:
-    """Store a new poll (status draft, or scheduled when it opens later); returns its id."""
+    """Store a new poll (status draft, or scheduled when it opens later); returns its id.
+    ``author`` (``staff:<id>``): audited in the same transaction."""
     row = {
         "question": question,
         "kind": kind,
@@ -74,6 +80,7 @@ def create(
         "opens_at": opens_at,
         "closes_at": closes_at,
         "repeat_days": repeat_days,
+        "even_in_quiet": even_in_quiet,
         "options": [{"key": k, "label": v} for k, v in options],
         "created_at": utcnow(),
     }
@@ -90,6 +97,11 @@ def create(
             for t in targets
         ],
     )
+    if author:
+        detail = {"question": question[:200], "kind": kind, "status": status}
+        cursors.audit(
+            conn, actor=author, action="poll.create", subject=f"poll:{poll_id}", detail=detail
+        )
     return poll_id
 
 
@@ -125,12 +137,31 @@ def _view(p: Any, targets: list[Any]) -> PollView:
         closes_at=p["closes_at"],
         targets=[Target(t["channel"], t["chat"], t["audience_size"]) for t in targets],
         repeat_days=p["repeat_days"],
+        even_in_quiet=p["even_in_quiet"],
+        created_at=p["created_at"],
     )
 
 
 def set_status(conn: Connection, poll_id: int, status: str) -> None:
     """Open, close or reschedule a poll."""
     conn.execute(update(Poll).where(Poll.id == poll_id).values(status=status))
+
+
+def hold_until(conn: Connection, poll_id: int, opens_at: datetime, author: str) -> bool:
+    """Schedule a draft or scheduled poll to open at ``opens_at``; audited. False if it was
+    in neither state (opened or closed meanwhile)."""
+    moved = conn.execute(
+        update(Poll)
+        .where(Poll.id == poll_id, Poll.status.in_(["draft", "scheduled"]))
+        .values(status="scheduled", opens_at=opens_at)
+        .returning(Poll.id)
+    ).first()
+    if moved is not None:
+        detail = {"opens_at": opens_at.isoformat(), "why": "quiet period"}
+        cursors.audit(
+            conn, actor=author, action="poll.hold", subject=f"poll:{poll_id}", detail=detail
+        )
+    return moved is not None
 
 
 def due(conn: Connection, *, now: datetime) -> tuple[list[int], list[int]]:
@@ -174,6 +205,7 @@ def repeat(conn: Connection, poll_id: int) -> int | None:
         follow_up=poll.follow_up,
         post_results=poll.post_results,
         repeat_days=poll.repeat_days,
+        even_in_quiet=poll.even_in_quiet,
         status="scheduled",
         opens_at=opens,
         closes_at=poll.closes_at + step,

@@ -36,8 +36,10 @@ class PollStore:
         opens_at: datetime | None = None,
         closes_at: datetime | None = None,
         repeat_days: int | None = None,
+        even_in_quiet: bool = False,
+        author: str = "",
     ) -> int:
-        """Store a new poll and its targets; returns its id."""
+        """Store a new poll and its targets; returns its id (audited as ``author`` if given)."""
         return await self._ingest.write(
             polls.create,
             targets=targets,
@@ -52,6 +54,8 @@ class PollStore:
             opens_at=opens_at,
             closes_at=closes_at,
             repeat_days=repeat_days,
+            even_in_quiet=even_in_quiet,
+            author=author,
         )
 
     async def get(self, *, poll_id: int) -> PollView | None:
@@ -65,6 +69,11 @@ class PollStore:
     async def set_status(self, *, poll_id: int, status: str) -> None:
         """Open or close a poll."""
         await self._ingest.write(polls.set_status, poll_id, status)
+
+    async def hold_until(self, *, poll_id: int, opens_at: datetime, author: str) -> bool:
+        """Schedule a draft or scheduled poll to open at ``opens_at`` (a quiet period waited
+        out); audited. False when it was neither."""
+        return await self._ingest.write(polls.hold_until, poll_id, opens_at, author)
 
     async def due(self, *, now: datetime) -> tuple[list[int], list[int]]:
         """Polls due to open, and polls due to close."""

@@ -27,6 +27,8 @@ class Poll(Base):
     closes_at: Mapped[datetime | None]
     repeat_days: Mapped[int | None]
     created_at: Mapped[datetime]
+    even_in_quiet: Mapped[bool] = mapped_column(default=False)
+    """Sent even while a quiet period of the academic calendar lasts (else it waits)."""
 
 
 class PollTarget(Base):
