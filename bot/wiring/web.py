@@ -37,7 +37,7 @@ def web_app(
     digests: Digests,
 ) -> Starlette:
     """Every route on one Starlette app; ``adapters`` serve their webhooks on it."""
-    config = staff.pages_config(settings, library)
+    config = staff.pages_config(settings, library, said.wording)
     staff_web = build_staff_web(store, inbox, widget.templates, config, you_said)
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
     return build_web(

@@ -23,6 +23,7 @@ NEEDS = {
     "canned": "lead",
     "record_action": "lead",
     "see_names": "lead",
+    "staff_figures": "lead",  # the digest's figures per member of staff
     "staff": "admin",
     "data_rights": "admin",
 }
