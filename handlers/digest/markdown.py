@@ -183,14 +183,16 @@ def _then(d: Digest) -> str:
 
 
 def _team_row(t: QueueTeam, base: str) -> list[str]:
-    csat = f"{t.csat:g}% ({t.csat_responses} of {t.csat_asked})" if t.csat is not None else NONE
+    answers = _a(t.csat_responses, t.links["csat"], base)
+    csat = f"{t.csat:g}% ({answers} of {t.csat_asked})" if t.csat is not None else NONE
     return [
         escape(team_name(t.team)),
         _a(t.new, t.links["new"], base),
         _a(t.resolved, t.links["resolved"], base),
         _a(t.open, t.links["open"], base),
         _a(t.overdue, t.links["overdue"], base),
-        f"{duration(t.first_response.median)} / {duration(t.first_response.p90)}",
+        f"{duration(t.first_response.median)} / {duration(t.first_response.p90)} "
+        f"({_a(t.first_response.items, t.links['first_response'], base)})",
         f"{duration(t.resolution.median)} / {duration(t.resolution.p90)}",
         csat,
     ]
