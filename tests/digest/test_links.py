@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from html import unescape
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 import pytest
-from sqlalchemy import insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy import update
 
 from bot.web.digest_behind import behind_of
 from bot.web.queue_query import parse, to_filter
@@ -25,7 +24,6 @@ from handlers.digest.model import Digest
 from handlers.digest.week import IsoWeek
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.polls.tables import Poll, Vote
 from models.store.tables import Message
 from tests.digest import fixture as fx
 from tests.digest import queue_history as qh
@@ -47,29 +45,7 @@ async def history(store: Store) -> int:
     their vote back) in W44; returns the poll's id."""
     await fx.store_history(store, fx.history())
     await qh.store_items(store, qh.items())
-    return await store._db.write(_poll)
-
-
-def _poll(conn: Connection) -> int:
-    opened = datetime(2026, 10, 27, 9, tzinfo=UTC)
-    options = [{"key": str(n), "label": str(n)} for n in range(1, 6)]
-    row = {"question": "How was the new study space?", "kind": "csat", "options": options}
-    row |= {"status": "open", "opens_at": opened, "created_at": opened}
-    poll_id = int(conn.execute(insert(Poll).values(**row).returning(Poll.id)).scalar_one())
-    voters = conn.execute(
-        select(Message.id, Message.contact_id, Message.channel)
-        .where(Message.direction == "in")
-        .order_by(Message.id)
-        .limit(4)
-    ).all()
-    for n, (message_id, contact_id, channel) in enumerate(voters):
-        chosen = [] if n == 3 else [str(5 - n)]  # 5, 4, 3 and one taken back
-        at = opened + timedelta(hours=n + 1)
-        vote = {"poll_id": poll_id, "contact_id": contact_id, "channel": channel}
-        conn.execute(
-            insert(Vote).values(**vote, options=chosen, message_id=message_id, voted_at=at)
-        )
-    return poll_id
+    return await fx.satisfaction_poll(store)
 
 
 def message_links(d: Digest) -> list[tuple[str, int]]:
