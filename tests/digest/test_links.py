@@ -10,6 +10,8 @@ import re
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from html import unescape
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -28,6 +30,8 @@ from models.store.tables import Message
 from tests.digest import fixture as fx
 from tests.digest import queue_history as qh
 from tests.fakes.running import running_bot
+from tests.support.browser import Axe
+from tests.web.browser_staff import PHONE, keyboard_login, no_horizontal_scroll, shoot
 from tests.web.staff import add_staff, log_in
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -146,3 +150,34 @@ def _listed(html: str) -> tuple[int, int]:
     assert total is not None, "neither a messages page nor a queue page"
     ids = re.search(r'data-ids="([^"]*)"', html)
     return (len(ids[1].split(",")) if ids and ids[1] else 0), int(total[1])
+
+
+async def test_the_messages_page_by_keyboard_with_axe_on_a_phone(
+    sqlite_url: str, make_settings: Callable[..., Settings], browser: Any, axe: Axe, tmp_path: Path
+) -> None:
+    await upgrade_async(sqlite_url)
+    async with Store.open(sqlite_url, pseudonym_key=b"k" * 32) as seeded:
+        await history(seeded)
+        done = update(Message).values(processed_at=NOW)
+        await seeded._db.write(lambda conn: conn.execute(done))
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        await add_staff(bot.store, "agent@lib.example.ac.uk")
+        context = await browser.new_context(viewport=PHONE, bypass_csp=True)
+        page = await context.new_page()
+        await keyboard_login(page, bot.url, "agent@lib.example.ac.uk")
+        await page.goto(f"{bot.url}/digests/{fx.WEEK}")
+        link = page.locator("#h-topics ~ div table a").first
+        shown = int(await link.text_content() or "0")
+        await link.focus()
+        async with page.expect_navigation():
+            await page.keyboard.press("Enter")
+        assert "/inbox/messages?topic=" in page.url
+        stated = int(await page.locator(".behind-count").text_content() or "-1")
+        listed = await page.locator("li.entry.message").count()
+        await axe(page)
+        assert await no_horizontal_scroll(page)
+        await shoot(page, tmp_path, "digest-messages-behind-375")
+        staff_page = await page.content()
+        await context.close()
+    assert stated == shown and listed == min(shown, 50)
+    assert "Per member of staff" not in staff_page  # agents do not see per-person figures
