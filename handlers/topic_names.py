@@ -14,7 +14,8 @@ def topic_name(wording: Wording, key: str, language: str = ENGLISH) -> str:
     """The topic's display name in ``language`` (English where it has none)."""
     if PREFIX + key in wording.english:
         return wording.text(PREFIX + key, language)
-    return key.replace("_", " ").strip().capitalize() or key
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else key
 
 
 def topic_names(

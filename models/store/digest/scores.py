@@ -71,14 +71,15 @@ class StaffWeek:
 def staff_week(conn: Connection, span: Span) -> list[StaffWeek]:
     """Every member of staff who replied or was rated in the week."""
     e, c = InboxEntry, InboxCsat
-    replies = dict(
-        conn.execute(
+    replies = {
+        int(s): int(n)
+        for s, n in conn.execute(
             select(e.staff_id, func.count())
             .where(e.kind == "reply", e.created_at >= span.start, e.created_at < span.end)
-            .where(e.staff_id.is_not(None))
             .group_by(e.staff_id)
-        ).all()
-    )
+        )
+        if s is not None
+    }
     timed: dict[int, list[float]] = {}
     f = first_responses(span, staff=True)
     took = seconds(conn.dialect.name, f.c.started, f.c.answered)

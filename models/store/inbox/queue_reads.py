@@ -69,19 +69,20 @@ def conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
 
 def _digest_conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
     """The digest's figures as filters: the same conditions its counts use."""
-    i, where = InboxItem, []
-    for span, ids in (
+    i = InboxItem
+    where: list[ColumnElement[bool]] = []
+    for week, ids in (
         (f.responded_in, figures.responded_in),
         (f.resolved_in, figures.resolved_in),
         (f.csat_in, figures.csat_answered_in),
     ):
-        if span is not None:
-            where.append(i.id.in_(ids(figures.Span(*span))))
+        if week is not None:
+            where.append(i.id.in_(ids(figures.Span(*week))))
     if f.open_at is not None:
-        span = figures.Span(*f.open_at)
-        where.append(figures.open_at_end(span))
+        end = figures.Span(*f.open_at)
+        where.append(figures.open_at_end(end))
         if f.overdue_then:
-            where.append(figures.overdue_at_end(span))
+            where.append(figures.overdue_at_end(end))
     return where
 
 
