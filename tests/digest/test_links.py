@@ -137,8 +137,15 @@ async def test_the_number_on_the_page_is_the_number_listed_behind_it(
                 assert total == shown, href
                 assert listed == min(shown, 50), href
                 kinds |= {k for k, _ in parse_qsl(urlsplit(href).query)}
+            bad = [
+                await http.get(f"/inbox/messages{q}")
+                for q in ("", "?week=2026-W99", "?message=abc", "?poll=-1", "?topic=wifi")
+            ]
     assert {"channel", "topic", "group", "message", "poll", "week"} <= kinds
     assert {"created", "resolved", "open", "overdue", "csat"} <= kinds
+    assert [b.status_code for b in bad] == [400] * 5
+    assert all('class="alert error"' in b.text for b in bad)  # said on the page, no 500
+    assert "say which messages" in bad[0].text and "not a week of 2026" in bad[1].text
 
 
 def _listed(html: str) -> tuple[int, int]:
