@@ -78,6 +78,8 @@ async def _line(store: Store, role: str, term: Term, context: Context) -> TermLi
     volume = await store.digest.scores.volume(start=start, end=end)
     scores = await store.digest.scores.between(start=start, end=end)
     days = max((end - start).days, 1) if end > start else 0
+    csat_answers, csat_share = csat(scores.get("csat", {}))
+    nps_answers, nps_score = nps(scores.get("nps", {}))
     return TermLine(
         role=role,
         name=term.name,
@@ -88,21 +90,11 @@ async def _line(store: Store, role: str, term: Term, context: Context) -> TermLi
         messages=volume.messages,
         people=volume.people,
         per_week=round(7.0 * volume.messages / days, 1) if days else 0.0,
-        **_scores(scores),
+        csat_answers=csat_answers,
+        csat=csat_share,
+        nps_answers=nps_answers,
+        nps=nps_score,
     )
-
-
-def _scores(found: dict[str, dict[str, int]]) -> dict[str, int | float | None]:
-    (csat_answers, csat_share), (nps_answers, nps_score) = (
-        csat(found.get("csat", {})),
-        nps(found.get("nps", {})),
-    )
-    return {
-        "csat_answers": csat_answers,
-        "csat": csat_share,
-        "nps_answers": nps_answers,
-        "nps": nps_score,
-    }
 
 
 def _utc(day: date, context: Context) -> datetime:

@@ -4,6 +4,7 @@ recommendation (0-10) polls, as a chart and a table."""
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -90,10 +91,10 @@ def _chart(weeks: list[ScoreWeek]) -> Chart:
     fig = figure(4.0)
     ax = fig.add_subplot()
     labels = [w.week[6:] for w in weeks]
-    ax.plot(labels, [w.csat for w in weeks], marker="o", color=CSAT_COLOUR, label="CSAT %")
-    ax.plot(
-        labels, [w.nps for w in weeks], marker="s", linestyle="--", color=NPS_COLOUR, label="NPS"
-    )
+    csat_line = [math.nan if w.csat is None else w.csat for w in weeks]  # a gap: no answers
+    nps_line = [math.nan if w.nps is None else w.nps for w in weeks]
+    ax.plot(labels, csat_line, marker="o", color=CSAT_COLOUR, label="CSAT %")
+    ax.plot(labels, nps_line, marker="s", linestyle="--", color=NPS_COLOUR, label="NPS")
     ax.axhline(0, color="#777777", linewidth=0.8)
     ax.set_ylim(-100, 100)
     ax.set_xlabel("week number")
