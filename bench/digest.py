@@ -18,14 +18,19 @@ import tracemalloc
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import asyncpg
 from sqlalchemy.engine import make_url
 
 from bench import digest_data
+from config.calendar import AcademicCalendar, Term
 from handlers.digest.build import DigestConfig, Timer
 from handlers.digest.service import Digests
+from handlers.digest.staff import StaffSection
+from handlers.digest.terms import TermsSection
+from handlers.digest.trends import TrendsSection
 from handlers.digest.week import IsoWeek
 from models.store import Store
 from models.store.migrate import upgrade_async
@@ -85,12 +90,30 @@ async def server_cpu(store: Store) -> float:
     return sum(_ticks(p) for p in pids) / os.sysconf("SC_CLK_TCK")
 
 
+CALENDAR = AcademicCalendar(
+    terms=(
+        Term(name="Spring 2026", start=date(2026, 1, 26), end=date(2026, 4, 10)),
+        Term(name="Summer 2026", start=date(2026, 4, 27), end=date(2026, 6, 12)),
+        Term(name="Autumn 2026", start=date(2026, 9, 28), end=date(2026, 12, 11)),
+    )
+)
+
+
+def config() -> DigestConfig:
+    """The digest as the bot builds it: every section, the calendar, topics' names."""
+    return DigestConfig(
+        zone=ZONE,
+        groups=GROUPS,
+        topic_names={t: t.replace("_", " ").capitalize() for t in digest_data.TOPICS},
+        calendar=CALENDAR,
+        sections=(StaffSection(), TrendsSection(), TermsSection()),
+    )
+
+
 async def measure(url: str) -> None:
     """Build the digest twice, timed, then once more under tracemalloc for its peak memory."""
     async with Store.open(url, pseudonym_key=b"bench" * 8) as store:
-        digests = Digests(
-            store, DigestConfig(zone=ZONE, groups=GROUPS), library="Bench", base_url=""
-        )
+        digests = Digests(store, config(), library="Bench", base_url="")
         for run in ("first", "second"):
             served = await server_cpu(store)
             timer, wall, cpu = Timer(), time.perf_counter(), time.process_time()
@@ -110,6 +133,8 @@ async def measure(url: str) -> None:
         print(f"  peak Python memory of a build {peak / 2**20:.1f} MiB; peak RSS {rss:.0f} MiB")
         total_messages = drawn.digest.headline[-1].messages
         print(f"  week {WEEK}: {total_messages} messages, {len(drawn.digest.topics)} topics")
+        parts = ", ".join(f"{p.name} ({len(p.data)} lines)" for p in drawn.digest.parts)
+        print(f"  sections: {parts or 'none'}")
         q = drawn.digest.queue.total
         if q is not None:
             print(

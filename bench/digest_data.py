@@ -3,6 +3,7 @@ and 17 topics, each classified, loaded in bulk (sqlite3 executemany; PostgreSQL 
 
 from __future__ import annotations
 
+import json
 import random
 import sqlite3
 from collections.abc import Iterator
@@ -161,9 +162,11 @@ def _queue_sqlite(db: sqlite3.Connection, found: Any) -> None:
     _insert_rows(db, "conversations", CONVERSATION_COLUMNS, convs)
     _insert_rows(db, "polls", POLL_COLUMNS, polls_for(csat))
     _insert_rows(db, "inbox_items", ITEM_COLUMNS, queued)
+    _insert_rows(db, "staff_users", STAFF_COLUMNS, staff_of(None))
     _insert_rows(db, "inbox_csat", CSAT_COLUMNS, csat)
     _insert_rows(db, "item_resolutions", RESOLUTION_COLUMNS, resolutions_of(queued))
     _insert_rows(db, "inbox_entries", ENTRY_COLUMNS, replies_of(queued))
+    _insert_rows(db, "votes", VOTE_COLUMNS, votes_of(queued, csat))
 
 
 async def load_postgres(url: str, n: int, people: int, start: datetime, queue: int = 0) -> None:
@@ -174,9 +177,7 @@ async def load_postgres(url: str, n: int, people: int, start: datetime, queue: i
     )
     try:
         await conn.copy_records_to_table(
-            "contacts",
-            records=contacts(people, start),
-            columns=["id", "channel", "pseudonym", "created_at"],
+            "contacts", records=contacts(people, start), columns=CONTACT_COLUMNS
         )
         rows = [(*r, None) for r in conversations(people, start)]
         await conn.copy_records_to_table("conversations", records=rows)
@@ -196,9 +197,11 @@ async def load_postgres(url: str, n: int, people: int, start: datetime, queue: i
             ("conversations", CONVERSATION_COLUMNS, convs),
             ("polls", POLL_COLUMNS, polls_for(csat)),
             ("inbox_items", ITEM_COLUMNS, queued),
+            ("staff_users", STAFF_COLUMNS, staff_of(start)),
             ("inbox_csat", CSAT_COLUMNS, csat),
             ("item_resolutions", RESOLUTION_COLUMNS, resolutions_of(queued)),
             ("inbox_entries", ENTRY_COLUMNS, replies_of(queued)),
+            ("votes", VOTE_COLUMNS, votes_of(queued, csat)),
         ):
             await conn.copy_records_to_table(table, records=rows, columns=columns)
         await conn.execute("ANALYZE")
@@ -206,6 +209,7 @@ async def load_postgres(url: str, n: int, people: int, start: datetime, queue: i
         await conn.close()
 
 
+CONTACT_COLUMNS = ("id", "channel", "pseudonym", "created_at")
 TEAMS = ("it_services", "estates", "customer_services", "academic_liaison", "accessibility")
 ITEM_COLUMNS = (
     "id",
@@ -231,9 +235,42 @@ ITEM_COLUMNS = (
 CONVERSATION_COLUMNS = ("id", "channel", "chat", "thread", "kind", "extra", "created_at")
 POLL_COLUMNS = ("id", "question", "kind", "options", "anonymous", "live_results", "follow_up")
 POLL_COLUMNS += ("post_results", "status", "opens_at", "created_at")
-CSAT_COLUMNS = ("item_id", "poll_id", "score", "asked_at", "answered_at")
+CSAT_COLUMNS = ("item_id", "poll_id", "score", "asked_at", "answered_at", "staff_id")
 RESOLUTION_COLUMNS = ("item_id", "team", "opened_at", "resolved_at")
-ENTRY_COLUMNS = ("item_id", "kind", "text", "created_at")
+ENTRY_COLUMNS = ("item_id", "kind", "text", "created_at", "staff_id")
+STAFF = 12  # members of staff answering the queue (each item's replier: item id mod STAFF)
+STAFF_COLUMNS = ("id", "email", "name", "role", "team", "password_hash", "slack_user_id")
+STAFF_COLUMNS += ("created_at", "languages")
+VOTE_COLUMNS = ("poll_id", "contact_id", "channel", "options", "message_id", "voted_at")
+
+
+def staff_of(start: datetime | None) -> list[tuple[Any, ...]]:
+    """The members of staff who reply and resolve."""
+    at = start or datetime(2026, 1, 1, tzinfo=UTC)
+    return [
+        (n, f"staff{n}@lib.example", f"Staff {n}", "agent", "", "", "", at, "")
+        for n in range(1, STAFF + 1)
+    ]
+
+
+def _staff(item_id: int) -> int:
+    return 1 + item_id % STAFF
+
+
+def votes_of(queued: list[tuple[Any, ...]], csat: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Each answered satisfaction question as the vote on its poll (the person's answer)."""
+    at = {c: n for n, c in enumerate(ITEM_COLUMNS)}
+    by_id = {r[at["id"]]: r for r in queued}
+    found = []
+    for item_id, poll_id, score, _, answered, _ in csat:
+        if score is None:
+            continue
+        row = by_id[item_id]
+        found.append((
+            poll_id, row[at["contact_id"]], row[at["channel"]], json.dumps([str(score)]),
+            row[at["first_message_id"]], answered,
+        ))  # fmt: skip
+    return found
 
 
 def resolutions_of(queued: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -250,7 +287,7 @@ def replies_of(queued: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The staff reply that is each answered item's first response, as the inbox records it."""
     at = {c: n for n, c in enumerate(ITEM_COLUMNS)}
     return [
-        (r[at["id"]], "reply", "On it.", r[at["first_response_at"]])
+        (r[at["id"]], "reply", "On it.", r[at["first_response_at"]], _staff(r[at["id"]]))
         for r in queued
         if r[at["first_response_at"]] is not None
     ]
@@ -284,7 +321,7 @@ def items(
         if resolved and rng.random() < 0.5:
             answered = _later(rng, resolved, 3600, end) if rng.random() < 0.6 else None
             score = rng.randint(1, 5) if answered else None
-            found_csat.append((i, i, score, resolved, answered))
+            found_csat.append((i, i, score, resolved, answered, _staff(i)))
     return found_convs, found_items, found_csat
 
 

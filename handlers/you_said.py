@@ -52,7 +52,7 @@ def notice_text(action: ActionView, say: Speech, page: str = "") -> str:
     """What the people who raised the topic are told, in the language of ``say``."""
     key = "you_said.notice_did" if action.outcome == "did" else "you_said.notice_cannot"
     body = say.text(key, said=action.said, did=action.did, why=action.why)
-    return f"{body} {page}".strip() if page else body
+    return f"{body}\n{page}" if page else body
 
 
 def plan(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from models.store import Store
 from models.store.migrate import upgrade_async
+from tests.digest import fixture as fx
 from tests.digest.smtp import HoldingInbox, smtp_server
 from tests.fakes.process import bot_env, bot_process, free_port
 from tests.fakes.waiting import wait_until
@@ -28,6 +29,8 @@ async def test_kill_minus_9_before_the_smtp_server_takes_them_gives_one_of_each(
         await queue_item(
             store, text="urgent: the lift is stuck", at=now, due_at=due, priority="urgent"
         )
+        early = fx.Row(now - timedelta(days=30), "slack", "p1", "wifi", "neutral", 0.9, "hello")
+        await fx.store_history(store, [early])  # a week with feedback before last week's end
     inbox, smtp_port = HoldingInbox(), free_port()
     env = mail_env(db_url, tmp_path, smtp_port)
     log = tmp_path / "bot.log"

@@ -14,9 +14,9 @@ from bot.cli.context import library_time, open_store, settings
 from bot.cli.errors import CommandError, fail
 from config.library import load_library_config
 from config.settings import Settings
-from handlers.digest.sender import DigestSender
+from handlers.digest.sender import DigestSender, NotSent
 from handlers.digest.service import Digests
-from handlers.digest.week import IsoWeek, last_complete_week
+from handlers.digest.week import IsoWeek, has_ended, last_complete_week
 from models.store import Store
 from models.store.digest.runs import Run
 
@@ -75,7 +75,7 @@ async def _build(loaded: Settings, week: IsoWeek, format: str) -> str:
         if format == "html":
             return digests.html(await digests.drawn(week), "file")
         digest = await digests.figures(week)
-        return digests.text(digest) if format == "md" else digests.json(digest)
+        return digests.markdown(digest) if format == "md" else digests.json(digest)
 
 
 NO_DESTINATION = (
@@ -87,10 +87,23 @@ NO_DESTINATION = (
 @digest_app.command("send")
 def send(
     week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W48 (default: last week).")] = "",
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Send a week still in progress: its figures so far, now (its own digest still "
+            "goes the Monday after).",
+        ),
+    ] = False,
 ) -> None:
-    """Send one week's digest to each destination that has not had it yet."""
+    """Send one week's digest to each destination that has not had it yet (a week that has not
+    ended is refused unless --force)."""
     loaded = settings()
     chosen = chosen_week(loaded, week)
+    if force and not _ended(loaded, chosen):
+        for line in asyncio.run(_send_early(loaded, chosen)):
+            typer.echo(line)
+        return
     runs = asyncio.run(_send(loaded, chosen))
     when = library_time(loaded)
     for run in runs:
@@ -113,12 +126,42 @@ async def _send(loaded: Settings, week: IsoWeek) -> list[Run]:
         if not destinations:
             raise CommandError(NO_DESTINATION)
         sender = DigestSender(store, digests, destinations, send_at=time(8))
-        await sender.send(week, utcnow(), retry_now=True)
+        try:
+            await sender.send(week, utcnow(), retry_now=True)
+        except NotSent as exc:
+            raise CommandError(str(exc)) from None
         runs = await store.digest_runs.listed(weeks=[str(week)])
         ids = [r.message_id for r in runs if r.message_id is not None and r.status != "sent"]
         await store.outbox.retry_now(message_ids=ids)
         await _mail_now(loaded, store)
         return await store.digest_runs.listed(weeks=[str(week)])
+
+
+def _ended(loaded: Settings, week: IsoWeek) -> bool:
+    from bot.events import utcnow
+
+    return has_ended(week, utcnow(), ZoneInfo(loaded.timezone))
+
+
+async def _send_early(loaded: Settings, week: IsoWeek) -> list[str]:
+    """The figures so far of a week in progress, now (no digest_runs row: the week's own
+    digest still goes the Monday after)."""
+    from bot.events import utcnow
+    from bot.wiring.digest import digest_destinations
+
+    async with open_store(loaded) as store:
+        digests = digests_for(loaded, store)
+        destinations = digest_destinations(loaded, digests)
+        if not destinations:
+            raise CommandError(NO_DESTINATION)
+        sender = DigestSender(store, digests, destinations, send_at=time(8))
+        queued = await sender.send_early(week, utcnow())
+        await _mail_now(loaded, store)
+    return [
+        f"{week} {name}: queued now, message {number} (figures so far; the week's own digest "
+        "still goes the Monday after)"
+        for name, number in queued
+    ]
 
 
 async def _mail_now(loaded: Settings, store: Store) -> None:

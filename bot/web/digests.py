@@ -16,10 +16,13 @@ from starlette.templating import Jinja2Templates
 
 from bot.events import utcnow
 from bot.web.page_language import page_language
+from bot.web.staff_session import staff_of
 from config.wording import Wording
 from handlers.digest.render import css
 from handlers.digest.service import Digests
 from handlers.digest.week import IsoWeek, last_complete_week, local_week
+from handlers.inbox.roles import allowed
+from handlers.topic_names import topic_name
 from models.store import Store
 
 
@@ -92,9 +95,19 @@ def _week(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
         if week is None:
             return PlainTextResponse("no such week: use YYYY-Www, e.g. 2026-W48", 404)
         drawn = await pages.digests.drawn(week)
-        return HTMLResponse(pages.digests.html(drawn, "web"))
+        leads = _may_see_staff_figures(request)
+        return HTMLResponse(pages.digests.html(drawn, "web", leads=leads))
 
     return one_week
+
+
+def _may_see_staff_figures(request: Request) -> bool:
+    """Whether the member of staff reading may see figures per member of staff (leads, admins);
+    no one when no one is logged in (the session gate makes sure someone is)."""
+    try:
+        return allowed(staff_of(request).role, "staff_figures")
+    except KeyError:
+        return False
 
 
 def _chart(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
@@ -112,12 +125,16 @@ def _chart(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
 def _you_said(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
     async def you_said(request: Request) -> Response:
         actions = await pages.store.actions.latest(limit=100)
+        wanted = request.query_params.get("topic", "")
+        if wanted:  # the digest links to one topic's actions
+            actions = [a for a in actions if a.topic == wanted]
         say = pages.wording.speaking(page_language(request, pages.wording))
         zone = pages.digests.config.zone
         context = {
             "actions": actions,
             "lang": say.language,
             "t": say.text,
+            "topic": lambda key: topic_name(pages.wording, key, say.language),
             "day": lambda at: say.text(
                 "you_said.recorded", date=_day(at.astimezone(zone), say.text("widget.months"))
             ),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -31,6 +32,10 @@ class InboxDeps:
     max_chars: int
     facets: FacetCache
     zone: ZoneInfo = LIBRARY_ZONE  # the library's: weeks in queue filters, times shown
+    topic_names: Mapping[str, str] = field(default_factory=dict)
+    """Each topic's display name (``handlers/topic_names.py``)."""
+    groups: Mapping[str, str] = field(default_factory=dict)
+    """The digest's channel → customer group map (its "who is writing" links)."""
 
     def render(
         self, request: Request, name: str, context: dict[str, object], status: int = 200

@@ -9,6 +9,9 @@ from config.wording import ENGLISH, Speech, Wording
 
 SCRIPT_KEYS = (
     "you",
+    "your_answer",
+    "take_back",
+    "change_until_closed",
     "empty",
     "sending",
     "sent",

@@ -17,7 +17,7 @@ VIEWS = ("all", "mine", "unassigned")
 LIBRARY_ZONE = ZoneInfo("UTC")  # unless the composition root says which
 ANY_STATUS = "all"  # resolved items too
 NO_TEAM = "none"  # items no team has taken
-WEEKS = ("created", "responded", "resolved")  # items whose time falls in an ISO week
+WEEKS = ("created", "responded", "resolved", "csat", "open")  # the digest's figures, per week
 FACETS = ("team", "channel", "topic", "sentiment", "priority", "language")
 MY_LANGUAGES = "mine"  # the language filter's "languages I read"
 PER_PAGE = 50
@@ -41,6 +41,8 @@ class QueueQuery:
     created: str = ""
     responded: str = ""
     resolved: str = ""
+    csat: str = ""
+    open: str = ""
     page: int = 1
 
     def params(self, **changes: object) -> dict[str, str]:
@@ -118,6 +120,7 @@ def to_filter(
     """The store filter for a query, for this member of staff at this time (weeks in the
     library's ``zone``; ``my_languages``: the ones they read, for language=mine)."""
     mine = query.language == MY_LANGUAGES
+    open_at = _open_at(query.open, zone, now)
     return QueueFilter(
         statuses=_statuses(query.status),
         team=_team(query.team),
@@ -129,12 +132,25 @@ def to_filter(
         priority=query.priority or None,
         language=None if mine else (query.language or None),
         languages=(my_languages or ("",)) if mine else (),
-        overdue_at=now if query.overdue else None,
+        overdue_at=now if query.overdue and open_at is None else None,
         new_since=new_since(seen) if query.new else None,
         created_in=_span(query.created, zone),
         responded_in=_span(query.responded, zone),
         resolved_in=_span(query.resolved, zone),
+        csat_in=_span(query.csat, zone),
+        open_at=open_at,
+        overdue_then=query.overdue and open_at is not None,
     )
+
+
+def _open_at(week: str, zone: ZoneInfo, now: datetime) -> tuple[datetime, datetime, bool] | None:
+    """open=W: the items open at the week's end, or now while it is in progress (the digest's
+    "still open"; with overdue=1, its "overdue" then)."""
+    span = _span(week, zone)
+    if span is None:
+        return None
+    start, end = span
+    return (start, min(end, max(now, start)), now < end)
 
 
 def standing_total(query: QueueQuery, counts: dict[str, int]) -> int | None:
@@ -147,7 +163,7 @@ def standing_total(query: QueueQuery, counts: dict[str, int]) -> int | None:
         query.priority,
         query.language,
     )
-    weeks = (query.created, query.responded, query.resolved)
+    weeks = tuple(getattr(query, name) for name in WEEKS)
     if (
         any(facets)
         or any(weeks)

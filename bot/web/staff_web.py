@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,7 @@ from starlette.templating import Jinja2Templates
 
 from bot.web import (
     csrf,
+    digest_behind,
     inbox_actions,
     inbox_canned,
     inbox_coverage,
@@ -57,6 +58,8 @@ class StaffWebConfig:
     max_chars: int
     zone: ZoneInfo = LIBRARY_ZONE
     proxy_header: str = ""
+    topic_names: Mapping[str, str] = field(default_factory=dict)
+    groups: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ def build_staff_web(
         config.max_chars,
         FacetCache(FACETS),
         config.zone,
+        config.topic_names,
+        config.groups,
     )
     routes: list[BaseRoute] = [
         *staff_login.routes(deps),
@@ -106,6 +111,7 @@ def build_staff_web(
         *inbox_actions.routes(pages),
         *inbox_staff.routes(pages),
         *inbox_canned.routes(pages),
+        *digest_behind.routes(pages),
         *inbox_you_said.routes(pages, you_said),
         *(inbox_coverage.routes(pages, coverage) if coverage else []),
         *(poll_pages.routes(pages, polls) if polls is not None else []),

@@ -7,23 +7,38 @@ from zoneinfo import ZoneInfo
 
 from bot.wiring.alerts import staff_chat
 from bot.wiring.basics import base_url
+from bot.wiring.basics import topic_names as known_topics
 from config.library import LibraryConfig
 from config.settings import Settings, split_addresses
+from config.wording import load_wording
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination
 from handlers.digest.sender import Destination
 from handlers.digest.service import Digests
+from handlers.digest.staff import StaffSection
 from handlers.digest.summary import ChatDestination
+from handlers.digest.terms import TermsSection
+from handlers.digest.trends import TrendsSection
 from handlers.groups.digest_section import CoverageSection
+from handlers.topic_names import topic_names
 from models.store import Store
 
 
 def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> Digests:
-    """The weekly digest as the settings and the library's config describe it."""
+    """The weekly digest as the settings and the library's config describe it, with its
+    sections (``handlers/digest/parts.py``) in the order they are shown."""
+    wording = load_wording(library, settings.languages_dir)
     config = DigestConfig(
         zone=ZoneInfo(settings.timezone),
         groups=library.customer_groups.entry_points,
-        coverage=CoverageSection(library.customer_groups, library.calendar),
+        topic_names=topic_names(wording, keys=known_topics(settings.topics_file)),
+        calendar=library.calendar,
+        sections=(
+            StaffSection(),
+            TrendsSection(),
+            TermsSection(),
+            CoverageSection(library.customer_groups, library.calendar),
+        ),
     )
     return Digests(store, config, library=library.library_name, base_url=base_url(settings))
 

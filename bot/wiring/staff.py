@@ -17,12 +17,14 @@ from bot.web.staff_web import StaffWebConfig
 from bot.wiring.basics import Said, base_url, topic_names
 from config.library import LibraryConfig
 from config.settings import Settings
+from config.wording import Wording
 from handlers.bridge.bridge import StaffBridge
 from handlers.bridge.cards import CardStyle
 from handlers.delivery import Delivery
 from handlers.inbox.changes import Changes
 from handlers.inbox.steps import Clock
 from handlers.inbox.usecases import Inbox
+from handlers.topic_names import topic_names as display_names
 from handlers.you_said import YouSaid
 from models.store import Store
 
@@ -99,17 +101,22 @@ def you_said(
     )
 
 
-def pages_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
-    """The staff pages' settings."""
+def pages_config(
+    settings: Settings, library: LibraryConfig, wording: Wording | None = None
+) -> StaffWebConfig:
+    """The staff pages' settings (topics' display names from ``wording``)."""
+    topics = topic_names(settings.topics_file)
     return StaffWebConfig(
         secret=session_secret(settings),
         public_url=settings.public_url,
         idle=timedelta(minutes=settings.staff_idle_minutes),
         lifetime=timedelta(hours=settings.staff_session_hours),
         library_name=library.library_name,
-        topics=topic_names(settings.topics_file),
+        topics=topics,
         teams=library.triage.team_names(),
         max_chars=settings.max_message_chars,
         zone=ZoneInfo(settings.timezone),
         proxy_header=settings.trusted_proxy_header,
+        topic_names=display_names(wording, keys=topics) if wording is not None else {},
+        groups=library.customer_groups,
     )

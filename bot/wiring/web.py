@@ -41,7 +41,7 @@ def web_app(
     polls: PollTools | None = None,
 ) -> Starlette:
     """Every route on one Starlette app; ``adapters`` serve their webhooks on it."""
-    config = staff.pages_config(settings, library)
+    config = staff.pages_config(settings, library, said.wording)
     coverage = CoverageReader(store, library.customer_groups, library.calendar, utcnow)
     staff_web = build_staff_web(
         store, inbox, widget.templates, config, you_said, coverage=coverage, polls=polls

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from bot.events import utcnow
+from config.calendar import AcademicCalendar
 from handlers.digest import sections
 from handlers.digest.figures import link, pseudonymous_name
 from handlers.digest.model import ActionLine, Digest, PollLine, Queue, QuoteLine, TopicLine
+from handlers.digest.parts import Context, Part, Section
 from handlers.digest.queue import queue
 from handlers.digest.scrub import scrub
 from handlers.digest.week import IsoWeek, week_starts
@@ -26,7 +29,8 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class DigestConfig:
-    """How the digest reads the week: time zone, customer groups, quotes."""
+    """How the digest reads the week: time zone, customer groups, quotes, topics' display
+    names, the academic calendar, and the sections plugged in (``handlers/digest/parts.py``)."""
 
     zone: ZoneInfo
     groups: Mapping[str, str] = field(default_factory=dict)
@@ -34,8 +38,9 @@ class DigestConfig:
     quotes_per_topic: int = 3
     quote_confidence: float = 0.7
     history_weeks: int = 8
-    coverage: Callable[[Store, datetime], Awaitable[dict[str, Any]]] | None = None
-    """The coverage section (handlers/groups/digest_section.py); None: left out."""
+    topic_names: Mapping[str, str] = field(default_factory=dict)
+    calendar: AcademicCalendar | None = None
+    sections: tuple[Section, ...] = ()
 
 
 class Timer:
@@ -53,11 +58,19 @@ class Timer:
 
 
 async def build_digest(
-    store: Store, week: IsoWeek, config: DigestConfig, timer: Timer | None = None
+    store: Store,
+    week: IsoWeek,
+    config: DigestConfig,
+    timer: Timer | None = None,
+    *,
+    now: datetime | None = None,
 ) -> Digest:
-    """Every figure of ``week``; ``timer`` (if given) learns how long each section took."""
-    timer, weeks = timer or Timer(), config.history_weeks
-    window = Window(tuple(week_starts(week, config.zone, back=weeks)), week.end(config.zone))
+    """Every figure of ``week`` as it stands at ``now`` (default: this moment): a week still in
+    progress counts only up to now ("so far"); ``timer`` (if given) learns how long each
+    section took."""
+    timer, weeks, now = timer or Timer(), config.history_weeks, now or utcnow()
+    end = min(week.end(config.zone), max(now, week.start(config.zone)))
+    window = Window(tuple(week_starts(week, config.zone, back=weeks)), end)
     volume = await _timed(timer, "headline", store.digest.volume(window=window, weeks=5))
     cube = await _timed(timer, "label cube", store.digest.cube(window=window, weeks=weeks + 1))
     topics = sections.topics(cube, str(week), history=weeks)
@@ -68,15 +81,20 @@ async def build_digest(
         timer, "groups", store.digest.groups(window=window, weeks=5, mapping=mapping)
     )
     polls = await _timed(timer, "polls", _polls(store, window))
-    span = Span(window.starts[0], window.end)
+    span = Span(window.starts[0], window.end, current=end < week.end(config.zone))
     items = await _timed(timer, "queue", queue(store, span, str(week)))
     actions = await _timed(timer, "actions", _actions(store, window))
     found = _Found(volume, cube, topics, quotes, groups, polls, items, actions)
+    so_far = end < week.end(config.zone)
+    context = Context(
+        week, window.starts[0], end, so_far, config.zone, config.topic_names, config.calendar
+    )
+    parts: list[Part] = []
+    for section in config.sections:
+        part = await _timed(timer, section.name, section.build(store, context))
+        parts += [part] if part is not None else []
     digest = _assemble(week, window, config, found)
-    if config.coverage is None:
-        return digest
-    covered = await _timed(timer, "coverage", config.coverage(store, window.end))
-    return replace(digest, coverage=covered)
+    return replace(digest, so_far=so_far, parts=parts, topic_names=dict(config.topic_names))
 
 
 async def _timed(timer: Timer, name: str, work: Awaitable[T]) -> T:
@@ -110,7 +128,8 @@ def _assemble(week: IsoWeek, window: Window, config: DigestConfig, found: _Found
     return Digest(
         week=name,
         starts=window.starts[0].astimezone(zone).isoformat(),
-        ends=window.end.astimezone(zone).isoformat(),
+        ends=week.end(zone).astimezone(zone).isoformat(),
+        until=window.end.astimezone(zone).isoformat(timespec="minutes"),
         timezone=zone.key,
         page=f"/digests/{name}",
         empty=_empty(headline[-1].messages, found),
@@ -150,7 +169,7 @@ async def _quotes(
 
 
 def _message(message_id: int) -> str:
-    return link("/inbox/", message=message_id)
+    return link(sections.MESSAGES, message=message_id)
 
 
 async def _polls(store: Store, window: Window) -> list[PollLine]:
@@ -172,7 +191,7 @@ async def _polls(store: Store, window: Window) -> list[PollLine]:
                 response_rate=r.response_rate,
                 follow_ups=r.follow_ups,
                 comments=[scrub(text) for _, text in comments],
-                link=link("/inbox/", poll=poll_id),
+                link=link(sections.MESSAGES, poll=poll_id),
                 web_votes=concentration_line(c) if (c := r.web_concentration) else "",
             )
         )

@@ -8,8 +8,11 @@ from handlers.digest.service import Digests, Drawn
 
 
 def subject(drawn: Drawn, library: str) -> str:
-    """'The Library feedback digest 2026-W48' (and 'no feedback this week' when empty)."""
+    """'The Library feedback digest 2026-W48' ('... so far' for a week in progress, sent by
+    hand; and 'no feedback this week' when empty)."""
     head = f"{library} feedback digest {drawn.digest.week}"
+    if drawn.digest.so_far:
+        head += " so far"
     return f"{head}: no feedback this week" if drawn.digest.empty else head
 
 

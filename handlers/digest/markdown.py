@@ -27,13 +27,31 @@ def _a(text: object, url: str, base: str) -> str:
 
 def markdown(d: Digest, *, library: str, base: str = "") -> str:
     """The whole digest; an empty week is one short note."""
-    out = [f"# {escape(library)}: weekly digest {d.week}", ""]
-    out += [f"Monday {d.starts[:10]} to Sunday ({d.timezone}). Web page: {base}{d.page}", ""]
+    so_far = ", so far" if d.so_far else ""
+    out = [f"# {escape(library)}: weekly digest {d.week}{so_far}", ""]
+    out += [f"{period(d)}. Web page: {base}{d.page}", ""]
+    for part in d.first_parts:
+        out += [f"## {escape(part.title)}", "", *part.text(base), ""]
     if d.empty:
-        return "\n".join([*out, "No feedback this week: no messages, polls or actions.", ""])
-    for part in (_headline, _sentiment, _topics, _groups, _polls, _queue, _actions):
-        out += part(d, base)
+        note = (
+            f"No feedback {'so far ' if d.so_far else ''}this week: no messages, polls or actions."
+        )
+        return "\n".join([*out, note, ""])
+    for section in (_headline, _sentiment, _topics, _groups, _polls, _queue, _actions):
+        out += section(d, base)
+    for part in d.last_parts:
+        out += [f"## {escape(part.title)}", "", *part.text(base), ""]
     return "\n".join(out)
+
+
+def period(d: Digest) -> str:
+    """What the figures cover, in words."""
+    if d.so_far:
+        return (
+            f"Week in progress: from Monday {d.starts[:10]} up to {d.until[:10]} {d.until[11:16]} "
+            f"({d.timezone}) only; open and overdue as they stand now"
+        )
+    return f"Monday {d.starts[:10]} to Sunday ({d.timezone})"
 
 
 def _headline(d: Digest, base: str) -> list[str]:
@@ -68,10 +86,10 @@ def _sentiment(d: Digest, base: str) -> list[str]:
 
 
 def _topics(d: Digest, base: str) -> list[str]:
-    rising = ", ".join(d.rising) or "none"
+    rising = ", ".join(d.topic(t) for t in d.rising) or "none"
     rows = [
         (
-            escape(t.topic),
+            escape(d.topic(t.topic)),
             _a(t.count, t.link, base),
             str(t.last_week),
             pct(t.change),
@@ -82,7 +100,9 @@ def _topics(d: Digest, base: str) -> list[str]:
         for t in d.topics
     ]
     head = ["Topic", "Messages", "Last week", "Change", "Usual", "Net sentiment", "Rising"]
-    quotes = [f"> {escape(q.text)}  \n> — {q.who}, on {escape(q.topic)}\n" for q in d.quotes]
+    quotes = [
+        f"> {escape(q.text)}  \n> — {q.who}, on {escape(d.topic(q.topic))}\n" for q in d.quotes
+    ]
     return ["## Topics", "", f"Rising: {escape(rising)}", "", *_table(head, rows), *quotes]
 
 
@@ -141,7 +161,7 @@ def _queue(d: Digest, base: str) -> list[str]:
         out += [
             f"{_a(f'{q.new} new', q.links['new'], base)}, "
             f"{_a(f'{q.resolved} resolved', q.links['resolved'], base)}, "
-            f"{_a(f'{q.open} still open', q.links['open'], base)} at the week's end, of which "
+            f"{_a(f'{q.open} still open', q.links['open'], base)} {_then(d)}, of which "
             f"{_a(f'{q.overdue} overdue', q.links['overdue'], base)}.",
             "",
         ]
@@ -150,22 +170,29 @@ def _queue(d: Digest, base: str) -> list[str]:
         out += _table(head, [_team_row(t, base) for t in d.queue.teams])
     out += ["### Oldest negative items still waiting", ""]
     out += [
-        f"- {_a(f'Item {w.id}', w.link, base)}: {escape(w.topic or 'no topic')}, on {w.channel}, "
+        f"- {_a(f'Item {w.id}', w.link, base)}: {escape(d.topic(w.topic) or 'no topic')}, "
+        f"on {w.channel}, "
         f"{escape(team_name(w.team))}, waiting {duration(w.waited)}"
         for w in d.queue.waiting
-    ] or ["No negative item was left waiting at the week's end."]
+    ] or [f"No negative item was left waiting {_then(d)}."]
     return [*out, ""]
 
 
+def _then(d: Digest) -> str:
+    return "now" if d.so_far else "at the week's end"
+
+
 def _team_row(t: QueueTeam, base: str) -> list[str]:
-    csat = f"{t.csat:g}% ({t.csat_responses} of {t.csat_asked})" if t.csat is not None else NONE
+    answers = _a(t.csat_responses, t.links["csat"], base)
+    csat = f"{t.csat:g}% ({answers} of {t.csat_asked})" if t.csat is not None else NONE
     return [
         escape(team_name(t.team)),
         _a(t.new, t.links["new"], base),
         _a(t.resolved, t.links["resolved"], base),
         _a(t.open, t.links["open"], base),
         _a(t.overdue, t.links["overdue"], base),
-        f"{duration(t.first_response.median)} / {duration(t.first_response.p90)}",
+        f"{duration(t.first_response.median)} / {duration(t.first_response.p90)} "
+        f"({_a(t.first_response.items, t.links['first_response'], base)})",
         f"{duration(t.resolution.median)} / {duration(t.resolution.p90)}",
         csat,
     ]
@@ -180,5 +207,7 @@ def _actions(d: Digest, base: str) -> list[str]:
             else (f"We cannot: {escape(a.did)}. Why: {escape(a.why)}")
         )
         told = ", ".join(f"{n} on {ch}" for ch, n in a.told.items()) or "nobody yet"
-        out += [f"- **{escape(a.topic)}**: you said: {escape(a.said)}. {answer}. Told: {told}."]
+        out += [
+            f"- **{escape(d.topic(a.topic))}**: you said: {escape(a.said)}. {answer}. Told: {told}."
+        ]
     return [*out, ""] if d.actions else [*out, "No actions were recorded this week.", ""]

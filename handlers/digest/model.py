@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+
+from handlers.digest.parts import Part
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,8 @@ class QueueTeam:
 
 @dataclass(frozen=True)
 class WaitingLine:
-    """A negative item still unresolved at the week's end, and how long it had waited."""
+    """A negative item still unresolved at the week's end (or now, while the week is in
+    progress), and how long it had waited by then."""
 
     id: int
     team: str
@@ -175,5 +177,24 @@ class Digest:
     polls: list[PollLine]
     queue: Queue
     actions: list[ActionLine]
-    coverage: dict[str, Any] | None = None
-    """Who we hear from, by customer group (handlers/groups/coverage_json.py); None: off."""
+    so_far: bool = False
+    """The week is still in progress: every figure counts up to ``until`` only."""
+    until: str = ""
+    """Where the figures stop (local time): the week's end, or the moment it was built."""
+    topic_names: dict[str, str] = field(default_factory=dict)
+    parts: list[Part] = field(default_factory=list)
+    """The sections plugged in (``handlers/digest/parts.py``), in the configured order."""
+
+    def topic(self, key: str) -> str:
+        """A topic key as people read it: its display name from config, else the key."""
+        return self.topic_names.get(key, key)
+
+    @property
+    def first_parts(self) -> list[Part]:
+        """Sections shown before the fixed ones."""
+        return [p for p in self.parts if p.first]
+
+    @property
+    def last_parts(self) -> list[Part]:
+        """Sections shown after the fixed ones."""
+        return [p for p in self.parts if not p.first]

@@ -105,16 +105,16 @@ def _links(team: str, week: str) -> dict[str, str]:
     t = "" if team == ALL else (team or "none")
     return {
         "new": link(INBOX, status="all", team=t, created=week),
-        "resolved": link(INBOX, status="resolved", team=t, resolved=week),
-        "open": link(INBOX, team=t),
-        "overdue": link(INBOX, team=t, overdue=1),
+        "resolved": link(INBOX, status="all", team=t, resolved=week),
+        "open": link(INBOX, status="all", team=t, open=week),
+        "overdue": link(INBOX, status="all", team=t, open=week, overdue=1),
         "first_response": link(INBOX, status="all", team=t, responded=week),
-        "csat": link(INBOX, status="resolved", team=t, resolved=week),
+        "csat": link(INBOX, status="all", team=t, csat=week),
     }
 
 
 def _waited(created_at: datetime, span: Span) -> float:
-    """Seconds from the item's creation to the week's end."""
+    """Seconds from the item's creation to the week's end (or now, while it is in progress)."""
     return round((span.end - created_at).total_seconds(), 1)
 
 

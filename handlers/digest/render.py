@@ -12,6 +12,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from handlers.digest.charts import Chart
 from handlers.digest.model import Digest
+from handlers.digest.parts import plain
 
 TEMPLATES = Path(__file__).parent / "templates"
 NONE = "n/a"  # no figure to compare with
@@ -77,5 +78,9 @@ def html(
 
 
 def as_json(digest: Digest) -> str:
-    """Every figure as JSON."""
-    return json.dumps(dataclasses.asdict(digest), indent=2, ensure_ascii=False)
+    """Every figure as JSON; each plugged-in section's figures under its own name."""
+    fields = {f.name: getattr(digest, f.name) for f in dataclasses.fields(digest)}
+    parts = fields.pop("parts")
+    figures = {k: plain(v) for k, v in fields.items()}
+    figures |= {p.name: plain(p.data) for p in parts}
+    return json.dumps(figures, indent=2, ensure_ascii=False)

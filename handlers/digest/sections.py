@@ -9,7 +9,7 @@ from handlers.digest import figures as f
 from handlers.digest.model import ChannelLine, GroupLine, SentimentWeek, TopicLine
 from models.classification import UNSURE
 
-INBOX = "/inbox/"
+MESSAGES = "/inbox/messages"  # the messages behind a figure (bot/web/digest_behind.py)
 Volume = Sequence[tuple[int, str, int, int]]
 Cube = Sequence[tuple[int, str, str, str, int]]
 
@@ -32,7 +32,7 @@ def _line(channel: str, weeks: dict[int, tuple[int, int]], week: str) -> Channel
         average_4w=average,
         change_last_week=f.change(counts[0], counts[1]),
         change_average=f.change(counts[0], average),
-        link=f.link(INBOX, channel="" if channel == "all" else channel, week=week),
+        link=f.link(MESSAGES, channel="" if channel == "all" else channel, week=week),
     )
 
 
@@ -59,7 +59,7 @@ def sentiment(cube: Cube, weeks: Sequence[str], *, count: int = 8) -> list[Senti
             total=sum(per[ago].values()),
             counts={s: per[ago].get(s, 0) for s in (*f.SENTIMENTS, UNSURE)},
             shares=f.shares(per[ago]),
-            link=f.link(INBOX, week=weeks[ago]),
+            link=f.link(MESSAGES, week=weeks[ago]),
         )
         for ago in reversed(range(count))
     ]
@@ -93,7 +93,7 @@ def _topic(
         change=f.change(count, before[0]),
         net_sentiment=f.net(moods),
         rising=topic not in f.NOT_TOPICS and f.rising(count, before),
-        link=f.link(INBOX, topic=topic, week=week),
+        link=f.link(MESSAGES, topic=topic, week=week),
     )
 
 
@@ -112,7 +112,7 @@ def who_writes(rows: Volume, week: str, *, param: str) -> list[GroupLine]:
             people=table[key].get(0, (0, 0))[1],
             average_4w=(avg := f.mean([table[key].get(a, (0, 0))[0] for a in range(1, 5)])),
             quiet=f.quiet(table[key].get(0, (0, 0))[0], avg),
-            link=f.link(INBOX, **{param: key}, week=week),
+            link=f.link(MESSAGES, **{param: key or "unknown"}, week=week),
         )
         for key in sorted(table)
     ]

@@ -19,12 +19,13 @@ from zoneinfo import ZoneInfo
 from bot.backoff import backoff
 from bot.events import OutboundMessage
 from handlers.digest.service import Digests, Drawn
-from handlers.digest.week import IsoWeek, latest_due
+from handlers.digest.week import IsoWeek, has_ended, latest_due
 from models.store import Store
 from models.store.digest.runs import Run
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
+EARLY = "feedbot:digest-early"  # the outbox author of a forced send of a week in progress
 EVERY = timedelta(minutes=1)
 
 
@@ -35,6 +36,18 @@ class Destination(Protocol):
     def name(self) -> str: ...
 
     def compose(self, drawn: Drawn) -> OutboundMessage: ...
+
+
+class NotSent(Exception):
+    """The digest of that week is not sent; the message says why (the CLI prints it)."""
+
+
+class WeekNotOver(NotSent):
+    """The week has not ended: its digest is sent the Monday after (or now, forced)."""
+
+
+class BeforeHistory(NotSent):
+    """The week ended before the store held any message: there is nothing to tell."""
 
 
 def retry_delay(attempts: int, *, base_s: float = 60.0, cap_s: float = 3600.0) -> timedelta:
@@ -61,6 +74,7 @@ class DigestSender:
         self._send_at = send_at
         self._wake = wake_outbox
         self._max_attempts = max_attempts
+        self._first: datetime | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -68,23 +82,55 @@ class DigestSender:
         return self._digests.config.zone
 
     async def run_due(self, now: datetime) -> list[Run]:
-        """Send the newest due week's digest where it has not gone yet; returns runs tried."""
-        return await self.send(latest_due(now, self.zone, self._send_at), now)
+        """Send the newest due week's digest where it has not gone yet; returns runs tried.
+        Nothing for a week that ended before the store held any message (a first start)."""
+        week = latest_due(now, self.zone, self._send_at)
+        if not self._destinations or not await self._had_messages(week):
+            return []
+        return await self.send(week, now)
 
     async def send(self, week: IsoWeek, now: datetime, *, retry_now: bool = False) -> list[Run]:
         """Send ``week``'s digest to every destination that has not had it (``retry_now``: even
-        where a failed attempt is still backing off)."""
+        where a failed attempt is still backing off). WeekNotOver for a week not ended yet
+        (``send_early`` sends one anyway), BeforeHistory for a week before any message."""
+        if not has_ended(week, now, self.zone):
+            raise WeekNotOver(
+                f"{week} has not ended yet: its digest goes the Monday after; "
+                "--force sends the figures so far now (the Monday digest still goes)"
+            )
+        if not await self._had_messages(week):
+            raise BeforeHistory(f"{week} ended before the store held any message: nothing to send")
         if not self._destinations:
             return []
         runs = self._store.digest_runs
         await runs.ensure(week=str(week), destinations=sorted(self._destinations), now=now)
         claimed = await runs.claim(week=str(week), now=now, lease=LEASE, retry_now=retry_now)
         if claimed:
-            drawn = await self._digests.drawn(week)
+            drawn = await self._digests.drawn(week, now=now)
             for run in claimed:
                 await self._hand_over(run, drawn, now)
             self._wake()
         return claimed
+
+    async def send_early(self, week: IsoWeek, now: datetime) -> list[tuple[str, int]]:
+        """The week's figures so far to every destination, now, straight onto the outbox:
+        no digest_runs row is made or touched, so the week's own digest still goes once, the
+        Monday after. Returns (destination, outbox message id) per destination."""
+        if has_ended(week, now, self.zone):
+            raise NotSent(f"{week} has ended: send it without --force")
+        drawn = await self._digests.drawn(week, now=now)
+        queued = []
+        for name, destination in sorted(self._destinations.items()):
+            message = destination.compose(drawn)
+            queued.append((name, await self._store.outbox.enqueue(message=message, author=EARLY)))
+        self._wake()
+        return queued
+
+    async def _had_messages(self, week: IsoWeek) -> bool:
+        """Whether the store held a message before the week ended."""
+        if self._first is None:
+            self._first = await self._store.digest.first_message_at()
+        return self._first is not None and self._first < week.end(self.zone)
 
     async def _hand_over(self, run: Run, drawn: Drawn, now: datetime) -> None:
         destination = self._destinations.get(run.destination)

@@ -14,11 +14,12 @@ def summary(drawn: Drawn, page_url: str) -> str:
     if d.empty:
         return f"*Weekly digest {d.week}*: no feedback this week. The digest page: {page_url}"
     total = d.headline[-1]
-    top = ", ".join(f"{t.topic} ({t.count})" for t in d.topics[:3]) or "none"
+    top = ", ".join(f"{d.topic(t.topic)} ({t.count})" for t in d.topics[:3]) or "none"
     lines = [
-        f"*Weekly digest {d.week}*: {total.messages} messages from {total.people} people "
+        f"*Weekly digest {d.week}{' so far' if d.so_far else ''}*: {total.messages} messages "
+        f"from {total.people} people "
         f"({pct(total.change_last_week)} on last week).",
-        f"Top topics: {top}. Rising: {', '.join(d.rising) or 'none'}.",
+        f"Top topics: {top}. Rising: {', '.join(map(d.topic, d.rising)) or 'none'}.",
         *_queue(d),
         f"Polls: {len(d.polls)}. You said, we did: {len(d.actions)}.",
         f"Read the whole digest: {page_url}",
@@ -32,12 +33,16 @@ def _queue(d: Digest) -> list[str]:
     if q is None:
         return []
     line = (
-        f"Queue: {q.new} new, {q.resolved} resolved, {q.open} still open ({q.overdue} overdue); "
+        f"Queue: {q.new} new, {q.resolved} resolved, {q.open} still open "
+        f"{'now' if d.so_far else 'at the end'} ({q.overdue} overdue); "
         f"median first response {duration(q.first_response.median)}."
     )
     if d.queue.waiting:
         w = d.queue.waiting[0]
-        line += f" Longest-waiting negative item: {w.topic or 'no topic'}, {duration(w.waited)}."
+        line += (
+            f" Longest-waiting negative item: {d.topic(w.topic) or 'no topic'}, "
+            f"{duration(w.waited)}."
+        )
     return [line]
 
 

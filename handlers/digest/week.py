@@ -77,6 +77,11 @@ def last_complete_week(now: datetime, zone: ZoneInfo) -> IsoWeek:
     return local_week(now, zone).shifted(-1)
 
 
+def has_ended(week: IsoWeek, now: datetime, zone: ZoneInfo) -> bool:
+    """Whether the week is over by ``now`` (its Sunday has passed in the library's zone)."""
+    return week.end(zone) <= now
+
+
 def due_at(week: IsoWeek, zone: ZoneInfo, at: time) -> datetime:
     """When the digest of ``week`` is due: the following Monday at ``at`` local, in UTC."""
     return datetime.combine(week.shifted(1).monday, at, tzinfo=zone).astimezone(UTC)

@@ -26,6 +26,7 @@ NEEDS = {
     "see_names": "lead",
     "coverage": "lead",
     "poll": "lead",
+    "staff_figures": "lead",  # the digest's figures per member of staff
     "staff": "admin",
     "data_rights": "admin",
 }

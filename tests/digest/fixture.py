@@ -9,9 +9,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent
 from models.classification import Classification
 from models.store import Store
+from models.store.polls.tables import Poll, Vote
+from models.store.tables import Message
 
 LONDON = ZoneInfo("Europe/London")
 WEEK = "2026-W44"  # Mon 26 Oct - Sun 1 Nov 2026; clocks went back on Sun 25 Oct
@@ -132,3 +137,32 @@ def weeks_before(week: str, n: int) -> list[str]:
 def count_by(rows: list[Row], *keys: str) -> Counter[tuple[object, ...]]:
     """Counts of rows by attribute values."""
     return Counter(tuple(getattr(r, k) for k in keys) for r in rows)
+
+
+async def satisfaction_poll(store: Store) -> int:
+    """A satisfaction poll opened in W44, answered by three people (5, 4, 3) and taken back by a
+    fourth; returns its id."""
+    return await store._db.write(_poll)
+
+
+def _poll(conn: Connection) -> int:
+    """A satisfaction poll of W44 answered 5, 4 and 3 (and one vote taken back)."""
+    opened = datetime(2026, 10, 27, 9, tzinfo=UTC)
+    options = [{"key": str(n), "label": str(n)} for n in range(1, 6)]
+    row = {"question": "How was the new study space?", "kind": "csat", "options": options}
+    row |= {"status": "open", "opens_at": opened, "created_at": opened}
+    poll_id = int(conn.execute(insert(Poll).values(**row).returning(Poll.id)).scalar_one())
+    voters = conn.execute(
+        select(Message.id, Message.contact_id, Message.channel)
+        .where(Message.direction == "in")
+        .order_by(Message.id)
+        .limit(4)
+    ).all()
+    for n, (message_id, contact_id, channel) in enumerate(voters):
+        chosen = [] if n == 3 else [str(5 - n)]  # 5, 4, 3 and one taken back
+        at = opened + timedelta(hours=n + 1)
+        vote = {"poll_id": poll_id, "contact_id": contact_id, "channel": channel}
+        conn.execute(
+            insert(Vote).values(**vote, options=chosen, message_id=message_id, voted_at=at)
+        )
+    return poll_id

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.slack import SlackAdapter
-from bot.events import Address, Channel, ConversationKind, OutboundMessage
+from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
 from config.settings import Settings
 from handlers.delivery import Delivery
 from handlers.digest.build import DigestConfig
@@ -59,6 +59,15 @@ class Recording:
     def compose(self, drawn: Drawn) -> OutboundMessage:
         self.weeks.append(drawn.digest.week)
         return OutboundMessage(Address(Channel.EMAIL, "x@lib.example"), drawn.digest.week)
+
+
+EARLY = datetime(2026, 10, 1, 12, tzinfo=UTC)  # a Thursday in W40, weeks before W44
+
+
+async def one_message(store: Store, at: datetime = EARLY) -> None:
+    """The store's first message, long before the weeks these cases send."""
+    row = fx.Row(at, "slack", "p1", "wifi", "neutral", 0.9, "the first message")
+    await fx.store_history(store, [row])
 
 
 def sender(store: Store, **destinations: object) -> DigestSender:
@@ -142,6 +151,7 @@ RETRY = {"max_attempts": 8, "base_delay": 60.0, "max_delay": 60.0}
 
 
 async def test_a_restart_just_after_eight_does_not_send_twice(store: Store) -> None:
+    await one_message(store)
     first, again = Recording(), Recording()
     await sender(store, email=first).run_due(MONDAY_8 + timedelta(seconds=10))
     await sender(store, email=again).run_due(MONDAY_8 + timedelta(seconds=30))  # the restart
@@ -149,6 +159,7 @@ async def test_a_restart_just_after_eight_does_not_send_twice(store: Store) -> N
 
 
 async def test_two_processes_at_once_send_once(store: Store) -> None:
+    await one_message(store)
     one, two = Recording(), Recording()
     await asyncio.gather(
         sender(store, email=one).run_due(MONDAY_8), sender(store, email=two).run_due(MONDAY_8)
@@ -159,6 +170,7 @@ async def test_two_processes_at_once_send_once(store: Store) -> None:
 async def test_nothing_goes_before_monday_eight_and_a_missed_monday_goes_on_start(
     store: Store,
 ) -> None:
+    await one_message(store)
     early = Recording()
     await sender(store, email=early).run_due(MONDAY_8 - timedelta(minutes=1))
     assert early.weeks == ["2026-W43"]  # the week before, not yet sent on this fresh store
@@ -169,7 +181,20 @@ async def test_nothing_goes_before_monday_eight_and_a_missed_monday_goes_on_star
     assert late.weeks == [fx.WEEK]
 
 
+async def test_a_first_start_sends_no_digest_for_weeks_before_any_message(store: Store) -> None:
+    nothing = Recording()
+    assert await sender(store, email=nothing).run_due(MONDAY_8) == []  # an empty store
+    await one_message(store, datetime(2026, 10, 28, 9, tzinfo=UTC))  # Wed of W44
+    week_before = Recording()
+    assert await sender(store, email=week_before).run_due(MONDAY_8 - timedelta(hours=1)) == []
+    due = Recording()
+    await sender(store, email=due).run_due(MONDAY_8)
+    assert (nothing.weeks, week_before.weeks, due.weeks) == ([], [], [fx.WEEK])
+    assert [r.week for r in await store.digest_runs.listed()] == [fx.WEEK]
+
+
 async def test_an_empty_week_sends_a_short_note(store: Store, tmp_path: Path) -> None:
+    await one_message(store)
     port = free_port()
     with smtp_server(port) as inbox:
         await sender(store, email=mail_to(store, port)).run_due(MONDAY_8)
@@ -186,7 +211,9 @@ def test_digest_send_mails_the_week_once(tmp_path: Path) -> None:
     from bot.cli import build_cli
     from models.store.migrate import upgrade
 
-    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    url = f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}"
+    upgrade(url)
+    asyncio.run(_first_message(url))
     port = free_port()
     env = {
         "FEEDBOT_STATE_DIR": str(tmp_path / "var"),
@@ -210,6 +237,11 @@ def test_digest_send_mails_the_week_once(tmp_path: Path) -> None:
     assert unset.exit_code != 0 and "nothing to send to" in unset.output
 
 
+async def _first_message(url: str) -> None:
+    async with Store.open(url, pseudonym_key=b"k" * 32) as store:
+        await one_message(store)
+
+
 async def test_the_running_bot_sends_a_missed_digest_on_start(
     sqlite_url: str, make_settings: Callable[..., Settings]
 ) -> None:
@@ -225,6 +257,9 @@ async def test_the_running_bot_sends_a_missed_digest_on_start(
         mail_from="feedbot@lib.example",
         digest_to="team@lib.example",
     )
+    await upgrade_async(sqlite_url)
+    async with Store.open(sqlite_url, pseudonym_key=b"k" * 32) as store:
+        await one_message(store, utcnow() - timedelta(days=30))
     with smtp_server(port) as inbox:
         async with running_bot(settings) as bot:
             await wait_until(lambda: _sent(bot.store), what="the digest run settled as sent")

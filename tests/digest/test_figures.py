@@ -60,7 +60,7 @@ async def test_headline_counts_messages_and_people_per_channel(store: Store) -> 
         assert line.people == people[(weeks[0], c)]
         assert line.last_week == messages[(weeks[1], c)]
         assert line.average_4w == round(sum(messages[(w, c)] for w in weeks[1:]) / 4, 2)
-        assert line.link == f"/inbox/?channel={c}&week={fx.WEEK}"
+        assert line.link == f"/inbox/messages?channel={c}&week={fx.WEEK}"
     total = digest.headline[-1]
     assert (total.channel, total.messages) == ("all", sum(r.week == weeks[0] for r in rows))
     assert total.change_last_week == round(
@@ -110,7 +110,7 @@ async def test_topics_change_and_rising(store: Store) -> None:
         assert t.usual == round(sum(history) / 8, 2)
     assert digest.rising == ["printing"]
     assert digest.topics[0].topic == "printing"
-    assert digest.topics[0].link == f"/inbox/?topic=printing&week={fx.WEEK}"
+    assert digest.topics[0].link == f"/inbox/messages?topic=printing&week={fx.WEEK}"
 
 
 async def test_quotes_are_confident_scrubbed_and_pseudonymous(store: Store) -> None:
@@ -126,7 +126,7 @@ async def test_quotes_are_confident_scrubbed_and_pseudonymous(store: Store) -> N
     text = " ".join(q.text for q in digest.quotes)
     assert "@" not in text and "s1234567" not in text and "07700" not in text
     assert all(q.who.startswith("Person ") and "p" not in q.who[7:] for q in digest.quotes)
-    assert all(q.link.startswith("/inbox/?message=") for q in digest.quotes)
+    assert all(q.link.startswith("/inbox/messages?message=") for q in digest.quotes)
 
 
 async def test_customer_groups_and_quiet_channels(store: Store) -> None:

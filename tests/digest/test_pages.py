@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import date
 from pathlib import Path
 
 import httpx
@@ -19,10 +20,14 @@ from bot.events import utcnow
 from bot.runtime import bound_port
 from bot.web.app import HERE, templates
 from bot.web.digests import DigestPages, routes
+from config.calendar import AcademicCalendar, Term
 from config.settings import Settings
 from handlers.digest.build import DigestConfig
 from handlers.digest.service import Digests
-from handlers.digest.week import local_week
+from handlers.digest.staff import StaffSection
+from handlers.digest.terms import TermsSection
+from handlers.digest.trends import TrendsSection
+from handlers.digest.week import IsoWeek, local_week
 from models.store import Store
 from models.store.migrate import upgrade_async
 from tests.digest import fixture as fx
@@ -30,17 +35,36 @@ from tests.digest import queue_history as qh
 from tests.fakes.running import running_bot
 from tests.fakes.wording import shipped_wording
 from tests.support.browser import Axe
+from tests.web.browser_staff import no_horizontal_scroll, shoot
 from tests.web.staff import add_staff, log_in
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"'
 
 
+CALENDAR = AcademicCalendar(
+    terms=(
+        Term(name="Autumn 2025", start=date(2025, 9, 22), end=date(2025, 12, 12)),
+        Term(name="Summer 2026", start=date(2026, 4, 20), end=date(2026, 6, 12)),
+        Term(name="Autumn 2026", start=date(2026, 9, 21), end=date(2026, 12, 11)),
+    )
+)
+
+
+def full_config() -> DigestConfig:
+    """The digest as the bot builds it: topic names, the calendar and every section."""
+    return DigestConfig(
+        zone=fx.LONDON,
+        groups=fx.GROUPS,
+        topic_names={"printing": "Printing and scanning", "wifi": "Wi-Fi and IT"},
+        calendar=CALENDAR,
+        sections=(StaffSection(), TrendsSection(), TermsSection()),
+    )
+
+
 @asynccontextmanager
 async def serve(store: Store) -> AsyncIterator[str]:
     """The digest routes alone, without the staff session gate, on a random port."""
-    digests = Digests(
-        store, DigestConfig(zone=fx.LONDON, groups=fx.GROUPS), library="The Library", base_url=""
-    )
+    digests = Digests(store, full_config(), library="The Library", base_url="")
     pages = DigestPages(digests, store, templates(), shipped_wording())
     static = Mount("/static", StaticFiles(directory=HERE / "static"))
     app = Starlette(routes=[*routes(pages), static])
@@ -89,25 +113,55 @@ async def test_the_digest_page_passes_axe_and_fits_a_phone(
 ) -> None:
     await fx.store_history(store, fx.history())
     items = await qh.store_items(store, qh.items())  # the queue section has lines and links
+    await fx.satisfaction_poll(store)
     async with serve(store) as url:
         async with httpx.AsyncClient(base_url=url) as http:
             listing = await http.get("/digests/")
             shown = await http.get(f"/digests/{fx.WEEK}")
             chart = await http.get(f"/digests/{fx.WEEK}/sentiment.png")
             missing = await http.get("/digests/2026-W99")
-        for width in (1024, 375):
+        for width in (1024, 390):
             page = await browser.new_page(viewport={"width": width, "height": 800})  # type: ignore[attr-defined]
             await page.goto(f"{url}/digests/{fx.WEEK}")
             await axe(page)
-            scroll = await page.evaluate("document.documentElement.scrollWidth")
-            assert scroll <= width, f"the page scrolls sideways at {width}px"
-            await page.screenshot(path=str(tmp_path / f"digest-{width}.png"), full_page=True)
+            assert await no_horizontal_scroll(page), f"the page scrolls sideways at {width}px"
+            await shoot(page, tmp_path, f"digest-page-{width}")
             await page.close()
     assert f'href="/digests/{fx.WEEK}"' in listing.text
     assert "Oldest negative items still waiting" in shown.text
     assert any(f'href="/inbox/items/{i}"' in shown.text for i in items)
     assert chart.headers["content-type"] == "image/png" and chart.content.startswith(b"\x89PNG")
     assert missing.status_code == 404
+
+
+async def test_the_email_fits_a_phone_with_its_styles_and_sections(
+    store: Store, browser: object, axe: Axe, tmp_path: Path
+) -> None:
+    await fx.store_history(store, fx.history())
+    await qh.store_items(store, qh.items())
+    await fx.satisfaction_poll(store)
+    digests = Digests(store, full_config(), library="The Library", base_url="https://lib.example")
+    drawn = await digests.drawn(IsoWeek.parse(fx.WEEK))
+    mail = digests.html(drawn, "mail")
+    style = mail[mail.index("<style>") : mail.index("</style>")]
+    assert '"Segoe UI"' in style and "&#34;" not in style  # the font rule reads as written
+    shown = digests.html(drawn, "file")  # the e-mail with its images inside
+    page = await browser.new_page(viewport={"width": 390, "height": 800})  # type: ignore[attr-defined]
+    await page.set_content(shown)
+    font = await page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "system-ui" in font, "the e-mail's style sheet did not apply"
+    await axe(page)
+    assert await no_horizontal_scroll(page), "the e-mail scrolls sideways on a phone"
+    headings = await page.eval_on_selector_all("h2", "hs => hs.map(h => h.textContent)")
+    assert {"Satisfaction (CSAT) and NPS, last 12 weeks", "This term against earlier terms"} <= set(
+        headings
+    )
+    await shoot(page, tmp_path, "digest-email-390")
+    await page.close()
+    text = digests.text(drawn.digest)
+    assert "](" not in text and "|---" not in text  # plain text, not Markdown
+    assert max(len(line) for line in text.splitlines()) <= 200
+    assert "Printing and scanning" in text and "printing:" not in text
 
 
 async def test_a_library_whose_feedback_all_arrived_this_week_sees_it_listed(store: Store) -> None:

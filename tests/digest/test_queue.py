@@ -147,7 +147,8 @@ async def test_queue_section_in_every_format_with_links(store: Store) -> None:
     text = summary(Drawn(d, []), "https://lib.example/digests/2026-W44")
     assert f"Queue: {total.new} new, {total.resolved} resolved" in text
     links = {v for t in d.queue.teams for v in t.links.values()}
-    assert "/inbox/?team=it&overdue=1" in links and "/inbox/?team=none&overdue=1" in links
+    assert "/inbox/?status=all&team=it&open=2026-W44&overdue=1" in links
+    assert "/inbox/?status=all&team=none&open=2026-W44&overdue=1" in links
 
 
 async def test_the_week_links_pick_exactly_the_items_counted(store: Store) -> None:

@@ -61,7 +61,8 @@ async def test_html_has_images_alternatives_tables_and_links(digests: Digests) -
     assert page.count('src="data:image/png;base64,') == 2
     assert f'alt="{escape(drawn.charts[0].alt)}"' in page
     assert '<caption id="cap-sentiment">' in page and '<caption id="cap-topics">' in page
-    assert f'href="https://lib.example/inbox/?topic=printing&amp;week={fx.WEEK}"' in page
+    topic = f"https://lib.example/inbox/messages?topic=printing&amp;week={fx.WEEK}"
+    assert f'href="{topic}"' in page
     assert "jo.bloggs@uni.ac.uk" not in page
     mail = digests.html(drawn, "mail")
     assert f'src="cid:sentiment.{fx.WEEK}@feedbot"' in mail and "<style>" in mail
@@ -71,10 +72,11 @@ async def test_html_has_images_alternatives_tables_and_links(digests: Digests) -
 
 async def test_markdown_tables_with_links(digests: Digests) -> None:
     digest = await digests.figures(IsoWeek.parse(fx.WEEK))
-    text = digests.text(digest)
+    text = digests.markdown(digest)
     assert text.startswith(f"# The Library: weekly digest {fx.WEEK}")
     total = digest.headline[-1]
-    assert f"| all | [{total.messages}](https://lib.example/inbox/?week={fx.WEEK}) |" in text
+    link = f"https://lib.example/inbox/messages?week={fx.WEEK}"
+    assert f"| all | [{total.messages}]({link}) |" in text
     assert "Rising: printing" in text
     assert "| all | [0](https://lib.example/inbox/?status=all&created=" in text  # the queue
     assert "No negative item was left waiting at the week's end." in text

@@ -215,3 +215,38 @@ def test_action_add_refuses_unclear_actions_and_notifies_once(tmp_path: Path) ->
         and "told 3 people: 1 on slack, 1 on telegram, 1 on widget" in first.output
     )
     assert second.exit_code == 0 and "nobody new to tell" in second.output
+
+
+async def test_the_notice_reads_as_separate_lines_on_telegram(store: Store) -> None:
+    from bot.adapters.telegram import TelegramAdapter
+    from bot.channel import ChannelState
+    from handlers.delivery import Delivery
+    from handlers.metrics import Metrics
+    from tests.fakes.telegram import FakeTelegram
+    from tests.fakes.telegram_store import MemoryCursors, MemorySink
+
+    await history(store)
+    await add_and_notify(store)
+    async with FakeTelegram() as telegram:
+        adapter = TelegramAdapter(
+            token=telegram.token, api_url=telegram.url, cursors=MemoryCursors()
+        )
+        delivery = Delivery(
+            store,
+            {Channel.TELEGRAM: adapter},
+            Metrics(),
+            max_attempts=3,
+            base_delay=1.0,
+            max_delay=1.0,
+            only={Channel.TELEGRAM},
+        )
+        from tests.fakes.waiting import wait_until
+
+        await adapter.start(MemorySink())
+        await wait_until(lambda: adapter.state is ChannelState.UP, what="telegram up")
+        await delivery.run_once()
+        await adapter.stop()
+        [sent] = [c for c in telegram.calls_to("sendMessage") if "You told" in c.params["text"]]
+    lines = sent.params["text"].splitlines()
+    assert lines[0].startswith("You told ") and lines[0].endswith(": Printers kept jamming.")
+    assert lines[1] == "What we did: We replaced both printers."

@@ -261,7 +261,27 @@
       Array.prototype.forEach.call(poll.querySelectorAll("button[name=option]"), function (b) {
         b.setAttribute("aria-pressed", p.your_answer.indexOf(b.value) >= 0 ? "true" : "false");
       });
+      showAnswer(poll, p);
     });
+  }
+
+  /* The "Your answer: ..." line under a poll, as the page would render it after a reload. */
+  function showAnswer(poll, p) {
+    var line = poll.querySelector("p.answer");
+    var chosen = p.options.filter(function (o) { return p.your_answer.indexOf(o.key) >= 0; });
+    if (!chosen.length) {
+      if (line) { line.remove(); }
+      return;
+    }
+    if (!line) {
+      line = document.createElement("p");
+      line.className = "answer";
+      line.setAttribute("role", "status");
+      poll.querySelector("fieldset").appendChild(line);
+    }
+    line.textContent = say("your_answer") + " " +
+      chosen.map(function (o) { return o.label; }).join(", ") + ". " +
+      say(p.kind === "multi" ? "take_back" : "change_until_closed");
   }
 
   function refreshPolls() {

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from models.store.digest import behind as behind_list
+from models.store.digest.behind import Behind, Listed
 from models.store.digest.figures import (
     Quote,
     Window,
@@ -27,6 +29,15 @@ from models.store.digest.queue_figures import (
     csat,
     durations,
     oldest_negative,
+)
+from models.store.digest.scores import (
+    Scores,
+    StaffWeek,
+    Volume,
+    period_volume,
+    scores_between,
+    staff_week,
+    weekly_scores,
 )
 from models.store.runner import Runner
 
@@ -54,12 +65,36 @@ class QueueFigures:
         return await self._db.read(oldest_negative, span, limit)
 
 
+class ScoreFigures:
+    """The reads of the digest's own sections (``store.digest.scores``), keyword-only."""
+
+    def __init__(self, runner: Runner) -> None:
+        self._db = runner
+
+    async def weekly(self, *, starts: Sequence[datetime], end: datetime) -> list[Scores]:
+        """CSAT and NPS answers per week, newest first."""
+        return await self._db.read(weekly_scores, starts, end)
+
+    async def between(self, *, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
+        """CSAT and NPS answers cast in a period."""
+        return await self._db.read(scores_between, start, end)
+
+    async def staff(self, *, span: Span) -> list[StaffWeek]:
+        """Replies, first responses and CSAT per member of staff in a week."""
+        return await self._db.read(staff_week, span)
+
+    async def volume(self, *, start: datetime, end: datetime) -> Volume:
+        """Messages and people in a period."""
+        return await self._db.read(period_volume, start, end)
+
+
 class DigestFigures:
     """The digest's reads, keyword-only, each one query on a plain connection."""
 
     def __init__(self, runner: Runner) -> None:
         self._db = runner
         self.queue = QueueFigures(runner)
+        self.scores = ScoreFigures(runner)
 
     async def volume(self, *, window: Window, weeks: int) -> list[tuple[int, str, int, int]]:
         """Messages and people per week and channel."""
@@ -90,6 +125,14 @@ class DigestFigures:
     async def first_message_at(self) -> datetime | None:
         """When the oldest inbound message was written."""
         return await self._db.read(first_message_at)
+
+    async def behind_count(self, *, behind: Behind) -> int:
+        """How many messages are behind a digest figure."""
+        return await self._db.read(behind_list.count, behind)
+
+    async def behind(self, *, behind: Behind, limit: int = 50, offset: int = 0) -> list[Listed]:
+        """A page of the messages behind a digest figure, newest first."""
+        return await self._db.read(behind_list.listing, behind, limit=limit, offset=offset)
 
     async def follow_up_texts(self, *, poll_id: int, limit: int = 3) -> list[tuple[int, str]]:
         """A poll's newest follow-up comments."""

@@ -40,6 +40,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import aliased
 
 from models.store.inbox.tables import InboxCsat, InboxEntry, InboxItem, ItemResolution
+from models.store.inbox.types import WAITING
 
 PERCENTILES = (0.5, 0.9)
 ALL = None  # the team key of the row over every team
@@ -47,10 +48,12 @@ ALL = None  # the team key of the row over every team
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """One week, as UTC times: [start, end)."""
+    """One week, as UTC times: [start, end); ``current``: the week is in progress and ``end``
+    is now (so "open" and "overdue" are the queue's own, as it stands)."""
 
     start: datetime
     end: datetime
+    current: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +114,32 @@ def open_at_end(span: Span) -> ColumnElement[bool]:
     return and_(i.created_at < span.end, ~stood)
 
 
+def overdue_at_end(span: Span) -> ColumnElement[bool]:
+    """Of the items open at the end: past their due time then (and, while the week is in
+    progress, waiting for staff now, as the queue's overdue view counts them)."""
+    i = InboxItem
+    late = i.due_at < span.end
+    return and_(late, i.status.in_(WAITING)) if span.current else late
+
+
+def resolved_in(span: Span) -> Any:
+    """The items resolved in the week (their ids; an item resolved twice appears twice)."""
+    r = ItemResolution
+    return select(r.item_id).where(_in(r.resolved_at, span))
+
+
+def csat_answered_in(span: Span) -> Any:
+    """The items whose satisfaction question was answered in the week (their ids)."""
+    c = InboxCsat
+    return select(c.item_id).where(_in(c.answered_at, span), c.score.is_not(None))
+
+
+def responded_in(span: Span) -> Any:
+    """The items whose round was first answered in the week (their ids)."""
+    f = first_responses(span)
+    return select(f.c.item_id)
+
+
 def _one(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
@@ -124,7 +153,7 @@ def counts(conn: Connection, span: Span) -> list[TeamCounts]:
     for slot, query in (
         (0, select(i.team, func.count()).where(_in(i.created_at, span)).group_by(i.team)),
         (1, select(r.team, func.count()).where(_in(r.resolved_at, span)).group_by(r.team)),
-        (2, select(i.team, func.count(), _one(i.due_at < span.end)).where(still).group_by(i.team)),
+        (2, select(i.team, func.count(), _one(overdue_at_end(span))).where(still).group_by(i.team)),
     ):
         for team, *found in conn.execute(query):
             per.setdefault(str(team), [0, 0, 0, 0])[slot : slot + len(found)] = found
@@ -157,10 +186,10 @@ def round_start(reply: Any) -> ColumnElement[Any]:
     return func.coalesce(reopened, created)
 
 
-def first_responses(span: Span) -> Any:
+def first_responses(span: Span, *, staff: bool = False) -> Any:
     """(item_id, team, started, answered) for each reply in the week that was its round's first:
     the week's replies by the (kind, created_at) index, each kept when no reply of the same item
-    came before it in its round."""
+    came before it in its round (``staff``: with the staff_id of whoever wrote it)."""
     e, i = InboxEntry, InboxItem
     week = (
         select(
@@ -168,6 +197,7 @@ def first_responses(span: Span) -> Any:
             e.item_id.label("item_id"),
             e.created_at.label("answered"),
             round_start(e).label("started"),
+            e.staff_id.label("staff_id"),
         )
         .where(e.kind == "reply", _in(e.created_at, span))
         .subquery("week_replies")
@@ -182,8 +212,9 @@ def first_responses(span: Span) -> Any:
             and_(earlier.created_at == week.c.answered, earlier.id < week.c.id),
         ),
     )
+    columns = [week.c.item_id, i.team.label("team"), week.c.started, week.c.answered]
     return (
-        select(week.c.item_id, i.team.label("team"), week.c.started, week.c.answered)
+        select(*columns, *([week.c.staff_id] if staff else []))
         .join(i, i.id == week.c.item_id)
         .where(~before)
         .subquery("first_responses")
@@ -256,7 +287,7 @@ def _interpolated(ranked: Any, p: float) -> Any:
 def csat(conn: Connection, span: Span) -> list[CsatCounts]:
     """Satisfaction questions asked, answered and answered 4 or 5 in the week, per team."""
     c, i = InboxCsat, InboxItem
-    answered = and_(_in(c.answered_at, span), c.score.is_not(None))
+    answered = and_(_in(c.answered_at, span), c.score.is_not(None))  # as csat_answered_in
     query = (
         select(
             i.team, _one(_in(c.asked_at, span)), _one(answered), _one(and_(answered, c.score >= 4))

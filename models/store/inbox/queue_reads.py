@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.engine import Connection
 
+from models.store.digest import queue_figures as figures
 from models.store.inbox.tables import InboxCsat, InboxItem, StaffUser
 from models.store.inbox.types import STATUSES, WAITING, ItemRow, ItemView, QueueFilter
 from models.store.people.columns import person_group, person_pseudonym
@@ -65,10 +66,27 @@ def conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
         where.append(i.last_message_at > f.new_since)
     if f.ids:
         where.append(i.id.in_(f.ids))
-    spans = ((i.created_at, f.created_in), (i.first_response_at, f.responded_in))
-    for column, span in (*spans, (i.resolved_at, f.resolved_in)):
-        if span is not None:
-            where.append(and_(column >= span[0], column < span[1]))
+    if f.created_in is not None:
+        where.append(and_(i.created_at >= f.created_in[0], i.created_at < f.created_in[1]))
+    return where + _digest_conditions(f)
+
+
+def _digest_conditions(f: QueueFilter) -> list[ColumnElement[bool]]:
+    """The digest's figures as filters: the same conditions its counts use."""
+    i = InboxItem
+    where: list[ColumnElement[bool]] = []
+    for week, ids in (
+        (f.responded_in, figures.responded_in),
+        (f.resolved_in, figures.resolved_in),
+        (f.csat_in, figures.csat_answered_in),
+    ):
+        if week is not None:
+            where.append(i.id.in_(ids(figures.Span(*week))))
+    if f.open_at is not None:
+        end = figures.Span(*f.open_at)
+        where.append(figures.open_at_end(end))
+        if f.overdue_then:
+            where.append(figures.overdue_at_end(end))
     return where
 
 

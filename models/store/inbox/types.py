@@ -71,7 +71,15 @@ class QueueFilter:
     ids: tuple[int, ...] = ()
     created_in: tuple[datetime, datetime] | None = None  # [start, end): the digest's links
     responded_in: tuple[datetime, datetime] | None = None
+    """A round of the item was first answered then (as the digest times first responses)."""
     resolved_in: tuple[datetime, datetime] | None = None
+    """The item was resolved then (it may have been reopened since)."""
+    csat_in: tuple[datetime, datetime] | None = None
+    """The item's satisfaction question was answered then."""
+    open_at: tuple[datetime, datetime, bool] | None = None
+    """(start, end, in progress) of a week: the item was open at its end (or now)."""
+    overdue_then: bool = False
+    """With ``open_at``: overdue at that end, as the digest counts it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,7 +3,7 @@ report, the digest's JSON and ``coverage --json``; counts below five are masked.
 
 from __future__ import annotations
 
-import dataclasses
+import json
 from collections.abc import AsyncIterator
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -74,9 +74,9 @@ async def test_a_group_that_wrote_nothing_is_under_heard_and_small_counts_masked
 
 async def test_the_digest_json_carries_coverage_with_the_flag_and_masks(store: Store) -> None:
     section = CoverageSection(world.groups(), AcademicCalendar())
-    config = DigestConfig(zone=ZoneInfo("Europe/London"), coverage=section)
+    config = DigestConfig(zone=ZoneInfo("Europe/London"), sections=(section,))
     digest = await build_digest(store, IsoWeek.of(world.NOW.date()), config)
-    data = dataclasses.asdict(digest)["coverage"]
+    data = json.loads(as_json(digest))["coverage"]
     assert data["under_heard"] == ["postgraduate_research", "public"]
     shown = {g["group"]: g["people_shown"] for g in data["groups"]}
     assert shown["academic_staff"] == "fewer than 5" and shown["public"] == "0"
