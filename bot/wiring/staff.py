@@ -118,5 +118,5 @@ def pages_config(
         zone=ZoneInfo(settings.timezone),
         proxy_header=settings.trusted_proxy_header,
         topic_names=display_names(wording, keys=topics) if wording is not None else {},
-        groups=library.customer_groups,
+        groups=library.customer_groups.entry_points,
     )

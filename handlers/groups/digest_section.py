@@ -21,7 +21,7 @@ class CoverageSection:
 
     groups: CustomerGroups
     calendar: AcademicCalendar
-    name: str = "coverage"
+    name = "coverage"
 
     async def build(self, store: Store, context: Context) -> Part | None:
         """The section (never left out: a group nobody heard from is the news)."""

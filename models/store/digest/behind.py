@@ -68,10 +68,12 @@ def _week(conn: Connection, f: Behind) -> Any:
     query = select(lab.c.id, lab.c.topic, lab.c.mood).select_from(lab)
     if f.group is not None:
         wanted = "" if f.group == NO_GROUP else f.group
-        query = query.join(Message, Message.id == lab.c.id).join(
-            Conversation, Conversation.id == Message.conversation_id
-        )
-        where.append(group_key(f.groups) == wanted)
+        query = (
+            query.join(Message, Message.id == lab.c.id)
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .outerjoin(Contact, Contact.id == Message.contact_id)
+        )  # as the digest counts: the person's stored group first, then where they wrote
+        where.append(func.coalesce(Contact.customer_group, group_key(f.groups)) == wanted)
     return query.where(*where).subquery("behind")
 
 
