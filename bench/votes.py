@@ -3,8 +3,8 @@ through getUpdates, each from a different person, into `python -m bot run` in it
 deployed); the fake platform and the load come from this process. Checks with `poll results
 --json` that every vote is counted exactly once and prints votes/s, from the first vote sent to
 the last one counted, and the bot's CPU a vote (for Slack up to the last voter's confirmation, so
-that it covers all the bot does for a tap). For Slack it also measures the floor: the same clicks into bolt alone, which
-checks and acknowledges them and does nothing else (bench/slack_floor.py).
+that it covers all the bot does for a tap). For Slack it also measures the floor: the same clicks
+into bolt alone, which checks and acknowledges them and does nothing else (bench/slack_floor.py).
 Usage: make bench, or PYTHONPATH=. python bench/votes.py [N]"""
 
 from __future__ import annotations
