@@ -216,7 +216,8 @@ class SlackAdapter:
         return await self._staff_sink(action)
 
     async def ingest(self, body: dict[str, Any]) -> None:
-        """Translate one delivery and hand it to the sink; raising makes bolt answer 500.
+        """Translate one delivery and hand it to the sink; raising makes bolt (or, for a button
+        press over HTTP, the events door) answer 500.
         Staff work goes to the staff sink instead: it is never customer feedback."""
         if is_staff(body, self._staff_channel):
             await self.staff(body)
