@@ -47,7 +47,10 @@ def build_web(
     async def home(_: object) -> Response:
         return RedirectResponse("/widget", status_code=307)
 
-    route_list: list[BaseRoute] = [
+    # The platforms' webhooks first: they carry most requests, and the router tries each route
+    # in turn (none of theirs overlaps another's path).
+    route_list: list[BaseRoute] = [route for adapter in adapters for route in adapter.routes()]
+    route_list += [
         Route("/", home),
         *health.routes(store, adapters, metrics, token=metrics_token),
         *widget.routes(widget_deps),
@@ -56,8 +59,6 @@ def build_web(
         *digests.routes(digest_pages),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    for adapter in adapters:
-        route_list.extend(adapter.routes())
     frames = FramePolicy(framable_prefixes=FRAMABLE, ancestors=tuple(frame_ancestors))
     middleware = [
         Middleware(ResponseCounter, routes=route_list, registry=metrics.registry),

@@ -15,7 +15,6 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 from starlette.routing import BaseRoute, Route
 
 from bot.adapters.network import may_have_arrived
@@ -85,7 +84,7 @@ class SlackAdapter:
         self._ping_interval_s = ping_interval_s
         self._max_backoff_s = max_backoff_s
         self._app = _build_app(self, signing_secret, build_client(None, api_url))
-        self._door = EventsDoor(self._app, signing_secret)
+        self._door = EventsDoor(self._app, signing_secret, press=self.ingest)
         self._socket: AsyncSocketModeHandler | None = None
         self._session: aiohttp.ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
@@ -217,7 +216,8 @@ class SlackAdapter:
         return await self._staff_sink(action)
 
     async def ingest(self, body: dict[str, Any]) -> None:
-        """Translate one delivery and hand it to the sink; raising makes bolt answer 500.
+        """Translate one delivery and hand it to the sink; raising makes bolt (or, for a button
+        press over HTTP, the events door) answer 500.
         Staff work goes to the staff sink instead: it is never customer feedback."""
         if is_staff(body, self._staff_channel):
             await self.staff(body)
@@ -269,24 +269,25 @@ class SlackAdapter:
 
     async def _answer_tap(self, hook: str, message: OutboundMessage) -> bool:
         """Post an ephemeral answer to a response_url; False when it cannot carry the message or
-        Slack refuses it (a hook works 5 times in 30 minutes), and the caller posts instead."""
+        Slack refuses it (a hook works 5 times in 30 minutes), and the caller posts instead.
+
+        A plain JSON POST on the adapter's kept-alive session: what the SDK's webhook client
+        sends, without building a client (and reading the proxy settings) for every tap."""
         calls = post_calls(message)
-        if len(calls) != 1 or not trusted_hook(hook, self._api_url):
+        if len(calls) != 1 or not trusted_hook(hook, self._api_url) or self._session is None:
             return False
-        webhook = AsyncWebhookClient(hook, timeout=10, session=self._session)
+        body = {"text": calls[0]["text"], "response_type": "ephemeral", "replace_original": False}
+        if calls[0].get("blocks"):
+            body["blocks"] = calls[0]["blocks"]
         try:
-            response = await webhook.send(
-                text=calls[0]["text"],
-                blocks=calls[0].get("blocks"),
-                response_type="ephemeral",
-                replace_original=False,
-            )
+            async with self._session.post(hook, json=body) as response:
+                status, answer = response.status, await response.read()
         except NETWORK_ERRORS as exc:
             log.info("slack response_url unreachable, posting instead: %r", exc)
             return False
-        if response.status_code != 200:
-            log.info("slack response_url refused (%s), posting instead", response.body)
-        return response.status_code == 200
+        if status != 200:
+            log.info("slack response_url refused (%s %r), posting instead", status, answer[:100])
+        return status == 200
 
     async def _dm_channel(self, chat: str) -> str:
         """Channel ids pass through; a user id (U…/W…) is opened as a DM with conversations.open."""
