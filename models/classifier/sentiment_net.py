@@ -136,15 +136,39 @@ def serving_net(encoder_dir: Path, weights_dir: Path) -> ServingNet:
 
 
 def adapted_net(encoder: PreTrainedModel, weights_dir: Path) -> SentimentNet:
-    """The sentiment network with the shipped adapter and head loaded, in eval mode."""
+    """The sentiment network with the shipped adapter and head loaded, in eval mode.
+
+    An adapter of the first layout (no ``shared_blocks`` in its metadata: the hand-written LoRA
+    on all six blocks) loads as ``shared_blocks`` 0, which computes what it always did.
+    """
     meta = read_meta(weights_dir)
+    shared = int(meta.get("shared_blocks", 0))
+    net = trainable_net(encoder, shared, int(meta["rank"]), float(meta["alpha"]))
+    state = load_file(str(weights_dir / ADAPTER_FILE))
     if "shared_blocks" not in meta:
-        raise ValueError(f"{weights_dir / META_FILE}: an adapter of the old layout (no shared_blocks)")
-    net = trainable_net(encoder, int(meta["shared_blocks"]), int(meta["rank"]), float(meta["alpha"]))
-    missing = net.load_state_dict(load_file(str(weights_dir / ADAPTER_FILE)), strict=False)
+        state = old_layout_state(state, shared)
+    missing = net.load_state_dict(state, strict=False)
     if missing.unexpected_keys:
         raise ValueError(f"unexpected adapter tensors: {missing.unexpected_keys[:3]}")
     lost = [k for k in missing.missing_keys if ".lora_" in k or k.startswith("head.")]
     if lost:
         raise ValueError(f"adapter tensors missing: {lost[:3]}")
     return net.eval()
+
+
+def old_layout_state(old: dict[str, torch.Tensor], shared: int) -> dict[str, torch.Tensor]:
+    """Tensors of the first layout (``encoder.encoder.layer.N.….lora_a``/``lora_b``, LoRA on all
+    six blocks) renamed for a network that adapts the blocks from ``shared`` up (peft's names);
+    the lower blocks' updates are dropped."""
+    state: dict[str, torch.Tensor] = {}
+    for key, value in old.items():
+        if key.startswith("head."):
+            state[key] = value
+            continue
+        block, _, rest = key.removeprefix("encoder.encoder.layer.").partition(".")
+        if int(block) < shared:
+            continue
+        path, _, part = rest.rpartition(".")
+        name = {"lora_a": "lora_A", "lora_b": "lora_B"}[part]
+        state[f"blocks.layer.{int(block) - shared}.{path}.{name}.default.weight"] = value
+    return state

@@ -26,7 +26,13 @@ from models.classifier.artifacts import ADAPTER_FILE
 from models.classifier.bias import choose_bias
 from models.classifier.encoder import encoder_path, load_encoder, load_tokenizer
 from models.classifier.metrics import scores
-from models.classifier.sentiment_net import SentimentNet, adapter_state, save_adapter, trainable_net
+from models.classifier.sentiment_net import (
+    SentimentNet,
+    adapter_state,
+    old_layout_state,
+    save_adapter,
+    trainable_net,
+)
 from models.classifier.tweeteval import load_split
 
 Log = Callable[[str], None]
@@ -92,21 +98,10 @@ def _subset(
 
 
 def warm_start(net: SentimentNet, adapter_dir: Path, shared: int) -> None:
-    """Start from an adapter of the old layout (LoRA on all six blocks, ``lora_a``/``lora_b``):
-    its upper blocks' updates and its head, so a short run on the new layout starts close."""
-    old = load_file(str(adapter_dir / ADAPTER_FILE))
-    state = net.state_dict()
-    for key, value in old.items():
-        if key.startswith("head."):
-            state[key] = value
-            continue
-        block, _, rest = key.removeprefix("encoder.encoder.layer.").partition(".")
-        if int(block) < shared:
-            continue
-        path, _, part = rest.rpartition(".")
-        name = {"lora_a": "lora_A", "lora_b": "lora_B"}[part]
-        state[f"blocks.layer.{int(block) - shared}.{path}.{name}.default.weight"] = value
-    net.load_state_dict(state)
+    """Start from an adapter of the first layout (LoRA on all six blocks): its upper blocks'
+    updates and its head, so a short run on the new layout starts close."""
+    state = old_layout_state(load_file(str(adapter_dir / ADAPTER_FILE)), shared)
+    net.load_state_dict(state, strict=False)
 
 
 def _encode(tokenizer: Any, texts: list[str], max_length: int) -> list[list[int]]:
