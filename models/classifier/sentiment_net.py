@@ -33,7 +33,7 @@ class UpperBlocks(nn.Module):
 
     def __init__(self, encoder: PreTrainedModel, shared: int) -> None:
         super().__init__()
-        blocks = encoder.encoder.layer
+        blocks = blocks_of(encoder)
         self.layer = nn.ModuleList(copy.deepcopy(blocks[i]) for i in range(shared, len(blocks)))
 
     def forward(self, hidden: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -42,6 +42,14 @@ class UpperBlocks(nn.Module):
         for block in self.layer:
             hidden = block(hidden, extended)
         return hidden
+
+
+def blocks_of(encoder: nn.Module) -> nn.ModuleList:
+    """The encoder's transformer blocks, in order."""
+    blocks = encoder.get_submodule("encoder.layer")
+    if not isinstance(blocks, nn.ModuleList):
+        raise TypeError("the encoder has no encoder.layer block list")
+    return blocks
 
 
 def additive_mask(mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
@@ -63,7 +71,11 @@ class SentimentNet(nn.Module):
         for param in self.blocks.parameters():
             param.requires_grad_(False)
         config = LoraConfig(
-            r=rank, lora_alpha=alpha, target_modules=LORA_TARGETS, lora_dropout=0.0, bias="none"
+            r=rank,
+            lora_alpha=int(alpha),
+            target_modules=LORA_TARGETS,
+            lora_dropout=0.0,
+            bias="none",
         )
         inject_adapter_in_model(config, self.blocks)
         self.dropout = nn.Dropout(dropout)

@@ -29,6 +29,7 @@ from models.classifier.metrics import scores
 from models.classifier.sentiment_net import (
     SentimentNet,
     adapter_state,
+    blocks_of,
     old_layout_state,
     save_adapter,
     trainable_net,
@@ -70,7 +71,8 @@ def train_sentiment(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
         torch.set_num_threads(cfg.threads)
     enc_dir = encoder_path()
     tokenizer = load_tokenizer(enc_dir)
-    encoder = load_encoder(enc_dir).to(cfg.device)
+    encoder = load_encoder(enc_dir)
+    nn.Module.to(encoder, cfg.device)
     net = trainable_net(encoder, cfg.shared_blocks, cfg.rank, cfg.alpha).to(cfg.device)
     texts, train_y = _subset(*load_split(cfg.data_dir, "train"), cfg)
     if cfg.init_from is not None:
@@ -115,13 +117,14 @@ def lower_states(
     encoder: PreTrainedModel, ids: list[list[int]], cfg: TrainConfig, log: Log, batch: int = 128
 ) -> list[torch.Tensor]:
     """Per text, the untouched encoder's hidden state after the shared blocks (fp16, unpadded)."""
-    encoder.eval()
-    blocks = encoder.encoder.layer
-    encoder.encoder.layer = nn.ModuleList(blocks[: cfg.shared_blocks])  # the upper ones: not needed
+    encoder.train(False)
+    blocks = blocks_of(encoder)
+    stack = encoder.get_submodule("encoder")
+    stack.layer = nn.ModuleList(blocks[: cfg.shared_blocks])  # the upper ones are not needed
     try:
         return _lower_states(encoder, ids, cfg, log, batch)
     finally:
-        encoder.encoder.layer = blocks
+        stack.layer = blocks
 
 
 def _lower_states(

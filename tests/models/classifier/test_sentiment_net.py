@@ -48,9 +48,10 @@ def test_a_trained_adapter_round_trips(tmp_path: Path) -> None:
     net = trainable_net(load_encoder(encoder_path()), 4, 8, 16.0)
     trainable = {n for n, p in net.named_parameters() if p.requires_grad}
     assert trainable and all(".lora_" in n or n.startswith("head.") for n in trainable)
-    assert not any(n.startswith("blocks.layer.2.") for n in trainable)  # only blocks 4 and 5
+    assert len(net.blocks.layer) == 2  # copies of blocks 4 and 5 only
+    assert {n.split(".")[2] for n in trainable if n.startswith("blocks.")} == {"0", "1"}
     with torch.no_grad():
-        for name, param in net.named_parameters():
+        for param in net.parameters():
             if param.requires_grad:
                 param.normal_(0, 0.02)
     meta = {"shared_blocks": 4, "rank": 8, "alpha": 16.0, "logit_bias": [0.0, 0.0, 0.0]}
