@@ -59,6 +59,9 @@ def main() -> None:
         f"  topics eval (English library messages) taken for another language: "
         f"{len(not_english)}/{len(english)}"
     )
+    wrapped = marked_up()
+    lost = [t for t in wrapped if language_of(t, None)[0] != "en"]
+    print(f"  short English in chat markup taken for another language: {len(lost)}/{len(wrapped)}")
     print(f"  {per_message_ms:.3f} ms per message, +{added:.1f} MiB resident")
     wrong = [
         (r["language"], c, r["text"])
@@ -67,6 +70,17 @@ def main() -> None:
     ]
     for want, got, text in wrong:
         print(f"    {want} -> {got}: {text}")
+
+
+SHORT = ["printer jammed", "no seats", "wifi down again", "help pls", "thanks", "lockers full"]
+BEFORE = ["<@U04JKL7HRZ>", "@UniLibHelp @SUnion", "#libfail #uni", "<#C0HRV7KJ|knjiznica>"]
+AFTER = [":rage: :rage:", ":sob: :sob: :sob:", "#studentlife #uni", "`lpq -a`", "<b>urgent</b>"]
+
+
+def marked_up() -> list[str]:
+    """Short English wrapped in chat markup (Slack ids and channels, tags, shortcodes, code,
+    HTML): every combination, 120 messages."""
+    return [f"{b} {text} {a}" for text in SHORT for b in BEFORE for a in AFTER]
 
 
 def _share(oks: list[bool]) -> str:

@@ -105,6 +105,26 @@ def _default_urgent_words() -> list[str]:
         "gas leak",
         "trapped",
         "injured",
+        # Welsh and Spanish: the encoder reads only English, so words are the way in
+        "brys",
+        "argyfwng",
+        "tân",
+        "llewygu",
+        "llewygodd",
+        "ambiwlans",
+        "gwaedu",
+        "ymosod",
+        "aflonyddu",
+        "urgente",
+        "emergencia",
+        "incendio",
+        "fuego",
+        "ambulancia",
+        "desmayado",
+        "desmayada",
+        "inundación",
+        "acoso",
+        "sangrando",
     ]
 
 

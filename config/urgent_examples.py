@@ -37,6 +37,9 @@ URGENT_EXAMPLES = (
     "I feel unsafe, please send security now",
     "a small child is alone and crying by the lifts",
     "there is a suspicious bag left by the entrance and people are worried",
+    "a stranger has followed me to my desk and I'm frightened",
+    "water is getting into the light fittings and they are sparking",
+    "the ceiling is cracking and bits are falling onto the desks",
 )
 
 CALM_EXAMPLES = (
@@ -60,4 +63,10 @@ CALM_EXAMPLES = (
     "a light is flickering above my desk",
     "great service at the help desk today",
     "the chairs on floor 3 are really uncomfortable",
+    "thanks to the security guard for sorting out the noisy group",
+    "the roof leaks a little when it rains",
+    "how do I make a complaint about a member of staff?",
+    "the light in the exit sign is broken",
+    "the wifi is down and my deadline is today",
+    "the toilet is blocked again",
 )

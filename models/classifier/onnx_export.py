@@ -1,4 +1,4 @@
-"""Build the ONNX encoder locally: merge the shipped adapter, export, quantize per channel."""
+"""Build the ONNX model locally: the encoder with the shipped adapter, export, fuse, quantize."""
 
 from __future__ import annotations
 
@@ -34,10 +34,12 @@ def ensure_onnx(encoder_dir: Path, weights_dir: Path, cache_dir: Path, tag: str)
 
 
 def drop_old_layout(cache_dir: Path) -> None:
-    """Remove one-encoder models of the old layout (sentiment-*-int8.onnx): no code reads them."""
-    for old in cache_dir.glob("sentiment-*-int8.onnx"):
-        log.info("removing %s (replaced by the two-encoder model)", old.name)
-        old.unlink(missing_ok=True)
+    """Remove models of older layouts (one encoder: sentiment-*-int8.onnx; two full stacks:
+    classifier-*-dual1/dual2-int8.onnx): no code reads them."""
+    for pattern in ("sentiment-*-int8.onnx", "classifier-*-dual?-int8.onnx"):
+        for old in cache_dir.glob(pattern):
+            log.info("removing %s (an older layout)", old.name)
+            old.unlink(missing_ok=True)
 
 
 def onnx_path(cache_dir: Path, tag: str) -> Path:
@@ -46,7 +48,7 @@ def onnx_path(cache_dir: Path, tag: str) -> Path:
 
 
 def _export_merged(encoder_dir: Path, weights_dir: Path, path: Path) -> None:
-    """Merge the adapter into its encoder, put the untouched encoder beside it, export both."""
+    """The untouched encoder with the adapted upper blocks beside it, exported as one graph."""
     from models.classifier.sentiment_net import serving_net
 
     export(serving_net(encoder_dir, weights_dir), path)
@@ -56,8 +58,7 @@ def export(net: ServingNet, path: Path) -> None:
     """Trace the network to ONNX with dynamic batch and sequence axes (atomic write)."""
     import torch
 
-    net.topic_encoder.config._attn_implementation = "eager"
-    net.sentiment.encoder.config._attn_implementation = "eager"
+    net.encoder.config._attn_implementation = "eager"
     ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]])
     mask = (ids != 0).long()
     axes = {"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"}}

@@ -1,9 +1,15 @@
-"""Fine-tune the sentiment adapter (LoRA + head) on TweetEval train; select on validation."""
+"""Fine-tune the sentiment adapter (LoRA on the upper blocks + head) on TweetEval train; select
+on validation.
+
+The lower ``shared`` blocks are the untouched encoder's and stay frozen, so their output is
+computed once per tweet before training (fp16, kept in memory) and every step runs only the
+upper blocks forward and backward.
+"""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,15 +18,26 @@ from typing import Any
 import numpy as np
 import torch
 from numpy.typing import NDArray
+from safetensors.torch import load_file
 from torch import nn
+from transformers import PreTrainedModel
 
+from models.classifier.artifacts import ADAPTER_FILE
 from models.classifier.bias import choose_bias
-from models.classifier.encoder import encoder_path, load_tokenizer
+from models.classifier.encoder import encoder_path, load_encoder, load_tokenizer
 from models.classifier.metrics import scores
-from models.classifier.sentiment_net import SentimentNet, adapter_state, save_adapter, trainable_net
+from models.classifier.sentiment_net import (
+    SentimentNet,
+    adapter_state,
+    blocks_of,
+    old_layout_state,
+    save_adapter,
+    trainable_net,
+)
 from models.classifier.tweeteval import load_split
 
 Log = Callable[[str], None]
+States = list[torch.Tensor]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +50,7 @@ class TrainConfig:
     epochs: int = 3
     seed: int = 13
     batch_size: int = 32
-    lr: float = 5e-4
+    lr: float = 1e-3
     rank: int = 16
     alpha: float = 32.0
     max_length: int = 64
@@ -42,6 +59,9 @@ class TrainConfig:
     max_steps: int = 0
     threads: int = 0
     checkpoint_dir: Path | None = None
+    shared_blocks: int = 4
+    train_limit: int = 0
+    init_from: Path | None = None
 
 
 def train_sentiment(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
@@ -51,29 +71,85 @@ def train_sentiment(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
         torch.set_num_threads(cfg.threads)
     enc_dir = encoder_path()
     tokenizer = load_tokenizer(enc_dir)
-    train_ids, train_y = _encode(tokenizer, *load_split(cfg.data_dir, "train"), cfg.max_length)
-    val_ids, val_y = _encode(tokenizer, *load_split(cfg.data_dir, "val"), cfg.max_length)
-    net = trainable_net(enc_dir, cfg.rank, cfg.alpha).to(cfg.device)
-    best = _fit(net, cfg, (train_ids, train_y), (val_ids, val_y), log)
+    encoder = load_encoder(enc_dir)
+    nn.Module.to(encoder, cfg.device)
+    net = trainable_net(encoder, cfg.shared_blocks, cfg.rank, cfg.alpha).to(cfg.device)
+    texts, train_y = _subset(*load_split(cfg.data_dir, "train"), cfg)
+    if cfg.init_from is not None:
+        warm_start(net, cfg.init_from, cfg.shared_blocks)
+        log(f"started from the adapter in {cfg.init_from} (its blocks {cfg.shared_blocks}-5)")
+    train_h = lower_states(encoder, _encode(tokenizer, texts, cfg.max_length), cfg, log)
+    texts, val_y = load_split(cfg.data_dir, "val")
+    val_h = lower_states(encoder, _encode(tokenizer, texts, cfg.max_length), cfg, log)
+    del encoder
+    best = _fit(net, cfg, (train_h, train_y), (val_h, val_y), log)
     meta = _metadata(cfg, best)
     save_adapter(best["state"], meta, cfg.out_dir)
     log(f"wrote {cfg.out_dir}: epoch {meta['epoch']} {meta['validation']}")
     return meta
 
 
-def _encode(
-    tokenizer: Any, texts: list[str], labels: NDArray[np.int64], max_length: int
-) -> tuple[list[list[int]], NDArray[np.int64]]:
+def _subset(
+    texts: list[str], labels: NDArray[np.int64], cfg: TrainConfig
+) -> tuple[list[str], NDArray[np.int64]]:
+    """A seeded random subset of train_limit tweets (all of them with 0)."""
+    if not cfg.train_limit or cfg.train_limit >= len(texts):
+        return texts, labels
+    pick = np.sort(np.random.default_rng(cfg.seed).permutation(len(texts))[: cfg.train_limit])
+    return [texts[i] for i in pick], labels[pick]
+
+
+def warm_start(net: SentimentNet, adapter_dir: Path, shared: int) -> None:
+    """Start from an adapter of the first layout (LoRA on all six blocks): its upper blocks'
+    updates and its head, so a short run on the new layout starts close."""
+    state = old_layout_state(load_file(str(adapter_dir / ADAPTER_FILE)), shared)
+    net.load_state_dict(state, strict=False)
+
+
+def _encode(tokenizer: Any, texts: list[str], max_length: int) -> list[list[int]]:
     """Token ids without padding, truncated to max_length."""
     ids: list[list[int]] = tokenizer(texts, truncation=True, max_length=max_length)["input_ids"]
-    return ids, labels
+    return ids
+
+
+@torch.no_grad()
+def lower_states(
+    encoder: PreTrainedModel, ids: list[list[int]], cfg: TrainConfig, log: Log, batch: int = 128
+) -> list[torch.Tensor]:
+    """Per text, the untouched encoder's hidden state after the shared blocks (fp16, unpadded)."""
+    encoder.train(False)
+    blocks = blocks_of(encoder)
+    stack = encoder.get_submodule("encoder")
+    stack.layer = nn.ModuleList(blocks[: cfg.shared_blocks])  # the upper ones are not needed
+    try:
+        return _lower_states(encoder, ids, cfg, log, batch)
+    finally:
+        stack.layer = blocks
+
+
+def _lower_states(
+    encoder: PreTrainedModel, ids: list[list[int]], cfg: TrainConfig, log: Log, batch: int
+) -> list[torch.Tensor]:
+    """lower_states on an encoder cut to the shared blocks."""
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    states: list[torch.Tensor] = [torch.empty(0)] * len(ids)
+    started = time.monotonic()
+    for start in range(0, len(order), batch):
+        pick = order[start : start + batch]
+        input_ids, mask = collate_ids(ids, pick, cfg.device)
+        out = encoder(input_ids=input_ids, attention_mask=mask)
+        hidden = out.last_hidden_state.half().cpu()
+        for row, i in enumerate(pick):
+            states[i] = hidden[row, : len(ids[i])].clone()
+    log(f"lower blocks for {len(ids)} texts in {time.monotonic() - started:.0f}s")
+    return states
 
 
 def _fit(
     net: SentimentNet,
     cfg: TrainConfig,
-    train: tuple[list[list[int]], NDArray[np.int64]],
-    val: tuple[list[list[int]], NDArray[np.int64]],
+    train: tuple[States, NDArray[np.int64]],
+    val: tuple[States, NDArray[np.int64]],
     log: Log,
 ) -> dict[str, Any]:
     """The epoch loop; returns the best epoch's state, figures and bias."""
@@ -121,7 +197,7 @@ def _class_weights(labels: NDArray[np.int64]) -> torch.Tensor:
     return torch.tensor(weights / weights.mean(), dtype=torch.float32)
 
 
-def _batches(ids: list[list[int]], size: int, rng: np.random.Generator) -> list[NDArray[np.int64]]:
+def _batches(ids: States, size: int, rng: np.random.Generator) -> list[NDArray[np.int64]]:
     """Shuffled batches of similar length: sort within chunks of 50 batches, shuffle batches."""
     order = rng.permutation(len(ids))
     lengths = np.array([len(x) for x in ids])
@@ -133,8 +209,8 @@ def _batches(ids: list[list[int]], size: int, rng: np.random.Generator) -> list[
     return [batches[i] for i in rng.permutation(len(batches))]
 
 
-def collate(
-    ids: list[list[int]], pick: NDArray[np.int64] | range, device: str
+def collate_ids(
+    ids: list[list[int]], pick: Sequence[int], device: str
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Pad the chosen sequences to the batch's longest; ids and attention mask."""
     rows = [ids[i] for i in pick]
@@ -147,10 +223,24 @@ def collate(
     return input_ids.to(device), mask.to(device)
 
 
+def collate(
+    states: list[torch.Tensor], pick: NDArray[np.int64] | range, device: str
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pad the chosen hidden states to the batch's longest (fp32); states and attention mask."""
+    rows = [states[i] for i in pick]
+    width = max(len(r) for r in rows)
+    hidden = torch.zeros((len(rows), width, rows[0].shape[1]), dtype=torch.float32)
+    mask = torch.zeros((len(rows), width), dtype=torch.long)
+    for i, row in enumerate(rows):
+        hidden[i, : len(row)] = row.float()
+        mask[i, : len(row)] = 1
+    return hidden.to(device), mask.to(device)
+
+
 def _epoch(
     net: SentimentNet,
     cfg: TrainConfig,
-    train: tuple[list[list[int]], NDArray[np.int64]],
+    train: tuple[States, NDArray[np.int64]],
     batches: list[NDArray[np.int64]],
     tools: tuple[Any, Any, nn.Module],
     step: int,
@@ -163,7 +253,7 @@ def _epoch(
     started, running = time.monotonic(), 0.0
     for n, pick in enumerate(batches, start=1):
         input_ids, mask = collate(train[0], pick, cfg.device)
-        _, logits = net(input_ids, mask)
+        logits = net(input_ids, mask)
         loss = loss_fn(logits, torch.from_numpy(train[1][pick]).to(cfg.device))
         loss.backward()
         optimiser.step(), schedule.step(), optimiser.zero_grad()
@@ -180,12 +270,12 @@ def _epoch(
 
 @torch.no_grad()
 def predict_logits(
-    net: SentimentNet, ids: list[list[int]], device: str, batch: int = 128
+    net: SentimentNet, ids: States, device: str, batch: int = 128
 ) -> NDArray[np.float32]:
     """Sentiment logits for every sequence, in order."""
     net.eval()
     out = [
-        net(*collate(ids, range(i, min(i + batch, len(ids))), device))[1].float().cpu().numpy()
+        net(*collate(ids, range(i, min(i + batch, len(ids))), device)).float().cpu().numpy()
         for i in range(0, len(ids), batch)
     ]
     return np.concatenate(out)
@@ -194,7 +284,7 @@ def predict_logits(
 def _select(
     net: SentimentNet,
     cfg: TrainConfig,
-    val: tuple[list[list[int]], NDArray[np.int64]],
+    val: tuple[States, NDArray[np.int64]],
     epoch: int,
     best: dict[str, Any],
     log: Log,
@@ -223,6 +313,7 @@ def _metadata(cfg: TrainConfig, best: dict[str, Any]) -> dict[str, Any]:
     settings = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()}
     return {
         "labels": ["negative", "neutral", "positive"],
+        "shared_blocks": cfg.shared_blocks,
         "rank": cfg.rank,
         "alpha": cfg.alpha,
         "max_length": cfg.max_length,

@@ -47,6 +47,18 @@ def test_urgent_words_make_it_urgent(word: str) -> None:
     assert decision.needs_person and decision.priority == "urgent"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mae rhywun wedi llewygu ar y llawr cyntaf",  # Welsh: someone has fainted
+        "Mae tân yn y caffi",  # Welsh: there is a fire in the cafe
+        "¡Urgente! sale humo de la impresora",  # Spanish: urgent, smoke from the printer
+    ],
+)
+def test_welsh_and_spanish_urgent_words_make_it_urgent(text: str) -> None:
+    assert decide(Facts(text, "group", "neutral"), RULES).priority == "urgent"
+
+
 def test_urgent_words_match_whole_words_only() -> None:
     assert decide(Facts("I fired off an email", "direct", "neutral"), RULES).priority == "normal"
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from models.language import detect, iso_639_1, language_of, name_of, parse_codes, written_in
+from models.language import (
+    detect,
+    iso_639_1,
+    language_of,
+    name_of,
+    parse_codes,
+    strip_markup,
+    written_in,
+)
 
 CLEAR = {
     "cy": "Mae'r wifi wedi torri eto ar y llawr cyntaf",
@@ -66,3 +74,33 @@ def test_staff_see_names_and_give_codes() -> None:
     for bad in ("english", "und", "e1"):
         with pytest.raises(ValueError, match="ISO 639-1"):
             parse_codes(bad)
+
+
+MARKED_UP = {
+    # each was taken for another language before markup was stripped (ss, gd, ha, pt, tt)
+    "@UniLibHelp @SUnion help pls :rage: :rage:": "en",
+    "#libfail #uni help pls <b>urgent</b>": "en",
+    "<@U04JKL7HRZ> no seats :sob: :sob: :sob:": "en",
+    "<#C0HRV7KJ|knjiznica> help pls #studentlife #uni": "en",
+    "Mae'r <@U0AB12CD3> wifi wedi torri eto ar y llawr cyntaf :cry: https://t.co/x8Ks9dQ2": "cy",
+}
+
+
+@pytest.mark.parametrize(("text", "code"), MARKED_UP.items())
+def test_markup_is_not_read_as_words(text: str, code: str) -> None:
+    assert language_of(text, None)[0] == code
+
+
+def test_strip_markup_keeps_the_words_and_labels() -> None:
+    text = (
+        "<@U02AB3CD> see <https://lib.example.ac.uk/rooms/12|room 12> :pray: #help @unilib "
+        "<p>the <a href='https://x.y'>printer</a> &amp; scanner</p> ```lpq -a``` `ls` www.x.org"
+    )
+    assert strip_markup(text) == "see room 12 the printer & scanner"
+    plain = "email a.b@uni.ac.uk, it's 5:30 now"
+    assert strip_markup(plain) == plain
+
+
+def test_markup_alone_has_no_language() -> None:
+    assert language_of("<@U0AB12CD3> :+1: :heart:", None) == ("und", False)
+    assert language_of("<@U0AB12CD3> :+1:", "cy") == ("cy", False)
