@@ -151,6 +151,7 @@ def _wire(
     )
     polls = Polls(store, caps, delivery.wake, wording=said.wording)
     every = jobs.periodic_jobs(settings, store, digests, polls, connected.bare, delivery.wake)
+    every.append(jobs.reengage_job(settings, library, said, store, caps, delivery.wake))
     every += jobs.staff_jobs(store, changes, checker, bridge)
     runner = jobs.runner(every, store, holder=holder, alerts=checker, bell=alert_bell)
     parts = (recorder, steps, processor, delivery, runner, connected.running, web, inbox)

@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from config.calendar import AcademicCalendar
+from config.reach import ReachConfig
 from config.settings import SettingsError
 from config.triage import TriageConfig
 
@@ -92,6 +93,7 @@ class LibraryConfig(BaseModel):
     poll_templates: dict[str, dict[str, Any]] = Field(default_factory=dict)
     customer_groups: dict[str, str] = Field(default_factory=dict)
     calendar: AcademicCalendar = AcademicCalendar()
+    reach: ReachConfig = ReachConfig()
     opt_out_words: list[str] = Field(default_factory=lambda: ["stop", "unsubscribe"])
     opt_in_words: list[str] = Field(default_factory=lambda: ["start"])
     opt_out_reply: str = (

@@ -22,6 +22,7 @@ NEEDS = {
     "unclaim_others": "lead",
     "canned": "lead",
     "record_action": "lead",
+    "send": "lead",
     "see_names": "lead",
     "staff": "admin",
     "data_rights": "admin",

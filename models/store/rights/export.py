@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from models.store.digest.tables import OptOut
 from models.store.inbox.tables import InboxCsat, InboxEntry, InboxItem, StaffUser
 from models.store.polls.tables import Poll, Vote
+from models.store.rights import export_reach
 from models.store.rights.id_slices import in_chunks
 from models.store.rights.scope import Scope
 from models.store.tables import (
@@ -41,6 +42,7 @@ def document(conn: Connection, scope: Scope) -> dict[str, Any]:
         "csat": _csat(conn, scope),
         "sent_to_them": sent,
         "opt_out": _opt_out(conn, scope),
+        "reaching_out": export_reach.reach(conn, scope),
     }
     return {"summary": summary(parts), "person_id": scope.person_id, **parts}
 
