@@ -13,6 +13,7 @@ from config.reach import ContactCap
 from config.wording import Wording
 from handlers.polls.kinds import CSAT, is_low
 
+NO_CAP = ContactCap(invitations=0)
 BARE_SCORE = re.compile(r"^\s*([1-5])\s*(?:/\s*5)?\s*[.!]?\s*$")
 
 
@@ -23,7 +24,7 @@ class CsatQuestion:
 
     wording: Wording
     capabilities: Mapping[Channel, Capabilities]
-    contact_cap: ContactCap = ContactCap(invitations=0)
+    contact_cap: ContactCap = NO_CAP
 
     @property
     def cap(self) -> tuple[int, timedelta] | None:
