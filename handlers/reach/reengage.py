@@ -13,6 +13,8 @@ from handlers.polls.kinds import CSAT
 from handlers.reach.service import Report, Sends
 from handlers.reach.spec import SendSpec
 from models.store import Store
+from models.store.polls.definitions import Target
+from models.store.reach.sends import PEOPLE
 
 log = logging.getLogger(__name__)
 KIND = "reengage"
@@ -61,7 +63,7 @@ class Reengagement:
         if await self._sends.count(spec) == 0:
             return None
         poll_id = await self._store.polls.create(
-            targets=[],
+            targets=[Target("widget", PEOPLE)],  # shown to no one but the people asked
             options=list(CSAT),
             question=self._wording.text("reach.reengage_question"),
             kind="csat",

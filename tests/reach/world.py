@@ -14,6 +14,7 @@ from bot.events import Address, Channel, ConversationKind, EventKind, InboundEve
 from config.reach import ContactCap
 from handlers.reach.service import Reach, Sends
 from handlers.reach.spec import Known
+from handlers.speaking import Fixed
 from models.classification import Classification
 from models.store import Store
 from models.store.tables import Contact, Message
@@ -77,13 +78,14 @@ class World:
         return token
 
 
-def sends(store: Store, *, cap: int = 2) -> Sends:
+def sends(store: Store, *, cap: int = 2, language: str = "en") -> Sends:
     """The send use case over every channel, with a cap of ``cap`` a week and no quiet hours."""
     return Sends(
         store,
         CAPABILITIES,
         wording=shipped_wording(),
         known=KNOWN,
+        languages=Fixed(language),
         reach=Reach(
             cap=ContactCap(invitations=cap, days=7), quiet_hours=None, zone=ZoneInfo("UTC")
         ),

@@ -57,7 +57,7 @@ def came_back(conn: Connection, kind: str, since: datetime, until: datetime) -> 
     wrote = exists().where(
         Message.contact_id == asked.c.contact_id,
         Message.direction == "in",
-        Message.received_at > asked.c.at,
+        Message.occurred_at > asked.c.at,
     )
     people = conn.execute(select(func.count()).select_from(asked)).scalar_one()
     back = conn.execute(select(func.count()).select_from(asked).where(wrote)).scalar_one()

@@ -37,6 +37,7 @@ def members(conn: Connection) -> list[tuple[str | None, str, datetime]]:
     """(group, pseudonym, joined) of every member, by group then pseudonym."""
     rows = conn.execute(
         select(Contact.customer_group, Contact.pseudonym, PanelMember.joined_at)
+        .select_from(PanelMember)
         .join(Contact, Contact.id == PanelMember.contact_id)
         .order_by(Contact.customer_group, Contact.pseudonym)
     )
@@ -47,6 +48,7 @@ def by_group(conn: Connection) -> dict[str, int]:
     """How many members each group has ("" for people of no known group)."""
     rows = conn.execute(
         select(Contact.customer_group, func.count())
+        .select_from(PanelMember)
         .join(Contact, Contact.id == PanelMember.contact_id)
         .group_by(Contact.customer_group)
     )

@@ -93,11 +93,11 @@ def _raised(conn: Connection, segment: Segment, until: datetime) -> ColumnElemen
 
 
 def _heard_since(since: datetime) -> ColumnElement[bool]:
-    """The contact wrote (or voted) since then: an index seek on (contact_id, received_at)."""
+    """The contact wrote (or voted) since then: an index seek on (contact_id, occurred_at)."""
     return exists().where(
         and_(
             Message.contact_id == Contact.id,
-            Message.received_at >= since,
+            Message.occurred_at >= since,
             Message.direction == "in",
         )
     )

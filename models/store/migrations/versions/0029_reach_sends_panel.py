@@ -8,7 +8,7 @@ Revises: 0024
   poll whose yes/no vote is their answer).
 - targeted_sends / send_recipients: each send to an audience, its report, and who it told
   where (for the reply tally).
-- messages(contact_id, received_at): when each person was last heard from, and where they can
+- messages(contact_id, occurred_at): when each person was last heard from, and where they can
   be reached, by an index seek.
 """
 
@@ -105,7 +105,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("send_id", "contact_id", name=op.f("pk_send_recipients")),
     )
     op.create_index("ix_send_recipients_contact", "send_recipients", ["contact_id"])
-    op.create_index("ix_messages_contact", "messages", ["contact_id", "received_at"])
+    op.create_index("ix_messages_contact", "messages", ["contact_id", "occurred_at"])
 
 
 def downgrade() -> None:
