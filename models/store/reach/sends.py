@@ -164,9 +164,7 @@ def tally(conn: Connection, send_id: int) -> dict[str, int]:
 
 def recent(conn: Connection, limit: int) -> list[dict[str, Any]]:
     """The latest sends, newest first, each with its report and tally."""
-    rows = conn.execute(
-        select(TargetedSend).order_by(TargetedSend.id.desc()).limit(limit)
-    ).scalars()
+    rows = conn.execute(select(TargetedSend).order_by(TargetedSend.id.desc()).limit(limit)).all()
     return [
         {
             "id": s.id,

@@ -16,7 +16,7 @@ from models.store.rights.scope import Scope
 def reach(conn: Connection, scope: Scope) -> dict[str, Any]:
     """Panel membership, re-engagement consent and contacts made, per contact."""
     ids = list(scope.contact_ids)
-    panel = conn.execute(select(PanelMember).where(PanelMember.contact_id.in_(ids))).scalars()
+    panel = conn.execute(select(PanelMember).where(PanelMember.contact_id.in_(ids))).all()
     consent = conn.execute(
         select(ReengageConsent.contact_id, ReengageConsent.asked_at, Vote.options)
         .outerjoin(
@@ -28,7 +28,7 @@ def reach(conn: Connection, scope: Scope) -> dict[str, Any]:
     )
     asks = conn.execute(
         select(ContactAsk).where(ContactAsk.contact_id.in_(ids)).order_by(ContactAsk.at)
-    ).scalars()
+    ).all()
     return {
         "panel": [
             {"contact_id": p.contact_id, "joined": p.joined_at.isoformat(), "via": p.via}
