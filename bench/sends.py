@@ -30,26 +30,66 @@ def _seed(conn: object, n: int) -> None:
     c = conn  # a Connection
     c.execute(  # type: ignore[attr-defined]
         insert(Contact),
-        [{"id": i, "channel": "telegram", "pseudonym": f"p{i:08d}", "created_at": now,
-          "customer_group": "postgraduate_research"} for i in range(1, n + 1)],
-    )  # fmt: skip
+        [
+            {
+                "id": i,
+                "channel": "telegram",
+                "pseudonym": f"p{i:08d}",
+                "created_at": now,
+                "customer_group": "postgraduate_research",
+            }
+            for i in range(1, n + 1)
+        ],
+    )
     c.execute(  # type: ignore[attr-defined]
         insert(Conversation),
-        [{"id": i, "channel": "telegram", "chat": str(1000 + i), "thread": "", "kind": "direct",
-          "extra": {}, "created_at": now} for i in range(1, n + 1)],
-    )  # fmt: skip
+        [
+            {
+                "id": i,
+                "channel": "telegram",
+                "chat": str(1000 + i),
+                "thread": "",
+                "kind": "direct",
+                "extra": {},
+                "created_at": now,
+            }
+            for i in range(1, n + 1)
+        ],
+    )
     c.execute(  # type: ignore[attr-defined]
         insert(Message),
-        [{"id": i, "channel": "telegram", "platform_id": f"b{i}", "kind": "message",
-          "direction": "in", "conversation_id": i, "contact_id": i, "text": "e-journals down",
-          "occurred_at": now, "received_at": now, "processed_at": now} for i in range(1, n + 1)],
-    )  # fmt: skip
+        [
+            {
+                "id": i,
+                "channel": "telegram",
+                "platform_id": f"b{i}",
+                "kind": "message",
+                "direction": "in",
+                "conversation_id": i,
+                "contact_id": i,
+                "text": "e-journals down",
+                "occurred_at": now,
+                "received_at": now,
+                "processed_at": now,
+            }
+            for i in range(1, n + 1)
+        ],
+    )
     c.execute(  # type: ignore[attr-defined]
         insert(Classification),
-        [{"message_id": i, "sentiment": "negative", "sentiment_scores": {}, "topic": "e_resources",
-          "topic_confidence": 0.9, "model_version": "b", "created_at": now}
-         for i in range(1, n + 1)],
-    )  # fmt: skip
+        [
+            {
+                "message_id": i,
+                "sentiment": "negative",
+                "sentiment_scores": {},
+                "topic": "e_resources",
+                "topic_confidence": 0.9,
+                "model_version": "b",
+                "created_at": now,
+            }
+            for i in range(1, n + 1)
+        ],
+    )
 
 
 async def main(n: int) -> None:
@@ -66,20 +106,27 @@ async def main(n: int) -> None:
                     frozenset({"postgraduate_research"}),
                     frozenset({"telegram"}),
                     frozenset({"e_resources"}),
-                ),  # fmt: skip
+                ),
                 reach=Reach(ContactCap(invitations=2, days=7), None, ZoneInfo("UTC")),
             )
-            spec = SendSpec(text="We fixed the proxy", topics=("e_resources",),
-                            groups=("postgraduate_research",))  # fmt: skip
+            spec = SendSpec(
+                text="We fixed the proxy",
+                topics=("e_resources",),
+                groups=("postgraduate_research",),
+            )
             wall, cpu = time.perf_counter(), time.process_time()
             counted = await use.count(spec)
-            print(f"segment count of {counted:,}: {time.perf_counter() - wall:.3f} s wall,"
-                  f" {time.process_time() - cpu:.3f} s CPU")  # fmt: skip
+            print(
+                f"segment count of {counted:,}: {time.perf_counter() - wall:.3f} s wall,"
+                f" {time.process_time() - cpu:.3f} s CPU"
+            )
             wall, cpu = time.perf_counter(), time.process_time()
             report = await use.send(spec, by=None)
-            print(f"targeted send to {sum(report.told.values()):,} people queued:"
-                  f" {time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f} s CPU"
-                  f" (target <= 10 s at 20,000); last due {report.ends}")  # fmt: skip
+            print(
+                f"targeted send to {sum(report.told.values()):,} people queued:"
+                f" {time.perf_counter() - wall:.2f} s wall, {time.process_time() - cpu:.2f} s CPU"
+                f" (target <= 10 s at 20,000); last due {report.ends}"
+            )
             queued = await store.read(
                 lambda c: c.execute(select(Message.id).where(Message.direction == "out")).all()
             )

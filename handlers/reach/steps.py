@@ -84,8 +84,7 @@ class JoinPanel:
     async def run(self, batch: list[Context]) -> None:
         votes = [c.message_id for c in batch if c.kind is EventKind.VOTE]
         options = await self._store.reach.vote_options(message_ids=votes) if votes else {}
-        chosen = [(c, self._choice(c, options)) for c in batch]
-        chosen = [(c, joining) for c, joining in chosen if joining is not None]
+        chosen = [(c, j) for c in batch if (j := self._choice(c, options)) is not None]
         if not chosen:
             return
         spoken = await self._languages.of_contacts([c.contact_id or 0 for c, _ in chosen])

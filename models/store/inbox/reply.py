@@ -164,11 +164,12 @@ def _ask_csat(conn: Connection, item_id: int, actor_id: int, ask: CsatAsk, langu
         kind="csat",
         status="open",
     )
-    row = {"item_id": item_id, "poll_id": poll_id, "staff_id": actor_id, "asked_at": utcnow()}
+    now = utcnow()
+    row = {"item_id": item_id, "poll_id": poll_id, "staff_id": actor_id, "asked_at": now}
     conn.execute(insert(InboxCsat).values(row))
     outbox.enqueue_many(conn, [ask.message(poll_id, address, language)], author="feedbot:csat")
     contact_id = _must_exist(conn, item_id).contact_id
-    ledger.record(conn, [contact_id], "csat", f"poll:{poll_id}", row["asked_at"])
+    ledger.record(conn, [contact_id], "csat", f"poll:{poll_id}", now)
     audit(conn, None, "csat_asked", [item_id], poll_id=poll_id)
 
 
