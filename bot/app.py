@@ -15,7 +15,7 @@ from bot.adapters import catalog
 from bot.adapters.base import Adapter, ChannelKind
 from bot.secrets import pseudonym_key
 from bot.standby import process_name
-from bot.wiring import alerts, channels, jobs, pipeline, staff
+from bot.wiring import alerts, channels, jobs, pipeline, reach, staff
 from bot.wiring.basics import Said, base_url
 from bot.wiring.digest import digest_service
 from bot.wiring.web import web_app
@@ -145,6 +145,7 @@ def _wire(
         inbox=inbox,
         you_said=staff.you_said(settings, said, store, caps, delivery.wake),
         digests=digests,
+        sends=reach.sends(settings, library, said, store, caps, wake_outbox=delivery.wake),
     )
     checker = alerts.alert_checker(
         settings, library, store, delivery.wake, base_url=base_url(settings)

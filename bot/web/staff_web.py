@@ -19,6 +19,7 @@ from bot.web import (
     inbox_canned,
     inbox_item,
     inbox_queue,
+    inbox_sends,
     inbox_staff,
     inbox_you_said,
     rights_pages,
@@ -33,6 +34,7 @@ from bot.web.staff_body import StaffBodyCap
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
 from handlers.data_rights import DataRights
 from handlers.inbox.usecases import Inbox
+from handlers.reach.service import Sends
 from handlers.staff.login import Login, Throttle
 from handlers.staff.passwords import Passwords
 from handlers.you_said import YouSaid
@@ -69,6 +71,7 @@ def build_staff_web(
     templates: Jinja2Templates,
     config: StaffWebConfig,
     you_said: YouSaid,
+    sends: Sends | None = None,
 ) -> StaffWeb:
     """Wire the staff pages on the store."""
     secure = secure_cookies(config.public_url)
@@ -101,6 +104,7 @@ def build_staff_web(
         *inbox_staff.routes(pages),
         *inbox_canned.routes(pages),
         *inbox_you_said.routes(pages, you_said),
+        *(inbox_sends.routes(pages, sends) if sends is not None else []),
         Route("/inbox", to_queue),
         Route("/inbox/{rest:path}", _not_found(pages), methods=["GET", "POST"]),
     ]

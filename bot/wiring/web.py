@@ -19,6 +19,7 @@ from config.settings import Settings, frame_ancestors
 from handlers.digest.service import Digests
 from handlers.inbox.usecases import Inbox
 from handlers.metrics import Metrics
+from handlers.reach.service import Sends
 from handlers.you_said import YouSaid
 from models.store import Store
 
@@ -35,10 +36,11 @@ def web_app(
     inbox: Inbox,
     you_said: YouSaid,
     digests: Digests,
+    sends: Sends | None = None,
 ) -> Starlette:
     """Every route on one Starlette app; ``adapters`` serve their webhooks on it."""
     config = staff.pages_config(settings, library)
-    staff_web = build_staff_web(store, inbox, widget.templates, config, you_said)
+    staff_web = build_staff_web(store, inbox, widget.templates, config, you_said, sends)
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
     return build_web(
         store=store,
