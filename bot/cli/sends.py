@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import datetime, time
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
@@ -132,7 +132,7 @@ def recent(
         )
 
 
-async def _recent(loaded: Settings, limit: int) -> list[dict[str, object]]:
+async def _recent(loaded: Settings, limit: int) -> list[dict[str, Any]]:
     async with open_store(loaded) as store:
         return await store.reach.recent(limit=limit)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from handlers.digest import sections
 from handlers.digest.figures import link, pseudonymous_name
 from handlers.digest.model import ActionLine, Digest, PollLine, Queue, QuoteLine, TopicLine
 from handlers.digest.queue import queue
+from handlers.digest.reengaged import reengaged
 from handlers.digest.scrub import scrub
 from handlers.digest.week import IsoWeek, week_starts
 from handlers.polls.results import concentration_line
@@ -69,7 +71,8 @@ async def build_digest(
     items = await _timed(timer, "queue", queue(store, span, str(week)))
     actions = await _timed(timer, "actions", _actions(store, window))
     found = _Found(volume, cube, topics, quotes, groups, polls, items, actions)
-    return _assemble(week, window, config, found)
+    back = await _timed(timer, "reengaged", reengaged(store, window.end))
+    return dataclasses.replace(_assemble(week, window, config, found), reengaged=back)
 
 
 async def _timed(timer: Timer, name: str, work: Awaitable[T]) -> T:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from handlers.digest.reengaged import Reengaged
+
 
 @dataclass(frozen=True)
 class ChannelLine:
@@ -174,3 +176,4 @@ class Digest:
     polls: list[PollLine]
     queue: Queue
     actions: list[ActionLine]
+    reengaged: Reengaged | None = None

@@ -12,6 +12,7 @@ from sqlalchemy import insert, select
 
 from bot.adapters.catalog import CAPABILITIES
 from bot.events import Address, Channel, ConversationKind, utcnow
+from handlers.digest.reengaged import Reengaged, reengaged
 from handlers.reach.reengage import Reengagement
 from handlers.reach.spec import SendSpec
 from handlers.reach.steps import ConsentQuestion
@@ -101,9 +102,9 @@ async def test_an_opted_in_silent_person_gets_one_message_once(world: World) -> 
     asked = await store.reach.asked_since(since=utcnow() - timedelta(days=1))
     assert asked == {ids["kim"]: 1}  # lee (never asked) and mo (not silent) get nothing
     assert await _texts(store, ids["lee"]) == []
-    assert await store.reach.came_back(
-        kind="reengage", since=utcnow() - timedelta(days=1), until=utcnow()
-    ) == (1, 0)
+    assert await reengaged(store, utcnow()) == Reengaged(asked=1, came_back=0)
+    await world.person("kim", channel=Channel.TELEGRAM, chat="201", kind=D, days_ago=0)
+    assert await reengaged(store, utcnow()) == Reengaged(asked=1, came_back=1)  # the digest's
 
 
 async def test_a_person_who_said_no_gets_nothing(world: World) -> None:
