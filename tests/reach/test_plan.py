@@ -57,7 +57,7 @@ def test_a_sample_is_a_share_drawn_at_random() -> None:
 def test_messages_are_paced_per_channel_to_its_rate() -> None:
     start = datetime(2026, 12, 7, 10, tzinfo=UTC)
     due = due_times(["telegram"] * 50 + ["widget"] * 3 + ["slack"] * 2, start, CAPABILITIES)
-    assert due[49] - due[0] == timedelta(seconds=49 / 25)  # Telegram: 25 a second
+    assert due[49] - due[0] == timedelta(seconds=49 / 20)  # Telegram: 20 a second
     assert due[50:53] == [start] * 3  # the widget has no limit
     assert due[54] - due[53] == timedelta(seconds=1)  # Slack: one a second
 
