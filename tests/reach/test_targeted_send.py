@@ -47,13 +47,13 @@ async def world(db_url: str) -> AsyncIterator[World]:
         yield w
 
 
-async def _poll(store: Store) -> int:
+async def _poll(store: Store, status: str = "open") -> int:
     return await store.polls.create(
         targets=[Target("widget")],
         options=[("yes", "Yes"), ("no", "No")],
         question="Would a list of e-journals that work off campus help?",
         kind="yes_no",
-        status="open",
+        status=status,
     )
 
 
@@ -89,7 +89,7 @@ async def test_the_dry_run_counts_per_channel_and_says_who_was_left_out_and_why(
 
 async def test_the_poll_reaches_exactly_them_on_their_channels_once(world: World) -> None:
     store, ids = world.store, world.ids
-    poll_id = await _poll(store)
+    poll_id = await _poll(store, status="draft")
     report = await sends(store).send(_spec(poll_id), by=None)
     assert report.told == {"telegram": 1, "widget": 1} and report.send_id is not None
     sent = await _sent(store)
@@ -101,6 +101,7 @@ async def test_the_poll_reaches_exactly_them_on_their_channels_once(world: World
     assert {c for c in asked if asked[c] and c != ids["dee"]} == {ids["ana"], ids["ben"]}
     poll = await store.polls.get(poll_id=poll_id)
     assert poll is not None and Target("telegram", PEOPLE, 1) in poll.targets  # votes count
+    assert poll.status == "open"  # a draft sent this way is opened
     audit = await store.read(
         lambda c: c.execute(select(AuditEntry.detail).where(AuditEntry.action == "send")).all()
     )

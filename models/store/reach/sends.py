@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from bot.events import OutboundMessage, utcnow
 from models.store.outbox import queue as outbox
-from models.store.polls.tables import PollTarget, Vote
+from models.store.polls.tables import Poll, PollTarget, Vote
 from models.store.reach import ledger
 from models.store.reach.tables import SendRecipient, TargetedSend
 from models.store.tables import AuditEntry, Message
@@ -104,8 +104,14 @@ def _key(message: OutboundMessage) -> tuple[str, str, str]:
 
 
 def _poll_audience(conn: Connection, poll_id: int, deliveries: Sequence[Delivery]) -> None:
-    """Targets that let the people asked answer: one per channel for direct conversations
-    (its audience size grows with each send), one per widget session (the page lists it)."""
+    """Open the poll (a draft or a scheduled one: its answers count from now), and add targets
+    that let the people asked answer: one per channel for direct conversations (its audience
+    size grows with each send), one per widget session (the page lists it)."""
+    conn.execute(
+        update(Poll)
+        .where(Poll.id == poll_id, Poll.status.in_(("draft", "scheduled")))
+        .values(status="open")
+    )
     sizes: dict[tuple[str, str], int] = {}
     for d in deliveries:
         a = d.message.address
