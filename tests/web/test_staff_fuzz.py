@@ -37,13 +37,15 @@ ROUTES = (
     ("POST", "/inbox/staff/add"), ("POST", "/inbox/staff/{id}/change"),
     ("POST", "/inbox/staff/{id}/enable"), ("POST", "/inbox/staff/{id}/password"),
     ("POST", "/inbox/canned/save"), ("POST", "/inbox/canned/delete"), ("POST", "/inbox/actions"),
+    ("GET", "/inbox/sends/new"), ("POST", "/inbox/sends/preview"), ("POST", "/inbox/sends"),
 )  # fmt: skip
 KEYS = (
     "page", "view", "status", "team", "channel", "topic", "sentiment", "priority", "overdue",
     "new", "created", "responded", "resolved", "before", "canned", "done", "recorded", "told",
     "actor", "action", "subject", "text", "hours", "entry_id", "staff_id", "field", "value",
     "ids", "back", "confirm", "name", "said", "answer", "why", "outcome", "since", "notify",
-    "email", "role", "password", "message_ids",
+    "email", "role", "password", "message_ids", "poll", "group", "sample", "silent_since",
+    "panel", "sent",
 )  # fmt: skip
 NUMBERISH = st.one_of(
     st.integers(-(10**30), 10**30).map(str),
