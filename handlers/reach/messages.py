@@ -4,8 +4,6 @@ buttons, else a numbered reply; never a public poll of totals). Pure."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from bot.channel import Capabilities
 from bot.events import Address, Button, OutboundMessage, PollPost, poll_ref
 from config.wording import Speech
@@ -49,8 +47,3 @@ def _native(poll: PollView, caps: Capabilities, say: Speech) -> PollPost | None:
 def message(text: str, address: Address) -> OutboundMessage:
     """A plain message to one person."""
     return OutboundMessage(address=address, text=text)
-
-
-def addressed(message: OutboundMessage, address: Address) -> OutboundMessage:
-    """The same message to another conversation."""
-    return replace(message, address=address)

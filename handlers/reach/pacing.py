@@ -37,13 +37,3 @@ def due_times(
         rate = known.send_rate if known is not None else 0.0
         due.append(start + timedelta(seconds=n / rate) if rate > 0 else start)
     return due
-
-
-def last_due(due: Sequence[datetime]) -> datetime | None:
-    """When the last message of a send may go."""
-    return max(due) if due else None
-
-
-def rates(caps: Mapping[Channel, Capabilities]) -> Mapping[str, float]:
-    """Each channel's pace (for reports)."""
-    return {c.value: k.send_rate for c, k in caps.items()}

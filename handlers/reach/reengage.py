@@ -55,7 +55,6 @@ class Reengagement:
         if not consented:
             return None
         spec = SendSpec(
-            text="-",  # replaced by the poll below; counts need no content
             silent_since=now - self._silent,
             only=tuple(consented),
             not_asked=(KIND, now - self._period),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -98,8 +98,8 @@ class Sends:
         if by is not None:
             require(by, "send")
         poll = await self._checked(spec)
-        found, _ = await self._plan(spec, poll, utcnow())
-        return self._report(found, utcnow(), [])
+        now = utcnow()
+        return self._report(await self._plan(spec, poll, now), now, [])
 
     async def send(
         self, spec: SendSpec, *, by: Actor | None, kind: str = "", intro: str = ""
@@ -110,7 +110,7 @@ class Sends:
             require(by, "send")
         poll = await self._checked(spec)
         now = utcnow()
-        found, _ = await self._plan(spec, poll, now)
+        found = await self._plan(spec, poll, now)
         deliveries = await self._deliveries(found.told, poll, spec.text, intro, now)
         report = self._report(found, now, deliveries)
         kind = kind or ("panel" if spec.panel else "poll" if poll is not None else "send")
@@ -126,10 +126,7 @@ class Sends:
         send_id = await self._store.reach.send(send=record, deliveries=deliveries)
         if deliveries:
             self._wake()
-        return Report(
-            report.told, report.left_out, report.left_out_by_channel, report.starts,
-            report.ends, send_id, dry_run=False,
-        )  # fmt: skip
+        return replace(report, send_id=send_id, dry_run=False)
 
     async def count(self, spec: SendSpec) -> int:
         """How many people the audience holds before anyone is left out."""
@@ -147,17 +144,14 @@ class Sends:
             raise SendRefused(f"poll {spec.poll_id} is {poll.status}: it cannot be sent")
         return poll
 
-    async def _plan(
-        self, spec: SendSpec, poll: PollView | None, now: datetime
-    ) -> tuple[Plan, list[Person]]:
+    async def _plan(self, spec: SendSpec, poll: PollView | None, now: datetime) -> Plan:
+        """Who of the audience is told and who is left out, why."""
         segment = await self._segment(spec, now)
         asked_from = now - timedelta(days=self.reach.cap.days)
         people = await self._store.reach.audience(segment=segment, until=now, asked_from=asked_from)
         show = messages.can_ask if poll is not None else (lambda c: True)
         rng = random.Random(spec.seed)
-        return plan(
-            people, self._caps, self.reach.cap, sample=spec.sample, rng=rng, can_show=show
-        ), people
+        return plan(people, self._caps, self.reach.cap, sample=spec.sample, rng=rng, can_show=show)
 
     async def _segment(self, spec: SendSpec, now: datetime) -> Segment:
         ids: list[int] = []
