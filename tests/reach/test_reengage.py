@@ -20,6 +20,7 @@ from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.polls.tables import Vote
 from models.store.reach.tables import ReengageConsent
+from models.store.rights.scope import Who
 from models.store.tables import Message
 from tests.fakes.wording import shipped_wording
 from tests.reach.world import World, sends
@@ -137,3 +138,17 @@ async def test_joining_and_leaving_the_panel(world: World) -> None:
     assert await store.reach.leave_panel(contact_id=ids["kim"])
     assert not await store.reach.leave_panel(contact_id=ids["kim"])
     assert len(await store.reach.panel_members()) == 1
+
+
+async def test_panel_and_consent_are_exported_and_erased(world: World) -> None:
+    store, ids = world.store, world.ids
+    await _consent(store, ids["kim"], "201", "yes", "en")
+    await store.reach.join_panel(contact_id=ids["kim"], via="keyword")
+    who = Who(channel="telegram", user="kim")
+    doc = await store.rights.export_person(who=who, actor="test")
+    part = doc["reaching_out"]
+    assert [p["via"] for p in part["panel"]] == ["keyword"]
+    assert [c["answer"] for c in part["contact_again"]] == ["yes"]
+    await store.rights.erase_person(who=who, actor="test")
+    assert await store.reach.panel_members() == []
+    assert await store.reach.consented() == []
