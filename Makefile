@@ -48,6 +48,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/poll_page.py
 	PYTHONPATH=. $(PY) bench/rights.py
 	PYTHONPATH=. $(PY) bench/alerts.py
+	PYTHONPATH=. $(PY) bench/sends.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -15,7 +15,7 @@ from bot.adapters import catalog
 from bot.adapters.base import Adapter, ChannelKind
 from bot.secrets import pseudonym_key
 from bot.standby import process_name
-from bot.wiring import alerts, channels, jobs, pipeline, staff
+from bot.wiring import alerts, channels, jobs, pipeline, reach, staff
 from bot.wiring import polls as poll_wiring
 from bot.wiring.basics import Said, base_url
 from bot.wiring.digest import digest_service
@@ -148,6 +148,7 @@ def _wire(
         you_said=staff.you_said(settings, said, store, caps, delivery.wake),
         digests=digests,
         polls=poll_wiring.poll_tools(settings, library, store, polls, caps, classifier),
+        sends=reach.sends(settings, library, said, store, caps, wake_outbox=delivery.wake),
     )
     checker = alerts.alert_checker(
         settings, library, store, delivery.wake, base_url=base_url(settings)
@@ -155,6 +156,7 @@ def _wire(
     every = jobs.periodic_jobs(
         settings, store, digests, polls, connected.bare, delivery.wake, library.calendar
     )
+    every.append(jobs.reengage_job(settings, library, said, store, caps, delivery.wake))
     every += jobs.staff_jobs(store, changes, checker, bridge)
     runner = jobs.runner(every, store, holder=holder, alerts=checker, bell=alert_bell)
     parts = (recorder, steps, processor, delivery, runner, connected.running, web, inbox)

@@ -52,6 +52,9 @@ class Capabilities:
     public_broadcast: bool = False
     """A notice to many people who wrote in public goes out as one public post, not a reply
     to each (on X, replies to each would be a burst of mentions)."""
+    send_rate: float = 0.0
+    """Messages a second the platform lets the bot send to many people one by one (a targeted
+    send is paced to it, so a big audience causes no burst of 429s); 0: no limit."""
 
 
 def capabilities_of(known: Mapping[Channel, Capabilities], name: str) -> Capabilities | None:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from config.calendar import AcademicCalendar
 from config.groups import CustomerGroups
+from config.reach import ReachConfig
 from config.settings import SettingsError
 from config.triage import TriageConfig
 
@@ -93,6 +94,7 @@ class LibraryConfig(BaseModel):
     poll_templates: dict[str, dict[str, Any]] = Field(default_factory=dict)
     customer_groups: CustomerGroups = CustomerGroups()
     calendar: AcademicCalendar = AcademicCalendar()
+    reach: ReachConfig = ReachConfig()
     opt_out_words: list[str] = Field(default_factory=lambda: ["stop", "unsubscribe"])
     opt_in_words: list[str] = Field(default_factory=lambda: ["start"])
     opt_out_reply: str = (

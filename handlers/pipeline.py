@@ -20,6 +20,7 @@ from handlers.language import DetectLanguage
 from handlers.metrics import Metrics
 from handlers.opt_out import OptOut, OptWords
 from handlers.polls.steps import LinkFollowUp, ReplyVote, Tally
+from handlers.reach.steps import AskConsent, ConsentQuestion, JoinPanel, PanelWords
 from handlers.record import Record, Recorder
 from handlers.speaking import Fixed, Languages
 from models.classification import Classifier
@@ -46,6 +47,7 @@ class Deps:
     languages: Languages = field(default_factory=Fixed)
     wake_alerts: Callable[[], None] = lambda: None
     groups: CustomerGroups = field(default_factory=CustomerGroups)
+    panel_words: PanelWords = field(default_factory=lambda: PanelWords.of((), ()))
 
 
 def build_steps(deps: Deps) -> tuple[Step, ...]:
@@ -55,9 +57,16 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
         ReplyVote(deps.store, deps.capabilities),
         CsatReply(deps.store),
         Tally(deps.store, deps.capabilities, deps.wake_outbox, deps.wording, deps.languages),
+        JoinPanel(deps.store, deps.panel_words, deps.wording, deps.languages, deps.wake_outbox),
         OptOut(deps.store, deps.opt_words, deps.wording, deps.languages, deps.wake_outbox),
         CsatAnswer(deps.store, deps.clock, deps.changes),
         PlaceInGroup(deps.store, deps.groups),
+        AskConsent(
+            deps.store,
+            ConsentQuestion(deps.wording, deps.capabilities),
+            deps.languages,
+            deps.wake_outbox,
+        ),
         DetectLanguage(deps.store),
         Classify(deps.classifier, deps.store),
         LinkFollowUp(deps.store),

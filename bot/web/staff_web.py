@@ -21,6 +21,7 @@ from bot.web import (
     inbox_coverage,
     inbox_item,
     inbox_queue,
+    inbox_sends,
     inbox_staff,
     inbox_you_said,
     poll_pages,
@@ -38,6 +39,7 @@ from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
 from handlers.data_rights import DataRights
 from handlers.groups.usecase import CoverageReader
 from handlers.inbox.usecases import Inbox
+from handlers.reach.service import Sends
 from handlers.staff.login import Login, Throttle
 from handlers.staff.passwords import Passwords
 from handlers.you_said import YouSaid
@@ -78,6 +80,7 @@ def build_staff_web(
     you_said: YouSaid,
     coverage: CoverageReader | None = None,
     polls: PollTools | None = None,
+    sends: Sends | None = None,
 ) -> StaffWeb:
     """Wire the staff pages on the store (the poll pages when ``polls`` is given)."""
     secure = secure_cookies(config.public_url)
@@ -115,6 +118,7 @@ def build_staff_web(
         *inbox_you_said.routes(pages, you_said),
         *(inbox_coverage.routes(pages, coverage) if coverage else []),
         *(poll_pages.routes(pages, polls) if polls is not None else []),
+        *(inbox_sends.routes(pages, sends) if sends is not None else []),
         Route("/inbox", to_queue),
         Route("/inbox/{rest:path}", _not_found(pages), methods=["GET", "POST"]),
     ]

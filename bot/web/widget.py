@@ -91,6 +91,7 @@ async def page_context(deps: WidgetDeps, request: Request, session: str) -> dict
         "script_text": script_text(say),
         "session": session,
         "client_id": secrets.token_urlsafe(12),
+        "panel_client_id": secrets.token_urlsafe(12),
         "messages": page.messages,
         "older": page.older,
         "paged": before is not None,

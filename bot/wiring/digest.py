@@ -13,6 +13,7 @@ from config.settings import Settings, split_addresses
 from config.wording import load_wording
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination
+from handlers.digest.reengaged import ReengagedSection
 from handlers.digest.sender import Destination
 from handlers.digest.service import Digests
 from handlers.digest.staff import StaffSection
@@ -38,6 +39,7 @@ def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> 
             TrendsSection(),
             TermsSection(),
             CoverageSection(library.customer_groups, library.calendar),
+            ReengagedSection(),
         ),
     )
     return Digests(store, config, library=library.library_name, base_url=base_url(settings))

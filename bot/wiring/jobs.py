@@ -3,14 +3,19 @@ counts, snoozes, alerts, staff cards) on one runner: each runs in one process at
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.adapters.base import Adapter
+from bot.channel import Capabilities
+from bot.events import Channel
+from bot.wiring import reach
+from bot.wiring.basics import Said
 from bot.wiring.channels import count_readers
 from bot.wiring.digest import digest_destinations
 from config.calendar import AcademicCalendar
+from config.library import LibraryConfig
 from config.settings import Settings
 from handlers.alerts.checker import AlertChecker
 from handlers.bridge.bridge import StaffBridge
@@ -75,3 +80,16 @@ def runner(
     """The runner of ``jobs``; ``bell`` wakes the alert checker early (an urgent item)."""
     bells = {alerts.name: bell} if alerts is not None else None
     return JobRunner(jobs, store.leases, holder=holder, bells=bells)
+
+
+def reengage_job(
+    settings: Settings,
+    library: LibraryConfig,
+    said: Said,
+    store: Store,
+    capabilities: Mapping[Channel, Capabilities],
+    wake_outbox: Callable[[], None],
+) -> Job:
+    """ "We miss you": once a day, to people who said yes and have been quiet."""
+    use = reach.sends(settings, library, said, store, capabilities, wake_outbox=wake_outbox)
+    return reach.reengagement(library, said, store, use)

@@ -26,6 +26,7 @@ from handlers.metrics import Metrics
 from handlers.opt_out import OptWords
 from handlers.pipeline import Deps, Pipeline, build_steps
 from handlers.processor import Processor
+from handlers.reach.steps import PanelWords
 from handlers.record import Recorder
 from handlers.worker import Doorbell
 from models.classification import Classifier
@@ -85,6 +86,7 @@ def processing(
         clock=clock,
         capabilities=capabilities,
         opt_words=OptWords.of(library.opt_out_words, library.opt_in_words),
+        panel_words=PanelWords.of(library.reach.panel_join_words, library.reach.panel_leave_words),
         changes=changes,
         wake_alerts=wake_alerts,
         groups=library.customer_groups,

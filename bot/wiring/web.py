@@ -22,6 +22,7 @@ from handlers.digest.service import Digests
 from handlers.groups.usecase import CoverageReader
 from handlers.inbox.usecases import Inbox
 from handlers.metrics import Metrics
+from handlers.reach.service import Sends
 from handlers.you_said import YouSaid
 from models.store import Store
 
@@ -39,12 +40,20 @@ def web_app(
     you_said: YouSaid,
     digests: Digests,
     polls: PollTools | None = None,
+    sends: Sends | None = None,
 ) -> Starlette:
     """Every route on one Starlette app; ``adapters`` serve their webhooks on it."""
     config = staff.pages_config(settings, library, said.wording)
     coverage = CoverageReader(store, library.customer_groups, library.calendar, utcnow)
     staff_web = build_staff_web(
-        store, inbox, widget.templates, config, you_said, coverage=coverage, polls=polls
+        store,
+        inbox,
+        widget.templates,
+        config,
+        you_said,
+        coverage=coverage,
+        polls=polls,
+        sends=sends,
     )
     token = settings.metrics_token.get_secret_value() if settings.metrics_token else ""
     return build_web(

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.channel import Capabilities
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage, poll_ref
+from config.reach import ContactCap
 from config.wording import Wording
 from handlers.polls.kinds import CSAT, is_low
 
+NO_CAP = ContactCap(invitations=0)
 BARE_SCORE = re.compile(r"^\s*([1-5])\s*(?:/\s*5)?\s*[.!]?\s*$")
 
 
@@ -21,6 +24,13 @@ class CsatQuestion:
 
     wording: Wording
     capabilities: Mapping[Channel, Capabilities]
+    contact_cap: ContactCap = NO_CAP
+
+    @property
+    def cap(self) -> tuple[int, timedelta] | None:
+        """The per-person contact cap the question counts towards and respects."""
+        cap = self.contact_cap
+        return (cap.invitations, timedelta(days=cap.days)) if cap.invitations else None
 
     @property
     def question(self) -> str:

@@ -23,6 +23,7 @@ NEEDS = {
     "unclaim_others": "lead",
     "canned": "lead",
     "record_action": "lead",
+    "send": "lead",
     "see_names": "lead",
     "coverage": "lead",
     "poll": "lead",

@@ -60,7 +60,7 @@ class Inbox:
         self._clock = clock
         self._wording = wording
         self._languages = languages or Fixed()
-        self._csat = CsatQuestion(wording, capabilities)
+        self._csat = CsatQuestion(wording, capabilities, library.reach.contact_cap)
         self._wake = wake_outbox
         self.moves = Moves(store, library.triage, clock, self._changes)
         """Moving items between teams and splitting them."""

@@ -14,6 +14,7 @@ from handlers.polls.messages import Style, answer_style, closing, poll_message
 from handlers.polls.results import Results, compute
 from models.store import Store
 from models.store.polls.definitions import PollView, Target
+from models.store.reach.sends import PEOPLE
 
 FOLLOW_UP_WINDOW = timedelta(hours=24)
 SENDABLE = ("draft", "scheduled", "open")
@@ -201,8 +202,11 @@ class Polls:
         return poll
 
     def _posted_targets(self, poll: PollView) -> list[tuple[Target, Capabilities]]:
-        """The targets a poll is posted to (not those that list open polls themselves)."""
-        found = [(t, capabilities_of(self._caps, t.channel)) for t in poll.targets]
+        """The targets a poll is posted to (not those that list open polls themselves, nor
+        the people a targeted send asked one by one)."""
+        found = [
+            (t, capabilities_of(self._caps, t.channel)) for t in poll.targets if t.chat != PEOPLE
+        ]
         return [(t, c) for t, c in found if c is not None and not c.lists_open_polls]
 
     async def _closable_posts(self, poll: PollView) -> list[tuple[str, str, str]]:

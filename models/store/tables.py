@@ -93,6 +93,7 @@ class Message(Base):
         ),
         Index("ix_messages_conversation", "conversation_id", "id"),
         Index("ix_messages_received", "received_at"),
+        Index("ix_messages_contact", "contact_id", "occurred_at"),  # last heard, reachability
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))

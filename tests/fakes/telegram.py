@@ -3,6 +3,7 @@
 Checks the token, records every call, serves getUpdates as a real long poll that honours
 ``offset`` (confirmed updates are forgotten) and ``timeout``, answers the send/edit methods
 with realistic objects, and injects 429 (with ``parameters.retry_after``) or 5xx on demand;
+``limit_rate`` answers sends beyond Telegram's pace with 429, as Telegram does;
 ``hang_next`` carries calls out (the message is sent) but holds the answer, as a Bot API that
 took the message and then hung.
 ``deliver_webhook`` posts updates to the bot's webhook the way Telegram does.
@@ -26,6 +27,8 @@ from tests.fakes import telegram_payloads as tp
 
 TOKEN = "123456:TEST-token-for-the-fake"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+RATED = frozenset({"sendMessage", "sendPoll"})
+"""The sends ``limit_rate`` counts."""
 
 
 @dataclass
@@ -77,6 +80,8 @@ class FakeTelegram:
         self._next_message: dict[str, int] = {}
         self._faults: list[_Fault] = []
         self._hangs: list[_Hang] = []
+        self._rate: int | None = None
+        self._bucket = (0.0, 0.0)  # (when last counted, sends left)
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
         self._closed = False
@@ -128,6 +133,13 @@ class FakeTelegram:
         only = frozenset(methods) if methods is not None else None
         self._faults.append(_Fault(count, status, retry_after, only, description))
 
+    def limit_rate(self, per_second: int | None) -> None:
+        """Answer a send (sendMessage, sendPoll) with 429 and ``retry_after`` 1 beyond
+        ``per_second`` a second (after a first burst of as many), as Telegram does (None: no
+        limit)."""
+        self._rate = per_second
+        self._bucket = (time.monotonic(), float(per_second or 0))
+
     def hang_next(self, count: int, *, seconds: float, methods: Iterable[str]) -> None:
         """Carry out the next ``count`` calls of ``methods`` (they are recorded as answered
         200: Telegram took them) but hold each answer ``seconds`` (or until the fake closes)."""
@@ -156,6 +168,9 @@ class FakeTelegram:
         fault = self._fault_for(method)
         if fault is not None:
             return self._record(method, params, fault.status, _fault_body(fault))
+        if self._too_fast(method):
+            body = tp.error(429, "Too Many Requests", retry_after=1)
+            return self._record(method, params, 429, body)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return self._record(method, params, 404, tp.error(404, "Not Found"))
@@ -186,6 +201,20 @@ class FakeTelegram:
     def _record(self, method: str, params: dict[str, Any], status: int, body: Any) -> web.Response:
         self.calls.append(Call(method, params, status, answer=body))
         return web.json_response(body, status=status)
+
+    def _too_fast(self, method: str) -> bool:
+        """Whether this send goes past the rate limit: a bucket of ``rate`` sends that refills
+        at ``rate`` a second (a burst of that many, then that many a second)."""
+        if self._rate is None or method not in RATED:
+            return False
+        now = time.monotonic()
+        last, tokens = self._bucket
+        tokens = min(float(self._rate), tokens + (now - last) * self._rate)
+        if tokens < 1.0:
+            self._bucket = (now, tokens)
+            return True
+        self._bucket = (now, tokens - 1.0)
+        return False
 
     def _fault_for(self, method: str) -> _Fault | None:
         for fault in self._faults:

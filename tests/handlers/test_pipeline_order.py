@@ -40,9 +40,11 @@ def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
         "reply_vote",
         "csat_reply",
         "tally",
+        "panel",
         "opt_out",
         "csat_answer",
         "group",
+        "ask_consent",
         "language",
         "classify",
         "link_follow_up",
@@ -50,7 +52,7 @@ def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
         "acknowledge",
     ]
     stages = [s.stage for s in bot.pipeline.steps]
-    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 11
+    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 13
 
 
 async def test_a_message_is_recorded_classified_triaged_then_acknowledged(bot: Bot) -> None:
@@ -73,6 +75,11 @@ async def test_a_stop_message_only_opts_out(bot: Bot) -> None:
     assert await after_store(bot) == [["opt_out"]]
 
 
+async def test_join_panel_only_joins_the_panel(bot: Bot) -> None:
+    await bot.pipeline.receive_traced(message("Join the panel!"))
+    assert await after_store(bot) == [["panel"]]
+
+
 async def test_a_duplicate_stops_after_record(bot: Bot) -> None:
     await bot.pipeline.receive_traced(message())
     receipt, trace = await bot.pipeline.receive_traced(message())
@@ -83,7 +90,7 @@ async def test_a_duplicate_stops_after_record(bot: Bot) -> None:
 async def test_a_vote_is_recorded_then_tallied(bot: Bot) -> None:
     _, trace = await bot.pipeline.receive_traced(vote())
     assert trace == ["record"]
-    assert await after_store(bot) == [["tally", "csat_answer", "group"]]
+    assert await after_store(bot) == [["tally", "panel", "csat_answer", "group", "ask_consent"]]
 
 
 async def test_an_edit_is_reclassified_but_not_acknowledged(bot: Bot) -> None:

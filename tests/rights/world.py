@@ -60,6 +60,7 @@ class Ask:
 
     question = "How did we do?"
     options = [(str(n), str(n)) for n in range(1, 6)]
+    cap = None
 
     def allowed(self, address: Address) -> bool:
         return True

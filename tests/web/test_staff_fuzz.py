@@ -39,6 +39,7 @@ ROUTES = (
     ("POST", "/inbox/canned/save"), ("POST", "/inbox/canned/delete"), ("POST", "/inbox/actions"),
     ("GET", "/inbox/polls"), ("GET", "/inbox/polls/new"), ("POST", "/inbox/polls/new"),
     ("GET", "/inbox/polls/known"), ("GET", "/inbox/polls/related"),
+    ("GET", "/inbox/sends/new"), ("POST", "/inbox/sends/preview"), ("POST", "/inbox/sends"),
 )  # fmt: skip
 KEYS = (
     "page", "view", "status", "team", "channel", "topic", "sentiment", "priority", "overdue",
@@ -48,6 +49,8 @@ KEYS = (
     "email", "role", "password", "message_ids", "question", "kind", "options", "to",
     "chat_slack", "follow_up", "opens_at", "closes_at", "anonymous", "post_results",
     "even_in_quiet", "check", "poll",
+    "email", "role", "password", "message_ids", "group", "sample", "silent_since",
+    "panel", "sent",
 )  # fmt: skip
 NUMBERISH = st.one_of(
     st.integers(-(10**30), 10**30).map(str),

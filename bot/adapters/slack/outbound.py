@@ -25,6 +25,7 @@ CAPABILITIES = Capabilities(
     closable_polls=True,
     editing=True,
     private_acks=True,
+    send_rate=1.0,  # chat.postMessage: about one message a second (special tier)
 )
 
 Call = dict[str, Any]

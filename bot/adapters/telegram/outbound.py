@@ -27,6 +27,7 @@ CAPABILITIES = Capabilities(
     max_option_chars=100,
     closable_polls=True,  # stopPoll, or the answer buttons edited away
     editing=True,
+    send_rate=20.0,  # about 30 a second to different chats: two-thirds, room for replies
 )
 """What Telegram can do (the answer toast after a tap is the adapter's own business)."""
 

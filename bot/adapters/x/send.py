@@ -42,6 +42,7 @@ CAPABILITIES = Capabilities(
     votes_by_reply=True,
     public_feed=True,
     public_broadcast=True,
+    send_rate=1000 / 86_400,  # direct messages: 1,000 a day per account
 )
 """X's limits, in this one place: polls of 2 to 4 options of at most 25 characters."""
 SHORT_WAIT_S = 5.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import func, insert, select, update
@@ -20,6 +20,7 @@ from models.store.inbox.types import CsatAnswer
 from models.store.outbox import queue as outbox
 from models.store.polls import definitions as polls
 from models.store.polls.tables import Vote
+from models.store.reach import ledger
 from models.store.tables import Conversation, Message, OutboxItem
 
 
@@ -38,6 +39,12 @@ class CsatAsk(Protocol):
 
     def allowed(self, address: Address) -> bool:
         """Whether this conversation gets the question at all (not in public, for instance)."""
+        ...
+
+    @property
+    def cap(self) -> tuple[int, timedelta] | None:
+        """The per-person contact cap (at most N messages the bot starts in a period), which
+        the question counts towards and respects; None: no cap."""
         ...
 
     def message(self, poll_id: int, address: Address, language: str) -> OutboundMessage:
@@ -131,10 +138,18 @@ def csat_address(conn: Connection, item_id: int, ask: CsatAsk) -> Address | None
     if conn.execute(replied.limit(1)).first() is None or conn.execute(asked).first() is not None:
         return None
     item = _must_exist(conn, item_id)
-    if opted_out(conn, [item.contact_id]):
+    if opted_out(conn, [item.contact_id]) or _capped(conn, item.contact_id, ask.cap):
         return None
     address = address_of(conn, item.conversation_id)
     return address if ask.allowed(address) else None
+
+
+def _capped(conn: Connection, contact_id: int, cap: tuple[int, timedelta] | None) -> bool:
+    """Whether the person was reached out to as often as the cap allows."""
+    if cap is None or cap[0] <= 0:
+        return False
+    asked = ledger.asked_since(conn, [contact_id], utcnow() - cap[1])
+    return asked.get(contact_id, 0) >= cap[0]
 
 
 def _ask_csat(conn: Connection, item_id: int, actor_id: int, ask: CsatAsk, language: str) -> None:
@@ -149,9 +164,12 @@ def _ask_csat(conn: Connection, item_id: int, actor_id: int, ask: CsatAsk, langu
         kind="csat",
         status="open",
     )
-    row = {"item_id": item_id, "poll_id": poll_id, "staff_id": actor_id, "asked_at": utcnow()}
+    now = utcnow()
+    row = {"item_id": item_id, "poll_id": poll_id, "staff_id": actor_id, "asked_at": now}
     conn.execute(insert(InboxCsat).values(row))
     outbox.enqueue_many(conn, [ask.message(poll_id, address, language)], author="feedbot:csat")
+    contact_id = _must_exist(conn, item_id).contact_id
+    ledger.record(conn, [contact_id], "csat", f"poll:{poll_id}", now)
     audit(conn, None, "csat_asked", [item_id], poll_id=poll_id)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -82,14 +82,23 @@ def enqueue(conn: Connection, message: OutboundMessage, *, author: str) -> int:
     return enqueue_many(conn, [message], author=author)[0]
 
 
-def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: str) -> list[int]:
+def enqueue_many(
+    conn: Connection,
+    messages: list[OutboundMessage],
+    *,
+    author: str,
+    known: Mapping[tuple[str, str, str], int] | None = None,
+    due: Sequence[datetime] | None = None,
+) -> list[int]:
     """Store and queue each message in one transaction, with one statement per table (a vote
-    burst queues hundreds of confirmations at once); returns the message ids, in order."""
+    burst queues hundreds of confirmations at once); returns the message ids, in order.
+    ``known``: conversation ids the caller already has, by (channel, chat, thread); ``due``:
+    when each may go at the earliest (a big send paced to its platform's rate)."""
     if not messages:
         return []
     now = utcnow()
     keys = [(m.address.channel.value, m.address.chat, m.address.thread) for m in messages]
-    conversations: dict[tuple[str, str, str], int] = {}
+    conversations: dict[tuple[str, str, str], int] = dict(known or {})
     for message, key in zip(messages, keys, strict=True):
         _supersede(conn, message)
         if key not in conversations:
@@ -122,7 +131,7 @@ def enqueue_many(conn: Connection, messages: list[OutboundMessage], *, author: s
                 "payload": to_payload(m),
                 "edit_key": m.edit_of or None,
                 "status": "superseded" if last_edit.get(m.edit_of, n) != n else "pending",
-                "next_attempt_at": now,
+                "next_attempt_at": due[n] if due is not None else now,
                 "created_at": now,
             }
             for n, (m, i) in enumerate(zip(messages, ids, strict=True))

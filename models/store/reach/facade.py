@@ -1,16 +1,24 @@
-"""``store.reach``: the contact ledger, keyword-only."""
+"""``store.reach``: the contact ledger, segments, targeted sends, the panel and re-engagement
+consent, keyword-only."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from models.store.reach import ledger
+from bot.events import Address
+from models.store.reach import audience, ledger, panel, segment, sends
+from models.store.reach.audience import Person
+from models.store.reach.panel import ConsentAsk
+from models.store.reach.segment import Segment
+from models.store.reach.sends import Delivery, SendRecord
 from models.store.runner import Runner
 
 
 class ReachStore:
-    """Contacts the bot made, for the per-person cap and "already asked" figures."""
+    """Contacts the bot made (for the per-person cap), who an audience is and how to reach
+    them, the sends made to audiences, the advisory panel and re-engagement consent."""
 
     def __init__(self, *, durable: Runner, derived: Runner) -> None:
         self._durable = durable
@@ -27,3 +35,69 @@ class ReachStore:
     ) -> dict[int, int]:
         """Contacts made per contact since a time (``contact_ids=None``: everyone asked)."""
         return await self._db.read(ledger.asked_since, contact_ids, since)
+
+    async def came_back(self, *, kind: str, since: datetime, until: datetime) -> tuple[int, int]:
+        """People reached out to with ``kind`` in the window, and how many of them wrote since."""
+        return await self._db.read(ledger.came_back, kind, since, until)
+
+    async def count(self, *, segment: Segment, until: datetime) -> int:
+        """How many contacts a segment holds."""
+        return await self._db.read(segment_count, segment, until)
+
+    async def audience(
+        self, *, segment: Segment, until: datetime, asked_from: datetime
+    ) -> list[Person]:
+        """Everyone in the segment with where they can be reached, their opt-out and how often
+        they were asked since ``asked_from``."""
+        return await self._db.read(_audience, segment, until, asked_from)
+
+    async def send(self, *, send: SendRecord, deliveries: Sequence[Delivery]) -> int:
+        """Record a send and queue its messages, in one transaction; the send's id."""
+        return await self._durable.write(sends.record, send, deliveries)
+
+    async def tally(self, *, send_id: int) -> dict[str, int]:
+        """Told, replied and answered, for one send ({} when there is no such send)."""
+        return await self._db.read(sends.tally, send_id)
+
+    async def recent(self, *, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest sends with their reports and tallies."""
+        return await self._db.read(sends.recent, limit)
+
+    async def join_panel(self, *, contact_id: int, via: str) -> bool:
+        """Add a person to the panel (False: already on it)."""
+        return await self._durable.write(panel.join, contact_id, via)
+
+    async def leave_panel(self, *, contact_id: int) -> bool:
+        """Take a person off the panel (False: not on it)."""
+        return await self._durable.write(panel.leave, contact_id)
+
+    async def panel_members(self) -> list[tuple[str | None, str, datetime]]:
+        """(group, pseudonym, joined) of each member."""
+        return await self._db.read(panel.members)
+
+    async def panel_by_group(self) -> dict[str, int]:
+        """Members per customer group ("" for no known group)."""
+        return await self._db.read(panel.by_group)
+
+    async def ask_consent(
+        self, *, contact_id: int, address: Address, ask: ConsentAsk, language: str
+    ) -> bool:
+        """Ask "may we contact you again?" once (False: asked before, or opted out)."""
+        return await self._durable.write(panel.ask_consent, contact_id, address, ask, language)
+
+    async def vote_options(self, *, message_ids: Sequence[int]) -> dict[int, list[str]]:
+        """The options each of these vote events chose, once counted."""
+        return await self._db.read(panel.vote_options, message_ids)
+
+    async def consented(self, *, contact_ids: Sequence[int] | None = None) -> list[int]:
+        """The contacts who said yes to being contacted again."""
+        return await self._db.read(panel.consented, contact_ids)
+
+
+def segment_count(conn: Any, seg: Segment, until: datetime) -> int:
+    """How many contacts the segment holds."""
+    return segment.count(conn, seg, until)
+
+
+def _audience(conn: Any, seg: Segment, until: datetime, asked_from: datetime) -> list[Person]:
+    return audience.people(conn, segment.matching(conn, seg, until), asked_from)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import exists, func, insert, select
 from sqlalchemy.engine import Connection
 
 from models.store.reach.tables import ContactAsk
+from models.store.tables import Message
 
 KINDS = frozenset({"poll", "csat", "send", "reengage", "panel"})
 
@@ -42,3 +43,22 @@ def asked_since(
         rows = conn.execute(query.where(ContactAsk.contact_id.in_(chunk)))
         counts.update((int(c), int(n)) for c, n in rows)
     return counts
+
+
+def came_back(conn: Connection, kind: str, since: datetime, until: datetime) -> tuple[int, int]:
+    """Of the people reached out to with ``kind`` in [since, until), how many, and how many
+    wrote (or answered) afterwards."""
+    asked = (
+        select(ContactAsk.contact_id, func.min(ContactAsk.at).label("at"))
+        .where(ContactAsk.kind == kind, ContactAsk.at >= since, ContactAsk.at < until)
+        .group_by(ContactAsk.contact_id)
+        .subquery("asked")
+    )
+    wrote = exists().where(
+        Message.contact_id == asked.c.contact_id,
+        Message.direction == "in",
+        Message.occurred_at > asked.c.at,
+    )
+    people = conn.execute(select(func.count()).select_from(asked)).scalar_one()
+    back = conn.execute(select(func.count()).select_from(asked).where(wrote)).scalar_one()
+    return int(people), int(back)

@@ -13,6 +13,7 @@ from models.store.digest.tables import OptOut
 from models.store.inbox.tables import InboxCsat, InboxEntry, InboxItem, StaffUser
 from models.store.people.names import short_name
 from models.store.polls.tables import Poll, Vote
+from models.store.rights import export_reach
 from models.store.rights.id_slices import in_chunks
 from models.store.rights.scope import Scope
 from models.store.tables import (
@@ -42,6 +43,7 @@ def document(conn: Connection, scope: Scope) -> dict[str, Any]:
         "csat": _csat(conn, scope),
         "sent_to_them": sent,
         "opt_out": _opt_out(conn, scope),
+        "reaching_out": export_reach.reach(conn, scope),
     }
     person = _person_name(parts["contacts"], scope.person_id)
     return {"summary": summary(parts), "person_id": scope.person_id, "person": person, **parts}

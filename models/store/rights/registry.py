@@ -132,6 +132,9 @@ REGISTRY: tuple[Holding, ...] = (
     Holding("message_embeddings", ("vector",), "message_id", "message_ids"),
     Holding("inbox_entries", ("text",), "item_id", "item_ids", erase={"text": marker}),
     Holding("poll_targets", ("chat",), "id", "poll_target_ids", erase={"chat": tagged("id")}),
+    Holding("panel_members", ("joined_at", "via"), "contact_id", "contact_ids"),
+    Holding("reengage_consents", ("poll_id", "asked_at"), "contact_id", "contact_ids"),
+    Holding("send_recipients", ("conversation_id", "message_id"), "contact_id", "contact_ids"),
 )
 """Erasure applies these in order (rows are found first, so the order only matters for keys)."""
 
@@ -169,6 +172,8 @@ NOT_PERSONAL: Mapping[str, str] = {
     "bridge_seen": "Slack ids of staff actions already acted on",
     "bridge_posts": "which staff-channel messages are about which item (ids only)",
     "contact_asks": "that the bot reached out to a contact (by id): what kind, about what, when",
+    "targeted_sends": "a send to an audience: who on the staff chose it, the audience's filters,"
+    " the poll or text and the counts (whom it told is in send_recipients)",
 }
 """Tables declared to hold nothing that identifies the people the library serves (a name here
 that is not in the database yet is ignored; a table in the database in neither list fails)."""

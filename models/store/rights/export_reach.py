@@ -1,0 +1,50 @@
+"""A person's export, the reaching-out part: the advisory panel, their answer to "may we
+contact you again?", and when the bot itself reached out to them (the contact cap's ledger)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from models.store.polls.tables import Vote
+from models.store.reach.tables import ContactAsk, PanelMember, ReengageConsent
+from models.store.rights.scope import Scope
+
+
+def reach(conn: Connection, scope: Scope) -> dict[str, Any]:
+    """Panel membership, re-engagement consent and contacts made, per contact."""
+    ids = list(scope.contact_ids)
+    panel = conn.execute(select(PanelMember).where(PanelMember.contact_id.in_(ids))).all()
+    consent = conn.execute(
+        select(ReengageConsent.contact_id, ReengageConsent.asked_at, Vote.options)
+        .outerjoin(
+            Vote,
+            (Vote.poll_id == ReengageConsent.poll_id)
+            & (Vote.contact_id == ReengageConsent.contact_id),
+        )
+        .where(ReengageConsent.contact_id.in_(ids))
+    )
+    asks = conn.execute(
+        select(ContactAsk).where(ContactAsk.contact_id.in_(ids)).order_by(ContactAsk.at)
+    ).all()
+    return {
+        "panel": [
+            {"contact_id": p.contact_id, "joined": p.joined_at.isoformat(), "via": p.via}
+            for p in panel
+        ],
+        "contact_again": [
+            {"contact_id": c, "asked": at.isoformat(), "answer": _answer(options)}
+            for c, at, options in consent
+        ],
+        "contacted": [
+            {"contact_id": a.contact_id, "kind": a.kind, "about": a.ref, "at": a.at.isoformat()}
+            for a in asks
+        ],
+    }
+
+
+def _answer(options: list[str] | None) -> str | None:
+    """ "yes", "no", or None before they answered."""
+    return str(options[0]) if options else None

@@ -1,0 +1,144 @@
+"""/inbox/sends/new: a lead builds an audience, sees the dry run's counts and sends (audited);
+an agent, a post without its CSRF token and bad fields change nothing; the page works by
+keyboard alone, passes axe and fits a 390 px phone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from config.settings import Settings
+from models.classification import Classification
+from models.store.reach.tables import TargetedSend
+from models.store.tables import AuditEntry, Message
+from tests.fakes.running import RunningBot, running_bot
+from tests.support.browser import Axe
+from tests.web.browser_staff import keyboard_login, shoot
+from tests.web.staff import add_staff, csrf_of, log_in, widget_item
+
+TOPIC = "printing_and_scanning"
+FORM = {"text": "We fixed the level 2 printer", "topic": TOPIC, "sample": "100"}
+PHONE = {"width": 390, "height": 844}
+
+
+async def _raised(bot: RunningBot, text: str) -> None:
+    """A widget writer (their session still open) whose message is about printing."""
+    await widget_item(bot, text)
+    found = select(Message.id).where(Message.text == text)
+    message_id = await bot.store.read(lambda c: c.execute(found).scalar_one())
+    verdict = Classification("negative", {}, TOPIC, 0.95, "test")
+    await bot.store.classifications.save(verdicts=[(message_id, verdict)])
+
+
+async def _sends(bot: RunningBot) -> tuple[int, int]:
+    def read(conn: Connection) -> tuple[int, int]:
+        sent = conn.execute(select(func.count()).select_from(TargetedSend)).scalar_one()
+        audited = select(func.count()).where(AuditEntry.action == "send")
+        return int(sent), int(conn.execute(audited).scalar_one())
+
+    return await bot.store.read(read)
+
+
+async def test_a_lead_counts_then_sends_once_audited(
+    db_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=db_url, poll_quiet_hours="")) as bot:
+        await _raised(bot, "The printer on level 2 jams every day")
+        lead = await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "lee@lib.example.ac.uk")
+            page = (await http.get("/inbox/sends/new")).text
+            token = csrf_of(page)
+            dry = await http.post("/inbox/sends/preview", data={"csrftoken": token, **FORM})
+            before = await _sends(bot)
+            sent = await http.post("/inbox/sends", data={"csrftoken": token, **FORM})
+            shown = (await http.get(sent.headers["location"])).text
+        audit = await bot.store.read(
+            lambda c: c.execute(select(AuditEntry.actor).where(AuditEntry.action == "send")).all()
+        )
+    assert 'action="/inbox/sends/preview"' in page
+    assert dry.status_code == 200 and "1 person: 1 on widget." in dry.text
+    assert "Left out, opted out: 0" in dry.text
+    assert before == (0, 0)  # the dry run sends nothing
+    assert sent.status_code == 303 and sent.headers["location"].endswith("sent=1")
+    assert "Send 1 is on its way: 1 person told" in shown
+    assert [a for (a,) in audit] == [f"staff:{lead.id}"]
+
+
+async def test_no_csrf_token_no_role_or_bad_fields_change_nothing(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        await add_staff(bot.store, "ann@lib.example.ac.uk", role="agent")
+        await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
+        async with (
+            httpx.AsyncClient(base_url=bot.url) as agent,
+            httpx.AsyncClient(base_url=bot.url) as lead,
+        ):
+            await log_in(agent, "ann@lib.example.ac.uk")
+            await log_in(lead, "lee@lib.example.ac.uk")
+            agent_page = await agent.get("/inbox/sends/new")
+            agent_token = csrf_of((await agent.get("/inbox/")).text)
+            as_agent = await agent.post("/inbox/sends", data={"csrftoken": agent_token, **FORM})
+            no_token = await lead.post("/inbox/sends", data=FORM)
+            token = csrf_of((await lead.get("/inbox/sends/new")).text)
+            bad = [
+                await lead.post("/inbox/sends", data={"csrftoken": token, **FORM, **change})
+                for change in (
+                    {"topic": "pizza"},
+                    {"text": ""},
+                    {"poll": "12", "text": ""},
+                    {"sample": "0"},
+                    {"since": "last tuesday"},
+                    {"group": "wizards"},
+                )
+            ]
+        counts = await _sends(bot)
+    assert agent_page.status_code == 403 and as_agent.status_code == 403
+    assert "an agent cannot send" in as_agent.text
+    assert no_token.status_code == 403
+    assert [r.status_code for r in bad] == [400] * 6
+    assert "unknown topic &#39;pizza&#39;" in bad[0].text and "no poll 12" in bad[2].text
+    assert counts == (0, 0)
+
+
+async def _tab_to(page: Any, element_id: str, *, most: int = 200) -> None:
+    for _ in range(most):
+        await page.keyboard.press("Tab")
+        if await page.evaluate(f"document.activeElement.id == {element_id!r}"):
+            return
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+async def test_the_page_by_keyboard_on_a_phone_passes_axe(
+    sqlite_url: str, make_settings: Callable[..., Settings], browser: Any, axe: Axe, tmp_path: Path
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url, poll_quiet_hours="")) as bot:
+        await _raised(bot, "The scanner printer on level 1 is broken again")
+        await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
+        context = await browser.new_context(viewport=PHONE, bypass_csp=True)
+        page = await context.new_page()
+        await keyboard_login(page, bot.url, "lee@lib.example.ac.uk")
+        await page.goto(bot.url + "/inbox/sends/new")
+        await axe(page)
+        await _tab_to(page, "send-text")
+        await page.keyboard.type("We fixed the scanner")
+        await _tab_to(page, f"t-{TOPIC}")
+        await page.keyboard.press("Space")
+        async with page.expect_navigation():
+            await page.keyboard.press("Enter")  # submits the form: the count
+        counted = await page.inner_text("#dry-heading + p")
+        await axe(page)
+        wide = await page.evaluate("document.documentElement.scrollWidth")
+        await shoot(page, tmp_path, "sends-dry-run-phone")
+        await _tab_to(page, "send-text", most=400)  # the text was kept
+        kept = await page.evaluate("document.activeElement.value")
+        await context.close()
+    assert counted == "1 person: 1 on widget."
+    assert kept == "We fixed the scanner"
+    assert wide <= PHONE["width"]
