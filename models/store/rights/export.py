@@ -35,8 +35,9 @@ def document(conn: Connection, scope: Scope) -> dict[str, Any]:
     """The export: summary first, then each kind of record."""
     mine = [m for m in _messages(conn, scope) if m.pop("_theirs")]
     sent = _sent(conn, scope)
-    parts = {
-        "contacts": _contacts(conn, scope),
+    contacts = _contacts(conn, scope)
+    parts: dict[str, Any] = {
+        "contacts": contacts,
         "messages": mine,
         "votes": _votes(conn, scope),
         "queue_items": _items(conn, scope),
@@ -45,7 +46,7 @@ def document(conn: Connection, scope: Scope) -> dict[str, Any]:
         "opt_out": _opt_out(conn, scope),
         "reaching_out": export_reach.reach(conn, scope),
     }
-    person = _person_name(parts["contacts"], scope.person_id)
+    person = _person_name(contacts, scope.person_id)
     return {"summary": summary(parts), "person_id": scope.person_id, "person": person, **parts}
 
 
