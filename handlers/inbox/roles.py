@@ -23,6 +23,7 @@ NEEDS = {
     "canned": "lead",
     "record_action": "lead",
     "see_names": "lead",
+    "themes": "lead",
     "staff": "admin",
     "data_rights": "admin",
 }

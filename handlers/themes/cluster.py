@@ -1,0 +1,61 @@
+"""Grouping a week's message embeddings into themes with scikit-learn: average-linkage
+agglomerative clustering on cosine distance, cut at a distance threshold (no number of themes
+to guess). Over ``direct`` messages it first condenses them into MiniBatchKMeans centroids and
+clusters those, so a busy week stays a few seconds on two cores. Pure (CPU-bound: run it off
+the event loop)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from sklearn.cluster import AgglomerativeClustering, MiniBatchKMeans
+
+from models.store.themes.types import Vector
+
+Labels = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """``threshold``: the cosine distance (1 - similarity) under which groups join, on
+    average; ``min_size``: fewer messages than this are no theme; ``direct``: up to this many
+    messages are clustered as they are, above it through ``per_centroid`` messages a centroid."""
+
+    threshold: float = 0.65
+    min_size: int = 5
+    direct: int = 2000
+    per_centroid: int = 10
+
+
+def group(vectors: Vector, grouping: Grouping) -> Labels:
+    """One label per row: 0, 1, ... for themes, largest first; -1 for messages in none."""
+    n = len(vectors)
+    if n < max(grouping.min_size, 2):
+        return np.full(n, -1, dtype=np.int64)
+    if n <= grouping.direct:
+        raw = _agglomerate(vectors, grouping.threshold)
+    else:
+        k = min(n // grouping.per_centroid, grouping.direct)
+        kmeans = MiniBatchKMeans(n_clusters=k, random_state=0, n_init=1, batch_size=4096)
+        fine = kmeans.fit_predict(vectors)
+        centres = kmeans.cluster_centers_
+        centres = centres / np.maximum(np.linalg.norm(centres, axis=1, keepdims=True), 1e-9)
+        raw = _agglomerate(centres.astype(np.float32), grouping.threshold)[fine]
+    return _by_size(raw, grouping.min_size)
+
+
+def _agglomerate(vectors: Vector, threshold: float) -> Labels:
+    model = AgglomerativeClustering(
+        n_clusters=None, metric="cosine", linkage="average", distance_threshold=threshold
+    )
+    return np.asarray(model.fit_predict(vectors), dtype=np.int64)
+
+
+def _by_size(raw: Labels, min_size: int) -> Labels:
+    """Relabel: clusters of at least ``min_size`` numbered largest first, the rest -1."""
+    values, counts = np.unique(raw, return_counts=True)
+    order = [int(v) for v, c in sorted(zip(values, counts, strict=True), key=lambda p: -p[1])]
+    kept = {v: i for i, v in enumerate(o for o in order if counts[values == o][0] >= min_size)}
+    return np.array([kept.get(int(r), -1) for r in raw], dtype=np.int64)

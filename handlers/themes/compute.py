@@ -1,0 +1,133 @@
+"""A week's themes computed from the stored embeddings (the encoder never runs again): grouped,
+matched to the themes of earlier weeks by centroid, labelled, with trend, sentiment mix and
+quotes, and stored."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from handlers.digest.week import IsoWeek
+from handlers.themes.cluster import Grouping, group
+from handlers.themes.label import labels
+from handlers.themes.trend import trend
+from models.store import Store
+from models.store.themes.types import Cluster, Known, Run, Vector
+
+
+@dataclass(frozen=True)
+class ThemeSettings:
+    """How themes are found: the grouping, the centroid similarity at which a cluster
+    continues an earlier theme, how many weeks are looked back on, how many quotes, how old a
+    week in progress's themes may be before they are computed again."""
+
+    grouping: Grouping = Grouping()
+    match: float = 0.8
+    lookback: int = 8
+    quotes: int = 3
+    fresh: timedelta = timedelta(hours=1)
+
+
+class ThemeBuilder:
+    """Computes and stores a week's themes."""
+
+    def __init__(
+        self, store: Store, zone: ZoneInfo, settings: ThemeSettings | None = None
+    ) -> None:
+        self._store = store
+        self.zone = zone
+        self.settings = settings or ThemeSettings()
+
+    async def ensure(self, week: IsoWeek, now: datetime) -> Run:
+        """The week's themes, computed now when missing, when the week has ended since they
+        were, or when they are older than ``fresh`` for a week still in progress."""
+        run = await self._store.themes.run_of(week=str(week))
+        if run is not None and (run.complete or now - run.computed_at < self.settings.fresh):
+            return run
+        return await self.compute(week, now)
+
+    async def compute(self, week: IsoWeek, now: datetime) -> Run:
+        """Compute and store the week's themes (up to ``now`` for a week in progress)."""
+        start, end = week.start(self.zone), week.end(self.zone)
+        until = min(end, now)
+        ids, vectors = await self._store.embeddings.received_between(since=start, until=until)
+        found = await asyncio.to_thread(group, vectors, self.settings.grouping)
+        members = [np.flatnonzero(found == k) for k in range(int(found.max(initial=-1)) + 1)]
+        members = [m for m in members if len(m)]
+        clustered = [ids[i] for m in members for i in m]
+        texts = await self._store.themes.texts(message_ids=clustered)
+        moods = await self._store.themes.sentiments(message_ids=clustered)
+        earlier = [str(week.shifted(-back)) for back in range(1, self.settings.lookback + 1)]
+        known = await self._store.themes.known(weeks=earlier, week=str(week))
+        centroids = [_unit(vectors[m].mean(axis=0)) for m in members]
+        matched = _match(centroids, known, self.settings.match)
+        names = labels([[texts.get(ids[i], "") for i in m] for m in members])
+        elapsed = (until - start) / (end - start) if end > start else 1.0
+        clusters = []
+        for k, m in enumerate(members):
+            mids = [ids[i] for i in m]
+            previous = known[matched[k]] if matched[k] is not None else None
+            history = [previous.sizes.get(w, 0) for w in earlier] if previous else []
+            clusters.append(
+                Cluster(
+                    theme_id=previous.id if previous else None,
+                    centroid=centroids[k],
+                    label=names[k],
+                    trend=trend(len(m), history, elapsed=elapsed),
+                    sentiment=_mix(moods.get(i, "unsure") for i in mids),
+                    quotes=self._quotes(vectors[m], mids, centroids[k], texts),
+                    message_ids=sorted(mids),
+                )
+            )
+        run = Run(str(week), now, until, len(ids), complete=now >= end)
+        await self._store.themes.save_week(week=str(week), clusters=clusters, run=run)
+        return run
+
+    def _quotes(
+        self, vectors: Vector, mids: list[int], centroid: Vector, texts: dict[int, str]
+    ) -> list[int]:
+        """The messages nearest the centroid, one per distinct text."""
+        chosen: list[int] = []
+        seen: set[str] = set()
+        for i in np.argsort(-(vectors @ centroid)):
+            text = texts.get(mids[int(i)], "").strip().lower()
+            if text and text not in seen:
+                chosen.append(mids[int(i)])
+                seen.add(text)
+            if len(chosen) == self.settings.quotes:
+                break
+        return chosen
+
+
+def _unit(vector: Vector) -> Vector:
+    norm = float(np.linalg.norm(vector))
+    return (vector / norm if norm else vector).astype(np.float32)
+
+
+def _match(centroids: list[Vector], known: list[Known], floor: float) -> list[int | None]:
+    """For each new centroid, the index of the known theme it continues: pairs taken most
+    similar first, each side at most once, none under ``floor``."""
+    out: list[int | None] = [None] * len(centroids)
+    if not centroids or not known:
+        return out
+    sims = np.stack(centroids) @ np.stack([k.centroid for k in known]).T
+    taken: set[int] = set()
+    for flat in np.argsort(-sims, axis=None):
+        row, col = divmod(int(flat), len(known))
+        if sims[row, col] < floor:
+            break
+        if out[row] is None and col not in taken:
+            out[row] = col
+            taken.add(col)
+    return out
+
+
+def _mix(moods: object) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for mood in moods:  # type: ignore[attr-defined]
+        counts[str(mood)] = counts.get(str(mood), 0) + 1
+    return counts
