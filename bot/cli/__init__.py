@@ -14,7 +14,8 @@ import typer
 
 from bot.cli.errors import GuardedGroup, describe, fail
 
-GROUPS = ("core", "messages", "polls", "staff", "digest", "actions", "queue", "alerts", "rights")
+GROUPS = ("core", "messages", "polls", "staff", "digest", "actions", "queue", "alerts", "rights",
+          "themes")  # fmt: skip
 """Every command group's module, in the order of ``--help``; the classifier's comes last."""
 OWN_GROUP = {"export": "rights", "erase": "rights", "link": "rights", "retention": "rights",
              "audit": "rights"}  # fmt: skip

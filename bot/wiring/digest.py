@@ -19,7 +19,9 @@ from models.store import Store
 
 def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> Digests:
     """The weekly digest as the settings and the library's config describe it."""
-    config = DigestConfig(zone=ZoneInfo(settings.timezone), groups=library.customer_groups)
+    config = DigestConfig(
+        zone=ZoneInfo(settings.timezone), groups=library.customer_groups, calendar=library.calendar
+    )
     return Digests(store, config, library=library.library_name, base_url=base_url(settings))
 
 

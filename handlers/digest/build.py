@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from config.calendar import AcademicCalendar
 from handlers.digest import sections
 from handlers.digest.figures import link, pseudonymous_name
 from handlers.digest.model import ActionLine, Digest, PollLine, Queue, QuoteLine, TopicLine
@@ -16,6 +18,7 @@ from handlers.digest.scrub import scrub
 from handlers.digest.week import IsoWeek, week_starts
 from handlers.polls.results import concentration_line
 from handlers.polls.service import results
+from handlers.themes.digest_section import themes_section
 from models.store import Store
 from models.store.digest.figures import Window
 from models.store.digest.queue_figures import Span
@@ -33,6 +36,7 @@ class DigestConfig:
     quotes_per_topic: int = 3
     quote_confidence: float = 0.7
     history_weeks: int = 8
+    calendar: AcademicCalendar | None = None
 
 
 class Timer:
@@ -69,7 +73,10 @@ async def build_digest(
     items = await _timed(timer, "queue", queue(store, span, str(week)))
     actions = await _timed(timer, "actions", _actions(store, window))
     found = _Found(volume, cube, topics, quotes, groups, polls, items, actions)
-    return _assemble(week, window, config, found)
+    extra = await _timed(timer, "themes", themes_section(store, week, config.zone, config.calendar))
+    return replace(
+        _assemble(week, window, config, found), themes=extra.themes, focus_areas=extra.focus_areas
+    )
 
 
 async def _timed(timer: Timer, name: str, work: Awaitable[T]) -> T:

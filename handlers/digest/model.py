@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from handlers.themes.lines import DigestTheme, FocusAreas
+
 
 @dataclass(frozen=True)
 class ChannelLine:
@@ -174,3 +176,5 @@ class Digest:
     polls: list[PollLine]
     queue: Queue
     actions: list[ActionLine]
+    themes: list[DigestTheme] = field(default_factory=list)
+    focus_areas: FocusAreas | None = None

@@ -30,10 +30,14 @@ def unpack(blob: bytes) -> Vector:
 
 def run_of(conn: Connection, week: str) -> Run | None:
     """When the week's themes were last computed, or None."""
-    row = conn.execute(select(ThemeRun).where(ThemeRun.week == week)).scalar_one_or_none()
+    row = conn.execute(
+        select(
+            ThemeRun.computed_at, ThemeRun.until, ThemeRun.messages, ThemeRun.complete
+        ).where(ThemeRun.week == week)
+    ).first()
     if row is None:
         return None
-    return Run(row.week, row.computed_at, row.until, row.messages, row.complete)
+    return Run(week, row[0], row[1], int(row[2]), bool(row[3]))
 
 
 def texts(conn: Connection, message_ids: Sequence[int]) -> dict[int, str]:
