@@ -20,6 +20,7 @@ from bot.web import (
     inbox_item,
     inbox_queue,
     inbox_staff,
+    inbox_themes,
     inbox_you_said,
     rights_pages,
     staff_login,
@@ -31,10 +32,13 @@ from bot.web.queue_query import FACETS, LIBRARY_ZONE
 from bot.web.security import secure_cookies
 from bot.web.staff_body import StaffBodyCap
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
+from config.calendar import AcademicCalendar
 from handlers.data_rights import DataRights
 from handlers.inbox.usecases import Inbox
 from handlers.staff.login import Login, Throttle
 from handlers.staff.passwords import Passwords
+from handlers.themes.compute import ThemeBuilder
+from handlers.themes.usecases import Themes
 from handlers.you_said import YouSaid
 from models.store import Store
 
@@ -53,6 +57,7 @@ class StaffWebConfig:
     max_chars: int
     zone: ZoneInfo = LIBRARY_ZONE
     proxy_header: str = ""
+    calendar: AcademicCalendar | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ def build_staff_web(
         *inbox_staff.routes(pages),
         *inbox_canned.routes(pages),
         *inbox_you_said.routes(pages, you_said),
+        *inbox_themes.routes(_theme_pages(store, pages, config)),
         Route("/inbox", to_queue),
         Route("/inbox/{rest:path}", _not_found(pages), methods=["GET", "POST"]),
     ]
@@ -110,6 +116,15 @@ def build_staff_web(
         Middleware(csrf.StaffCsrf, secret=config.secret, sessions=cookie),
     ]
     return StaffWeb(routes, middleware)
+
+
+def _theme_pages(
+    store: Store, pages: InboxDeps, config: StaffWebConfig
+) -> inbox_themes.ThemePages:
+    """The themes pages' use cases, on the library's zone, topics and teams."""
+    builder = ThemeBuilder(store, config.zone)
+    themes = Themes(store, builder, topics=config.topics, teams=config.teams)
+    return inbox_themes.ThemePages(pages, themes, config.calendar)
 
 
 async def to_queue(_: Request) -> Response:

@@ -112,4 +112,5 @@ def pages_config(settings: Settings, library: LibraryConfig) -> StaffWebConfig:
         max_chars=settings.max_message_chars,
         zone=ZoneInfo(settings.timezone),
         proxy_header=settings.trusted_proxy_header,
+        calendar=library.calendar,
     )

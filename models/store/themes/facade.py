@@ -35,6 +35,12 @@ class ThemeStore:
         """The texts of these messages."""
         return await self._db.read(queries.texts, message_ids)
 
+    async def messages(
+        self, *, message_ids: Sequence[int]
+    ) -> list[tuple[int, str, datetime, str]]:
+        """(id, channel, received at, text) of these messages, in id order."""
+        return await self._db.read(queries.messages, message_ids)
+
     async def sentiments(self, *, message_ids: Sequence[int]) -> dict[int, str]:
         """Each message's sentiment (newest classification)."""
         return await self._db.read(queries.sentiments, message_ids)

@@ -50,6 +50,20 @@ def texts(conn: Connection, message_ids: Sequence[int]) -> dict[int, str]:
     return out
 
 
+def messages(conn: Connection, message_ids: Sequence[int]) -> list[tuple[int, str, datetime, str]]:
+    """(id, channel, received at, text) of these messages, in id order."""
+    out: list[tuple[int, str, datetime, str]] = []
+    for start in range(0, len(message_ids), CHUNK):
+        chunk = list(message_ids[start : start + CHUNK])
+        rows = conn.execute(
+            select(Message.id, Message.channel, Message.received_at, Message.text).where(
+                Message.id.in_(chunk)
+            )
+        )
+        out.extend((int(i), str(c), at, str(t)) for i, c, at, t in rows)
+    return sorted(out)
+
+
 def sentiments(conn: Connection, message_ids: Sequence[int]) -> dict[int, str]:
     """Each message's sentiment from its newest classification."""
     out: dict[int, str] = {}
