@@ -38,14 +38,14 @@ class ThemeBuilder:
     def __init__(
         self, store: Store, zone: ZoneInfo, settings: ThemeSettings | None = None
     ) -> None:
-        self._store = store
+        self.store = store
         self.zone = zone
         self.settings = settings or ThemeSettings()
 
     async def ensure(self, week: IsoWeek, now: datetime) -> Run:
         """The week's themes, computed now when missing, when the week has ended since they
         were, or when they are older than ``fresh`` for a week still in progress."""
-        run = await self._store.themes.run_of(week=str(week))
+        run = await self.store.themes.run_of(week=str(week))
         if run is not None and (run.complete or now - run.computed_at < self.settings.fresh):
             return run
         return await self.compute(week, now)
@@ -54,15 +54,15 @@ class ThemeBuilder:
         """Compute and store the week's themes (up to ``now`` for a week in progress)."""
         start, end = week.start(self.zone), week.end(self.zone)
         until = min(end, now)
-        ids, vectors = await self._store.embeddings.received_between(since=start, until=until)
+        ids, vectors = await self.store.embeddings.received_between(since=start, until=until)
         found = await asyncio.to_thread(group, vectors, self.settings.grouping)
         members = [np.flatnonzero(found == k) for k in range(int(found.max(initial=-1)) + 1)]
         members = [m for m in members if len(m)]
         clustered = [ids[i] for m in members for i in m]
-        texts = await self._store.themes.texts(message_ids=clustered)
-        moods = await self._store.themes.sentiments(message_ids=clustered)
+        texts = await self.store.themes.texts(message_ids=clustered)
+        moods = await self.store.themes.sentiments(message_ids=clustered)
         earlier = [str(week.shifted(-back)) for back in range(1, self.settings.lookback + 1)]
-        known = await self._store.themes.known(weeks=earlier, week=str(week))
+        known = await self.store.themes.known(weeks=earlier, week=str(week))
         centroids = [_unit(vectors[m].mean(axis=0)) for m in members]
         matched = _match(centroids, known, self.settings.match)
         names = labels([[texts.get(ids[i], "") for i in m] for m in members])
@@ -84,7 +84,7 @@ class ThemeBuilder:
                 )
             )
         run = Run(str(week), now, until, len(ids), complete=now >= end)
-        await self._store.themes.save_week(week=str(week), clusters=clusters, run=run)
+        await self.store.themes.save_week(week=str(week), clusters=clusters, run=run)
         return run
 
     def _quotes(

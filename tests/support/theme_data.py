@@ -33,6 +33,8 @@ async def seed(
     topic: str = "other",
 ) -> list[int]:
     """Record the texts (one sender each) received at ``at``, classified with these vectors."""
+    if not texts:
+        return []
     events = [
         message(text, pid=f"{tag}-{n}", sender=f"U{tag}{n}", chat=f"D{tag}{n}")
         for n, text in enumerate(texts)

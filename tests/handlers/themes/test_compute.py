@@ -123,3 +123,27 @@ async def test_a_week_with_nothing_written_has_no_themes(store: Store) -> None:
     run = await ThemeBuilder(store, UTC).compute(WEEK, WEEK.end(UTC))
     assert run.messages == 0 and await store.themes.of_week(week=str(WEEK)) == []
     assert np.isfinite(run.until.timestamp())
+
+
+async def test_the_job_computes_the_ended_week_once_and_the_week_in_progress_when_stale(
+    store: Store,
+) -> None:
+    from handlers.themes.job import ThemesJob
+
+    later = WEEK.shifted(1)
+    await _week(store, WEEK, {"topup": 12, "cafe": 12}, "e")
+    await _week(store, later, {"topup": 6, "cafe": 0}, "f")
+    job = ThemesJob(ThemeBuilder(store, UTC))
+    monday = later.start(UTC) + timedelta(hours=12)  # noon on the week after's Monday
+    await job.run(monday)
+    ended, going = [await store.themes.run_of(week=str(w)) for w in (WEEK, later)]
+    assert ended is not None and ended.complete and ended.messages == 32
+    assert going is not None and not going.complete and going.messages == 6  # by Monday noon
+    await job.run(monday + timedelta(minutes=10))  # fresh: nothing computed again
+    assert await store.themes.run_of(week=str(later)) == going
+    await job.run(later.start(UTC) + timedelta(days=3))  # stale: the week so far again
+    again = await store.themes.run_of(week=str(later))
+    assert again is not None and again.messages == 6 + len(NOISE)
+    assert await store.themes.run_of(week=str(WEEK)) == ended  # an ended week stays as it was
+    [line] = await store.themes.of_week(week=str(later))
+    assert line.size == 6 and line.trend == "steady"  # 6 by Thursday against 12 a week
