@@ -123,7 +123,8 @@ def load_sqlite(path: str, n: int, people: int, start: datetime, queue: int = 0)
     db = sqlite3.connect(path)
     t = _sqlite_time(start)
     db.executemany(
-        "INSERT INTO contacts VALUES (?,?,?,?)", [(*r[:3], t) for r in contacts(people, start)]
+        "INSERT INTO contacts (id, channel, pseudonym, created_at) VALUES (?,?,?,?)",
+        [(*r[:3], t) for r in contacts(people, start)],
     )
     rows = [(*r[:6], t, None) for r in conversations(people, start)]
     db.executemany("INSERT INTO conversations VALUES (?,?,?,?,?,?,?,?)", rows)

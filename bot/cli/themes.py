@@ -16,7 +16,9 @@ from handlers.digest.week import IsoWeek
 from handlers.themes.compute import ThemeBuilder
 from handlers.themes.usecases import ThemeRefused, Themes, WeekThemes
 
-themes_app = typer.Typer(help="Themes: what people write about beyond the topics.", no_args_is_help=True)
+themes_app = typer.Typer(
+    help="Themes: what people write about beyond the topics.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:

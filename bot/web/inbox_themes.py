@@ -68,9 +68,7 @@ def routes(pages: ThemePages) -> list[Route]:
     return [
         Route("/inbox/themes", week_page, methods=["GET"]),
         Route(f"/inbox/themes/{id_param('theme_id')}", theme_page, methods=["GET"]),
-        Route(
-            f"/inbox/themes/{id_param('theme_id')}/{{action:str}}", decide, methods=["POST"]
-        ),
+        Route(f"/inbox/themes/{id_param('theme_id')}/{{action:str}}", decide, methods=["POST"]),
     ]
 
 

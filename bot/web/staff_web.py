@@ -118,9 +118,7 @@ def build_staff_web(
     return StaffWeb(routes, middleware)
 
 
-def _theme_pages(
-    store: Store, pages: InboxDeps, config: StaffWebConfig
-) -> inbox_themes.ThemePages:
+def _theme_pages(store: Store, pages: InboxDeps, config: StaffWebConfig) -> inbox_themes.ThemePages:
     """The themes pages' use cases, on the library's zone, topics and teams."""
     builder = ThemeBuilder(store, config.zone)
     themes = Themes(store, builder, topics=config.topics, teams=config.teams)

@@ -5,7 +5,7 @@ quotes, and stored."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,30 +25,33 @@ class ThemeSettings:
     continues an earlier theme, how many weeks are looked back on, how many quotes, how old a
     week in progress's themes may be before they are computed again."""
 
-    grouping: Grouping = Grouping()
+    grouping: Grouping = field(default_factory=Grouping)
     match: float = 0.8
     lookback: int = 8
     quotes: int = 3
-    fresh: timedelta = timedelta(hours=1)
+    fresh: timedelta = timedelta(minutes=15)
 
 
 class ThemeBuilder:
     """Computes and stores a week's themes."""
 
-    def __init__(
-        self, store: Store, zone: ZoneInfo, settings: ThemeSettings | None = None
-    ) -> None:
+    def __init__(self, store: Store, zone: ZoneInfo, settings: ThemeSettings | None = None) -> None:
         self.store = store
         self.zone = zone
         self.settings = settings or ThemeSettings()
 
     async def ensure(self, week: IsoWeek, now: datetime) -> Run:
-        """The week's themes, computed now when missing, when the week has ended since they
-        were, or when they are older than ``fresh`` for a week still in progress."""
+        """The week's themes, computed now when missing or when the messages they would read
+        changed (more arrived, or were classified late, or were erased); for a week still in
+        progress at most once per ``fresh``."""
         run = await self.store.themes.run_of(week=str(week))
-        if run is not None and (run.complete or now - run.computed_at < self.settings.fresh):
+        if run is None:
+            return await self.compute(week, now)
+        if not run.complete and now - run.computed_at < self.settings.fresh:
             return run
-        return await self.compute(week, now)
+        start, end = week.start(self.zone), week.end(self.zone)
+        count = await self.store.themes.embedded_between(since=start, until=min(end, now))
+        return run if count == run.messages else await self.compute(week, now)
 
     async def compute(self, week: IsoWeek, now: datetime) -> Run:
         """Compute and store the week's themes (up to ``now`` for a week in progress)."""

@@ -50,4 +50,3 @@ async def themes_section(
         )
     until = min(week.end(zone), utcnow())
     return ThemesSection(out, await focus_areas(store, until, zone, calendar))
-

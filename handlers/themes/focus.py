@@ -46,8 +46,9 @@ async def focus_areas(
 ) -> FocusAreas:
     """This term's focus areas."""
     name, since, until = span_of(now, zone, calendar)
-    first, last = str(IsoWeek.of(since.astimezone(zone).date())), str(
-        IsoWeek.of(until.astimezone(zone).date())
+    first, last = (
+        str(IsoWeek.of(since.astimezone(zone).date())),
+        str(IsoWeek.of(until.astimezone(zone).date())),
     )
     moods = await store.themes.topic_moods(since=since, until=until)
     theme_moods = await store.themes.theme_moods(first_week=first, last_week=last)
@@ -57,7 +58,9 @@ async def focus_areas(
     labels = await store.themes.theme_labels(theme_ids=ids) if ids else {}
     lines = [
         *_lines("topic", moods, "messages", "negative", labels),
-        *_lines("theme", {str(k): v for k, v in theme_moods.items()}, "messages", "negative", labels),
+        *_lines(
+            "theme", {str(k): v for k, v in theme_moods.items()}, "messages", "negative", labels
+        ),
         *_lines("topic", csat, "answers", "low", labels),
         *_lines("theme", theme_csat, "answers", "low", labels),
     ]

@@ -13,7 +13,8 @@ def trend(size: int, earlier: Sequence[int], *, elapsed: float = 1.0) -> str:
     """new (no earlier week), rising (half as many again as usual and at least three more),
     falling (a third fewer and at least three fewer) or steady. ``earlier``: its sizes in the
     weeks before, newest first (0 where it was not found); usual is their mean over the last
-    four since it first appeared, scaled by ``elapsed`` (the share of a week in progress gone by)."""
+    four since it first appeared, scaled by ``elapsed`` (the share of a week in progress gone
+    by)."""
     if not earlier or not any(earlier):
         return "new"
     recent = list(earlier[:USUAL_WEEKS])

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.events import utcnow
+from handlers.digest.scrub import scrub
 from handlers.digest.week import IsoWeek, local_week
 from handlers.inbox.roles import Actor, require
 from handlers.themes.compute import ThemeBuilder
-from handlers.digest.scrub import scrub
 from handlers.themes.trend import rank
 from models.classification import OTHER_TOPIC, UNSURE
 from models.store import Store
@@ -22,7 +22,6 @@ from models.store.themes.types import Run, ThemeLine
 
 TOPIC_NAME = re.compile(r"[a-z][a-z0-9_]{1,63}")
 QUOTE_CHARS = 200
-
 
 
 class ThemeRefused(ValueError):
@@ -86,7 +85,9 @@ class Themes:
         texts = await self._store.themes.texts(message_ids=ids)
         return {
             line.id: [
-                _quote(texts[q]) for q in line.quotes if texts.get(q, "").strip() not in ("", ERASED)
+                _quote(texts[q])
+                for q in line.quotes
+                if texts.get(q, "").strip() not in ("", ERASED)
             ]
             for line in lines
         }

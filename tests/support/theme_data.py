@@ -40,7 +40,7 @@ async def seed(
         for n, text in enumerate(texts)
     ]
     ids = [r.message_id for r in await store.messages.record(events=events)]
-    await store.themes._db.write(_received, [{"mid": i, "at": at} for i in ids])  # noqa: SLF001
+    await store.themes._db.write(_received, [{"mid": i, "at": at} for i in ids])
     verdicts = [
         (i, Classification(sentiment, {sentiment: 0.8}, topic, 0.9, "test", embedding=v))
         for i, v in zip(ids, np.asarray(vectors, dtype=np.float32), strict=True)
@@ -49,7 +49,9 @@ async def seed(
     return ids
 
 
-def around(direction: NDArray[np.float32], n: int, spread: float, seed_: int) -> NDArray[np.float32]:
+def around(
+    direction: NDArray[np.float32], n: int, spread: float, seed_: int
+) -> NDArray[np.float32]:
     """``n`` unit vectors scattered about a direction (``spread``: noise per dimension)."""
     rng = np.random.default_rng(seed_)
     raw = direction[None, :] + rng.normal(0.0, spread, (n, len(direction)))

@@ -13,13 +13,13 @@ from models.store.inbox import tables as inbox_tables  # noqa: F401 - their tabl
 from models.store.jobs.cursors import audit
 from models.store.polls import tables as poll_tables  # noqa: F401 - their tables
 from models.store.reach import tables as reach_tables  # noqa: F401 - their tables
-from models.store.themes import tables as theme_tables  # noqa: F401 - their tables
 from models.store.rights import tables as rights_tables  # noqa: F401 - their tables
 from models.store.rights.erase import erase
 from models.store.rights.export import document
 from models.store.rights.registry import TAG
 from models.store.rights.scope import Who, find_contact, link, person_of, scope
 from models.store.tables import Base, Contact
+from models.store.themes import tables as theme_tables  # noqa: F401 - their tables
 
 
 class NoSuchPerson(LookupError):

@@ -31,13 +31,15 @@ class ThemeStore:
         """When the week's themes were last computed, or None."""
         return await self._db.read(queries.run_of, week)
 
+    async def embedded_between(self, *, since: datetime, until: datetime) -> int:
+        """How many messages received in the span have an embedding."""
+        return await self._db.read(queries.embedded_between, since, until)
+
     async def texts(self, *, message_ids: Sequence[int]) -> dict[int, str]:
         """The texts of these messages."""
         return await self._db.read(queries.texts, message_ids)
 
-    async def messages(
-        self, *, message_ids: Sequence[int]
-    ) -> list[tuple[int, str, datetime, str]]:
+    async def messages(self, *, message_ids: Sequence[int]) -> list[tuple[int, str, datetime, str]]:
         """(id, channel, received at, text) of these messages, in id order."""
         return await self._db.read(queries.messages, message_ids)
 
@@ -115,9 +117,7 @@ class ThemeStore:
         """(label, status) of these themes."""
         return await self._db.read(focus.theme_labels, theme_ids)
 
-    async def csat(
-        self, *, since: datetime, until: datetime, low: int, by: str
-    ) -> focus.Counts:
+    async def csat(self, *, since: datetime, until: datetime, low: int, by: str) -> focus.Counts:
         """CSAT answers in the span and low ones, ``by`` "topic" or "theme"."""
         fn = focus.csat_by_theme if by == "theme" else focus.csat_by_topic
         return await self._db.read(fn, since, until, low)

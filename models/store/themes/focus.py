@@ -52,9 +52,7 @@ def theme_moods(conn: Connection, first_week: str, last_week: str) -> dict[int, 
 
 def theme_labels(conn: Connection, theme_ids: list[int]) -> dict[int, tuple[str, str]]:
     """(label, status) of these themes."""
-    rows = conn.execute(
-        select(Theme.id, Theme.label, Theme.status).where(Theme.id.in_(theme_ids))
-    )
+    rows = conn.execute(select(Theme.id, Theme.label, Theme.status).where(Theme.id.in_(theme_ids)))
     return {int(i): (str(label), str(s)) for i, label, s in rows}
 
 
@@ -86,4 +84,3 @@ def _csat(
         InboxCsat.score.is_not(None), InboxCsat.answered_at >= since, InboxCsat.answered_at < until
     ).group_by(key)
     return {str(k): {"answers": int(n), "low": int(lo or 0)} for k, n, lo in conn.execute(query)}
-

@@ -81,8 +81,9 @@ def similar(
     """Themes found since a week whose centroid is within ``floor`` cosine similarity of the
     vector, nearest first, with their size and sentiment mix summed over those weeks."""
     rows = conn.execute(
-        select(Theme.id, Theme.centroid, Theme.status, Theme.topic, Theme.label)
-        .where(Theme.id.in_(select(ThemeWeek.theme_id).where(ThemeWeek.week >= since_week)))
+        select(Theme.id, Theme.centroid, Theme.status, Theme.topic, Theme.label).where(
+            Theme.id.in_(select(ThemeWeek.theme_id).where(ThemeWeek.week >= since_week))
+        )
     ).all()
     if not rows:
         return []

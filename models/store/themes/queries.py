@@ -11,6 +11,7 @@ import numpy as np
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Connection, Row
 
+from models.store.inbound.embeddings import MessageEmbedding
 from models.store.tables import Classification, Message
 from models.store.themes.tables import Theme, ThemeMessage, ThemeRun, ThemeWeek
 from models.store.themes.types import Cluster, Known, Run, ThemeLine, Vector
@@ -31,13 +32,24 @@ def unpack(blob: bytes) -> Vector:
 def run_of(conn: Connection, week: str) -> Run | None:
     """When the week's themes were last computed, or None."""
     row = conn.execute(
-        select(
-            ThemeRun.computed_at, ThemeRun.until, ThemeRun.messages, ThemeRun.complete
-        ).where(ThemeRun.week == week)
+        select(ThemeRun.computed_at, ThemeRun.until, ThemeRun.messages, ThemeRun.complete).where(
+            ThemeRun.week == week
+        )
     ).first()
     if row is None:
         return None
     return Run(week, row[0], row[1], int(row[2]), bool(row[3]))
+
+
+def embedded_between(conn: Connection, since: datetime, until: datetime) -> int:
+    """How many messages received in [since, until) have an embedding (what a run reads)."""
+    query = (
+        select(func.count())
+        .select_from(MessageEmbedding)
+        .join(Message, Message.id == MessageEmbedding.message_id)
+        .where(Message.received_at >= since, Message.received_at < until)
+    )
+    return int(conn.execute(query).scalar_one())
 
 
 def texts(conn: Connection, message_ids: Sequence[int]) -> dict[int, str]:
@@ -99,9 +111,7 @@ def known(conn: Connection, weeks: Sequence[str], week: str) -> list[Known]:
     return [Known(int(i), unpack(c), sizes[int(i)]) for i, c in themes]
 
 
-def save_week(
-    conn: Connection, week: str, clusters: Sequence[Cluster], run: Run
-) -> dict[int, int]:
+def save_week(conn: Connection, week: str, clusters: Sequence[Cluster], run: Run) -> dict[int, int]:
     """Replace the week's themes with these clusters (continuing or creating themes; a theme
     left with no week at all and nothing decided is removed); returns cluster index → theme id."""
     conn.execute(delete(ThemeMessage).where(ThemeMessage.week == week))
@@ -120,7 +130,9 @@ def save_week(
                 quotes=cluster.quotes,
             )
         )
-        rows = [{"message_id": m, "theme_id": ids[index], "week": week} for m in cluster.message_ids]
+        rows = [
+            {"message_id": m, "theme_id": ids[index], "week": week} for m in cluster.message_ids
+        ]
         for start in range(0, len(rows), CHUNK):
             conn.execute(insert(ThemeMessage), rows[start : start + CHUNK])
     weeks = select(ThemeWeek.theme_id)

@@ -23,9 +23,7 @@ TOPUP = [
     f"printer credit top up page fails on my phone {x}"
     for x in ("again", "today", "every time", "since monday", "with an error", "at checkout")
 ] + [f"cannot top up printer credit, mail me at s{n}@uni.ac.uk" for n in range(6)]
-NOISE = [
-    f"{w} message" for w in ("lovely", "cold", "late", "ok", "random", "thanks", "why", "so")
-]
+NOISE = [f"{w} message" for w in ("lovely", "cold", "late", "ok", "random", "thanks", "why", "so")]
 CAFE = [f"cafe oat milk has run out {x}" for x in ("again", "today", "this week", "by ten")] * 3
 
 

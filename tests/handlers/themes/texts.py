@@ -21,7 +21,7 @@ KIOSK = (
     "The locker for short loan laptops opened the wrong door, someone else's bay",
     "Laptop kiosk says my account is blocked but I have no fines",
     "tried three times to take out a laptop from the dispensing machine, it times out every time",
-    "Is the laptop loan kiosk broken? It has an out of order sign but nobody knows when it'll be fixed",
+    "Is the laptop loan kiosk broken? It has an out of order sign, nobody knows when it's fixed",
     "The laptop borrowing station keeps logging me out halfway through",
     "Laptop self-issue kiosk rejected my card and told me to see staff, staff said use the kiosk",
     "every laptop I take from the kiosk has no charger and dies within an hour",
