@@ -73,7 +73,8 @@ class ThemeBuilder:
         clusters = []
         for k, m in enumerate(members):
             mids = [ids[i] for i in m]
-            previous = known[matched[k]] if matched[k] is not None else None
+            index = matched[k]
+            previous = known[index] if index is not None else None
             history = [previous.sizes.get(w, 0) for w in earlier] if previous else []
             clusters.append(
                 Cluster(

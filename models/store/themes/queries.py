@@ -205,7 +205,7 @@ _LINE = select(
 
 
 def _line(row: Row[Any]) -> ThemeLine:
-    theme_id, week, label, size, trend, mix, quotes, first, status, topic = row
+    theme_id, week, label, size, trend, mix, quotes, first, status, topic = tuple(row)
     return ThemeLine(
         id=int(theme_id),
         week=str(week),
