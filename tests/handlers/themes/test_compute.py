@@ -145,3 +145,17 @@ async def test_the_job_computes_the_ended_week_once_and_the_week_in_progress_whe
     assert await store.themes.run_of(week=str(WEEK)) == ended  # an ended week stays as it was
     [line] = await store.themes.of_week(week=str(later))
     assert line.size == 6 and line.trend == "steady"  # 6 by Thursday against 12 a week
+
+
+async def test_the_digest_section_lists_each_theme_with_exactly_its_messages(store: Store) -> None:
+    from handlers.themes.digest_section import themes_section
+
+    ids = await _week(store, WEEK, {"topup": 12, "cafe": 6}, "g")
+    section = await themes_section(store, WEEK, UTC, None)
+    by_size = sorted(section.themes, key=lambda t: -t.size)
+    assert [t.size for t in by_size] == [12, 6]
+    assert by_size[0].message_ids == sorted(ids["topup"])
+    assert by_size[1].message_ids == sorted(ids["cafe"])
+    assert by_size[0].link == f"/inbox/themes/{by_size[0].id}?week={WEEK}"
+    assert all("@" not in q for t in section.themes for q in t.quotes)  # scrubbed
+    assert section.focus_areas.span == "the last 12 weeks"
