@@ -49,6 +49,7 @@ bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/rights.py
 	PYTHONPATH=. $(PY) bench/alerts.py
 	PYTHONPATH=. $(PY) bench/sends.py
+	PYTHONPATH=. $(PY) bench/themes.py
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

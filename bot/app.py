@@ -17,7 +17,7 @@ from bot.secrets import pseudonym_key
 from bot.standby import process_name
 from bot.wiring import alerts, channels, jobs, pipeline, reach, staff
 from bot.wiring import polls as poll_wiring
-from bot.wiring.basics import Said, base_url
+from bot.wiring.basics import Said, base_url, learned_routes
 from bot.wiring.digest import digest_service
 from bot.wiring.web import web_app
 from config.library import LibraryConfig, load_library_config
@@ -81,6 +81,7 @@ async def running_bot(
         store = await stack.enter_async_context(
             Store.open(settings.database_url, pseudonym_key=pseudonym_key(settings))
         )
+        library = await learned_routes(library, store)  # topics leads made from themes
         said = Said(wording, languages or Remembered(store.languages))
         if isinstance(classifier, AbstractAsyncContextManager):
             await stack.enter_async_context(classifier)  # its batching worker

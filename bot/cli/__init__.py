@@ -16,7 +16,7 @@ from bot.cli.errors import GuardedGroup, describe, fail
 
 GROUPS = (
     "core", "messages", "polls", "sends", "staff", "digest", "actions", "queue", "alerts", "rights",
-    "people",
+    "people", "themes",
 )  # fmt: skip
 """Every command group's module, in the order of ``--help``; the classifier's comes last."""
 OWN_GROUP = {"export": "rights", "erase": "rights", "link": "rights", "retention": "rights",

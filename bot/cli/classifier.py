@@ -130,13 +130,14 @@ def train_topics(
     from models.classifier.topics_eval import load_eval, topic_scores
 
     settings = factory()
-    pairs = asyncio.run(_corrections(settings)) if corrections else []
+    pairs, learned = asyncio.run(_corrections(settings)) if corrections else ([], [])
     try:
         model = retrain_topics(
             topics_file=settings.topics_file,
             cache_dir=settings.model_cache_dir,
             corrections=pairs,
             engine=settings.classify_engine,
+            learned=learned,
         )
     except ClassifierUnavailable as exc:
         fail(str(exc))
@@ -145,16 +146,19 @@ def train_topics(
     typer.echo(json.dumps({"version": model.version, "corrections": len(pairs), "eval": figures}))
 
 
-async def _corrections(settings: Settings) -> list[tuple[str, str]]:
-    """Staff (text, topic) relabels, or none (with a warning) when the store cannot be read."""
+async def _corrections(settings: Settings) -> tuple[list[tuple[str, str]], list[str]]:
+    """Staff (text, topic) relabels and the topics leads made from themes, or none (with a
+    warning) when the store cannot be read."""
     from bot.cli.context import open_store
 
     try:
         async with open_store(settings) as store:
-            return await store.classifications.topic_corrections()
+            pairs = await store.classifications.topic_corrections()
+            learned = [name for name, _ in await store.themes.learned_topics()]
+            return pairs, learned
     except Exception as exc:  # noqa: BLE001 - training goes on with the file's examples
         typer.echo(f"feedbot: warning: no staff corrections ({_first_line(exc)})", err=True)
-        return []
+        return [], []
 
 
 def classify(

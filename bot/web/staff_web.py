@@ -23,6 +23,7 @@ from bot.web import (
     inbox_queue,
     inbox_sends,
     inbox_staff,
+    inbox_themes,
     inbox_you_said,
     poll_pages,
     rights_pages,
@@ -36,12 +37,15 @@ from bot.web.queue_query import FACETS, LIBRARY_ZONE
 from bot.web.security import secure_cookies
 from bot.web.staff_body import StaffBodyCap
 from bot.web.staff_session import SessionCookie, Sessions, StaffGate, staff_of
+from config.calendar import AcademicCalendar
 from handlers.data_rights import DataRights
 from handlers.groups.usecase import CoverageReader
 from handlers.inbox.usecases import Inbox
 from handlers.reach.service import Sends
 from handlers.staff.login import Login, Throttle
 from handlers.staff.passwords import Passwords
+from handlers.themes.compute import ThemeBuilder
+from handlers.themes.usecases import Themes
 from handlers.you_said import YouSaid
 from models.store import Store
 
@@ -62,6 +66,7 @@ class StaffWebConfig:
     proxy_header: str = ""
     topic_names: Mapping[str, str] = field(default_factory=dict)
     groups: Mapping[str, str] = field(default_factory=dict)
+    calendar: AcademicCalendar | None = None
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,7 @@ def build_staff_web(
         *(inbox_coverage.routes(pages, coverage) if coverage else []),
         *(poll_pages.routes(pages, polls) if polls is not None else []),
         *(inbox_sends.routes(pages, sends) if sends is not None else []),
+        *inbox_themes.routes(_theme_pages(store, pages, config)),
         Route("/inbox", to_queue),
         Route("/inbox/{rest:path}", _not_found(pages), methods=["GET", "POST"]),
     ]
@@ -128,6 +134,13 @@ def build_staff_web(
         Middleware(csrf.StaffCsrf, secret=config.secret, sessions=cookie),
     ]
     return StaffWeb(routes, middleware)
+
+
+def _theme_pages(store: Store, pages: InboxDeps, config: StaffWebConfig) -> inbox_themes.ThemePages:
+    """The themes pages' use cases, on the library's zone, topics and teams."""
+    builder = ThemeBuilder(store, config.zone)
+    themes = Themes(store, builder, topics=config.topics, teams=config.teams)
+    return inbox_themes.ThemePages(pages, themes, config.calendar)
 
 
 async def to_queue(_: Request) -> Response:

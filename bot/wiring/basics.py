@@ -7,10 +7,12 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from config.library import LibraryConfig
 from config.settings import Settings
 from config.wording import Wording
 from handlers.speaking import Languages
 from models.classifier.topics_config import load_taxonomy
+from models.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -35,3 +37,14 @@ def topic_names(path: Path) -> tuple[str, ...]:
     except (OSError, ValueError) as exc:
         log.warning("inbox relabelling offers no topics: %s", exc)
         return ()
+
+
+async def learned_routes(library: LibraryConfig, store: Store) -> LibraryConfig:
+    """The library's config with the topics leads made from themes routed to their teams (an
+    entry of the file's own ``teams`` map wins)."""
+    learned = {name: team for name, team in await store.themes.learned_topics() if team}
+    if not learned:
+        return library
+    teams = {**learned, **library.triage.teams}
+    triage = library.triage.model_copy(update={"teams": teams})
+    return library.model_copy(update={"triage": triage})

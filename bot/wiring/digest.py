@@ -21,6 +21,7 @@ from handlers.digest.summary import ChatDestination
 from handlers.digest.terms import TermsSection
 from handlers.digest.trends import TrendsSection
 from handlers.groups.digest_section import CoverageSection
+from handlers.themes.digest_section import FocusAreasPart, ThemesPart
 from handlers.topic_names import topic_names
 from models.store import Store
 
@@ -35,6 +36,8 @@ def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> 
         topic_names=topic_names(wording, keys=known_topics(settings.topics_file)),
         calendar=library.calendar,
         sections=(
+            ThemesPart(),
+            FocusAreasPart(),
             StaffSection(),
             TrendsSection(),
             TermsSection(),

@@ -1,5 +1,6 @@
-"""The periodic jobs (polls on schedule, live tallies, the digest, retention, native-poll
-counts, snoozes, alerts, staff cards) on one runner: each runs in one process at a time."""
+"""The periodic jobs (polls on schedule, live tallies, the digest, retention, themes,
+native-poll counts, snoozes, alerts, staff cards) on one runner: each runs in one process at
+a time."""
 
 from __future__ import annotations
 
@@ -29,6 +30,8 @@ from handlers.polls.live_tally import LiveTally
 from handlers.polls.schedule import PollScheduler, parse_quiet_hours
 from handlers.polls.service import Polls
 from handlers.retention import RetentionJob
+from handlers.themes.compute import ThemeBuilder
+from handlers.themes.job import ThemesJob
 from handlers.worker import Doorbell
 from models.store import Store
 
@@ -60,6 +63,7 @@ def periodic_jobs(
         LiveTally(polls, every=check),
         DigestJob(sender),
         RetentionJob(store, days=settings.retention_days),
+        ThemesJob(ThemeBuilder(store, ZoneInfo(settings.timezone))),
     ]
     return jobs + count_readers(settings, store, adapters)
 

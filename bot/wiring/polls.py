@@ -19,7 +19,8 @@ from handlers.polls.drafting import PollDesk
 from handlers.polls.knowledge import Knowledge
 from handlers.polls.recent_vectors import RecentVectors
 from handlers.polls.service import Polls
-from handlers.polls.theme_lookup import NoThemes, ThemeLookup
+from handlers.polls.theme_lookup import ThemeLookup
+from handlers.themes.lookups import StoredThemes
 from models.classification import Classifier, Embedder
 from models.store import Store
 
@@ -30,9 +31,8 @@ def embedder_of(classifier: Classifier | None) -> Embedder | None:
 
 
 def themes(store: Store) -> ThemeLookup:
-    """Themes near a question. The themes store plugs in here (an adapter over
-    ``store.themes.similar`` giving ``RelatedTheme`` rows); until then none."""
-    return NoThemes()
+    """Themes near a question, from the stored themes."""
+    return StoredThemes(store)
 
 
 def poll_tools(

@@ -16,7 +16,8 @@ from handlers.polls.schedule import parse_quiet_hours
 from handlers.reach.reengage import Reengagement
 from handlers.reach.service import Reach, Sends
 from handlers.reach.spec import Known
-from handlers.reach.themes import NoThemes, ThemeMessages
+from handlers.reach.themes import ThemeMessages
+from handlers.themes.lookups import StoredThemes
 from models.store import Store
 
 
@@ -35,7 +36,7 @@ def sends(
     wake_outbox: Callable[[], None] = lambda: None,
     themes: ThemeMessages | None = None,
 ) -> Sends:
-    """The send use case. ``themes`` resolves ``--theme`` ids (``store.themes`` plugs in here)."""
+    """The send use case. ``themes`` resolves ``--theme`` ids (default: the stored themes)."""
     known = Known(
         groups=group_names(library),
         channels=frozenset(c.value for c in capabilities),
@@ -53,7 +54,7 @@ def sends(
         known=known,
         reach=reach,
         languages=said.languages,
-        themes=themes or NoThemes(),
+        themes=themes or StoredThemes(store),
         wake=wake_outbox,
     )
 

@@ -119,4 +119,5 @@ def pages_config(
         proxy_header=settings.trusted_proxy_header,
         topic_names=display_names(wording, keys=topics) if wording is not None else {},
         groups=library.customer_groups.entry_points,
+        calendar=library.calendar,
     )

@@ -28,6 +28,7 @@ NEEDS = {
     "coverage": "lead",
     "poll": "lead",
     "staff_figures": "lead",  # the digest's figures per member of staff
+    "themes": "lead",
     "staff": "admin",
     "data_rights": "admin",
 }

@@ -1,7 +1,6 @@
 """The seam to themes for the poll page's panel: themes whose centre lies near a question.
 
-The themes engineer's ``store.themes.similar(vector, since)`` plugs in here (an adapter in
-``bot/wiring/polls.py`` turning its rows into ``RelatedTheme``); until then ``NoThemes``."""
+``handlers/themes/lookups.py`` answers it from ``store.themes``; ``NoThemes`` knows none."""
 
 from __future__ import annotations
 

@@ -191,10 +191,12 @@ def retrain_topics(
     corrections: Sequence[tuple[str, str]],
     engine: str = "auto",
     weights_dir: Path = WEIGHTS_DIR,
+    learned: Sequence[str] = (),
 ) -> LocalClassifier:
-    """Fit the topic head on the examples plus corrections, save it, return the classifier."""
+    """Fit the topic head on the examples plus corrections, save it, return the classifier.
+    ``learned``: topics leads made from themes (their corrections are their examples)."""
     runner, tag = _engine(weights_dir, cache_dir, engine)
-    head = fit_head(runner, _taxonomy(topics_file), corrections, tag)
+    head = fit_head(runner, _taxonomy(topics_file).extended(learned), corrections, tag)
     save_head(head, head_path(cache_dir))
     return _assemble(runner, head, tag, weights_dir, 32, 0.0)
 

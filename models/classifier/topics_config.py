@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,15 @@ class Taxonomy:
         """(text, topic) pairs: every example, the off-topic ones labelled other."""
         pairs = [(text, t.name) for t in self.topics for text in t.examples]
         return pairs + [(text, OTHER_TOPIC) for text in self.other_examples]
+
+    def extended(self, names: Sequence[str]) -> Taxonomy:
+        """The taxonomy with topics leads made from themes added after the file's (their
+        examples are staff corrections); the digest stays the file's."""
+        have = {t.name for t in self.topics} | {OTHER_TOPIC}
+        extra = tuple(
+            Topic(n, "made from a theme", ()) for n in dict.fromkeys(names) if n not in have
+        )
+        return Taxonomy(self.topics + extra, self.other_examples, self.threshold, self.digest)
 
 
 def load_taxonomy(path: Path) -> Taxonomy:

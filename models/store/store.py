@@ -33,6 +33,7 @@ from models.store.reach.facade import ReachStore
 from models.store.rights.facade import RightsStore
 from models.store.runner import AsyncRunner, Runner, ThreadRunner
 from models.store.staff.facade import StaffStore
+from models.store.themes.facade import ThemeStore
 from models.store.widget.sessions import SessionStore
 
 T = TypeVar("T")
@@ -60,6 +61,7 @@ class Store:
         self.reach = ReachStore(durable=self._ingest, derived=runner)
         self.people = PeopleStore(durable=self._ingest, derived=runner, key=pseudonym_key)
         self.known = KnownStore(derived=runner)
+        self.themes = ThemeStore(durable=self._ingest, derived=runner)
         self.languages = LanguageStore(derived=runner)
         self.processing = ProcessingStore(derived=runner)
         self.outbox = OutboxStore(durable=self._ingest, derived=runner)

@@ -22,6 +22,7 @@ from models.store.reach import tables as reach_tables  # noqa: F401
 from models.store.rights import tables as rights_tables  # noqa: F401
 from models.store.staff import tables as staff_tables  # noqa: F401
 from models.store.tables import Base
+from models.store.themes import tables as theme_tables  # noqa: F401
 from models.store.widget import tables as session_tables  # noqa: F401
 
 target_metadata = Base.metadata

@@ -20,6 +20,7 @@ from models.store.rights.export import document
 from models.store.rights.registry import TAG
 from models.store.rights.scope import Who, find_contact, link, person_of, scope
 from models.store.tables import Base, Contact
+from models.store.themes import tables as theme_tables  # noqa: F401 - their tables
 
 
 class NoSuchPerson(LookupError):

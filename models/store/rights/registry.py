@@ -174,6 +174,11 @@ NOT_PERSONAL: Mapping[str, str] = {
     "contact_asks": "that the bot reached out to a contact (by id): what kind, about what, when",
     "targeted_sends": "a send to an audience: who on the staff chose it, the audience's filters,"
     " the poll or text and the counts (whom it told is in send_recipients)",
+    "themes": "a theme's label (words found in several messages, scrubbed) and centroid",
+    "theme_weeks": "a theme's weekly size, label, trend, sentiment counts and quote ids",
+    "theme_messages": "which theme a message fell in (ids only)",
+    "theme_runs": "when a week's themes were computed, over how many messages",
+    "learned_topics": "topics leads made from themes: name, team, which lead",
 }
 """Tables declared to hold nothing that identifies the people the library serves (a name here
 that is not in the database yet is ignored; a table in the database in neither list fails)."""
