@@ -22,7 +22,7 @@ from handlers.delivery import BATCH, Delivery
 from handlers.metrics import Metrics
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.outbox.queue import Settled
+from models.store.outbox.outcomes import Settled
 from tests.digest.smtp import HoldingInbox, free_port, smtp_server
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.slack import FakeSlack
