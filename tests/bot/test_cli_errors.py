@@ -11,7 +11,7 @@ import pytest
 
 from bot.cli import build_cli
 from models.store.migrate import upgrade
-from tests.bot.cli import ROOT, base_env, invoke, one_line_failure
+from tests.support.cli import ROOT, base_env, invoke, one_line_failure
 
 POLL = ("poll", "create", "-q", "Open on Sundays?", "--kind", "yes_no", "--to", "widget")
 UNREACHABLE_PG = "postgresql+asyncpg://postgres@127.0.0.1:1/feedbot"

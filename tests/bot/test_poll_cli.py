@@ -13,7 +13,7 @@ from bot.cli.polls import report
 from handlers.polls.kinds import CSAT
 from handlers.polls.results import compute
 from models.store.migrate import upgrade
-from tests.events import poll
+from tests.support.events import poll
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -24,8 +24,8 @@ from handlers.metrics import Metrics
 from models.store import Store
 from models.store.migrate import upgrade_async
 from tests.digest import fixture as fx
-from tests.digest.smtp import free_port, mail_delivery, smtp_server
 from tests.fakes.slack import FakeSlack
+from tests.fakes.smtp import free_port, mail_delivery, smtp_server
 from tests.fakes.waiting import wait_until
 
 MONDAY_8 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # the Monday after W44, 08:00 GMT

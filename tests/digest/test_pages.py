@@ -30,7 +30,7 @@ from tests.digest import queue_history as qh
 from tests.fakes.running import running_bot
 from tests.fakes.wording import shipped_wording
 from tests.support.browser import Axe
-from tests.web.staff import add_staff, log_in
+from tests.support.staff import add_staff, log_in
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"'
 

@@ -20,7 +20,7 @@ from models.store import Store
 from models.store.inbox.types import InboxError, NoSuchItem
 from models.store.migrate import upgrade_async
 from tests.fakes.wording import shipped_wording
-from tests.inbox.helpers import add_staff, queued
+from tests.support.queue import add_staff, queued
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = load_library_config(ROOT / "config" / "feedbot.yaml")

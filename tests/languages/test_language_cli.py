@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from bot.cli import build_cli
 from models.store.migrate import upgrade
-from tests.bot.cli import base_env, invoke, one_line_failure
+from tests.support.cli import base_env, invoke, one_line_failure
 
 PASSWORD = "correct horse battery staple"
 
