@@ -11,7 +11,7 @@ import pytest
 from config.settings import Settings, load_settings
 from tests.fakes.chat import Chat
 from tests.support.databases import (
-    PgTemplate,
+    PgDatabases,
     SqliteTemplate,
     drop_pg_database,
     empty_pg_database,
@@ -30,12 +30,12 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
 
 
 @pytest.fixture(scope="session")
-def pg_template() -> Iterator[PgTemplate]:
-    """A PostgreSQL database migrated once per session (on first use), the template of each
-    test's database; dropped at the end."""
-    template = PgTemplate()
-    yield template
-    template.drop()
+def pg_databases() -> Iterator[PgDatabases]:
+    """PostgreSQL databases at the newest migration, each emptied after its test for the next;
+    all dropped at the end of the session."""
+    databases = PgDatabases()
+    yield databases
+    databases.close()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -43,18 +43,18 @@ async def db_url(
     request: pytest.FixtureRequest,
     tmp_path: Path,
     sqlite_template: SqliteTemplate,
-    pg_template: PgTemplate,
+    pg_databases: PgDatabases,
 ) -> AsyncIterator[str]:
-    """A database of the test's own at the newest migration (migrating it again finds nothing
-    to do): a temp SQLite file, or a new PostgreSQL database."""
+    """A database of the test's own at the newest migration, holding nothing (migrating it
+    again finds nothing to do): a temp SQLite file, or a PostgreSQL database."""
     if request.param == "sqlite":
         yield sqlite_template.copy_to(tmp_path / "feedbot.db")
         return
-    name, url = await pg_template.database()
+    name, url = await pg_databases.database()
     try:
         yield url
     finally:
-        await drop_pg_database(name)
+        await pg_databases.done(name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
