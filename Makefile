@@ -4,6 +4,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 export FEEDBOT_TEST_POSTGRES_URL ?= postgresql+asyncpg://postgres@127.0.0.1:5432/test
+# Test processes side by side (pytest-xdist; each has its own databases): 0 runs them in one.
+TEST_WORKERS ?= 2
 
 .PHONY: run test bench lint migrate clean
 
@@ -29,7 +31,7 @@ node_modules/axe-core/axe.min.js: package.json package-lock.json
 	touch $@
 
 test: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js  ## the whole suite, on SQLite and PostgreSQL
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(VENV)/.installed-dev  ## benchmarks; they print figures
 	PYTHONPATH=. $(PY) bench/ingest.py

@@ -20,9 +20,9 @@ from bot.adapters.widget import WidgetAdapter
 from bot.channel import Capabilities, ChannelState, EventSink, Receipt
 from bot.events import Channel, InboundEvent, OutboundMessage
 from tests.fakes import telegram_payloads as tp
+from tests.fakes.cursors import MemoryCursors
 from tests.fakes.running import running_bot
 from tests.fakes.telegram import FakeTelegram
-from tests.fakes.telegram_store import MemoryCursors
 from tests.fakes.waiting import wait_until
 
 PEOPLE = 997

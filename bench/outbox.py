@@ -19,7 +19,7 @@ from handlers.delivery import Delivery
 from handlers.metrics import Metrics
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.outbox.queue import Settled
+from models.store.outbox.outcomes import Settled
 
 LATENCY_MS = 5.0
 HANG_S = 10.0

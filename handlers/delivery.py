@@ -20,7 +20,8 @@ from bot.events import Channel, utcnow
 from handlers.metrics import Metrics
 from handlers.worker import WorkerLoop
 from models.store import Store
-from models.store.outbox.queue import DueItem, Settled
+from models.store.outbox.outcomes import Settled
+from models.store.outbox.queue import DueItem
 
 log = logging.getLogger(__name__)
 LEASE_S = 60.0

@@ -3,27 +3,67 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from config.settings import Settings, load_settings
 from tests.fakes.chat import Chat
-from tests.support.databases import drop_pg_database, new_pg_database
+from tests.support.databases import (
+    PgDatabases,
+    SqliteTemplate,
+    drop_pg_database,
+    empty_pg_database,
+    sqlite_file_url,
+)
 
 pytest_plugins = ["tests.support.browser"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    """A SQLite file migrated once per session, copied for each test."""
+    return SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def pg_databases() -> Iterator[PgDatabases]:
+    """PostgreSQL databases at the newest migration, each emptied after its test for the next;
+    all dropped at the end of the session."""
+    databases = PgDatabases()
+    yield databases
+    databases.close()
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
-    """A fresh, empty database URL: a temp SQLite file, or a new PostgreSQL database."""
+async def db_url(
+    request: pytest.FixtureRequest,
+    tmp_path: Path,
+    sqlite_template: SqliteTemplate,
+    pg_databases: PgDatabases,
+) -> AsyncIterator[str]:
+    """A database of the test's own at the newest migration, holding nothing (migrating it
+    again finds nothing to do): a temp SQLite file, or a PostgreSQL database."""
     if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'feedbot.db'}"
+        yield sqlite_template.copy_to(tmp_path / "feedbot.db")
         return
-    name, url = await new_pg_database()
+    name, url = await pg_databases.database()
+    try:
+        yield url
+    finally:
+        await pg_databases.done(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def empty_db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh, empty database (no migration run yet): for tests of the migrations."""
+    if request.param == "sqlite":
+        yield sqlite_file_url(tmp_path / "feedbot.db")
+        return
+    name, url = await empty_pg_database()
     try:
         yield url
     finally:
@@ -31,9 +71,10 @@ async def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterato
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    """A temp SQLite database URL, for tests that are not about the backend."""
-    return f"sqlite+aiosqlite:///{tmp_path / 'feedbot.db'}"
+def sqlite_url(tmp_path: Path, sqlite_template: SqliteTemplate) -> str:
+    """A temp SQLite database at the newest migration, for tests that are not about the
+    backend."""
+    return sqlite_template.copy_to(tmp_path / "feedbot.db")
 
 
 @pytest.fixture
@@ -59,7 +100,7 @@ def make_settings(tmp_path: Path) -> Callable[..., Settings]:
 def chat_database(request: pytest.FixtureRequest) -> None:
     """The test's database fixture, set up before ``chat`` so that it is dropped after the bot
     stopped (whatever order the test names them in)."""
-    for database in ("db_url", "sqlite_url"):
+    for database in ("db_url", "empty_db_url", "sqlite_url"):
         if database in request.fixturenames:
             request.getfixturevalue(database)
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 from models.store import Store
 from models.store.migrate import upgrade_async
-from tests.digest import fixture as fx
-from tests.digest.smtp import HoldingInbox, smtp_server
 from tests.fakes.process import bot_env, bot_process, free_port
+from tests.fakes.smtp import HoldingInbox, smtp_server
 from tests.fakes.waiting import wait_until
+from tests.support import digest_fixture as fx
 from tests.support.alert_data import queue_item
 
 

@@ -15,7 +15,7 @@ from tests.fakes import telegram_payloads as tp
 from tests.fakes.process import bot_env, bot_process, free_port
 from tests.fakes.telegram import TOKEN, Call, FakeTelegram
 from tests.fakes.waiting import wait_until
-from tests.inbox.helpers import add_staff
+from tests.support.queue import add_staff
 
 REPLY = "We found your card at the desk."
 

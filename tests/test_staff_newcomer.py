@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from tests.fakes.process import ROOT, bot_env, bot_process, free_port
-from tests.web.staff import CSRF
+from tests.support.staff import CSRF
 
 PASSWORD = "newcomer staff password"
 

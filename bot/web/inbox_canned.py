@@ -27,9 +27,9 @@ def routes(deps: InboxDeps) -> list[Route]:
         try:
             form = await read_form(request)
             if request.path_params["action"] == "delete":
-                await deps.inbox.delete_canned(who, field(form, "name"))
+                await deps.inbox.canned.delete(who, field(form, "name"))
             else:
-                await deps.inbox.save_canned(who, field(form, "name"), field(form, "text"))
+                await deps.inbox.canned.save(who, field(form, "name"), field(form, "text"))
         except Forbidden as exc:
             return await _page(deps, request, "", error=f"Not allowed: {exc}.", status=403)
         except (InboxError, BadForm) as exc:
@@ -50,7 +50,7 @@ async def _page(
         "staff": staff,
         "csrf": csrf.token(request),
         "active": "canned",
-        "canned": await deps.inbox.canned_replies(),
+        "canned": await deps.inbox.canned.replies(),
         "may_edit": allowed(staff.role, "canned"),
         "done": done,
         "error": error,

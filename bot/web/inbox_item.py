@@ -100,7 +100,7 @@ async def _context(
         "fmt": inbox_format,
         "done": DONE.get(request.query_params.get("done", ""), ""),
         "draft": draft,
-        "canned": await deps.inbox.canned_replies(),
+        "canned": await deps.inbox.canned.replies(),
         "members": await deps.store.inbox.members(),
         "may": {a: allowed(staff.role, a) for a in ("assign", "unclaim_others", "data_rights")}
         | {"move": may_move(who, row.team)},
@@ -122,7 +122,7 @@ async def _draft(deps: InboxDeps, who: Actor, canned: str, item_id: int) -> str:
     """The reply box's text: a canned reply chosen without JavaScript, filled in (the name
     only for whoever may see it, as on the page)."""
     try:
-        return await deps.inbox.canned_text(who, canned, item_id) if canned else ""
+        return await deps.inbox.canned.text(who, canned, item_id) if canned else ""
     except InboxError:
         return ""
 

@@ -19,7 +19,7 @@ from handlers.inbox.view_filters import pseudonym
 from models.store import Store
 from models.store.bridge.once import Repeated
 from models.store.inbox.types import InboxError
-from models.store.outbox.queue import Settled
+from models.store.outbox.outcomes import Settled
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +190,7 @@ class StaffBridge:
         if action.text.strip() and action.canned:
             raise InboxError("write a reply or pick a canned one, not both")
         if action.canned:
-            return await self._inbox.canned_text(actor, action.canned, item_id)
+            return await self._inbox.canned.text(actor, action.canned, item_id)
         if not action.text.strip():
             raise InboxError("write a reply or pick a canned one")
         return action.text
@@ -202,7 +202,7 @@ class StaffBridge:
         if item is None:
             raise InboxError(f"queue item {item_id} does not exist")
         who = pseudonym(item.row.person)
-        canned = tuple(c.name for c in await self._inbox.canned_replies())
+        canned = tuple(c.name for c in await self._inbox.canned.replies())
         form = ReplyForm(
             item_id,
             title=f"Reply to {who}",

@@ -10,11 +10,12 @@ from typing import Any
 from bot.channel import Capabilities
 from bot.events import Channel, utcnow
 from config.library import LibraryConfig
-from config.wording import ENGLISH, Wording, fill
+from config.wording import ENGLISH, Wording
+from handlers.inbox.canned import CannedReplies
 from handlers.inbox.changes import Change, Changes
 from handlers.inbox.csat import CsatQuestion
 from handlers.inbox.moves import Moves
-from handlers.inbox.roles import Actor, require, sees_name
+from handlers.inbox.roles import Actor, require
 from handlers.inbox.steps import Clock
 from handlers.inbox.view_filters import view_filter
 from handlers.speaking import Fixed, Languages
@@ -23,7 +24,6 @@ from models.store.inbox.moves import Move
 from models.store.inbox.queue_reads import MAX_LIMIT
 from models.store.inbox.types import (
     PRIORITIES,
-    Canned,
     ClaimResult,
     InboxError,
     ItemPage,
@@ -64,6 +64,8 @@ class Inbox:
         self._wake = wake_outbox
         self.moves = Moves(store, library.triage, clock, self._changes)
         """Moving items between teams and splitting them."""
+        self.canned = CannedReplies(store, library, wording, self._languages, self._text)
+        """The canned replies: listed, filled in for a person, saved and deleted."""
 
     def _text(self, text: str) -> str:
         """Staff text, checked: not empty, not over the limit."""
@@ -264,44 +266,6 @@ class Inbox:
         done = await self._store.inbox.retry_reply(entry_id=entry_id, actor_id=actor.id)
         self._wake()
         return done  # the card does not change: the reply's delivery shows in its thread
-
-    # -- canned replies ----------------------------------------------------------------------
-
-    async def canned_replies(self) -> list[Canned]:
-        """The config file's canned replies, with any leads saved (theirs win by name)."""
-        saved = {c.name: c for c in await self._store.inbox.canned()}
-        defaults = {n: Canned(n, t) for n, t in self._library.canned_replies.items()}
-        return sorted({**defaults, **saved}.values(), key=lambda c: c.name)
-
-    async def canned_text(self, actor: Actor, name: str, item_id: int) -> str:
-        """A canned reply in the person's language where the config has it, {library} filled
-        in, and {name} with the person's name where ``actor`` may see it (``sees_name``), else
-        the wording's ``canned_no_name`` ("there")."""
-        require(actor, "read")
-        found = {c.name: c.text for c in await self.canned_replies()}
-        if name not in found:
-            raise InboxError(f"no canned reply called {name!r}")
-        item = await self._item(item_id)
-        person = item.display_name if sees_name(actor, item.row.assignee_id) else ""
-        spoken = await self._languages.of_contacts([item.contact_id])
-        say = self._wording.speaking(spoken.get(item.contact_id, ENGLISH))
-        text = self._wording.translated(found[name], say.language)
-        name_or = person or say.text("canned_no_name")
-        return fill(text, {"name": name_or, "library": say.text("library_name")})
-
-    async def save_canned(self, actor: Actor, name: str, text: str) -> None:
-        """Add or change a canned reply (leads)."""
-        require(actor, "canned")
-        if not name.strip() or len(name) > 64:
-            raise InboxError("a canned reply needs a name of 1-64 characters")
-        await self._store.inbox.save_canned(
-            name=name.strip(), text=self._text(text), actor_id=actor.id
-        )
-
-    async def delete_canned(self, actor: Actor, name: str) -> bool:
-        """Remove a saved canned reply (leads)."""
-        require(actor, "canned")
-        return await self._store.inbox.delete_canned(name=name, actor_id=actor.id)
 
     # -- helpers -----------------------------------------------------------------------------
 

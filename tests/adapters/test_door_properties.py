@@ -21,8 +21,8 @@ from tests.fakes import telegram_payloads as tp
 from tests.fakes.slack_driver import event_envelope
 from tests.fakes.slack_driver import sign as slack_sign
 from tests.fakes.x.webhook import sign_webhook, tweet_create_payload
-from tests.strangers import json_values, texts
 from tests.support.doors import SIGNING_SECRET, TELEGRAM_SECRET, Doors, serving_doors
+from tests.support.strangers import json_values, texts
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 HEADER_TEXT = st.text(

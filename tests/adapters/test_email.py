@@ -16,7 +16,7 @@ from bot.channel import SendError
 from bot.events import Address, Channel, Image, OutboundMessage
 from models.store import Store
 from models.store.migrate import upgrade_async
-from tests.digest.smtp import Inbox, free_port, mail_delivery, smtp_server
+from tests.fakes.smtp import Inbox, free_port, mail_delivery, smtp_server
 from tests.fakes.waiting import wait_until
 
 TO = Address(Channel.EMAIL, chat="desk@lib.example, lead@lib.example")

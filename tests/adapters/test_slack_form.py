@@ -12,7 +12,7 @@ from slack_bolt.request.internals import parse_body
 
 from bot.adapters.slack.form import interaction_payload
 from tests.fakes.slack_payloads import click
-from tests.strangers import json_values
+from tests.support.strangers import json_values
 
 FORM = "application/x-www-form-urlencoded"
 

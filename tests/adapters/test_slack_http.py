@@ -18,6 +18,7 @@ from bot.adapters.slack import from_settings
 from bot.channel import ChannelState
 from config.settings import Settings, SettingsError
 from tests.fakes.chat import Chat, Heard
+from tests.fakes.cursors import MemoryCursors
 from tests.fakes.slack_driver import SlackDriver
 from tests.fakes.waiting import wait_until
 
@@ -216,18 +217,8 @@ async def _healthz(url: str) -> Any:
         return (await http.get("/healthz")).json()
 
 
-class NoCursors:
-    """Slack keeps no cursors; from_settings still takes the store's."""
-
-    async def get(self, *, name: str) -> str | None:
-        return None
-
-    async def set(self, *, name: str, value: str) -> None:
-        return None
-
-
 def test_from_settings_picks_the_mode(make_settings: Callable[..., Settings]) -> None:
-    cursors = NoCursors()
+    cursors = MemoryCursors()
     assert from_settings(make_settings(), cursors) is None
     http = from_settings(make_settings(slack_bot_token="xoxb-1", slack_signing_secret="s"), cursors)
     assert http is not None and not http.socket_mode and len(http.routes()) == 1
@@ -244,7 +235,7 @@ def test_bolt_leaves_the_signature_check_to_the_door(
 ) -> None:
     """The door (the only HTTP way into bolt) checks every request, forged ones are 401 above;
     bolt does not check it again, in either mode (Socket Mode envelopes are never signed)."""
-    cursors = NoCursors()
+    cursors = MemoryCursors()
     http = from_settings(make_settings(slack_bot_token="xoxb-1", slack_signing_secret="s"), cursors)
     socket = from_settings(
         make_settings(slack_bot_token="xoxb-1", slack_app_token="xapp-1"), cursors

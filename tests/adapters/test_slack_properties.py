@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.adapters.slack.inbound import to_event
 from bot.storable import problems
-from tests.strangers import any_text, ids, json_values, maybe, storable_texts, texts
+from tests.support.strangers import any_text, ids, json_values, maybe, storable_texts, texts
 
 BOT = "U0BOT"
 

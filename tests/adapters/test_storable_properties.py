@@ -8,7 +8,7 @@ from hypothesis import given, settings
 
 from bot.events import Address, Channel, EventKind, InboundEvent
 from bot.storable import MAX_ID_CHARS, clean_id, clean_text, problems, storable, text_problem
-from tests.strangers import any_text, events, texts
+from tests.support.strangers import any_text, events, texts
 
 
 @settings(deadline=None)

@@ -16,8 +16,9 @@ from bot.backoff import Backoff
 from bot.channel import ChannelState, SendError
 from bot.events import Address, Button, Channel, OutboundMessage, PollPost
 from tests.fakes import telegram_payloads as tp
+from tests.fakes.cursors import MemoryCursors
 from tests.fakes.telegram import FakeTelegram
-from tests.fakes.telegram_store import MemoryCursors, MemorySink
+from tests.fakes.telegram_store import MemorySink
 from tests.fakes.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio

@@ -11,7 +11,7 @@ from telegram import Update
 from bot.adapters.telegram.translate import to_event
 from bot.storable import problems
 from tests.fakes import telegram_payloads as tp
-from tests.strangers import any_text
+from tests.support.strangers import any_text
 
 telegram_ids = st.integers(-(2**52), 2**52)
 

@@ -18,8 +18,9 @@ from bot.backoff import Backoff
 from bot.channel import ChannelState
 from config.settings import Settings
 from tests.fakes import telegram_payloads as tp
+from tests.fakes.cursors import MemoryCursors
 from tests.fakes.telegram import FakeTelegram, deliver_webhook
-from tests.fakes.telegram_store import MemoryCursors, MemorySink
+from tests.fakes.telegram_store import MemorySink
 from tests.fakes.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio

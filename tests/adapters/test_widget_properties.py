@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.adapters.widget import TextTooLong, WidgetInputError, to_event, vote_event
 from bot.storable import problems
-from tests.strangers import json_values, maybe, storable_texts, texts
+from tests.support.strangers import json_values, maybe, storable_texts, texts
 
 LIMIT = 40
 tokens = st.from_regex(r"\A[A-Za-z0-9_-]{8,128}\Z") | texts

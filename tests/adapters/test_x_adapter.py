@@ -17,9 +17,10 @@ from bot.adapters.x.translate import dm_address
 from bot.backoff import Backoff
 from bot.channel import ChannelState, SendError
 from bot.events import Address, Channel, OutboundMessage, PollPost
+from tests.fakes.cursors import MemoryCursors
 from tests.fakes.waiting import wait_until
 from tests.fakes.x import FakeX
-from tests.fakes.x.helpers import MemoryCursors, RecordingSink, adapter_for
+from tests.fakes.x.helpers import RecordingSink, adapter_for
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from bot.adapters.x.translate import to_event, usernames_of, webhook_events
 from bot.storable import problems
-from tests.strangers import any_text, ids, json_values, maybe
+from tests.support.strangers import any_text, ids, json_values, maybe
 
 ME = "1000"
 times = st.sampled_from(["2024-05-01T10:00:00.000Z", "2024-05-01T10:00:00", "1714557600000"])

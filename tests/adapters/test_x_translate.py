@@ -29,8 +29,8 @@ from bot.events import (
     utcnow,
 )
 from config.settings import Settings
+from tests.fakes.cursors import MemoryCursors
 from tests.fakes.x import sign_webhook
-from tests.fakes.x.helpers import MemoryCursors
 
 PAYLOADS = Path(__file__).parent / "payloads" / "x"
 ME = "1500000000000000001"

@@ -15,8 +15,8 @@ from handlers.alerts.quiet import Quiet
 from handlers.alerts.rules import AlertRules
 from models.store import Store
 from models.store.migrate import upgrade
-from tests.bot.cli import base_env, invoke
 from tests.support.alert_data import queue_item
+from tests.support.cli import base_env, invoke
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -20,8 +20,8 @@ from handlers.alerts.rules import AlertRules
 from models.store import Store
 from models.store.inbox.types import QueueFilter
 from models.store.migrate import upgrade_async
-from tests.digest.smtp import free_port, mail_delivery, smtp_server
 from tests.fakes.chat import Chat
+from tests.fakes.smtp import free_port, mail_delivery, smtp_server
 from tests.fakes.waiting import wait_until
 from tests.support.alert_data import queue_item
 

@@ -10,17 +10,17 @@ from pathlib import Path
 import pytest
 
 from bot.cli import build_cli
-from models.store.migrate import upgrade
-from tests.bot.cli import ROOT, base_env, invoke, one_line_failure
+from tests.support.cli import ROOT, base_env, invoke, one_line_failure
+from tests.support.databases import SqliteTemplate
 
 POLL = ("poll", "create", "-q", "Open on Sundays?", "--kind", "yes_no", "--to", "widget")
 UNREACHABLE_PG = "postgresql+asyncpg://postgres@127.0.0.1:1/feedbot"
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str | None]:
+def env(tmp_path: Path, sqlite_template: SqliteTemplate) -> dict[str, str | None]:
     """Settings for a migrated SQLite store in a temp folder."""
-    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     return base_env(tmp_path)
 
 

@@ -13,8 +13,8 @@ from bot.cli.show import visible
 from bot.events import OutboundMessage
 from models.store import Store
 from models.store.migrate import upgrade_async
-from tests.bot.cli import base_env, invoke
-from tests.events import message
+from tests.support.cli import base_env, invoke
+from tests.support.events import message
 
 HOSTILE = (
     "\x1b[31mred\x1b[0m \x9b2J \u202egnp.exe\u202c [bold red]URGENT[/bold red] :skull: "

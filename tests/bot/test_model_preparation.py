@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.bot.cli import ROOT
+from tests.support.cli import ROOT
 
 LOAD = """
 import resource, sys

@@ -11,8 +11,8 @@ from pathlib import Path
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent
 from models.store import Store
 from models.store.migrate import upgrade
-from tests.bot.cli import base_env, invoke, one_line_failure
-from tests.inbox.helpers import stored
+from tests.support.cli import base_env, invoke, one_line_failure
+from tests.support.queue import stored
 
 KEY = "cli-test-pseudonym-key"  # the key base_env gives the CLI
 SAM, KIM = ("5550001", "Sam_S"), ("5550002", "kim_k")

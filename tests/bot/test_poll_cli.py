@@ -12,8 +12,8 @@ from bot.cli import build_cli
 from bot.cli.polls import report
 from handlers.polls.kinds import CSAT
 from handlers.polls.results import compute
-from models.store.migrate import upgrade
-from tests.events import poll
+from tests.support.databases import SqliteTemplate
+from tests.support.events import poll
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,8 +32,8 @@ def run(tmp_path: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_create_send_results_and_close(tmp_path: Path) -> None:
-    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+def test_create_send_results_and_close(tmp_path: Path, sqlite_template: SqliteTemplate) -> None:
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     code, out = run(
         tmp_path,
         "poll",
@@ -63,8 +63,8 @@ def test_create_send_results_and_close(tmp_path: Path) -> None:
     assert run(tmp_path, "poll", "close", "1") == (0, "poll 1 is closed with 0 answers\n")
 
 
-def test_templates_and_files(tmp_path: Path) -> None:
-    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+def test_templates_and_files(tmp_path: Path, sqlite_template: SqliteTemplate) -> None:
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     assert run(tmp_path, "poll", "create", "--template", "term_nps")[0] == 0
     poll_file = tmp_path / "poll.yaml"
     poll_file.write_text(
@@ -75,8 +75,10 @@ def test_templates_and_files(tmp_path: Path) -> None:
     assert [o["key"] for o in json.loads(out)["options"]] == ["yes", "no"]
 
 
-def test_refusals_are_one_line_with_the_reason(tmp_path: Path) -> None:
-    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+def test_refusals_are_one_line_with_the_reason(
+    tmp_path: Path, sqlite_template: SqliteTemplate
+) -> None:
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     code, out = run(
         tmp_path, "poll", "create", "-q", "Open late?", "--kind", "yes_no", "--to", "slack"
     )
@@ -94,8 +96,10 @@ def test_refusals_are_one_line_with_the_reason(tmp_path: Path) -> None:
     assert run(tmp_path, "poll", "send", "99")[0] == 1
 
 
-def test_an_anonymous_poll_asks_no_follow_up_and_takes_no_public_replies(tmp_path: Path) -> None:
-    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+def test_an_anonymous_poll_asks_no_follow_up_and_takes_no_public_replies(
+    tmp_path: Path, sqlite_template: SqliteTemplate
+) -> None:
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     ask = ("poll", "create", "-q", "How was the help desk?", "--kind", "csat", "--anonymous")
     code, out = run(tmp_path, *ask, "--to", "telegram:-100123", "--follow-up", "Why?")
     assert code == 1 and "an anonymous poll cannot ask a follow-up" in out
@@ -128,7 +132,9 @@ def test_results_table_counts_each_answer_on_each_channel() -> None:
     assert shown[-3:] == ["responses: 4", "CSAT (% of 4s and 5s): 75", "response rate %: 10"]
 
 
-def test_a_poll_sent_in_exams_waits_unless_even_in_quiet(tmp_path: Path) -> None:
+def test_a_poll_sent_in_exams_waits_unless_even_in_quiet(
+    tmp_path: Path, sqlite_template: SqliteTemplate
+) -> None:
     """With an exam period around today in the calendar, `poll send` schedules the poll for the
     day after it; `--even-in-quiet` sends it now; both audited under the operator's name."""
     from datetime import UTC, datetime, timedelta
@@ -141,7 +147,7 @@ def test_a_poll_sent_in_exams_waits_unless_even_in_quiet(tmp_path: Path) -> None
     config["calendar"]["periods"] = [exams | {"end": str(today + timedelta(days=3))}]
     config_file = tmp_path / "feedbot.yaml"
     config_file.write_text(yaml.safe_dump(config), encoding="utf-8")
-    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     env = {"FEEDBOT_CONFIG_FILE": str(config_file)}
 
     def cli(*args: str) -> tuple[int, str]:

@@ -14,6 +14,7 @@ from models.store import Store
 from models.store.migrate import upgrade
 from models.store.tables import AuditEntry
 from tests.fakes.slack import FakeSlack
+from tests.support.databases import SqliteTemplate
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple"
@@ -45,8 +46,8 @@ async def _look(url: str, email: str) -> tuple[str, list[str]]:
         return found[1], actions
 
 
-def test_add_list_link_reset_and_disable(tmp_path: Path) -> None:
-    upgrade(_url(tmp_path))
+def test_add_list_link_reset_and_disable(tmp_path: Path, sqlite_template: SqliteTemplate) -> None:
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     add = ["staff", "add", "Ann@Lib.ac.uk", "--name", "Ann Lee", "--role", "lead"]
     code, out, _ = run(tmp_path, *add, "--team", "it_services", "--password-stdin", stdin=PASSWORD)
     assert code == 0 and "added ann@lib.ac.uk\tAnn Lee\tlead\tit_services\tactive" in out
@@ -65,15 +66,17 @@ def test_add_list_link_reset_and_disable(tmp_path: Path) -> None:
     assert actions == ["staff.add", "staff.link_slack", "staff.password", "staff.disable"]
 
 
-def test_the_password_prompt_asks_twice(tmp_path: Path) -> None:
-    upgrade(_url(tmp_path))
+def test_the_password_prompt_asks_twice(tmp_path: Path, sqlite_template: SqliteTemplate) -> None:
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     add = ["staff", "add", "bo@lib.ac.uk", "--name", "Bo", "--role", "agent"]
     code, out, _ = run(tmp_path, *add, stdin=f"{PASSWORD}\n{PASSWORD}\n")
     assert code == 0 and "added bo@lib.ac.uk" in out
 
 
-def test_refusals_are_one_line_and_non_zero(tmp_path: Path) -> None:
-    upgrade(_url(tmp_path))
+def test_refusals_are_one_line_and_non_zero(
+    tmp_path: Path, sqlite_template: SqliteTemplate
+) -> None:
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     add = ["staff", "add", "cy@lib.ac.uk", "--name", "Cy", "--role", "agent", "--password-stdin"]
     assert run(tmp_path, *add, stdin=PASSWORD)[0] == 0
     twice = run(tmp_path, *add, stdin=PASSWORD)
@@ -139,8 +142,10 @@ async def test_link_slack_without_an_id_finds_the_user_by_email_address(tmp_path
     assert "slack:U0ANN0001" in out
 
 
-def test_a_team_the_config_does_not_know_is_refused_naming_the_teams(tmp_path: Path) -> None:
-    upgrade(_url(tmp_path))
+def test_a_team_the_config_does_not_know_is_refused_naming_the_teams(
+    tmp_path: Path, sqlite_template: SqliteTemplate
+) -> None:
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     add = ["staff", "add", "fi@lib.ac.uk", "--name", "Fi", "--role", "agent", "--password-stdin"]
     code, out, err = run(tmp_path, *add, "--team", "it-services", stdin=PASSWORD)
     assert code == 1 and out == ""

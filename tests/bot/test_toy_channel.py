@@ -15,7 +15,7 @@ from tests.fakes import toy
 from tests.fakes.classifier import KeywordClassifier
 from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.waiting import wait_until
-from tests.inbox.scenario import queued_item, staff
+from tests.support.queue_scenario import queued_item, staff
 
 KINDS = (*catalog.CHANNELS, toy.CHANNEL)  # the registration: one line, as in the catalog
 

@@ -11,65 +11,19 @@ from sqlalchemy import select
 
 from handlers.inbox.roles import Actor
 from models.store import Store
-from models.store.inbox.types import ItemRow, QueueFilter
+from models.store.inbox.types import ItemRow
 from models.store.rights.scope import Who
 from models.store.tables import AuditEntry
 from tests.fakes.chat import Chat
 from tests.fakes.chat.staff import STAFF_CHANNEL, link_of
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
-from tests.rights.scan import find
-from tests.web.staff import add_staff, csrf_of, log_in
+from tests.support.scan import find
+from tests.support.staff import add_staff, csrf_of, log_in
+from tests.support.staff_channel import ANN, PUBLIC, account, card_known, item, start
 
 PRINTER = "the printer on level 2 took my money and printed nothing"
-PUBLIC = "https://feedback.example.ac.uk"
-ANN = "U0ANN0001"
 FULL = ("Claim", "Reply…", "Resolve", "Open in inbox")
-
-
-async def start(chat: Chat, db_url: str, **settings: Any) -> RunningBot:
-    """The bot with Slack (HTTP mode) and Telegram, and the staff channel set."""
-    values = {"staff_slack_channel": STAFF_CHANNEL, "public_url": PUBLIC} | settings
-    return await chat.start("slack", "telegram", database_url=db_url, **values)
-
-
-async def account(
-    bot: RunningBot, email: str, *, slack: str = "", role: str = "agent", team: str = ""
-) -> int:
-    """A staff account, linked to a Slack user when ``slack`` is given."""
-    made = await bot.store.staff.add(
-        email=email,
-        name=email.split("@")[0].title(),
-        role=role,
-        team=team,
-        password_hash="",
-        actor="test",
-    )
-    if slack:
-        await bot.store.staff.link_slack(email=email, slack_user_id=slack, actor="test")
-    return made.id
-
-
-async def item(bot: RunningBot) -> ItemRow:
-    """The one queue item."""
-    found: list[ItemRow] = []
-
-    async def one() -> bool:
-        found[:] = await bot.store.inbox.listing(filter=QueueFilter(statuses=()))
-        return len(found) == 1
-
-    await wait_until(one, what="one queue item")
-    return found[0]
-
-
-async def card_known(bot: RunningBot, item_id: int) -> None:
-    """Wait until the card's post settled and its ts is stored (a thread needs its parent)."""
-
-    async def known() -> bool:
-        card = await bot.store.bridge.card(item_id=item_id)
-        return card is not None and bool(card.ts)
-
-    await wait_until(known, what="the card's ts stored")
 
 
 async def now(bot: RunningBot, item_id: int) -> ItemRow:

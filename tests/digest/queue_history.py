@@ -24,7 +24,7 @@ from models.store.inbox.tables import (
 from models.store.inbox.types import Incoming
 from models.store.polls.tables import Poll
 from models.store.tables import Message
-from tests.digest.fixture import LONDON
+from tests.support.digest_fixture import LONDON
 
 TEAMS = ("it", "estates", "")
 MOODS = ("negative", "neutral", "positive")

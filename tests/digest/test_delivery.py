@@ -23,10 +23,11 @@ from handlers.digest.summary import ChatDestination
 from handlers.metrics import Metrics
 from models.store import Store
 from models.store.migrate import upgrade_async
-from tests.digest import fixture as fx
-from tests.digest.smtp import free_port, mail_delivery, smtp_server
 from tests.fakes.slack import FakeSlack
+from tests.fakes.smtp import free_port, mail_delivery, smtp_server
 from tests.fakes.waiting import wait_until
+from tests.support import digest_fixture as fx
+from tests.support.databases import SqliteTemplate
 
 MONDAY_8 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # the Monday after W44, 08:00 GMT
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -205,15 +206,13 @@ async def test_an_empty_week_sends_a_short_note(store: Store, tmp_path: Path) ->
     assert "No feedback this week" in mail.get_content()
 
 
-def test_digest_send_mails_the_week_once(tmp_path: Path) -> None:
+def test_digest_send_mails_the_week_once(tmp_path: Path, sqlite_template: SqliteTemplate) -> None:
     from typer.testing import CliRunner
 
     from bot.cli import build_cli
-    from models.store.migrate import upgrade
 
-    url = f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}"
-    upgrade(url)
-    asyncio.run(_first_message(url))
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
+    asyncio.run(_first_message(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}"))
     port = free_port()
     env = {
         "FEEDBOT_STATE_DIR": str(tmp_path / "var"),

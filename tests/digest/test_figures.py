@@ -19,7 +19,7 @@ from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.polls.definitions import Target
 from models.store.tables import Correction
-from tests.digest import fixture as fx
+from tests.support import digest_fixture as fx
 
 RELABELLED = 5  # this fixture row's topic is changed by staff to "loans"
 

@@ -27,12 +27,12 @@ from handlers.digest.week import IsoWeek
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.tables import Message
-from tests.digest import fixture as fx
 from tests.digest import queue_history as qh
 from tests.fakes.running import running_bot
+from tests.support import digest_fixture as fx
 from tests.support.browser import Axe
-from tests.web.browser_staff import PHONE, keyboard_login, no_horizontal_scroll, shoot
-from tests.web.staff import add_staff, log_in
+from tests.support.browser_staff import PHONE, keyboard_login, no_horizontal_scroll, shoot
+from tests.support.staff import add_staff, log_in
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 

@@ -30,13 +30,13 @@ from handlers.digest.trends import TrendsSection
 from handlers.digest.week import IsoWeek, local_week
 from models.store import Store
 from models.store.migrate import upgrade_async
-from tests.digest import fixture as fx
 from tests.digest import queue_history as qh
 from tests.fakes.running import running_bot
 from tests.fakes.wording import shipped_wording
+from tests.support import digest_fixture as fx
 from tests.support.browser import Axe
-from tests.web.browser_staff import no_horizontal_scroll, shoot
-from tests.web.staff import add_staff, log_in
+from tests.support.browser_staff import no_horizontal_scroll, shoot
+from tests.support.staff import add_staff, log_in
 
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes"'
 

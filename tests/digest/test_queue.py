@@ -22,8 +22,8 @@ from models.store.inbox import actions as inbox_actions
 from models.store.inbox import reply as inbox_reply
 from models.store.inbox import route as inbox_route
 from models.store.migrate import upgrade_async
-from tests.digest import fixture as fx
 from tests.digest import queue_history as qh
+from tests.support import digest_fixture as fx
 
 WEEKS = ("2026-W43", "2026-W44")
 

@@ -18,7 +18,8 @@ from handlers.digest.service import Digests
 from handlers.digest.week import IsoWeek
 from models.store import Store
 from models.store.migrate import upgrade_async
-from tests.digest import fixture as fx
+from tests.support import digest_fixture as fx
+from tests.support.databases import SqliteTemplate
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -82,15 +83,14 @@ async def test_markdown_tables_with_links(digests: Digests) -> None:
     assert "No negative item was left waiting at the week's end." in text
 
 
-def test_digest_build_writes_each_format(tmp_path: Path) -> None:
+def test_digest_build_writes_each_format(tmp_path: Path, sqlite_template: SqliteTemplate) -> None:
     env = {
         "FEEDBOT_STATE_DIR": str(tmp_path / "var"),
         "FEEDBOT_CONFIG_FILE": str(ROOT / "config" / "feedbot.yaml"),
         "FEEDBOT_PSEUDONYM_KEY": "cli-test-pseudonym-key",
     }
-    from models.store.migrate import upgrade
 
-    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     cli = build_cli()
     for fmt, marker in (("html", "<!doctype html>"), ("md", "# The Library"), ("json", '"week"')):
         out = tmp_path / f"digest.{fmt}"

@@ -26,8 +26,8 @@ from models.store.inbox.tables import InboxCsat, InboxEntry, StaffUser
 from models.store.migrate import upgrade_async
 from models.store.polls.tables import Poll, Vote
 from models.store.tables import Message
-from tests.digest import fixture as fx
 from tests.digest import queue_history as qh
+from tests.support import digest_fixture as fx
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 AUTUMN = Term(name="Autumn 2026", start=date(2026, 9, 21), end=date(2026, 12, 11))

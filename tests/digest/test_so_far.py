@@ -18,8 +18,8 @@ from handlers.digest.service import Digests, Drawn
 from handlers.digest.week import IsoWeek
 from models.store import Store
 from models.store.migrate import upgrade_async
-from tests.digest import fixture as fx
 from tests.digest import queue_history as qh
+from tests.support import digest_fixture as fx
 
 W45 = IsoWeek.parse("2026-W45")  # Mon 2 Nov - Sun 8 Nov 2026, London on GMT
 MONDAY_0020 = datetime(2026, 11, 2, 0, 20, tzinfo=UTC)

@@ -222,8 +222,9 @@ async def test_the_notice_reads_as_separate_lines_on_telegram(store: Store) -> N
     from bot.channel import ChannelState
     from handlers.delivery import Delivery
     from handlers.metrics import Metrics
+    from tests.fakes.cursors import MemoryCursors
     from tests.fakes.telegram import FakeTelegram
-    from tests.fakes.telegram_store import MemoryCursors, MemorySink
+    from tests.fakes.telegram_store import MemorySink
 
     await history(store)
     await add_and_notify(store)

@@ -1,4 +1,5 @@
-"""In-memory stand-ins for the store's sink and cursors, for adapter tests without the spine."""
+"""An in-memory stand-in for the store's sink, for adapter tests without the spine (the
+cursors' is ``tests.fakes.cursors.MemoryCursors``)."""
 
 from __future__ import annotations
 
@@ -28,18 +29,3 @@ class MemorySink:
         return Receipt(
             message_id=list(self.stored).index(event.platform_id) + 1, duplicate=duplicate
         )
-
-
-class MemoryCursors:
-    """Cursors in a dict."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, str] = {}
-
-    async def get(self, *, name: str) -> str | None:
-        """The stored value, or None."""
-        return self.values.get(name)
-
-    async def set(self, *, name: str, value: str) -> None:
-        """Store a value."""
-        self.values[name] = value

@@ -15,7 +15,7 @@ from models.store.migrate import upgrade_async
 from models.store.rights.audit_list import AuditFilter
 from models.store.rights.scope import Who
 from models.store.tables import AuditEntry
-from tests.inbox.helpers import add_staff, queued
+from tests.support.queue import add_staff, queued
 
 TEXT = "Please delete everything about me, card 55443322"
 

@@ -9,10 +9,10 @@ from bot.channel import SendError
 from bot.events import Channel
 from config.settings import Settings
 from handlers.delivery import retry_wait
-from tests.events import message
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import running_bot
 from tests.fakes.waiting import wait_until
+from tests.support.events import message
 
 
 def test_retry_wait_grows_is_capped_and_honours_retry_after() -> None:

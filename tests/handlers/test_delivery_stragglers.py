@@ -22,10 +22,10 @@ from handlers.delivery import BATCH, Delivery
 from handlers.metrics import Metrics
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.outbox.queue import Settled
-from tests.digest.smtp import HoldingInbox, free_port, smtp_server
+from models.store.outbox.outcomes import Settled
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.slack import FakeSlack
+from tests.fakes.smtp import HoldingInbox, free_port, smtp_server
 from tests.fakes.waiting import wait_until
 
 MAIL = OutboundMessage(Address(Channel.EMAIL, chat="lead@lib.example"), "digest", subject="W45")

@@ -12,8 +12,8 @@ from bot.events import EventKind
 from config.settings import Settings
 from handlers.context import Stage
 from models.store.migrate import upgrade_async
-from tests.events import message, vote
 from tests.fakes.classifier import KeywordClassifier
+from tests.support.events import message, vote
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from handlers.metrics import Metrics
 from handlers.record import Recorder
 from models.store import Store
 from models.store.migrate import upgrade_async
-from tests.events import message
+from tests.support.events import message
 
 
 def raw_bad_events() -> dict[str, InboundEvent]:

@@ -15,7 +15,7 @@ from bot.storable import storable
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.tables import ContactAddress, Conversation, Message
-from tests.strangers import events
+from tests.support.strangers import events
 
 
 def drawn_events(count: int) -> list[InboundEvent]:

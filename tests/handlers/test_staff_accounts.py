@@ -12,7 +12,7 @@ from handlers.staff.accounts import AccountRefused, Operator, Profile, StaffAcco
 from handlers.staff.passwords import Passwords
 from models.store import Store
 from models.store.migrate import upgrade_async
-from tests.inbox.helpers import add_staff
+from tests.support.queue import add_staff
 
 TEAMS = ("it_services", "estates")
 

@@ -21,8 +21,8 @@ from models.store.inbox.tables import InboxEntry
 from models.store.inbox.types import InboxError
 from models.store.migrate import upgrade_async
 from models.store.tables import AuditEntry, Correction, OutboxItem
-from tests.events import message
-from tests.inbox.helpers import add_staff, stored
+from tests.support.events import message
+from tests.support.queue import add_staff, stored
 
 
 @pytest.fixture

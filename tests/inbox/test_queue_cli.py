@@ -11,8 +11,8 @@ from bot.local_time import staff_time
 from models.store import Store
 from models.store.inbox.types import ItemPage
 from models.store.migrate import upgrade
-from tests.bot.cli import base_env, invoke
-from tests.inbox.helpers import add_staff, queued
+from tests.support.cli import base_env, invoke
+from tests.support.queue import add_staff, queued
 
 MARKUP = "[bold red]free coffee[/] \x1b[2J printers down"
 CONTRACT = {

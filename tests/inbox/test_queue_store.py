@@ -18,8 +18,8 @@ from models.store.inbox.tables import ItemResolution
 from models.store.inbox.types import InboxError, NoSuchItem, QueueFilter
 from models.store.migrate import upgrade_async
 from models.store.tables import AuditEntry, Correction
-from tests.events import message
-from tests.inbox.helpers import add_staff, queued, stored
+from tests.support.events import message
+from tests.support.queue import add_staff, queued, stored
 
 
 @pytest.fixture

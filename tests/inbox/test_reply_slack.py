@@ -4,7 +4,7 @@ student wrote in; the satisfaction question comes with buttons."""
 from __future__ import annotations
 
 from tests.fakes.chat import Chat
-from tests.inbox.scenario import answered, csat, queued_item, reply_entry, staff
+from tests.support.queue_scenario import answered, csat, queued_item, reply_entry, staff
 
 DM = "D01DSTUD1"
 

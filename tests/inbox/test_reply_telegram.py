@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.fakes.chat import Chat
 from tests.fakes.waiting import wait_until
-from tests.inbox.scenario import PRINTER, answered, csat, queued_item, reply_entry, staff
+from tests.support.queue_scenario import PRINTER, answered, csat, queued_item, reply_entry, staff
 
 ACK = "Thanks for your message"
 QUESTION = "How satisfied"

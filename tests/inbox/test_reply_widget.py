@@ -4,7 +4,7 @@ question is offered to that session only and answered with a POST (never a bare 
 from __future__ import annotations
 
 from tests.fakes.chat import Chat
-from tests.inbox.scenario import PRINTER, answered, queued_item, reply_entry, staff
+from tests.support.queue_scenario import PRINTER, answered, queued_item, reply_entry, staff
 
 
 async def test_reply_shows_on_the_page_and_the_csat_is_that_sessions_own(

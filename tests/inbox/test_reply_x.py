@@ -4,7 +4,7 @@ answered by typing a number; a public mention is answered with a reply tweet, an
 from __future__ import annotations
 
 from tests.fakes.chat import Chat
-from tests.inbox.scenario import PRINTER, answered, csat, queued_item, reply_entry, staff
+from tests.support.queue_scenario import PRINTER, answered, csat, queued_item, reply_entry, staff
 
 STUDENT = "2200000000000000002"
 

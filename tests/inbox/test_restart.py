@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.fakes.chat import Chat
 from tests.fakes.waiting import wait_until
-from tests.inbox.scenario import PRINTER, queued_item, reply_entry, staff
+from tests.support.queue_scenario import PRINTER, queued_item, reply_entry, staff
 
 REFUND = "Your refund is waiting at the desk."
 

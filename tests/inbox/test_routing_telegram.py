@@ -9,7 +9,7 @@ from models.store.inbox.types import ItemView
 from tests.fakes.chat import Chat
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
-from tests.inbox.scenario import queued_item, staff
+from tests.support.queue_scenario import queued_item, staff
 
 EDUROAM = "eduroam keeps dropping out in the reading room"
 RADIATOR = "also the radiator next to my desk is broken"

@@ -9,7 +9,7 @@ import pytest
 from models.store import Store
 from models.store.inbox.types import QueueFilter
 from models.store.migrate import upgrade_async
-from tests.inbox.helpers import add_staff, queued
+from tests.support.queue import add_staff, queued
 
 
 @pytest.fixture

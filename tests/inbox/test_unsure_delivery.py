@@ -12,12 +12,12 @@ from pathlib import Path
 import httpx
 
 from handlers.inbox.roles import Actor
-from tests.bot.cli import base_env, invoke
 from tests.fakes.chat import Chat
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
-from tests.inbox.scenario import PRINTER, queued_item, reply_entry, staff
-from tests.web.staff import add_staff, log_in
+from tests.support.cli import base_env, invoke
+from tests.support.queue_scenario import PRINTER, queued_item, reply_entry, staff
+from tests.support.staff import add_staff, log_in
 
 DM = "D01DSTUD1"
 FAST = {"outbox_unsure_wait_s": 0.2}

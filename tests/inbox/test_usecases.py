@@ -20,7 +20,7 @@ from models.store import Store
 from models.store.inbox.types import InboxError, NoSuchItem
 from models.store.migrate import upgrade_async
 from tests.fakes.wording import shipped_wording
-from tests.inbox.helpers import add_staff, queued
+from tests.support.queue import add_staff, queued
 
 ROOT = Path(__file__).resolve().parents[2]
 LIBRARY = load_library_config(ROOT / "config" / "feedbot.yaml")
@@ -73,7 +73,7 @@ async def test_an_agent_cannot_assign_or_edit_canned_replies(store: Store, inbox
     with pytest.raises(Forbidden, match="an agent cannot assign"):
         await inbox.assign(agent, [item], staff_id=agent.id)
     with pytest.raises(Forbidden):
-        await inbox.save_canned(agent, "hello", "Hi {name}")
+        await inbox.canned.save(agent, "hello", "Hi {name}")
     assert await inbox.assign(lead, [item], staff_id=agent.id, team="estates") == [item]
     [row] = await inbox.listing(agent, inbox.view(agent, "mine", now=utcnow()))
     assert (row.id, row.team, row.status) == (item, "estates", "open")
@@ -109,14 +109,14 @@ async def test_canned_replies_from_config_and_from_leads(store: Store, inbox: In
     item = (await queued(store)).item_id
     assert item is not None
     _, lead, _ = await people(store)
-    names = [c.name for c in await inbox.canned_replies()]
+    names = [c.name for c in await inbox.canned.replies()]
     assert names == sorted(LIBRARY.canned_replies)
-    await inbox.save_canned(lead, "fixed", "Hello {name}, {library} fixed it. {unknown}")
-    text = await inbox.canned_text(lead, "fixed", item)
+    await inbox.canned.save(lead, "fixed", "Hello {name}, {library} fixed it. {unknown}")
+    text = await inbox.canned.text(lead, "fixed", item)
     assert text == "Hello there, The Library fixed it. {unknown}"
     assert fill("Hi {name} {x}", {"name": "Ada"}) == "Hi Ada {x}"
-    assert await inbox.delete_canned(lead, "fixed")
-    assert "has now been fixed" in await inbox.canned_text(lead, "fixed", item)
+    assert await inbox.canned.delete(lead, "fixed")
+    assert "has now been fixed" in await inbox.canned.text(lead, "fixed", item)
 
 
 async def test_the_reply_limit_is_the_one_setting_given(store: Store) -> None:

@@ -12,13 +12,13 @@ from pathlib import Path
 import httpx
 
 from models.store.inbox.types import QueueFilter
-from tests.bot.cli import base_env, invoke
 from tests.fakes.chat import Chat
 from tests.fakes.classifier import KeywordClassifier
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
-from tests.inbox.scenario import queued_item
-from tests.web.staff import add_staff, log_in
+from tests.support.cli import base_env, invoke
+from tests.support.queue_scenario import queued_item
+from tests.support.staff import add_staff, log_in
 
 SPANISH = "Hola, el wifi no funciona en la segunda planta y nadie me ayuda"
 WELSH = "Mae hi'n swnllyd iawn ar y llawr uchaf heno, allwch chi helpu?"

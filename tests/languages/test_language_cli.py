@@ -7,15 +7,17 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from bot.cli import build_cli
-from models.store.migrate import upgrade
-from tests.bot.cli import base_env, invoke, one_line_failure
+from tests.support.cli import base_env, invoke, one_line_failure
+from tests.support.databases import SqliteTemplate
 
 PASSWORD = "correct horse battery staple"
 
 
-def test_staff_list_the_languages_they_read(tmp_path: Path) -> None:
+def test_staff_list_the_languages_they_read(
+    tmp_path: Path, sqlite_template: SqliteTemplate
+) -> None:
     env = base_env(tmp_path)
-    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     add = ["staff", "add", "ana@lib.ac.uk", "--name", "Ana", "--role", "agent"]
     ran = CliRunner().invoke(
         build_cli(),
@@ -32,9 +34,11 @@ def test_staff_list_the_languages_they_read(tmp_path: Path) -> None:
     assert "languages:" not in invoke(env, "staff", "list").stdout
 
 
-def test_bad_languages_are_refused_in_one_line(tmp_path: Path) -> None:
+def test_bad_languages_are_refused_in_one_line(
+    tmp_path: Path, sqlite_template: SqliteTemplate
+) -> None:
     env = base_env(tmp_path)
-    upgrade(f"sqlite+aiosqlite:///{tmp_path / 'var' / 'feedbot.db'}")
+    sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
     bad = invoke(env, "staff", "languages", "ana@lib.ac.uk", "welsh")
     assert bad.code == 2 and "'welsh' is not an ISO 639-1 language code" in bad.stderr
     nobody = invoke(env, "staff", "languages", "nobody@lib.ac.uk", "cy")

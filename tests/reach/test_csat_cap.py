@@ -10,7 +10,7 @@ from bot.events import utcnow
 from tests.fakes.chat import Chat
 from tests.fakes.waiting import wait_until
 from tests.fakes.wording import shipped_wording
-from tests.inbox.scenario import PRINTER, answered, csat, queued_item, reply_entry, staff
+from tests.support.queue_scenario import PRINTER, answered, csat, queued_item, reply_entry, staff
 
 QUESTION = "How satisfied"
 

@@ -19,9 +19,9 @@ from bot.cli.exports import Format, page_writer
 from models.store import Store
 from models.store.inbox.tables import StaffUser
 from models.store.migrate import upgrade
-from tests.bot.cli import base_env, invoke
-from tests.inbox.helpers import add_staff, queued
 from tests.rights.world import CLI_KEY
+from tests.support.cli import base_env, invoke
+from tests.support.queue import add_staff, queued
 
 FORMULA_START = "=+-@\t\r"  # OWASP's list
 FORMULAS = (

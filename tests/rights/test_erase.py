@@ -16,8 +16,8 @@ from models.store.migrate import upgrade_async
 from models.store.rights.registry import NOT_PERSONAL, REGISTRY
 from models.store.rights.scope import Who
 from models.store.tables import AuditEntry, OutboxItem
-from tests.rights import scan
 from tests.rights.world import ALEX, NEEDLES, SAM_SLACK, build, figures, sam_on_telegram
+from tests.support import scan
 
 
 @pytest.fixture

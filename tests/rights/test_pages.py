@@ -15,8 +15,8 @@ from config.settings import Settings
 from models.store.jobs.cursors import audit
 from models.store.tables import AuditEntry
 from tests.fakes.running import RunningBot, running_bot
-from tests.rights import scan
-from tests.web.staff import add_staff, csrf_of, log_in, widget_item
+from tests.support import scan
+from tests.support.staff import add_staff, csrf_of, log_in, widget_item
 
 TEXT = "RIGHTSPAGE my library card number is 99887766, please delete me"
 

@@ -12,10 +12,10 @@ from typing import Any
 
 from config.settings import Settings
 from tests.fakes.running import running_bot
-from tests.rights import scan
+from tests.support import scan
 from tests.support.browser import Axe
-from tests.web.browser_staff import DESKTOP, keyboard_login, shoot
-from tests.web.staff import add_staff, widget_item
+from tests.support.browser_staff import DESKTOP, keyboard_login, shoot
+from tests.support.staff import add_staff, widget_item
 
 TEXT = "RIGHTSBROWSER please erase everything about me, my card is 44556677"
 ACTIVE = "(() => { const e = document.activeElement; return %s; })()"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.bot.cli import invoke, one_line_failure
 from tests.rights.world import SAM_TG, TEXTS, filled
+from tests.support.cli import invoke, one_line_failure
 
 
 def test_export_writes_one_document_and_erase_needs_yes(tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.rights.retention import EXPIRED
 from models.store.tables import Message
-from tests.rights import scan
 from tests.rights.world import NEEDLES, TEXTS, build, figures
+from tests.support import scan
 
 KEY = b"k" * 32
 

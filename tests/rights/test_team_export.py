@@ -14,8 +14,8 @@ import pytest
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.rights.team_export import CONVERSATION_FIELDS, MESSAGE_FIELDS
-from tests.bot.cli import invoke, one_line_failure
 from tests.rights.world import TEXTS, build, filled
+from tests.support.cli import invoke, one_line_failure
 
 
 @pytest.fixture

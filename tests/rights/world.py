@@ -30,8 +30,8 @@ from models.store.polls.definitions import Target
 from models.store.rights.scope import Who
 from models.store.tables import Classification as Verdict
 from models.store.tables import Message
-from tests.bot.cli import base_env
-from tests.inbox.helpers import add_staff, stored
+from tests.support.cli import base_env
+from tests.support.queue import add_staff, stored
 
 SAM_TG, SAM_SLACK, ALEX = "5550001", "U0SAMSLACK", "U0ALEXSLACK"
 TEXTS = (
@@ -42,7 +42,7 @@ TEXTS = (
     "SAMTEXT-out your card is ready Sam",
 )
 NEEDLES = (*TEXTS, SAM_TG, SAM_SLACK, "Sam Saunders")
-CLI_KEY = "cli-test-pseudonym-key"  # the key tests.bot.cli.base_env gives the CLI
+CLI_KEY = "cli-test-pseudonym-key"  # the key tests.support.cli.base_env gives the CLI
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 from models.classification import Classification
 from models.store import Store
 from models.store.tables import Message
-from tests.events import message
+from tests.support.events import message
 
 
 def _received(conn: Connection, rows: list[dict[str, object]]) -> None:

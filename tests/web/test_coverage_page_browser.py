@@ -15,10 +15,10 @@ import yaml
 from bot.events import utcnow
 from config.settings import Settings
 from tests.fakes.running import running_bot
-from tests.handlers.groups import world
+from tests.support import groups_world as world
 from tests.support.browser import Axe
-from tests.web.browser_staff import DESKTOP, keyboard_login, no_horizontal_scroll, shoot
-from tests.web.staff import add_staff, log_in
+from tests.support.browser_staff import DESKTOP, keyboard_login, no_horizontal_scroll, shoot
+from tests.support.staff import add_staff, log_in
 
 ROOT = Path(__file__).resolve().parents[2]
 LEAD, AGENT = "lead@lib.example.ac.uk", "agent@lib.example.ac.uk"

@@ -9,7 +9,7 @@ import pytest
 from bot.web.facet_cache import FacetCache
 from models.store import Store
 from models.store.migrate import upgrade_async
-from tests.inbox.helpers import queued
+from tests.support.queue import queued
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import httpx
 
 from config.settings import Settings
 from tests.fakes.running import running_bot
-from tests.web.staff import add_staff, csrf_of, log_in, widget_item
+from tests.support.staff import add_staff, csrf_of, log_in, widget_item
 
 
 async def test_claim_note_reply_relabel_snooze_resolve_reopen(

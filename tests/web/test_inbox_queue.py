@@ -14,7 +14,7 @@ from config.settings import Settings
 from handlers.digest.week import IsoWeek
 from models.store.inbox.tables import InboxItem
 from tests.fakes.running import running_bot
-from tests.web.staff import add_staff, log_in, widget_item
+from tests.support.staff import add_staff, log_in, widget_item
 
 
 async def test_week_filters_show_the_items_of_that_week_and_say_so(

@@ -3,33 +3,22 @@ unclaim of someone else's item, an unclaim of an item nobody holds, a second ret
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from html import unescape
 
 import httpx
-import pytest
 from sqlalchemy import select
 
-from bot.adapters.telegram import from_settings
-from bot.adapters.widget import WidgetAdapter
 from config.settings import Settings
 from models.store import Store
 from models.store.inbox.tables import InboxItem
-from models.store.migrate import upgrade_async
 from models.store.tables import AuditEntry
-from tests.fakes import telegram_payloads as tp
+from tests.fakes.chat import Chat
 from tests.fakes.running import running_bot
-from tests.fakes.telegram import FakeTelegram
 from tests.fakes.waiting import wait_until
-from tests.web.staff import add_staff, csrf_of, log_in, widget_item
+from tests.support.staff import add_staff, csrf_of, log_in, widget_item
 
 LIFT = "the lift to level 3 has been broken all week"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
 
 
 async def _act(http: httpx.AsyncClient, item: int, action: str, **form: str) -> httpx.Response:
@@ -67,40 +56,30 @@ async def test_unclaims_that_change_nothing_say_why(
     assert again.status_code == 409 and "nobody holds this item" in again.text
 
 
-async def test_a_second_retry_says_there_is_nothing_to_retry(
-    sqlite_url: str, make_settings: Callable[..., Settings], fake: FakeTelegram
-) -> None:
-    settings = make_settings(
-        database_url=sqlite_url, telegram_token=fake.token, telegram_api_url=fake.url
+async def test_a_second_retry_says_there_is_nothing_to_retry(chat: Chat, sqlite_url: str) -> None:
+    bot = await chat.start("telegram", database_url=sqlite_url)
+    await add_staff(bot.store, "it@lib.example.ac.uk")
+    person = chat.on("telegram")
+    await person.says(LIFT)
+    item = await _queued(bot.store)
+    await chat.expect_reply(person)  # the acknowledgement
+    chat.telegram.fail_next(1, status=403, methods=["sendMessage"])  # the person blocked the bot
+    async with httpx.AsyncClient(base_url=bot.url) as http:
+        await log_in(http, "it@lib.example.ac.uk")
+        await _act(http, item, "reply", text="We have called the engineer.")
+
+        async def shows(mark: str) -> bool:
+            return mark in (await http.get(f"/inbox/items/{item}")).text
+
+        await wait_until(lambda: shows("✗ failed"), what="the failed delivery")
+        page = (await http.get(f"/inbox/items/{item}")).text
+        entry = page.split('name="entry_id" value="')[1].split('"')[0]
+        first = await _act(http, item, "retry", entry_id=entry)
+        await wait_until(lambda: shows("✓ sent"), what="the retried reply sent")
+        second = await _act(http, item, "retry", entry_id=entry)
+    retries = await bot.store.read(
+        lambda c: c.execute(select(AuditEntry.id).where(AuditEntry.action == "retry_reply")).all()
     )
-    await upgrade_async(settings.database_url)
-    async with Store.open(settings.database_url) as own:
-        adapter = from_settings(settings, own.cursors)
-        assert adapter is not None
-        async with running_bot(settings, adapters=[WidgetAdapter(), adapter]) as bot:
-            await add_staff(bot.store, "it@lib.example.ac.uk")
-            await fake.push(tp.message_update(LIFT, message_id=41))
-            item = await _queued(bot.store)
-            await wait_until(lambda: _true(bool(fake.calls_to("sendMessage"))), what="the ack")
-            fake.fail_next(1, status=403, methods=["sendMessage"])  # the person blocked the bot
-            async with httpx.AsyncClient(base_url=bot.url) as http:
-                await log_in(http, "it@lib.example.ac.uk")
-                await _act(http, item, "reply", text="We have called the engineer.")
-
-                async def shows(mark: str) -> bool:
-                    return mark in (await http.get(f"/inbox/items/{item}")).text
-
-                await wait_until(lambda: shows("✗ failed"), what="the failed delivery")
-                page = (await http.get(f"/inbox/items/{item}")).text
-                entry = page.split('name="entry_id" value="')[1].split('"')[0]
-                first = await _act(http, item, "retry", entry_id=entry)
-                await wait_until(lambda: shows("✓ sent"), what="the retried reply sent")
-                second = await _act(http, item, "retry", entry_id=entry)
-            retries = await bot.store.read(
-                lambda c: c.execute(
-                    select(AuditEntry.id).where(AuditEntry.action == "retry_reply")
-                ).all()
-            )
     assert first.status_code == 303 and "done=retry" in first.headers["location"]
     assert second.status_code == 409
     assert "nothing to retry: this reply was delivered" in second.text
@@ -116,7 +95,3 @@ async def _queued(store: Store) -> int:
 
     await wait_until(check, what="the queue item")
     return found[0]
-
-
-async def _true(value: bool) -> bool:
-    return value

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from config.settings import Settings
 from models.store.tables import AuditEntry
 from tests.fakes.running import RunningBot, running_bot
-from tests.web.staff import add_staff, csrf_of, log_in, two_messages, widget_item
+from tests.support.staff import add_staff, csrf_of, log_in, two_messages, widget_item
 
 ANN, BO, LEE = "ann@lib.example.ac.uk", "bo@lib.example.ac.uk", "lee@lib.example.ac.uk"
 

@@ -10,7 +10,7 @@ from typing import Any
 from config.settings import Settings
 from tests.fakes.running import running_bot
 from tests.support.browser import Axe
-from tests.web.browser_staff import (
+from tests.support.browser_staff import (
     DESKTOP,
     PHONE,
     ZOOM_400,
@@ -18,7 +18,7 @@ from tests.web.browser_staff import (
     no_horizontal_scroll,
     shoot,
 )
-from tests.web.staff import add_staff, two_messages
+from tests.support.staff import add_staff, two_messages
 
 LIFT = "Also the lift to floor 3 is broken?"
 

@@ -16,7 +16,7 @@ from config.settings import Settings
 from models.store.inbox.tables import InboxEntry, InboxItem
 from models.store.tables import AuditEntry
 from tests.fakes.running import RunningBot, running_bot
-from tests.web.staff import add_staff, csrf_of, log_in, widget_item
+from tests.support.staff import add_staff, csrf_of, log_in, widget_item
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 

@@ -18,8 +18,8 @@ from models.store.reach.tables import TargetedSend
 from models.store.tables import AuditEntry, Message
 from tests.fakes.running import RunningBot, running_bot
 from tests.support.browser import Axe
-from tests.web.browser_staff import keyboard_login, shoot
-from tests.web.staff import add_staff, csrf_of, log_in, widget_item
+from tests.support.browser_staff import keyboard_login, shoot
+from tests.support.staff import add_staff, csrf_of, log_in, widget_item
 
 TOPIC = "printing_and_scanning"
 FORM = {"text": "We fixed the level 2 printer", "topic": TOPIC, "sample": "100"}

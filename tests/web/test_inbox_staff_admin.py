@@ -12,7 +12,7 @@ import httpx
 from config.settings import Settings
 from models.store.rights.audit_list import AuditFilter
 from tests.fakes.running import running_bot
-from tests.web.staff import PASSWORD, add_staff, csrf_of, log_in
+from tests.support.staff import PASSWORD, add_staff, csrf_of, log_in
 
 SHOWN = re.compile(r'id="handover-password"[^>]*value="([^"]+)"')
 

@@ -11,8 +11,8 @@ from typing import Any
 from config.settings import Settings
 from tests.fakes.running import running_bot
 from tests.support.browser import Axe
-from tests.web.browser_staff import DESKTOP, PHONE, keyboard_login, no_horizontal_scroll, shoot
-from tests.web.staff import add_staff
+from tests.support.browser_staff import DESKTOP, PHONE, keyboard_login, no_horizontal_scroll, shoot
+from tests.support.staff import add_staff
 
 ADMIN = "admin@lib.example.ac.uk"
 

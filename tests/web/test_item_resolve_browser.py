@@ -14,8 +14,8 @@ import httpx
 from config.settings import Settings
 from tests.fakes.running import RunningBot, running_bot
 from tests.support.browser import Axe
-from tests.web.browser_staff import DESKTOP, PHONE, keyboard_login, shoot
-from tests.web.staff import PASSWORD, add_staff, csrf_of, log_in, widget_item
+from tests.support.browser_staff import DESKTOP, PHONE, keyboard_login, shoot
+from tests.support.staff import PASSWORD, add_staff, csrf_of, log_in, widget_item
 
 AGENT = "agent@lib.example.ac.uk"
 COLLEAGUE = "bo@lib.example.ac.uk"

@@ -16,7 +16,7 @@ from config.settings import Settings
 from models.store.staff.tables import LoginFailure
 from models.store.tables import AuditEntry
 from tests.fakes.running import RunningBot, running_bot
-from tests.web.staff import PASSWORD, add_staff, csrf_of, log_in
+from tests.support.staff import PASSWORD, add_staff, csrf_of, log_in
 
 WRONG = "not the password at all"
 WINDOW = timedelta(minutes=15)

@@ -8,10 +8,10 @@ import html
 
 import httpx
 
-from tests.bridge.test_bridge import ANN, account, card_known, item, start
 from tests.fakes.chat import Chat
 from tests.fakes.running import RunningBot
-from tests.web.staff import add_staff, csrf_of, log_in
+from tests.support.staff import add_staff, csrf_of, log_in
+from tests.support.staff_channel import ANN, account, card_known, item, start
 
 NAME = "Ada Lovelace"  # the fake Telegram student's full name
 CANNED = "?canned=thanks_for_feedback"

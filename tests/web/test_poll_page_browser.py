@@ -13,9 +13,9 @@ from config.settings import Settings
 from tests.fakes.embedder import EmbeddingClassifier
 from tests.fakes.running import running_bot
 from tests.support.browser import Axe
-from tests.web.browser_staff import DESKTOP, keyboard_login, no_horizontal_scroll, shoot
+from tests.support.browser_staff import DESKTOP, keyboard_login, no_horizontal_scroll, shoot
+from tests.support.staff import add_staff
 from tests.web.poll_data import SIMILAR, last_months_poll, recent_messages
-from tests.web.staff import add_staff
 
 LEAD = "lead@lib.example.ac.uk"
 PHONE_390 = {"width": 390, "height": 844}

@@ -13,8 +13,8 @@ from config.settings import Settings
 from models.store.rights.audit_list import AuditFilter
 from tests.fakes.embedder import EmbeddingClassifier
 from tests.fakes.running import running_bot
+from tests.support.staff import add_staff, csrf_of, log_in
 from tests.web.poll_data import SIMILAR, WIFI, last_months_poll, recent_messages
-from tests.web.staff import add_staff, csrf_of, log_in
 
 LEAD, AGENT = "lead@lib.example.ac.uk", "agent@lib.example.ac.uk"
 

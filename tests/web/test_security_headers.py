@@ -12,23 +12,7 @@ from starlette.routing import Mount
 from bot.web.security import FramePolicy, security_headers
 from config.settings import Settings
 from tests.fakes.running import running_bot
-
-LIBRARY = "https://www.library.example.ac.uk"
-
-
-def check(response: httpx.Response, *, framable: bool) -> None:
-    """The headers every response carries; frame-ancestors as the path allows."""
-    h = response.headers
-    where = f"{response.request.method} {response.request.url.path}"
-    csp = h.get("content-security-policy", "")
-    assert "script-src 'self'" in csp and "unsafe-inline" not in csp, where
-    assert "default-src 'self'" in csp and "object-src 'none'" in csp, where
-    assert h.get("x-content-type-options") == "nosniff", where
-    assert h.get("referrer-policy") == "no-referrer", where
-    if framable:
-        assert f"frame-ancestors 'self' {LIBRARY}" in csp, where
-    else:
-        assert "frame-ancestors 'none'" in csp and h.get("x-frame-options") == "DENY", where
+from tests.support.headers import LIBRARY, check
 
 
 async def test_every_route_and_error_carries_the_headers(

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from config.settings import Settings
 from models.store.inbox.tables import InboxEntry
 from tests.fakes.running import RunningBot, running_bot
-from tests.web.staff import add_staff, csrf_of, log_in, widget_item
+from tests.support.staff import add_staff, csrf_of, log_in, widget_item
 
 CAP = 64 * 1024
 ANSWER_WITHIN_S = 20  # generous on a loaded machine; a server waiting for the body never answers

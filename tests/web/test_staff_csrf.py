@@ -12,7 +12,7 @@ from config.settings import Settings
 from models.store.inbox.tables import InboxItem
 from models.store.staff.tables import StaffSession
 from tests.fakes.running import running_bot
-from tests.web.staff import PASSWORD, add_staff, csrf_of, log_in, widget_item
+from tests.support.staff import PASSWORD, add_staff, csrf_of, log_in, widget_item
 
 BEARER = {"authorization": "Bearer x"}
 

@@ -21,7 +21,7 @@ from models.store import Store
 from models.store.inbox.types import STATUSES, QueueFilter
 from tests.fakes.process import bot_env, bot_process, free_port
 from tests.fakes.waiting import wait_until
-from tests.support.databases import drop_pg_database, new_pg_database
+from tests.support.databases import drop_pg_database, empty_pg_database
 
 PASSWORD = "a long enough fuzz password"
 ADMIN = "fuzz@lib.example.ac.uk"
@@ -126,7 +126,7 @@ def site(
     tmp = tmp_path_factory.mktemp(f"staff-fuzz-{request.param}")
     db_url, name = f"sqlite+aiosqlite:///{tmp / 'feedbot.db'}", ""
     if request.param == "postgresql":
-        name, db_url = asyncio.run(new_pg_database())
+        name, db_url = asyncio.run(empty_pg_database())
     port = free_port()
     env = bot_env(
         state_dir=str(tmp / "var"),

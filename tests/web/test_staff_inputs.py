@@ -20,8 +20,8 @@ from bot.web.numbers import DB_INT_MAX, db_int, up_to
 from config.settings import Settings
 from handlers.digest.week import IsoWeek
 from tests.fakes.running import running_bot
-from tests.web.staff import add_staff, csrf_of, log_in, widget_item
-from tests.web.test_security_headers import check
+from tests.support.headers import check
+from tests.support.staff import add_staff, csrf_of, log_in, widget_item
 
 LONDON = ZoneInfo("Europe/London")
 HUGE = "9" * 5000

@@ -15,7 +15,7 @@ from config.settings import Settings
 from models.store.staff.tables import StaffSession
 from models.store.tables import AuditEntry
 from tests.fakes.running import running_bot
-from tests.web.staff import PASSWORD, add_staff, csrf_of, log_in
+from tests.support.staff import PASSWORD, add_staff, csrf_of, log_in
 
 
 async def _audit(bot_store: object) -> list[tuple[str, str, str]]:

@@ -25,9 +25,9 @@ from models.store import Store
 from models.store.tables import AuditEntry, Correction
 from tests.fakes.running import running_bot
 from tests.support.browser import Axe
+from tests.support.browser_staff import DESKTOP, PHONE, keyboard_login, no_horizontal_scroll, shoot
+from tests.support.staff import add_staff, csrf_of, log_in
 from tests.support.theme_data import around, directions, seed
-from tests.web.browser_staff import DESKTOP, PHONE, keyboard_login, no_horizontal_scroll, shoot
-from tests.web.staff import add_staff, csrf_of, log_in
 
 ROOT = Path(__file__).resolve().parents[2]
 UTC = ZoneInfo("UTC")

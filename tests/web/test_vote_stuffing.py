@@ -18,10 +18,10 @@ from bot.cli.polls import report
 from config.settings import Settings
 from handlers.polls import service as polls
 from models.store.widget.rate_window import SLOT_S, Windows
-from tests.bot.cli import base_env, invoke
 from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.waiting import wait_until
-from tests.web.test_widget_votes import make_poll, vote
+from tests.support.cli import base_env, invoke
+from tests.support.widget_polls import make_poll, vote
 
 STUFFER = "203.0.113.77"
 PROXY = {"trusted_proxy_header": "X-Forwarded-For"}

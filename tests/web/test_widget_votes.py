@@ -8,30 +8,10 @@ import httpx
 
 from config.settings import Settings
 from handlers.polls import service as polls
-from handlers.polls.kinds import standard_options
-from models.store.polls.definitions import Target
 from tests.fakes.running import RunningBot, running_bot
 from tests.fakes.waiting import wait_until
 from tests.fakes.widget_sessions import new_session
-
-FOLLOW_UP = "Sorry to hear that. What could we do better?"
-
-
-async def make_poll(bot: RunningBot, *, send: bool = True, channel: str = "widget") -> int:
-    poll_id = await bot.store.polls.create(
-        targets=[Target(channel, "" if channel == "widget" else "C0LIBRARY")],
-        options=standard_options("csat", []),
-        question="How satisfied are you with the library today?",
-        kind="csat",
-        follow_up=FOLLOW_UP,
-    )
-    if send:
-        await bot.app.polls.send(poll_id)
-    return poll_id
-
-
-def vote(session: str, poll_id: object, option: object, n: int = 1) -> dict[str, object]:
-    return {"session": session, "client_id": f"vote-{n:05d}", "poll_id": poll_id, "option": option}
+from tests.support.widget_polls import FOLLOW_UP, make_poll, vote
 
 
 async def counts(bot: RunningBot, poll_id: int) -> dict[str, int]:

@@ -11,7 +11,7 @@ from handlers.speaking import Fixed
 from models.store.polls.definitions import Target
 from tests.fakes.chat import Chat
 from tests.fakes.wording import shipped_library
-from tests.inbox.scenario import answered, queued_item, staff
+from tests.support.queue_scenario import answered, queued_item, staff
 
 NOISE = "Mae'n swnllyd iawn ar y trydydd llawr heno, does neb yn gallu gweithio."
 

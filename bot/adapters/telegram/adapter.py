@@ -10,34 +10,24 @@ from typing import Any
 
 from starlette.routing import BaseRoute
 from telegram import Update
-from telegram.error import (
-    BadRequest,
-    ChatMigrated,
-    Forbidden,
-    InvalidToken,
-    NetworkError,
-    RetryAfter,
-    TelegramError,
-)
+from telegram.error import InvalidToken, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter
 
-from bot.adapters.network import may_have_arrived
 from bot.adapters.telegram.connection import build_application
 from bot.adapters.telegram.fetch import get_updates
 from bot.adapters.telegram.limits import BoundedRateLimiter, wait_seconds
-from bot.adapters.telegram.outbound import CAPABILITIES, keyboard, reply_to, split_text, thread_id
-from bot.adapters.telegram.translate import ALLOWED_UPDATES, message_ref, to_event
+from bot.adapters.telegram.outbound import CAPABILITIES
+from bot.adapters.telegram.sending import Sender
+from bot.adapters.telegram.translate import ALLOWED_UPDATES, to_event
 from bot.adapters.telegram.webhook import WebhookEndpoint
 from bot.backoff import Backoff
 from bot.channel import ChannelState, Cursors, EventSink, SendError
-from bot.events import Channel, InboundEvent, OutboundMessage, PollPost
+from bot.events import Channel, InboundEvent, OutboundMessage
 from bot.storable import Unstorable
 
 log = logging.getLogger(__name__)
 
 CURSOR = "telegram.offset"
-POLL_MESSAGE = "telegram.poll."
-"""Store key prefix: a native poll's id → "chat:message id" of the message that carries it."""
 TOKEN_SETTING = "FEEDBOT_TELEGRAM_TOKEN"
 DEFAULT_BACKOFF = Backoff(base=0.5, cap=60.0)
 SEND_TIMEOUT_S = 10.0
@@ -75,6 +65,7 @@ class TelegramAdapter:
             token, api_url, limiter or BoundedRateLimiter(), read_timeout=send_timeout_s
         )
         self._cursors = cursors
+        self._sender = Sender(self._app.bot, cursors)
         self._toasts = dict(toasts or {})
         self._secret = webhook_secret
         self._webhook_url = webhook_url
@@ -142,78 +133,7 @@ class TelegramAdapter:
         (``poll``); with ``edit_of``, edit that message (or stop that poll) instead."""
         if not self._ready:
             raise SendError(f"telegram is not connected: {self._detail or self._state}")
-        try:
-            if message.edit_of:
-                return await self._edit(message, message.edit_of)
-            if message.poll is not None:
-                return await self._send_poll(message, message.poll)
-            return await self._send_text(message)
-        except RetryAfter as exc:
-            wait = wait_seconds(exc)
-            raise SendError(
-                f"telegram flood control: retry in {wait:g}s", retry_after=wait
-            ) from exc
-        except (BadRequest, Forbidden, ChatMigrated, ValueError) as exc:
-            raise SendError(f"telegram refused: {exc}", permanent=True) from exc
-        except TelegramError as exc:
-            raise SendError(f"telegram: {exc!r}", unknown=_may_have_taken(exc)) from exc
-        except RuntimeError as exc:  # PTB's HTTP client closed by stop() mid-send
-            raise SendError(f"telegram is stopping: {exc}") from exc
-
-    async def _send_text(self, message: OutboundMessage) -> str:
-        chunks = split_text(message.text)
-        markup = keyboard(message.buttons)
-        reply = reply_to(message.reply_ref)
-        thread = thread_id(message.address.thread)
-        ref = ""
-        for i, chunk in enumerate(chunks):
-            last = i == len(chunks) - 1
-            sent = await self._app.bot.send_message(
-                chat_id=message.address.chat,
-                text=chunk,
-                message_thread_id=thread,
-                reply_parameters=reply if i == 0 else None,
-                reply_markup=markup if last else None,
-            )
-            ref = message_ref(sent.chat_id, sent.message_id)
-        return ref
-
-    async def _send_poll(self, message: OutboundMessage, poll: PollPost) -> str:
-        """sendPoll; it is closed by the scheduler (stopPoll), not by Telegram's timer."""
-        sent = await self._app.bot.send_poll(
-            chat_id=message.address.chat,
-            question=poll.question,
-            options=list(poll.options),
-            is_anonymous=poll.anonymous,
-            allows_multiple_answers=poll.multi,
-            message_thread_id=thread_id(message.address.thread),
-        )
-        if sent.poll is None:
-            raise SendError("telegram answered sendPoll without a poll", permanent=True)
-        poll_id: str = sent.poll.id
-        # Answers name the poll, stopPoll the message: remember which message carries it.
-        carrier = message_ref(sent.chat_id, sent.message_id)
-        await self._cursors.set(name=POLL_MESSAGE + poll_id, value=carrier)
-        return poll_id
-
-    async def _edit(self, message: OutboundMessage, ref: str) -> str:
-        """Edit one of our messages ("chat:id": new text and buttons, none to take them away);
-        a native poll (its poll id) can only be stopped, which closes it where it stands."""
-        if ":" not in ref:
-            carried = await self._cursors.get(name=POLL_MESSAGE + ref)
-            if carried is None:
-                raise SendError(f"telegram: no message known for poll {ref}", permanent=True)
-            chat, _, message_id = carried.rpartition(":")
-            await self._app.bot.stop_poll(chat_id=chat, message_id=int(message_id))
-            return ref
-        chat, _, message_id = ref.rpartition(":")
-        await self._app.bot.edit_message_text(
-            chat_id=chat,
-            message_id=int(message_id),
-            text=split_text(message.text)[0],
-            reply_markup=keyboard(message.buttons),
-        )
-        return ref
+        return await self._sender.send(message)
 
     # -- connection supervision ------------------------------------------------------------
 
@@ -357,10 +277,3 @@ def _event_or_skip(update: Update) -> InboundEvent | None:
 
 def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:200]
-
-
-def _may_have_taken(exc: TelegramError) -> bool:
-    """Whether Telegram may have taken a send that failed: only a transport failure after the
-    request left (PTB chains the HTTP client's error). An error status Telegram answered (a 502
-    included) is a NetworkError with no such cause: it was not taken, and is retried as usual."""
-    return isinstance(exc, NetworkError) and exc.__cause__ is not None and may_have_arrived(exc)

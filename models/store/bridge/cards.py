@@ -14,7 +14,9 @@ from bot.events import OutboundMessage, utcnow
 from models.store.bridge import once
 from models.store.bridge.tables import BridgeCard, BridgePost, BridgeSeen
 from models.store.inbox.tables import InboxEntry, InboxItem, StaffUser
+from models.store.outbox import outcomes as outbox_outcomes
 from models.store.outbox import queue as outbox
+from models.store.outbox.outcomes import Settled
 from models.store.staff.accounts import StaffView, view
 from models.store.tables import OutboxItem
 from models.store.upsert import insert_ignore
@@ -145,9 +147,9 @@ def behind(conn: Connection, since: datetime, limit: int) -> list[int]:
     return sorted(int(i) for i in rows.scalars())
 
 
-def settle(conn: Connection, outcomes: list[outbox.Settled]) -> None:
+def settle(conn: Connection, outcomes: list[Settled]) -> None:
     """Record a batch of sends and, in the same transaction, the ts of each card posted."""
-    outbox.settle(conn, outcomes)
+    outbox_outcomes.settle(conn, outcomes)
     for o in outcomes:
         if o.status == "sent" and o.platform_message_id:
             conn.execute(
@@ -165,7 +167,7 @@ def cards_posted(conn: Connection, outbox_ids: Sequence[int]) -> list[int]:
     return [int(i) for i in rows.scalars()]
 
 
-def replies_settled(conn: Connection, outcomes: Sequence[outbox.Settled]) -> list[ReplySettled]:
+def replies_settled(conn: Connection, outcomes: Sequence[Settled]) -> list[ReplySettled]:
     """Staff replies among these settled sends (sent, or failed for good)."""
     final = {o.item_id: o for o in outcomes if o.status in ("sent", "failed")}
     if not final:

@@ -9,7 +9,7 @@ from datetime import datetime
 from bot.events import OutboundMessage
 from models.store.bridge import cards
 from models.store.bridge.cards import Card, ReplySettled
-from models.store.outbox import queue as outbox
+from models.store.outbox.outcomes import Settled
 from models.store.runner import Runner
 from models.store.staff.accounts import StaffView
 
@@ -62,7 +62,7 @@ class BridgeStore:
         """Items whose card post is among these outbox rows."""
         return await self._db.read(cards.cards_posted, list(outbox_ids))
 
-    async def replies_settled(self, *, outcomes: Sequence[outbox.Settled]) -> list[ReplySettled]:
+    async def replies_settled(self, *, outcomes: Sequence[Settled]) -> list[ReplySettled]:
         """Staff replies among these settled sends."""
         return await self._db.read(cards.replies_settled, list(outcomes))
 

@@ -10,6 +10,7 @@ from bot.events import OutboundMessage, utcnow
 from models.store.bridge import cards as bridge_cards
 from models.store.inbound import listings
 from models.store.outbox import queue as outbox
+from models.store.outbox.outcomes import Settled
 from models.store.runner import Runner
 
 
@@ -38,7 +39,7 @@ class OutboxStore:
         """Make these messages' sends due now, even those backing off or failed."""
         await self._db.write(outbox.retry_now, message_ids, utcnow())
 
-    async def settle(self, *, outcomes: list[outbox.Settled]) -> None:
+    async def settle(self, *, outcomes: list[Settled]) -> None:
         """Record what became of a batch of sends (where polls were posted, staff cards' ts)."""
         await self._db.write(bridge_cards.settle, outcomes)
 

@@ -49,19 +49,6 @@ PEOPLE: Mapping[str, Callable[..., Person]] = {
 }
 
 
-class _NoCursors:
-    """Cursors for a bot whose channels keep none (Slack)."""
-
-    async def get(self, *, name: str) -> str | None:
-        raise AssertionError(f"no channel here keeps cursors, yet {name!r} was read")
-
-    async def set(self, *, name: str, value: str) -> None:
-        raise AssertionError(f"no channel here keeps cursors, yet {name!r} was written")
-
-
-NO_CURSORS = _NoCursors()
-
-
 class Chat:
     """One conversation test's world: FakeSlack, FakeTelegram and FakeX, and the bot (once
     started) with an adapter for each channel asked for."""
@@ -211,14 +198,13 @@ class Chat:
     async def _adapters(
         self, settings: Settings, channels: Sequence[str], tweaks: Mapping[str, Mapping[str, Any]]
     ) -> list[Adapter]:
-        """The widget and one adapter per channel, on this test's fakes; the cursors of those
-        that keep any (Telegram's offset, X's since_id) in the bot's database."""
+        """The widget and one adapter per channel, on this test's fakes; their cursors
+        (Telegram's offset, X's since_id) in the bot's database, as the composition root gives
+        them."""
         assert self._run is not None
-        cursors: Cursors = NO_CURSORS
-        if {"telegram", "x"} & set(channels):
-            await upgrade_async(settings.database_url)
-            store = await self._run.enter_async_context(Store.open(settings.database_url))
-            cursors = store.cursors
+        await upgrade_async(settings.database_url)
+        store = await self._run.enter_async_context(Store.open(settings.database_url))
+        cursors = store.cursors
         built = [WidgetAdapter(), *(self._adapter(c, settings, cursors, tweaks) for c in channels)]
         self.adapters = {a.channel.value: a for a in built}
         return built

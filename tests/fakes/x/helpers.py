@@ -1,4 +1,4 @@
-"""Small test doubles for adapter-level X tests: a deduplicating sink, in-memory cursors."""
+"""Small test doubles for adapter-level X tests: a deduplicating sink, an adapter on the fake."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from bot.adapters.x import XAdapter, XKeys
 from bot.backoff import Backoff
 from bot.channel import Cursors, Receipt
 from bot.events import InboundEvent
+from tests.fakes.cursors import MemoryCursors
 from tests.fakes.x.server import FakeX, Keys
 
 FAST_BACKOFF = Backoff(0.01, 0.05)
@@ -28,23 +29,6 @@ class RecordingSink:
         duplicate = event.platform_id in self.stored
         self.stored.setdefault(event.platform_id, event)
         return Receipt(list(self.stored).index(event.platform_id) + 1, duplicate)
-
-
-class MemoryCursors:
-    """The Cursors seam in a dict, with a history of every write."""
-
-    def __init__(self) -> None:
-        self.values: dict[str, str] = {}
-        self.writes: list[tuple[str, str]] = []
-
-    async def get(self, *, name: str) -> str | None:
-        """The cursor's value."""
-        return self.values.get(name)
-
-    async def set(self, *, name: str, value: str) -> None:
-        """Set the cursor."""
-        self.values[name] = value
-        self.writes.append((name, value))
 
 
 def keys_of(fake_keys: Keys) -> XKeys:

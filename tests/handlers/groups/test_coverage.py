@@ -21,7 +21,7 @@ from handlers.groups.report import coverage_report
 from handlers.groups.spans import spans
 from models.store import Store
 from models.store.migrate import upgrade_async
-from tests.handlers.groups import world
+from tests.support import groups_world as world
 
 
 @pytest.fixture

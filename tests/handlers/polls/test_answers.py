@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.polls.answers import by_position, chosen, option_key, tapped_keys, toggle
 from models.store.polls.definitions import PollView
-from tests.events import poll
+from tests.support.events import poll
 
 
 def NEVER_READ() -> tuple[str, ...]:

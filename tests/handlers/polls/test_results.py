@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.polls.kinds import CSAT, NPS, YES_NO, is_low, standard_options
 from handlers.polls.results import compute
-from tests.events import poll
+from tests.support.events import poll
 
 
 def test_csat_is_the_share_of_fours_and_fives() -> None:

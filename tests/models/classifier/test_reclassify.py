@@ -9,7 +9,7 @@ from config.settings import load_settings
 from models.classifier import LocalClassifier
 from models.store import Store
 from models.store.migrate import upgrade_async
-from tests.events import message
+from tests.support.events import message
 
 from .conftest import TOPICS
 

@@ -23,10 +23,10 @@ from handlers.digest.week import last_complete_week
 from models.classifier import LocalClassifier
 from models.classifier.runtime import retrain_topics
 from tests.fakes.running import running_bot
-from tests.handlers.themes.texts import KIOSK, NEXT
 from tests.models.classifier.conftest import ROOT, TOPICS
+from tests.support.staff import add_staff, csrf_of, log_in
 from tests.support.theme_data import seed
-from tests.web.staff import add_staff, csrf_of, log_in
+from tests.support.theme_texts import KIOSK, NEXT
 
 UTC = ZoneInfo("UTC")
 EVAL = ROOT / "models" / "classifier" / "eval"

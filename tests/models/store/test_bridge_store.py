@@ -14,8 +14,8 @@ from models.store import Store
 from models.store.bridge.once import Repeated
 from models.store.inbox.types import NoSuchItem
 from models.store.migrate import upgrade_async
-from models.store.outbox.queue import Settled
-from tests.inbox.helpers import queued
+from models.store.outbox.outcomes import Settled
+from tests.support.queue import queued
 
 STAFF = Address(Channel.SLACK, chat="C0STAFF01", kind=ConversationKind.GROUP)
 

@@ -15,7 +15,7 @@ from models.classification import Classification
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.rights.scope import Who
-from tests.events import message
+from tests.support.events import message
 
 KEY = b"embeddings-test-key"
 

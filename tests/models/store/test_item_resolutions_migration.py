@@ -11,7 +11,7 @@ from sqlalchemy import select
 from models.store import Store
 from models.store.inbox.tables import InboxItem, ItemResolution
 from models.store.migrate import alembic_config, upgrade_async
-from tests.inbox.helpers import add_staff, queued
+from tests.support.queue import add_staff, queued
 
 
 async def test_resolved_items_are_backfilled(db_url: str) -> None:

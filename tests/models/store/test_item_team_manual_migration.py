@@ -15,7 +15,7 @@ from models.store import Store
 from models.store.inbox.moves import SplitOff
 from models.store.inbox.tables import InboxEntry, InboxItem, ItemMessage, ItemResolution
 from models.store.migrate import alembic_config, upgrade_async
-from tests.inbox.helpers import add_staff, queued
+from tests.support.queue import add_staff, queued
 
 
 async def counts(store: Store) -> tuple[int, ...]:

@@ -12,8 +12,8 @@ from models.store import Store
 from models.store.inbound.languages import Detected
 from models.store.migrate import upgrade_async
 from models.store.rights.scope import Who
-from tests.events import message
-from tests.web.staff import add_staff
+from tests.support.events import message
+from tests.support.staff import add_staff
 
 KEY = b"languages-test-key"
 

@@ -14,10 +14,12 @@ from models.store.migrate import current, head
 from tests.fakes.process import ROOT, bot_env
 
 
-def test_concurrent_migrations_of_a_fresh_database_all_succeed(db_url: str, tmp_path: Path) -> None:
-    if db_url.startswith("sqlite"):
+def test_concurrent_migrations_of_a_fresh_database_all_succeed(
+    empty_db_url: str, tmp_path: Path
+) -> None:
+    if empty_db_url.startswith("sqlite"):
         pytest.skip("a SQLite file belongs to one process")
-    env = bot_env(database_url=db_url, state_dir=str(tmp_path / "var"))
+    env = bot_env(database_url=empty_db_url, state_dir=str(tmp_path / "var"))
     runs = [
         subprocess.Popen(
             [sys.executable, "-m", "bot", "migrate"],
@@ -31,4 +33,4 @@ def test_concurrent_migrations_of_a_fresh_database_all_succeed(db_url: str, tmp_
     outputs = [run.communicate(timeout=120)[0].decode() for run in runs]
     assert [run.returncode for run in runs] == [0, 0, 0], outputs
     assert sum("applied" in out for out in outputs) >= 1
-    assert current(db_url) == head()
+    assert current(empty_db_url) == head()

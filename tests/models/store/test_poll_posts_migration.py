@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage, PollPost
 from models.store import Store
 from models.store.migrate import alembic_config, upgrade_async
-from models.store.outbox.queue import Settled
+from models.store.outbox.outcomes import Settled
 from models.store.polls.definitions import Target
 from models.store.polls.tables import PollPosting
 from models.store.tables import OutboxItem

@@ -15,7 +15,7 @@ from models.store import Store
 from models.store.engine import create_sqlite_engine
 from models.store.migrate import upgrade_async
 from models.store.runner import ThreadRunner
-from tests.events import message
+from tests.support.events import message
 
 
 def synchronous(conn: Connection) -> int:

@@ -12,9 +12,9 @@ from bot.events import Address, Channel, OutboundMessage, utcnow
 from models.classification import Classification
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.outbox.queue import Settled
+from models.store.outbox.outcomes import Settled
 from models.store.tables import Contact, ContactAddress, Conversation
-from tests.events import message, vote
+from tests.support.events import message, vote
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mypy import api
 
-from tests.conftest import ROOT
+from tests.fakes.process import ROOT
 
 SAMPLE = """\
 from models.store import Store

@@ -17,7 +17,7 @@ from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.polls.definitions import Target
 from models.store.polls.votes import Outcome
-from tests.events import vote
+from tests.support.events import vote
 
 
 @pytest.fixture

@@ -17,6 +17,19 @@ PASSWORD = "a long enough test password"
 CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
 
 
+class _TestPasswordHash:
+    """One real argon2 hash of PASSWORD, made once per test process (argon2 is deliberately
+    slow, and every staff test adds accounts); logging in still verifies it for real."""
+
+    hashed = ""
+
+    @classmethod
+    async def get(cls) -> str:
+        if not cls.hashed:
+            cls.hashed = await Passwords().hash(PASSWORD)
+        return cls.hashed
+
+
 async def add_staff(
     store: Store, email: str, *, role: str = "agent", team: str = "", name: str = ""
 ) -> StaffView:
@@ -26,7 +39,7 @@ async def add_staff(
         name=name or email.split("@")[0].title(),
         role=role,
         team=team,
-        password_hash=await Passwords().hash(PASSWORD),
+        password_hash=await _TestPasswordHash.get(),
         actor="test",
     )
 

@@ -10,7 +10,7 @@ from bot.events import InboundEvent, utcnow
 from models.store import Store
 from models.store.inbox.tables import StaffUser
 from models.store.inbox.types import Incoming, Routed
-from tests.events import message
+from tests.support.events import message
 
 
 async def stored(store: Store, event: InboundEvent) -> Incoming:

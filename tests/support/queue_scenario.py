@@ -11,7 +11,7 @@ from models.store.inbox.tables import InboxCsat
 from models.store.inbox.types import Entry, ItemRow, QueueFilter
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
-from tests.inbox.helpers import add_staff
+from tests.support.queue import add_staff
 
 PRINTER = "the printer on level 2 took my money and printed nothing"
 

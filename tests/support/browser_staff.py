@@ -13,7 +13,7 @@ from sqlalchemy import update
 from bot.events import utcnow
 from models.store.inbox.tables import InboxItem
 from tests.fakes.running import RunningBot
-from tests.web.staff import PASSWORD
+from tests.support.staff import PASSWORD
 
 PHONE = {"width": 375, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
