@@ -79,4 +79,7 @@ async def test_answering_without_javascript(
             again = await http.get(voted.headers["location"])
             assert 'aria-pressed="true">Yes</button>' in again.text and "Your answer:" in again.text
             await bot.app.polls.close(poll_id)
-            assert "legend" not in (await http.get("/widget")).text
+            after = (await http.get("/widget")).text
+            assert "How satisfied are you with the library today?" not in after  # closed
+            # having answered, the person is asked once whether the library may write again
+            assert "May we contact you again now and then" in after
