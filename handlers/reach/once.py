@@ -86,7 +86,7 @@ class ConsentQuestion:
 class GroupQuestion:
     """ "Which of these best describes you?" as a choice poll of the configured groups (the
     first nine) and "prefer not to say"; labels from ``groups.<name>`` in the person's
-    language, else the group's configured label."""
+    language, else the group's configured (staff-facing) label."""
 
     wording: Wording
     capabilities: Mapping[Channel, Capabilities]
@@ -112,10 +112,9 @@ class GroupQuestion:
 
     def _label(self, name: str, language: str) -> str:
         key = f"groups.{name}"
-        configured = self.groups.groups[name].label
-        if (configured and language == ENGLISH) or key not in self.wording.english:
-            return self.groups.label(name)
-        return self.wording.text(key, language)
+        if key in self.wording.english:
+            return self.wording.text(key, language)
+        return self.groups.label(name)
 
     def message(self, poll_id: int, address: Address, language: str) -> OutboundMessage:
         """The question for this conversation's channel, in ``language``."""
