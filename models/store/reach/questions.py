@@ -21,7 +21,10 @@ from models.store.reach import ledger
 from models.store.reach.tables import GroupQuestion, ReengageConsent
 from models.store.tables import Contact
 
-TABLES = {"consent": ReengageConsent, "group": GroupQuestion}
+TABLES: dict[str, type[ReengageConsent] | type[GroupQuestion]] = {
+    "consent": ReengageConsent,
+    "group": GroupQuestion,
+}
 """Where each question's asking is remembered (one row per person: the poll that asked)."""
 AUTHORS = {"consent": "feedbot:reengage-consent", "group": "feedbot:group-question"}
 LEDGER_KIND = "question"
