@@ -8,12 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.events import (
-    Channel,
-    ConversationKind,
-    EventKind,
-    OutboundMessage,
-)
+from bot.events import Channel, EventKind, OutboundMessage
 from config.wording import ENGLISH, Wording
 from handlers.context import Context, Stage
 from handlers.opt_out import normal
@@ -22,7 +17,6 @@ from models.store import Store
 
 JOIN_OPTION = "join_panel"
 LEAVE_OPTION = "leave_panel"
-PRIVATE = (ConversationKind.DIRECT, ConversationKind.WIDGET)
 
 
 @dataclass(frozen=True)
