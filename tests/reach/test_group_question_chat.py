@@ -16,6 +16,7 @@ from bot.events import utcnow
 from config.library import load_library_config
 from handlers.groups.group_list import read_group_list
 from handlers.reach.once import ConsentQuestion
+from handlers.speaking import Fixed
 from models.store.inbox.reply import address_of
 from models.store.polls.tables import Vote
 from models.store.reach.tables import GroupQuestion
@@ -42,7 +43,9 @@ def _config(tmp_path: Path) -> Path:
     return path
 
 
-async def _answered_csat(bot: RunningBot, chat: Chat, student: TelegramPerson) -> int:
+async def _answered_csat(
+    bot: RunningBot, chat: Chat, student: TelegramPerson, language: str = "en"
+) -> int:
     """The student writes, was asked the consent question before, is answered and resolved,
     and taps 4 for the satisfaction question; their contact id."""
     await student.says(PRINTER, message_id=17)
@@ -52,14 +55,14 @@ async def _answered_csat(bot: RunningBot, chat: Chat, student: TelegramPerson) -
     where = await bot.store.read(lambda c: address_of(c, item.conversation_id))
     ask = ConsentQuestion(WORDING, CAPABILITIES)
     assert await bot.store.reach.ask_consent(
-        contact_id=full.contact_id, address=where, ask=ask, language="en"
+        contact_id=full.contact_id, address=where, ask=ask, language=language
     )
     ann = await staff(bot)
     await bot.app.inbox.reply(ann, item.id, "Refunded.")
     await reply_entry(bot, item.id, "sent")
     await bot.app.inbox.resolve(ann, [item.id])
-    await chat.expect_reply(student, contains="How satisfied")
-    await student.taps("4 Good")
+    await chat.expect_reply(student, contains=WORDING.text("csat_question", language)[:20])
+    await student.taps(WORDING.text("csat.option_4", language))
     await answered(bot, item.id, 4)
     return full.contact_id
 
@@ -121,3 +124,17 @@ async def test_an_answer_never_overrides_the_librarys_list(
     await student.taps("Member of the public")
     await _settled(bot, contact)
     assert await _group(bot, contact) == ("alumni", "import")
+
+
+async def test_asked_in_the_persons_language(chat: Chat, db_url: str, tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    bot = await chat.start(
+        "telegram", database_url=db_url, config_file=config, languages=Fixed("cy")
+    )
+    student = chat.on("telegram")
+    contact = await _answered_csat(bot, chat, student, "cy")
+    shown = await chat.expect_reply(student, contains=WORDING.text("reach.group_question", "cy"))
+    assert list(shown.options)[-1] == WORDING.text("reach.group_prefer_not", "cy")
+    await student.taps(WORDING.text("reach.group_prefer_not", "cy"))
+    await _settled(bot, contact)
+    assert await _group(bot, contact) == (None, None)  # skipped: no group
