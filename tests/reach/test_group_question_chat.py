@@ -108,6 +108,14 @@ async def test_asked_once_after_an_answer_and_the_tap_places_them(
     assert await _group(bot, contact) == ("postgraduate_research", "asked")
     assert len(await chat.expect_replies(student, contains=GROUP_Q)) == 1  # asked once
 
+    await student.taps("Prefer not to say")  # they change their mind: their group goes
+
+    async def taken_back() -> bool:
+        return await _group(bot, contact) == (None, None)
+
+    await wait_until(taken_back, what="the group taken back")
+    assert len(await chat.expect_replies(student, contains=GROUP_Q)) == 1  # not asked again
+
 
 async def test_an_answer_never_overrides_the_librarys_list(
     chat: Chat, db_url: str, tmp_path: Path
