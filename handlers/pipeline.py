@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from bot.channel import Capabilities, Receipt
 from bot.events import Channel, EventKind, InboundEvent
 from config.groups import CustomerGroups
+from config.reach import ContactCap
 from config.triage import TriageConfig
 from config.wording import Wording
 from handlers.acknowledge import Acknowledge, FirstAnswer
 from handlers.classify import Classify
 from handlers.context import Context, Stage, Step
+from handlers.groups.answer import AnswerGroup
 from handlers.groups.place import PlaceInGroup
 from handlers.inbox.changes import Changes
 from handlers.inbox.steps import Clock, CsatAnswer, CsatReply, Triage
@@ -20,7 +22,8 @@ from handlers.language import DetectLanguage
 from handlers.metrics import Metrics
 from handlers.opt_out import OptOut, OptWords
 from handlers.polls.steps import LinkFollowUp, ReplyVote, Tally
-from handlers.reach.steps import AskConsent, ConsentQuestion, JoinPanel, PanelWords
+from handlers.reach.once import AskOnce, ConsentQuestion, GroupQuestion
+from handlers.reach.steps import JoinPanel, PanelWords
 from handlers.record import Record, Recorder
 from handlers.speaking import Fixed, Languages
 from models.classification import Classifier
@@ -48,6 +51,7 @@ class Deps:
     wake_alerts: Callable[[], None] = lambda: None
     groups: CustomerGroups = field(default_factory=CustomerGroups)
     panel_words: PanelWords = field(default_factory=lambda: PanelWords.of((), ()))
+    contact_cap: ContactCap = field(default_factory=ContactCap)
 
 
 def build_steps(deps: Deps) -> tuple[Step, ...]:
@@ -61,9 +65,12 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
         OptOut(deps.store, deps.opt_words, deps.wording, deps.languages, deps.wake_outbox),
         CsatAnswer(deps.store, deps.clock, deps.changes),
         PlaceInGroup(deps.store, deps.groups),
-        AskConsent(
+        AnswerGroup(deps.store, deps.groups),
+        AskOnce(
             deps.store,
-            ConsentQuestion(deps.wording, deps.capabilities),
+            once_questions(deps),
+            deps.capabilities,
+            deps.contact_cap,
             deps.languages,
             deps.wake_outbox,
         ),
@@ -73,6 +80,15 @@ def build_steps(deps: Deps) -> tuple[Step, ...]:
         Triage(deps.store, deps.triage, deps.clock, deps.changes, deps.wake_alerts),
         Acknowledge(deps.store, deps.first_answer, deps.wording, deps.languages, deps.wake_outbox),
     )
+
+
+def once_questions(deps: Deps) -> tuple[ConsentQuestion | GroupQuestion, ...]:
+    """The once-only questions, in the order they are asked (one per occasion): consent, then
+    the group question where ``customer_groups.ask`` is on."""
+    consent = ConsentQuestion(deps.wording, deps.capabilities)
+    if not deps.groups.ask:
+        return (consent,)
+    return (consent, GroupQuestion(deps.wording, deps.capabilities, deps.groups))
 
 
 class Pipeline:

@@ -49,11 +49,19 @@ def send(
         datetime | None, typer.Option(help="Topics and themes raised since this day (8 weeks).")
     ] = None,
     sample: Annotated[float, typer.Option(help="Send to a random share (0-1].")] = 1.0,
+    even_in_quiet: Annotated[
+        bool,
+        typer.Option(
+            "--even-in-quiet",
+            help="Send even in a quiet period of the academic calendar (else it waits).",
+        ),
+    ] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Count, send nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The report as one JSON line.")] = False,
 ) -> None:
-    """Send a poll or a message to an audience: opt-outs, the contact cap, quiet hours and
-    each platform's rules apply; the report says who was left out and why."""
+    """Send a poll or a message to an audience: opt-outs, the contact cap, quiet hours, the
+    calendar's quiet periods and each platform's rules apply; the report says who was left
+    out and why."""
     loaded = settings()
     zone = ZoneInfo(loaded.timezone)
     spec = SendSpec(
@@ -67,6 +75,7 @@ def send(
         silent_since=_local(silent_since, zone),
         raised_since=_local(since, zone),
         sample=sample,
+        even_in_quiet=even_in_quiet,
     )
     try:
         report = asyncio.run(_send(loaded, spec, dry_run))
@@ -107,7 +116,12 @@ def lines(report: Report) -> list[str]:
         out.append(
             f"  {why.replace('_', ' ')}: " + ", ".join(f"{n} on {c}" for c, n in per.items())
         )
-    if report.starts is not None:
+    if report.quiet_period is not None and report.starts is not None:
+        out.append(
+            f"quiet period: waits out {report.quiet_period}; the first message goes at"
+            f" {report.starts.isoformat()} (--even-in-quiet to send now)"
+        )
+    elif report.starts is not None:
         out.append(f"quiet hours: the first message goes at {report.starts.isoformat()}")
     if report.ends is not None and not report.dry_run:
         out.append(f"paced to each platform's rate: the last may go at {report.ends.isoformat()}")

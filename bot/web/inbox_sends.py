@@ -95,6 +95,7 @@ def spec_of(form: Form, deps: InboxDeps) -> SendSpec:
         silent_since=_day(field(form, "silent_since"), "not heard from since", deps),
         raised_since=_day(field(form, "since"), "raised since", deps),
         sample=percent / 100,
+        even_in_quiet=field(form, "even_in_quiet") == "1",
     )
 
 

@@ -90,6 +90,7 @@ def processing(
         changes=changes,
         wake_alerts=wake_alerts,
         groups=library.customer_groups,
+        contact_cap=library.reach.contact_cap,
     )
     bell = Doorbell()
     steps = Pipeline(build_steps(deps), metrics, bell.ring)

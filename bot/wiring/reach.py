@@ -46,6 +46,7 @@ def sends(
         cap=library.reach.contact_cap,
         quiet_hours=parse_quiet_hours(settings.poll_quiet_hours),
         zone=ZoneInfo(settings.timezone),
+        calendar=library.calendar,
     )
     return Sends(
         store,

@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo
 
 from bot.channel import Capabilities
 from bot.events import Channel, OutboundMessage, utcnow
+from config.calendar import AcademicCalendar
 from config.reach import ContactCap
 from config.wording import ENGLISH, Wording
 from handlers.inbox.roles import Actor, require
+from handlers.polls.quiet_period import hold
 from handlers.reach import messages
 from handlers.reach.pacing import due_times, quiet_until
 from handlers.reach.plan import Plan, plan
@@ -36,7 +38,9 @@ DEFAULT_WINDOW = timedelta(weeks=8)
 @dataclass(frozen=True)
 class Report:
     """What a send did (or, dry, would do): people told per channel, left out per reason
-    (and per channel), when the last message may go, and the send's id once recorded."""
+    (and per channel), when the first message may go (after quiet hours, and after a quiet
+    period of the academic calendar it waits out), when the last may go, and the send's id
+    once recorded."""
 
     told: dict[str, int]
     left_out: dict[str, int]
@@ -45,6 +49,10 @@ class Report:
     ends: datetime | None = None
     send_id: int | None = None
     dry_run: bool = True
+    quiet_period: str | None = None
+    """The calendar's quiet period the send waits out (None: it does not wait for one)."""
+    even_in_quiet: bool = False
+    """The lead said to send even in a quiet period."""
 
     def as_dict(self) -> dict[str, object]:
         """The report as stored, audited and printed with --json."""
@@ -57,16 +65,20 @@ class Report:
             "ends": self.ends.isoformat() if self.ends else None,
             "send_id": self.send_id,
             "dry_run": self.dry_run,
+            "quiet_period": self.quiet_period,
+            "even_in_quiet": self.even_in_quiet,
         }
 
 
 @dataclass(frozen=True)
 class Reach:
-    """What sends follow: the contact cap, quiet hours and the library's time zone."""
+    """What sends follow: the contact cap, quiet hours, the library's time zone and its
+    academic calendar (a send due in a quiet period waits until it ends)."""
 
     cap: ContactCap
     quiet_hours: tuple[time, time] | None
     zone: ZoneInfo
+    calendar: AcademicCalendar = field(default_factory=AcademicCalendar)
 
 
 class Sends:
@@ -99,7 +111,8 @@ class Sends:
             require(by, "send")
         poll = await self._checked(spec)
         now = utcnow()
-        return self._report(await self._plan(spec, poll, now), now, [])
+        start = self._start(now, spec, poll)
+        return self._report(await self._plan(spec, poll, now), now, start, [])
 
     async def send(
         self, spec: SendSpec, *, by: Actor | None, kind: str = "", intro: str = ""
@@ -111,8 +124,9 @@ class Sends:
         poll = await self._checked(spec)
         now = utcnow()
         found = await self._plan(spec, poll, now)
-        deliveries = await self._deliveries(found.told, poll, spec.text, intro, now)
-        report = self._report(found, now, deliveries)
+        start = self._start(now, spec, poll)
+        deliveries = await self._deliveries(found.told, poll, spec.text, intro, start[0])
+        report = self._report(found, now, start, deliveries)
         kind = kind or ("panel" if spec.panel else "poll" if poll is not None else "send")
         record = SendRecord(
             actor="cli" if by is None else f"staff:{by.id}",
@@ -179,10 +193,9 @@ class Sends:
         poll: PollView | None,
         text: str,
         intro: str,
-        now: datetime,
+        start: datetime,
     ) -> list[Delivery]:
         spoken = await self._languages.of_contacts([p.contact_id for p in told])
-        start = quiet_until(now, self.reach.quiet_hours, self.reach.zone)
         due = due_times([p.channel for p in told], start, self._caps)
         return [
             Delivery(
@@ -204,13 +217,35 @@ class Sends:
         lead = say.text(intro) if intro else ""
         return messages.invitation(poll, p.address, self._caps[p.address.channel], say, lead)
 
-    def _report(self, found: Plan, now: datetime, deliveries: list[Delivery]) -> Report:
-        start = quiet_until(now, self.reach.quiet_hours, self.reach.zone)
+    def _start(
+        self, now: datetime, spec: SendSpec, poll: PollView | None
+    ) -> tuple[datetime, str | None, bool]:
+        """When the first message may go: after quiet hours and, unless the lead (or the
+        poll) said "even in a quiet period", after the calendar's quiet period it falls in
+        (then after that day's quiet hours); the period's name; whether the lead overrode."""
+        even = spec.even_in_quiet or (poll is not None and poll.even_in_quiet)
+        hours, zone = self.reach.quiet_hours, self.reach.zone
+        start = quiet_until(now, hours, zone)
+        waits = None if even else hold(self.reach.calendar, start, zone)
+        if waits is None:
+            return start, None, even
+        return quiet_until(waits.until, hours, zone), waits.period, even
+
+    def _report(
+        self,
+        found: Plan,
+        now: datetime,
+        start: tuple[datetime, str | None, bool],
+        deliveries: list[Delivery],
+    ) -> Report:
+        first, period, even = start
         ends = max((d.due for d in deliveries), default=None)
         return Report(
             found.told_by_channel(),
             found.left_out_totals(),
             found.left_out,
-            start if start != now else None,
+            first if first != now else None,
             ends,
+            quiet_period=period,
+            even_in_quiet=even,
         )

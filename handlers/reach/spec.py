@@ -32,6 +32,8 @@ class SendSpec:
     """Only these contacts (re-engagement: those who said yes); never stored or shown."""
     not_asked: tuple[str, datetime] | None = None
     """Left out when reached out to with this kind of message since then."""
+    even_in_quiet: bool = False
+    """Send even in a quiet period of the academic calendar (otherwise it waits it out)."""
 
     def audience(self) -> dict[str, object]:
         """The audience as stored with the send and audited (no personal data)."""

@@ -1,23 +1,14 @@
 """Pipeline steps of reaching out: joining or leaving the advisory panel (a message that is only
 one of the configured words, the widget's button, which sends such a word, or a poll option
-``join_panel`` / ``leave_panel``), and asking "may we contact you again now and then?" once,
-after a person answers a poll or the satisfaction question, in their own conversation."""
+``join_panel`` / ``leave_panel``). The once-only questions asked after an answer are in
+``handlers.reach.once``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.channel import Capabilities
-from bot.events import (
-    Address,
-    Button,
-    Channel,
-    ConversationKind,
-    EventKind,
-    OutboundMessage,
-    poll_ref,
-)
+from bot.events import Channel, EventKind, OutboundMessage
 from config.wording import ENGLISH, Wording
 from handlers.context import Context, Stage
 from handlers.opt_out import normal
@@ -26,7 +17,6 @@ from models.store import Store
 
 JOIN_OPTION = "join_panel"
 LEAVE_OPTION = "leave_panel"
-PRIVATE = (ConversationKind.DIRECT, ConversationKind.WIDGET)
 
 
 @dataclass(frozen=True)
@@ -121,73 +111,3 @@ def _via(ctx: Context) -> str:
     if ctx.kind is EventKind.VOTE:
         return "poll"
     return "widget" if ctx.channel is Channel.WIDGET else "keyword"
-
-
-@dataclass(frozen=True)
-class ConsentQuestion:
-    """ "May we contact you again now and then?" as a yes/no poll: buttons where the channel
-    has them, else "reply with a number"; in the person's language."""
-
-    wording: Wording
-    capabilities: Mapping[Channel, Capabilities]
-
-    @property
-    def question(self) -> str:
-        """The question as stored with its poll (in English)."""
-        return self.wording.text("reach.consent_question")
-
-    def message(self, poll_id: int, address: Address, language: str) -> OutboundMessage:
-        """The question for this conversation's channel, in ``language``."""
-        ref = poll_ref(poll_id)
-        say = self.wording.speaking(language)
-        text = say.text("reach.consent_question")
-        yes, no = say.text("polls.option_yes"), say.text("polls.option_no")
-        caps = self.capabilities.get(address.channel)
-        if caps is not None and caps.buttons:
-            buttons = (Button(yes, f"{ref}:yes"), Button(no, f"{ref}:no"))
-            return OutboundMessage(address=address, text=text, buttons=buttons, poll_ref=ref)
-        prompt = f"{text}\n{say.text('polls.reply_choice')}\n1 = {yes}\n2 = {no}"
-        return OutboundMessage(address=address, text=prompt, poll_ref=ref)
-
-
-class AskConsent:
-    """After a person's answer to a poll (the satisfaction question included), ask once whether
-    the library may contact them again, in their own conversation (never in a group or in
-    public; never someone who said "stop")."""
-
-    name = "ask_consent"
-    stage = Stage.AFTER_STORE
-
-    def __init__(
-        self,
-        store: Store,
-        ask: ConsentQuestion,
-        languages: Languages,
-        wake_outbox: Callable[[], None],
-    ) -> None:
-        self._store = store
-        self._ask = ask
-        self._languages = languages
-        self._wake = wake_outbox
-
-    def applies(self, ctx: Context) -> bool:
-        return (
-            ctx.kind is EventKind.VOTE
-            and ctx.contact_id is not None
-            and ctx.address.kind in PRIVATE
-            and ctx.address.channel in self._ask.capabilities
-        )
-
-    async def run(self, batch: list[Context]) -> None:
-        people = {c.contact_id: c for c in batch if c.contact_id is not None}
-        spoken = await self._languages.of_contacts(list(people))
-        asked = 0
-        for contact_id, ctx in people.items():
-            asked += await self._store.reach.ask_consent(
-                contact_id=contact_id,
-                address=ctx.address,
-                ask=self._ask,
-                language=spoken.get(contact_id, ENGLISH),
-            )
-        if asked:
-            self._wake()

@@ -44,7 +44,8 @@ def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
         "opt_out",
         "csat_answer",
         "group",
-        "ask_consent",
+        "group_answer",
+        "ask_once",
         "language",
         "classify",
         "link_follow_up",
@@ -52,7 +53,7 @@ def test_the_order_is_one_tuple_receive_steps_first(bot: Bot) -> None:
         "acknowledge",
     ]
     stages = [s.stage for s in bot.pipeline.steps]
-    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 13
+    assert stages == [Stage.RECEIVE] + [Stage.AFTER_STORE] * 14
 
 
 async def test_a_message_is_recorded_classified_triaged_then_acknowledged(bot: Bot) -> None:
@@ -90,7 +91,9 @@ async def test_a_duplicate_stops_after_record(bot: Bot) -> None:
 async def test_a_vote_is_recorded_then_tallied(bot: Bot) -> None:
     _, trace = await bot.pipeline.receive_traced(vote())
     assert trace == ["record"]
-    assert await after_store(bot) == [["tally", "panel", "csat_answer", "group", "ask_consent"]]
+    assert await after_store(bot) == [
+        ["tally", "panel", "csat_answer", "group", "group_answer", "ask_once"]
+    ]
 
 
 async def test_an_edit_is_reclassified_but_not_acknowledged(bot: Bot) -> None:

@@ -13,9 +13,9 @@ from sqlalchemy import insert, select
 from bot.adapters.catalog import CAPABILITIES
 from bot.events import Address, Channel, ConversationKind, utcnow
 from handlers.digest.reengaged import Reengaged, reengaged
+from handlers.reach.once import ConsentQuestion
 from handlers.reach.reengage import Reengagement
 from handlers.reach.spec import SendSpec
-from handlers.reach.steps import ConsentQuestion
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.polls.tables import Vote
@@ -101,7 +101,9 @@ async def test_an_opted_in_silent_person_gets_one_message_once(world: World) -> 
     assert shipped_wording().text("reach.consent_question", "cy") in kim[0]
     assert await job.pass_at(utcnow()) is None  # once a period
     asked = await store.reach.asked_since(since=utcnow() - timedelta(days=1))
-    assert asked == {ids["kim"]: 1}  # lee (never asked) and mo (not silent) get nothing
+    # the consent question counts too: kim was asked it and re-engaged, mo (not silent) only
+    # asked it, lee (never asked) nothing
+    assert asked == {ids["kim"]: 2, ids["mo"]: 1}
     assert await _texts(store, ids["lee"]) == []
     assert await reengaged(store, utcnow()) == Reengaged(asked=1, came_back=0)
     await world.person("kim", channel=Channel.TELEGRAM, chat="201", kind=D, days_ago=0)

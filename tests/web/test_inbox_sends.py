@@ -5,13 +5,16 @@ keyboard alone, passes axe and fits a 390 px phone."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
+from bot.events import utcnow
 from config.settings import Settings
 from models.classification import Classification
 from models.store.reach.tables import TargetedSend
@@ -142,3 +145,38 @@ async def test_the_page_by_keyboard_on_a_phone_passes_axe(
     assert counted == "1 person: 1 on widget."
     assert kept == "We fixed the scanner"
     assert wide <= PHONE["width"]
+
+
+def _config_in_exams(tmp_path: Path) -> Path:
+    """The shipped config with exams from yesterday to tomorrow."""
+    root = Path(__file__).resolve().parents[2]
+    data = yaml.safe_load((root / "config" / "feedbot.yaml").read_text(encoding="utf-8"))
+    today = utcnow().date()
+    period = {"name": "Winter exams", "kind": "exams"}
+    period |= {"start": today - timedelta(days=1), "end": today + timedelta(days=1)}
+    data["calendar"]["periods"] = [period]
+    path = tmp_path / "feedbot.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+async def test_the_dry_run_shows_a_send_waiting_out_exams_unless_told(
+    sqlite_url: str, make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    settings = make_settings(
+        database_url=sqlite_url, poll_quiet_hours="", config_file=_config_in_exams(tmp_path)
+    )
+    async with running_bot(settings) as bot:
+        await _raised(bot, "The printer on level 2 jams every day")
+        await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "lee@lib.example.ac.uk")
+            page = (await http.get("/inbox/sends/new")).text
+            token = csrf_of(page)
+            waits = await http.post("/inbox/sends/preview", data={"csrftoken": token, **FORM})
+            told = {"csrftoken": token, **FORM, "even_in_quiet": "1"}
+            now = await http.post("/inbox/sends/preview", data=told)
+    assert 'name="even_in_quiet"' in page
+    assert waits.status_code == 200 and "waits out the quiet period “Winter exams”" in waits.text
+    assert now.status_code == 200 and "Winter exams" not in now.text
+    assert 'id="send-even_in_quiet" name="even_in_quiet" value="1" checked' in now.text

@@ -39,6 +39,10 @@ class PeopleStore:
         """Give contacts a group unless a stronger source placed them."""
         return await self._db.write(groups.place, contact_ids, group, source)
 
+    async def unplace_asked(self, *, contact_ids: Sequence[int]) -> int:
+        """Clear the group of contacts placed only by what they said (they took it back)."""
+        return await self._db.write(groups.unplace_asked, contact_ids)
+
     async def place_session(self, *, channel: str, sender: str, group: str, at: datetime) -> int:
         """The contact of a sender not yet heard from (a widget session), placed by entry."""
         who = pseudonym(self._key, channel, sender)

@@ -118,6 +118,18 @@ def place(conn: Connection, contact_ids: Sequence[int], group: str, source: str)
     return int(conn.execute(statement).rowcount or 0)
 
 
+def unplace_asked(conn: Connection, contact_ids: Sequence[int]) -> int:
+    """Clear the group of contacts whose group came only from their answer; how many."""
+    if not contact_ids:
+        return 0
+    statement = (
+        update(Contact)
+        .where(Contact.id.in_(list(contact_ids)), Contact.group_source == "asked")
+        .values(customer_group=None, group_source=None)
+    )
+    return int(conn.execute(statement).rowcount or 0)
+
+
 def place_new(conn: Connection, channel: str, pseudonym: str, group: str, at: datetime) -> int:
     """A person known before they write (a widget session opened with a group): their contact,
     placed by entry point; its id."""

@@ -1,16 +1,16 @@
-"""``store.reach``: the contact ledger, segments, targeted sends, the panel and re-engagement
-consent, keyword-only."""
+"""``store.reach``: the contact ledger, segments, targeted sends, the panel, re-engagement
+consent and the once-only questions, keyword-only."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.events import Address
-from models.store.reach import audience, ledger, panel, segment, sends
+from models.store.reach import audience, ledger, panel, questions, segment, sends
 from models.store.reach.audience import Person
-from models.store.reach.panel import ConsentAsk
+from models.store.reach.questions import OnceAsk
 from models.store.reach.segment import Segment
 from models.store.reach.sends import Delivery, SendRecord
 from models.store.runner import Runner
@@ -80,10 +80,33 @@ class ReachStore:
         return await self._db.read(panel.by_group)
 
     async def ask_consent(
-        self, *, contact_id: int, address: Address, ask: ConsentAsk, language: str
+        self, *, contact_id: int, address: Address, ask: OnceAsk, language: str
     ) -> bool:
         """Ask "may we contact you again?" once (False: asked before, or opted out)."""
-        return await self._durable.write(panel.ask_consent, contact_id, address, ask, language)
+        asked = await self.ask_once(
+            contact_id=contact_id, address=address, asks=[ask], language=language
+        )
+        return asked is not None
+
+    async def ask_once(
+        self,
+        *,
+        contact_id: int,
+        address: Address,
+        asks: Sequence[OnceAsk],
+        language: str,
+        cap: tuple[int, timedelta] | None = None,
+        answering: int | None = None,
+    ) -> str | None:
+        """Ask the first once-only question this person was never asked; its topic, or None
+        (asked everything, opted out, capped, or ``answering`` answers one of them)."""
+        return await self._durable.write(
+            questions.ask_once, contact_id, address, asks, language, cap, answering
+        )
+
+    async def group_answers(self, *, message_ids: Sequence[int]) -> dict[int, str]:
+        """Contact → option, for these votes that answer the person's own group question."""
+        return await self._db.read(questions.group_answers, message_ids)
 
     async def vote_options(self, *, message_ids: Sequence[int]) -> dict[int, list[str]]:
         """The options each of these vote events chose, once counted."""

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from models.store.reach.tables import ContactAsk
 from models.store.tables import Message
 
-KINDS = frozenset({"poll", "csat", "send", "reengage", "panel"})
+KINDS = frozenset({"poll", "csat", "send", "reengage", "panel", "question"})
 
 
 def record(conn: Connection, contact_ids: Sequence[int], kind: str, ref: str, at: datetime) -> None:

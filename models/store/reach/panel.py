@@ -1,19 +1,15 @@
-"""The advisory panel (join, leave, members by customer group as pseudonyms only) and the one
-"may we contact you again?" question each person is asked (their yes/no vote is the answer)."""
+"""The advisory panel (join, leave, members by customer group as pseudonyms only) and the
+answers to the one "may we contact you again?" question (asked in ``questions``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
-from bot.events import Address, OutboundMessage, utcnow
-from models.store.inbound.opt_outs import opted_out
-from models.store.outbox import queue as outbox
-from models.store.polls import definitions as polls
+from bot.events import utcnow
 from models.store.polls.tables import Vote
 from models.store.reach.tables import PanelMember, ReengageConsent
 from models.store.tables import Contact
@@ -53,42 +49,6 @@ def by_group(conn: Connection) -> dict[str, int]:
         .group_by(Contact.customer_group)
     )
     return {g or "": int(n) for g, n in rows}
-
-
-class ConsentAsk(Protocol):
-    """How the "may we contact you again?" question is asked (decided in handlers)."""
-
-    @property
-    def question(self) -> str:
-        """The question, stored with its poll (in English)."""
-        ...
-
-    def message(self, poll_id: int, address: Address, language: str) -> OutboundMessage:
-        """The question as this conversation's channel shows it, in the person's language."""
-        ...
-
-
-def ask_consent(
-    conn: Connection, contact_id: int, address: Address, ask: ConsentAsk, language: str
-) -> bool:
-    """Ask the contact once, unless they opted out: store the yes/no poll and queue its
-    message; False (nothing queued) when they were asked before or opted out."""
-    asked = select(ReengageConsent.contact_id).where(ReengageConsent.contact_id == contact_id)
-    if conn.execute(asked).first() is not None or opted_out(conn, [contact_id]):
-        return False
-    poll_id = polls.create(
-        conn,
-        targets=[polls.Target(address.channel.value, address.chat)],
-        options=[("yes", "Yes"), ("no", "No")],
-        question=ask.question,
-        kind="yes_no",
-        status="open",
-    )
-    row = {"contact_id": contact_id, "poll_id": poll_id, "asked_at": utcnow()}
-    conn.execute(insert(ReengageConsent).values(row))
-    message = ask.message(poll_id, address, language)
-    outbox.enqueue_many(conn, [message], author="feedbot:reengage-consent")
-    return True
 
 
 def consented(conn: Connection, contact_ids: Sequence[int] | None = None) -> list[int]:

@@ -49,6 +49,18 @@ class ReengageConsent(Base):
     asked_at: Mapped[datetime]
 
 
+class GroupQuestion(Base):
+    """The one optional "which of these are you?" question a person was asked (even if they
+    skipped it): the choice poll that asks it (their vote on it is the answer)."""
+
+    __tablename__ = "group_questions"
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    asked_at: Mapped[datetime]
+
+
 class TargetedSend(Base):
     """A send to an audience: who chose it (no personal data), what went, and its report."""
 

@@ -134,6 +134,7 @@ REGISTRY: tuple[Holding, ...] = (
     Holding("poll_targets", ("chat",), "id", "poll_target_ids", erase={"chat": tagged("id")}),
     Holding("panel_members", ("joined_at", "via"), "contact_id", "contact_ids"),
     Holding("reengage_consents", ("poll_id", "asked_at"), "contact_id", "contact_ids"),
+    Holding("group_questions", ("poll_id", "asked_at"), "contact_id", "contact_ids"),
     Holding("send_recipients", ("conversation_id", "message_id"), "contact_id", "contact_ids"),
 )
 """Erasure applies these in order (rows are found first, so the order only matters for keys)."""
