@@ -10,13 +10,16 @@ from pathlib import Path
 from tests.support.cli import ROOT
 
 LOAD = """
-import resource, sys
+import sys
 from pathlib import Path
 from models.classifier import load_classifier
 model = load_classifier(topics_file=Path("config/topics.yaml"), cache_dir=Path(sys.argv[1]),
                         engine="onnx")
 [verdict] = model.classify_now(["The wifi on level 3 keeps dropping"])
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+# VmHWM is this process image's own peak; ru_maxrss would carry over the peak of the pytest
+# process it was forked from (Linux keeps it across exec), which depends on earlier tests
+status = Path("/proc/self/status").read_text()
+peak_mb = int(next(l.split()[1] for l in status.splitlines() if l.startswith("VmHWM"))) // 1024
 print(model.version, "torch" in sys.modules, peak_mb, verdict.sentiment)
 """
 
