@@ -17,7 +17,11 @@ def routes(deps: InboxDeps, reader: CoverageReader) -> list[Route]:
 
     async def page(request: Request) -> Response:
         staff = staff_of(request)
-        context: dict[str, object] = {"staff": staff, "active": "coverage"}
+        context: dict[str, object] = {
+            "staff": staff,
+            "active": "coverage",
+            "topic": lambda key: deps.topic_names.get(key, key),
+        }
         try:
             found = await reader.read(actor(staff))
         except Forbidden as exc:

@@ -34,6 +34,22 @@ NEEDS = {
 }
 
 
+DOING = {
+    "unclaim_others": "unclaim someone else's item",
+    "canned": "edit canned replies",
+    "record_action": "record what the library did",
+    "send": "send to an audience",
+    "see_names": "see people's names",
+    "coverage": "see coverage",
+    "poll": "draft or send polls",
+    "staff_figures": "see figures per member of staff",
+    "themes": "work with themes",
+    "staff": "manage staff accounts",
+    "data_rights": "export or erase a person's data",
+}
+"""How a refusal names an action (the others read as they are: "cannot assign")."""
+
+
 class Forbidden(Exception):
     """The member of staff's role does not allow this action (403)."""
 
@@ -66,4 +82,5 @@ def sees_name(actor: Actor, assignee_id: int | None) -> bool:
 def require(actor: Actor, action: str) -> None:
     """Raise Forbidden unless the actor's role allows the action."""
     if not allowed(actor.role, action):
-        raise Forbidden(f"a{'n' if actor.role[:1] in 'aeiou' else ''} {actor.role} cannot {action}")
+        doing = DOING.get(action, action)
+        raise Forbidden(f"a{'n' if actor.role[:1] in 'aeiou' else ''} {actor.role} cannot {doing}")

@@ -29,7 +29,7 @@ async def test_agents_and_leads_cannot_list_or_change_accounts(store: Store) -> 
     target = await add_staff(store, "cy@lib.ac.uk")
     for role in ("agent", "lead"):
         who = Actor(await add_staff(store, f"{role}@lib.ac.uk", role=role), role)
-        with pytest.raises(Forbidden, match="cannot staff"):
+        with pytest.raises(Forbidden, match="cannot manage staff accounts"):
             await accounts.listing(who)
         with pytest.raises(Forbidden):
             await accounts.change(who, target, Profile("agent", languages=("cy",)))

@@ -57,6 +57,9 @@ async def test_a_lead_sees_who_is_under_heard_by_keyboard_and_on_a_phone(
         assert rows == ["postgraduate research", "public"]
         academic = page.get_by_role("row", name="academic staff")
         assert "fewer than 5" in await academic.inner_text()
+        body = await page.inner_text("main")
+        assert "The last 12 weeks, against" in body  # a sentence, capitalised
+        assert "topics: Noise (8)" in body  # topics by their display names, not their keys
         region = page.get_by_role("region", name="Coverage per customer group")
         await region.focus()  # the table scrolls by keyboard where it is wider than the page
         await axe(page)
@@ -76,7 +79,7 @@ async def test_an_agent_is_refused_and_not_offered_the_page(
         async with httpx.AsyncClient(base_url=bot.url) as http:
             await log_in(http, AGENT)
             refused = await http.get("/inbox/coverage")
-            assert refused.status_code == 403 and "an agent cannot coverage" in refused.text
+            assert refused.status_code == 403 and "an agent cannot see coverage" in refused.text
             queue = await http.get("/inbox/")
             assert 'href="/inbox/coverage"' not in queue.text
         async with httpx.AsyncClient(base_url=bot.url) as anonymous:

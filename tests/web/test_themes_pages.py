@@ -153,7 +153,7 @@ async def test_roles_csrf_and_bad_input_change_nothing_and_a_topic_is_made_once(
     assert routed["wifi_and_it"] == library.triage.teams["wifi_and_it"]
     assert [p.status_code for p in agent_pages] == [403, 403]
     assert "Themes" not in agent_pages[0].text.split("<main")[0]  # not in an agent's menu
-    assert as_agent.status_code == 403 and "an agent cannot themes" in as_agent.text
+    assert as_agent.status_code == 403 and "an agent cannot work with themes" in as_agent.text
     assert no_token.status_code == 403
     assert [r.status_code for r in bad] == [400] * 4 and bad_merge.status_code == 400
     assert "already a topic called &#39;wifi_and_it&#39;" in bad[2].text
