@@ -1,7 +1,8 @@
 """Coverage counts on SQLite and PostgreSQL read each message's newest classifier topic from
 ``messages.newest_topic`` (kept by ``classifications.save``): after a reclassification, a staff
 relabel and an erasure they still equal the counts worked out from the raw rows, the newest
-classification of each message by id; and migration 0030 fills the column from what was
+classification of each message by id; a segment by topic counts what the digest's labels
+say (a relabel, else the newest verdict); and migration 0030 fills the column from what was
 stored before it."""
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
 
 from bot.events import Channel
 from models.classification import Classification as Verdict
 from models.store import Store
+from models.store.digest.figures import Window, labelled
 from models.store.migrate import alembic_config, upgrade_async
 from models.store.people.coverage import Heard
+from models.store.reach.segment import Segment
 from models.store.rights.scope import Who
 from models.store.tables import Classification, Contact, Correction, Message
 from tests.support.events import message
@@ -141,3 +144,37 @@ async def test_migration_0030_fills_the_newest_topic_from_stored_classifications
     async with Store.open(db_url, pseudonym_key=KEY) as store:
         assert await _newest_topics(store) == {m1: "printing", m2: "x"}
         await _check(store)
+
+
+def _raised_by_labels(conn: Connection, topics: tuple[str, ...], since: datetime) -> int:
+    """Who raised one of ``topics`` by the digest's labels (a relabel, else the classifier's
+    newest verdict): the definition the segment's index seeks must agree with."""
+    until = datetime.now(UTC) + timedelta(minutes=1)
+    lab = labelled(Window((since,), until), 1, conn.dialect.name)
+    writers = select(lab.c.contact_id).where(lab.c.topic.in_(topics)).distinct().subquery()
+    return int(conn.execute(select(func.count()).select_from(writers)).scalar_one())
+
+
+async def test_a_segment_by_topic_counts_relabels_and_the_newest_verdict(store: Store) -> None:
+    events = [message(f"text {i}", pid=f"s{i}", sender=f"U{i}") for i in range(6)]
+    ids = [r.message_id for r in await store.messages.record(events=events)]
+    await store.classifications.save(
+        verdicts=[
+            (m, _verdict(t))
+            for m, t in zip(ids[:5], ("wifi", "wifi", "printing", "wifi", "access"), strict=True)
+        ]
+    )
+    await store.classifications.save(verdicts=[(ids[1], _verdict("printing"))])  # out of wifi
+    fixes = [(ids[2], "wifi"), (ids[3], "wifi"), (ids[3], "loans"), (ids[5], "wifi")]
+    for mid, value in fixes:  # in, in then out again, and an unclassified one relabelled
+        relabel = insert(Correction).values(
+            message_id=mid, field="topic", value=value, staff="lead", created_at=datetime.now(UTC)
+        )
+        await store.people._durable.write(lambda c, r=relabel: c.execute(r))
+    until = datetime.now(UTC) + timedelta(minutes=1)
+    expected = {("wifi",): 3, ("printing",): 1, ("loans",): 1, ("wifi", "access"): 4}
+    for topics, n in expected.items():
+        assert await store.reach.count(segment=Segment(topics=topics), until=until) == n
+        assert await store.read(_raised_by_labels, topics, SINCE) == n
+    later = Segment(topics=("wifi",), raised_since=until)
+    assert await store.reach.count(segment=later, until=until + timedelta(minutes=1)) == 0
