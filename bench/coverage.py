@@ -1,9 +1,9 @@
 """Coverage benchmark: the coverage report (people per customer group, per channel and per
-topic, this span against the one before) and a segment count (people of one group who raised
-one topic since a date, as ``send`` counts it; and the people per group and topic since that
-date) over N stored messages from N/10 people (default 1,000,000 and
-100,000; about a third of people in no known group), on SQLite and PostgreSQL. Prints p50 and
-p95 wall time of each over RUNS runs, and the CPU time of this process.
+topic, this span against the one before), the people per group and topic since a date, and a
+segment count as ``send`` counts it (people of one group who raised one topic since a date),
+over N stored messages from N/10 people (default 1,000,000 and 100,000; about a third of
+people in no known group), on SQLite and PostgreSQL. Prints p50 and p95 wall time of each over
+RUNS runs, and the CPU time of this process (all of SQLite's work; none of PostgreSQL's).
 Usage: make bench, or PYTHONPATH=. python bench/coverage.py [N] [sqlite|postgresql|both]"""
 
 from __future__ import annotations
