@@ -63,10 +63,16 @@ def _count_by(conn: Connection, since: datetime, until: datetime, by: Any) -> di
     return {(str(g), str(b or "")): int(n) for g, b, n in conn.execute(query)}
 
 
-def heard(conn: Connection, since: datetime, until: datetime, topics: bool) -> Heard:
-    """Distinct people per group, per group and channel, and (``topics``) per group and topic.
-    People and channels come from one scan: the distinct (person, channel) pairs of the span,
-    counted per group and channel and again per group alone."""
+def by_topic(conn: Connection, since: datetime, until: datetime) -> dict[tuple[str, str], int]:
+    """Distinct people per (group, newest classifier topic; '' when not yet classified)."""
+    return _count_by(conn, since, until, Message.newest_topic)
+
+
+def heard(
+    conn: Connection, since: datetime, until: datetime
+) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """Distinct people per group, and per group and channel, from one scan: the distinct
+    (person, channel) pairs of the span, counted per group and channel and again per group."""
     pairs = _pairs(conn, since, until, Message.channel).cte("pairs").prefix_with("MATERIALIZED")
     group = func.coalesce(Contact.customer_group, "")
     per_channel = (
@@ -88,5 +94,4 @@ def heard(conn: Connection, since: datetime, until: datetime, topics: bool) -> H
             channels[(str(g), str(by))] = int(n)
         else:
             totals[str(g)] = int(n)
-    by_topic = _count_by(conn, since, until, Message.newest_topic) if topics else {}
-    return Heard(totals, channels, by_topic)
+    return totals, channels
