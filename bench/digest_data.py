@@ -67,6 +67,7 @@ def _message_row(i: int, person: int, at: Any, topic: str) -> tuple[Any, ...]:
         1,
         None,
         "",
+        topic,
     )
 
 
@@ -101,6 +102,7 @@ MESSAGE_COLUMNS = (
     "attempts",
     "next_attempt_at",
     "last_error",
+    "newest_topic",
 )
 VERDICT_COLUMNS = (
     "id",
@@ -204,7 +206,7 @@ async def load_postgres(url: str, n: int, people: int, start: datetime, queue: i
             ("votes", VOTE_COLUMNS, votes_of(queued, csat)),
         ):
             await conn.copy_records_to_table(table, records=rows, columns=columns)
-        await conn.execute("ANALYZE")
+        await conn.execute("VACUUM ANALYZE")  # as autovacuum would: index-only scans need it
     finally:
         await conn.close()
 

@@ -3,6 +3,7 @@ coverage section all call this)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from config.calendar import AcademicCalendar
@@ -22,8 +23,11 @@ async def coverage_report(
 ) -> Coverage:
     """Coverage of this term (or the last 12 weeks) against the one before."""
     this, previous = spans(calendar, now)
-    heard = await store.people.heard(since=this.since, until=this.until, topics=topics)
-    before = None
-    if previous is not None:
-        before = await store.people.heard(since=previous.since, until=previous.until, topics=False)
+    now_heard = store.people.heard(since=this.since, until=this.until, topics=topics)
+    if previous is None:
+        return coverage(groups, await now_heard, None, (this, previous))
+    # the two spans at once: PostgreSQL answers them on two connections (SQLite in turn)
+    heard, before = await asyncio.gather(
+        now_heard, store.people.heard(since=previous.since, until=previous.until, topics=False)
+    )
     return coverage(groups, heard, before, (this, previous))

@@ -114,6 +114,9 @@ class Message(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
+    newest_topic: Mapped[str | None] = mapped_column(String(64))
+    """The topic of the message's newest classification (None before one), kept by
+    ``classifications.save`` in the same transaction; coverage counts read it from an index."""
     language: Mapped[str | None] = mapped_column(String(8))
     """ISO 639-1 code (or 'und') detected as the message is processed; None before."""
 

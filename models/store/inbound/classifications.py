@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, insert, select
+from sqlalchemy import ColumnElement, bindparam, func, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
@@ -17,7 +17,8 @@ _TEXT_KINDS = ("message", "edit")
 
 
 def save(conn: Connection, verdicts: Sequence[tuple[int, Verdict]]) -> None:
-    """Store one classification row per (message id, verdict), and each verdict's embedding."""
+    """Store one classification row per (message id, verdict), each verdict's embedding, and
+    each message's newest topic (``messages.newest_topic``) in the same transaction."""
     if not verdicts:
         return
     now = utcnow()
@@ -34,6 +35,11 @@ def save(conn: Connection, verdicts: Sequence[tuple[int, Verdict]]) -> None:
         for mid, v in verdicts
     ]
     conn.execute(insert(Classification), rows)
+    newest = {mid: v.topic for mid, v in verdicts}  # a later verdict on a message wins
+    conn.execute(
+        update(Message).where(Message.id == bindparam("mid")).values(newest_topic=bindparam("t")),
+        [{"mid": mid, "t": topic} for mid, topic in newest.items()],
+    )
     vectors = [(mid, v.embedding) for mid, v in verdicts if v.embedding is not None]
     if vectors:
         embeddings.save(conn, vectors, verdicts[0][1].model_version)
