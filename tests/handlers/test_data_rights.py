@@ -39,7 +39,7 @@ async def test_agents_and_leads_are_refused_every_data_rights_action(store: Stor
     item = (await queued(store, TEXT)).item_id
     for role in ("agent", "lead"):
         who = Actor(await add_staff(store, f"{role}@lib.ac.uk", role=role), role)
-        with pytest.raises(Forbidden, match="cannot export or erase a person.s data"):
+        with pytest.raises(Forbidden, match="cannot export or erase a person's data"):
             await rights.audit_log(who, wanted=AuditFilter(), limit=10, before=None)
         with pytest.raises(Forbidden):
             await rights.may_erase(who, item)

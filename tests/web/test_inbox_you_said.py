@@ -123,7 +123,8 @@ async def test_no_csrf_token_no_role_or_bad_fields_change_nothing(
             queue_only = (await lead.get("/inbox/")).text
         counts = await _counts(bot)
     assert 'action="/inbox/actions"' not in agent_page  # agents do not see the form
-    assert as_agent.status_code == 403 and "an agent cannot record what the library did" in as_agent.text
+    assert as_agent.status_code == 403
+    assert "an agent cannot record what the library did" in as_agent.text
     assert agent_bad.status_code == 403  # the role is checked before the form
     assert no_token.status_code == 403 and "This form has expired" in no_token.text
     assert [r.status_code for r in bad] == [400] * 5

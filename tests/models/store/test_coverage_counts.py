@@ -139,7 +139,7 @@ async def test_migration_0030_fills_the_newest_topic_from_stored_classifications
         m1, m2 = (r.message_id for r in await store.messages.record(events=events))
         await store.classifications.save(verdicts=[(m1, _verdict("wifi")), (m2, _verdict("x"))])
         await store.classifications.save(verdicts=[(m1, _verdict("printing"))])
-    await asyncio.to_thread(command.downgrade, alembic_config(db_url), "0028")
+    await asyncio.to_thread(command.downgrade, alembic_config(db_url), "0029")
     await upgrade_async(db_url)
     async with Store.open(db_url, pseudonym_key=KEY) as store:
         assert await _newest_topics(store) == {m1: "printing", m2: "x"}

@@ -1,7 +1,7 @@
 """coverage counts from narrow indexes: each message's newest classifier topic on the message
 
 Revision ID: 0030
-Revises: 0028
+Revises: 0029
 
 - messages.newest_topic: the topic of the message's newest classification (None before one),
   filled here from the classifications already stored and kept by ``classifications.save``.
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0030"
-down_revision: str | None = "0028"
+down_revision: str | None = "0029"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
