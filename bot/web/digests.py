@@ -57,6 +57,13 @@ async def _css(_: Request) -> Response:
     return Response(css(), media_type="text/css")
 
 
+def _started(pages: DigestPages, week: IsoWeek | None) -> IsoWeek | None:
+    """The week when it has begun (a week to come has no digest, not even "so far")."""
+    if week is None or week.start(pages.digests.config.zone) > utcnow():
+        return None
+    return week
+
+
 def _week_or_404(text: str) -> IsoWeek | None:
     try:
         return IsoWeek.parse(text)
@@ -94,6 +101,8 @@ def _week(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
         week = _week_or_404(request.path_params["week"])
         if week is None:
             return PlainTextResponse("no such week: use YYYY-Www, e.g. 2026-W48", 404)
+        if _started(pages, week) is None:
+            return PlainTextResponse(f"{week} has not started yet: no digest", 404)
         drawn = await pages.digests.drawn(week)
         leads = _may_see_staff_figures(request)
         return HTMLResponse(pages.digests.html(drawn, "web", leads=leads))
@@ -112,7 +121,7 @@ def _may_see_staff_figures(request: Request) -> bool:
 
 def _chart(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
     async def chart(request: Request) -> Response:
-        week = _week_or_404(request.path_params["week"])
+        week = _started(pages, _week_or_404(request.path_params["week"]))
         drawn = await pages.digests.drawn(week) if week is not None else None
         found = drawn.chart(request.path_params["chart"]) if drawn is not None else None
         if found is None:

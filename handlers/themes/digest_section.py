@@ -66,7 +66,9 @@ class ThemesPart:
     name = "themes"
 
     async def build(self, store: Store, context: Context) -> Part | None:
-        """Always shown: "no theme this week" is news too."""
+        """Shown for every week that has begun: "no theme this week" is news too."""
+        if context.end <= context.start:
+            return None  # a week to come: nothing was written in it yet
         found = await digest_themes(store, context.week, context.zone)
 
         def html(base: str, charts: Sources) -> str:

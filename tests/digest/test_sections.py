@@ -171,3 +171,15 @@ async def test_no_terms_no_scores_no_staff_leave_their_sections_out(store: Store
     digests = Digests(store, config, library="The Library", base_url="")
     digest = await digests.figures(IsoWeek.parse(fx.WEEK), now=NOW + timedelta(days=1))
     assert digest.parts == []
+
+
+async def test_a_week_to_come_builds_without_its_themes(store: Store) -> None:
+    """Nothing was written in a week that has not begun: the themes part stays out (it once
+    raised, and the digest page answered 500); the focus areas still read the term so far."""
+    from handlers.themes.digest_section import FocusAreasPart, ThemesPart
+
+    config = DigestConfig(zone=fx.LONDON, sections=(ThemesPart(), FocusAreasPart()))
+    digests = Digests(store, config, library="The Library", base_url="https://lib.example")
+    future = IsoWeek.of(datetime.now(UTC).date()).shifted(4)
+    data = json.loads(digests.json(await digests.figures(future)))
+    assert "themes" not in data and "focus_areas" in data
