@@ -4,37 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 import aiohttp
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk.errors import SlackApiError
-from slack_sdk.web.async_client import AsyncWebClient
 from starlette.routing import BaseRoute, Route
 
 from bot.adapters.network import may_have_arrived
 from bot.adapters.payload import obj, text
-from bot.adapters.slack.client import build_client, send_error, trusted_hook
+from bot.adapters.slack.bolt_app import build_app
+from bot.adapters.slack.client import build_client, send_error
 from bot.adapters.slack.events_door import EventsDoor
 from bot.adapters.slack.inbound import to_event
 from bot.adapters.slack.lookup import find_post
 from bot.adapters.slack.outbound import (
     CAPABILITIES,
-    post_calls,
     thread_ts,
     update_call,
-    upload_call,
 )
-from bot.adapters.slack.staff import TEXT_BLOCK, is_staff, reply_view, staff_action
+from bot.adapters.slack.posting import Poster
+from bot.adapters.slack.staff import is_staff, reply_view, staff_action
 from bot.backoff import backoff
 from bot.channel import Capabilities, ChannelState, EventSink, SendError
 from bot.events import (
-    STAFF_PREFIX,
     Channel,
     OutboundMessage,
     ReplyForm,
@@ -83,7 +79,8 @@ class SlackAdapter:
         self._app_token = app_token
         self._ping_interval_s = ping_interval_s
         self._max_backoff_s = max_backoff_s
-        self._app = _build_app(self, signing_secret, build_client(None, api_url))
+        self._app = build_app(self, signing_secret, build_client(None, api_url))
+        self._poster = Poster(self._client, api_url, lambda: self._session)
         self._door = EventsDoor(self._app, signing_secret, press=self.ingest)
         self._socket: AsyncSocketModeHandler | None = None
         self._session: aiohttp.ClientSession | None = None
@@ -155,7 +152,7 @@ class SlackAdapter:
             if message.edit_of:
                 response = await self._client.chat_update(**update_call(message, message.edit_of))
                 return str(response["ts"])
-            return await self._post(message)
+            return await self._poster.post(message)
         except SlackApiError as exc:
             raise send_error(exc) from exc
         except NETWORK_ERRORS as exc:
@@ -174,7 +171,7 @@ class SlackAdapter:
     async def look_up(self, message: OutboundMessage, *, since: datetime) -> str | None:
         """The ts of an earlier post of ``message`` found by its metadata (see SendLookup)."""
         try:
-            channel = await self._dm_channel(message.address.chat)
+            channel = await self._poster.dm_channel(message.address.chat)
             return await find_post(
                 self._client,
                 channel=channel,
@@ -238,67 +235,6 @@ class SlackAdapter:
                 raise NotReady(f"slack auth.test failed: {exc}") from exc
         return self._auth
 
-    async def _post(self, message: OutboundMessage) -> str:
-        """chat.postMessage (chat.postEphemeral when ``private_to``) for each piece; a private
-        answer to a tap goes through the tap's response_url (``reply_hook``) when it still
-        works, since chat.postEphemeral is rate-limited (about 100 a minute)."""
-        user, ts = message.private_to, ""
-        hook = message.reply_hook
-        if user and hook and await self._answer_tap(hook, message):
-            return ""
-        channel = await self._dm_channel(message.address.chat)
-        if message.images:
-            return await self._upload(message, channel)
-        for call in post_calls(message):
-            call["channel"] = channel
-            if user:
-                response = await self._client.chat_postEphemeral(**call, user=user)
-                ts = str(response["message_ts"])
-            else:
-                ts = str((await self._client.chat_postMessage(**call))["ts"])
-        return ts
-
-    async def _upload(self, message: OutboundMessage, channel: str) -> str:
-        """files.upload v2 of the first image with the text as its comment; the file's id."""
-        response = await self._client.files_upload_v2(
-            **{**upload_call(message), "channel": channel}
-        )
-        files = obj(response.data).get("files")
-        first = obj(files[0]) if isinstance(files, list) and files else {}
-        return text(first.get("id"))
-
-    async def _answer_tap(self, hook: str, message: OutboundMessage) -> bool:
-        """Post an ephemeral answer to a response_url; False when it cannot carry the message or
-        Slack refuses it (a hook works 5 times in 30 minutes), and the caller posts instead.
-
-        A plain JSON POST on the adapter's kept-alive session: what the SDK's webhook client
-        sends, without building a client (and reading the proxy settings) for every tap."""
-        calls = post_calls(message)
-        if len(calls) != 1 or not trusted_hook(hook, self._api_url) or self._session is None:
-            return False
-        body = {"text": calls[0]["text"], "response_type": "ephemeral", "replace_original": False}
-        if calls[0].get("blocks"):
-            body["blocks"] = calls[0]["blocks"]
-        try:
-            async with self._session.post(hook, json=body) as response:
-                status, answer = response.status, await response.read()
-        except NETWORK_ERRORS as exc:
-            log.info("slack response_url unreachable, posting instead: %r", exc)
-            return False
-        if status != 200:
-            log.info("slack response_url refused (%s %r), posting instead", status, answer[:100])
-        return status == 200
-
-    async def _dm_channel(self, chat: str) -> str:
-        """Channel ids pass through; a user id (U…/W…) is opened as a DM with conversations.open."""
-        if not re.fullmatch(r"[UW][A-Z0-9]+", chat):
-            return chat
-        try:
-            response = await self._client.conversations_open(users=chat)
-        except NETWORK_ERRORS as exc:  # nothing was posted yet
-            raise SendError(f"slack unreachable: {exc!r}") from exc
-        return str(response["channel"]["id"])
-
     async def _auth_test(self) -> AuthorizeResult:
         """Call auth.test with the bot token."""
         response = await self._client.auth_test()
@@ -358,50 +294,3 @@ class SlackAdapter:
     def _set(self, state: ChannelState, detail: str) -> None:
         """Record state and why."""
         self._state, self._detail = state, detail
-
-
-def _build_app(adapter: SlackAdapter, signing_secret: str, client: AsyncWebClient) -> AsyncApp:
-    """An AsyncApp that stores each delivery before acking it (failed store → 500 → redelivery).
-
-    Its client carries no token: bolt takes the bot's identity from ``authorize`` instead. Bolt
-    does not check signatures again: the only HTTP way in is ``EventsDoor``, which checks every
-    request before bolt sees it, and bolt never checks Socket Mode envelopes (they come over the
-    app-token WebSocket, unsigned), so a second check would only repeat the door's.
-    """
-    app = AsyncApp(
-        client=client,
-        signing_secret=signing_secret,
-        request_verification_enabled=False,
-        authorize=_authorize_with(adapter),
-        process_before_response=True,
-        logger=logging.getLogger("slack_bolt"),
-    )
-
-    async def on_event(body: dict[str, Any]) -> None:
-        await adapter.ingest(body)
-
-    async def on_action(ack: AsyncAck, body: dict[str, Any]) -> None:
-        await adapter.ingest(body)
-        await ack()
-
-    async def on_view(ack: AsyncAck, body: dict[str, Any]) -> None:
-        answer = await adapter.staff(body)
-        if answer.problem:
-            errors = {TEXT_BLOCK: answer.problem[:150]}
-            await ack(response_action="errors", errors=errors)
-        else:
-            await ack()
-
-    app.event(re.compile(".*"))(on_event)
-    app.action(re.compile(".*"))(on_action)
-    app.view(re.compile(f"^{re.escape(STAFF_PREFIX)}"))(on_view)
-    return app
-
-
-def _authorize_with(adapter: SlackAdapter) -> Any:
-    """bolt injects listener arguments by name, so it gets a plain function, not a bound method."""
-
-    async def authorize() -> AuthorizeResult:
-        return await adapter.authorize()
-
-    return authorize
