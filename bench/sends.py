@@ -71,6 +71,7 @@ def _seed(conn: object, n: int) -> None:
                 "occurred_at": now,
                 "received_at": now,
                 "processed_at": now,
+                "newest_topic": "e_resources",  # as classifications.save keeps it
             }
             for i in range(1, n + 1)
         ],
