@@ -160,6 +160,12 @@ class AskOnce:
 
     async def run(self, batch: list[Context]) -> None:
         people = {c.contact_id: c for c in batch if c.contact_id is not None}
+        left = await self._store.reach.still_to_ask(
+            contact_ids=list(people), topics=[a.topic for a in self._asks]
+        )
+        people = {k: c for k, c in people.items() if k in left}
+        if not people:
+            return  # everyone here was asked all there is: no write for their votes
         spoken = await self._languages.of_contacts(list(people))
         asked = 0
         for contact_id, ctx in people.items():

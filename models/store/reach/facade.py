@@ -104,6 +104,10 @@ class ReachStore:
             questions.ask_once, contact_id, address, asks, language, cap, answering
         )
 
+    async def still_to_ask(self, *, contact_ids: Sequence[int], topics: Sequence[str]) -> set[int]:
+        """Those of these contacts with a once-only question of ``topics`` never asked."""
+        return await self._db.read(questions.still_to_ask, contact_ids, topics)
+
     async def group_answers(self, *, message_ids: Sequence[int]) -> dict[int, str]:
         """Contact → option, for these votes that answer the person's own group question."""
         return await self._db.read(questions.group_answers, message_ids)

@@ -58,6 +58,25 @@ class OnceAsk(Protocol):
         ...
 
 
+def still_to_ask(conn: Connection, contact_ids: Sequence[int], topics: Sequence[str]) -> set[int]:
+    """Those of these contacts with a question of ``topics`` never asked (the group question
+    only while their group is unknown): a read, so a person asked everything costs no write."""
+    left: set[int] = set()
+    wanted = list(contact_ids)
+    for topic in topics:
+        table = TABLES[topic]
+        covered = set(
+            conn.execute(select(table.contact_id).where(table.contact_id.in_(wanted))).scalars()
+        )
+        if topic == "group":
+            placed = select(Contact.id).where(
+                Contact.id.in_(wanted), Contact.customer_group.is_not(None)
+            )
+            covered |= set(conn.execute(placed).scalars())
+        left |= set(wanted) - covered
+    return left
+
+
 def ask_once(
     conn: Connection,
     contact_id: int,
