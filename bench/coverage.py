@@ -16,37 +16,21 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import asyncpg
-from sqlalchemy import case, literal, update
 
 from bench import digest_data
 from bench.digest import ZONE, postgres_db, sqlite_db
+from bench.group_data import GROUPS, place_everyone
 from config.calendar import AcademicCalendar
-from config.groups import DEFAULT_GROUPS, CustomerGroups, Group
+from config.groups import DEFAULT_GROUPS
 from handlers.digest.week import IsoWeek
 from handlers.groups.report import coverage_report
 from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.reach.segment import Segment
-from models.store.tables import Contact
 
 RUNS = 10
 TOPIC = digest_data.TOPICS[0]
 WEEK = IsoWeek.parse("2026-W48")
-GROUPS = CustomerGroups(
-    groups={name: Group(population=1000 * (i + 1)) for i, name in enumerate(DEFAULT_GROUPS)}
-)
-
-
-def _group_of() -> object:
-    """contacts.id → a group for two people in three, none for the third."""
-    whens = [(Contact.id % 12 == i, literal(name)) for i, name in enumerate(DEFAULT_GROUPS)]
-    return case(*whens, else_=literal(None))
-
-
-async def place_everyone(store: Store) -> None:
-    """Give the loaded people their groups (one UPDATE)."""
-    statement = update(Contact).values(customer_group=_group_of(), group_source="import")
-    await store.people._durable.write(lambda c: c.execute(statement))
 
 
 async def timed(what: str, work: Callable[[], Awaitable[object]]) -> None:

@@ -1,9 +1,13 @@
-"""Digest benchmark: one week's digest (every section, charts included) over N stored messages
-(default 1,000,000: 26 weeks, 4 channels, 17 topics; and N/20 = 50,000 queue items), on SQLite
-and on PostgreSQL. Prints the load time, the time per section (wall), the CPU it took (this
-process, and PostgreSQL's backends when the server runs on this machine: on a shared machine
-wall time mostly measures waiting for a core), and the peak Python memory of a build
-(tracemalloc).
+"""Digest benchmark: one week's digest (every section the bot builds, charts included: the week's
+themes, this term's focus areas, staff, trends, terms, who we hear from) over N stored messages
+(default 1,000,000: 26 weeks, 4 channels, 17 topics, each with a synthetic embedding
+(bench/embedding_data.py); N/40 people, two in three in a customer group; and N/20 = 50,000
+queue items), on SQLite and on PostgreSQL. The week's themes are computed first, timed on their
+own, as the hourly themes job does once a week has ended (a digest finding none computes them
+itself); the builds then read them.
+Prints the load time, the time per section (wall), the CPU it took (this process, and
+PostgreSQL's backends when the server runs on this machine: on a shared machine wall time
+mostly measures waiting for a core), and the peak Python memory of a build (tracemalloc).
 Usage: make bench, or PYTHONPATH=. python bench/digest.py [N] [sqlite|postgresql|both]"""
 
 from __future__ import annotations
@@ -18,13 +22,16 @@ import tracemalloc
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import asyncpg
 from sqlalchemy.engine import make_url
 
 from bench import digest_data
+from bench.embedding_data import embed_postgres, embed_sqlite
+from bench.group_data import GROUPS as CUSTOMER_GROUPS
+from bench.group_data import place_everyone
 from config.calendar import AcademicCalendar, Term
 from handlers.digest.build import DigestConfig, Timer
 from handlers.digest.service import Digests
@@ -32,6 +39,9 @@ from handlers.digest.staff import StaffSection
 from handlers.digest.terms import TermsSection
 from handlers.digest.trends import TrendsSection
 from handlers.digest.week import IsoWeek
+from handlers.groups.digest_section import CoverageSection
+from handlers.themes.compute import ThemeBuilder
+from handlers.themes.digest_section import FocusAreasPart, ThemesPart
 from models.store import Store
 from models.store.migrate import upgrade_async
 
@@ -106,14 +116,33 @@ def config() -> DigestConfig:
         groups=GROUPS,
         topic_names={t: t.replace("_", " ").capitalize() for t in digest_data.TOPICS},
         calendar=CALENDAR,
-        sections=(StaffSection(), TrendsSection(), TermsSection()),
+        sections=(
+            ThemesPart(),
+            FocusAreasPart(),
+            StaffSection(),
+            TrendsSection(),
+            TermsSection(),
+            CoverageSection(CUSTOMER_GROUPS, CALENDAR),
+        ),
     )
+
+
+def _lines(data: object) -> int:
+    """How many lines a part shows (a list's length, or its ``lines``)."""
+    shown = getattr(data, "lines", data)
+    return len(shown) if isinstance(shown, list | tuple | dict) else 1
 
 
 async def measure(url: str) -> None:
     """Build the digest twice, timed, then once more under tracemalloc for its peak memory."""
     async with Store.open(url, pseudonym_key=b"bench" * 8) as store:
         digests = Digests(store, config(), library="Bench", base_url="")
+        wall, cpu = time.perf_counter(), time.process_time()
+        run = await ThemeBuilder(store, ZONE).ensure(WEEK, WEEK.end(ZONE) + timedelta(hours=1))
+        print(
+            f"  themes job for the week ({run.messages:,} messages): "
+            f"{time.perf_counter() - wall:.2f}s wall, {time.process_time() - cpu:.2f}s CPU here"
+        )
         for run in ("first", "second"):
             served = await server_cpu(store)
             timer, wall, cpu = Timer(), time.perf_counter(), time.process_time()
@@ -133,7 +162,7 @@ async def measure(url: str) -> None:
         print(f"  peak Python memory of a build {peak / 2**20:.1f} MiB; peak RSS {rss:.0f} MiB")
         total_messages = drawn.digest.headline[-1].messages
         print(f"  week {WEEK}: {total_messages} messages, {len(drawn.digest.topics)} topics")
-        parts = ", ".join(f"{p.name} ({len(p.data)} lines)" for p in drawn.digest.parts)
+        parts = ", ".join(f"{p.name} ({_lines(p.data)} lines)" for p in drawn.digest.parts)
         print(f"  sections: {parts or 'none'}")
         q = drawn.digest.queue.total
         if q is not None:
@@ -153,8 +182,12 @@ async def bench(backend: str, n: int) -> None:
         began = time.perf_counter()
         if backend == "sqlite":
             await asyncio.to_thread(digest_data.load_sqlite, target, n, people, start, queue)
+            await asyncio.to_thread(embed_sqlite, target, n)
         else:
             await digest_data.load_postgres(target, n, people, start, queue)
+            await embed_postgres(target, n)
+        async with Store.open(url, pseudonym_key=b"bench" * 8) as store:
+            await place_everyone(store)
         took = time.perf_counter() - began
         print(
             f"{backend}: loaded {n:,} messages from {people:,} people and {queue:,} queue items "

@@ -3,11 +3,9 @@ to earlier themes, store) for a week of W messages within a history of N (defaul
 1,000,000), on SQLite. Target: ≤ 10 s on two cores.
 
 The history is bench/digest_data.py's (N - W messages over the 26 weeks before the week, each
-classified) with a synthetic embedding for every message (so the embeddings table is N rows):
-384-dimensional unit vectors, 70% scattered about one of 80 theme directions (noise 0.06 per
-dimension: members about 0.45 cosine-similar to each other, as the real encoder's wordings of
-one problem measured in tests/models/classifier/test_themes_to_topic.py) and 30% unrelated. The
-week's W messages are made the same way, with texts from each theme's own words.
+classified) with a synthetic embedding for every message (bench/embedding_data.py: so the
+embeddings table is N rows). The week's W messages are made the same way, with texts from each
+theme's own words.
 Prints the load time, the wall and CPU time of a cold computation and of the parts, a second
 (warm) computation, and reading the themes back.
 Usage: make bench, or PYTHONPATH=. python bench/themes.py [N] [W]"""
@@ -26,6 +24,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from bench import digest_data
+from bench.embedding_data import THEMES, directions, embed_sqlite, vectors
 from handlers.digest.week import IsoWeek
 from handlers.themes.cluster import Grouping, group
 from handlers.themes.compute import ThemeBuilder
@@ -34,37 +33,19 @@ from models.store.migrate import upgrade_async
 
 WEEK = IsoWeek.parse("2026-W48")
 ZONE = ZoneInfo("UTC")
-DIMS, THEMES, SPREAD, SHARE = 384, 80, 0.06, 0.7
-CHUNK = 50_000
 WORDS = ("kiosk", "printer", "wifi", "locker", "heating", "cafe", "app", "booking", "noise")
-
-
-def vectors(n: int, rng: np.random.Generator, directions: np.ndarray) -> np.ndarray:
-    """``n`` unit vectors: most about a theme direction, the rest anywhere."""
-    pick = rng.integers(0, THEMES, n)
-    raw = directions[pick] + rng.normal(0.0, SPREAD, (n, DIMS))
-    lone = rng.random(n) > SHARE
-    raw[lone] = rng.normal(size=(int(lone.sum()), DIMS))
-    return (raw / np.linalg.norm(raw, axis=1, keepdims=True)).astype("<f2"), pick, lone
 
 
 def load(path: str, history: int, week: int) -> None:
     """History before the week, then the week itself, each message with an embedding."""
     rng = np.random.default_rng(1)
-    directions = rng.normal(size=(THEMES, DIMS))
-    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    toward = directions(rng)
     start = WEEK.start(ZONE) - timedelta(weeks=digest_data.WEEKS)
     before = history - week
     digest_data.load_sqlite(path, before, 5000, start)
+    embed_sqlite(path, before)
     db = sqlite3.connect(path)
-    for first in range(1, before + 1, CHUNK):
-        ids = range(first, min(first + CHUNK, before + 1))
-        packed, _, _ = vectors(len(ids), rng, directions)
-        db.executemany(
-            "INSERT INTO message_embeddings VALUES (?,?,?)",
-            [(i, "bench", packed[k].tobytes()) for k, i in enumerate(ids)],
-        )
-    packed, pick, lone = vectors(week, rng, directions)
+    packed, pick, lone = vectors(week, rng, toward)
     marks = ",".join("?" * len(digest_data.MESSAGE_COLUMNS))
     rows, verdicts, embedded = [], [], []
     for k in range(week):
