@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from datetime import UTC, datetime, timedelta
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 MAX_ID_CHARS = 255
@@ -69,11 +70,20 @@ def problems(value: object, path: str = "event") -> list[str]:
     return _walk(value, path)
 
 
+_AS_THEY_ARE = frozenset({type(None), int, bool})
+
+
 def _clean(value: Any, name: str) -> Any:
-    """Clean one value found in field ``name``."""
-    if type(value) is str or (isinstance(value, str) and not isinstance(value, enum.Enum)):
+    """Clean one value found in field ``name`` (the common exact types checked first: this runs
+    for every field of every event, on the way in)."""
+    kind = type(value)
+    if kind is str:
         return clean_text(value) if name in LONG_TEXT_FIELDS else clean_id(value)
-    if value is None or isinstance(value, enum.Enum | int):
+    if kind in _AS_THEY_ARE or isinstance(value, enum.Enum):
+        return value
+    if isinstance(value, str):
+        return clean_text(value) if name in LONG_TEXT_FIELDS else clean_id(value)
+    if isinstance(value, int):
         return value
     if isinstance(value, datetime):
         return _utc(value)
@@ -98,11 +108,17 @@ def _clean_mapping(value: Mapping[Any, Any], name: str) -> Mapping[Any, Any]:
 def _clean_dataclass(value: Any) -> Any:
     """A copy with cleaned fields; the same object when nothing needed cleaning."""
     changes = {}
-    for f in dataclasses.fields(value):
-        old = getattr(value, f.name)
-        if (new := _clean(old, f.name)) is not old:
-            changes[f.name] = new
+    for name in _field_names(cast(Hashable, type(value))):
+        old = getattr(value, name)
+        if (new := _clean(old, name)) is not old:
+            changes[name] = new
     return dataclasses.replace(value, **changes) if changes else value
+
+
+@functools.cache
+def _field_names(kind: Hashable) -> tuple[str, ...]:
+    """A dataclass's field names (``dataclasses.fields`` rebuilds its tuple on every call)."""
+    return tuple(f.name for f in dataclasses.fields(cast(Any, kind)))
 
 
 def _utc(when: datetime) -> datetime:
