@@ -21,6 +21,7 @@ from bot.events import (
     poll_ref,
 )
 from bot.storable import clean_text, storable, text_problem
+from handlers import text_direction
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{8,128}")
 CAPABILITIES = Capabilities(
@@ -41,8 +42,10 @@ class WidgetInputError(ValueError):
 def to_event(body: Any, *, max_chars: int) -> InboundEvent:
     """Translate the widget's JSON body; raises WidgetInputError (400) or TextTooLong (413).
 
-    Text that cannot be stored as given (not valid Unicode, control characters) is refused;
-    its length is counted in characters, after ``\\r\\n`` became ``\\n``.
+    Text that cannot be stored as given (not valid Unicode, control characters) is refused,
+    and so is a direction override (U+202D, U+202E: it would disguise what the text says to
+    staff; marks, embeddings and isolates are accepted); its length is counted in characters,
+    after ``\\r\\n`` became ``\\n``.
     """
     if not isinstance(body, dict):
         raise WidgetInputError("body must be a JSON object")
@@ -66,6 +69,8 @@ def _text(value: object, max_chars: int) -> str:
         raise WidgetInputError("'text' must be a non-empty string")
     if (problem := text_problem(value)) is not None:
         raise WidgetInputError(f"'text' {problem}")
+    if (override := text_direction.override_in(value)) is not None:
+        raise WidgetInputError(f"'text' contains a text-direction override ({override})")
     text = clean_text(value)
     if len(text) > max_chars:
         raise TextTooLong(f"'text' is longer than {max_chars} characters")

@@ -19,6 +19,7 @@ from bot.web.csrf import STAFF_PATHS
 from bot.web.observe import EXCEPTION_HANDLERS, ResponseCounter
 from bot.web.security import FramePolicy, SecurityHeaders
 from bot.web.staff_web import StaffWeb
+from handlers import text_direction
 from handlers.metrics import Metrics
 from models.store import Store
 
@@ -27,8 +28,11 @@ FRAMABLE = ("/widget",)
 
 
 def templates() -> Jinja2Templates:
-    """Jinja templates with autoescaping on (Starlette's default for .html)."""
-    return Jinja2Templates(directory=HERE / "templates")
+    """Jinja templates with autoescaping on (Starlette's default for .html) and the ``shown``
+    filter that every person's text goes through (direction controls shown, not obeyed)."""
+    made = Jinja2Templates(directory=HERE / "templates")
+    made.env.filters["shown"] = text_direction.shown
+    return made
 
 
 def build_web(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
 from handlers.inbox.view_filters import pseudonym as pseudonym
@@ -40,16 +39,6 @@ def due_text(due_at: datetime, now: datetime, *, overdue: bool) -> str:
 def label(key: str) -> str:
     """The words for a status or view."""
     return LABELS.get(key, key.replace("_", " ").capitalize() if key else "—")
-
-
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-"""Invisible characters that reorder the text after them (e.g. U+202E turns "gnp.exe" into
-what looks like "exe.png"): on staff pages they are shown, never obeyed."""
-
-
-def shown(text: str) -> str:
-    """A person's text as staff see it: direction controls written out as [U+XXXX]."""
-    return BIDI_CONTROLS.sub(lambda m: f"[U+{ord(m.group()):04X}]", text)
 
 
 def language(code: str) -> str:

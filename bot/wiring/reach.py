@@ -41,6 +41,7 @@ def sends(
         groups=group_names(library),
         channels=frozenset(c.value for c in capabilities),
         topics=frozenset(topic_names(settings.topics_file)),
+        labels={name: library.customer_groups.label(name) for name in group_names(library)},
     )
     reach = Reach(
         cap=library.reach.contact_cap,

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.local_time import staff_time
 from handlers.alerts.rules import stamp
 from handlers.digest.scrub import scrub
+from handlers.text_direction import shown
 from models.language import written_in
 from models.store.alerts.raised import ClaimedSend
 from models.store.inbox.types import WAITING, ItemView
@@ -35,7 +36,7 @@ class AlertText:
 
 def quote(text: str) -> str:
     """A person's words, scrubbed, on one line, cut to a readable length."""
-    flat = " ".join(scrub(text).split())
+    flat = " ".join(shown(scrub(text)).split())
     return f"“{flat[: QUOTE_CHARS - 1]}…”" if len(flat) > QUOTE_CHARS else f"“{flat}”"
 
 

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage
 from bot.local_time import staff_time
+from handlers import text_direction
 from handlers.inbox.view_filters import pseudonym
 from models.language import written_in
 from models.store.bridge.facade import ReplySettled
@@ -159,6 +160,7 @@ def _channel(style: CardStyle) -> Address:
 
 
 def _quote(text: str) -> str:
-    """The person's words as a quote (trimmed for the card)."""
-    cut = text if len(text) <= QUOTE_CHARS else text[:QUOTE_CHARS] + "…"
+    """The person's words as a quote (trimmed for the card), direction controls shown."""
+    seen = text_direction.shown(text)
+    cut = seen if len(seen) <= QUOTE_CHARS else seen[:QUOTE_CHARS] + "…"
     return "\n".join(f"> {line}" for line in (cut or "(no text)").splitlines())

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 
 from handlers.digest.model import Digest, QueueTeam
 from handlers.digest.render import NONE, duration, pct, signed, team_name
+from handlers.text_direction import shown
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
@@ -101,7 +102,8 @@ def _topics(d: Digest, base: str) -> list[str]:
     ]
     head = ["Topic", "Messages", "Last week", "Change", "Usual", "Net sentiment", "Rising"]
     quotes = [
-        f"> {escape(q.text)}  \n> — {q.who}, on {escape(d.topic(q.topic))}\n" for q in d.quotes
+        f"> {escape(shown(q.text))}  \n> — {q.who}, on {escape(d.topic(q.topic))}\n"
+        for q in d.quotes
     ]
     return ["## Topics", "", f"Rising: {escape(rising)}", "", *_table(head, rows), *quotes]
 
@@ -150,7 +152,7 @@ def _polls(d: Digest, base: str) -> list[str]:
             "",
             *([f"Web votes: {p.web_votes}", ""] if p.web_votes else []),
         ]
-        out += [f"> {escape(c)}\n" for c in p.comments]
+        out += [f"> {escape(shown(c))}\n" for c in p.comments]
     return out if d.polls else [*out, "No poll ran or closed this week.", ""]
 
 
@@ -207,7 +209,6 @@ def _actions(d: Digest, base: str) -> list[str]:
             else (f"We cannot: {escape(a.did)}. Why: {escape(a.why)}")
         )
         told = ", ".join(f"{n} on {ch}" for ch, n in a.told.items()) or "nobody yet"
-        out += [
-            f"- **{escape(d.topic(a.topic))}**: you said: {escape(a.said)}. {answer}. Told: {told}."
-        ]
+        said = escape(shown(a.said))
+        out += [f"- **{escape(d.topic(a.topic))}**: you said: {said}. {answer}. Told: {told}."]
     return [*out, ""] if d.actions else [*out, "No actions were recorded this week.", ""]

@@ -7,6 +7,7 @@ from __future__ import annotations
 from handlers.digest.markdown import period
 from handlers.digest.model import Digest
 from handlers.digest.render import NONE, duration, pct, signed, team_name
+from handlers.text_direction import shown
 
 
 def plain(d: Digest, *, library: str, base: str = "") -> str:
@@ -56,7 +57,7 @@ def _topics(d: Digest) -> list[str]:
             f"net sentiment {signed(t.net_sentiment)})"
         )
     for q in d.quotes:
-        out += ["", f'  "{" ".join(q.text.split())}"', f"  ({q.who}, on {d.topic(q.topic)})"]
+        out += ["", f'  "{" ".join(shown(q.text).split())}"', f"  ({q.who}, on {d.topic(q.topic)})"]
     return [*out, ""]
 
 
@@ -105,5 +106,10 @@ def _actions(d: Digest) -> list[str]:
     for a in d.actions:
         answer = f"We did: {a.did}" if a.outcome == "did" else f"We cannot: {a.did} Why: {a.why}"
         told = ", ".join(f"{n} on {ch}" for ch, n in a.told.items()) or "nobody yet"
-        out += [f"- {d.topic(a.topic)}", f"  You said: {a.said}", f"  {answer}", f"  Told: {told}."]
+        out += [
+            f"- {d.topic(a.topic)}",
+            f"  You said: {shown(a.said)}",
+            f"  {answer}",
+            f"  Told: {told}.",
+        ]
     return [*out, "No actions were recorded this week." if not d.actions else "", ""]

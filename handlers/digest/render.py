@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from handlers import text_direction
 from handlers.digest.charts import Chart
 from handlers.digest.model import Digest
 from handlers.digest.parts import plain
@@ -46,11 +47,12 @@ def team_name(team: str) -> str:
 
 @cache
 def environment() -> Environment:
-    """Jinja with autoescaping on for every template."""
+    """Jinja with autoescaping on for every template; ``shown`` for every person's text."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True)
     )
     env.filters.update(pct=pct, signed=signed, duration=duration, team=team_name)
+    env.filters["shown"] = text_direction.shown
     return env
 
 

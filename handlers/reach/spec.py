@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.events import utcnow
@@ -60,6 +60,12 @@ class Known:
     groups: frozenset[str]
     channels: frozenset[str]
     topics: frozenset[str]
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """Each group's configured label (``CustomerGroups.label``), as pages show it."""
+
+    def label(self, group: str) -> str:
+        """How a page names a group: its configured label, else its name in words."""
+        return self.labels.get(group) or group.replace("_", " ")
 
 
 def check(spec: SendSpec, known: Known, *, max_text: int = 4000) -> None:

@@ -12,6 +12,7 @@ from config.calendar import AcademicCalendar
 from handlers.digest.parts import Context, Part, Sources
 from handlers.digest.render import environment
 from handlers.digest.week import IsoWeek
+from handlers.text_direction import shown
 from handlers.themes.compute import ThemeBuilder
 from handlers.themes.focus import focus_areas
 from handlers.themes.lines import DigestTheme, FocusAreas
@@ -76,7 +77,9 @@ class ThemesPart:
             return template.render(themes=found, base=base)
 
         def text(base: str) -> list[str]:
-            return [f"{t.label}: {t.size} messages, {t.trend} ({base}{t.link})" for t in found]
+            return [
+                f"{shown(t.label)}: {t.size} messages, {t.trend} ({base}{t.link})" for t in found
+            ]
 
         title = "Themes: new and rising first" if found else "Themes"
         return Part(self.name, title, found, html, text, first=True)

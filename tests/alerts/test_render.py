@@ -82,6 +82,10 @@ def test_long_quotes_are_cut_on_one_line() -> None:
     assert len(said) == 282 and "\n" not in said and said.endswith("…”")
 
 
+def test_a_quote_shows_direction_controls_instead_of_obeying_them() -> None:
+    assert quote("refund to invoice\u202egpj.exe") == "“refund to invoice[U+202E]gpj.exe”"
+
+
 def test_which_item_alerts_are_moot() -> None:
     due = {"due_at": "2026-12-01T10:45:00Z"}
     assert not is_moot(send("due_soon", **due), view(), NOW)

@@ -94,3 +94,12 @@ def test_a_long_message_still_makes_one_card_with_its_buttons() -> None:
     [call] = post_calls(message)
     assert len(call["blocks"][0]["text"]["text"]) <= 3000
     assert "…" in call["text"]
+
+
+def test_direction_controls_in_a_card_are_shown_and_a_card_of_them_still_fits() -> None:
+    spoof = cards.card_text(view(text="invoice\u202egpj.exe\nok \u2067x\u2069"), FULL, now=NOW)
+    assert "> invoice[U+202E]gpj.exe\n> ok [U+2067]x[U+2069]" in spoof and "\u202e" not in spoof
+    again = cards.person_wrote(FULL, "1.2", view(), "see \u202dthis")
+    assert again.text.endswith("> see [U+202D]this")
+    [call] = post_calls(cards.card(view(text="\u202e" * 2000), FULL, now=NOW))
+    assert len(call["blocks"][0]["text"]["text"]) <= 3000 and "\u202e" not in call["text"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,12 +15,14 @@ from typer.testing import CliRunner
 from bot.cli import build_cli
 from handlers.digest.build import DigestConfig
 from handlers.digest.charts import draw_sync
-from handlers.digest.service import Digests
+from handlers.digest.model import QuoteLine
+from handlers.digest.service import Digests, Drawn
 from handlers.digest.week import IsoWeek
 from models.store import Store
 from models.store.migrate import upgrade_async
 from tests.support import digest_fixture as fx
 from tests.support.databases import SqliteTemplate
+from tests.support.rtl import ARABIC
 
 ROOT = Path(__file__).resolve().parents[2]
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -102,3 +105,18 @@ def test_digest_build_writes_each_format(tmp_path: Path, sqlite_template: Sqlite
     assert bad.exit_code != 0 and "YYYY-Www" in bad.output
     bad = CliRunner().invoke(cli, ["digest", "build", "--format", "pdf"], env=env)
     assert bad.exit_code != 0 and "--format" in bad.output
+
+
+async def test_a_quote_shows_direction_controls_and_keeps_its_own_direction(
+    digests: Digests,
+) -> None:
+    drawn = await digests.drawn(IsoWeek.parse(fx.WEEK))
+    spoof = QuoteLine("printing", "my invoice\u202egpj.exe", "Person 1A", "/inbox/messages")
+    arabic = QuoteLine("printing", ARABIC, "Person 2B", "/inbox/messages")
+    digest = replace(drawn.digest, quotes=[spoof, arabic])
+    page = digests.html(Drawn(digest, drawn.charts), "mail")
+    words = [digests.text(digest), digests.markdown(digest)]
+    assert '<p dir="auto">my invoice[U+202E]gpj.exe</p>' in page
+    assert f'<p dir="auto">{ARABIC}</p>' in page  # read right to left in its own paragraph
+    for text in (page, *words):  # Markdown escapes the brackets: \[U+202E\]
+        assert "\u202e" not in text and "invoice[U+202E]gpj.exe" in text.replace("\\", "")

@@ -6,10 +6,12 @@ import re
 
 import httpx
 
+from bot.events import Address, ConversationKind, EventKind, InboundEvent
 from handlers.staff.passwords import Passwords
 from models.store import Store
 from models.store.inbox.types import STATUSES, QueueFilter
 from models.store.staff.facade import StaffView
+from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
 
@@ -69,6 +71,31 @@ async def widget_item(bot: RunningBot, text: str, *, session: str = "session-abc
         body = {"session": session, "client_id": f"c-{abs(hash(text)):x}", "text": text}
         answer = await http.post("/widget/api/messages", json=body)
     assert answer.status_code == 202, answer.text
+    return await _queued(bot, text)
+
+
+async def platform_item(bot: RunningBot, platform: RecordingAdapter, text: str) -> int:
+    """A person writes ``text`` privately on ``platform`` (a running bot's fake Telegram, say:
+    it delivers what the widget refuses, e.g. a direction override); returns the item's id."""
+    assert platform.sink is not None, "start the bot with this adapter"
+    sender = f"p-{abs(hash(text)):x}"
+    address = Address(platform.channel, chat=sender, kind=ConversationKind.DIRECT)
+    await platform.sink(
+        InboundEvent(
+            channel=platform.channel,
+            platform_id=f"m-{sender}",
+            kind=EventKind.MESSAGE,
+            sender=sender,
+            address=address,
+            text=text,
+            reply_ref=f"m-{sender}",
+        )
+    )
+    return await _queued(bot, text)
+
+
+async def _queued(bot: RunningBot, text: str) -> int:
+    """The id of the queue item ``text`` joined, once the pipeline queued it."""
     found: list[int] = []
 
     async def queued() -> bool:

@@ -12,11 +12,14 @@ import pytest
 from sqlalchemy import func, select
 from starlette.routing import Route
 
+from bot.adapters.widget import WidgetAdapter
+from bot.events import Channel
 from config.settings import Settings
 from models.store.inbox.tables import InboxEntry, InboxItem
 from models.store.tables import AuditEntry
+from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import RunningBot, running_bot
-from tests.support.staff import add_staff, csrf_of, log_in, widget_item
+from tests.support.staff import add_staff, csrf_of, log_in, platform_item, widget_item
 
 EVIL = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
@@ -173,8 +176,10 @@ async def test_text_direction_controls_in_a_message_are_shown_not_obeyed(
     sqlite_url: str, make_settings: Callable[..., Settings]
 ) -> None:
     spoof = "my receipt is here: invoice\u202egpj.exe please refund"
-    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
-        item = await widget_item(bot, spoof)
+    telegram = RecordingAdapter(Channel.TELEGRAM)  # a platform delivers what the widget refuses
+    settings = make_settings(database_url=sqlite_url)
+    async with running_bot(settings, adapters=[WidgetAdapter(), telegram]) as bot:
+        item = await platform_item(bot, telegram, spoof)
         await add_staff(bot.store, "ann@lib.example.ac.uk", role="admin")
         async with httpx.AsyncClient(base_url=bot.url) as http:
             await log_in(http, "ann@lib.example.ac.uk")

@@ -4,6 +4,7 @@ keyboard alone, passes axe and fits a 390 px phone."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -147,17 +148,26 @@ async def test_the_page_by_keyboard_on_a_phone_passes_axe(
     assert wide <= PHONE["width"]
 
 
-def _config_in_exams(tmp_path: Path) -> Path:
-    """The shipped config with exams from yesterday to tomorrow."""
+def _shipped_config(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    """The shipped config, changed by ``change``, written under ``tmp_path``."""
     root = Path(__file__).resolve().parents[2]
     data = yaml.safe_load((root / "config" / "feedbot.yaml").read_text(encoding="utf-8"))
-    today = utcnow().date()
-    period = {"name": "Winter exams", "kind": "exams"}
-    period |= {"start": today - timedelta(days=1), "end": today + timedelta(days=1)}
-    data["calendar"]["periods"] = [period]
+    change(data)
     path = tmp_path / "feedbot.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def _config_in_exams(tmp_path: Path) -> Path:
+    """The shipped config with exams from yesterday to tomorrow."""
+    today = utcnow().date()
+    period = {"name": "Winter exams", "kind": "exams"}
+    period |= {"start": today - timedelta(days=1), "end": today + timedelta(days=1)}
+    return _shipped_config(tmp_path, lambda data: data["calendar"].update(periods=[period]))
+
+
+def _label_research(data: dict[str, Any]) -> None:
+    data["customer_groups"]["groups"]["postgraduate_research"]["label"] = "PhD and MPhil students"
 
 
 async def test_the_dry_run_shows_a_send_waiting_out_exams_unless_told(
@@ -180,3 +190,19 @@ async def test_the_dry_run_shows_a_send_waiting_out_exams_unless_told(
     assert waits.status_code == 200 and "waits out the quiet period “Winter exams”" in waits.text
     assert now.status_code == 200 and "Winter exams" not in now.text
     assert 'id="send-even_in_quiet" name="even_in_quiet" value="1" checked' in now.text
+
+
+async def test_the_groups_read_as_their_configured_labels(
+    sqlite_url: str, make_settings: Callable[..., Settings], tmp_path: Path
+) -> None:
+    config = _shipped_config(tmp_path, _label_research)
+    settings = make_settings(database_url=sqlite_url, config_file=config)
+    async with running_bot(settings) as bot:
+        await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "lee@lib.example.ac.uk")
+            page = (await http.get("/inbox/sends/new")).text
+    labels = dict(re.findall(r'<label for="g-(\w+)" class="inline-label">([^<]*)</label>', page))
+    assert labels["postgraduate_research"] == "PhD and MPhil students"
+    assert labels["fe_partner"] == "further education partners"  # as the shipped config has it
+    assert labels["academic_staff"] == "academic staff"  # no label: its name in words

@@ -32,7 +32,8 @@ from tests.support.theme_data import around, directions, seed
 ROOT = Path(__file__).resolve().parents[2]
 UTC = ZoneInfo("UTC")
 KIOSK = [f"the laptop loan kiosk is broken {n}, it keeps my card" for n in range(14)]
-CAFE = [f"the cafe has run out of oat milk {n}" for n in range(8)]
+CAFE = [f"the cafe has run out of oat milk {n}" for n in range(7)]
+CAFE.append("the cafe has run out of oat milk, pay at \u202egpj.exe")  # shown, never obeyed
 LINKS = re.compile(r'href="(/inbox/themes/(\d+)\?week=[^"]+)"')
 SHOWN = re.compile(r'data-message="(\d+)"')
 
@@ -90,6 +91,11 @@ async def test_a_lead_sees_the_themes_and_exactly_a_themes_messages(
         size = int(re.search(r'id="theme-size">(\d+)<', html).group(1))  # type: ignore[union-attr]
         assert size == len(SHOWN.findall(html))  # the count on the page is what is listed
     assert listing.text.index("kiosk") < listing.text.index("cafe")  # both new: larger first
+    assert all("\u202e" not in html for html in (listing.text, *pages.values()))
+    assert any(
+        'dir="auto">the cafe has run out of oat milk, pay at [U+202E]gpj.exe<' in html
+        for html in pages.values()
+    )
     assert missing.status_code == 404 and bad_week.status_code == 400
 
 

@@ -9,11 +9,14 @@ from typing import Any
 
 import httpx
 
+from bot.adapters.widget import WidgetAdapter
+from bot.events import Channel
 from config.settings import Settings
+from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import running_bot
 from tests.support.browser import Axe
 from tests.support.browser_staff import keyboard_login, no_horizontal_scroll, shoot
-from tests.support.staff import add_staff, log_in, widget_item
+from tests.support.staff import add_staff, log_in, platform_item
 
 LEAD, AGENT = "lead@lib.example.ac.uk", "agent@lib.example.ac.uk"
 HOSTILE = (
@@ -27,8 +30,10 @@ PHONE = {"width": 390, "height": 800}
 async def test_new_pages_render_hostile_text_as_text_and_check_roles(
     sqlite_url: str, make_settings: Callable[..., Settings], browser: Any, axe: Axe, tmp_path: Any
 ) -> None:
-    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
-        await widget_item(bot, HOSTILE)
+    telegram = RecordingAdapter(Channel.TELEGRAM)  # it delivers U+202E; the widget refuses it
+    settings = make_settings(database_url=sqlite_url)
+    async with running_bot(settings, adapters=[WidgetAdapter(), telegram]) as bot:
+        await platform_item(bot, telegram, HOSTILE)
         await add_staff(bot.store, LEAD, role="lead", name="Lee")
         await add_staff(bot.store, AGENT, role="agent", name="Ada")
         [mine] = [m for m in await bot.store.messages.find() if m.text == HOSTILE]

@@ -137,6 +137,7 @@
     when.dateTime = m.created_at;
     when.textContent = shownTime(m.created_at) || m.created_at;
     var p = document.createElement("p");
+    p.dir = "auto";
     p.textContent = m.text;
     li.appendChild(who);
     li.appendChild(when);
