@@ -1,4 +1,4 @@
-"""Classifier commands: train sentiment|topics, classify, reclassify."""
+"""Classifier commands: train sentiment|topics|urgency, classify, reclassify."""
 
 from __future__ import annotations
 
@@ -22,9 +22,10 @@ SettingsFactory = Callable[[], Settings]
 
 
 def register(app: typer.Typer, settings_factory: SettingsFactory) -> None:
-    """Add `train sentiment`, `train topics`, `classify` and `reclassify` to the app."""
+    """Add `train sentiment|topics|urgency`, `classify` and `reclassify` to the app."""
     train = typer.Typer(
-        help="Train the classifier's sentiment adapter or topic head.", no_args_is_help=True
+        help="Train the classifier's sentiment adapter, topic head or urgency head.",
+        no_args_is_help=True,
     )
     train.command("sentiment", help="Fine-tune the sentiment adapter on TweetEval (slow on CPU).")(
         _with(settings_factory, train_sentiment)
@@ -32,6 +33,9 @@ def register(app: typer.Typer, settings_factory: SettingsFactory) -> None:
     train.command(
         "topics", help="Fit the topic head on config/topics.yaml plus staff corrections."
     )(_with(settings_factory, train_topics))
+    train.command(
+        "urgency", help="Fit the urgency head on models/classifier/train/urgency_train.jsonl."
+    )(_with(settings_factory, train_urgency))
     app.add_typer(train, name="train")
     app.command("classify", help="Classify texts; prints one JSON object per line.")(
         _with(settings_factory, classify)
@@ -144,6 +148,36 @@ def train_topics(
     gold = load_eval()
     figures = topic_scores([t for _, t in gold], model.classify_now([x for x, _ in gold]))
     typer.echo(json.dumps({"version": model.version, "corrections": len(pairs), "eval": figures}))
+
+
+def train_urgency(
+    factory: SettingsFactory,
+    file: Annotated[Path | None, typer.Option("--file", help="{text, urgent} JSON lines")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="file (or directory) to write the head to")
+    ] = None,
+    max_false_alarms: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=0.5, help="share of the file's calm messages allowed above"),
+    ] = None,
+) -> None:
+    """Fit the urgency head (C and threshold by cross-validation), write it, print its figures."""
+    from models.classifier import WEIGHTS_DIR, ClassifierUnavailable
+    from models.classifier.train_urgency import MAX_FALSE_ALARMS, TRAIN_FILE, retrain_urgency
+
+    settings = factory()
+    try:
+        summary = retrain_urgency(
+            train_file=file or TRAIN_FILE,
+            out=out or WEIGHTS_DIR,
+            cache_dir=settings.model_cache_dir,
+            engine=settings.classify_engine,
+            weights_dir=WEIGHTS_DIR,
+            max_false_alarms=MAX_FALSE_ALARMS if max_false_alarms is None else max_false_alarms,
+        )
+    except (OSError, ValueError, ClassifierUnavailable) as exc:
+        fail(f"cannot train the urgency head: {_first_line(exc)}")
+    typer.echo(json.dumps(summary))
 
 
 async def _corrections(settings: Settings) -> tuple[list[tuple[str, str]], list[str]]:

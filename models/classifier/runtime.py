@@ -26,6 +26,7 @@ from models.classifier.topic_head import TopicHead, save_head, softmax
 from models.classifier.topics_config import Taxonomy, load_taxonomy
 from models.classifier.train_topics import current_head, fit_head, head_path, head_version
 from models.classifier.urgency import Urgency, UrgencySpec
+from models.classifier.urgency_head import HEAD_FILE, UrgencyHead, load_urgency_head
 
 WEIGHTS_DIR = Path(__file__).parent / "weights"
 
@@ -47,9 +48,11 @@ class LocalClassifier:
         max_batch: int,
         max_wait_ms: float,
         urgency: UrgencySpec | None = None,
+        urgency_head: UrgencyHead | None = None,
     ) -> None:
         self._engine = engine
-        self._urgency = Urgency(urgency or UrgencySpec(()), lambda t: engine.run(t)[0])
+        spec = urgency or UrgencySpec(())
+        self._urgency = Urgency(spec, lambda t: engine.run(t)[0], urgency_head)
         self._head = head
         self._bias = np.asarray(bias, dtype=np.float32)
         self._version = version
@@ -158,18 +161,19 @@ def load_classifier(
     prepare_apart: bool = True,
     urgency: UrgencySpec | None = None,
 ) -> LocalClassifier:
-    """Load the encoder, the shipped adapter and the topic head (not started).
+    """Load the encoder, the shipped adapter, the topic head and the urgency head (not started).
 
-    Raises ClassifierUnavailable with one line when the encoder package, the adapter weights or
-    the topics file is missing or broken. The ONNX model is built into cache_dir on first use;
-    a missing or stale topic head is trained from the topics file. With ``prepare_apart`` and
-    an ONNX engine, that first-use work runs in a child process (see prepare.py). ``urgency``:
-    the urgent exemplars to embed once (none: ``urgent`` is always False).
+    Raises ClassifierUnavailable with one line when the encoder package, the adapter weights,
+    the urgency head or the topics file is missing or broken. The ONNX model is built into
+    cache_dir on first use; a missing or stale topic head is trained from the topics file. With
+    ``prepare_apart`` and an ONNX engine, that first-use work runs in a child process (see
+    prepare.py). ``urgency``: the urgent exemplars to embed once (none: ``urgent`` comes from
+    the urgency head alone).
     """
     taxonomy = _taxonomy(topics_file)
     if prepare_apart and engine != "torch":
         _prepare_if_needed(topics_file, taxonomy, cache_dir, engine, weights_dir)
-    runner, tag = _engine(weights_dir, cache_dir, engine)
+    runner, tag = engine_and_tag(weights_dir, cache_dir, engine)
     head = current_head(runner, taxonomy, cache_dir, tag)
     return _assemble(runner, head, tag, weights_dir, max_batch, max_wait_ms, urgency)
 
@@ -195,13 +199,13 @@ def retrain_topics(
 ) -> LocalClassifier:
     """Fit the topic head on the examples plus corrections, save it, return the classifier.
     ``learned``: topics leads made from themes (their corrections are their examples)."""
-    runner, tag = _engine(weights_dir, cache_dir, engine)
+    runner, tag = engine_and_tag(weights_dir, cache_dir, engine)
     head = fit_head(runner, _taxonomy(topics_file).extended(learned), corrections, tag)
     save_head(head, head_path(cache_dir))
     return _assemble(runner, head, tag, weights_dir, 32, 0.0)
 
 
-def _engine(weights_dir: Path, cache_dir: Path, kind: str) -> tuple[Engine, str]:
+def engine_and_tag(weights_dir: Path, cache_dir: Path, kind: str) -> tuple[Engine, str]:
     """The inference engine and the encoder+adapter tag it was built from."""
     enc_dir = encoder_path()
     tag = model_tag(enc_dir, _adapter_hash(weights_dir))
@@ -219,11 +223,27 @@ def _assemble(
 ) -> LocalClassifier:
     """A classifier from its parts, with its version string."""
     encoder, adapter, _ = tag.split("-")
-    version = f"{ENCODER_NAME}@{encoder}+lora@{adapter}+topics@{head_version(head)}/{runner.name}"
+    urgent = load_urgency_head(weights_dir / HEAD_FILE, encoder_id(tag))
+    parts = (
+        f"lora@{adapter}+topics@{head_version(head)}+urgency@{file_hash(weights_dir / HEAD_FILE)}"
+    )
+    version = f"{ENCODER_NAME}@{encoder}+{parts}/{runner.name}"
     bias = read_meta(weights_dir).get("logit_bias", [0.0, 0.0, 0.0])
     return LocalClassifier(
-        runner, head, bias, version, max_batch=max_batch, max_wait_ms=max_wait_ms, urgency=urgency
+        runner,
+        head,
+        bias,
+        version,
+        max_batch=max_batch,
+        max_wait_ms=max_wait_ms,
+        urgency=urgency,
+        urgency_head=urgent,
     )
+
+
+def encoder_id(tag: str) -> str:
+    """The encoder a head was trained on, as heads record it: name@weights hash."""
+    return f"{ENCODER_NAME}@{tag.split('-')[0]}"
 
 
 def _adapter_hash(weights_dir: Path) -> str:

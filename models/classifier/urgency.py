@@ -1,9 +1,12 @@
-"""Urgency from the encoder: how close a message's embedding is to urgent exemplars.
+"""Urgency from the encoder: the trained urgency head, or closeness to urgent exemplars.
 
-The exemplars (config/feedbot.yaml, ``triage.urgent_examples``) are embedded once at load; a
-message is urgent when its best cosine similarity to them reaches ``threshold`` and beats its
-best similarity to the calm exemplars (``triage.calm_examples``: slow wifi, noise, thanks) by
-``margin``. It costs one small matrix product on the embeddings the classifier computed anyway.
+A message is urgent when the shipped urgency head (urgency_head.py: logistic regression on the
+sentence embedding) gives it a probability at or above its threshold, or when it is close to
+the library's exemplars: the exemplars (config/feedbot.yaml, ``triage.urgent_examples``) are
+embedded once at load, and a message counts when its best cosine similarity to them reaches
+``threshold`` and beats its best similarity to the calm exemplars (``triage.calm_examples``:
+slow wifi, noise, thanks) by ``margin``. Both cost a small matrix product on the embeddings the
+classifier computed anyway.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from models.classifier.topic_head import normalise
+from models.classifier.urgency_head import UrgencyHead
 
 FloatArray = NDArray[np.float32]
 SINGLE_THREAD_MNK = 65536 * 4
@@ -34,10 +38,17 @@ class UrgencySpec:
 
 
 class Urgency:
-    """Marks embeddings urgent by similarity to the urgent exemplars (never, with none)."""
+    """Marks embeddings urgent by the head or by similarity to the urgent exemplars (never,
+    with neither)."""
 
-    def __init__(self, spec: UrgencySpec, embed: Callable[[Sequence[str]], FloatArray]) -> None:
+    def __init__(
+        self,
+        spec: UrgencySpec,
+        embed: Callable[[Sequence[str]], FloatArray],
+        head: UrgencyHead | None = None,
+    ) -> None:
         self._spec = spec
+        self._head = head
         self._urgent = len(spec.urgent)
         texts = [*spec.urgent, *spec.calm]
         # unit rows, transposed: one product gives every similarity (urgent columns first)
@@ -61,7 +72,14 @@ class Urgency:
         )
 
     def flags(self, embeddings: FloatArray) -> list[bool]:
-        """Per row: is it urgent?"""
+        """Per row: is it urgent (by the head, or by the exemplars)?"""
+        near = self.exemplar_flags(embeddings)
+        if self._head is None:
+            return near
+        return [a or b for a, b in zip(near, self._head.flags(embeddings), strict=True)]
+
+    def exemplar_flags(self, embeddings: FloatArray) -> list[bool]:
+        """Per row: close enough to an urgent exemplar and clearly closer than to a calm one?"""
         if not self._urgent:
             return [False] * len(embeddings)
         urgent, calm = self.scores(embeddings)

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from bot.cli.classifier import register
 from config.settings import Settings, load_settings
+from models.classifier.urgency_head import load_urgency_head
 
 from .conftest import TOPICS
 
@@ -48,3 +49,47 @@ def test_classify_without_input_fails_with_one_line(cache_dir: Path) -> None:
     result = CliRunner().invoke(app_for(cache_dir), ["classify"])
     assert result.exit_code == 1
     assert result.stderr.strip().count("\n") == 0 and "nothing to classify" in result.stderr
+
+
+def test_train_urgency_fits_a_head_from_a_small_file(cache_dir: Path, tmp_path: Path) -> None:
+    urgent = [
+        "someone fainted on floor 2",
+        "a man is following me",
+        "smoke in the lift",
+        "water pouring onto the computers",
+        "someone has a knife",
+        "a child is lost and alone",
+    ]
+    calm = [
+        "the wifi is slow",
+        "thanks!",
+        "when do you close",
+        "the printer is jammed",
+        "it's noisy upstairs",
+        "can I renew my books",
+        "the cafe is out of milk",
+    ]
+    lines = [json.dumps({"text": t, "urgent": True}) for t in urgent]
+    lines += [json.dumps({"text": t, "urgent": False}) for t in calm]
+    (tmp_path / "train.jsonl").write_text("\n".join(lines) + "\n")
+    out = tmp_path / "head.json"
+    result = CliRunner().invoke(
+        app_for(cache_dir),
+        ["train", "urgency", "--file", str(tmp_path / "train.jsonl"), "--out", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout.splitlines()[-1])
+    assert summary["examples"] == {"urgent": 6, "not_urgent": 7} and summary["engine"].startswith(
+        "torch"
+    )
+    head = load_urgency_head(out)
+    assert head.weight.shape == (384,) and head.meta["c"] == summary["c"]
+
+
+def test_train_urgency_with_a_bad_file_fails_with_one_line(cache_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "train.jsonl").write_text('{"text": "hi"}\n')
+    result = CliRunner().invoke(
+        app_for(cache_dir), ["train", "urgency", "--file", str(tmp_path / "train.jsonl")]
+    )
+    assert result.exit_code == 1
+    assert "train.jsonl:1" in result.stderr and result.stderr.strip().count("\n") == 0
