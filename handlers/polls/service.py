@@ -175,8 +175,8 @@ class Polls:
         edits = 0
         buttons = (Style.BUTTONS.value,)
         for poll_id, chat, platform_id in await self._store.polls.posts(
-            channel=channel, styles=buttons
-        ):
+            channel=channel, styles=buttons, live=True
+        ):  # live polls only: every once-only question asked is an open poll's button post
             poll = await self._store.polls.get(poll_id=poll_id)
             if poll is None or not poll.live_results:
                 continue

@@ -27,7 +27,7 @@ from handlers.context import Context, Stage
 from handlers.polls.kinds import YES_NO
 from handlers.speaking import Languages
 from models.store import Store
-from models.store.reach.questions import OnceAsk
+from models.store.reach.questions import Asking, OnceAsk
 
 PRIVATE = (ConversationKind.DIRECT, ConversationKind.WIDGET)
 PREFER_NOT = "prefer_not"
@@ -167,16 +167,10 @@ class AskOnce:
         if not people:
             return  # everyone here was asked all there is: no write for their votes
         spoken = await self._languages.of_contacts(list(people))
-        asked = 0
-        for contact_id, ctx in people.items():
-            topic = await self._store.reach.ask_once(
-                contact_id=contact_id,
-                address=ctx.address,
-                asks=self._asks,
-                language=spoken.get(contact_id, ENGLISH),
-                cap=self._cap,
-                answering=ctx.message_id,
-            )
-            asked += topic is not None
+        asking = [
+            Asking(k, c.address, spoken.get(k, ENGLISH), c.message_id, c.conversation_id)
+            for k, c in people.items()
+        ]
+        asked = await self._store.reach.ask_once_many(people=asking, asks=self._asks, cap=self._cap)
         if asked:
             self._wake()

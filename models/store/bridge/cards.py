@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, union, update
+from sqlalchemy import bindparam, delete, insert, select, union, update
 from sqlalchemy.engine import Connection
 
 from bot.events import OutboundMessage, utcnow
@@ -150,13 +150,14 @@ def behind(conn: Connection, since: datetime, limit: int) -> list[int]:
 def settle(conn: Connection, outcomes: list[Settled]) -> None:
     """Record a batch of sends and, in the same transaction, the ts of each card posted."""
     outbox_outcomes.settle(conn, outcomes)
-    for o in outcomes:
-        if o.status == "sent" and o.platform_message_id:
-            conn.execute(
-                update(BridgeCard)
-                .where(BridgeCard.post_outbox_id == o.item_id)
-                .values(ts=o.platform_message_id)  # updated_at stays: when it was drawn
-            )
+    posted = [
+        {"item": o.item_id, "pid": o.platform_message_id}
+        for o in outcomes
+        if o.status == "sent" and o.platform_message_id
+    ]
+    if posted:  # one statement for the batch (most sends are no card's post)
+        card = update(BridgeCard).where(BridgeCard.post_outbox_id == bindparam("item"))
+        conn.execute(card.values(ts=bindparam("pid")), posted)  # updated_at: when it was drawn
 
 
 def cards_posted(conn: Connection, outbox_ids: Sequence[int]) -> list[int]:

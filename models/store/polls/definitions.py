@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
@@ -103,6 +103,39 @@ def create(
             conn, actor=author, action="poll.create", subject=f"poll:{poll_id}", detail=detail
         )
     return poll_id
+
+
+def open_many(
+    conn: Connection,
+    *,
+    targets: list[Target],
+    options: list[tuple[str, str]],
+    question: str,
+    kind: str,
+) -> list[int]:
+    """Store one open poll per target, all asking the same (a once-only question put to many
+    people at once, each in their own conversation), with two statements; their ids, in the
+    targets' order."""
+    if not targets:
+        return []
+    now, labelled = utcnow(), [{"key": k, "label": v} for k, v in options]
+    row = {"question": question, "kind": kind, "status": "open", "options": labelled}
+    returning = insert(Poll).returning(Poll.id, sort_by_parameter_order=True)
+    stored = conn.execute(returning, [{**row, "created_at": now} for _ in targets])
+    ids = [int(i) for i in stored.scalars()]
+    rows = [
+        {"poll_id": i, "channel": t.channel, "chat": t.chat, "audience_size": t.audience_size}
+        for i, t in zip(ids, targets, strict=True)
+    ]
+    conn.execute(insert(PollTarget), rows)
+    return ids
+
+
+def drop(conn: Connection, poll_ids: list[int]) -> None:
+    """Delete these polls with their targets (stored, then found not to be needed)."""
+    if poll_ids:
+        conn.execute(delete(PollTarget).where(PollTarget.poll_id.in_(poll_ids)))
+        conn.execute(delete(Poll).where(Poll.id.in_(poll_ids)))
 
 
 def get(conn: Connection, poll_id: int) -> PollView | None:

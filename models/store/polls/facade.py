@@ -139,10 +139,14 @@ class PollStore:
         channel: str,
         styles: tuple[str, ...] = ("buttons", "native"),
         poll_id: int | None = None,
+        live: bool = False,
     ) -> list[tuple[int, str, str]]:
         """(poll id, chat, platform id) of poll posts on a channel answered in one of these
-        styles, for open polls (or for this one poll)."""
-        return await self._db.read(poll_posts.posts, channel, styles=styles, poll_id=poll_id)
+        styles, for open polls (or for this one poll); ``live``: only those showing live
+        results."""
+        return await self._db.read(
+            poll_posts.posts, channel, styles=styles, poll_id=poll_id, live=live
+        )
 
     async def native_posts(self, *, channel: str) -> list[tuple[int, str]]:
         """(poll id, platform id) of native polls posted on a channel for open polls."""

@@ -59,10 +59,11 @@ def posts(
     *,
     styles: tuple[str, ...] = ("buttons", "native"),
     poll_id: int | None = None,
+    live: bool = False,
 ) -> list[tuple[int, str, str]]:
     """(poll id, chat, platform id) of every poll post on a channel for a poll still open (or
     for this one poll) that is answered in one of these styles (by default in the post itself,
-    not by a reply)."""
+    not by a reply); ``live``: only polls that show their results as they come in."""
     query = (
         select(PollPosting.poll_id, PollPosting.chat, PollPosting.platform_message_id)
         .join(Poll, Poll.id == PollPosting.poll_id)
@@ -73,5 +74,7 @@ def posts(
         query = query.where(Poll.status == "open")
     else:
         query = query.where(PollPosting.poll_id == poll_id)
+    if live:
+        query = query.where(Poll.live_results.is_(True))
     rows = conn.execute(query)
     return [(int(p), str(c), str(i)) for p, c, i in rows.all()]

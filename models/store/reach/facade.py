@@ -10,7 +10,7 @@ from typing import Any
 from bot.events import Address
 from models.store.reach import audience, ledger, panel, questions, segment, sends
 from models.store.reach.audience import Person
-from models.store.reach.questions import OnceAsk
+from models.store.reach.questions import Asking, OnceAsk
 from models.store.reach.segment import Segment
 from models.store.reach.sends import Delivery, SendRecord
 from models.store.runner import Runner
@@ -83,26 +83,20 @@ class ReachStore:
         self, *, contact_id: int, address: Address, ask: OnceAsk, language: str
     ) -> bool:
         """Ask "may we contact you again?" once (False: asked before, or opted out)."""
-        asked = await self.ask_once(
-            contact_id=contact_id, address=address, asks=[ask], language=language
-        )
-        return asked is not None
+        asking = Asking(contact_id, address, language)
+        return bool(await self.ask_once_many(people=[asking], asks=[ask]))
 
-    async def ask_once(
+    async def ask_once_many(
         self,
         *,
-        contact_id: int,
-        address: Address,
+        people: Sequence[Asking],
         asks: Sequence[OnceAsk],
-        language: str,
         cap: tuple[int, timedelta] | None = None,
-        answering: int | None = None,
-    ) -> str | None:
-        """Ask the first once-only question this person was never asked; its topic, or None
-        (asked everything, opted out, capped, or ``answering`` answers one of them)."""
-        return await self._durable.write(
-            questions.ask_once, contact_id, address, asks, language, cap, answering
-        )
+    ) -> dict[int, str]:
+        """Ask each of these people the first once-only question they were never asked, in one
+        durable transaction; contact id → topic asked (none for a person asked everything,
+        opted out, capped, or whose vote answers one of them)."""
+        return await self._durable.write(questions.ask_once_many, people, asks, cap)
 
     async def still_to_ask(self, *, contact_ids: Sequence[int], topics: Sequence[str]) -> set[int]:
         """Those of these contacts with a once-only question of ``topics`` never asked."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import exists, func, insert, select
@@ -16,13 +16,25 @@ KINDS = frozenset({"poll", "csat", "send", "reengage", "panel", "question"})
 
 def record(conn: Connection, contact_ids: Sequence[int], kind: str, ref: str, at: datetime) -> None:
     """Note that the bot reached out to each of these contacts."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown contact kind {kind!r} (known: {', '.join(sorted(KINDS))})")
+    _known(kind)
     if contact_ids:
         conn.execute(
             insert(ContactAsk),
             [{"contact_id": c, "kind": kind, "ref": ref, "at": at} for c in contact_ids],
         )
+
+
+def record_each(conn: Connection, refs: Mapping[int, str], kind: str, at: datetime) -> None:
+    """Note one contact of ``kind`` with each contact at ``at``, each with its own ``ref``."""
+    _known(kind)
+    if refs:
+        rows = [{"contact_id": c, "kind": kind, "ref": r, "at": at} for c, r in refs.items()]
+        conn.execute(insert(ContactAsk), rows)
+
+
+def _known(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown contact kind {kind!r} (known: {', '.join(sorted(KINDS))})")
 
 
 def asked_since(

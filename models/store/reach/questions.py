@@ -6,10 +6,11 @@ opted-out person, and counted towards (and held back by) the per-person contact 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from sqlalchemy import insert, select, union_all
+from sqlalchemy import select, union_all
 from sqlalchemy.engine import Connection
 
 from bot.events import Address, OutboundMessage, utcnow
@@ -20,6 +21,7 @@ from models.store.polls.tables import Vote
 from models.store.reach import ledger
 from models.store.reach.tables import GroupQuestion, ReengageConsent
 from models.store.tables import Contact
+from models.store.upsert import insert_ignore
 
 TABLES: dict[str, type[ReengageConsent] | type[GroupQuestion]] = {
     "consent": ReengageConsent,
@@ -58,66 +60,50 @@ class OnceAsk(Protocol):
         ...
 
 
+@dataclass(frozen=True, slots=True)
+class Asking:
+    """A person who may be asked after their vote: where (the vote's conversation), in which
+    language, and the vote's message id (a vote that answers one of these questions occasions
+    none)."""
+
+    contact_id: int
+    address: Address
+    language: str
+    answering: int | None = None
+    conversation_id: int = 0
+    """The id of the conversation at ``address`` (0: looked up when the question is queued)."""
+
+
 def still_to_ask(conn: Connection, contact_ids: Sequence[int], topics: Sequence[str]) -> set[int]:
     """Those of these contacts with a question of ``topics`` never asked (the group question
     only while their group is unknown): a read, so a person asked everything costs no write."""
-    left: set[int] = set()
     wanted = list(contact_ids)
+    left: set[int] = set()
     for topic in topics:
-        table = TABLES[topic]
-        covered = set(
-            conn.execute(select(table.contact_id).where(table.contact_id.in_(wanted))).scalars()
-        )
-        if topic == "group":
-            placed = select(Contact.id).where(
-                Contact.id.in_(wanted), Contact.customer_group.is_not(None)
-            )
-            covered |= set(conn.execute(placed).scalars())
-        left |= set(wanted) - covered
+        left |= set(wanted) - _covered(conn, topic, wanted)
     return left
 
 
-def ask_once(
+def ask_once_many(
     conn: Connection,
-    contact_id: int,
-    address: Address,
+    people: Sequence[Asking],
     asks: Sequence[OnceAsk],
-    language: str,
     cap: tuple[int, timedelta] | None,
-    answering: int | None = None,
-) -> str | None:
-    """Ask the first of ``asks`` this person was never asked (the group question only while
-    their group is unknown): store its poll, remember it, queue its message and note the
-    contact in the ledger. None (nothing queued) when every one was asked, the person opted
-    out, reached the cap, or ``answering`` (the vote's message id) answers one of these."""
-    if (
-        opted_out(conn, [contact_id])
-        or _answers_one(conn, answering)
-        or _capped(conn, contact_id, cap)
-    ):
-        return None
+) -> dict[int, str]:
+    """Ask each of these people the first of ``asks`` they were never asked (the group question
+    only while their group is unknown): store a poll of their own, remember it, queue its
+    message and note the contact in the ledger, with a few statements for them all. Contact id
+    → the topic asked; nothing for a person asked everything, opted out, at the cap, or whose
+    vote answers one of these. The asking is remembered under the person's key, skipping a
+    clash: someone another process asked meanwhile is asked nothing here (their poll dropped)."""
+    who = _eligible(conn, list({p.contact_id: p for p in people}.values()), cap)
+    if not who:
+        return {}
+    chosen = _first_unasked(conn, [p.contact_id for p in who], asks)
+    asked: dict[int, str] = {}
     for ask in asks:
-        table = TABLES[ask.topic]
-        asked = select(table.contact_id).where(table.contact_id == contact_id)
-        if conn.execute(asked).first() is not None:
-            continue
-        if ask.topic == "group" and _has_group(conn, contact_id):
-            continue
-        poll_id = polls.create(
-            conn,
-            targets=[polls.Target(address.channel.value, address.chat)],
-            options=ask.options,
-            question=ask.question,
-            kind=ask.kind,
-            status="open",
-        )
-        now = utcnow()
-        conn.execute(insert(table).values(contact_id=contact_id, poll_id=poll_id, asked_at=now))
-        message = ask.message(poll_id, address, language)
-        outbox.enqueue_many(conn, [message], author=AUTHORS[ask.topic])
-        ledger.record(conn, [contact_id], LEDGER_KIND, f"{ask.topic}:{poll_id}", now)
-        return ask.topic
-    return None
+        asked |= _put(conn, ask, [p for p in who if chosen.get(p.contact_id) is ask])
+    return asked
 
 
 def group_answers(conn: Connection, message_ids: Sequence[int]) -> dict[int, str]:
@@ -134,23 +120,85 @@ def group_answers(conn: Connection, message_ids: Sequence[int]) -> dict[int, str
     return {int(c): str(options[0]) for c, options in conn.execute(query) if options}
 
 
-def _answers_one(conn: Connection, message_id: int | None) -> bool:
-    """Whether this vote answers one of the once-only questions (then no second is asked)."""
-    if message_id is None:
-        return False
+def _eligible(
+    conn: Connection, people: list[Asking], cap: tuple[int, timedelta] | None
+) -> list[Asking]:
+    """Those not opted out, under the cap, and not answering one of these questions."""
+    ids = [p.contact_id for p in people]
+    skip = opted_out(conn, ids) | _capped(conn, ids, cap)
+    answers = _answers(conn, [p.answering for p in people if p.answering is not None])
+    return [p for p in people if p.contact_id not in skip and p.answering not in answers]
+
+
+def _first_unasked(
+    conn: Connection, contact_ids: list[int], asks: Sequence[OnceAsk]
+) -> dict[int, OnceAsk]:
+    """Each contact's first question never asked (those asked everything: absent)."""
+    covered = {ask.topic: _covered(conn, ask.topic, contact_ids) for ask in asks}
+    firsts = ((c, next((a for a in asks if c not in covered[a.topic]), None)) for c in contact_ids)
+    return {c: ask for c, ask in firsts if ask is not None}
+
+
+def _put(conn: Connection, ask: OnceAsk, people: list[Asking]) -> dict[int, str]:
+    """Ask these people ``ask``: their polls, remembered (a clash: that poll dropped), their
+    messages queued and the contacts noted; contact id → topic, for those asked here."""
+    if not people:
+        return {}
+    targets = [polls.Target(p.address.channel.value, p.address.chat) for p in people]
+    poll_ids = polls.open_many(
+        conn, targets=targets, options=ask.options, question=ask.question, kind=ask.kind
+    )
+    now, table = utcnow(), TABLES[ask.topic]
+    rows = [
+        {"contact_id": p.contact_id, "poll_id": i, "asked_at": now}
+        for p, i in zip(people, poll_ids, strict=True)
+    ]
+    remember = insert_ignore(conn.dialect.name, table).returning(table.contact_id)
+    kept = {int(c) for c in conn.execute(remember, rows).scalars()}
+    asked = [(p, i) for p, i in zip(people, poll_ids, strict=True) if p.contact_id in kept]
+    polls.drop(conn, [i for p, i in zip(people, poll_ids, strict=True) if p.contact_id not in kept])
+    messages = [ask.message(i, p.address, p.language) for p, i in asked]
+    known = {_key(p.address): p.conversation_id for p, _ in asked if p.conversation_id}
+    outbox.enqueue_many(conn, messages, author=AUTHORS[ask.topic], known=known)
+    refs = {p.contact_id: f"{ask.topic}:{i}" for p, i in asked}
+    ledger.record_each(conn, refs, LEDGER_KIND, now)
+    return dict.fromkeys(refs, ask.topic)
+
+
+def _key(address: Address) -> tuple[str, str, str]:
+    return address.channel.value, address.chat, address.thread
+
+
+def _covered(conn: Connection, topic: str, contact_ids: list[int]) -> set[int]:
+    """Those of these contacts never to be asked the question of ``topic`` again: asked it,
+    or (the group question) with a known group."""
+    table = TABLES[topic]
+    asked = select(table.contact_id).where(table.contact_id.in_(contact_ids))
+    covered = {int(c) for c in conn.execute(asked).scalars()}
+    if topic == "group":
+        placed = select(Contact.id).where(
+            Contact.id.in_(contact_ids), Contact.customer_group.is_not(None)
+        )
+        covered |= {int(c) for c in conn.execute(placed).scalars()}
+    return covered
+
+
+def _answers(conn: Connection, message_ids: list[int]) -> set[int]:
+    """Those of these votes that answer one of the once-only questions."""
+    if not message_ids:
+        return set()
     asking = union_all(*(select(t.poll_id) for t in TABLES.values()))
-    voted = select(Vote.id).where(Vote.message_id == message_id, Vote.poll_id.in_(asking))
-    return conn.execute(voted).first() is not None
+    voted = select(Vote.message_id).where(
+        Vote.message_id.in_(message_ids), Vote.poll_id.in_(asking)
+    )
+    return {int(m) for m in conn.execute(voted).scalars()}
 
 
-def _has_group(conn: Connection, contact_id: int) -> bool:
-    found = select(Contact.customer_group).where(Contact.id == contact_id)
-    return conn.execute(found).scalar() is not None
-
-
-def _capped(conn: Connection, contact_id: int, cap: tuple[int, timedelta] | None) -> bool:
-    """Whether the person was reached out to as often as the cap allows."""
+def _capped(
+    conn: Connection, contact_ids: list[int], cap: tuple[int, timedelta] | None
+) -> set[int]:
+    """Those of these contacts reached out to as often as the cap allows."""
     if cap is None or cap[0] <= 0:
-        return False
-    asked = ledger.asked_since(conn, [contact_id], utcnow() - cap[1])
-    return asked.get(contact_id, 0) >= cap[0]
+        return set()
+    asked = ledger.asked_since(conn, contact_ids, utcnow() - cap[1])
+    return {c for c, n in asked.items() if n >= cap[0]}
