@@ -1,10 +1,12 @@
-"""Micro-batching: callers await their own results; one worker thread runs batches in order."""
+"""Micro-batching: callers await their own results; worker threads (one per core the engine can
+use) run the batches, several at once."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -19,23 +21,32 @@ class MicroBatcher(Generic[T]):
     """Gathers texts from concurrent callers into batches of at most max_batch.
 
     A batch runs when it is full or max_wait_ms after its first text arrived; the work runs in
-    one background thread, so the event loop never blocks, and each caller gets its own results.
+    background threads, at most ``workers`` batches at once, so the event loop never blocks, and
+    each caller gets its own results. While every worker is busy, texts wait and join the next
+    batch.
     """
 
     def __init__(
-        self, work: Callable[[list[str]], list[T]], *, max_batch: int, max_wait_ms: float
+        self,
+        work: Callable[[list[str]], list[T]],
+        *,
+        max_batch: int,
+        max_wait_ms: float,
+        workers: int = 1,
     ) -> None:
         self._work = work
         self._max_batch = max_batch
         self._max_wait = max_wait_ms / 1000.0
+        self._workers = max(1, workers)
         self._queue: asyncio.Queue[Item[T]] | None = None
         self._task: asyncio.Task[None] | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._running: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Start the worker on the running loop."""
         self._queue = asyncio.Queue()
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="classifier")
+        self._pool = ThreadPoolExecutor(max_workers=self._workers, thread_name_prefix="classifier")
         self._task = asyncio.create_task(self._loop(self._queue), name="classifier-batcher")
 
     async def close(self) -> None:
@@ -43,6 +54,8 @@ class MicroBatcher(Generic[T]):
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+        if self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)
         if self._queue is not None:
             _fail_all(self._queue, BatcherClosed("classifier closed"))
         if self._pool is not None:
@@ -60,9 +73,29 @@ class MicroBatcher(Generic[T]):
         return list(await asyncio.gather(*futures))
 
     async def _loop(self, queue: asyncio.Queue[Item[T]]) -> None:
-        """Collect a batch, run it, repeat."""
+        """Collect a batch and share it out among the free workers (each part on its own core),
+        repeat; while no worker is free, texts wait and join the next batch."""
+        free = asyncio.Semaphore(self._workers)
         while True:
-            await self._run(await self._collect(queue))
+            await free.acquire()
+            try:
+                batch = await self._collect(queue)
+            except BaseException:
+                free.release()
+                raise
+            parts = 1
+            while parts < len(batch) and not free.locked():
+                await free.acquire()  # free now: returns at once
+                parts += 1
+            for k in range(parts):
+                task = asyncio.create_task(self._run(batch[k::parts]))
+                self._running.add(task)
+                task.add_done_callback(partial(self._finished, free))
+
+    def _finished(self, free: asyncio.Semaphore, task: asyncio.Task[None]) -> None:
+        """A part is done: its worker is free again."""
+        self._running.discard(task)
+        free.release()
 
     async def _collect(self, queue: asyncio.Queue[Item[T]]) -> list[Item[T]]:
         """The first waiting item plus whatever arrives before the batch is full or time is up."""

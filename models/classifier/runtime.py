@@ -58,7 +58,10 @@ class LocalClassifier:
         self._version = version
         self._max_batch = max_batch
         self._batcher = MicroBatcher(
-            self.classify_now, max_batch=max_batch, max_wait_ms=max_wait_ms
+            self.classify_now,
+            max_batch=max_batch,
+            max_wait_ms=max_wait_ms,
+            workers=engine.workers,
         )
 
     @property

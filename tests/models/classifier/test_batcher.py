@@ -64,3 +64,31 @@ async def test_a_lone_text_waits_at_most_max_wait() -> None:
     assert await batcher.submit(["only"]) == ["ONLY"]
     assert asyncio.get_running_loop().time() - started < 0.5
     await batcher.close()
+
+
+async def test_batches_run_side_by_side_up_to_the_number_of_workers() -> None:
+    """Two workers: a second batch starts while the first still runs (each waits for the other
+    at a barrier, which one worker alone could never pass); never more than two at once."""
+    meeting = threading.Barrier(2, timeout=10)
+    running, most = [0], [0]
+    guard = threading.Lock()
+
+    def work(texts: list[str]) -> list[str]:
+        with guard:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        try:
+            if texts[0].startswith("meet"):
+                meeting.wait()
+            return [t.upper() for t in texts]
+        finally:
+            with guard:
+                running[0] -= 1
+
+    batcher = MicroBatcher(work, max_batch=1, max_wait_ms=1.0, workers=2)
+    await batcher.start()
+    results = await asyncio.gather(*(batcher.submit([f"meet{i}"]) for i in range(2)))
+    more = await asyncio.gather(*(batcher.submit([f"m{i}"]) for i in range(20)))
+    await batcher.close()
+    assert results == [["MEET0"], ["MEET1"]] and more == [[f"M{i}"] for i in range(20)]
+    assert most[0] == 2
