@@ -80,5 +80,5 @@ async def test_you_said_we_did_in_welsh(
             page = (await http.get("/widget/you-said-we-did?lang=cy")).text
             english = (await http.get("/widget/you-said-we-did")).text
     assert '<html lang="cy">' in page and "<h1>Dywedoch chi, gwnaethom ni</h1>" in page
-    assert "<strong>Gwnaethom ni:</strong> Rydym wedi symud" in page and "Cofnodwyd " in page
+    assert "<strong>Gwnaethom ni:</strong> <bdi>Rydym wedi symud" in page and "Cofnodwyd " in page
     assert "<h1>You said, we did</h1>" in english and "Recorded " in english
