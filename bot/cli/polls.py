@@ -19,16 +19,18 @@ from bot.cli.context import open_store, settings
 from bot.cli.errors import fail
 from bot.cli.person import actor
 from bot.cli.poll_input import check_values, read_poll_file
-from bot.cli.show import add_row, console, table, visible
+from bot.cli.show import add_row, console, literal, table, visible
 from bot.ready_channels import CHANNEL_SETTINGS, configured_channels
 from config.library import load_library_config
 from config.settings import Settings
 from config.wording import load_wording
 from handlers.polls import service as polls
 from handlers.polls.drafting import Draft, Operator, PollDesk, Sent, spec_of
+from handlers.polls.questions import summary_lines
 from handlers.polls.results import Results, concentration_line
 from models.store import Store
-from models.store.polls.definitions import Target
+from models.store.polls.definitions import PollView, Target
+from models.store.polls.personal import QuestionSummary
 
 poll_app = typer.Typer(help="Quick polls: create, send, close, read results.", no_args_is_help=True)
 
@@ -137,18 +139,32 @@ def _utc(when: datetime | None) -> datetime | None:
 
 
 @poll_app.command("list")
-def list_polls() -> None:
-    """Every poll with its status and audience."""
+def list_polls(
+    everything: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="Also each poll that asks one person (consent, group, satisfaction)."
+        ),
+    ] = False,
+) -> None:
+    """The polls staff wrote with their status and audience, then one line per question asked
+    of each person on their own (--all lists those polls too)."""
 
-    async def fetch() -> list[Any]:
+    async def fetch() -> tuple[list[PollView], list[QuestionSummary]]:
         async with open_store(settings()) as store:
-            return await store.polls.all()
+            return await store.polls.all(
+                personal=everything
+            ), await store.polls.question_summaries()
 
     shown = table("id", "status", "kind", "question", "to")
-    for p in asyncio.run(fetch()):
+    polls_shown, summed = asyncio.run(fetch())
+    for p in polls_shown:
         to = ", ".join(f"{t.channel}:{t.chat}" if t.chat else t.channel for t in p.targets)
         add_row(shown, p.id, p.status, p.kind, p.question[:60], to)
-    console().print(shown)
+    out = console()
+    out.print(shown)
+    for line in summary_lines(summed):
+        out.print(literal(line))
 
 
 def _polls(store: Store, loaded: Settings) -> polls.Polls:

@@ -22,6 +22,7 @@ from bot.web.staff_session import staff_of
 from handlers.inbox.roles import Forbidden, require
 from handlers.polls.drafting import PollDesk
 from handlers.polls.knowledge import Knowledge, Known
+from handlers.polls.questions import summary_line
 from handlers.polls.service import PollRefused
 
 DONE = {
@@ -102,6 +103,9 @@ async def _list(deps: PollPages, request: Request) -> Response:
     context = _base(request, "Polls") | {
         "active": "polls",
         "polls": await deps.inbox.store.polls.all(),
+        "questions": [
+            (s.topic, summary_line(s)) for s in await deps.inbox.store.polls.question_summaries()
+        ],
         "done": shown if done else "",
     }
     return deps.inbox.render(request, "inbox/polls.html", context)

@@ -27,7 +27,7 @@ from models.store.people.names import short_name
 
 __all__ = ["WidgetDeps", "routes"]
 
-FORM_FIELDS = ("session", "client_id", "text", "embed", "lang")
+FORM_FIELDS = ("session", "client_id", "text", "embed", "lang", "group")
 
 
 def routes(deps: WidgetDeps) -> list[BaseRoute]:
@@ -35,9 +35,9 @@ def routes(deps: WidgetDeps) -> list[BaseRoute]:
 
     async def page(request: Request) -> Response:
         session, notice = await _page_session(deps, request)
-        await place_by_entry(deps, session, request.query_params.get("group", ""))
         context = await page_context(deps, request, session)
         context["notice"] = notice
+        context["group"] = entry_group(deps, request.query_params.get("group", ""))
         response = deps.templates.TemplateResponse(request, "widget.html", context)
         if session:  # each visit renews the cookie, as each use renews the session
             _set_cookie(response, deps, session)
@@ -48,6 +48,7 @@ def routes(deps: WidgetDeps) -> list[BaseRoute]:
         event = widget_api.translate(form, deps.max_chars)
         await deps.guard.admit(request, event.sender)
         await widget_api.record(deps, event)
+        await place_by_entry(deps, event.sender, entry_group(deps, form.get("group", "")))
         return RedirectResponse(_back(form, "sent=1", "#latest"), status_code=303)
 
     async def end_form(request: Request) -> Response:
@@ -112,10 +113,16 @@ def reference(deps: WidgetDeps, session: str) -> str:
     return short_name(pseudonym(deps.store.pseudonym_key, Channel.WIDGET.value, session))
 
 
+def entry_group(deps: WidgetDeps, group: str) -> str:
+    """The page's ``?group=`` (``data-group`` of the embedding page) if the library knows it;
+    "" for none or an unknown one (ignored: a typo in a link must not break the page)."""
+    return group if group and deps.library.customer_groups.known(group) else ""
+
+
 async def place_by_entry(deps: WidgetDeps, session: str, group: str) -> None:
-    """A page embedded with ``data-group``: its session's person is of that group (an unknown
-    group on the page is ignored; the JSON API refuses it)."""
-    if session and group and deps.library.customer_groups.known(group):
+    """A message sent from a page for one group: its session's person is of that group. Only
+    sending places (a visit writes nothing), and only a change is written."""
+    if session and group:
         await deps.store.people.place_session(
             channel=Channel.WIDGET.value, sender=session, group=group, at=utcnow()
         )

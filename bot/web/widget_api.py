@@ -46,8 +46,14 @@ def routes(deps: WidgetDeps) -> list[Route]:
     async def post_message(request: Request) -> Response:
         body = await read_json(request, deps.body_cap)
         event = translate(body, deps.max_chars)
+        group = _group(deps, body)
         await deps.guard.admit(request, event.sender)
-        return await store_event(deps, event)
+        stored = await store_event(deps, event)
+        if group:  # sent from a page for one group: placed now, written only if it changes
+            await deps.store.people.place_session(
+                channel=Channel.WIDGET.value, sender=event.sender, group=group, at=utcnow()
+            )
+        return stored
 
     async def get_messages(request: Request) -> Response:
         session = await deps.guard.admit(request, request.query_params.get("session", ""))

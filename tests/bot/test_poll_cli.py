@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from bot.cli import build_cli
 from bot.cli.polls import report
 from handlers.polls.kinds import CSAT
 from handlers.polls.results import compute
+from models.store import Store
+from tests.support.asked import asked_consent, real_polls
 from tests.support.databases import SqliteTemplate
 from tests.support.events import poll
 
@@ -61,6 +64,27 @@ def test_create_send_results_and_close(tmp_path: Path, sqlite_template: SqliteTe
     code, out = run(tmp_path, "poll", "list")
     assert code == 0 and "Which workshop next term?" in out and "slack:C0LIB" in out
     assert run(tmp_path, "poll", "close", "1") == (0, "poll 1 is closed with 0 answers\n")
+
+
+def test_the_list_sums_up_the_consent_question_in_one_line(
+    tmp_path: Path, sqlite_template: SqliteTemplate
+) -> None:
+    url = sqlite_template.copy_to(tmp_path / "var" / "feedbot.db")
+
+    async def seed() -> list[int]:
+        async with Store.open(url, pseudonym_key=b"cli-test-pseudonym-key") as store:
+            await real_polls(store)
+            return await asked_consent(store, people=50, yes=30, no=10)
+
+    asked = asyncio.run(seed())
+    code, out = run(tmp_path, "poll", "list")
+    assert code == 0 and "Sundays" in out and "workshop" in out
+    assert "May we contact" not in out and out.count("\n") < 20
+    assert "Contact consent question: asked 50 people, 40 answered: 75% yes" in out
+    code, everything = run(tmp_path, "poll", "list", "--all")
+    assert code == 0 and everything.count("May we contact") == 50
+    code, one = run(tmp_path, "poll", "results", str(asked[0]), "--json")
+    assert code == 0 and json.loads(one)["responses"] == 1  # still readable by id
 
 
 def test_templates_and_files(tmp_path: Path, sqlite_template: SqliteTemplate) -> None:

@@ -20,6 +20,7 @@ from models.store.migrate import upgrade_async
 from models.store.polls.definitions import Target
 from models.store.tables import Correction
 from tests.support import digest_fixture as fx
+from tests.support.asked import asked_consent
 
 RELABELLED = 5  # this fixture row's topic is changed by staff to "loans"
 
@@ -163,6 +164,23 @@ async def test_polls_of_the_week_with_answers_per_channel_and_csat(store: Store)
     assert poll.answers == {"telegram": {"5": 1, "4": 1}, "slack": {"2": 1, "5": 1}}
     assert [t.team for t in digest.queue.teams] == ["all"] and digest.queue.waiting == []
     assert not digest.empty
+
+
+async def test_the_consent_question_polls_are_not_in_the_poll_section(store: Store) -> None:
+    await asked_consent(
+        store, people=50, yes=30, no=10, voted_at=datetime(2026, 10, 28, tzinfo=UTC)
+    )
+    closes = datetime(2026, 10, 30, 12, tzinfo=UTC)
+    await store.polls.create(
+        targets=[Target("widget")],
+        options=[("yes", "Yes"), ("no", "No")],
+        question="Open on Sundays?",
+        kind="yes_no",
+        status="open",
+        closes_at=closes,
+    )
+    digest = await build_digest(store, IsoWeek.parse(fx.WEEK), DigestConfig(zone=fx.LONDON))
+    assert [p.question for p in digest.polls] == ["Open on Sundays?"]
 
 
 async def test_an_empty_week_is_marked_empty(store: Store) -> None:

@@ -13,10 +13,12 @@ from config.settings import Settings
 from models.store.rights.audit_list import AuditFilter
 from tests.fakes.embedder import EmbeddingClassifier
 from tests.fakes.running import running_bot
+from tests.support.asked import asked_consent, real_polls
 from tests.support.staff import add_staff, csrf_of, log_in
 from tests.web.poll_data import SIMILAR, WIFI, last_months_poll, recent_messages
 
 LEAD, AGENT = "lead@lib.example.ac.uk", "agent@lib.example.ac.uk"
+CONSENT_LIKE = "May we contact you again now and then, to ask how we are doing?"
 
 
 def form(token: str, **fields: str) -> dict[str, str]:
@@ -109,3 +111,23 @@ async def test_without_a_classifier_the_panel_says_it_cannot_compare(
             panel = await lead.get("/inbox/polls/known", params={"question": SIMILAR})
     assert panel.status_code == 200 and "cannot compare meanings" in panel.text
     assert "people on the chosen channels were asked something" in panel.text
+
+
+async def test_the_list_and_the_panel_leave_out_the_consent_polls(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    settings = make_settings(database_url=sqlite_url)
+    async with running_bot(settings, classifier=EmbeddingClassifier()) as bot:
+        await add_staff(bot.store, LEAD, role="lead")
+        sundays, workshop = await real_polls(bot.store)
+        asked = await asked_consent(bot.store, people=50, yes=30, no=10)
+        async with httpx.AsyncClient(base_url=bot.url) as lead:
+            await log_in(lead, LEAD)
+            listing = await lead.get("/inbox/polls")
+            panel = await lead.get("/inbox/polls/known", params={"question": CONSENT_LIKE})
+    assert listing.status_code == panel.status_code == 200
+    shown = re.findall(r"<strong>#(\d+)</strong>", listing.text)
+    assert shown == [str(workshop), str(sundays)] and "May we contact" not in listing.text
+    assert "Contact consent question: asked 50 people, 40 answered: 75% yes" in listing.text
+    assert "May we contact" not in panel.text
+    assert not any(f"#{p} " in panel.text for p in asked)

@@ -239,6 +239,7 @@
     e.preventDefault();
     status.textContent = say("sending");
     var body = { session: session, client_id: form.elements.client_id.value, text: text.value };
+    if (form.elements.group) { body.group = form.elements.group.value; }
     call("POST", "/widget/api/messages", body).then(function (res) {
       if (res.ok) {
         text.value = "";

@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, distinct, func, literal, or_, select
 from sqlalchemy.engine import Connection
 
-from models.store.inbox.tables import InboxCsat
 from models.store.people.columns import person_pseudonym
+from models.store.polls.personal import not_personal
 from models.store.polls.tables import Poll, Vote
 from models.store.tables import Classification, Contact, Conversation, Correction, Message
 
@@ -239,8 +239,9 @@ def groups(
 
 
 def polls_between(conn: Connection, start: datetime, end: datetime) -> list[int]:
-    """Polls that opened, closed or took votes in [start, end), oldest first; not the queue's
-    one-person satisfaction questions (the queue section counts those)."""
+    """Polls that opened, closed or took votes in [start, end), oldest first; not the polls
+    that ask one person each (the queue section counts the satisfaction questions; the
+    once-only questions show in coverage)."""
     voted = select(Vote.poll_id).where(Vote.voted_at >= start, Vote.voted_at < end)
     query = select(Poll.id).where(
         or_(
@@ -248,7 +249,7 @@ def polls_between(conn: Connection, start: datetime, end: datetime) -> list[int]
             and_(Poll.opens_at >= start, Poll.opens_at < end),
             and_(Poll.closes_at >= start, Poll.closes_at < end),
         ),
-        Poll.id.not_in(select(InboxCsat.poll_id)),
+        not_personal(Poll.id),
     )
     return [int(i) for i in conn.execute(query.order_by(Poll.id)).scalars()]
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from models.store.inbound.embeddings import MessageEmbedding
+from models.store.polls.personal import not_personal
 from models.store.polls.tables import Poll
 from models.store.reach.tables import ContactAsk
 from models.store.tables import Classification, Contact, Message
@@ -81,6 +82,7 @@ def asked_on(conn: Connection, channels: Sequence[str], since: datetime) -> tupl
 
 
 def poll_questions(conn: Connection) -> list[tuple[int, str]]:
-    """(id, question) of every poll, newest first."""
-    rows = conn.execute(select(Poll.id, Poll.question).order_by(Poll.id.desc()))
+    """(id, question) of every poll staff wrote, newest first (not the per-person questions)."""
+    query = select(Poll.id, Poll.question).where(not_personal(Poll.id))
+    rows = conn.execute(query.order_by(Poll.id.desc()))
     return [(int(i), str(q)) for i, q in rows]

@@ -45,8 +45,12 @@ class PeopleStore:
         return await self._db.write(groups.unplace_asked, contact_ids)
 
     async def place_session(self, *, channel: str, sender: str, group: str, at: datetime) -> int:
-        """The contact of a sender not yet heard from (a widget session), placed by entry."""
+        """The contact of a sender not yet heard from (a widget session), placed by entry;
+        only a read when that changes nothing (a refreshed page, a crawler's repeat visit)."""
         who = pseudonym(self._key, channel, sender)
+        settled = await self._db.read(groups.entry_settled, who, group)
+        if settled is not None:
+            return settled
         return await self._durable.write(groups.place_new, channel, who, group, at)
 
     async def find(self, *, who: Who) -> int | None:

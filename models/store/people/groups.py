@@ -130,6 +130,21 @@ def unplace_asked(conn: Connection, contact_ids: Sequence[int]) -> int:
     return int(conn.execute(statement).rowcount or 0)
 
 
+def entry_settled(conn: Connection, pseudonym: str, group: str) -> int | None:
+    """The contact of this pseudonym if placing it in ``group`` by entry point would change
+    nothing (already of that group, or placed by a stronger source); else None."""
+    found = conn.execute(
+        select(Contact.id, Contact.customer_group, Contact.group_source).where(
+            Contact.pseudonym == pseudonym
+        )
+    ).first()
+    if found is None:
+        return None
+    contact_id, current, source = found
+    stronger = source is not None and source not in WEAKER["entry"]
+    return int(contact_id) if current == group or stronger else None
+
+
 def place_new(conn: Connection, channel: str, pseudonym: str, group: str, at: datetime) -> int:
     """A person known before they write (a widget session opened with a group): their contact,
     placed by entry point; its id."""

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
 from models.store.jobs import cursors
+from models.store.polls.personal import not_personal
 from models.store.polls.tables import Poll, PollTarget
 
 
@@ -149,10 +150,17 @@ def get(conn: Connection, poll_id: int) -> PollView | None:
     return _view(poll._mapping, [t._mapping for t in targets])
 
 
-def all_polls(conn: Connection) -> list[PollView]:
-    """Every poll, newest first."""
-    ids = conn.execute(select(Poll.id).order_by(Poll.id.desc())).scalars().all()
-    return [v for v in (get(conn, i) for i in ids) if v is not None]
+def all_polls(conn: Connection, *, personal: bool = False) -> list[PollView]:
+    """Every poll, newest first, with two statements; not the polls that ask one person each
+    (the once-only and satisfaction questions) unless ``personal``."""
+    polls, targets = select(Poll).order_by(Poll.id.desc()), select(PollTarget)
+    if not personal:
+        polls = polls.where(not_personal(Poll.id))
+        targets = targets.where(not_personal(PollTarget.poll_id))
+    by_poll: dict[int, list[Any]] = {}
+    for t in conn.execute(targets.order_by(PollTarget.id)):
+        by_poll.setdefault(int(t.poll_id), []).append(t._mapping)
+    return [_view(p._mapping, by_poll.get(int(p.id), [])) for p in conn.execute(polls)]
 
 
 def _view(p: Any, targets: list[Any]) -> PollView:

@@ -6,9 +6,10 @@ from datetime import datetime, timedelta
 
 from models.store.inbound import record as inbound
 from models.store.polls import definitions as polls
+from models.store.polls import personal, votes
 from models.store.polls import posts as poll_posts
-from models.store.polls import votes
 from models.store.polls.definitions import PollView, Target
+from models.store.polls.personal import QuestionSummary
 from models.store.polls.votes import Cast, Choose
 from models.store.runner import Runner
 
@@ -62,9 +63,13 @@ class PollStore:
         """One poll, if it exists."""
         return await self._db.read(polls.get, poll_id)
 
-    async def all(self) -> list[PollView]:
-        """Every poll, newest first."""
-        return await self._db.read(polls.all_polls)
+    async def all(self, *, personal: bool = False) -> list[PollView]:
+        """Every poll, newest first; the per-person questions only if ``personal``."""
+        return await self._db.read(polls.all_polls, personal=personal)
+
+    async def question_summaries(self) -> list[QuestionSummary]:
+        """One summary per per-person question ever asked (consent, group, satisfaction)."""
+        return await self._db.read(personal.summaries)
 
     async def set_status(self, *, poll_id: int, status: str) -> None:
         """Open or close a poll."""

@@ -98,7 +98,7 @@ async def test_an_unknown_group_is_refused_with_422(chat: Chat, sqlite_url: str)
     assert empty.status_code == 201
 
 
-async def test_the_widget_page_places_its_writer_and_shows_a_reference_staff_can_find(
+async def test_the_widget_page_places_its_writer_when_they_send_and_shows_a_reference(
     chat: Chat, sqlite_url: str
 ) -> None:
     bot = await chat.start(database_url=sqlite_url)
@@ -106,8 +106,12 @@ async def test_the_widget_page_places_its_writer_and_shows_a_reference_staff_can
     found = re.search(r"Your reference: ([0-9A-F]{8})\.", page.text)
     assert page.status_code == 200 and found, page.text
     session = page.cookies["feedbot_session"]
+    assert await bot.store.people.find(who=Who(pseudonym=f"Person {found.group(1)}")) is None
     visitor = chat.on("widget", session=session)
-    await visitor.says("Where do I get a day pass?")
+    assert '<input type="hidden" name="group" value="visitor">' in page.text
+    form = {"session": session, "client_id": "day-pass-1", "text": "Where do I get a day pass?"}
+    sent = await chat.http.post(f"{bot.url}/widget/send", data=form | {"group": "visitor"})
+    assert sent.status_code == 303, sent.text
     await chat.expect_reply(visitor)
     contact = await bot.store.people.find(who=Who(pseudonym=f"Person {found.group(1)}"))
     assert contact is not None
