@@ -32,16 +32,12 @@ from bench import digest_data
 from bench.embedding_data import embed_postgres, embed_sqlite
 from bench.group_data import GROUPS as CUSTOMER_GROUPS
 from bench.group_data import place_everyone
+from bot.wiring.digest import digest_sections
 from config.calendar import AcademicCalendar, Term
 from handlers.digest.build import DigestConfig, Timer
 from handlers.digest.service import Digests
-from handlers.digest.staff import StaffSection
-from handlers.digest.terms import TermsSection
-from handlers.digest.trends import TrendsSection
 from handlers.digest.week import IsoWeek
-from handlers.groups.digest_section import CoverageSection
 from handlers.themes.compute import ThemeBuilder
-from handlers.themes.digest_section import FocusAreasPart, ThemesPart
 from models.store import Store
 from models.store.migrate import upgrade_async
 
@@ -116,14 +112,7 @@ def config() -> DigestConfig:
         groups=GROUPS,
         topic_names={t: t.replace("_", " ").capitalize() for t in digest_data.TOPICS},
         calendar=CALENDAR,
-        sections=(
-            ThemesPart(),
-            FocusAreasPart(),
-            StaffSection(),
-            TrendsSection(),
-            TermsSection(),
-            CoverageSection(CUSTOMER_GROUPS, CALENDAR),
-        ),
+        sections=digest_sections(CUSTOMER_GROUPS, CALENDAR),
     )
 
 
@@ -138,9 +127,9 @@ async def measure(url: str) -> None:
     async with Store.open(url, pseudonym_key=b"bench" * 8) as store:
         digests = Digests(store, config(), library="Bench", base_url="")
         wall, cpu = time.perf_counter(), time.process_time()
-        run = await ThemeBuilder(store, ZONE).ensure(WEEK, WEEK.end(ZONE) + timedelta(hours=1))
+        themes = await ThemeBuilder(store, ZONE).ensure(WEEK, WEEK.end(ZONE) + timedelta(hours=1))
         print(
-            f"  themes job for the week ({run.messages:,} messages): "
+            f"  themes job for the week ({themes.messages:,} messages): "
             f"{time.perf_counter() - wall:.2f}s wall, {time.process_time() - cpu:.2f}s CPU here"
         )
         for run in ("first", "second"):

@@ -18,8 +18,9 @@ CHUNK = 50_000
 
 def directions(rng: np.random.Generator) -> np.ndarray:
     """One unit vector per theme."""
-    found = rng.normal(size=(THEMES, DIMS))
-    return found / np.linalg.norm(found, axis=1, keepdims=True)
+    found: np.ndarray = rng.normal(size=(THEMES, DIMS))
+    unit: np.ndarray = found / np.linalg.norm(found, axis=1, keepdims=True)
+    return unit
 
 
 def vectors(

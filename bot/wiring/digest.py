@@ -8,11 +8,14 @@ from zoneinfo import ZoneInfo
 from bot.wiring.alerts import staff_chat
 from bot.wiring.basics import base_url
 from bot.wiring.basics import topic_names as known_topics
+from config.calendar import AcademicCalendar
+from config.groups import CustomerGroups
 from config.library import LibraryConfig
 from config.settings import Settings, split_addresses
 from config.wording import load_wording
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination
+from handlers.digest.parts import Section
 from handlers.digest.reengaged import ReengagedSection
 from handlers.digest.sender import Destination
 from handlers.digest.service import Digests
@@ -35,17 +38,23 @@ def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> 
         groups=library.customer_groups.entry_points,
         topic_names=topic_names(wording, keys=known_topics(settings.topics_file)),
         calendar=library.calendar,
-        sections=(
-            ThemesPart(),
-            FocusAreasPart(),
-            StaffSection(),
-            TrendsSection(),
-            TermsSection(),
-            CoverageSection(library.customer_groups, library.calendar),
-            ReengagedSection(),
-        ),
+        sections=digest_sections(library.customer_groups, library.calendar),
     )
     return Digests(store, config, library=library.library_name, base_url=base_url(settings))
+
+
+def digest_sections(groups: CustomerGroups, calendar: AcademicCalendar) -> tuple[Section, ...]:
+    """The digest's sections after the fixed figures (``handlers/digest/parts.py``), in the
+    order they are shown."""
+    return (
+        ThemesPart(),
+        FocusAreasPart(),
+        StaffSection(),
+        TrendsSection(),
+        TermsSection(),
+        CoverageSection(groups, calendar),
+        ReengagedSection(),
+    )
 
 
 def digest_destinations(settings: Settings, digests: Digests) -> dict[str, Destination]:
