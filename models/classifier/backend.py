@@ -93,16 +93,16 @@ def run_grouped(
 class OnnxEngine:
     """ONNX Runtime on the CPU with the per-channel int8 model.
 
-    Each run uses one thread (``threads``), and one run per core (``workers``) goes at once: the
-    matrices of a short message are too small to split across cores, so two batches side by side
-    on two cores classify about 1.6 times as many messages a second as one batch split across
-    both (MODEL_CARD.md, Speed)."""
+    One run per core (``workers``) goes at once, each allowed two intra-op threads (``threads``):
+    two batches side by side classify about as many messages a second as the cores allow (one
+    batch split across both used the second core badly), and a lone long message still gets
+    the second core when the other worker is idle (MODEL_CARD.md, Speed)."""
 
-    def __init__(self, model: Path, tok: Tokenizer, threads: int = 1, workers: int = 0) -> None:
+    def __init__(self, model: Path, tok: Tokenizer, threads: int = 0, workers: int = 0) -> None:
         import onnxruntime as ort
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
+        options.intra_op_num_threads = threads or min(2, _cores())
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # Spinning worker threads burn the cores the event loop and the tokenizer need: measured
