@@ -85,7 +85,11 @@ def detect(text: str) -> Detection:
     """The language of one text; ``und`` and not confident when it cannot tell. A text CLD2 is
     not sure of gets its best guess (not confident) when it has ``GUESS_LETTERS`` letters.
     Markup is stripped first (``strip_markup``)."""
-    text = strip_markup(text)
+    return _detect_words(strip_markup(text))
+
+
+def _detect_words(text: str) -> Detection:
+    """``detect`` on a text already stripped of its markup."""
     letters = sum(ch.isalpha() for ch in text)
     if not letters:
         return Detection(UNDETERMINED, False)
@@ -118,14 +122,15 @@ def language_of(text: str, known: str | None) -> tuple[str, bool]:
     guess for a longer text; else English when the text has letters outside its markup
     ("thanks!", "wifi down" are too short to tell), else ``und`` (an emoji, ``:+1:``).
     """
-    found = detect(text)
+    words = strip_markup(text)
+    found = _detect_words(words)
     if found.confident:
         return found.language, True
     if known:
         return known, False
     if found.language != UNDETERMINED:
         return found.language, False
-    has_letters = any(ch.isalpha() for ch in strip_markup(text))
+    has_letters = any(ch.isalpha() for ch in words)
     return (FALLBACK if has_letters else UNDETERMINED), False
 
 

@@ -141,17 +141,6 @@ def period_volume(conn: Connection, start: datetime, end: datetime) -> Volume:
 
 
 def scores_between(conn: Connection, start: datetime, end: datetime) -> dict[str, dict[str, int]]:
-    """Answers to scored polls cast in [start, end), by kind and option key."""
-    chosen = cast(Vote.options, String)
-    query = (
-        select(Poll.kind, chosen, func.count())
-        .join(Poll, Poll.id == Vote.poll_id)
-        .where(Poll.kind.in_(SCORED), Vote.voted_at >= start, Vote.voted_at < end)
-        .group_by(Poll.kind, chosen)
-    )
-    found: dict[str, Counter[str]] = {}
-    for kind, text, n in conn.execute(query):
-        keys = json.loads(text) if text else []
-        for key in keys if isinstance(keys, list) else []:
-            found.setdefault(str(kind), Counter())[str(key)] += int(n)
-    return {k: dict(c) for k, c in found.items()}
+    """Answers to scored polls cast in [start, end), by kind and option key (``weekly_scores``
+    over the one span)."""
+    return {s.kind: s.counts for s in weekly_scores(conn, [start], end)}

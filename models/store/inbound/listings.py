@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
@@ -101,13 +101,17 @@ def messages(
         stmt = stmt.where(Message.conversation_id == conversation_id)
     stmt = stmt.order_by(Message.id.desc() if newest_first else Message.id).limit(limit)
     rows = Session(bind=conn).execute(stmt)
-    return [
-        replace(_view(m, s, t, c), person=short_name(p or ""), group=g)
-        for m, s, t, c, p, g in rows.all()
-    ]
+    return [_view(*row) for row in rows.all()]
 
 
-def _view(m: Message, sentiment: str | None, topic: str | None, conf: float | None) -> MessageView:
+def _view(
+    m: Message,
+    sentiment: str | None,
+    topic: str | None,
+    conf: float | None,
+    person: str | None,
+    group: str | None,
+) -> MessageView:
     return MessageView(
         id=m.id,
         channel=m.channel,
@@ -124,6 +128,8 @@ def _view(m: Message, sentiment: str | None, topic: str | None, conf: float | No
         topic=topic,
         topic_confidence=conf,
         language=m.language,
+        person=short_name(person or ""),
+        group=group,
     )
 
 

@@ -49,17 +49,21 @@ def _pairs(conn: Connection, since: datetime, until: datetime, by: Any) -> Any:
     )
 
 
-def _count_by(conn: Connection, since: datetime, until: datetime, by: Any) -> dict[Any, int]:
-    """People per (group, ``by``): the pairs are distinct and a person has one group, so each
-    pair is one person of its group."""
+def _per_group(pairs: Any) -> Any:
+    """(group, by, people) from the distinct (person, by) pairs: the pairs are distinct and a
+    person has one group, so each pair is one person of its group."""
     group = func.coalesce(Contact.customer_group, "")
-    pairs = _pairs(conn, since, until, by).subquery("pairs")
-    query = (
+    return (
         select(group, pairs.c.by, func.count())
         .select_from(pairs)
         .join(Contact, Contact.id == pairs.c.who)
         .group_by(group, pairs.c.by)
     )
+
+
+def _count_by(conn: Connection, since: datetime, until: datetime, by: Any) -> dict[Any, int]:
+    """People per (group, ``by``)."""
+    query = _per_group(_pairs(conn, since, until, by).subquery("pairs"))
     return {(str(g), str(b or "")): int(n) for g, b, n in conn.execute(query)}
 
 
@@ -74,13 +78,8 @@ def heard(
     """Distinct people per group, and per group and channel, from one scan: the distinct
     (person, channel) pairs of the span, counted per group and channel and again per group."""
     pairs = _pairs(conn, since, until, Message.channel).cte("pairs").prefix_with("MATERIALIZED")
+    per_channel = _per_group(pairs)
     group = func.coalesce(Contact.customer_group, "")
-    per_channel = (
-        select(group, pairs.c.by, func.count())
-        .select_from(pairs)
-        .join(Contact, Contact.id == pairs.c.who)
-        .group_by(group, pairs.c.by)
-    )
     per_group = (
         select(group, literal(""), func.count(distinct(pairs.c.who)))
         .select_from(pairs)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import exists, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
@@ -156,8 +156,3 @@ def place_new(conn: Connection, channel: str, pseudonym: str, group: str, at: da
     contact_id = int(conn.execute(found).scalar_one())
     place(conn, [contact_id], group, "entry")
     return contact_id
-
-
-def imported_count(conn: Connection) -> int:
-    """Rows the imported list holds."""
-    return int(conn.execute(select(func.count()).select_from(GroupImport)).scalar_one())

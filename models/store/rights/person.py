@@ -76,8 +76,7 @@ def _pseudonym(conn: Connection, contact: int) -> str:
 
 def _erased(conn: Connection, contact: int) -> bool:
     """Whether the contact was erased already (found again by a queue item that stays)."""
-    query = select(Contact.pseudonym).where(Contact.id == contact)
-    return str(conn.execute(query).scalar_one()).startswith(TAG)
+    return _pseudonym(conn, contact).startswith(TAG)
 
 
 def link_people(conn: Connection, a: Who, b: Who, *, key: bytes, actor: str) -> list[int]:

@@ -162,11 +162,12 @@ def _theme_for(conn: Connection, week: str, cluster: Cluster) -> int:
                 .returning(Theme.id)
             ).scalar_one()
         )
-    last = conn.execute(select(Theme.last_week).where(Theme.id == cluster.theme_id)).scalar_one()
+    first, last = conn.execute(
+        select(Theme.first_week, Theme.last_week).where(Theme.id == cluster.theme_id)
+    ).one()
     changes: dict[str, object] = {}
     if str(last) <= week:
         changes = {"label": cluster.label, "centroid": pack(cluster.centroid), "last_week": week}
-    first = conn.execute(select(Theme.first_week).where(Theme.id == cluster.theme_id)).scalar_one()
     if week < str(first):
         changes["first_week"] = week
     if changes:
