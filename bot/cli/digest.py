@@ -32,8 +32,10 @@ def register(app: typer.Typer) -> None:
 def digests_for(loaded: Settings, store: Store) -> Digests:
     """The digest service from the settings and the library's config file."""
     from bot.wiring.digest import digest_service
+    from config.wording import load_wording
 
-    return digest_service(loaded, load_library_config(loaded.config_file), store)
+    library = load_library_config(loaded.config_file)
+    return digest_service(loaded, library, store, load_wording(library, loaded.languages_dir))
 
 
 def chosen_week(loaded: Settings, week: str) -> IsoWeek:
