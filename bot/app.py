@@ -135,7 +135,7 @@ def _wire(
     bridge = staff.staff_bridge(settings, store, inbox, connected.bare, delivery)
     if bridge is not None:
         changes.listen(bridge)
-    digests = digest_service(settings, library, store)
+    digests = digest_service(settings, library, store, said.wording)
     polls = Polls(store, caps, delivery.wake, wording=said.wording)
     web = web_app(
         settings,

@@ -105,6 +105,11 @@ class AcademicCalendar(BaseModel):
         """The quiet period (polls wait) the day falls in, if any."""
         return next((p for p in self.periods if p.is_quiet and p.holds(day)), None)
 
+    @property
+    def has_closures(self) -> bool:
+        """Whether any day can be a closure day (else ``is_closed`` is always False)."""
+        return bool(self.closures) or any(p.kind == "closure" for p in self.periods)
+
     def is_closed(self, day: date) -> bool:
         """Whether the library is closed all day (a closure day or a closure period)."""
         if day in self.closures:

@@ -32,8 +32,10 @@ def register(app: typer.Typer) -> None:
 def digests_for(loaded: Settings, store: Store) -> Digests:
     """The digest service from the settings and the library's config file."""
     from bot.wiring.digest import digest_service
+    from config.wording import load_wording
 
-    return digest_service(loaded, load_library_config(loaded.config_file), store)
+    library = load_library_config(loaded.config_file)
+    return digest_service(loaded, library, store, load_wording(library, loaded.languages_dir))
 
 
 def chosen_week(loaded: Settings, week: str) -> IsoWeek:
@@ -118,14 +120,9 @@ async def _send(loaded: Settings, week: IsoWeek) -> list[Run]:
     """Queue the week's digest where it has not gone, then send the e-mail now (through the
     outbox, as the bot would; anything for the staff chat goes when the bot runs)."""
     from bot.events import utcnow
-    from bot.wiring.digest import digest_destinations
 
     async with open_store(loaded) as store:
-        digests = digests_for(loaded, store)
-        destinations = digest_destinations(loaded, digests)
-        if not destinations:
-            raise CommandError(NO_DESTINATION)
-        sender = DigestSender(store, digests, destinations, send_at=time(8))
+        sender = _sender(loaded, store)
         try:
             await sender.send(week, utcnow(), retry_now=True)
         except NotSent as exc:
@@ -135,6 +132,17 @@ async def _send(loaded: Settings, week: IsoWeek) -> list[Run]:
         await store.outbox.retry_now(message_ids=ids)
         await _mail_now(loaded, store)
         return await store.digest_runs.listed(weeks=[str(week)])
+
+
+def _sender(loaded: Settings, store: Store) -> DigestSender:
+    """The digest's sender to every configured destination (CommandError when there is none)."""
+    from bot.wiring.digest import digest_destinations
+
+    digests = digests_for(loaded, store)
+    destinations = digest_destinations(loaded, digests)
+    if not destinations:
+        raise CommandError(NO_DESTINATION)
+    return DigestSender(store, digests, destinations, send_at=time(8))
 
 
 def _ended(loaded: Settings, week: IsoWeek) -> bool:
@@ -147,14 +155,9 @@ async def _send_early(loaded: Settings, week: IsoWeek) -> list[str]:
     """The figures so far of a week in progress, now (no digest_runs row: the week's own
     digest still goes the Monday after)."""
     from bot.events import utcnow
-    from bot.wiring.digest import digest_destinations
 
     async with open_store(loaded) as store:
-        digests = digests_for(loaded, store)
-        destinations = digest_destinations(loaded, digests)
-        if not destinations:
-            raise CommandError(NO_DESTINATION)
-        sender = DigestSender(store, digests, destinations, send_at=time(8))
+        sender = _sender(loaded, store)
         queued = await sender.send_early(week, utcnow())
         await _mail_now(loaded, store)
     return [

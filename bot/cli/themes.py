@@ -15,6 +15,7 @@ from config.settings import Settings
 from handlers.digest.week import IsoWeek
 from handlers.themes.compute import ThemeBuilder
 from handlers.themes.usecases import ThemeRefused, Themes, WeekThemes
+from models.store.themes.types import ThemeLine
 
 themes_app = typer.Typer(
     help="Themes: what people write about beyond the topics.", no_args_is_help=True
@@ -45,7 +46,7 @@ def list_themes(
         fail(f"--week: {exc}")
     if as_json:
         for line in found.themes:
-            typer.echo(json_line(_json(found, line.id, ids[line.id])))
+            typer.echo(json_line(_json(found, line, ids[line.id])))
         return
     so_far = " (so far)" if found.in_progress else ""
     shown = table("id", "trend", "size", "label", "sentiment", "status")
@@ -67,8 +68,7 @@ async def _read(loaded: Settings, week: IsoWeek | None) -> tuple[WeekThemes, dic
         return found, ids
 
 
-def _json(found: WeekThemes, theme_id: int, message_ids: list[int]) -> dict[str, Any]:
-    line = next(t for t in found.themes if t.id == theme_id)
+def _json(found: WeekThemes, line: ThemeLine, message_ids: list[int]) -> dict[str, Any]:
     return {
         "id": line.id,
         "week": line.week,

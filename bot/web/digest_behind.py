@@ -82,9 +82,9 @@ def routes(deps: InboxDeps) -> list[Route]:
             number = db_int(params.get("page", "")) or 1
             found = await messages_behind(deps.store, actor(staff), behind, page=number)
         except BadQuery as exc:
-            return _error(deps, request, context, "No such list", str(exc), 400)
+            return deps.error(request, 400, "No such list", str(exc))
         except Forbidden as exc:
-            return _error(deps, request, context, "Not allowed", f"Not allowed: {exc}.", 403)
+            return deps.error(request, 403, "Not allowed", f"Not allowed: {exc}.")
         shown = {k: v for k, v in params.items() if k != "page" and v}
         context |= {
             "found": found,
@@ -99,18 +99,6 @@ def routes(deps: InboxDeps) -> list[Route]:
         return deps.render(request, "inbox/messages.html", context)
 
     return [Route("/inbox/messages", page, methods=["GET"])]
-
-
-def _error(
-    deps: InboxDeps,
-    request: Request,
-    context: dict[str, object],
-    title: str,
-    message: str,
-    status: int,
-) -> Response:
-    page = context | {"title": title, "message": message}
-    return deps.render(request, "inbox/error.html", page, status)
 
 
 def _query(params: Mapping[str, str], **changes: object) -> str:

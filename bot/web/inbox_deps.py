@@ -11,8 +11,10 @@ from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from bot.local_time import LocalTime
+from bot.web import csrf
 from bot.web.facet_cache import FacetCache
 from bot.web.queue_query import LIBRARY_ZONE
+from bot.web.staff_session import staff_of
 from handlers.inbox.roles import Actor
 from handlers.inbox.usecases import Inbox
 from models.store import Store
@@ -46,6 +48,11 @@ class InboxDeps:
         response = self.templates.TemplateResponse(request, name, base | context, status)
         response.headers["cache-control"] = "no-store"
         return response
+
+    def error(self, request: Request, status: int, title: str, message: str) -> Response:
+        """The error page: ``title``, then ``message``."""
+        context = {"staff": staff_of(request), "csrf": csrf.token(request), "title": title}
+        return self.render(request, "inbox/error.html", context | {"message": message}, status)
 
 
 def actor(staff: StaffView) -> Actor:

@@ -56,11 +56,11 @@ def routes(pages: ThemePages) -> list[Route]:
             elif action == "merge":
                 count = await pages.themes.merge(who, theme_id, field(form, "topic"))
             else:
-                return _error(pages, request, 404, "Not found", "There is no such action.")
+                return pages.deps.error(request, 404, "Not found", "There is no such action.")
         except Forbidden as exc:
-            return _error(pages, request, 403, "Not allowed", f"Not allowed: {exc}.")
+            return pages.deps.error(request, 403, "Not allowed", f"Not allowed: {exc}.")
         except NoSuchTheme as exc:
-            return _error(pages, request, 404, "Not found", f"{exc}.")
+            return pages.deps.error(request, 404, "Not found", f"{exc}.")
         except (ThemeRefused, BadForm) as exc:
             return await _theme_page(pages, request, theme_id, error=str(exc), status=400)
         return RedirectResponse(f"/inbox/themes/{theme_id}?done={action}&n={count}", 303)
@@ -79,9 +79,9 @@ async def _week_page(pages: ThemePages, request: Request) -> Response:
         week = IsoWeek.parse(raw) if raw else None
         found = await pages.themes.week(actor(staff), week)
     except Forbidden as exc:
-        return _error(pages, request, 403, "Not allowed", f"Not allowed: {exc}.")
+        return pages.deps.error(request, 403, "Not allowed", f"Not allowed: {exc}.")
     except (ValueError, ThemeRefused) as exc:
-        return _error(pages, request, 400, "No such week", f"week: {exc}.")
+        return pages.deps.error(request, 400, "No such week", f"week: {exc}.")
     zone = pages.themes.builder.zone
     focus = await focus_areas(pages.deps.store, found.run.until, zone, pages.calendar)
     shown = IsoWeek.parse(found.week)
@@ -105,9 +105,9 @@ async def _theme_page(
     try:
         line, ids, weeks = await pages.themes.theme(actor(staff), theme_id, week)
     except Forbidden as exc:
-        return _error(pages, request, 403, "Not allowed", f"Not allowed: {exc}.")
+        return pages.deps.error(request, 403, "Not allowed", f"Not allowed: {exc}.")
     except NoSuchTheme as exc:
-        return _error(pages, request, 404, "Not found", f"{exc}.")
+        return pages.deps.error(request, 404, "Not found", f"{exc}.")
     messages = await pages.deps.store.themes.messages(message_ids=ids[:MAX_SHOWN])
     done = DONE.get(request.query_params.get("done", ""), "")
     count = db_int(request.query_params.get("n", "")) or 0
@@ -126,8 +126,3 @@ async def _theme_page(
         "error": error,
     }
     return pages.deps.render(request, "inbox/theme.html", context, status)
-
-
-def _error(pages: ThemePages, request: Request, status: int, title: str, message: str) -> Response:
-    context = {"staff": staff_of(request), "csrf": csrf.token(request), "title": title}
-    return pages.deps.render(request, "inbox/error.html", context | {"message": message}, status)

@@ -88,8 +88,7 @@ async def _guarded(deps: PollPages, request: Request, page: Page) -> Response:
     try:
         return await page(deps, request)
     except Forbidden as exc:
-        context = _base(request, "Not allowed") | {"message": f"Not allowed: {exc}."}
-        return deps.inbox.render(request, "inbox/error.html", context, 403)
+        return deps.inbox.error(request, 403, "Not allowed", f"Not allowed: {exc}.")
 
 
 def _base(request: Request, title: str) -> dict[str, object]:

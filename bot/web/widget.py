@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from bot.events import Channel, utcnow
+from bot.events import Channel
 from bot.web import widget_api
 from bot.web.body import BadRequest, read_form, whole_number
 from bot.web.page_language import (
@@ -21,7 +21,7 @@ from bot.web.page_language import (
     script_text,
 )
 from bot.web.security import secure_cookies
-from bot.web.widget_deps import COOKIE, WidgetDeps, conversation, open_polls
+from bot.web.widget_deps import COOKIE, WidgetDeps, conversation, open_polls, place_by_entry
 from models.store.inbound.record import pseudonym
 from models.store.people.names import short_name
 
@@ -117,15 +117,6 @@ def entry_group(deps: WidgetDeps, group: str) -> str:
     """The page's ``?group=`` (``data-group`` of the embedding page) if the library knows it;
     "" for none or an unknown one (ignored: a typo in a link must not break the page)."""
     return group if group and deps.library.customer_groups.known(group) else ""
-
-
-async def place_by_entry(deps: WidgetDeps, session: str, group: str) -> None:
-    """A message sent from a page for one group: its session's person is of that group. Only
-    sending places (a visit writes nothing), and only a change is written."""
-    if session and group:
-        await deps.store.people.place_session(
-            channel=Channel.WIDGET.value, sender=session, group=group, at=utcnow()
-        )
 
 
 async def _page_session(deps: WidgetDeps, request: Request) -> tuple[str, str]:

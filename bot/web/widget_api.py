@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from bot.adapters.widget import TextTooLong, WidgetInputError, to_event
 from bot.channel import Receipt
-from bot.events import Channel, InboundEvent, utcnow
+from bot.events import InboundEvent
 from bot.storable import Unstorable
 from bot.web.body import (
     JSON_TYPE,
@@ -21,7 +21,7 @@ from bot.web.body import (
     require_type,
     whole_number,
 )
-from bot.web.widget_deps import WidgetDeps, conversation, message_json
+from bot.web.widget_deps import WidgetDeps, conversation, message_json, place_by_entry
 
 SMALL_BODY = 4096
 
@@ -32,10 +32,7 @@ def routes(deps: WidgetDeps) -> list[Route]:
     async def new_session(request: Request) -> Response:
         group = _group(deps, await _empty_or_object(request))
         session = await deps.guard.issue(request)
-        if group:
-            await deps.store.people.place_session(
-                channel=Channel.WIDGET.value, sender=session, group=group, at=utcnow()
-            )
+        await place_by_entry(deps, session, group)
         return JSONResponse({"session": session}, status_code=201)
 
     async def end_session(request: Request) -> Response:
@@ -49,10 +46,7 @@ def routes(deps: WidgetDeps) -> list[Route]:
         group = _group(deps, body)
         await deps.guard.admit(request, event.sender)
         stored = await store_event(deps, event)
-        if group:  # sent from a page for one group: placed now, written only if it changes
-            await deps.store.people.place_session(
-                channel=Channel.WIDGET.value, sender=event.sender, group=group, at=utcnow()
-            )
+        await place_by_entry(deps, event.sender, group)
         return stored
 
     async def get_messages(request: Request) -> Response:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from starlette.templating import Jinja2Templates
 
 from bot.channel import Receipt
-from bot.events import Channel, InboundEvent
+from bot.events import Channel, InboundEvent, utcnow
 from bot.local_time import UTC_ZONE, zone_name
 from bot.web.guard import SessionGuard
 from config.library import LibraryConfig
@@ -93,6 +93,15 @@ async def open_polls(deps: WidgetDeps, session: str, say: Speech) -> list[dict[s
         }
         for p in await deps.store.polls.open_for(channel=Channel.WIDGET.value, chat=session)
     ]
+
+
+async def place_by_entry(deps: WidgetDeps, session: str, group: str) -> None:
+    """A message sent (or a session opened) from a page for one group: its session's person is
+    of that group. A visit writes nothing, and only a change is written."""
+    if session and group:
+        await deps.store.people.place_session(
+            channel=Channel.WIDGET.value, sender=session, group=group, at=utcnow()
+        )
 
 
 def message_json(m: MessageView) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from config.calendar import AcademicCalendar
 from config.groups import CustomerGroups
 from config.library import LibraryConfig
 from config.settings import Settings, split_addresses
-from config.wording import load_wording
+from config.wording import Wording
 from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination
 from handlers.digest.parts import Section
@@ -29,10 +29,12 @@ from handlers.topic_names import topic_names
 from models.store import Store
 
 
-def digest_service(settings: Settings, library: LibraryConfig, store: Store) -> Digests:
+def digest_service(
+    settings: Settings, library: LibraryConfig, store: Store, wording: Wording
+) -> Digests:
     """The weekly digest as the settings and the library's config describe it, with its
-    sections (``handlers/digest/parts.py``) in the order they are shown."""
-    wording = load_wording(library, settings.languages_dir)
+    sections (``handlers/digest/parts.py``) in the order they are shown; topics' display
+    names from ``wording``."""
     config = DigestConfig(
         zone=ZoneInfo(settings.timezone),
         groups=library.customer_groups.entry_points,

@@ -19,7 +19,6 @@ from handlers.polls.drafting import PollDesk
 from handlers.polls.knowledge import Knowledge
 from handlers.polls.recent_vectors import RecentVectors
 from handlers.polls.service import Polls
-from handlers.polls.theme_lookup import ThemeLookup
 from handlers.themes.lookups import StoredThemes
 from models.classification import Classifier, Embedder
 from models.store import Store
@@ -28,11 +27,6 @@ from models.store import Store
 def embedder_of(classifier: Classifier | None) -> Embedder | None:
     """The classifier as an embedder, when it can embed texts (the local one can)."""
     return cast(Embedder, classifier) if callable(getattr(classifier, "embed", None)) else None
-
-
-def themes(store: Store) -> ThemeLookup:
-    """Themes near a question, from the stored themes."""
-    return StoredThemes(store)
 
 
 def poll_tools(
@@ -55,6 +49,6 @@ def poll_tools(
         zone=ZoneInfo(settings.timezone),
     )
     knowledge = Knowledge(
-        store, embedder_of(classifier), RecentVectors(store), themes=themes(store)
+        store, embedder_of(classifier), RecentVectors(store), themes=StoredThemes(store)
     )
     return PollTools(desk, knowledge, Channels.of(ready, capabilities))

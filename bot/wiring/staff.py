@@ -101,9 +101,7 @@ def you_said(
     )
 
 
-def pages_config(
-    settings: Settings, library: LibraryConfig, wording: Wording | None = None
-) -> StaffWebConfig:
+def pages_config(settings: Settings, library: LibraryConfig, wording: Wording) -> StaffWebConfig:
     """The staff pages' settings (topics' display names from ``wording``)."""
     topics = topic_names(settings.topics_file)
     return StaffWebConfig(
@@ -117,7 +115,7 @@ def pages_config(
         max_chars=settings.max_message_chars,
         zone=ZoneInfo(settings.timezone),
         proxy_header=settings.trusted_proxy_header,
-        topic_names=display_names(wording, keys=topics) if wording is not None else {},
+        topic_names=display_names(wording, keys=topics),
         groups=library.customer_groups.entry_points,
         calendar=library.calendar,
     )

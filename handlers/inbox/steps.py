@@ -13,7 +13,7 @@ from config.triage import TriageConfig
 from handlers.context import Context, Stage
 from handlers.inbox.changes import Change, Changes
 from handlers.inbox.csat import is_low_score, typed_score
-from handlers.inbox.sla import due_at
+from handlers.inbox.sla import Closed, due_at, never_closed
 from handlers.inbox.triage import Facts, decide
 from handlers.polls.kinds import is_low
 from models.store import Store
@@ -35,7 +35,11 @@ class Clock:
         self._rules = rules
         self.zone = zone
         self.opening = rules.day_hours()
-        self.closed = (calendar or AcademicCalendar()).is_closed
+        self.closed: Closed = never_closed
+        """``never_closed`` itself when no day is closed: the due-time functions then take their
+        short ways (``handlers/inbox/sla.py``)."""
+        if calendar is not None and calendar.has_closures:
+            self.closed = calendar.is_closed
 
     def due(self, priority: str, start: datetime) -> datetime:
         """When an item of this priority, started at ``start``, is due."""

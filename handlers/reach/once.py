@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import ClassVar
 
 from bot.channel import Capabilities
 from bot.events import (
@@ -35,22 +36,21 @@ MOST_GROUPS = 9
 """A choice poll holds at most 10 options: the first nine groups and "prefer not to say"."""
 
 
-def _choices(
-    wording: Wording,
-    capabilities: Mapping[Channel, Capabilities],
-    ref: str,
-    text: str,
-    labelled: list[tuple[str, str]],
-    language: str,
-    address: Address,
+def _message(
+    question: ConsentQuestion | GroupQuestion, poll_id: int, address: Address, language: str
 ) -> OutboundMessage:
-    """Buttons where the channel has them, else "reply with a number" and a numbered list."""
-    caps = capabilities.get(address.channel)
+    """The question for this conversation's channel, in ``language``: buttons where the
+    channel has them, else "reply with a number" and a numbered list."""
+    say = question.wording.speaking(language)
+    text = say.text(question.key)
+    labelled = question.labelled(say.language)
+    ref = poll_ref(poll_id)
+    caps = question.capabilities.get(address.channel)
     if caps is not None and caps.buttons:
         buttons = tuple(Button(label, f"{ref}:{key}") for key, label in labelled)
         return OutboundMessage(address=address, text=text, buttons=buttons, poll_ref=ref)
     lines = [f"{n} = {label}" for n, (_, label) in enumerate(labelled, 1)]
-    prompt = "\n".join([text, wording.text("polls.reply_choice", language), *lines])
+    prompt = "\n".join([text, say.text("polls.reply_choice"), *lines])
     return OutboundMessage(address=address, text=prompt, poll_ref=ref)
 
 
@@ -62,24 +62,25 @@ class ConsentQuestion:
     capabilities: Mapping[Channel, Capabilities]
     topic: str = "consent"
     kind: str = "yes_no"
+    key: ClassVar[str] = "reach.consent_question"
 
     @property
     def question(self) -> str:
         """The question as stored with its poll (in English)."""
-        return self.wording.text("reach.consent_question")
+        return self.wording.text(self.key)
 
     @property
     def options(self) -> list[tuple[str, str]]:
         """Yes and no."""
         return list(YES_NO)
 
+    def labelled(self, language: str) -> list[tuple[str, str]]:
+        """Yes and no with their labels in ``language``."""
+        return [(k, self.wording.text(f"polls.option_{k}", language)) for k, _ in YES_NO]
+
     def message(self, poll_id: int, address: Address, language: str) -> OutboundMessage:
         """The question for this conversation's channel, in ``language``."""
-        say = self.wording.speaking(language)
-        labelled = [(k, say.text(f"polls.option_{k}")) for k, _ in YES_NO]
-        text = say.text("reach.consent_question")
-        ref = poll_ref(poll_id)
-        return _choices(self.wording, self.capabilities, ref, text, labelled, say.language, address)
+        return _message(self, poll_id, address, language)
 
 
 @dataclass(frozen=True)
@@ -93,11 +94,12 @@ class GroupQuestion:
     groups: CustomerGroups
     topic: str = "group"
     kind: str = "single"
+    key: ClassVar[str] = "reach.group_question"
 
     @property
     def question(self) -> str:
         """The question as stored with its poll (in English)."""
-        return self.wording.text("reach.group_question")
+        return self.wording.text(self.key)
 
     @property
     def options(self) -> list[tuple[str, str]]:
@@ -118,11 +120,7 @@ class GroupQuestion:
 
     def message(self, poll_id: int, address: Address, language: str) -> OutboundMessage:
         """The question for this conversation's channel, in ``language``."""
-        say = self.wording.speaking(language)
-        text = say.text("reach.group_question")
-        labelled = self.labelled(say.language)
-        ref = poll_ref(poll_id)
-        return _choices(self.wording, self.capabilities, ref, text, labelled, say.language, address)
+        return _message(self, poll_id, address, language)
 
 
 class AskOnce:

@@ -61,10 +61,6 @@ class Themes:
         self.teams = tuple(teams)
         self._clock = clock
 
-    def current_week(self) -> IsoWeek:
-        """The week in progress in the library's zone."""
-        return local_week(self._clock(), self.builder.zone)
-
     async def week(self, actor: Actor | None, week: IsoWeek | None = None) -> WeekThemes:
         """A week's themes (default: the week in progress), computed first when missing or
         stale. ``actor`` None: the CLI or the digest, which the deployment itself runs."""
