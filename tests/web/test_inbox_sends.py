@@ -22,7 +22,7 @@ from models.store.reach.tables import TargetedSend
 from models.store.tables import AuditEntry, Message
 from tests.fakes.running import RunningBot, running_bot
 from tests.support.browser import Axe
-from tests.support.browser_staff import keyboard_login, shoot
+from tests.support.browser_staff import keyboard_login, shoot, tab_to
 from tests.support.staff import add_staff, csrf_of, log_in, widget_item
 
 TOPIC = "printing_and_scanning"
@@ -111,14 +111,6 @@ async def test_no_csrf_token_no_role_or_bad_fields_change_nothing(
     assert counts == (0, 0)
 
 
-async def _tab_to(page: Any, element_id: str, *, most: int = 200) -> None:
-    for _ in range(most):
-        await page.keyboard.press("Tab")
-        if await page.evaluate(f"document.activeElement.id == {element_id!r}"):
-            return
-    raise AssertionError(f"Tab never reached #{element_id}")
-
-
 async def test_the_page_by_keyboard_on_a_phone_passes_axe(
     sqlite_url: str, make_settings: Callable[..., Settings], browser: Any, axe: Axe, tmp_path: Path
 ) -> None:
@@ -130,9 +122,9 @@ async def test_the_page_by_keyboard_on_a_phone_passes_axe(
         await keyboard_login(page, bot.url, "lee@lib.example.ac.uk")
         await page.goto(bot.url + "/inbox/sends/new")
         await axe(page)
-        await _tab_to(page, "send-text")
+        await tab_to(page, "send-text", most=200)
         await page.keyboard.type("We fixed the scanner")
-        await _tab_to(page, f"t-{TOPIC}")
+        await tab_to(page, f"t-{TOPIC}", most=200)
         await page.keyboard.press("Space")
         async with page.expect_navigation():
             await page.keyboard.press("Enter")  # submits the form: the count
@@ -140,7 +132,7 @@ async def test_the_page_by_keyboard_on_a_phone_passes_axe(
         await axe(page)
         wide = await page.evaluate("document.documentElement.scrollWidth")
         await shoot(page, tmp_path, "sends-dry-run-phone")
-        await _tab_to(page, "send-text", most=400)  # the text was kept
+        await tab_to(page, "send-text", most=400)  # the text was kept
         kept = await page.evaluate("document.activeElement.value")
         await context.close()
     assert counted == "1 person: 1 on widget."

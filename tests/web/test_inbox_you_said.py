@@ -18,7 +18,7 @@ from models.store.digest.tables import Action, ActionNotice
 from models.store.tables import AuditEntry, Message
 from tests.fakes.running import RunningBot, running_bot
 from tests.support.browser import Axe
-from tests.support.browser_staff import DESKTOP, keyboard_login, shoot
+from tests.support.browser_staff import DESKTOP, keyboard_login, shoot, tab_to
 from tests.support.staff import add_staff, csrf_of, log_in, widget_item
 
 TOPIC = "printing_and_scanning"
@@ -149,15 +149,6 @@ async def test_every_topic_is_in_the_filter_so_a_lead_reaches_its_view_with_no_o
     assert 'action="/inbox/actions"' in view
 
 
-async def _tab_to(page: Any, element_id: str, *, most: int = 150) -> None:
-    """Press Tab until the element has focus (the page's real tab order)."""
-    for _ in range(most):
-        await page.keyboard.press("Tab")
-        if await page.evaluate(f"document.activeElement.id == {element_id!r}"):
-            return
-    raise AssertionError(f"Tab never reached #{element_id}")
-
-
 async def test_the_form_by_keyboard_alone_passes_axe(
     sqlite_url: str, make_settings: Callable[..., Settings], browser: Any, axe: Axe, tmp_path: Path
 ) -> None:
@@ -169,7 +160,7 @@ async def test_the_form_by_keyboard_alone_passes_axe(
         await keyboard_login(page, bot.url, "lee@lib.example.ac.uk")
         await page.goto(bot.url + VIEW)
         await axe(page)
-        await _tab_to(page, "ys-said")
+        await tab_to(page, "ys-said", most=150)
         outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
         await page.keyboard.type("The scanner on level 1 keeps breaking")
         await page.keyboard.press("Tab")  # the outcome radios: "we did" is chosen
@@ -178,7 +169,7 @@ async def test_the_form_by_keyboard_alone_passes_axe(
         await page.keyboard.type("We cannot buy a new scanner this year")
         await page.keyboard.press("Tab")
         await page.keyboard.type("The equipment budget is spent until April")
-        await _tab_to(page, "ys-notify", most=10)  # past the date's fields, left empty
+        await tab_to(page, "ys-notify", most=10)  # past the date's fields, left empty
         await page.keyboard.press("Space")
         await page.keyboard.press("Tab")
         assert await page.evaluate("document.activeElement.textContent") == "Record the action"
