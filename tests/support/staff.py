@@ -71,7 +71,7 @@ async def widget_item(bot: RunningBot, text: str, *, session: str = "session-abc
         body = {"session": session, "client_id": f"c-{abs(hash(text)):x}", "text": text}
         answer = await http.post("/widget/api/messages", json=body)
     assert answer.status_code == 202, answer.text
-    return await _queued(bot, text)
+    return await queued_id(bot, text)
 
 
 async def platform_item(bot: RunningBot, platform: RecordingAdapter, text: str) -> int:
@@ -91,10 +91,10 @@ async def platform_item(bot: RunningBot, platform: RecordingAdapter, text: str) 
             reply_ref=f"m-{sender}",
         )
     )
-    return await _queued(bot, text)
+    return await queued_id(bot, text)
 
 
-async def _queued(bot: RunningBot, text: str) -> int:
+async def queued_id(bot: RunningBot, text: str) -> int:
     """The id of the queue item ``text`` joined, once the pipeline queued it."""
     found: list[int] = []
 
