@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 import httpx
+from sqlalchemy import select
 
 from bot.events import Address, ConversationKind, EventKind, InboundEvent
 from handlers.staff.passwords import Passwords
+from models.classification import Classification
 from models.store import Store
 from models.store.inbox.types import STATUSES, QueueFilter
 from models.store.staff.facade import StaffView
+from models.store.tables import Message
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
@@ -92,6 +95,15 @@ async def platform_item(bot: RunningBot, platform: RecordingAdapter, text: str) 
         )
     )
     return await queued_id(bot, text)
+
+
+async def widget_item_about(bot: RunningBot, text: str, topic: str) -> None:
+    """A widget writer (their session still open) whose message is classified as ``topic``."""
+    await widget_item(bot, text)
+    found = select(Message.id).where(Message.text == text)
+    message_id = await bot.store.read(lambda c: c.execute(found).scalar_one())
+    verdict = Classification("negative", {}, topic, 0.95, "test")
+    await bot.store.classifications.save(verdicts=[(message_id, verdict)])
 
 
 async def queued_id(bot: RunningBot, text: str) -> int:

@@ -13,13 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from config.settings import Settings
-from models.classification import Classification
 from models.store.digest.tables import Action, ActionNotice
-from models.store.tables import AuditEntry, Message
+from models.store.tables import AuditEntry
 from tests.fakes.running import RunningBot, running_bot
 from tests.support.browser import Axe
 from tests.support.browser_staff import DESKTOP, keyboard_login, shoot, tab_to
-from tests.support.staff import add_staff, csrf_of, log_in, widget_item
+from tests.support.staff import add_staff, csrf_of, log_in, widget_item_about
 
 TOPIC = "printing_and_scanning"
 VIEW = f"/inbox/?topic={TOPIC}"
@@ -31,15 +30,6 @@ FORM = {
     "why": "",
     "since": "",
 }
-
-
-async def _raised(bot: RunningBot, text: str) -> None:
-    """A widget writer whose message is about printing."""
-    await widget_item(bot, text)
-    found = select(Message.id).where(Message.text == text)
-    message_id = await bot.store.read(lambda c: c.execute(found).scalar_one())
-    verdict = Classification("negative", {}, TOPIC, 0.95, "test")
-    await bot.store.classifications.save(verdicts=[(message_id, verdict)])
 
 
 async def _counts(bot: RunningBot) -> tuple[int, int, int]:
@@ -59,7 +49,7 @@ async def test_a_lead_records_an_action_and_tells_the_raiser_once(
     db_url: str, make_settings: Callable[..., Settings]
 ) -> None:
     async with running_bot(make_settings(database_url=db_url)) as bot:
-        await _raised(bot, "The printer on level 2 jams every day")
+        await widget_item_about(bot, "The printer on level 2 jams every day", TOPIC)
         lead = await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
         async with httpx.AsyncClient(base_url=bot.url) as http:
             await log_in(http, "lee@lib.example.ac.uk")
@@ -153,7 +143,7 @@ async def test_the_form_by_keyboard_alone_passes_axe(
     sqlite_url: str, make_settings: Callable[..., Settings], browser: Any, axe: Axe, tmp_path: Path
 ) -> None:
     async with running_bot(make_settings(database_url=sqlite_url)) as bot:
-        await _raised(bot, "The scanner on level 1 is broken again")
+        await widget_item_about(bot, "The scanner on level 1 is broken again", TOPIC)
         await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
         context = await browser.new_context(viewport=DESKTOP, bypass_csp=True)  # axe is injected
         page = await context.new_page()
