@@ -17,11 +17,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import asyncpg
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from bench import digest_data
+from bench.common import each_backend
 from bench.digest import postgres_db, sqlite_db
 from bench.inbox_fixture import Size, build
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, utcnow
@@ -175,14 +175,12 @@ async def queue(backend: str) -> None:
 
 async def main(n: int, which: str) -> None:
     """Each backend asked for; PostgreSQL is skipped with a note when it is not reachable."""
-    for backend in ("sqlite", "postgresql"):
-        if which not in (backend, "both"):
-            continue
-        try:
-            await bench(backend, n)
-            await queue(backend)
-        except (OSError, asyncpg.PostgresError) as exc:
-            print(f"{backend}: skipped, database not reachable ({exc})")
+
+    async def both(backend: str) -> None:
+        await bench(backend, n)
+        await queue(backend)
+
+    await each_backend(which, both)
 
 
 if __name__ == "__main__":

@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 import statistics
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiohttp
+import asyncpg
 
 from config.settings import Settings, load_settings
 
@@ -36,6 +37,18 @@ def figures(n: int, elapsed: float, latencies: list[float]) -> dict[str, float]:
         "p50_store_s": statistics.median(latencies),
         "p99_store_s": statistics.quantiles(latencies, n=100)[98],
     }
+
+
+async def each_backend(which: str, run: Callable[[str], Awaitable[None]]) -> None:
+    """``run`` for each backend ``which`` asks for ("sqlite", "postgresql" or "both"); one whose
+    database is not reachable is skipped with a note."""
+    for backend in ("sqlite", "postgresql"):
+        if which not in (backend, "both"):
+            continue
+        try:
+            await run(backend)
+        except (OSError, asyncpg.PostgresError) as exc:
+            print(f"{backend}: skipped, database not reachable ({exc})")
 
 
 @asynccontextmanager

@@ -15,9 +15,8 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-import asyncpg
-
 from bench import digest_data
+from bench.common import each_backend
 from bench.digest import ZONE, postgres_db, sqlite_db
 from bench.group_data import GROUPS, place_everyone
 from config.calendar import AcademicCalendar
@@ -90,13 +89,7 @@ async def bench(backend: str, n: int) -> None:
 
 async def main(n: int, which: str) -> None:
     """Each backend asked for; PostgreSQL is skipped with a note when it is not reachable."""
-    for backend in ("sqlite", "postgresql"):
-        if which not in (backend, "both"):
-            continue
-        try:
-            await bench(backend, n)
-        except (OSError, asyncpg.PostgresError) as exc:
-            print(f"{backend}: skipped, database not reachable ({exc})")
+    await each_backend(which, lambda backend: bench(backend, n))
 
 
 if __name__ == "__main__":

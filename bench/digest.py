@@ -29,6 +29,7 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 from bench import digest_data
+from bench.common import each_backend
 from bench.embedding_data import embed_postgres, embed_sqlite
 from bench.group_data import GROUPS as CUSTOMER_GROUPS
 from bench.group_data import place_everyone
@@ -187,13 +188,7 @@ async def bench(backend: str, n: int) -> None:
 
 async def main(n: int, which: str) -> None:
     """Each backend asked for; PostgreSQL is skipped with a note when it is not reachable."""
-    for backend in ("sqlite", "postgresql"):
-        if which not in (backend, "both"):
-            continue
-        try:
-            await bench(backend, n)
-        except (OSError, asyncpg.PostgresError) as exc:
-            print(f"{backend}: skipped, database not reachable ({exc})")
+    await each_backend(which, lambda backend: bench(backend, n))
 
 
 if __name__ == "__main__":

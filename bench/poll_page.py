@@ -28,6 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from bench.inbox_fixture import Size, build
+from bench.inbox_pages import PASSWORD, log_in
 from bot.adapters.widget import WidgetAdapter
 from bot.app import running_bot
 from config.settings import load_settings
@@ -43,7 +44,6 @@ QUESTIONS = (
     "Would you use the library on Sunday mornings?",
     "How easy was it to top up your printing credit?",
 )
-PASSWORD = "benchmark staff password"
 SAVE = "INSERT INTO message_embeddings (message_id, model, vector) VALUES (:m, 'bench', :v)"
 
 
@@ -153,13 +153,6 @@ def polls_and_asks(conn: Connection, now: datetime) -> None:
         {"at": now - timedelta(days=3)},
     )
     conn.execute(text("ANALYZE"))
-
-
-async def log_in(http: httpx.AsyncClient) -> None:
-    page = (await http.get("/inbox/login")).text
-    token = page.split('name="csrftoken" value="')[1].split('"')[0]
-    form = {"csrftoken": token, "email": "bench@lib.example.ac.uk", "password": PASSWORD}
-    assert (await http.post("/inbox/login", data=form)).status_code == 303
 
 
 async def typing(http: httpx.AsyncClient) -> tuple[list[float], list[float]]:

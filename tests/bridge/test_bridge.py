@@ -18,9 +18,10 @@ from tests.fakes.chat import Chat
 from tests.fakes.chat.staff import STAFF_CHANNEL, link_of
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
+from tests.support.queue_scenario import queued_item
 from tests.support.scan import find
 from tests.support.staff import add_staff, csrf_of, log_in
-from tests.support.staff_channel import ANN, PUBLIC, account, card_known, item, start
+from tests.support.staff_channel import ANN, PUBLIC, account, card_known, start
 
 PRINTER = "the printer on level 2 took my money and printed nothing"
 FULL = ("Claim", "Reply…", "Resolve", "Open in inbox")
@@ -64,7 +65,7 @@ async def test_a_students_message_is_claimed_answered_and_resolved_from_the_staf
 
     await student.says(PRINTER, message_id=17)
     card = await ann.card_shows(PRINTER)
-    queued = await item(bot)
+    queued = await queued_item(bot)
     assert card.how == "post" and card.options == FULL
     assert "on telegram" in card.text and "normal priority · due" in card.text
     assert "Person " in card.text and "Ada" not in card.text  # pseudonymous
@@ -74,7 +75,7 @@ async def test_a_students_message_is_claimed_answered_and_resolved_from_the_staf
     claimed = await ann.card_shows("Claimed by Ann")
     assert claimed.ref == card.ref and claimed.how == "edit"
     assert claimed.options == ("Reply…", "Resolve", "Open in inbox")
-    assert (await item(bot)).assignee == "Ann"  # what the inbox shows
+    assert (await queued_item(bot)).assignee == "Ann"  # what the inbox shows
 
     await ann.presses("Reply…")
     form = await ann.form()
@@ -111,7 +112,7 @@ async def test_a_message_in_the_cards_thread_is_a_private_note_and_never_reaches
     student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
     await student.says(PRINTER, message_id=17)
     card = await ann.card_shows(PRINTER)
-    queued = await item(bot)
+    queued = await queued_item(bot)
     await card_known(bot, queued.id)
     await chat.expect_reply(student, contains="Thanks for your message")
     heard_before = await student.heard()
@@ -134,7 +135,7 @@ async def test_a_message_in_the_cards_thread_is_a_private_note_and_never_reaches
         for m in await bot.store.messages.find()
         if "printer log" in m.text and m.channel == "telegram"
     ]
-    assert (await item(bot)).status == "new"  # a note is no reply
+    assert (await queued_item(bot)).status == "new"  # a note is no reply
 
 
 async def test_a_web_inbox_note_shows_in_the_cards_thread_and_a_thread_note_is_not_echoed(
@@ -146,7 +147,7 @@ async def test_a_web_inbox_note_shows_in_the_cards_thread_and_a_thread_note_is_n
     student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
     await student.says(PRINTER, message_id=17)
     card = await ann.card_shows(PRINTER)
-    queued = await item(bot)
+    queued = await queued_item(bot)
     await card_known(bot, queued.id)
 
     await ann.says_in_thread(card, "Checked the printer log: it did charge twice.")
@@ -178,14 +179,14 @@ async def test_an_unlinked_slack_users_press_changes_nothing_and_says_why(
     student, stranger = chat.on("telegram"), chat.staff_in_slack(user="U0NOBODY1")
     await student.says(PRINTER, message_id=17)
     card = await stranger.card_shows(PRINTER)
-    queued = await item(bot)
+    queued = await queued_item(bot)
 
     for label in ("Claim", "Resolve"):
         assert (await stranger.presses(label, card)).status == 200
     await stranger.presses("Reply…", card)
     told = await stranger.told_that("ask an admin to link your account")
     assert "not linked" in told
-    after = await item(bot)
+    after = await queued_item(bot)
     assert (after.status, after.assignee_id) == ("new", None)
     assert not chat.slack.calls_to("views.open")
     assert await audited(bot, queued.id) == []
@@ -213,7 +214,7 @@ async def test_redelivered_payloads_act_once(chat: Chat, db_url: str) -> None:
     student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
     await student.says(PRINTER, message_id=17)
     card = await ann.card_shows(PRINTER)
-    queued = await item(bot)
+    queued = await queued_item(bot)
 
     claim = await ann.presses("Claim", card)
     assert await ann.redelivers(claim, times=2) == [200, 200]
@@ -240,7 +241,7 @@ async def test_a_change_in_the_web_inbox_edits_the_card_and_later_messages_go_in
     student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
     await student.says(PRINTER, message_id=17)
     card = await ann.card_shows(PRINTER)
-    queued = await item(bot)
+    queued = await queued_item(bot)
     lead = Actor(lead_id, "lead", "Lee")  # the web inbox calls these same use cases
     await bot.app.inbox.set_priority(lead, queued.id, "urgent")
     urgent = await ann.card_shows("urgent priority")
@@ -260,7 +261,7 @@ async def test_alerts_mode_shows_only_open_in_inbox_and_refuses_forged_presses(
     student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
     await student.says(PRINTER, message_id=17)
     card = await ann.card_shows(PRINTER)
-    queued = await item(bot)
+    queued = await queued_item(bot)
     assert card.options == ("Open in inbox",)
 
     for verb in ("claim", "resolve", "reply"):
@@ -268,7 +269,7 @@ async def test_alerts_mode_shows_only_open_in_inbox_and_refuses_forged_presses(
         assert said.status == 200
     await ann.told_that("FEEDBOT_STAFF_SLACK_MODE=alerts")
     await ann.says_in_thread(card, "a note in alerts mode")
-    after = await item(bot)
+    after = await queued_item(bot)
     assert (after.status, after.assignee_id) == ("new", None)
     assert await audited(bot, queued.id) == []
     assert not chat.slack.calls_to("views.open")
@@ -319,7 +320,7 @@ async def test_a_change_whose_card_edit_was_lost_in_a_crash_reaches_the_card_aft
     student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
     await student.says(PRINTER, message_id=17)
     card = await ann.card_shows(PRINTER)
-    queued = await item(bot)
+    queued = await queued_item(bot)
     await card_known(bot, queued.id)
     await chat.stop()
 
@@ -340,7 +341,7 @@ async def test_a_disabled_accounts_press_changes_nothing(chat: Chat, sqlite_url:
     card = await ann.card_shows(PRINTER)
     await ann.presses("Claim", card)
     await ann.told_that("ask an admin to link your account")
-    assert (await item(bot)).assignee_id is None
+    assert (await queued_item(bot)).assignee_id is None
 
 
 async def test_a_reply_the_platform_refuses_shows_as_failed_in_the_cards_thread(
@@ -369,7 +370,7 @@ async def test_erasing_the_person_erases_the_staff_channels_copies_of_their_word
     student, ann = chat.on("telegram"), chat.staff_in_slack(user=ANN)
     await student.says(PRINTER, message_id=17)
     card = await ann.card_shows(PRINTER)
-    queued = await item(bot)
+    queued = await queued_item(bot)
     await card_known(bot, queued.id)
     await student.says("my student number is 20231234", message_id=18)
     await ann.thread_says(card, "20231234")
@@ -383,7 +384,7 @@ async def test_an_item_moves_to_another_team_from_its_card(chat: Chat, db_url: s
     bot = await start(chat, db_url)
     student = chat.on("telegram")
     await student.says(PRINTER, message_id=17)
-    queued = await item(bot)
+    queued = await queued_item(bot)
     ann_id = await account(bot, "ann@lib.ac.uk", slack=ANN, team=queued.team)
     await account(bot, "bo@lib.ac.uk", slack="U0BO00002", team="estates")
     ann, bo = chat.staff_in_slack(user=ANN), chat.staff_in_slack(user="U0BO00002")

@@ -5,20 +5,17 @@ schedule exactly once."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.adapters.slack import SlackAdapter
 from bot.events import Address, Channel, ConversationKind, OutboundMessage, utcnow
 from config.settings import Settings
 from handlers.delivery import Delivery
-from handlers.digest.build import DigestConfig
 from handlers.digest.mail import MailDestination
 from handlers.digest.sender import DigestSender
-from handlers.digest.service import Digests, Drawn
+from handlers.digest.service import Drawn
 from handlers.digest.summary import ChatDestination
 from handlers.metrics import Metrics
 from models.store import Store
@@ -33,20 +30,8 @@ MONDAY_8 = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)  # the Monday after W44, 08:0
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
-
-
-def digests_of(store: Store) -> Digests:
-    config = DigestConfig(zone=fx.LONDON, groups=fx.GROUPS)
-    return Digests(store, config, library="The Library", base_url="https://lib.example")
-
-
 def mail_to(store: Store, port: int) -> MailDestination:
-    return MailDestination(digests_of(store), to=["team@lib.example", "lead@lib.example"])
+    return MailDestination(fx.digests_of(store), to=["team@lib.example", "lead@lib.example"])
 
 
 class Recording:
@@ -72,7 +57,7 @@ async def one_message(store: Store, at: datetime = EARLY) -> None:
 
 
 def sender(store: Store, **destinations: object) -> DigestSender:
-    return DigestSender(store, digests_of(store), destinations, send_at=time(8, 0))  # type: ignore[arg-type]
+    return DigestSender(store, fx.digests_of(store), destinations, send_at=time(8, 0))  # type: ignore[arg-type]
 
 
 async def test_the_email_has_text_html_inline_charts_and_the_week(store: Store) -> None:

@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import insert
 
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, Vote, poll_ref
@@ -16,20 +14,12 @@ from handlers.digest.model import Digest
 from handlers.digest.week import IsoWeek
 from handlers.polls.answers import chosen
 from models.store import Store
-from models.store.migrate import upgrade_async
 from models.store.polls.definitions import Target
 from models.store.tables import Correction
 from tests.support import digest_fixture as fx
 from tests.support.asked import asked_consent
 
 RELABELLED = 5  # this fixture row's topic is changed by staff to "loans"
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def _relabel(store: Store, message_id: int, topic: str) -> None:

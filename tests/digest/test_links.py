@@ -7,7 +7,7 @@ the digest page against the count and the list on the page its link opens."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
-import pytest
 from sqlalchemy import update
 
 from bot.web.digest_behind import behind_of
@@ -35,13 +34,6 @@ from tests.support.browser_staff import PHONE, keyboard_login, no_horizontal_scr
 from tests.support.staff import add_staff, log_in
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def history(store: Store) -> int:

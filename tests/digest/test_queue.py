@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
@@ -21,18 +20,10 @@ from models.store import Store
 from models.store.inbox import actions as inbox_actions
 from models.store.inbox import reply as inbox_reply
 from models.store.inbox import route as inbox_route
-from models.store.migrate import upgrade_async
 from tests.digest import queue_history as qh
 from tests.support import digest_fixture as fx
 
 WEEKS = ("2026-W43", "2026-W44")
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def _digests(store: Store) -> tuple[dict[str, Digest], list[qh.Item], list[int]]:

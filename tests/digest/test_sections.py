@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -23,7 +22,6 @@ from handlers.digest.trends import TrendsSection
 from handlers.digest.week import IsoWeek
 from models.store import Store
 from models.store.inbox.tables import InboxCsat, InboxEntry, StaffUser
-from models.store.migrate import upgrade_async
 from models.store.polls.tables import Poll, Vote
 from models.store.tables import Message
 from tests.digest import queue_history as qh
@@ -35,13 +33,6 @@ SUMMER = Term(name="Summer 2026", start=date(2026, 4, 20), end=date(2026, 6, 12)
 LAST_AUTUMN = Term(name="Autumn 2025", start=date(2025, 9, 22), end=date(2025, 12, 12))
 
 
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
-
-
 def digests_of(store: Store) -> Digests:
     config = DigestConfig(
         zone=fx.LONDON,
@@ -49,7 +40,7 @@ def digests_of(store: Store) -> Digests:
         calendar=AcademicCalendar(terms=(LAST_AUTUMN, SUMMER, AUTUMN)),
         sections=(StaffSection(), TrendsSection(), TermsSection()),
     )
-    return Digests(store, config, library="The Library", base_url="https://lib.example")
+    return fx.digests_of(store, config)
 
 
 async def two_staff(store: Store) -> dict[int, str]:

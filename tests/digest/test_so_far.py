@@ -4,7 +4,6 @@ forced, and a forced send leaves the week's own Monday send to go once."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
@@ -12,12 +11,10 @@ import pytest
 
 from bot.events import Address, Channel, OutboundMessage
 from bot.web.queue_query import parse, to_filter
-from handlers.digest.build import DigestConfig
 from handlers.digest.sender import DigestSender, WeekNotOver
-from handlers.digest.service import Digests, Drawn
+from handlers.digest.service import Drawn
 from handlers.digest.week import IsoWeek
 from models.store import Store
-from models.store.migrate import upgrade_async
 from tests.digest import queue_history as qh
 from tests.support import digest_fixture as fx
 
@@ -25,18 +22,6 @@ W45 = IsoWeek.parse("2026-W45")  # Mon 2 Nov - Sun 8 Nov 2026, London on GMT
 MONDAY_0020 = datetime(2026, 11, 2, 0, 20, tzinfo=UTC)
 WEDNESDAY = datetime(2026, 11, 4, 15, 0, tzinfo=UTC)
 NEXT_MONDAY_8 = datetime(2026, 11, 9, 8, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
-
-
-def digests_of(store: Store) -> Digests:
-    config = DigestConfig(zone=fx.LONDON, groups=fx.GROUPS)
-    return Digests(store, config, library="The Library", base_url="https://lib.example")
 
 
 async def _monday_items(store: Store) -> list[qh.Item]:
@@ -60,7 +45,7 @@ async def test_monday_0020_shows_so_far_and_nothing_overdue_that_is_not_overdue_
     store: Store,
 ) -> None:
     found = await _monday_items(store)
-    digests = digests_of(store)
+    digests = fx.digests_of(store)
     drawn = await digests.drawn(W45, now=MONDAY_0020)
     digest = drawn.digest
     assert digest.so_far and digest.until.startswith("2026-11-02T00:20")
@@ -85,7 +70,7 @@ async def test_the_overdue_link_of_the_week_in_progress_lists_the_items_overdue_
     store: Store,
 ) -> None:
     await _monday_items(store)
-    digest = await digests_of(store).figures(W45, now=MONDAY_0020)
+    digest = await fx.digests_of(store).figures(W45, now=MONDAY_0020)
     for line in digest.queue.teams:
         for figure, count in (("open", line.open), ("overdue", line.overdue)):
             query = parse(dict(_params(line.links[figure])))
@@ -117,7 +102,7 @@ async def test_a_midweek_send_is_refused_a_forced_one_goes_and_monday_still_send
 ) -> None:
     await _monday_items(store)
     mail = Recording()
-    sender = DigestSender(store, digests_of(store), {"email": mail}, send_at=time(8))
+    sender = DigestSender(store, fx.digests_of(store), {"email": mail}, send_at=time(8))
     with pytest.raises(WeekNotOver, match="has not ended"):
         await sender.send(W45, WEDNESDAY)
     assert (mail.sent, await store.outbox.items(), await store.digest_runs.listed()) == ([], [], [])

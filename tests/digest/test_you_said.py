@@ -4,11 +4,9 @@ writers in public share one tweet; "stop" and "start" through the opt-out step."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import insert, select
 from typer.testing import CliRunner
 
@@ -24,7 +22,7 @@ from models.store import Store
 from models.store.digest.action_notices import Raiser
 from models.store.digest.actions import ActionView
 from models.store.digest.tables import ActionNotice
-from models.store.migrate import upgrade, upgrade_async
+from models.store.migrate import upgrade
 from models.store.tables import Correction
 from tests.fakes.wording import shipped_wording
 
@@ -61,13 +59,6 @@ PEOPLE = [
     said(Channel.TELEGRAM, "T2", "888", "Printer out of toner", 3, ConversationKind.DIRECT),
     said(Channel.SLACK, "U9", "D9", "Wifi drops all the time", 4, ConversationKind.DIRECT),
 ]
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def history(store: Store) -> None:

@@ -24,14 +24,14 @@ from models.store import Store
 from models.store.migrate import upgrade_async
 from models.store.outbox.outcomes import Settled
 from models.store.polls import definitions as polls
-from models.store.polls.tables import PollTarget, Vote
+from models.store.polls.tables import PollTarget
 from models.store.reach.questions import Asking
 from models.store.reach.tables import GroupQuestion as Asked
 from models.store.reach.tables import ReengageConsent
 from models.store.tables import Contact, Message
 from tests.fakes.waiting import wait_until
 from tests.fakes.wording import shipped_wording
-from tests.reach.world import World
+from tests.reach.world import World, answer_own_question
 
 D = ConversationKind.DIRECT
 WEEK = (2, timedelta(days=7))
@@ -72,26 +72,6 @@ async def _queued(store: Store, contact_id: int) -> list[str]:
     return [str(t) for t in await store.read(lambda c: c.execute(query).scalars().all())]
 
 
-async def _vote(store: Store, contact_id: int, topic: str, option: str) -> int:
-    """The person's vote on their own question (as the tally stores it); its message id."""
-    table = Asked if topic == "group" else ReengageConsent
-    query = select(table.poll_id).where(table.contact_id == contact_id)
-    poll_id = await store.read(lambda c: c.execute(query).scalar_one())
-    message_id = await store.read(
-        lambda c: c.execute(select(Message.id).where(Message.contact_id == contact_id)).scalar()
-    )
-    row = {
-        "poll_id": poll_id,
-        "contact_id": contact_id,
-        "channel": "telegram",
-        "options": [option],
-        "message_id": message_id,
-        "voted_at": utcnow(),
-    }
-    await store._db.write(lambda c: c.execute(insert(Vote).values(row)))
-    return int(message_id)
-
-
 async def _group(store: Store, contact_id: int) -> tuple[str | None, str | None]:
     query = select(Contact.customer_group, Contact.group_source).where(Contact.id == contact_id)
     row = await store.read(lambda c: c.execute(query).one())
@@ -102,12 +82,12 @@ async def test_one_question_per_occasion_each_once_ever(world: World) -> None:
     store, kim = world.store, world.ids["kim"]
     assert await _ask(world, "kim", "300") == "consent"
     assert len(await _queued(store, kim)) == 1  # not both at the same moment
-    answer = await _vote(store, kim, "consent", "yes")
+    answer = await answer_own_question(store, ReengageConsent, kim, "yes")
     assert await _ask(world, "kim", "300", answering=answer) is None  # not in reply to it
     assert await _ask(world, "kim", "300") == "group"  # the next occasion
     group_text = WORDING.text("reach.group_question")
     assert group_text in (await _queued(store, kim))[-1]
-    await _vote(store, kim, "group", "prefer_not")  # skipped
+    await answer_own_question(store, Asked, kim, "prefer_not")  # skipped
     assert await store.reach.group_answers(message_ids=[answer]) == {kim: "prefer_not"}
     assert await _ask(world, "kim", "300") is None  # never again, though skipped
     assert await _group(store, kim) == (None, None)

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from bot.adapters.catalog import CAPABILITIES
 from bot.events import Address, Channel, ConversationKind, utcnow
@@ -18,12 +18,11 @@ from handlers.reach.reengage import Reengagement
 from handlers.reach.spec import SendSpec
 from models.store import Store
 from models.store.migrate import upgrade_async
-from models.store.polls.tables import Vote
 from models.store.reach.tables import ReengageConsent
 from models.store.rights.scope import Who
 from models.store.tables import Message
 from tests.fakes.wording import shipped_wording
-from tests.reach.world import World, sends
+from tests.reach.world import World, answer_own_question, sends
 
 D = ConversationKind.DIRECT
 
@@ -49,23 +48,7 @@ async def _consent(store: Store, contact_id: int, chat: str, answer: str, lang: 
     assert not await store.reach.ask_consent(  # once
         contact_id=contact_id, address=where, ask=ask, language=lang
     )
-    poll_id = await store.read(
-        lambda c: c.execute(
-            select(ReengageConsent.poll_id).where(ReengageConsent.contact_id == contact_id)
-        ).scalar_one()
-    )
-    message_id = await store.read(
-        lambda c: c.execute(select(Message.id).where(Message.contact_id == contact_id)).scalar()
-    )
-    row = {
-        "poll_id": poll_id,
-        "contact_id": contact_id,
-        "channel": "telegram",
-        "options": [answer],
-        "message_id": message_id,
-        "voted_at": utcnow() - timedelta(days=99),
-    }
-    await store._db.write(lambda c: c.execute(insert(Vote).values(row)))
+    await answer_own_question(store, ReengageConsent, contact_id, answer, ago=timedelta(days=99))
 
 
 async def _texts(store: Store, chat_contact: int) -> list[str]:

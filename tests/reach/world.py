@@ -7,16 +7,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from bot.adapters.catalog import CAPABILITIES
-from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent
+from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent, utcnow
 from config.reach import ContactCap
 from handlers.reach.service import Reach, Sends
 from handlers.reach.spec import Known
 from handlers.speaking import Fixed
 from models.classification import Classification
 from models.store import Store
+from models.store.polls.tables import Vote
+from models.store.reach.tables import GroupQuestion, ReengageConsent
 from models.store.tables import Contact, Message
 from models.store.widget.sessions import Limits
 from tests.fakes.wording import shipped_wording
@@ -90,3 +92,30 @@ def sends(store: Store, *, cap: int = 2, language: str = "en") -> Sends:
             cap=ContactCap(invitations=cap, days=7), quiet_hours=None, zone=ZoneInfo("UTC")
         ),
     )
+
+
+async def answer_own_question(
+    store: Store,
+    table: type[GroupQuestion] | type[ReengageConsent],
+    contact_id: int,
+    option: str,
+    *,
+    ago: timedelta = timedelta(0),
+) -> int:
+    """The person's vote on their own question (its poll found in ``table``), ``ago`` before now,
+    as the tally stores it; the id of the person's message it points at."""
+    query = select(table.poll_id).where(table.contact_id == contact_id)
+    poll_id = await store.read(lambda c: c.execute(query).scalar_one())
+    message_id = await store.read(
+        lambda c: c.execute(select(Message.id).where(Message.contact_id == contact_id)).scalar()
+    )
+    row = {
+        "poll_id": poll_id,
+        "contact_id": contact_id,
+        "channel": "telegram",
+        "options": [option],
+        "message_id": message_id,
+        "voted_at": utcnow() - ago,
+    }
+    await store._db.write(lambda c: c.execute(insert(Vote).values(row)))
+    return int(message_id)

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Connection
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent
 from models.classification import Classification
 from models.store import Store
-from models.store.inbox.types import Incoming
 from models.store.tables import Message
+from tests.support.queue import stored
 
 
 def event(text: str, pid: str, *, sender: str = "U1", chat: str = "D1") -> InboundEvent:
@@ -40,25 +40,8 @@ async def queue_item(
     sender: str = "U1",
 ) -> int:
     """A stored message routed into the queue as triage would, with this priority and due."""
-    [receipt] = await store.messages.record(
-        events=[event(text, pid, sender=sender, chat=f"D-{sender}")]
-    )
-    pending = await store.processing.claim(limit=1000, lease=timedelta(seconds=60), max_attempts=9)
-    await store.processing.done(ids=[p.message_id for p in pending])
-    [p] = [p for p in pending if p.message_id == receipt.message_id]
-    incoming = Incoming(
-        message_id=p.message_id,
-        conversation_id=p.conversation_id,
-        contact_id=p.contact_id or 0,
-        channel=p.channel.value,
-        needs_person=True,
-        team="it_services",
-        priority=priority,
-        due_at=due_at,
-        topic="wifi_and_it",
-        sentiment="negative",
-        at=at,
-    )
+    sent = event(text, pid, sender=sender, chat=f"D-{sender}")
+    incoming = await stored(store, sent, priority=priority, at=at, due_at=due_at)
     [routed] = await store.inbox.route(incoming=[incoming])
     assert routed.item_id is not None
     return routed.item_id

@@ -1,5 +1,5 @@
-"""Browser helpers for the staff pages: logging in by keyboard, making an item overdue,
-and screenshots kept where a person can look at them."""
+"""Browser helpers for the staff pages: logging in by keyboard, moving focus by Tab, making an
+item overdue, and screenshots kept where a person can look at them."""
 
 from __future__ import annotations
 
@@ -29,6 +29,23 @@ async def keyboard_login(page: Any, url: str, email: str) -> None:
     await page.keyboard.type(PASSWORD)
     async with page.expect_navigation():
         await page.keyboard.press("Enter")
+
+
+async def tab_to(page: Any, element_id: str, *, most: int = 80) -> None:
+    """Press Tab until the element has focus (the page's real tab order), at most ``most`` times."""
+    for _ in range(most):
+        await page.keyboard.press("Tab")
+        if await page.evaluate(f"document.activeElement.id == {element_id!r}"):
+            return
+    raise AssertionError(f"Tab never reached #{element_id}")
+
+
+async def focused(page: Any) -> str:
+    """What has focus: its id, or its text."""
+    found: str = await page.evaluate(
+        "document.activeElement.id || document.activeElement.textContent.trim()"
+    )
+    return found
 
 
 async def make_overdue(bot: RunningBot, item_id: int, *, hours: int = 3) -> None:

@@ -13,6 +13,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from bot.events import Address, Channel, ConversationKind, EventKind, InboundEvent
+from handlers.digest.build import DigestConfig
+from handlers.digest.service import Digests
 from models.classification import Classification
 from models.store import Store
 from models.store.polls.tables import Poll, Vote
@@ -24,6 +26,12 @@ CHANNELS = {"slack": "C1", "telegram": "-100200", "widget": "", "x": "dm-1"}
 TOPICS = ("printing", "opening hours", "wifi", "loans", "unsure")
 MOODS = ("negative", "neutral", "positive")
 GROUPS = {"telegram:-100200": "students", "slack": "staff", "widget": "public"}
+
+
+def digests_of(store: Store, config: DigestConfig | None = None) -> Digests:
+    """The Library's digests over ``store`` (London time and GROUPS unless ``config`` says)."""
+    config = config or DigestConfig(zone=LONDON, groups=GROUPS)
+    return Digests(store, config, library="The Library", base_url="https://lib.example")
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import insert
 
@@ -13,13 +13,21 @@ from models.store.inbox.types import Incoming, Routed
 from tests.support.events import message
 
 
-async def stored(store: Store, event: InboundEvent) -> Incoming:
-    """Record an event and describe it as the triage step would (needs a person, normal)."""
+async def stored(
+    store: Store,
+    event: InboundEvent,
+    *,
+    priority: str = "normal",
+    at: datetime | None = None,
+    due_at: datetime | None = None,
+) -> Incoming:
+    """Record an event and describe it as the triage step would (needs a person; ``priority``,
+    written ``at`` (now) and due ``due_at`` (eight hours after))."""
     [receipt] = await store.messages.record(events=[event])
     pending = await store.processing.claim(limit=1000, lease=timedelta(seconds=60), max_attempts=9)
     [p] = [p for p in pending if p.message_id == receipt.message_id]
     await store.processing.done(ids=[x.message_id for x in pending])
-    now = utcnow()
+    at = at or utcnow()
     return Incoming(
         message_id=p.message_id,
         conversation_id=p.conversation_id,
@@ -27,11 +35,11 @@ async def stored(store: Store, event: InboundEvent) -> Incoming:
         channel=p.channel.value,
         needs_person=True,
         team="it_services",
-        priority="normal",
-        due_at=now + timedelta(hours=8),
+        priority=priority,
+        due_at=due_at or at + timedelta(hours=8),
         topic="wifi_and_it",
         sentiment="negative",
-        at=now,
+        at=at,
     )
 
 

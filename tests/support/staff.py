@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 import httpx
+from sqlalchemy import select
 
 from bot.events import Address, ConversationKind, EventKind, InboundEvent
 from handlers.staff.passwords import Passwords
+from models.classification import Classification
 from models.store import Store
 from models.store.inbox.types import STATUSES, QueueFilter
 from models.store.staff.facade import StaffView
+from models.store.tables import Message
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
@@ -71,7 +74,7 @@ async def widget_item(bot: RunningBot, text: str, *, session: str = "session-abc
         body = {"session": session, "client_id": f"c-{abs(hash(text)):x}", "text": text}
         answer = await http.post("/widget/api/messages", json=body)
     assert answer.status_code == 202, answer.text
-    return await _queued(bot, text)
+    return await queued_id(bot, text)
 
 
 async def platform_item(bot: RunningBot, platform: RecordingAdapter, text: str) -> int:
@@ -91,10 +94,19 @@ async def platform_item(bot: RunningBot, platform: RecordingAdapter, text: str) 
             reply_ref=f"m-{sender}",
         )
     )
-    return await _queued(bot, text)
+    return await queued_id(bot, text)
 
 
-async def _queued(bot: RunningBot, text: str) -> int:
+async def widget_item_about(bot: RunningBot, text: str, topic: str) -> None:
+    """A widget writer (their session still open) whose message is classified as ``topic``."""
+    await widget_item(bot, text)
+    found = select(Message.id).where(Message.text == text)
+    message_id = await bot.store.read(lambda c: c.execute(found).scalar_one())
+    verdict = Classification("negative", {}, topic, 0.95, "test")
+    await bot.store.classifications.save(verdicts=[(message_id, verdict)])
+
+
+async def queued_id(bot: RunningBot, text: str) -> int:
     """The id of the queue item ``text`` joined, once the pipeline queued it."""
     found: list[int] = []
 

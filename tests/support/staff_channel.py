@@ -1,12 +1,11 @@
 """The Slack staff channel in scenario tests: the bot with Slack and Telegram and the staff
 channel set (on the ``chat`` harness), staff accounts linked to Slack users, the one queue
-item and its card."""
+item's card (the item itself: queue_scenario.queued_item)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from models.store.inbox.types import ItemRow, QueueFilter
 from tests.fakes.chat import Chat
 from tests.fakes.chat.staff import STAFF_CHANNEL
 from tests.fakes.running import RunningBot
@@ -37,18 +36,6 @@ async def account(
     if slack:
         await bot.store.staff.link_slack(email=email, slack_user_id=slack, actor="test")
     return made.id
-
-
-async def item(bot: RunningBot) -> ItemRow:
-    """The one queue item."""
-    found: list[ItemRow] = []
-
-    async def one() -> bool:
-        found[:] = await bot.store.inbox.listing(filter=QueueFilter(statuses=()))
-        return len(found) == 1
-
-    await wait_until(one, what="one queue item")
-    return found[0]
 
 
 async def card_known(bot: RunningBot, item_id: int) -> None:

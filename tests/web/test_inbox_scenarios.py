@@ -10,32 +10,18 @@ from typing import Any
 
 import httpx
 
-from models.store.inbox.types import STATUSES, QueueFilter
 from tests.fakes.chat import Chat
 from tests.fakes.classifier import KeywordClassifier
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
 from tests.fakes.wording import shipped_wording
 from tests.support.browser_staff import keyboard_login, shoot
-from tests.support.staff import add_staff, csrf_of, log_in
+from tests.support.staff import add_staff, csrf_of, log_in, queued_id
 
 PRINTER = "the printer on level 2 took my money and printed nothing"
 REPLY = "So sorry! We have refunded your print credit and called the engineer."
 FIVE = shipped_wording().text("csat.option_5", "en")
 IT = "it@lib.example.ac.uk"
-
-
-async def queued_item(bot: RunningBot, text: str) -> int:
-    """Wait for the message's queue item; returns its id."""
-    found: list[int] = []
-
-    async def check() -> bool:
-        rows = await bot.store.inbox.listing(filter=QueueFilter(statuses=STATUSES), limit=100)
-        found[:] = [r.id for r in rows if r.text == text]
-        return bool(found)
-
-    await wait_until(check, what="the queue item")
-    return found[0]
 
 
 async def staff_answers(
@@ -74,7 +60,7 @@ async def test_telegram_student_gets_the_reply_in_their_chat_and_rates_it(
     await add_staff(bot.store, IT, team="it_services")
     student = chat.on("telegram")
     await student.says(PRINTER)
-    item_id = await queued_item(bot, PRINTER)
+    item_id = await queued_id(bot, PRINTER)
     view = await bot.store.inbox.item(item_id=item_id)
     assert view is not None and (view.row.team, view.row.channel) == ("it_services", "telegram")
     before, after = await staff_answers(await browser.new_page(), bot, item_id, tmp_path)
@@ -101,7 +87,7 @@ async def test_widget_student_sees_the_reply_on_their_feedback_page_and_rates_it
     await student.goto(f"{bot.url}/widget")
     await student.get_by_label("Your message").fill(PRINTER)
     await student.get_by_role("button", name="Send message").click()
-    item_id = await queued_item(bot, PRINTER)
+    item_id = await queued_id(bot, PRINTER)
     staff = await (await browser.new_context()).new_page()
     _, after = await staff_answers(staff, bot, item_id, tmp_path)
     assert "Person " in after and "the person" not in after  # no name on the widget: a label
@@ -127,7 +113,7 @@ async def test_a_reply_telegram_refuses_shows_failed_with_the_reason_and_can_be_
     await add_staff(bot.store, IT)
     student = chat.on("telegram")
     await student.says(PRINTER)
-    item_id = await queued_item(bot, PRINTER)
+    item_id = await queued_id(bot, PRINTER)
     await chat.expect_reply(student)  # the acknowledgement
     chat.telegram.fail_next(1, status=403, methods=["sendMessage"])  # the student blocked the bot
     async with httpx.AsyncClient(base_url=bot.url) as http:
@@ -164,7 +150,7 @@ async def test_slack_student_gets_the_reply_in_their_dm_and_rates_it(
     await add_staff(bot.store, IT, team="it_services")
     student = chat.on("slack", user="U01STUDNT", where="D01DSTUD1")
     assert (await student.says(PRINTER)).status == 200
-    item_id = await queued_item(bot, PRINTER)
+    item_id = await queued_id(bot, PRINTER)
     await staff_answers(await browser.new_page(), bot, item_id, tmp_path)
     reply = await chat.expect_reply(student, contains=REPLY, how="post")
     question = await chat.expect_reply(student, contains="How satisfied", how="post")
@@ -185,7 +171,7 @@ async def test_x_student_gets_the_reply_by_dm_and_rates_it_with_a_number(
     await add_staff(bot.store, IT, team="it_services")
     student = chat.on("x", user_id="2200000000000000004", dm=True)
     await student.says(PRINTER)
-    item_id = await queued_item(bot, PRINTER)
+    item_id = await queued_id(bot, PRINTER)
     await staff_answers(await browser.new_page(), bot, item_id, tmp_path)
     reply = await chat.expect_reply(student, contains=REPLY, how="dm")
     question = await chat.expect_reply(student, contains="How satisfied", how="dm")

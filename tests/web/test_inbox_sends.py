@@ -17,26 +17,16 @@ from sqlalchemy.engine import Connection
 
 from bot.events import utcnow
 from config.settings import Settings
-from models.classification import Classification
 from models.store.reach.tables import TargetedSend
-from models.store.tables import AuditEntry, Message
+from models.store.tables import AuditEntry
 from tests.fakes.running import RunningBot, running_bot
 from tests.support.browser import Axe
-from tests.support.browser_staff import keyboard_login, shoot
-from tests.support.staff import add_staff, csrf_of, log_in, widget_item
+from tests.support.browser_staff import keyboard_login, shoot, tab_to
+from tests.support.staff import add_staff, csrf_of, log_in, widget_item_about
 
 TOPIC = "printing_and_scanning"
 FORM = {"text": "We fixed the level 2 printer", "topic": TOPIC, "sample": "100"}
 PHONE = {"width": 390, "height": 844}
-
-
-async def _raised(bot: RunningBot, text: str) -> None:
-    """A widget writer (their session still open) whose message is about printing."""
-    await widget_item(bot, text)
-    found = select(Message.id).where(Message.text == text)
-    message_id = await bot.store.read(lambda c: c.execute(found).scalar_one())
-    verdict = Classification("negative", {}, TOPIC, 0.95, "test")
-    await bot.store.classifications.save(verdicts=[(message_id, verdict)])
 
 
 async def _sends(bot: RunningBot) -> tuple[int, int]:
@@ -52,7 +42,7 @@ async def test_a_lead_counts_then_sends_once_audited(
     db_url: str, make_settings: Callable[..., Settings]
 ) -> None:
     async with running_bot(make_settings(database_url=db_url, poll_quiet_hours="")) as bot:
-        await _raised(bot, "The printer on level 2 jams every day")
+        await widget_item_about(bot, "The printer on level 2 jams every day", TOPIC)
         lead = await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
         async with httpx.AsyncClient(base_url=bot.url) as http:
             await log_in(http, "lee@lib.example.ac.uk")
@@ -111,28 +101,20 @@ async def test_no_csrf_token_no_role_or_bad_fields_change_nothing(
     assert counts == (0, 0)
 
 
-async def _tab_to(page: Any, element_id: str, *, most: int = 200) -> None:
-    for _ in range(most):
-        await page.keyboard.press("Tab")
-        if await page.evaluate(f"document.activeElement.id == {element_id!r}"):
-            return
-    raise AssertionError(f"Tab never reached #{element_id}")
-
-
 async def test_the_page_by_keyboard_on_a_phone_passes_axe(
     sqlite_url: str, make_settings: Callable[..., Settings], browser: Any, axe: Axe, tmp_path: Path
 ) -> None:
     async with running_bot(make_settings(database_url=sqlite_url, poll_quiet_hours="")) as bot:
-        await _raised(bot, "The scanner printer on level 1 is broken again")
+        await widget_item_about(bot, "The scanner printer on level 1 is broken again", TOPIC)
         await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
         context = await browser.new_context(viewport=PHONE, bypass_csp=True)
         page = await context.new_page()
         await keyboard_login(page, bot.url, "lee@lib.example.ac.uk")
         await page.goto(bot.url + "/inbox/sends/new")
         await axe(page)
-        await _tab_to(page, "send-text")
+        await tab_to(page, "send-text", most=200)
         await page.keyboard.type("We fixed the scanner")
-        await _tab_to(page, f"t-{TOPIC}")
+        await tab_to(page, f"t-{TOPIC}", most=200)
         await page.keyboard.press("Space")
         async with page.expect_navigation():
             await page.keyboard.press("Enter")  # submits the form: the count
@@ -140,7 +122,7 @@ async def test_the_page_by_keyboard_on_a_phone_passes_axe(
         await axe(page)
         wide = await page.evaluate("document.documentElement.scrollWidth")
         await shoot(page, tmp_path, "sends-dry-run-phone")
-        await _tab_to(page, "send-text", most=400)  # the text was kept
+        await tab_to(page, "send-text", most=400)  # the text was kept
         kept = await page.evaluate("document.activeElement.value")
         await context.close()
     assert counted == "1 person: 1 on widget."
@@ -177,7 +159,7 @@ async def test_the_dry_run_shows_a_send_waiting_out_exams_unless_told(
         database_url=sqlite_url, poll_quiet_hours="", config_file=_config_in_exams(tmp_path)
     )
     async with running_bot(settings) as bot:
-        await _raised(bot, "The printer on level 2 jams every day")
+        await widget_item_about(bot, "The printer on level 2 jams every day", TOPIC)
         await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
         async with httpx.AsyncClient(base_url=bot.url) as http:
             await log_in(http, "lee@lib.example.ac.uk")

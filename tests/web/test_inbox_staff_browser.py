@@ -11,18 +11,17 @@ from typing import Any
 from config.settings import Settings
 from tests.fakes.running import running_bot
 from tests.support.browser import Axe
-from tests.support.browser_staff import DESKTOP, PHONE, keyboard_login, no_horizontal_scroll, shoot
+from tests.support.browser_staff import (
+    DESKTOP,
+    PHONE,
+    focused,
+    keyboard_login,
+    no_horizontal_scroll,
+    shoot,
+)
 from tests.support.staff import add_staff
 
 ADMIN = "admin@lib.example.ac.uk"
-
-
-async def focused(page: Any) -> str:
-    """What has focus: its id, or its text."""
-    found: str = await page.evaluate(
-        "document.activeElement.id || document.activeElement.textContent.trim()"
-    )
-    return found
 
 
 async def test_an_admin_adds_and_disables_an_account_by_keyboard(

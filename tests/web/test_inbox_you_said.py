@@ -13,13 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
 from config.settings import Settings
-from models.classification import Classification
 from models.store.digest.tables import Action, ActionNotice
-from models.store.tables import AuditEntry, Message
+from models.store.tables import AuditEntry
 from tests.fakes.running import RunningBot, running_bot
 from tests.support.browser import Axe
-from tests.support.browser_staff import DESKTOP, keyboard_login, shoot
-from tests.support.staff import add_staff, csrf_of, log_in, widget_item
+from tests.support.browser_staff import DESKTOP, keyboard_login, shoot, tab_to
+from tests.support.staff import add_staff, csrf_of, log_in, widget_item_about
 
 TOPIC = "printing_and_scanning"
 VIEW = f"/inbox/?topic={TOPIC}"
@@ -31,15 +30,6 @@ FORM = {
     "why": "",
     "since": "",
 }
-
-
-async def _raised(bot: RunningBot, text: str) -> None:
-    """A widget writer whose message is about printing."""
-    await widget_item(bot, text)
-    found = select(Message.id).where(Message.text == text)
-    message_id = await bot.store.read(lambda c: c.execute(found).scalar_one())
-    verdict = Classification("negative", {}, TOPIC, 0.95, "test")
-    await bot.store.classifications.save(verdicts=[(message_id, verdict)])
 
 
 async def _counts(bot: RunningBot) -> tuple[int, int, int]:
@@ -59,7 +49,7 @@ async def test_a_lead_records_an_action_and_tells_the_raiser_once(
     db_url: str, make_settings: Callable[..., Settings]
 ) -> None:
     async with running_bot(make_settings(database_url=db_url)) as bot:
-        await _raised(bot, "The printer on level 2 jams every day")
+        await widget_item_about(bot, "The printer on level 2 jams every day", TOPIC)
         lead = await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
         async with httpx.AsyncClient(base_url=bot.url) as http:
             await log_in(http, "lee@lib.example.ac.uk")
@@ -149,27 +139,18 @@ async def test_every_topic_is_in_the_filter_so_a_lead_reaches_its_view_with_no_o
     assert 'action="/inbox/actions"' in view
 
 
-async def _tab_to(page: Any, element_id: str, *, most: int = 150) -> None:
-    """Press Tab until the element has focus (the page's real tab order)."""
-    for _ in range(most):
-        await page.keyboard.press("Tab")
-        if await page.evaluate(f"document.activeElement.id == {element_id!r}"):
-            return
-    raise AssertionError(f"Tab never reached #{element_id}")
-
-
 async def test_the_form_by_keyboard_alone_passes_axe(
     sqlite_url: str, make_settings: Callable[..., Settings], browser: Any, axe: Axe, tmp_path: Path
 ) -> None:
     async with running_bot(make_settings(database_url=sqlite_url)) as bot:
-        await _raised(bot, "The scanner on level 1 is broken again")
+        await widget_item_about(bot, "The scanner on level 1 is broken again", TOPIC)
         await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
         context = await browser.new_context(viewport=DESKTOP, bypass_csp=True)  # axe is injected
         page = await context.new_page()
         await keyboard_login(page, bot.url, "lee@lib.example.ac.uk")
         await page.goto(bot.url + VIEW)
         await axe(page)
-        await _tab_to(page, "ys-said")
+        await tab_to(page, "ys-said", most=150)
         outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
         await page.keyboard.type("The scanner on level 1 keeps breaking")
         await page.keyboard.press("Tab")  # the outcome radios: "we did" is chosen
@@ -178,7 +159,7 @@ async def test_the_form_by_keyboard_alone_passes_axe(
         await page.keyboard.type("We cannot buy a new scanner this year")
         await page.keyboard.press("Tab")
         await page.keyboard.type("The equipment budget is spent until April")
-        await _tab_to(page, "ys-notify", most=10)  # past the date's fields, left empty
+        await tab_to(page, "ys-notify", most=10)  # past the date's fields, left empty
         await page.keyboard.press("Space")
         await page.keyboard.press("Tab")
         assert await page.evaluate("document.activeElement.textContent") == "Record the action"

@@ -10,8 +10,9 @@ import httpx
 
 from tests.fakes.chat import Chat
 from tests.fakes.running import RunningBot
+from tests.support.queue_scenario import queued_item
 from tests.support.staff import add_staff, csrf_of, log_in
-from tests.support.staff_channel import ANN, account, card_known, item, start
+from tests.support.staff_channel import ANN, account, card_known, start
 
 NAME = "Ada Lovelace"  # the fake Telegram student's full name
 CANNED = "?canned=thanks_for_feedback"
@@ -41,7 +42,7 @@ async def test_a_canned_reply_names_the_person_only_for_the_holder_and_leads(
 ) -> None:
     bot = await chat.start("telegram", database_url=db_url)
     await chat.on("telegram").says("Where can I renew my library card?")
-    item_id = (await item(bot)).id
+    item_id = (await queued_item(bot)).id
     for email, role in (("ann@lib.ac.uk", "agent"), ("bob@lib.ac.uk", "agent")):
         await add_staff(bot.store, email, role=role)
     await add_staff(bot.store, "lea@lib.ac.uk", role="lead")
@@ -72,7 +73,7 @@ async def test_a_canned_reply_sent_from_slack_names_the_person_only_for_the_hold
     )
     await student.says("Where can I renew my library card?")
     card = await ann.card_shows("renew")
-    await card_known(bot, (await item(bot)).id)
+    await card_known(bot, (await queued_item(bot)).id)
     await ann.presses("Claim", card)
     await ann.card_shows("Claimed by Ann")
 

@@ -13,20 +13,18 @@ from config.settings import Settings
 from tests.fakes.embedder import EmbeddingClassifier
 from tests.fakes.running import running_bot
 from tests.support.browser import Axe
-from tests.support.browser_staff import DESKTOP, keyboard_login, no_horizontal_scroll, shoot
+from tests.support.browser_staff import (
+    DESKTOP,
+    focused,
+    keyboard_login,
+    no_horizontal_scroll,
+    shoot,
+)
 from tests.support.staff import add_staff
 from tests.web.poll_data import SIMILAR, last_months_poll, recent_messages
 
 LEAD = "lead@lib.example.ac.uk"
 PHONE_390 = {"width": 390, "height": 844}
-
-
-async def focused(page: Any) -> str:
-    """What has focus: its id, or its text."""
-    found: str = await page.evaluate(
-        "document.activeElement.id || document.activeElement.textContent.trim()"
-    )
-    return found
 
 
 async def test_typing_shows_what_we_know_and_the_poll_is_sent_by_keyboard(

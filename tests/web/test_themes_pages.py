@@ -25,7 +25,14 @@ from models.store import Store
 from models.store.tables import AuditEntry, Correction
 from tests.fakes.running import running_bot
 from tests.support.browser import Axe
-from tests.support.browser_staff import DESKTOP, PHONE, keyboard_login, no_horizontal_scroll, shoot
+from tests.support.browser_staff import (
+    DESKTOP,
+    PHONE,
+    keyboard_login,
+    no_horizontal_scroll,
+    shoot,
+    tab_to,
+)
 from tests.support.staff import add_staff, csrf_of, log_in
 from tests.support.theme_data import around, directions, seed
 
@@ -178,14 +185,6 @@ async def test_roles_csrf_and_bad_input_change_nothing_and_a_topic_is_made_once(
     assert len(kiosk) == 14 and len(cafe) == 8
 
 
-async def _tab_to(page: Any, element_id: str, *, most: int = 80) -> None:
-    for _ in range(most):
-        await page.keyboard.press("Tab")
-        if await page.evaluate(f"document.activeElement.id == {element_id!r}"):
-            return
-    raise AssertionError(f"Tab never reached #{element_id}")
-
-
 async def test_the_pages_by_keyboard_pass_axe_and_fit_a_phone(
     sqlite_url: str, make_settings: Callable[..., Settings], browser: Any, axe: Axe, tmp_path: Path
 ) -> None:
@@ -205,7 +204,7 @@ async def test_the_pages_by_keyboard_pass_axe_and_fit_a_phone(
         async with page.expect_navigation():
             await page.keyboard.press("Enter")
         await axe(page)
-        await _tab_to(page, "topic-name")
+        await tab_to(page, "topic-name")
         outline = await page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
         await page.keyboard.type("laptop_kiosk")
         await page.keyboard.press("Tab")  # the team: the first in the list
