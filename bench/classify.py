@@ -20,9 +20,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from bench.onnx_ceiling import Ceiling, measure, onnx_model
 from bot.cli.context import urgency_spec
 from config.library import load_library_config
 from config.settings import Settings, load_settings
+from handlers.inbox.triage import urgent_word
 from models.classification import SENTIMENTS
 from models.classifier import LocalClassifier, load_classifier
 from models.classifier.library_eval import (
@@ -34,6 +36,7 @@ from models.classifier.library_eval import (
     urgent_figures,
 )
 from models.classifier.metrics import scores
+from models.classifier.runtime import WEIGHTS_DIR
 from models.classifier.topics_eval import EVAL_FILE, load_eval, topic_scores
 from models.classifier.tweeteval import load_split
 
@@ -80,24 +83,25 @@ def language_detector() -> Callable[[str], str] | None:
 Urgency = tuple[str, Callable[[list[str]], list[bool]]]
 
 
-def urgency_source(model: LocalClassifier) -> Urgency:
-    """How urgency is decided here: Classification.urgent when the classifier sets it, else the
-    triage word list (config/triage.py defaults), named so the figures say which they are."""
-    if hasattr(model.classify_now(["test"])[0], "urgent"):
-        return "Classification.urgent", lambda texts: [
-            bool(getattr(v, "urgent", False)) for v in model.classify_now(texts)
-        ]
-    from config.triage import TriageConfig
-    from handlers.inbox.triage import urgent_word
+def urgency_sources(model: LocalClassifier, words: list[str]) -> list[Urgency]:
+    """Urgency as the classifier reads it (Classification.urgent), and as triage decides it:
+    an urgent word from the library's config, or else the classifier's reading
+    (handlers/inbox/triage.urgency), which is what sets an item's priority."""
 
-    words = TriageConfig().urgent_words
-    return "triage word list", lambda texts: [urgent_word(t, words) is not None for t in texts]
+    def classifier(texts: list[str]) -> list[bool]:
+        return [v.urgent for v in model.classify_now(texts)]
+
+    def triage(texts: list[str]) -> list[bool]:
+        read = classifier(texts)
+        return [urgent_word(t, words) is not None or r for t, r in zip(texts, read, strict=True)]
+
+    return [("classifier alone", classifier), ("triage: urgent word or classifier", triage)]
 
 
 def library_section(
     model: LocalClassifier,
     detect: Callable[[str], str] | None,
-    urgent: Urgency,
+    urgency: list[Urgency],
 ) -> None:
     """Labels, urgency and language figures on the library set, dev and held-out apart."""
     print(f"library messages (models/classifier/eval; {model.version})")
@@ -114,7 +118,8 @@ def library_section(
             f"  {name:<8} English {len(english):>3}: topic macro-F1 {f1:.3f}  accuracy {acc:.3f}"
             f"  sentiment macro-recall {recall:.3f}  neutral recall {neutral:.3f}"
         )
-        print("  " + urgent_line(name, rows, urgent))
+        for urgent in urgency:
+            print("  " + urgent_line(name, rows, urgent))
         print("  " + language_line(name, rows, detect))
 
 
@@ -123,7 +128,7 @@ def urgent_line(name: str, rows: list[LibraryMessage], urgent: Urgency) -> str:
     how, flag = urgent
     u = urgent_figures(rows, flag([r.text for r in rows]))
     return (
-        f"{name:<8} urgent ({how}): recall {u['urgent_recall']:.3f} of {u['urgent_n']:.0f}"
+        f"{name:<8} urgent, {how}: recall {u['urgent_recall']:.3f} of {u['urgent_n']:.0f}"
         f"  false alarms {u['false_alarm_rate']:.3f} of {len(rows) - u['urgent_n']:.0f}"
     )
 
@@ -220,13 +225,14 @@ def main() -> None:
     subprocess.run([sys.executable, __file__, "--prepare"], check=True)
     settings = load_settings()
     split = sentiment_split()
+    triage = load_library_config(settings.config_file).triage
     t0 = time.perf_counter()
     model = load_classifier(
         topics_file=settings.topics_file,
         cache_dir=settings.model_cache_dir,
         max_batch=settings.classify_max_batch,
         max_wait_ms=settings.classify_max_wait_ms,
-        urgency=urgency_spec(load_library_config(settings.config_file).triage),  # timed too
+        urgency=urgency_spec(triage),  # timed too
     )
     print(f"classifier {model.version} (loaded in {time.perf_counter() - t0:.1f} s)")
     ours, ours_pred = sentiment_figures(model, *split) if split else ({}, np.array([]))
@@ -236,10 +242,10 @@ def main() -> None:
         if pairs
         else {}
     )
-    detect, urgent = language_detector(), urgency_source(model)
+    detect = language_detector()
     texts = split[0] if split else [x for x, _ in pairs] or FALLBACK_TEXTS
     speed_texts = (texts * (2 * SPEED_TEXTS // len(texts) + 1))[: SPEED_TEXTS * 2]
-    extra = per_message_extra(detect, urgent)
+    extra = per_message_extra(detect, triage.urgent_words)
     cpu0 = time.process_time()
     rate1, lat1 = single_message(model, speed_texts[:SPEED_TEXTS], extra)
     cpu1 = time.process_time()
@@ -249,36 +255,66 @@ def main() -> None:
         1000 * (time.process_time() - cpu1) / len(speed_texts),
     )
     rss = peak_rss_mb()
+    ceiling = network_ceiling(settings, speed_texts[:SPEED_TEXTS])
     if split:
         print_sentiment(ours, vader_figures(*split), model.version)
     if topics:
         print_topics(topics, len(pairs))
     else:
         print(f"topics skipped: no evaluation set at {EVAL_FILE}")
-    library_section(model, detect, urgent)
+    library_section(model, detect, urgency_sources(model, triage.urgent_words))
     print(f"speed ({os.cpu_count()} CPUs, {model.version})")
     print(speed("batch 1", rate1, lat1) + f"  CPU {cpu_ms[0]:.2f} ms/msg")
     print(speed("micro-batched", rate_mb, lat_mb) + f"  CPU {cpu_ms[1]:.2f} ms/msg")
     print(f"  (CPU time per message is what stays comparable on a shared machine; load {load()})")
     print(f"  (16 concurrent single-text callers, max batch {settings.classify_max_batch})")
-    print(f"  timed with language detection {'on' if detect else 'absent'}, urgency: {urgent[0]}")
+    print(
+        f"  timed with language detection {'on' if detect else 'absent'},"
+        " urgency (the classifier's reading and the triage word list)"
+    )
     print(f"  peak RSS       {rss:7.1f} MB")
+    print_ceiling(ceiling, rate_mb, lat1)
     if split:
         compare_fp32(settings, *split, ours, ours_pred)
 
 
+def network_ceiling(settings: Settings, texts: Sequence[str]) -> Ceiling | None:
+    """The ONNX session alone on this CPU (None when the ONNX model is not what runs here)."""
+    model = onnx_model(settings.model_cache_dir, WEIGHTS_DIR)
+    if model is None:
+        return None
+    cores = max(1, min(4, len(os.sched_getaffinity(0))))
+    return measure(model, texts, cores=cores, threads=min(2, cores))
+
+
+def print_ceiling(ceiling: Ceiling | None, rate: float, single: np.ndarray) -> None:
+    """The network alone on this CPU, and the classifier's share of it."""
+    if ceiling is None:
+        print("  network alone: skipped (no ONNX model in the cache)")
+        return
+    p50 = np.percentile(single, 50)
+    print(
+        f"  network alone  {ceiling.per_s:7.1f} msgs/s  (the ONNX session with nothing around it,"
+        f" one run per core, batches of 4 sorted by length; single text p50"
+        f" {ceiling.single_p50_ms:.2f} ms  p99 {ceiling.single_p99_ms:.2f} ms)"
+    )
+    print(
+        f"  share          {rate / ceiling.per_s:7.2f}x of the network alone micro-batched;"
+        f" one at a time p50 {p50 / ceiling.single_p50_ms:.2f}x the bare run's"
+        " (these ratios, not msgs/s, compare across CPUs)"
+    )
+
+
 def per_message_extra(
-    detect: Callable[[str], str] | None, urgent: Urgency
+    detect: Callable[[str], str] | None, words: list[str]
 ) -> Callable[[str], object]:
-    """Work done per message beside the classifier: language detection, and the word-list triage
-    (Classification.urgent is computed inside the classifier, so it is timed there already)."""
-    word_list = urgent[1] if urgent[0] == "triage word list" else None
+    """Work done per message beside the classifier: language detection, and triage's urgent-word
+    check (Classification.urgent is computed inside the classifier, so it is timed there)."""
 
     def extra(text: str) -> None:
         if detect is not None:
             detect(text)
-        if word_list is not None:
-            word_list([text])
+        urgent_word(text, words)
 
     return extra
 
