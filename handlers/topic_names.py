@@ -14,6 +14,11 @@ def topic_name(wording: Wording, key: str, language: str = ENGLISH) -> str:
     """The topic's display name in ``language`` (English where it has none)."""
     if PREFIX + key in wording.english:
         return wording.text(PREFIX + key, language)
+    return in_words(key)
+
+
+def in_words(key: str) -> str:
+    """A key in words, its first letter capital (``it_services`` → "It services")."""
     words = key.replace("_", " ").strip()
     return words[:1].upper() + words[1:] if words else key
 

@@ -17,6 +17,7 @@ from bot.web.queue_query import LIBRARY_ZONE
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import Actor
 from handlers.inbox.usecases import Inbox
+from handlers.topic_names import in_words
 from models.store import Store
 from models.store.staff.facade import StaffView
 
@@ -38,13 +39,25 @@ class InboxDeps:
     """Each topic's display name (``handlers/topic_names.py``)."""
     groups: Mapping[str, str] = field(default_factory=dict)
     """The digest's channel → customer group map (its "who is writing" links)."""
+    team_names: Mapping[str, str] = field(default_factory=dict)
+    """Each team's display name (``handlers/team_names.py``)."""
+
+    def team_name(self, key: str | None) -> str:
+        """A team as staff read it: its display name, else the key in words ('' for none)."""
+        if not key:
+            return ""
+        return self.team_names.get(key) or in_words(key)
 
     def render(
         self, request: Request, name: str, context: dict[str, object], status: int = 200
     ) -> Response:
         """A page, never cached (it shows personal data); ``when(at)`` writes a time in the
-        library's zone, named."""
-        base = {"library_name": self.library_name, "when": LocalTime(self.zone)}
+        library's zone, named; ``team_name(key)`` names a team."""
+        base = {
+            "library_name": self.library_name,
+            "when": LocalTime(self.zone),
+            "team_name": self.team_name,
+        }
         response = self.templates.TemplateResponse(request, name, base | context, status)
         response.headers["cache-control"] = "no-store"
         return response

@@ -66,6 +66,7 @@ class StaffWebConfig:
     proxy_header: str = ""
     topic_names: Mapping[str, str] = field(default_factory=dict)
     groups: Mapping[str, str] = field(default_factory=dict)
+    team_names: Mapping[str, str] = field(default_factory=dict)
     calendar: AcademicCalendar | None = None
 
 
@@ -108,6 +109,7 @@ def build_staff_web(
         config.zone,
         config.topic_names,
         config.groups,
+        config.team_names,
     )
     routes: list[BaseRoute] = [
         *staff_login.routes(deps),

@@ -24,6 +24,7 @@ from handlers.digest.summary import ChatDestination
 from handlers.digest.terms import TermsSection
 from handlers.digest.trends import TrendsSection
 from handlers.groups.digest_section import CoverageSection
+from handlers.team_names import team_names
 from handlers.themes.digest_section import FocusAreasPart, ThemesPart
 from handlers.topic_names import topic_names
 from models.store import Store
@@ -33,12 +34,13 @@ def digest_service(
     settings: Settings, library: LibraryConfig, store: Store, wording: Wording
 ) -> Digests:
     """The weekly digest as the settings and the library's config describe it, with its
-    sections (``handlers/digest/parts.py``) in the order they are shown; topics' display
-    names from ``wording``."""
+    sections (``handlers/digest/parts.py``) in the order they are shown; topics' and teams'
+    display names from ``wording``."""
     config = DigestConfig(
         zone=ZoneInfo(settings.timezone),
         groups=library.customer_groups.entry_points,
         topic_names=topic_names(wording, keys=known_topics(settings.topics_file)),
+        team_names=team_names(wording, keys=library.triage.team_names()),
         calendar=library.calendar,
         sections=digest_sections(library.customer_groups, library.calendar),
     )

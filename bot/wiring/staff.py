@@ -24,6 +24,7 @@ from handlers.delivery import Delivery
 from handlers.inbox.changes import Changes
 from handlers.inbox.steps import Clock
 from handlers.inbox.usecases import Inbox
+from handlers.team_names import team_names as team_display_names
 from handlers.topic_names import topic_names as display_names
 from handlers.you_said import YouSaid
 from models.store import Store
@@ -102,8 +103,9 @@ def you_said(
 
 
 def pages_config(settings: Settings, library: LibraryConfig, wording: Wording) -> StaffWebConfig:
-    """The staff pages' settings (topics' display names from ``wording``)."""
+    """The staff pages' settings (topics' and teams' display names from ``wording``)."""
     topics = topic_names(settings.topics_file)
+    teams = library.triage.team_names()
     return StaffWebConfig(
         secret=session_secret(settings),
         public_url=settings.public_url,
@@ -111,11 +113,12 @@ def pages_config(settings: Settings, library: LibraryConfig, wording: Wording) -
         lifetime=timedelta(hours=settings.staff_session_hours),
         library_name=library.library_name,
         topics=topics,
-        teams=library.triage.team_names(),
+        teams=teams,
         max_chars=settings.max_message_chars,
         zone=ZoneInfo(settings.timezone),
         proxy_header=settings.trusted_proxy_header,
         topic_names=display_names(wording, keys=topics),
         groups=library.customer_groups.entry_points,
+        team_names=team_display_names(wording, keys=teams),
         calendar=library.calendar,
     )

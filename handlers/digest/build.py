@@ -29,8 +29,9 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class DigestConfig:
-    """How the digest reads the week: time zone, customer groups, quotes, topics' display
-    names, the academic calendar, and the sections plugged in (``handlers/digest/parts.py``)."""
+    """How the digest reads the week: time zone, customer groups, quotes, topics' and teams'
+    display names, the academic calendar, and the sections plugged in
+    (``handlers/digest/parts.py``)."""
 
     zone: ZoneInfo
     groups: Mapping[str, str] = field(default_factory=dict)
@@ -39,6 +40,7 @@ class DigestConfig:
     quote_confidence: float = 0.7
     history_weeks: int = 8
     topic_names: Mapping[str, str] = field(default_factory=dict)
+    team_names: Mapping[str, str] = field(default_factory=dict)
     calendar: AcademicCalendar | None = None
     sections: tuple[Section, ...] = ()
 
@@ -94,7 +96,13 @@ async def build_digest(
         part = await _timed(timer, section.name, section.build(store, context))
         parts += [part] if part is not None else []
     digest = _assemble(week, window, config, found)
-    return replace(digest, so_far=so_far, parts=parts, topic_names=dict(config.topic_names))
+    return replace(
+        digest,
+        so_far=so_far,
+        parts=parts,
+        topic_names=dict(config.topic_names),
+        team_names=dict(config.team_names),
+    )
 
 
 async def _timed(timer: Timer, name: str, work: Awaitable[T]) -> T:

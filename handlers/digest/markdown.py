@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from handlers.digest.model import Digest, QueueTeam
-from handlers.digest.render import NONE, duration, pct, signed, team_name
+from handlers.digest.render import NONE, duration, pct, signed
 from handlers.text_direction import shown
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
@@ -169,12 +169,12 @@ def _queue(d: Digest, base: str) -> list[str]:
         ]
         head = ["Team", "New", "Resolved", "Open", "Overdue", "First response median / 90th"]
         head += ["Resolution median / 90th", "CSAT"]
-        out += _table(head, [_team_row(t, base) for t in d.queue.teams])
+        out += _table(head, [_team_row(d, t, base) for t in d.queue.teams])
     out += ["### Oldest negative items still waiting", ""]
     out += [
         f"- {_a(f'Item {w.id}', w.link, base)}: {escape(d.topic(w.topic) or 'no topic')}, "
         f"on {w.channel}, "
-        f"{escape(team_name(w.team))}, waiting {duration(w.waited)}"
+        f"{escape(d.team(w.team))}, waiting {duration(w.waited)}"
         for w in d.queue.waiting
     ] or [f"No negative item was left waiting {_then(d)}."]
     return [*out, ""]
@@ -184,11 +184,11 @@ def _then(d: Digest) -> str:
     return "now" if d.so_far else "at the week's end"
 
 
-def _team_row(t: QueueTeam, base: str) -> list[str]:
+def _team_row(d: Digest, t: QueueTeam, base: str) -> list[str]:
     answers = _a(t.csat_responses, t.links["csat"], base)
     csat = f"{t.csat:g}% ({answers} of {t.csat_asked})" if t.csat is not None else NONE
     return [
-        escape(team_name(t.team)),
+        escape(d.team(t.team)),
         _a(t.new, t.links["new"], base),
         _a(t.resolved, t.links["resolved"], base),
         _a(t.open, t.links["open"], base),

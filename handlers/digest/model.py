@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from handlers.digest.parts import Part
+from handlers.topic_names import in_words
 
 
 @dataclass(frozen=True)
@@ -182,12 +183,22 @@ class Digest:
     until: str = ""
     """Where the figures stop (local time): the week's end, or the moment it was built."""
     topic_names: dict[str, str] = field(default_factory=dict)
+    team_names: dict[str, str] = field(default_factory=dict)
     parts: list[Part] = field(default_factory=list)
     """The sections plugged in (``handlers/digest/parts.py``), in the configured order."""
 
     def topic(self, key: str) -> str:
         """A topic key as people read it: its display name from config, else the key."""
         return self.topic_names.get(key, key)
+
+    def team(self, key: str) -> str:
+        """A team key as staff read it: its display name from config, else the key in words;
+        '' is items no team has taken, 'all' the line over every team."""
+        if key in self.team_names:
+            return self.team_names[key]
+        if not key:
+            return "no team"
+        return key if key == "all" else in_words(key)
 
     @property
     def first_parts(self) -> list[Part]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from handlers.digest.markdown import period
 from handlers.digest.model import Digest
-from handlers.digest.render import NONE, duration, pct, signed, team_name
+from handlers.digest.render import NONE, duration, pct, signed
 from handlers.text_direction import shown
 
 
@@ -91,7 +91,7 @@ def _queue(d: Digest) -> list[str]:
     for t in d.queue.teams[:-1]:
         csat = f"{t.csat:g}%" if t.csat is not None else NONE
         out.append(
-            f"- {team_name(t.team)}: {t.new} new, {t.resolved} resolved, {t.open} open, "
+            f"- {d.team(t.team)}: {t.new} new, {t.resolved} resolved, {t.open} open, "
             f"{t.overdue} overdue; first response {duration(t.first_response.median)}; "
             f"CSAT {csat}"
         )

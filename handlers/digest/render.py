@@ -40,18 +40,13 @@ def duration(seconds: float | None) -> str:
     return f"{hours} h {mins} min" if hours else f"{mins} min"
 
 
-def team_name(team: str) -> str:
-    """How a team key reads ('' is items no team has taken)."""
-    return team or "no team"
-
-
 @cache
 def environment() -> Environment:
     """Jinja with autoescaping on for every template; ``shown`` for every person's text."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True)
     )
-    env.filters.update(pct=pct, signed=signed, duration=duration, team=team_name)
+    env.filters.update(pct=pct, signed=signed, duration=duration)
     env.filters["shown"] = text_direction.shown
     return env
 

@@ -36,3 +36,23 @@ async def test_week_filters_show_the_items_of_that_week_and_say_so(
     assert f"Only items first written in {week} (library time)" in this.text
     assert before.status_code == 200 and f"/inbox/items/{item}" not in before.text
     assert nonsense.status_code == 200 and "Only items" not in nonsense.text  # ignored
+
+
+async def test_teams_are_shown_by_name_and_sent_by_key(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        item = await widget_item(bot, "Can I book a group study room?")  # customer_engagement
+        await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead", team="it_services")
+        await add_staff(bot.store, "bo@lib.example.ac.uk", team="estates")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "lee@lib.example.ac.uk")
+            queue = (await http.get("/inbox/?status=all")).text
+            shown = (await http.get(f"/inbox/items/{item}")).text
+    assert "Team: Customer engagement" in queue  # the list
+    assert '<option value="customer_engagement" >Customer engagement (1)</option>' in queue
+    assert ">Bo (Estates)</option>" in queue  # the bulk assign select
+    assert "(lead, IT services)" in queue and "(lead, IT services)" in shown  # the header
+    assert ">Bo (Estates)</option>" in shown  # the item's assign selects
+    assert '<option value="customer_engagement" selected>Customer engagement</option>' in shown
+    assert "customer_engagement<" not in queue + shown and "it_services<" not in queue + shown

@@ -56,6 +56,12 @@ async def test_an_agent_moves_their_teams_item_and_not_another_teams(
         audited = await moves(bot)
         view = await bot.store.inbox.item(item_id=item)
     assert 'id="move-team"' not in page  # Bo is not in the item's team: no control shown
+    # teams are shown by name (config/languages/en.yaml), sent by key
+    assert "<dt>Team</dt><dd>Customer engagement</dd>" in shown
+    assert "Now with Customer engagement;" in shown and "(agent, Customer engagement)" in shown
+    assert '<option value="customer_engagement" selected>Customer engagement</option>' in shown
+    assert '<option value="it_services" >IT services</option>' in shown
+    assert ">customer_engagement<" not in shown and "<dt>Team</dt><dd>Estates</dd>" in after
     assert refused.status_code == 403 and "only agents of customer_engagement" in refused.text
     assert no_split.status_code == 403 and "or a lead can move or split" in no_split.text
     assert no_token.status_code == 403

@@ -52,7 +52,7 @@ async def test_the_team_and_split_controls_pass_axe_and_work_by_keyboard(
         assert "This item was split off" in await page.inner_text("[role=status]")
         new_id = int(page.url.split("/items/")[1].split("?")[0])
         await page.get_by_label("Move to team").focus()
-        await page.keyboard.type("customer_s")
+        await page.keyboard.type("customer s")  # the options read as names ("Customer services")
         await page.get_by_role("button", name="Move", exact=True).focus()
         async with page.expect_navigation():
             await page.keyboard.press("Enter")

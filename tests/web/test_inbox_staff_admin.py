@@ -31,6 +31,9 @@ async def test_an_admin_adds_an_account_whose_made_up_password_is_shown_once_and
             )
             again = await http.get("/inbox/staff")
         found = SHOWN.search(added.text)
+        # the team selects show each team's name and send its key
+        assert '<option value="it_services" >IT services</option>' in again.text
+        assert ">it_services<" not in again.text
         assert added.status_code == 200 and found, added.text
         password = found.group(1)
         assert len(password) >= 12 and password not in again.text  # shown once
