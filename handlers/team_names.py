@@ -4,7 +4,7 @@ key in words; the same rule as topics' (``handlers/topic_names.py``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from config.wording import ENGLISH, Wording
 from handlers.topic_names import in_words
@@ -25,3 +25,18 @@ def team_names(
     """Every named team's display name (and those of ``keys``), by key."""
     named = [k[len(PREFIX) :] for k in wording.english if k.startswith(PREFIX)]
     return {k: team_name(wording, k, language) for k in (*named, *keys) if k}
+
+
+class NamesTeams(Exception):
+    """A refusal whose words name teams (``{teams}`` in ``template``, joined by commas):
+    ``str()`` writes their keys (the chat bridge and the command line, where staff type keys);
+    ``said(name)`` writes each team as ``name`` does (the staff pages: its display name)."""
+
+    def __init__(self, template: str, teams: Sequence[str]) -> None:
+        self.template = template
+        self.teams = tuple(teams)
+        super().__init__(self.said(str))
+
+    def said(self, name: Callable[[str], str]) -> str:
+        """The words, each team written by ``name``."""
+        return self.template.format(teams=", ".join(name(t) for t in self.teams))

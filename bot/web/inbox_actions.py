@@ -132,7 +132,7 @@ def routes(deps: InboxDeps) -> list[Route]:
                 return await render_resolve_check(deps, request, item_id)
             answer = await ACTIONS[name](deps, who, item_id, form)
         except (Forbidden, NoSuchItem, InboxError, Refused, BadForm) as exc:
-            status, message = refusal(exc)
+            status, message = refusal(deps, exc)
             return await render_item(deps, request, item_id, error=message, status=status)
         if isinstance(answer, Response):
             return answer
@@ -158,13 +158,13 @@ async def _may_resolve_now(deps: InboxDeps, who: Actor, item_id: int, form: Form
     return field(form, "confirm") == "yes" or not await deps.inbox.resolve_would_ask(who, item_id)
 
 
-def refusal(exc: Exception) -> tuple[int, str]:
-    """The status and words for an action that was not done."""
+def refusal(deps: InboxDeps, exc: Exception) -> tuple[int, str]:
+    """The status and words for an action that was not done (teams named by name)."""
     if isinstance(exc, Forbidden):
-        return 403, f"Not allowed: {exc}."
+        return 403, f"Not allowed: {deps.words(exc)}."
     if isinstance(exc, NoSuchItem):
         return 404, ""
-    return (409, str(exc)) if isinstance(exc, InboxError) else (400, str(exc))
+    return (409 if isinstance(exc, InboxError) else 400), deps.words(exc)
 
 
 async def bulk(deps: InboxDeps, request: Request) -> Response:
@@ -179,7 +179,7 @@ async def bulk(deps: InboxDeps, request: Request) -> Response:
             return _bulk_check(deps, request, form, asking, back)
         await _bulk(deps, who, form)
     except (Forbidden, InboxError, Refused, BadForm) as exc:
-        return _problem(deps, request, *refusal(exc))
+        return _problem(deps, request, *refusal(deps, exc))
     return RedirectResponse(back, status_code=303)
 
 

@@ -17,6 +17,7 @@ from bot.web.queue_query import LIBRARY_ZONE
 from bot.web.staff_session import staff_of
 from handlers.inbox.roles import Actor
 from handlers.inbox.usecases import Inbox
+from handlers.team_names import NamesTeams
 from handlers.topic_names import in_words
 from models.store import Store
 from models.store.staff.facade import StaffView
@@ -48,15 +49,27 @@ class InboxDeps:
             return ""
         return self.team_names.get(key) or in_words(key)
 
+    def topic_name(self, key: str | None) -> str:
+        """A topic as staff read it: its display name, else the key in words ('' for none)."""
+        if not key:
+            return ""
+        return self.topic_names.get(key) or in_words(key)
+
+    def words(self, exc: Exception) -> str:
+        """A refusal's words as staff read them: the teams it names by name, not key."""
+        return exc.said(self.team_name) if isinstance(exc, NamesTeams) else str(exc)
+
     def render(
         self, request: Request, name: str, context: dict[str, object], status: int = 200
     ) -> Response:
         """A page, never cached (it shows personal data); ``when(at)`` writes a time in the
-        library's zone, named; ``team_name(key)`` names a team."""
+        library's zone, named; ``team_name(key)`` and ``topic_name(key)`` name a team and a
+        topic."""
         base = {
             "library_name": self.library_name,
             "when": LocalTime(self.zone),
             "team_name": self.team_name,
+            "topic_name": self.topic_name,
         }
         response = self.templates.TemplateResponse(request, name, base | context, status)
         response.headers["cache-control"] = "no-store"

@@ -62,7 +62,8 @@ def routes(pages: ThemePages) -> list[Route]:
         except NoSuchTheme as exc:
             return pages.deps.error(request, 404, "Not found", f"{exc}.")
         except (ThemeRefused, BadForm) as exc:
-            return await _theme_page(pages, request, theme_id, error=str(exc), status=400)
+            error = pages.deps.words(exc)
+            return await _theme_page(pages, request, theme_id, error=error, status=400)
         return RedirectResponse(f"/inbox/themes/{theme_id}?done={action}&n={count}", 303)
 
     return [

@@ -17,6 +17,7 @@ from config.triage import TriageConfig
 from handlers.inbox.changes import Change, Changes
 from handlers.inbox.roles import Actor, Forbidden, allowed, require
 from handlers.inbox.steps import Clock
+from handlers.team_names import NamesTeams
 from models.store import Store
 from models.store.inbox.moves import Move, SplitOff
 from models.store.inbox.types import PRIORITIES, InboxError, ItemView, NoSuchItem
@@ -32,6 +33,19 @@ def may_move(actor: Actor, item_team: str) -> bool:
     if allowed(actor.role, "assign"):
         return True
     return allowed(actor.role, "claim") and bool(actor.team) and actor.team == item_team
+
+
+class NotTheirTeam(NamesTeams, Forbidden):
+    """An agent's move or split of an item of another team (or of no team)."""
+
+    def __init__(self, team: str | None) -> None:
+        who = "{teams}" if team else "its team"
+        words = f"only agents of {who} or a lead can move or split this item"
+        super().__init__(words, [team] if team else [])
+
+
+class UnknownTeam(NamesTeams, InboxError):
+    """A team that is not one of the teams staff may choose from."""
 
 
 class Moves:
@@ -102,13 +116,12 @@ class Moves:
         if item is None:
             raise NoSuchItem(f"queue item {item_id} does not exist")
         if not may_move(actor, item.row.team):
-            team = item.row.team or "its team"
-            raise Forbidden(f"only agents of {team} or a lead can move or split this item")
+            raise NotTheirTeam(item.row.team)
         return item
 
     def _known(self, team: str) -> None:
         if team not in self.teams:
-            raise InboxError(f"choose a team from the list: {', '.join(self.teams)}")
+            raise UnknownTeam("choose a team from the list: {teams}", self.teams)
 
     async def _told(self, actor: Actor, ids: tuple[int, ...], what: str, text: str) -> None:
         change = Change(ids, what, actor.name or f"staff {actor.id}", text, actor.via)

@@ -12,6 +12,7 @@ from bot.events import utcnow
 from handlers.digest.scrub import scrub
 from handlers.digest.week import IsoWeek, local_week
 from handlers.inbox.roles import Actor, require
+from handlers.team_names import NamesTeams
 from handlers.themes.compute import ThemeBuilder
 from handlers.themes.trend import rank
 from models.classification import OTHER_TOPIC, UNSURE
@@ -26,6 +27,10 @@ QUOTE_CHARS = 200
 
 class ThemeRefused(ValueError):
     """The request cannot be done as asked (the message says why)."""
+
+
+class UnknownTeam(NamesTeams, ThemeRefused):
+    """A team that is not one of the teams a topic may go to."""
 
 
 class NoSuchTheme(LookupError):
@@ -117,7 +122,7 @@ class Themes:
         if name in (OTHER_TOPIC, UNSURE) or name in await self.known_topics():
             raise ThemeRefused(f"there is already a topic called {name!r}: merge into it instead")
         if team not in self.teams:
-            raise ThemeRefused(f"choose a team from the list: {', '.join(self.teams)}")
+            raise UnknownTeam("choose a team from the list: {teams}", self.teams)
         return await self._label(actor, theme_id, name, team)
 
     async def merge(self, actor: Actor, theme_id: int, topic: str) -> int:

@@ -14,7 +14,7 @@ from config.settings import Settings
 from handlers.digest.week import IsoWeek
 from models.store.inbox.tables import InboxItem
 from tests.fakes.running import running_bot
-from tests.support.staff import add_staff, log_in, widget_item
+from tests.support.staff import add_staff, csrf_of, log_in, widget_item
 
 
 async def test_week_filters_show_the_items_of_that_week_and_say_so(
@@ -56,3 +56,29 @@ async def test_teams_are_shown_by_name_and_sent_by_key(
     assert ">Bo (Estates)</option>" in shown  # the item's assign selects
     assert '<option value="customer_engagement" selected>Customer engagement</option>' in shown
     assert "customer_engagement<" not in queue + shown and "it_services<" not in queue + shown
+
+
+async def test_topics_are_shown_by_name_and_filtered_by_key(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        item = await widget_item(bot, "eduroam will not connect on my laptop")
+        await add_staff(bot.store, "lee@lib.example.ac.uk", role="lead")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "lee@lib.example.ac.uk")
+            token = csrf_of((await http.get(f"/inbox/items/{item}")).text)
+            fixed = await http.post(  # the item page's topic select sends the key
+                f"/inbox/items/{item}/relabel",
+                data={"csrftoken": token, "field": "topic", "value": "wifi_and_it"},
+            )
+            queue = (await http.get("/inbox/?status=all")).text
+            chosen = (await http.get("/inbox/?status=all&topic=wifi_and_it")).text
+            other = (await http.get("/inbox/?status=all&topic=noise")).text
+    assert fixed.status_code == 303
+    assert "Topic: Wi-Fi and IT" in queue  # the list
+    assert '<option value="wifi_and_it" >Wi-Fi and IT (1)</option>' in queue  # the filter
+    assert '<option value="noise" >Noise (0)</option>' in queue  # every known topic is offered
+    assert "wifi_and_it<" not in queue and "wifi_and_it)" not in queue
+    # the filter's value is the key: choosing it keeps the item, another topic does not
+    assert '<option value="wifi_and_it" selected>Wi-Fi and IT (1)</option>' in chosen
+    assert f"/inbox/items/{item}" in chosen and f"/inbox/items/{item}" not in other

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -62,10 +63,14 @@ async def test_an_agent_moves_their_teams_item_and_not_another_teams(
     assert '<option value="customer_engagement" selected>Customer engagement</option>' in shown
     assert '<option value="it_services" >IT services</option>' in shown
     assert ">customer_engagement<" not in shown and "<dt>Team</dt><dd>Estates</dd>" in after
-    assert refused.status_code == 403 and "only agents of customer_engagement" in refused.text
+    assert refused.status_code == 403 and "only agents of Customer engagement" in refused.text
     assert no_split.status_code == 403 and "or a lead can move or split" in no_split.text
     assert no_token.status_code == 403
-    assert unknown.status_code == 409 and "choose a team from the list" in unknown.text
+    assert unknown.status_code == 409
+    [said] = re.findall(
+        r"<strong>Not done.</strong> choose a team from the list: ([^<]*)<", unknown.text
+    )
+    assert "Customer engagement, " in said and "_" not in said  # by name, not key
     assert done.status_code == 303 and "Moved to the team shown" in after
     assert view is not None and view.row.team == "estates" and not view.team_manual
     [(subject, detail)] = audited
@@ -81,15 +86,25 @@ async def test_a_topic_correction_moves_the_item_and_says_so(
         await add_staff(bot.store, ANN)
         async with httpx.AsyncClient(base_url=bot.url) as http:
             await log_in(http, ANN)
-            token = csrf_of((await http.get(f"/inbox/items/{item}")).text)
+            before = (await http.get(f"/inbox/items/{item}")).text
+            token = csrf_of(before)
             fixed = await http.post(
                 f"/inbox/items/{item}/relabel",
                 data={"csrftoken": token, "field": "topic", "value": "wifi_and_it"},
             )
             page = (await http.get(fixed.headers["location"])).text
         view = await bot.store.inbox.item(item_id=item)
+    # the topic select shows names and sends keys: the key posted above is what it sends
+    select = before[
+        before.index('<select id="topic"') : before.index(
+            "</select>", before.index('<select id="topic"')
+        )
+    ]
+    assert '<option value="wifi_and_it" >Wi-Fi and IT</option>' in select
+    assert ">wifi_and_it<" not in select and "<option>" not in select
     assert fixed.headers["location"].endswith("done=relabel_moved")
-    assert "moved to that topic" in page
+    assert "moved to that topic" in page and "<dt>Topic</dt><dd>Wi-Fi and IT</dd>" in page
+    assert '<option value="wifi_and_it" selected>Wi-Fi and IT</option>' in page
     assert view is not None and view.row.team == "it_services"
 
 
@@ -106,7 +121,8 @@ async def test_a_lead_splits_a_message_into_its_own_item(
         [lift] = [e.message_id for e in page.splittable() if "lift" in e.text]
         async with httpx.AsyncClient(base_url=bot.url) as http:
             await log_in(http, LEE)
-            token = csrf_of((await http.get(f"/inbox/items/{item}")).text)
+            shown = (await http.get(f"/inbox/items/{item}")).text
+            token = csrf_of(shown)
             form = {"csrftoken": token, "topic": "building_and_facilities", "priority": "high"}
             none_ticked = await http.post(f"/inbox/items/{item}/split", data=form)
             split = await http.post(
@@ -117,7 +133,10 @@ async def test_a_lead_splits_a_message_into_its_own_item(
         new_id = int(split.headers["location"].split("/")[3].split("?")[0])
         new = await bot.store.inbox.item(item_id=new_id)
     assert none_ticked.status_code == 400 and "tick the messages" in none_ticked.text
+    # the split's topic select shows names; the key posted above is its option's value
+    assert '<option value="building_and_facilities">Building and facilities</option>' in shown
     assert split.status_code == 303 and "This item was split off" in new_page
+    assert "<dt>Topic</dt><dd>Building and facilities</dd>" in new_page
     assert new is not None
     assert (new.row.team, new.row.priority, new.row.text) == (
         "estates",

@@ -128,7 +128,8 @@ async def test_roles_csrf_and_bad_input_change_nothing_and_a_topic_is_made_once(
                 f"/inbox/themes/{kiosk_id}/topic", data={"csrftoken": agent_token, **topic_form}
             )
             no_token = await lead.post(f"/inbox/themes/{kiosk_id}/topic", data=topic_form)
-            token = csrf_of((await lead.get(kiosk_link)).text)
+            kiosk_page = (await lead.get(kiosk_link)).text
+            token = csrf_of(kiosk_page)
             bad = [
                 await lead.post(f"/inbox/themes/{kiosk_id}/topic", data={"csrftoken": token, **f})
                 for f in (
@@ -170,10 +171,16 @@ async def test_roles_csrf_and_bad_input_change_nothing_and_a_topic_is_made_once(
     assert no_token.status_code == 403
     assert [r.status_code for r in bad] == [400] * 4 and bad_merge.status_code == 400
     assert "already a topic called &#39;wifi_and_it&#39;" in bad[2].text
+    [teams] = re.findall(r"choose a team from the list: ([^<]*)<", bad[1].text)
+    assert "Customer engagement, " in teams and "_" not in teams  # by name, not key
+    # the merge select shows topics by name and sends the key (posted above, and merged)
+    assert '<option value="cafe_and_food">Café and food</option>' in kiosk_page
+    assert ">cafe_and_food<" not in kiosk_page and "<option>" not in kiosk_page
     assert before == {}
     assert made.status_code == 303 and again.status_code == 400
     assert merged.status_code == 303 and into_learned.status_code == 400
     assert "The theme is now a topic (14 messages)" in after_page
+    assert "made the topic Laptop kiosk</dd>" in after_page  # a learned topic: its key in words
     assert corrections == {"laptop_kiosk": 14, "cafe_and_food": 8}
     assert learned == [("laptop_kiosk", "customer_engagement")]
     assert sorted((a, s) for a, s, _ in audits) == [
