@@ -91,7 +91,7 @@ async def test_the_queue_page_filters_by_language_and_by_the_languages_i_read(
         await log_in(http, "ana@lib.ac.uk")
         page = (await http.get("/inbox/", params={"language": "es"})).text
         assert f"/inbox/items/{item.id}" in page and "Language: Spanish (es)" in page
-        assert "Topic: unsure" in page and "Sentiment: unsure" in page
+        assert "Topic: Unsure (language not read)" in page and "Sentiment: unsure" in page
         mine = (await http.get("/inbox/", params={"language": "mine"})).text
         assert f"/inbox/items/{item.id}" in mine and "Languages I read (es)" in mine
         english = (await http.get("/inbox/", params={"language": "en"})).text
