@@ -44,9 +44,6 @@ class ResponseCounter:
             ["route", "status"],
             registry=registry,
         )
-        self._children: dict[tuple[str, str], Counter] = {}
-        """Each (route, status) pair's counter, looked up once: ``labels()`` takes a lock and
-        checks its arguments on every call, a measurable share of a cheap request."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -62,15 +59,7 @@ class ResponseCounter:
         try:
             await self.app(scope, receive, counting_send)
         finally:
-            self._child(self._template(scope), status[0]).inc()
-
-    def _child(self, route: str, status: int) -> Counter:
-        """The counter for one route and status (routes are templates, so the pairs are few)."""
-        key = (route, str(status))
-        child = self._children.get(key)
-        if child is None:
-            child = self._children[key] = self.counter.labels(*key)
-        return child
+            self.counter.labels(self._template(scope), str(status[0])).inc()
 
     def _template(self, scope: Scope) -> str:
         """The route the router chose (it notes it in the scope), else matched again here."""

@@ -26,25 +26,16 @@ class FramePolicy:
     framable_prefixes: Sequence[str] = ()
     ancestors: Sequence[str] = ()
 
-    def framable(self, path: str) -> bool:
-        """Whether the path is one of the framable prefixes or below one."""
-        return any(path == p or path.startswith(p + "/") for p in self.framable_prefixes)
-
     def frame_ancestors(self, path: str) -> str:
         """The frame-ancestors source list for a path."""
-        return self.embedders() if self.framable(path) else "'none'"
-
-    def embedders(self) -> str:
-        """The source list of a framable path: ourselves and the allowed embedders."""
-        return " ".join(("'self'", *self.ancestors))
+        if any(path == p or path.startswith(p + "/") for p in self.framable_prefixes):
+            return " ".join(("'self'", *self.ancestors))
+        return "'none'"
 
 
 def security_headers(path: str, frames: FramePolicy) -> list[tuple[str, str]]:
     """The headers added to a response for ``path`` (pure, for tests and reuse)."""
-    return _headers(frames.frame_ancestors(path))
-
-
-def _headers(ancestors: str) -> list[tuple[str, str]]:
+    ancestors = frames.frame_ancestors(path)
     headers = [
         ("content-security-policy", f"{BASE_POLICY}; frame-ancestors {ancestors}"),
         ("x-content-type-options", "nosniff"),
@@ -65,15 +56,12 @@ class SecurityHeaders:
         self.app = app
         self.frames = frames
         self.cacheable = tuple(cacheable)
-        # Two header sets only (framable or not): built once, not for every response.
-        self._framed = _headers(frames.embedders())
-        self._unframed = _headers("'none'")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = self._framed if self.frames.framable(scope["path"]) else self._unframed
+        extra = security_headers(scope["path"], self.frames)
         default_cache = "no-cache" if scope["path"].startswith(self.cacheable) else "no-store"
 
         async def send_with_headers(message: Message) -> None:

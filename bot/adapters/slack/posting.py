@@ -3,7 +3,6 @@ image, a private answer to a tap through its response_url, and DMs opened by use
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from collections.abc import Callable
@@ -20,7 +19,6 @@ from bot.events import OutboundMessage
 log = logging.getLogger(__name__)
 
 NETWORK_ERRORS = (aiohttp.ClientError, TimeoutError, OSError)
-JSON_BODY = {"Content-Type": "application/json; charset=utf-8"}
 
 
 class Poster:
@@ -79,9 +77,8 @@ class Poster:
         body = {"text": calls[0]["text"], "response_type": "ephemeral", "replace_original": False}
         if calls[0].get("blocks"):
             body["blocks"] = calls[0]["blocks"]
-        data = json.dumps(body, ensure_ascii=False).encode()  # aiohttp's JSON payload costs more
         try:
-            async with session.post(hook, data=data, headers=JSON_BODY) as response:
+            async with session.post(hook, json=body) as response:
                 status, answer = response.status, await response.read()
         except NETWORK_ERRORS as exc:
             log.info("slack response_url unreachable, posting instead: %r", exc)
