@@ -27,6 +27,7 @@ from config.settings import Settings, load_settings
 from handlers.inbox.triage import urgent_word
 from models.classification import SENTIMENTS
 from models.classifier import LocalClassifier, load_classifier
+from models.classifier.backend import cores
 from models.classifier.library_eval import (
     DEV_FILE,
     HELDOUT_FILE,
@@ -283,8 +284,7 @@ def network_ceiling(settings: Settings, texts: Sequence[str]) -> Ceiling | None:
     model = onnx_model(settings.model_cache_dir, WEIGHTS_DIR)
     if model is None:
         return None
-    cores = max(1, min(4, len(os.sched_getaffinity(0))))
-    return measure(model, texts, cores=cores, threads=min(2, cores))
+    return measure(model, texts, cores=cores(), threads=min(2, cores()))
 
 
 def print_ceiling(ceiling: Ceiling | None, rate: float, single: np.ndarray) -> None:

@@ -13,13 +13,17 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from models.classifier.artifacts import ADAPTER_FILE
-from models.classifier.backend import pad, tokenizer
+from models.classifier.backend import onnx_session, pad, tokenizer
 from models.classifier.encoder import encoder_path, file_hash, model_tag
 from models.classifier.onnx_export import onnx_path
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession
 
 BATCH = 4
 """Texts a run in the throughput ceiling (sorted by length first, so hardly any padding)."""
@@ -44,18 +48,9 @@ def onnx_model(cache_dir: Path, weights_dir: Path) -> Path | None:
 def measure(model: Path, texts: Sequence[str], *, cores: int, threads: int) -> Ceiling:
     """Tokenize beforehand, then time the bare session: ``cores`` runs side by side (one
     intra-op thread each) over length-sorted batches, and one text per run on ``threads``."""
-    import onnxruntime as ort
-
     rows = sorted((e.ids for e in tokenizer(encoder_path()).encode_batch(list(texts))), key=len)
 
-    def session(intra: int) -> ort.InferenceSession:
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = intra
-        options.inter_op_num_threads = 1
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
-
-    def run(s: ort.InferenceSession, part: Sequence[Sequence[int]], size: int) -> list[float]:
+    def run(s: InferenceSession, part: Sequence[Sequence[int]], size: int) -> list[float]:
         took = []
         for start in range(0, len(part), size):
             ids, mask = pad(part[start : start + size])
@@ -64,7 +59,7 @@ def measure(model: Path, texts: Sequence[str], *, cores: int, threads: int) -> C
             took.append((time.perf_counter() - t0) * 1000)
         return took
 
-    one = session(1)
+    one = onnx_session(model, 1)
     run(one, rows[:20], 1)
     workers = [
         threading.Thread(target=run, args=(one, rows[k::cores], BATCH)) for k in range(cores)
@@ -75,7 +70,7 @@ def measure(model: Path, texts: Sequence[str], *, cores: int, threads: int) -> C
     for worker in workers:
         worker.join()
     rate = len(rows) / (time.perf_counter() - started)
-    lone = session(threads)
+    lone = onnx_session(model, threads)
     run(lone, rows[:20], 1)
     latencies = np.array(run(lone, rows, 1))
     return Ceiling(rate, float(np.percentile(latencies, 50)), float(np.percentile(latencies, 99)))

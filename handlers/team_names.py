@@ -7,24 +7,21 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from config.wording import ENGLISH, Wording
-from handlers.topic_names import in_words
+from handlers.topic_names import display_name, display_names
 
 PREFIX = "team_names."
 
 
 def team_name(wording: Wording, key: str, language: str = ENGLISH) -> str:
     """The team's display name in ``language`` (English where it has none); '' for no team."""
-    if PREFIX + key in wording.english:
-        return wording.text(PREFIX + key, language)
-    return in_words(key)
+    return display_name(wording, PREFIX, key, language)
 
 
 def team_names(
     wording: Wording, language: str = ENGLISH, keys: Iterable[str] = ()
 ) -> dict[str, str]:
     """Every named team's display name (and those of ``keys``), by key."""
-    named = [k[len(PREFIX) :] for k in wording.english if k.startswith(PREFIX)]
-    return {k: team_name(wording, k, language) for k in (*named, *keys) if k}
+    return display_names(wording, PREFIX, language, keys)
 
 
 class NamesTeams(Exception):

@@ -1,5 +1,6 @@
 """How a topic key (``wifi_and_it``) is named to people ("Wi-Fi and IT"): its display name from
-the wording (``topic_names.<key>`` in ``config/languages/*.yaml``), else the key in words."""
+the wording (``topic_names.<key>`` in ``config/languages/*.yaml``), else the key in words. Teams
+are named by the same rule from their own section (``handlers/team_names.py``)."""
 
 from __future__ import annotations
 
@@ -12,20 +13,32 @@ PREFIX = "topic_names."
 
 def topic_name(wording: Wording, key: str, language: str = ENGLISH) -> str:
     """The topic's display name in ``language`` (English where it has none)."""
-    if PREFIX + key in wording.english:
-        return wording.text(PREFIX + key, language)
-    return in_words(key)
-
-
-def in_words(key: str) -> str:
-    """A key in words, its first letter capital (``it_services`` → "It services")."""
-    words = key.replace("_", " ").strip()
-    return words[:1].upper() + words[1:] if words else key
+    return display_name(wording, PREFIX, key, language)
 
 
 def topic_names(
     wording: Wording, language: str = ENGLISH, keys: Iterable[str] = ()
 ) -> dict[str, str]:
     """Every named topic's display name (and those of ``keys``), by key."""
-    named = [k[len(PREFIX) :] for k in wording.english if k.startswith(PREFIX)]
-    return {k: topic_name(wording, k, language) for k in (*named, *keys)}
+    return display_names(wording, PREFIX, language, keys)
+
+
+def display_name(wording: Wording, prefix: str, key: str, language: str = ENGLISH) -> str:
+    """``key``'s name from the wording section ``prefix`` in ``language``, else in words."""
+    if prefix + key in wording.english:
+        return wording.text(prefix + key, language)
+    return in_words(key)
+
+
+def display_names(
+    wording: Wording, prefix: str, language: str = ENGLISH, keys: Iterable[str] = ()
+) -> dict[str, str]:
+    """Every key the wording section ``prefix`` names (and ``keys``), with its name."""
+    named = [k[len(prefix) :] for k in wording.english if k.startswith(prefix)]
+    return {k: display_name(wording, prefix, k, language) for k in (*named, *keys) if k}
+
+
+def in_words(key: str) -> str:
+    """A key in words, its first letter capital (``it_services`` → "It services")."""
+    words = key.replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else key

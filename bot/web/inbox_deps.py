@@ -45,15 +45,11 @@ class InboxDeps:
 
     def team_name(self, key: str | None) -> str:
         """A team as staff read it: its display name, else the key in words ('' for none)."""
-        if not key:
-            return ""
-        return self.team_names.get(key) or in_words(key)
+        return _named(self.team_names, key)
 
     def topic_name(self, key: str | None) -> str:
         """A topic as staff read it: its display name, else the key in words ('' for none)."""
-        if not key:
-            return ""
-        return self.topic_names.get(key) or in_words(key)
+        return _named(self.topic_names, key)
 
     def words(self, exc: Exception) -> str:
         """A refusal's words as staff read them: the teams it names by name, not key."""
@@ -84,3 +80,8 @@ class InboxDeps:
 def actor(staff: StaffView) -> Actor:
     """The use cases' view of the logged-in member of staff."""
     return Actor(id=staff.id, role=staff.role, name=staff.name, team=staff.team)
+
+
+def _named(names: Mapping[str, str], key: str | None) -> str:
+    """``key``'s display name in ``names``, else the key in words ('' for no key)."""
+    return (names.get(key) or in_words(key)) if key else ""

@@ -6,13 +6,16 @@ import logging
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
 from models.classifier.onnx_export import ensure_onnx
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession
 
 log = logging.getLogger(__name__)
 MAX_TOKENS = 128
@@ -99,21 +102,10 @@ class OnnxEngine:
     the second core when the other worker is idle (MODEL_CARD.md, Speed)."""
 
     def __init__(self, model: Path, tok: Tokenizer, threads: int = 0, workers: int = 0) -> None:
-        import onnxruntime as ort
-
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or min(2, _cores())
-        options.inter_op_num_threads = 1
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Spinning worker threads burn the cores the event loop and the tokenizer need: measured
-        # on 2 cores, twice the CPU time per message for the same work (see MODEL_CARD.md).
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(
-            str(model), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = onnx_session(model, threads or min(2, cores()))
         self._tok = tok
         self.name = "onnx-int8"
-        self.workers = workers or _cores()
+        self.workers = workers or cores()
 
     def run(self, texts: Sequence[str]) -> Arrays:
         """Tokenize and run the session once per length group."""
@@ -146,7 +138,21 @@ class TorchEngine:
         return embedding.numpy(), logits.numpy()
 
 
-def _cores() -> int:
+def onnx_session(model: Path, threads: int) -> InferenceSession:
+    """An ONNX Runtime CPU session on ``threads`` intra-op threads that do not spin."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Spinning worker threads burn the cores the event loop and the tokenizer need: measured
+    # on 2 cores, twice the CPU time per message for the same work (see MODEL_CARD.md).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+
+
+def cores() -> int:
     """The cores this process may run on (at most four: more batches at once than that only
     make each caller wait longer for its own)."""
     return max(1, min(4, len(os.sched_getaffinity(0))))

@@ -15,9 +15,10 @@ def message(
     thread: str = "",
     channel: Channel = Channel.SLACK,
     kind: EventKind = EventKind.MESSAGE,
+    conversation: ConversationKind = ConversationKind.GROUP,
 ) -> InboundEvent:
-    """A customer's message on a platform."""
-    address = Address(channel, chat=chat, thread=thread, kind=ConversationKind.GROUP)
+    """A customer's message on a platform (in a group chat unless ``conversation`` says)."""
+    address = Address(channel, chat=chat, thread=thread, kind=conversation)
     return InboundEvent(
         channel=channel,
         platform_id=pid,

@@ -7,7 +7,7 @@ import re
 import httpx
 from sqlalchemy import select
 
-from bot.events import Address, ConversationKind, EventKind, InboundEvent
+from bot.events import ConversationKind
 from handlers.staff.passwords import Passwords
 from models.classification import Classification
 from models.store import Store
@@ -17,6 +17,7 @@ from models.store.tables import Message
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.running import RunningBot
 from tests.fakes.waiting import wait_until
+from tests.support.events import message
 
 PASSWORD = "a long enough test password"
 CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
@@ -82,16 +83,14 @@ async def platform_item(bot: RunningBot, platform: RecordingAdapter, text: str) 
     it delivers what the widget refuses, e.g. a direction override); returns the item's id."""
     assert platform.sink is not None, "start the bot with this adapter"
     sender = f"p-{abs(hash(text)):x}"
-    address = Address(platform.channel, chat=sender, kind=ConversationKind.DIRECT)
     await platform.sink(
-        InboundEvent(
-            channel=platform.channel,
-            platform_id=f"m-{sender}",
-            kind=EventKind.MESSAGE,
+        message(
+            text,
+            pid=f"m-{sender}",
             sender=sender,
-            address=address,
-            text=text,
-            reply_ref=f"m-{sender}",
+            chat=sender,
+            channel=platform.channel,
+            conversation=ConversationKind.DIRECT,
         )
     )
     return await queued_id(bot, text)
