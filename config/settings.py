@@ -57,7 +57,9 @@ class Settings(BaseSettings):
     how long to wait before looking for it (Slack) or resending it once (elsewhere)."""
     process_max_attempts: Annotated[int, Field(ge=1, le=100)] = 10
     classify_max_batch: Annotated[int, Field(ge=1, le=1024)] = 32
-    classify_max_wait_ms: Annotated[float, Field(ge=0, le=10_000)] = 5.0
+    classify_max_wait_ms: Annotated[float, Field(ge=0, le=10_000)] = 0.0
+    """How long a batch waits for more texts once a worker is free. 0: none, since texts that
+    arrive while the workers are busy already join the next batch (MODEL_CARD.md, Speed)."""
     classify_engine: Annotated[str, Field(pattern="^(auto|onnx|torch)$")] = "auto"
     timezone: str = "Europe/London"
     poll_quiet_hours: str = "21:00-08:00"

@@ -20,6 +20,11 @@ LEASE = timedelta(seconds=60)  # after a crash, claimed events are due again thi
 IDLE_POLL_S = 2.0
 LULL_S = 0.05  # ingest this quiet lets a batch start
 MAX_DEFER_S = 1.0  # under steady ingest, a batch still starts at least this often
+BATCH = 256
+"""Most stored events claimed at once. A quiet bot claims what is due (a few); under a burst a
+bigger batch shares each step's statements among more events and, since a batch starts at least
+once a MAX_DEFER_S while ingest goes on, lets processing keep up with it (bench/votes.py: 10,000
+Slack taps counted at 675-773 a second against 470-619 with batches of 64, runs interleaved)."""
 
 
 class Processor:

@@ -92,7 +92,7 @@ def routes(deps: InboxDeps) -> list[Route]:
             "page": number,
             "per_page": PER_PAGE,
             "who": pseudonymous_name,
-            "topic": lambda key: deps.topic_names.get(key, key),
+            "topic": deps.topic_name,
             "more": f"?{_query(shown, page=number + 1)}",
             "less": f"?{_query(shown, page=number - 1)}",
         }

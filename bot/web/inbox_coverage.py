@@ -20,7 +20,7 @@ def routes(deps: InboxDeps, reader: CoverageReader) -> list[Route]:
         context: dict[str, object] = {
             "staff": staff,
             "active": "coverage",
-            "topic": lambda key: deps.topic_names.get(key, key),
+            "topic": deps.topic_name,
         }
         try:
             found = await reader.read(actor(staff))

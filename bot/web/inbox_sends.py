@@ -138,7 +138,7 @@ async def _show(
         "recent": recent,
         "panel": panel,
         "cap": sends.reach.cap,
-        "topic": lambda key: deps.topic_names.get(key, key.replace("_", " ")),
+        "topic": deps.topic_name,
     }
     return deps.render(request, "inbox/sends.html", context, status)
 

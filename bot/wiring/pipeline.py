@@ -25,7 +25,7 @@ from handlers.inbox.steps import Clock
 from handlers.metrics import Metrics
 from handlers.opt_out import OptWords
 from handlers.pipeline import Deps, Pipeline, build_steps
-from handlers.processor import Processor
+from handlers.processor import BATCH, Processor
 from handlers.reach.steps import PanelWords
 from handlers.record import Recorder
 from handlers.worker import Doorbell
@@ -98,7 +98,7 @@ def processing(
         store,
         steps,
         metrics,
-        batch=64,
+        batch=BATCH,
         max_attempts=settings.process_max_attempts,
         bell=bell,
         ingest_busy=recorder.busy,

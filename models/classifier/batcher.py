@@ -20,10 +20,11 @@ class BatcherClosed(RuntimeError):
 class MicroBatcher(Generic[T]):
     """Gathers texts from concurrent callers into batches of at most max_batch.
 
-    A batch runs when it is full or max_wait_ms after its first text arrived; the work runs in
+    A batch runs when it is full or max_wait_ms after its first text arrived (0, the default in
+    the settings: a batch is whatever is waiting when a worker is free); the work runs in
     background threads, at most ``workers`` batches at once, so the event loop never blocks, and
     each caller gets its own results. While every worker is busy, texts wait and join the next
-    batch.
+    batch, so batches form under load without any wait, and a lone text is never held back.
     """
 
     def __init__(

@@ -158,7 +158,7 @@ def load_classifier(
     topics_file: Path,
     cache_dir: Path,
     max_batch: int = 32,
-    max_wait_ms: float = 5.0,
+    max_wait_ms: float = 0.0,
     engine: str = "auto",
     weights_dir: Path = WEIGHTS_DIR,
     prepare_apart: bool = True,

