@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import time
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -35,9 +35,10 @@ async def test_inbound_writes_are_full_sync_and_the_rest_normal(tmp_path: Path) 
 async def test_urgent_work_jumps_the_queue(tmp_path: Path) -> None:
     runner = ThreadRunner(create_sqlite_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}"))
     order: list[str] = []
+    release = threading.Event()
 
     def slow(_: Connection) -> None:
-        time.sleep(0.1)  # the thread is busy while the others queue up
+        release.wait(timeout=10)  # the thread is busy until every other job is queued
         order.append("slow")
 
     def mark(name: str) -> Callable[[Connection], None]:
@@ -46,7 +47,10 @@ async def test_urgent_work_jumps_the_queue(tmp_path: Path) -> None:
     try:
         jobs = [runner.write(slow)] + [runner.write(mark(f"n{i}")) for i in range(20)]
         jobs.append(runner.urgent().write(mark("urgent")))
-        await asyncio.gather(*jobs)
+        tasks = [asyncio.ensure_future(job) for job in jobs]
+        await asyncio.sleep(0)  # each task has queued its job (before its first real await)
+        release.set()
+        await asyncio.gather(*tasks)
         assert order.index("urgent") <= 1  # ahead of every normal job not already running
     finally:
         await runner.close()
