@@ -82,3 +82,19 @@ async def test_topics_are_shown_by_name_and_filtered_by_key(
     # the filter's value is the key: choosing it keeps the item, another topic does not
     assert '<option value="wifi_and_it" selected>Wi-Fi and IT (1)</option>' in chosen
     assert f"/inbox/items/{item}" in chosen and f"/inbox/items/{item}" not in other
+
+
+async def test_an_item_the_classifier_has_not_labelled_says_so(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    """No classifier running: the topic is "Not yet classified", not "unsure" (which means the
+    classifier could not read the language)."""
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        item = await widget_item(bot, "The printers on level 2 are out of toner")
+        await add_staff(bot.store, "ann@lib.example.ac.uk")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            await log_in(http, "ann@lib.example.ac.uk")
+            queue = (await http.get("/inbox/?status=all")).text
+            shown = (await http.get(f"/inbox/items/{item}")).text
+    assert "Topic: Not yet classified" in queue and "Topic: unsure" not in queue
+    assert "<dt>Topic</dt><dd>Not yet classified</dd>" in shown
