@@ -39,17 +39,20 @@ class Acknowledgements(BaseModel):
     urgent: Wording = (
         "Thank you for telling us. We have passed this to our staff as urgent. {guidance}"
     )
-    needs_person: Wording = "Thanks for your message. Someone will reply here by {when}."
+    needs_person: Wording = (
+        "Thanks for your message. It has gone to {team}; someone will reply here by {when}."
+    )
     needs_person_closed: Wording = (
-        "Thanks for your message. We are closed now; someone will reply here after {when}."
+        "Thanks for your message. It has gone to {team}. We are closed now; someone will"
+        " reply here after {when}."
     )
     needs_no_one: Wording = ""
     poll_comment: Wording = "Thank you for your comment: it goes to the team with your answer."
 
     @model_validator(mode="after")
     def _placeholders(self) -> Acknowledgements:
-        allowed = {"urgent": {"guidance"}, "needs_person": {"when"}}
-        allowed["needs_person_closed"] = {"when"}
+        allowed = {"urgent": {"guidance"}, "needs_person": {"when", "team"}}
+        allowed["needs_person_closed"] = {"when", "team"}
         for key in ("urgent", "needs_person", "needs_person_closed", "needs_no_one"):
             _check_fields(key, getattr(self, key), allowed.get(key, set()))
         _check_fields("poll_comment", self.poll_comment, set())

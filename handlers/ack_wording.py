@@ -11,6 +11,7 @@ from config.library import Safety
 from config.wording import Speech
 from handlers.inbox.sla import Closed, is_open, never_closed, next_opening
 from handlers.inbox.triage import Decision
+from handlers.topic_names import in_words
 
 
 class Kind(enum.Enum):
@@ -61,12 +62,21 @@ def text_for(
     key = f"acknowledgements.{kind.value}"
     if kind is Kind.URGENT:
         return say.text(key, guidance=guidance(say, safety))
+    team = team_said(say, facts.decision.team if facts.decision else "")
     if kind is Kind.NEEDS_PERSON:
-        return say.text(key, when=when(facts.due_at or now, now, hours.zone, say))
+        return say.text(key, when=when(facts.due_at or now, now, hours.zone, say), team=team)
     if kind is Kind.NEEDS_PERSON_CLOSED:
         opens = next_opening(now, hours.opening, hours.zone, hours.closed) or facts.due_at or now
-        return say.text(key, when=when(opens, now, hours.zone, say))
+        return say.text(key, when=when(opens, now, hours.zone, say), team=team)
     return say.text(key)
+
+
+def team_said(say: Speech, team: str) -> str:
+    """The team triage chose as the person reads it: its ``team_names`` entry in their
+    language (English where theirs has none), else its key in words; ``no_team`` for none."""
+    if f"team_names.{team}" in say.wording.english:
+        return say.text(f"team_names.{team}")
+    return in_words(team) if team.strip() else say.text("no_team")
 
 
 def guidance(say: Speech, safety: Safety) -> str:

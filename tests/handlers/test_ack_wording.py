@@ -57,6 +57,22 @@ def test_needs_a_person_while_closed_is_told_when_we_open() -> None:
     assert "closed now" in text and text.endswith("after 08:30 on Monday.")
 
 
+def test_the_person_is_told_which_team_has_it_in_their_language() -> None:
+    """The team triage chose, by name (not always "customer engagement"): an IT question says
+    IT services; a team with no name is its key in words; no team at all, "the staff"."""
+    due = TUESDAY_NOON + timedelta(hours=3)
+    assert "It has gone to IT services at the Library" in said(Triaged(PERSON, due), TUESDAY_NOON)
+    estates = Triaged(Decision(True, "estates", "normal"), due)
+    assert "gone to Estates at the" in said(estates, TUESDAY_NOON)
+    unnamed = Triaged(Decision(True, "special_collections", "normal"), due)
+    assert "gone to Special collections at the" in said(unnamed, TUESDAY_NOON)
+    nobody = Triaged(Decision(True, "", "normal"), due)
+    assert "gone to the staff at the" in said(nobody, TUESDAY_NOON)
+    closed = said(Triaged(PERSON, due), SATURDAY_NIGHT, WELSH)
+    assert "(Gwasanaethau TG)" in closed and "ar gau" in closed and "{" not in closed
+    assert "(Gwasanaethau TG)" in said(Triaged(PERSON, due), TUESDAY_NOON, WELSH)
+
+
 @pytest.mark.parametrize("decision", [NO_ONE, None])
 def test_needs_no_one_is_promised_nothing(decision: Decision | None) -> None:
     facts = Triaged(decision, None)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.events import utcnow
 from models.store.inbox.types import QueueFilter
 from tests.fakes.chat import Chat
+from tests.fakes.classifier import KeywordClassifier
 from tests.fakes.waiting import wait_until
 
 STAFF = "C0STAFF01"
@@ -106,3 +107,17 @@ async def test_a_question_while_closed_is_told_when_it_will_be_answered(
     reply = await chat.expect_reply(student, contains="closed now")
     assert reply.text.endswith(f"will reply here after {next_opening_words(zone)}.")
     assert "999" not in reply.text
+
+
+async def test_the_first_answer_names_the_team_the_message_went_to(
+    chat: Chat, sqlite_url: str
+) -> None:
+    """A Wi-Fi complaint goes to IT services, and the person is told so (not "customer
+    engagement", whichever team has it)."""
+    bot = await chat.start("telegram", database_url=sqlite_url, classifier=KeywordClassifier())
+    student = chat.on("telegram")
+    await student.says("the wifi on level 3 is broken again")
+    reply = await chat.expect_reply(student, contains="Thanks for your message")
+    assert "It has gone to IT services at the Library" in reply.text
+    [item] = await bot.store.inbox.listing(filter=QueueFilter())
+    assert item.team == "it_services"
