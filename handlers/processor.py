@@ -24,7 +24,11 @@ BATCH = 256
 """Most stored events claimed at once. A quiet bot claims what is due (a few); under a burst a
 bigger batch shares each step's statements among more events and, since a batch starts at least
 once a MAX_DEFER_S while ingest goes on, lets processing keep up with it (bench/votes.py: 10,000
-Slack taps counted at 675-773 a second against 470-619 with batches of 64, runs interleaved)."""
+Slack taps counted at 675-773 a second against 470-619 with batches of 64, runs interleaved).
+The whole batch goes through each step: stepping it 64 at a time lost that gain again (the
+gain is each step's statements serving more events), at the price of a longer tail for the
+acknowledgements recorded meanwhile (widget ingest p99 about 0.25 s against 0.12 under a
+flood)."""
 
 
 class Processor:
