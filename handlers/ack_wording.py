@@ -11,7 +11,7 @@ from config.library import Safety
 from config.wording import Speech
 from handlers.inbox.sla import Closed, is_open, never_closed, next_opening
 from handlers.inbox.triage import Decision
-from handlers.topic_names import in_words
+from handlers.team_names import team_name
 
 
 class Kind(enum.Enum):
@@ -72,11 +72,9 @@ def text_for(
 
 
 def team_said(say: Speech, team: str) -> str:
-    """The team triage chose as the person reads it: its ``team_names`` entry in their
-    language (English where theirs has none), else its key in words; ``no_team`` for none."""
-    if f"team_names.{team}" in say.wording.english:
-        return say.text(f"team_names.{team}")
-    return in_words(team) if team.strip() else say.text("no_team")
+    """The team triage chose as the person reads it (``team_names.team_name`` in their
+    language); ``no_team`` where there is none."""
+    return team_name(say.wording, team, say.language) if team.strip() else say.text("no_team")
 
 
 def guidance(say: Speech, safety: Safety) -> str:
