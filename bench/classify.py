@@ -233,6 +233,7 @@ def main() -> None:
         cache_dir=settings.model_cache_dir,
         max_batch=settings.classify_max_batch,
         max_wait_ms=settings.classify_max_wait_ms,
+        threads=settings.classify_threads,
         urgency=urgency_spec(triage),  # timed too
     )
     print(f"classifier {model.version} (loaded in {time.perf_counter() - t0:.1f} s)")
@@ -284,7 +285,7 @@ def network_ceiling(settings: Settings, texts: Sequence[str]) -> Ceiling | None:
     model = onnx_model(settings.model_cache_dir, WEIGHTS_DIR)
     if model is None:
         return None
-    return measure(model, texts, cores=cores(), threads=min(2, cores()))
+    return measure(model, texts, cores=cores(), threads=settings.classify_threads)
 
 
 def print_ceiling(ceiling: Ceiling | None, rate: float, single: np.ndarray) -> None:

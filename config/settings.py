@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     classify_max_wait_ms: Annotated[float, Field(ge=0, le=10_000)] = 0.0
     """How long a batch waits for more texts once a worker is free. 0: none, since texts that
     arrive while the workers are busy already join the next batch (MODEL_CARD.md, Speed)."""
+    classify_threads: Annotated[int, Field(ge=1, le=64)] = 1
+    """Intra-op threads a model run may use (one run per core goes at once). 1: measured best
+    on an Intel two-core machine, close on an AMD one (MODEL_CARD.md, Speed)."""
     classify_engine: Annotated[str, Field(pattern="^(auto|onnx|torch)$")] = "auto"
     timezone: str = "Europe/London"
     poll_quiet_hours: str = "21:00-08:00"

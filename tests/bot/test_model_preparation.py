@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import onnx
+
+from models.classifier.backend import OnnxEngine, onnx_session, tokenizer
+from models.classifier.encoder import encoder_path
 from tests.support.cli import ROOT
 
 LOAD = """
@@ -40,3 +44,25 @@ def test_a_cold_cache_is_prepared_in_a_child_and_torch_never_loads_here(tmp_path
     assert int(peak_mb) < 500  # the preparation's ~1.2 GB was the child's, not this process's
     assert sentiment in {"negative", "neutral", "positive", "unsure"}
     assert [p.suffix for p in cache.glob("classifier-*")] == [".onnx"]
+
+
+def test_the_served_graph_keeps_residual_adds_and_layer_norms_apart(tmp_path: Path) -> None:
+    """ONNX Runtime 1.31's fused SkipLayerNormalization CPU kernel took as long as all the int8
+    matrix multiplies together: neither the built model nor the session's graph may hold it."""
+    cache = tmp_path / "models"
+    subprocess.run(
+        [sys.executable, "-c", LOAD, str(cache)],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+        timeout=600,
+        env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)},
+    )
+    [built] = cache.glob("classifier-*-int8.onnx")
+    onnx_session(built, 1, optimized_to=tmp_path / "optimized.onnx")
+    for graph in (built, tmp_path / "optimized.onnx"):
+        ops = {node.op_type for node in onnx.load(str(graph)).graph.node}
+        assert "SkipLayerNormalization" not in ops, graph.name
+        assert {"LayerNormalization", "QAttention"} <= ops, graph.name
+    engine = OnnxEngine(built, tokenizer(encoder_path()), threads=2)
+    assert engine._session.get_session_options().intra_op_num_threads == 2

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
         ({"max_message_chars": 0}, "FEEDBOT_MAX_MESSAGE_CHARS"),
         ({"pseudonym_key": "change-me"}, "FEEDBOT_PSEUDONYM_KEY"),
         ({"log_level": "LOUD"}, "FEEDBOT_LOG_LEVEL"),
+        ({"classify_threads": 0}, "FEEDBOT_CLASSIFY_THREADS"),
         ({"staff_slack_mode": "replies"}, "FEEDBOT_STAFF_SLACK_MODE"),
         ({"staff_slack_channel": "#library-staff"}, "FEEDBOT_STAFF_SLACK_CHANNEL"),
     ],

@@ -75,7 +75,8 @@ def test_a_rebuilt_cache_drops_the_models_of_older_layouts(tmp_path: Path) -> No
     (tmp_path / "sentiment-53aa5117-e899d5b8-int8.onnx").write_bytes(b"old")
     (tmp_path / "classifier-53aa5117-e899d5b8-dual1-int8.onnx").write_bytes(b"two stacks")
     (tmp_path / "classifier-53aa5117-e899d5b8-dual2-int8.onnx").write_bytes(b"two stacks")
-    keep = tmp_path / "classifier-53aa5117-e899d5b8-shared-int8.onnx"
+    (tmp_path / "classifier-53aa5117-e899d5b8-shared-int8.onnx").write_bytes(b"fused norms")
+    keep = tmp_path / "classifier-53aa5117-e899d5b8-shared2-int8.onnx"
     keep.write_bytes(b"new")
     drop_old_layout(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == [keep.name]
