@@ -132,7 +132,8 @@ def _wire(
         changes=changes,
         wake_outbox=delivery.wake,
     )
-    bridge = staff.staff_bridge(settings, store, inbox, connected.bare, delivery)
+    names = staff.staff_names(settings, library, said.wording)
+    bridge = staff.staff_bridge(settings, store, inbox, connected.bare, delivery, names)
     if bridge is not None:
         changes.listen(bridge)
     digests = digest_service(settings, library, store, said.wording)

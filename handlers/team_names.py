@@ -26,8 +26,9 @@ def team_names(
 
 class NamesTeams(Exception):
     """A refusal whose words name teams (``{teams}`` in ``template``, joined by commas):
-    ``str()`` writes their keys (the chat bridge and the command line, where staff type keys);
-    ``said(name)`` writes each team as ``name`` does (the staff pages: its display name)."""
+    ``str()`` writes their keys (the command line, where staff type keys);
+    ``said(name)`` writes each team as ``name`` does (the staff pages and the staff channel:
+    its display name)."""
 
     def __init__(self, template: str, teams: Sequence[str]) -> None:
         self.template = template

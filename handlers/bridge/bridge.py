@@ -16,6 +16,7 @@ from handlers.inbox.changes import Change
 from handlers.inbox.roles import Actor, Forbidden, require
 from handlers.inbox.usecases import Inbox
 from handlers.inbox.view_filters import pseudonym
+from handlers.team_names import NamesTeams
 from models.store import Store
 from models.store.bridge.once import Repeated
 from models.store.inbox.types import InboxError
@@ -160,9 +161,10 @@ class StaffBridge:
         except Repeated:
             raise
         except (Forbidden, InboxError) as exc:
+            said = exc.said(self._style.team) if isinstance(exc, NamesTeams) else str(exc)
             if action.kind is not StaffKind.SUBMIT:  # a form shows it and stays open
-                await self._tell(action, f"Nothing was changed: {exc}.")
-            return StaffAnswer(str(exc))
+                await self._tell(action, f"Nothing was changed: {said}.")
+            return StaffAnswer(said)
 
     async def _do(self, action: StaffAction, actor: Actor, item_id: int) -> StaffAnswer:
         if action.kind is StaffKind.THREAD:
@@ -206,7 +208,7 @@ class StaffBridge:
         form = ReplyForm(
             item_id,
             title=f"Reply to {who}",
-            to=f"{who} on {item.row.channel}",
+            to=f"{who} on {item.row.channel.capitalize()}",
             max_chars=self._inbox.max_chars,
             canned=canned,
         )

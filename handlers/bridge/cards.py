@@ -9,7 +9,8 @@ the card, ``private_to`` / ``reply_hook`` make it private."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from bot.events import Address, Button, Channel, ConversationKind, OutboundMessa
 from bot.local_time import staff_time
 from handlers import text_direction
 from handlers.inbox.view_filters import pseudonym
+from handlers.topic_names import in_words
 from models.language import written_in
 from models.store.bridge.facade import ReplySettled
 from models.store.inbox.types import ItemView
@@ -35,7 +37,8 @@ STATUS_WORDS = {
 class CardStyle:
     """Where cards go and what they offer: the staff ``chat`` on ``channel``; ``mode`` full
     (claim, reply, resolve) or alerts (only Open in inbox); ``base_url`` is where the inbox is
-    served; ``teams`` those a card offers to move its item to."""
+    served; ``teams`` those a card offers to move its item to; ``topic_names`` and
+    ``team_names`` how staff read each key (a key without one is written in words)."""
 
     chat: str
     mode: str
@@ -43,6 +46,16 @@ class CardStyle:
     zone: ZoneInfo
     channel: Channel
     teams: tuple[str, ...] = ()
+    topic_names: Mapping[str, str] = field(default_factory=dict)
+    team_names: Mapping[str, str] = field(default_factory=dict)
+
+    def topic(self, key: str | None) -> str:
+        """A topic as staff read it ('none' for no topic)."""
+        return (self.topic_names.get(key) or in_words(key)) if key else "none"
+
+    def team(self, key: str | None) -> str:
+        """A team as staff read it ('none' for no team)."""
+        return (self.team_names.get(key) or in_words(key)) if key else "none"
 
 
 def item_url(style: CardStyle, item_id: int) -> str:
@@ -73,8 +86,8 @@ def card_text(item: ItemView, style: CardStyle, *, now: datetime) -> str:
         held = "Resolved" + (f", was with {row.assignee}" if row.assignee else "")
     lines = [
         f"{STATUS_WORDS.get(row.status, row.status)} · {row.priority} priority · due {due}{late}",
-        f"{who} on {row.channel} · topic: {row.topic or 'none'} · "
-        f"sentiment: {row.sentiment or 'none'} · team: {row.team or 'none'}"
+        f"{who} on {row.channel.capitalize()} · topic: {style.topic(row.topic)} · "
+        f"sentiment: {row.sentiment or 'none'} · team: {style.team(row.team)}"
         f"{written_in(row.language)}",
         _quote(row.text),
         held,
@@ -93,7 +106,9 @@ def card_buttons(item: ItemView, style: CardStyle) -> tuple[Button, ...]:
         buttons += [Button("Reply…", f"reply:{row.id}"), Button("Resolve", f"resolve:{row.id}")]
     buttons.append(Button("Open in inbox", item_url(style, row.id)))
     if working:
-        buttons += [Button(t, f"move:{row.id}:{t}") for t in style.teams if t != row.team]
+        buttons += [
+            Button(style.team(t), f"move:{row.id}:{t}") for t in style.teams if t != row.team
+        ]
     return tuple(buttons)
 
 

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 
 from bot.events import utcnow
 from config.triage import TriageConfig
+from config.wording import Wording
 from handlers.inbox.changes import Change, Changes
 from handlers.inbox.roles import Actor, Forbidden, allowed, require
 from handlers.inbox.steps import Clock
-from handlers.team_names import NamesTeams
+from handlers.team_names import NamesTeams, team_name
 from models.store import Store
 from models.store.inbox.moves import Move, SplitOff
 from models.store.inbox.types import PRIORITIES, InboxError, ItemView, NoSuchItem
@@ -51,8 +52,16 @@ class UnknownTeam(NamesTeams, InboxError):
 class Moves:
     """Move and split use cases (built by ``Inbox``, which shares its store and clock)."""
 
-    def __init__(self, store: Store, rules: TriageConfig, clock: Clock, changes: Changes) -> None:
+    def __init__(
+        self,
+        store: Store,
+        rules: TriageConfig,
+        clock: Clock,
+        changes: Changes,
+        wording: Wording,
+    ) -> None:
         self._store = store
+        self._wording = wording
         self._rules = rules
         self._clock = clock
         self._changes = changes
@@ -71,7 +80,7 @@ class Moves:
             pin=allowed(actor.role, "assign"),
             via=actor.via,
         )
-        await self._told(actor, (item_id,), "move", _words(done))
+        await self._told(actor, (item_id,), "move", _words(done, self._wording))
         return done
 
     async def split(
@@ -104,7 +113,7 @@ class Moves:
     async def corrected(self, actor: Actor, move: Move | None) -> None:
         """Tell the listeners that a topic correction moved an item (when it did)."""
         if move is not None:
-            await self._told(actor, (move.item_id,), "move", _words(move))
+            await self._told(actor, (move.item_id,), "move", _words(move, self._wording))
 
     def team_for(self, field: str, value: str) -> str | None:
         """The team a relabel moves the item to: a topic's team, else none."""
@@ -128,6 +137,8 @@ class Moves:
         await self._changes.changed(change)
 
 
-def _words(move: Move) -> str:
+def _words(move: Move, wording: Wording) -> str:
+    """The move as staff read it, teams by their names ("moved from IT services to Estates")."""
     how = " (topic corrected)" if move.by == "correction" else ""
-    return f"moved from {move.from_team or 'no team'} to {move.to_team}{how}"
+    was = team_name(wording, move.from_team) if move.from_team else "no team"
+    return f"moved from {was} to {team_name(wording, move.to_team)}{how}"

@@ -62,7 +62,7 @@ class Inbox:
         self._languages = languages or Fixed()
         self._csat = CsatQuestion(wording, capabilities, library.reach.contact_cap)
         self._wake = wake_outbox
-        self.moves = Moves(store, library.triage, clock, self._changes)
+        self.moves = Moves(store, library.triage, clock, self._changes, wording)
         """Moving items between teams and splitting them."""
         self.canned = CannedReplies(store, library, wording, self._languages, self._text)
         """The canned replies: listed, filled in for a person, saved and deleted."""

@@ -67,7 +67,7 @@ async def test_a_students_message_is_claimed_answered_and_resolved_from_the_staf
     card = await ann.card_shows(PRINTER)
     queued = await queued_item(bot)
     assert card.how == "post" and card.options == FULL
-    assert "on telegram" in card.text and "normal priority · due" in card.text
+    assert "on Telegram" in card.text and "normal priority · due" in card.text
     assert "Person " in card.text and "Ada" not in card.text  # pseudonymous
     assert link_of(card, "Open in inbox") == f"{PUBLIC}/inbox/items/{queued.id}"
 
@@ -390,18 +390,20 @@ async def test_an_item_moves_to_another_team_from_its_card(chat: Chat, db_url: s
     ann, bo = chat.staff_in_slack(user=ANN), chat.staff_in_slack(user="U0BO00002")
     card = await ann.card_shows(PRINTER)
     await card_known(bot, queued.id)
-    assert "estates" in ann.menu(card) and queued.team not in ann.menu(card)
+    own = "Customer engagement"  # the item's team (customer_engagement) as staff read it
+    assert queued.team == "customer_engagement" and "Estates" in ann.menu(card)
+    assert own not in ann.menu(card) and f"team: {own}" in card.text
     assert card.options == FULL  # the menu comes after the buttons
 
-    await bo.chooses("estates", card)  # Bo is not in the item's team, nor a lead
-    await bo.told_that(f"only agents of {queued.team} or a lead")
+    await bo.chooses("Estates", card)  # Bo is not in the item's team, nor a lead
+    await bo.told_that(f"only agents of {own} or a lead")
     assert (await now(bot, queued.id)).team == queued.team
 
-    await ann.chooses("estates", card)
-    moved = await ann.card_shows("team: estates")
-    assert moved.ref == card.ref and queued.team in ann.menu(moved)
+    await ann.chooses("Estates", card)
+    moved = await ann.card_shows("team: Estates")
+    assert moved.ref == card.ref and own in ann.menu(moved)
     line = await ann.thread_says(card, "moved from")
-    assert line == f"Ann: moved from {queued.team} to estates."
+    assert line == f"Ann: moved from {own} to Estates."
     assert (await now(bot, queued.id)).due_at == queued.due_at
     [(action, detail)] = await details(bot, queued.id, f"staff:{ann_id}")
     assert action == "move" and detail["via"] == "slack" and detail["to"] == "estates"

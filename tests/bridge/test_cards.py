@@ -14,7 +14,13 @@ from models.store.inbox.types import ItemRow, ItemView
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 FULL = CardStyle(
-    "C0STAFF01", "full", "https://fb.example.ac.uk/", ZoneInfo("Europe/London"), Channel.SLACK
+    "C0STAFF01",
+    "full",
+    "https://fb.example.ac.uk/",
+    ZoneInfo("Europe/London"),
+    Channel.SLACK,
+    topic_names={"wifi_and_it": "Wi-Fi and IT"},
+    team_names={"it_services": "IT services"},
 )
 ALERTS = replace(FULL, mode="alerts")
 
@@ -50,7 +56,7 @@ def labels(item: ItemView, style: CardStyle = FULL) -> list[str]:
 def test_a_new_card_says_who_where_what_and_when_without_the_persons_name() -> None:
     text = cards.card_text(view(), FULL, now=NOW)
     assert "New, no reply yet · high priority · due Tue 1 Dec 2026, 12:00 GMT" in text
-    assert "on telegram · topic: wifi_and_it · sentiment: negative" in text
+    assert "on Telegram · topic: Wi-Fi and IT · sentiment: negative · team: IT services" in text
     assert "> wifi is down *again* <b>" in text and "Not claimed" in text
     assert "Ada" not in text and "Person 0B3A91C2" in text
     late = cards.card_text(view(), FULL, now=NOW + timedelta(hours=3))
@@ -103,3 +109,17 @@ def test_direction_controls_in_a_card_are_shown_and_a_card_of_them_still_fits() 
     assert again.text.endswith("> see [U+202D]this")
     [call] = post_calls(cards.card(view(text="\u202e" * 2000), FULL, now=NOW))
     assert len(call["blocks"][0]["text"]["text"]) <= 3000 and "\u202e" not in call["text"]
+
+
+def test_staff_read_names_and_the_move_buttons_still_carry_keys() -> None:
+    style = replace(FULL, teams=("it_services", "estates", "customer_engagement"))
+    item = view(team="estates", topic="building_and_facilities")
+    text = cards.card_text(item, style, now=NOW)
+    assert "topic: Building and facilities" in text and "team: Estates" in text  # unnamed keys
+    moves = [b for b in cards.card_buttons(item, style) if b.value.startswith("move:")]
+    assert [(b.label, b.value) for b in moves] == [
+        ("IT services", "move:7:it_services"),
+        ("Customer engagement", "move:7:customer_engagement"),
+    ]
+    unsorted = cards.card_text(view(topic=None, team=None), style, now=NOW)
+    assert "topic: none" in unsorted and "team: none" in unsorted
