@@ -21,14 +21,21 @@ IDLE_POLL_S = 2.0
 LULL_S = 0.05  # ingest this quiet lets a batch start
 MAX_DEFER_S = 1.0  # under steady ingest, a batch still starts at least this often
 BATCH = 256
-"""Most stored events claimed at once. A quiet bot claims what is due (a few); under a burst a
-bigger batch shares each step's statements among more events and, since a batch starts at least
-once a MAX_DEFER_S while ingest goes on, lets processing keep up with it (bench/votes.py: 10,000
-Slack taps counted at 675-773 a second against 470-619 with batches of 64, runs interleaved).
-The whole batch goes through each step: stepping it 64 at a time lost that gain again (the
-gain is each step's statements serving more events), at the price of a longer tail for the
-acknowledgements recorded meanwhile (widget ingest p99 about 0.25 s against 0.12 under a
-flood)."""
+"""Most stored events claimed at once. A quiet bot claims what is due (a few); a backlog goes
+256 at a time, so each step's statements serve more events (bench/votes.py: 10,000 Slack taps
+counted at 675-773 a second against 470-619 with batches of 64, runs interleaved). The whole
+batch goes through each step: stepping it 64 at a time lost that gain again."""
+FLOOD_RATE = 100.0
+FLOOD_WINDOW_S = 1.0
+BUSY_SHARE = 2
+"""While events are being recorded at FLOOD_RATE a second or more (over the last
+FLOOD_WINDOW_S), a batch claims BATCH // BUSY_SHARE. Batches of 256 during a flood took the
+CPU its acknowledgements needed: Slack events through bolt 697-749 a second against 985-1,186
+with batches of 64 (bench/channels.py, alternating). With this rule, 1,057-1,142 (64: 1,017-
+1,085), and taps are still counted faster than with 64 (0.34-0.35x of bolt's floor against
+0.30x; all 256: about 0.38x). A rate over a second, not "recorded in the last LULL_S", tells a
+flood: after a long batch has held the event loop, nothing was recorded for a while even
+though requests are waiting."""
 
 
 class Processor:
@@ -44,6 +51,7 @@ class Processor:
         max_attempts: int,
         bell: Doorbell | None = None,
         ingest_busy: Callable[[float], bool] = lambda _: False,
+        ingest_rate: Callable[[float], float] = lambda _: 0.0,
     ) -> None:
         self._store = store
         self._pipeline = pipeline
@@ -52,6 +60,7 @@ class Processor:
         self._max_attempts = max_attempts
         self._in_hand: set[int] = set()
         self._ingest_busy = ingest_busy
+        self._ingest_rate = ingest_rate
         self._loop = WorkerLoop(
             "processor", self.run_once, full=batch, idle_s=IDLE_POLL_S, bell=bell
         )
@@ -73,8 +82,11 @@ class Processor:
     async def run_once(self) -> int:
         """Process one batch; returns how many events were claimed."""
         await self._give_way()
+        flood = self._ingest_rate(FLOOD_WINDOW_S) >= FLOOD_RATE
         items = await self._store.processing.claim(
-            limit=self._batch, lease=LEASE, max_attempts=self._max_attempts
+            limit=max(1, self._batch // BUSY_SHARE) if flood else self._batch,
+            lease=LEASE,
+            max_attempts=self._max_attempts,
         )
         if not items:
             return 0

@@ -7,6 +7,7 @@ row by row, and only the refused row's caller hears of it.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import time
@@ -54,10 +55,18 @@ class Recorder:
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._last_write = float("-inf")
+        self._written: collections.deque[tuple[float, int]] = collections.deque(maxlen=4096)
 
     def busy(self, within_s: float) -> bool:
         """Whether events are queued, or a batch was written within the last ``within_s``."""
         return not self._queue.empty() or time.monotonic() - self._last_write < within_s
+
+    def rate(self, within_s: float) -> float:
+        """Events written a second over the last ``within_s`` (batches begun in that time)."""
+        since = time.monotonic() - within_s
+        while self._written and self._written[0][0] < since:
+            self._written.popleft()
+        return sum(n for _, n in self._written) / within_s
 
     async def record(self, event: InboundEvent) -> Receipt:
         """Store the event (once); returns when it is durable."""
@@ -102,6 +111,7 @@ class Recorder:
 
     async def _write(self, batch: list[_Pending]) -> None:
         self._last_write = time.monotonic()
+        self._written.append((self._last_write, len(batch)))
         try:
             results = await self._store.messages.record(events=[p.event for p in batch])
         except Exception as exc:  # noqa: BLE001 - every waiting caller must hear of it

@@ -102,6 +102,7 @@ def processing(
         max_attempts=settings.process_max_attempts,
         bell=bell,
         ingest_busy=recorder.busy,
+        ingest_rate=recorder.rate,
     )
     return steps, processor
 
