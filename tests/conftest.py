@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from config.settings import Settings, load_settings
+from models.store import Store
 from tests.fakes.chat import Chat
 from tests.support.databases import (
     PgDatabases,
@@ -55,6 +56,13 @@ async def db_url(
         yield url
     finally:
         await pg_databases.done(name)
+
+
+@pytest.fixture
+async def store(db_url: str) -> AsyncIterator[Store]:
+    """The store on the test's own database (both backends), with a fixed pseudonym key."""
+    async with Store.open(db_url, pseudonym_key=b"k" * 32) as opened:
+        yield opened
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

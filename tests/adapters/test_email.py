@@ -6,7 +6,6 @@ leaves the outcome unknown, and the outbox then resends once and marks it."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -15,7 +14,6 @@ from bot.adapters.email import EmailAdapter, SmtpServer
 from bot.channel import SendError
 from bot.events import Address, Channel, Image, OutboundMessage
 from models.store import Store
-from models.store.migrate import upgrade_async
 from tests.fakes.smtp import Inbox, free_port, mail_delivery, smtp_server
 from tests.fakes.waiting import wait_until
 
@@ -126,13 +124,6 @@ async def test_silence_or_a_drop_after_the_message_leaves_the_outcome_unknown(dr
     with smtp_server(port, Silent(drop=drop)):
         error = await failure(port, OutboundMessage(TO, "hello"), timeout_s=1)
     assert error.unknown
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def test_the_outbox_resends_an_unknown_one_once_and_marks_it(store: Store) -> None:

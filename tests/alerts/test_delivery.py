@@ -5,11 +5,8 @@ server was down."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from bot.events import utcnow
 from handlers.alerts.checker import AlertChecker
@@ -19,7 +16,6 @@ from handlers.alerts.quiet import Quiet
 from handlers.alerts.rules import AlertRules
 from models.store import Store
 from models.store.inbox.types import QueueFilter
-from models.store.migrate import upgrade_async
 from tests.fakes.chat import Chat
 from tests.fakes.smtp import free_port, mail_delivery, smtp_server
 from tests.fakes.waiting import wait_until
@@ -27,13 +23,6 @@ from tests.support.alert_data import queue_item
 
 LONDON = ZoneInfo("Europe/London")
 STAFF = "C0STAFF01"
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 def mail_checker(store: Store, port: int) -> AlertChecker:

@@ -3,28 +3,18 @@ person's data; agents and leads are refused here, before anything is read, chang
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from sqlalchemy import select
 
 from handlers.data_rights import DataRights
 from handlers.inbox.roles import Actor, Forbidden
 from models.store import Store
-from models.store.migrate import upgrade_async
 from models.store.rights.audit_list import AuditFilter
 from models.store.rights.scope import Who
 from models.store.tables import AuditEntry
 from tests.support.queue import add_staff, queued
 
 TEXT = "Please delete everything about me, card 55443322"
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def rights_entries(store: Store) -> list[tuple[str, str]]:

@@ -8,11 +8,9 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-
-import pytest
 
 from bot.adapters.email import EmailAdapter, SmtpServer
 from bot.adapters.slack import SlackAdapter
@@ -21,7 +19,6 @@ from bot.events import Address, Channel, OutboundMessage
 from handlers.delivery import BATCH, Delivery
 from handlers.metrics import Metrics
 from models.store import Store
-from models.store.migrate import upgrade_async
 from models.store.outbox.outcomes import Settled
 from tests.fakes.adapter import RecordingAdapter
 from tests.fakes.slack import FakeSlack
@@ -30,13 +27,6 @@ from tests.fakes.waiting import wait_until
 
 MAIL = OutboundMessage(Address(Channel.EMAIL, chat="lead@lib.example"), "digest", subject="W45")
 REPLY = OutboundMessage(Address(Channel.SLACK, chat="D01DSTUD1"), "We fixed the heating.")
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 @contextmanager

@@ -3,8 +3,6 @@ share of the usual number, and the backlog goes in full batches once the flood i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from handlers.metrics import Metrics
@@ -12,17 +10,9 @@ from handlers.pipeline import Pipeline
 from handlers.processor import BUSY_SHARE, FLOOD_RATE, FLOOD_WINDOW_S, Processor
 from handlers.record import Recorder
 from models.store import Store
-from models.store.migrate import upgrade_async
 from tests.support.events import message
 
 BATCH = 40
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def test_a_flood_gets_a_share_of_the_batch_and_the_backlog_full_batches_after(

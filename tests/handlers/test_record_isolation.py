@@ -17,7 +17,6 @@ from bot.storable import Unstorable
 from handlers.metrics import Metrics
 from handlers.record import Recorder
 from models.store import Store
-from models.store.migrate import upgrade_async
 from tests.support.events import message
 
 
@@ -45,13 +44,6 @@ def postgres_only_bad_events() -> dict[str, InboundEvent]:
             base, platform_id="p4", address=Address(Channel.SLACK, "C1", thread="t" * 300)
         ),
     }
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 @pytest.fixture

@@ -3,25 +3,15 @@ line) list and change accounts, including the languages a member of staff reads.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from handlers.inbox.roles import Actor, Forbidden
 from handlers.staff.accounts import AccountRefused, Operator, Profile, StaffAccounts
 from handlers.staff.passwords import Passwords
 from models.store import Store
-from models.store.migrate import upgrade_async
 from tests.support.queue import add_staff
 
 TEAMS = ("it_services", "estates")
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def test_agents_and_leads_cannot_list_or_change_accounts(store: Store) -> None:

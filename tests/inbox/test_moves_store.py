@@ -6,7 +6,6 @@ answer (else their most recently active open item)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -19,17 +18,9 @@ from models.store import Store
 from models.store.inbox.moves import SplitOff
 from models.store.inbox.tables import InboxEntry
 from models.store.inbox.types import InboxError
-from models.store.migrate import upgrade_async
 from models.store.tables import AuditEntry, Correction, OutboxItem
 from tests.support.events import message
 from tests.support.queue import add_staff, stored
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def says(store: Store, text: str, pid: str, replies_to: str = "") -> tuple[int, int]:

@@ -4,7 +4,6 @@ concurrent claims, audit in the same transaction, snooze, relabel, paging, count
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import timedelta
 from itertools import pairwise
@@ -16,17 +15,9 @@ from bot.events import utcnow
 from models.store import Store
 from models.store.inbox.tables import ItemResolution
 from models.store.inbox.types import InboxError, NoSuchItem, QueueFilter
-from models.store.migrate import upgrade_async
 from models.store.tables import AuditEntry, Correction
 from tests.support.events import message
 from tests.support.queue import add_staff, queued, stored
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def audit_rows(store: Store) -> list[tuple[str, str, str]]:

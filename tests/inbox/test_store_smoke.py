@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from models.store import Store
 from models.store.inbox.types import QueueFilter
-from models.store.migrate import upgrade_async
 from tests.support.queue import add_staff, queued
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def test_route_claim_reply_page(store: Store) -> None:

@@ -4,27 +4,17 @@ cancelled; a second erasure is a no-op; every table is registered or declared cl
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
 from models.store import Store
 from models.store.engine import sqlite_path
-from models.store.migrate import upgrade_async
 from models.store.rights.registry import NOT_PERSONAL, REGISTRY
 from models.store.rights.scope import Who
 from models.store.tables import AuditEntry, OutboxItem
 from tests.rights.world import ALEX, NEEDLES, SAM_SLACK, build, figures, sam_on_telegram
 from tests.support import scan
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def test_every_table_is_registered_or_declared_clean(store: Store) -> None:

@@ -4,24 +4,15 @@ item with the staff reply (staff name kept), CSAT, what was sent to them; the no
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
 
 from models.store import Store
-from models.store.migrate import upgrade_async
 from models.store.rights.person import NoSuchPerson
 from models.store.rights.scope import Who
 from models.store.tables import AuditEntry
 from tests.rights.world import SAM_SLACK, SAM_TG, TEXTS, build, sam_on_telegram
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def test_every_piece_is_present_and_the_note_absent(store: Store) -> None:

@@ -5,24 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from models.store import Store
-from models.store.migrate import upgrade_async
 from models.store.rights.team_export import CONVERSATION_FIELDS, MESSAGE_FIELDS
 from tests.rights.world import TEXTS, build, filled
 from tests.support.cli import invoke, one_line_failure
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def test_conversation_rows_carry_the_item_figures(store: Store) -> None:

@@ -5,7 +5,6 @@ lately; leads only; no classifier, no comparison (and no crash)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,20 +15,12 @@ from handlers.inbox.roles import Actor, Forbidden
 from handlers.polls.knowledge import Knowledge
 from handlers.polls.recent_vectors import RecentVectors
 from models.store import Store
-from models.store.migrate import upgrade_async
 from models.store.polls.definitions import Target
 from models.store.rights.scope import Who
 from models.store.tables import Message
 from tests.fakes.embedder import EmbeddingClassifier
 
 LEAD = Actor(id=1, role="lead")
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as opened:
-        yield opened
 
 
 async def said(

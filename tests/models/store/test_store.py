@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, timedelta
 
-import pytest
 from sqlalchemy import select
 
 from bot.events import Address, Channel, OutboundMessage, utcnow
 from models.classification import Classification
 from models.store import Store
-from models.store.migrate import upgrade_async
 from models.store.outbox.outcomes import Settled
 from models.store.tables import Contact, ContactAddress, Conversation
 from tests.support.events import message, vote
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 async def test_recording_is_idempotent_within_and_across_batches(store: Store) -> None:

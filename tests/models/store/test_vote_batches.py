@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -14,17 +14,9 @@ from sqlalchemy.engine import Engine
 from bot.events import poll_ref, utcnow
 from handlers.polls.answers import chosen
 from models.store import Store
-from models.store.migrate import upgrade_async
 from models.store.polls.definitions import Target
 from models.store.polls.votes import Outcome
 from tests.support.events import vote
-
-
-@pytest.fixture
-async def store(db_url: str) -> AsyncIterator[Store]:
-    await upgrade_async(db_url)
-    async with Store.open(db_url, pseudonym_key=b"k" * 32) as s:
-        yield s
 
 
 @pytest.fixture
