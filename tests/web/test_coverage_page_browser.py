@@ -54,12 +54,13 @@ async def test_a_lead_sees_who_is_under_heard_by_keyboard_and_on_a_phone(
         assert "Under-heard: postgraduate research, public." in status
         assert "13 people wrote; fewer than 5 in no known group" in status
         rows = await page.locator("table.coverage tbody tr.under th").all_inner_texts()
-        assert rows == ["postgraduate research", "public"]
-        academic = page.get_by_role("row", name="academic staff")
+        assert rows == ["Postgraduate research", "Public"]  # a row starts with a capital
+        academic = page.get_by_role("row", name="Academic staff")
         assert "fewer than 5" in await academic.inner_text()
         body = await page.inner_text("main")
         assert "The last 12 weeks, against" in body  # a sentence, capitalised
         assert "topics: Noise (8)" in body  # topics by their display names, not their keys
+        assert "Undergraduate: Telegram (fewer than 5), Widget (fewer than 5); topics:" in body
         region = page.get_by_role("region", name="Coverage per customer group")
         await region.focus()  # the table scrolls by keyboard where it is wider than the page
         await axe(page)
