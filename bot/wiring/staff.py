@@ -123,9 +123,7 @@ def staff_names(settings: Settings, library: LibraryConfig, wording: Wording) ->
     """Every topic's and team's display name from ``wording`` (a key without one in words)."""
     topics = topic_names(settings.topics_file)
     teams = library.triage.team_names()
-    return StaffNames(
-        display_names(wording, keys=topics), team_display_names(wording, keys=teams)
-    )
+    return StaffNames(display_names(wording, keys=topics), team_display_names(wording, keys=teams))
 
 
 def pages_config(settings: Settings, library: LibraryConfig, wording: Wording) -> StaffWebConfig:
