@@ -132,8 +132,7 @@ def _wire(
         changes=changes,
         wake_outbox=delivery.wake,
     )
-    names = staff.staff_names(settings, library, said.wording)
-    bridge = staff.staff_bridge(settings, store, inbox, connected.bare, delivery, names)
+    bridge = staff.staff_bridge(settings, store, inbox, connected.bare, delivery, said.wording)
     if bridge is not None:
         changes.listen(bridge)
     digests = digest_service(settings, library, store, said.wording)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -64,13 +63,13 @@ def staff_bridge(
     inbox: Inbox,
     adapters: Sequence[Adapter],
     delivery: Delivery,
-    names: StaffNames,
+    wording: Wording,
 ) -> StaffBridge | None:
     """The staff channel, when FEEDBOT_STAFF_SLACK_CHANNEL is set and Slack is connected: it
     follows item changes and sends, and the Slack adapter hands it staff work. ``adapters`` are
     the bare ones (a Socket Mode adapter's standby wrapper does not serve staff work). The
     staff channel is a Slack feature (its cards, its actions), hence Slack's own adapter. Cards
-    name topics and teams as the staff pages do (``names``)."""
+    name topics and teams from ``wording``, as the staff pages do."""
     slack_adapter = next((a for a in adapters if isinstance(a, SlackAdapter)), None)
     if settings.staff_slack_channel and slack_adapter is None:
         log.warning("FEEDBOT_STAFF_SLACK_CHANNEL is set but Slack is not connected: no cards")
@@ -82,8 +81,7 @@ def staff_bridge(
         base_url=base_url(settings),
         zone=ZoneInfo(settings.timezone),
         channel=slack_adapter.channel,
-        topic_names=names.topics,
-        team_names=names.teams,
+        wording=wording,
     )
     bridge = StaffBridge(store, inbox, style, slack_adapter, delivery.wake)
     delivery.follow(bridge.settled)
@@ -111,26 +109,10 @@ def you_said(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class StaffNames:
-    """How staff read topic and team keys, in English, by key (pages and staff-channel cards)."""
-
-    topics: Mapping[str, str]
-    teams: Mapping[str, str]
-
-
-def staff_names(settings: Settings, library: LibraryConfig, wording: Wording) -> StaffNames:
-    """Every topic's and team's display name from ``wording`` (a key without one in words)."""
-    topics = topic_names(settings.topics_file)
-    teams = library.triage.team_names()
-    return StaffNames(display_names(wording, keys=topics), team_display_names(wording, keys=teams))
-
-
 def pages_config(settings: Settings, library: LibraryConfig, wording: Wording) -> StaffWebConfig:
     """The staff pages' settings (topics' and teams' display names from ``wording``)."""
     topics = topic_names(settings.topics_file)
     teams = library.triage.team_names()
-    names = staff_names(settings, library, wording)
     return StaffWebConfig(
         secret=session_secret(settings),
         public_url=settings.public_url,
@@ -142,8 +124,8 @@ def pages_config(settings: Settings, library: LibraryConfig, wording: Wording) -
         max_chars=settings.max_message_chars,
         zone=ZoneInfo(settings.timezone),
         proxy_header=settings.trusted_proxy_header,
-        topic_names=names.topics,
+        topic_names=display_names(wording, keys=topics),
         groups=library.customer_groups.entry_points,
-        team_names=names.teams,
+        team_names=team_display_names(wording, keys=teams),
         calendar=library.calendar,
     )

@@ -9,16 +9,17 @@ the card, ``private_to`` / ``reply_hook`` make it private."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.events import Address, Button, Channel, ConversationKind, OutboundMessage
 from bot.local_time import staff_time
+from config.wording import Wording
 from handlers import text_direction
 from handlers.inbox.view_filters import pseudonym
-from handlers.topic_names import in_words
+from handlers.team_names import team_name
+from handlers.topic_names import topic_name
 from models.language import written_in
 from models.store.bridge.facade import ReplySettled
 from models.store.inbox.types import ItemView
@@ -37,25 +38,24 @@ STATUS_WORDS = {
 class CardStyle:
     """Where cards go and what they offer: the staff ``chat`` on ``channel``; ``mode`` full
     (claim, reply, resolve) or alerts (only Open in inbox); ``base_url`` is where the inbox is
-    served; ``teams`` those a card offers to move its item to; ``topic_names`` and
-    ``team_names`` how staff read each key (a key without one is written in words)."""
+    served; ``wording`` names topics and teams as the staff pages do; ``teams`` those a card
+    offers to move its item to."""
 
     chat: str
     mode: str
     base_url: str
     zone: ZoneInfo
     channel: Channel
+    wording: Wording
     teams: tuple[str, ...] = ()
-    topic_names: Mapping[str, str] = field(default_factory=dict)
-    team_names: Mapping[str, str] = field(default_factory=dict)
 
     def topic(self, key: str | None) -> str:
         """A topic as staff read it ('none' for no topic)."""
-        return (self.topic_names.get(key) or in_words(key)) if key else "none"
+        return topic_name(self.wording, key) if key else "none"
 
     def team(self, key: str | None) -> str:
         """A team as staff read it ('none' for no team)."""
-        return (self.team_names.get(key) or in_words(key)) if key else "none"
+        return team_name(self.wording, key) if key else "none"
 
 
 def item_url(style: CardStyle, item_id: int) -> str:

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.adapters.slack.outbound import post_calls
 from bot.events import Channel
+from config.wording import Wording
 from handlers.bridge import cards
 from handlers.bridge.cards import CardStyle
 from models.store.inbox.types import ItemRow, ItemView
@@ -19,8 +20,9 @@ FULL = CardStyle(
     "https://fb.example.ac.uk/",
     ZoneInfo("Europe/London"),
     Channel.SLACK,
-    topic_names={"wifi_and_it": "Wi-Fi and IT"},
-    team_names={"it_services": "IT services"},
+    Wording(
+        {"topic_names.wifi_and_it": "Wi-Fi and IT", "team_names.it_services": "IT services"}, {}
+    ),
 )
 ALERTS = replace(FULL, mode="alerts")
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.events import Channel
+from config.wording import Wording
 from handlers.alerts.render import item_text
 from handlers.bridge.cards import CardStyle, card_text
 from handlers.digest import sections
@@ -43,7 +44,9 @@ def item(language: str) -> ItemView:
 
 
 def test_a_card_names_a_language_other_than_english() -> None:
-    style = CardStyle("C0STAFF", "full", "https://lib.example", LONDON, Channel.SLACK)
+    style = CardStyle(
+        "C0STAFF", "full", "https://lib.example", LONDON, Channel.SLACK, Wording({}, {})
+    )
     assert "· in Spanish (es)" in card_text(item("es"), style, now=NOW)
     assert " in " not in card_text(item("en"), style, now=NOW).split("\n")[1]
 
