@@ -41,4 +41,9 @@ def display_names(
 def in_words(key: str) -> str:
     """A key in words, its first letter capital (``it_services`` → "It services")."""
     words = key.replace("_", " ").strip()
-    return words[:1].upper() + words[1:] if words else key
+    return first_upper(words) if words else key
+
+
+def first_upper(text: str) -> str:
+    """``text`` with its first letter a capital and the rest as it is."""
+    return text[:1].upper() + text[1:]

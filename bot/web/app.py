@@ -19,7 +19,7 @@ from bot.web.csrf import STAFF_PATHS
 from bot.web.observe import EXCEPTION_HANDLERS, ResponseCounter
 from bot.web.security import FramePolicy, SecurityHeaders
 from bot.web.staff_web import StaffWeb
-from handlers import text_direction
+from handlers import text_direction, topic_names
 from handlers.metrics import Metrics
 from models.store import Store
 
@@ -28,11 +28,15 @@ FRAMABLE = ("/widget",)
 
 
 def templates() -> Jinja2Templates:
-    """Jinja templates with autoescaping on (Starlette's default for .html) and the ``shown``
-    filter that every person's text goes through (direction controls shown, not obeyed)."""
+    """Jinja templates with autoescaping on (Starlette's default for .html), the ``shown``
+    filter that every person's text goes through (direction controls shown, not obeyed) and
+    ``first_upper`` (Jinja's ``capitalize`` lowers the rest: "IT services" would read "It
+    services")."""
     made = Jinja2Templates(directory=HERE / "templates")
     made.env.filters["shown"] = text_direction.shown
+    made.env.filters["first_upper"] = topic_names.first_upper
     return made
+
 
 
 def build_web(
