@@ -38,7 +38,6 @@ def templates() -> Jinja2Templates:
     return made
 
 
-
 def build_web(
     *,
     store: Store,
