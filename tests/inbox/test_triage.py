@@ -53,10 +53,29 @@ def test_urgent_words_make_it_urgent(word: str) -> None:
         "Mae rhywun wedi llewygu ar y llawr cyntaf",  # Welsh: someone has fainted
         "Mae tân yn y caffi",  # Welsh: there is a fire in the cafe
         "¡Urgente! sale humo de la impresora",  # Spanish: urgent, smoke from the printer
+        "Mae dŵr yn arllwys drwy'r nenfwd ar y llawr cyntaf",  # water pouring through the ceiling
+        "Mae'r biniau tu allan ar dân",  # the bins outside are on fire
+        "Mae dyn yn fy nilyn o gwmpas y llawr",  # a man is following me around the floor
+        "Mae myfyriwr yn anymwybodol yn y toiledau",  # a student is unconscious in the toilets
+        "Hay un chico inconsciente en la segunda planta",  # Spanish: someone unconscious
+        "Huele a gas, creo que hay una fuga de gas",  # Spanish: a gas leak
     ],
 )
 def test_welsh_and_spanish_urgent_words_make_it_urgent(text: str) -> None:
     assert decide(Facts(text, "group", "neutral"), RULES).priority == "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mae'r dŵr yfed ar y llawr cyntaf yn gynnes",  # the drinking water is warm
+        "Mae'r llyfrgell yn rhy swnllyd heno",  # the library is too noisy tonight
+        "Diolch am y gweithdy ddoe",  # thanks for yesterday's workshop
+        "¿Hasta qué hora abre la biblioteca?",  # Spanish: until when is the library open?
+    ],
+)
+def test_calm_welsh_and_spanish_messages_are_not_urgent(text: str) -> None:
+    assert decide(Facts(text, "group", "neutral"), RULES).priority != "urgent"
 
 
 def test_urgent_words_match_whole_words_only() -> None:
