@@ -230,13 +230,14 @@ class StaffAction:
 
 @dataclass(frozen=True, slots=True)
 class ReplyForm:
-    """The reply form (Slack: a modal) for one queue item: who it goes to, canned replies."""
+    """The reply form (Slack: a modal) for one queue item: who it goes to, canned replies (each
+    shown by its label, sent back by its name)."""
 
     item_id: int
     title: str
     to: str
     max_chars: int
-    canned: tuple[str, ...] = ()
+    canned: tuple[Button, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

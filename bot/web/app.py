@@ -35,6 +35,7 @@ def templates() -> Jinja2Templates:
     made = Jinja2Templates(directory=HERE / "templates")
     made.env.filters["shown"] = text_direction.shown
     made.env.filters["first_upper"] = topic_names.first_upper
+    made.env.filters["in_words"] = topic_names.in_words
     return made
 
 

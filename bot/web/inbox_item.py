@@ -90,7 +90,8 @@ async def _context(
     deps: InboxDeps, request: Request, staff: StaffView, page: ItemPage
 ) -> dict[str, Any]:
     row, who = page.item.row, actor(staff)
-    draft = await _draft(deps, who, request.query_params.get("canned", ""), row.id)
+    picked = request.query_params.get("canned", "")
+    draft = await _draft(deps, who, picked, row.id)
     return {
         "page": page,
         "row": row,
@@ -100,6 +101,7 @@ async def _context(
         "fmt": inbox_format,
         "done": DONE.get(request.query_params.get("done", ""), ""),
         "draft": draft,
+        "picked": picked if draft else "",
         "canned": await deps.inbox.canned.replies(),
         "members": await deps.store.inbox.members(),
         "may": {a: allowed(staff.role, a) for a in ("assign", "unclaim_others", "data_rights")}

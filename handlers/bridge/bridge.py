@@ -7,7 +7,15 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.events import OutboundMessage, ReplyForm, StaffAction, StaffAnswer, StaffKind, utcnow
+from bot.events import (
+    Button,
+    OutboundMessage,
+    ReplyForm,
+    StaffAction,
+    StaffAnswer,
+    StaffKind,
+    utcnow,
+)
 from handlers.bridge import cards
 from handlers.bridge.cards import CardStyle
 from handlers.bridge.people import StaffDirectory
@@ -17,6 +25,7 @@ from handlers.inbox.roles import Actor, Forbidden, require
 from handlers.inbox.usecases import Inbox
 from handlers.inbox.view_filters import pseudonym
 from handlers.team_names import NamesTeams
+from handlers.topic_names import in_words
 from models.store import Store
 from models.store.bridge.once import Repeated
 from models.store.inbox.types import InboxError
@@ -204,7 +213,7 @@ class StaffBridge:
         if item is None:
             raise InboxError(f"queue item {item_id} does not exist")
         who = pseudonym(item.row.person)
-        canned = tuple(c.name for c in await self._inbox.canned.replies())
+        canned = tuple(Button(in_words(c.name), c.name) for c in await self._inbox.canned.replies())
         form = ReplyForm(
             item_id,
             title=f"Reply to {who}",

@@ -98,7 +98,7 @@ def test_the_reply_form_offers_text_and_canned_replies_and_its_submission_reads_
             title="Reply to Person ABC123",
             to="Person ABC123 on x",
             max_chars=4000,
-            canned=("Refund", "Opening hours"),
+            canned=(Button("Refund", "refund"), Button("Opening hours", "opening_hours")),
         )
     )
     assert (view["callback_id"], view["submit"]["text"], view["private_metadata"]) == (
@@ -106,10 +106,10 @@ def test_the_reply_form_offers_text_and_canned_replies_and_its_submission_reads_
         "Send",
         "12",
     )
-    options = [o["value"] for o in view["blocks"][2]["element"]["options"]]
-    assert options == ["Refund", "Opening hours"]
+    options = [(o["text"]["text"], o["value"]) for o in view["blocks"][2]["element"]["options"]]
+    assert options == [("Refund", "refund"), ("Opening hours", "opening_hours")]
     opened = {**view, "id": "V0001", "hash": "1.2"}
-    body = view_submission(opened, "U0ANN0001", text="On its way", canned="Refund")
+    body = view_submission(opened, "U0ANN0001", text="On its way", canned="refund")
     assert is_staff(body, STAFF)
     action = staff_action(body, STAFF)
     assert action is not None
@@ -117,7 +117,7 @@ def test_the_reply_form_offers_text_and_canned_replies_and_its_submission_reads_
         StaffKind.SUBMIT,
         12,
         "On its way",
-        "Refund",
+        "refund",
         "submit:V0001",
     )
 

@@ -81,7 +81,8 @@ async def test_a_students_message_is_claimed_answered_and_resolved_from_the_staf
     form = await ann.form()
     assert form["title"]["text"].startswith("Reply to Person")
     canned = next(b for b in form["blocks"] if b.get("block_id") == "reply_canned")
-    assert canned["element"]["options"], "the canned replies are offered"
+    offered = {o["value"]: o["text"]["text"] for o in canned["element"]["options"]}
+    assert offered["thanks_for_feedback"] == "Thanks for feedback"  # named in words
     answer = await ann.sends_form(text="Sorry! Bring your card to the desk for a refund.")
     assert answer.status == 200
 

@@ -154,7 +154,7 @@ async def test_a_lead_saves_a_canned_reply_and_it_is_offered_on_items(
             draft = (await http.get(f"/inbox/items/{item}?canned=dogs")).text
             bogus = await http.get(f"/inbox/items/{item}?canned=nope")
     assert saved.status_code == 303 and nameless.status_code == 400
-    assert '<option value="dogs">dogs</option>' in draft
+    assert '<option value="dogs" selected>Dogs</option>' in draft
     assert "only assistance dogs, sorry. The Library</textarea>" in draft
     assert bogus.status_code == 200
 

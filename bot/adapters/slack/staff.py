@@ -182,8 +182,8 @@ def reply_view(form: ReplyForm) -> dict[str, Any]:
     ]
     if form.canned:
         options = [
-            {"text": _plain(name[:MAX_OPTION_TEXT]), "value": name[:MAX_OPTION_TEXT]}
-            for name in form.canned[:MAX_OPTIONS]
+            {"text": _plain(c.label[:MAX_OPTION_TEXT]), "value": c.value[:MAX_OPTION_TEXT]}
+            for c in form.canned[:MAX_OPTIONS]
         ]
         blocks.append(
             {
