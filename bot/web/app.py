@@ -15,9 +15,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bot.adapters.base import Adapter
 from bot.web import digests, health, widget, widget_polls
-from bot.web.csrf import STAFF_PATHS
 from bot.web.observe import EXCEPTION_HANDLERS, ResponseCounter
 from bot.web.security import FramePolicy, SecurityHeaders
+from bot.web.staff_body import STAFF_PATHS
 from bot.web.staff_web import StaffWeb
 from handlers import text_direction, topic_names
 from handlers.metrics import Metrics

@@ -16,10 +16,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.web.staff_body import replay
+from bot.web.staff_body import STAFF_PATHS, replay
 from bot.web.staff_session import SessionCookie, wants_json
 
-STAFF_PATHS = ("/inbox", "/digests")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 COOKIE = "feedbot_csrf"  # the pre-login cookie: a random value the login form's token is bound to
 FIELD, HEADER = "csrftoken", "x-csrftoken"

@@ -9,8 +9,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route, Router
 from starlette.templating import Jinja2Templates
 
@@ -100,9 +101,9 @@ def _week(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
     async def one_week(request: Request) -> Response:
         week = _week_or_404(request.path_params["week"])
         if week is None:
-            return PlainTextResponse("no such week: use YYYY-Www, e.g. 2026-W48", 404)
+            raise HTTPException(404, "no such week: use YYYY-Www, e.g. 2026-W48")
         if _started(pages, week) is None:
-            return PlainTextResponse(f"{week} has not started yet: no digest", 404)
+            raise HTTPException(404, f"{week} has not started yet: no digest")
         drawn = await pages.digests.drawn(week)
         leads = _may_see_staff_figures(request)
         return HTMLResponse(pages.digests.html(drawn, "web", leads=leads))
@@ -125,7 +126,7 @@ def _chart(pages: DigestPages) -> Callable[[Request], Awaitable[Response]]:
         drawn = await pages.digests.drawn(week) if week is not None else None
         found = drawn.chart(request.path_params["chart"]) if drawn is not None else None
         if found is None:
-            return PlainTextResponse("no such chart", 404)
+            raise HTTPException(404, "no such chart")
         return Response(found.png, media_type="image/png")
 
     return chart

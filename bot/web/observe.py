@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.web.body import BadRequest, error
 from bot.web.security import FramePolicy, security_headers
+from bot.web.staff_body import STAFF_PATHS
 
 log = logging.getLogger("bot.web")
 
@@ -73,8 +74,9 @@ async def client_error(request: Request, exc: Exception) -> Response:
     """A 4xx for the client's mistake: one log line, JSON unless a browser asked for a page."""
     status, message = _status_and_message(exc)
     log.info("%s %s -> %d: %s", request.method, request.url.path, status, message)
-    if "text/html" in request.headers.get("accept", "") and request.method == "POST":
-        return HTMLResponse(_page(status, message), status_code=status)
+    if "text/html" in request.headers.get("accept", "") and request.method in ("GET", "POST"):
+        page = _page(status, message, request.method, request.url.path)
+        return HTMLResponse(page, status_code=status)
     return error(status, message)
 
 
@@ -85,13 +87,25 @@ def _status_and_message(exc: Exception) -> tuple[int, str]:
     return exc.status_code, exc.detail
 
 
-def _page(status: int, message: str) -> str:
-    """A minimal, readable error page for a form post (no script, escaped message)."""
+def _page(status: int, message: str, method: str, path: str) -> str:
+    """A minimal, readable error page for a browser: a form post that was refused, or an
+    address that leads nowhere (no script, escaped message); staff addresses lead back to the
+    inbox, the rest to the feedback page."""
+    if method == "POST":
+        title = "Not sent"
+    else:
+        title = "Page not found" if status == 404 else "Not available"
+        message = "There is no page at this address." if message == "Not Found" else message
+    back = (
+        '<a href="/inbox/">Back to the staff inbox</a>'
+        if path.startswith(STAFF_PATHS)
+        else '<a href="/widget/">Back to the feedback page</a>'
+    )
     return (
         '<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>Not sent</title></head><body><main><h1>Not sent</h1><p>{escape(message)}</p>"
-        '<p><a href="/widget">Back to the feedback page</a></p></main></body></html>'
+        f"<title>{title}</title></head><body><main><h1>{title}</h1><p>{escape(message)}</p>"
+        f"<p>{back}</p></main></body></html>"
     )
 
 

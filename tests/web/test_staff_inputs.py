@@ -132,6 +132,31 @@ async def test_a_500_page_carries_the_security_headers_and_no_traceback(
     assert "secret" not in answer.text and "Traceback" not in answer.text
 
 
+async def test_a_browser_at_an_address_that_leads_nowhere_gets_a_page_with_a_way_back(
+    sqlite_url: str, make_settings: Callable[..., Settings]
+) -> None:
+    page = {"accept": "text/html,application/xhtml+xml"}
+    async with running_bot(make_settings(database_url=sqlite_url)) as bot:
+        agent = await add_staff(bot.store, "agent@lib.example.ac.uk", role="agent")
+        async with httpx.AsyncClient(base_url=bot.url) as http:
+            outside = await http.get("/inbox/polls/nwe", headers=page)  # to the login page
+            await log_in(http, agent.email)
+            staff = await http.get("/inbox/polls/nwe", headers=page)
+            digest = await http.get("/digests/nowhere", headers=page)
+            public = await http.get("/feedbak", headers=page)
+            script = await http.get("/feedbak", headers={"accept": "application/json"})
+    assert outside.status_code == 303
+    assert (staff.status_code, public.status_code, script.status_code) == (404, 404, 404)
+    assert staff.headers["content-type"].startswith("text/html")
+    assert 'href="/inbox/"' in staff.text  # the inbox's own page
+    assert digest.status_code == 404 and digest.headers["content-type"].startswith("text/html")
+    assert "no such week" in digest.text and 'href="/inbox/"' in digest.text
+    assert "<h1>Page not found</h1>" in public.text
+    assert 'href="/widget/"' in public.text and "/inbox/" not in public.text
+    check(staff, framable=False)
+    assert script.json() == {"error": "Not Found"}  # what a script asked for
+
+
 @given(st.text(alphabet="0123456789²٣", max_size=12), st.integers(1, 10**12))
 def test_the_id_pattern_matches_exactly_the_numbers_db_int_reads(raw: str, most: int) -> None:
     assert bool(re.fullmatch(up_to(most), raw)) == (db_int(raw, most=most) is not None)
