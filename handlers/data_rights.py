@@ -29,6 +29,13 @@ class DataRights:
         require(actor, "data_rights")
         return await self.store.rights.audit_log(filter=wanted, limit=limit, before=before)
 
+    async def staff_names(self, actor: Actor) -> dict[str, str]:
+        """Every member of staff's name (disabled ones too) by the id the audit log names them
+        with (``staff:3``), for reading the log."""
+        require(actor, "data_rights")
+        members = await self.store.inbox.members(include_disabled=True)
+        return {f"staff:{m.id}": m.name for m in members}
+
     async def may_erase(self, actor: Actor, item_id: int) -> str | None:
         """The item's channel, for the confirmation page; None when there is no such item."""
         require(actor, "data_rights")

@@ -98,6 +98,7 @@ async def _audit(pages: RightsPages, request: Request, staff: Actor) -> Response
     shown = [(r, json.dumps(r.detail, ensure_ascii=False, sort_keys=True)) for r in rows[:PAGE]]
     context = {
         "rows": shown,
+        "names": await pages.rights.staff_names(staff),
         "wanted": wanted,
         "older": older,
         "paged": before is not None,

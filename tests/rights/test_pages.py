@@ -154,6 +154,8 @@ async def test_the_audit_log_filters_and_pages(
         and "resolve<" not in replies.text
     )
     assert prefix.text.count("<tr><td>") == 2 and exact.text.count("<tr><td>") == 1
+    named = f'{admin.name} <span class="hint">(staff:{admin.id})</span>'
+    assert named in first.text  # staff are named; ids without a member stay as they are
     assert (
         odd.status_code == 200 and "&lt;b&gt;x&lt;/b&gt;" in odd.text and "No entries" in odd.text
     )
