@@ -80,7 +80,11 @@ def train_sentiment(
         int, typer.Option(min=0, help="a seeded random subset of this many tweets (0: all)")
     ] = 0,
     init_from: Annotated[
-        Path | None, typer.Option(help="start from the adapter in this directory (old layout)")
+        Path | None, typer.Option(help="start from the adapter in this directory")
+    ] = None,
+    distil_from: Annotated[
+        Path | None,
+        typer.Option(help="also learn from the logits of the adapter in this directory"),
     ] = None,
     threads: Annotated[int, typer.Option(help="CPU threads (0: torch default)")] = 0,
     data_dir: Annotated[Path, typer.Option(help="TweetEval split files")] = DATA_DIR,
@@ -111,6 +115,7 @@ def train_sentiment(
         shared_blocks=shared_blocks,
         train_limit=train_limit,
         init_from=init_from,
+        distil_from=distil_from,
         checkpoint_dir=factory().model_cache_dir / "sentiment-checkpoints",
     )
     meta = run(config, log=lambda line: typer.echo(line, err=True))

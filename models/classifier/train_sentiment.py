@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,9 @@ from safetensors.torch import load_file
 from torch import nn
 from transformers import PreTrainedModel
 
-from models.classifier.artifacts import ADAPTER_FILE
+from models.classifier.artifacts import ADAPTER_FILE, read_meta
 from models.classifier.bias import choose_bias
+from models.classifier.distil import Objective, teacher_logits
 from models.classifier.encoder import encoder_path, load_encoder, load_tokenizer
 from models.classifier.metrics import scores
 from models.classifier.sentiment_net import (
@@ -62,6 +63,7 @@ class TrainConfig:
     shared_blocks: int = 4
     train_limit: int = 0
     init_from: Path | None = None
+    distil_from: Path | None = None
 
 
 def train_sentiment(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
@@ -78,11 +80,24 @@ def train_sentiment(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     if cfg.init_from is not None:
         warm_start(net, cfg.init_from, cfg.shared_blocks)
         log(f"started from the adapter in {cfg.init_from} (its blocks {cfg.shared_blocks}-5)")
-    train_h = lower_states(encoder, _encode(tokenizer, texts, cfg.max_length), cfg, log)
+    train_ids = _encode(tokenizer, texts, cfg.max_length)
+    teacher = None
+    if cfg.distil_from is not None:
+        teacher = teacher_logits(
+            encoder,
+            cfg.distil_from,
+            train_ids,
+            lambda enc, ids, shared: lower_states(
+                enc, ids, replace(cfg, shared_blocks=shared), log
+            ),
+            lambda model, states: predict_logits(model, states, cfg.device),
+        )
+        log(f"teacher {cfg.distil_from} labelled {len(train_ids)} tweets")
+    train_h = lower_states(encoder, train_ids, cfg, log)
     texts, val_y = load_split(cfg.data_dir, "val")
     val_h = lower_states(encoder, _encode(tokenizer, texts, cfg.max_length), cfg, log)
     del encoder
-    best = _fit(net, cfg, (train_h, train_y), (val_h, val_y), log)
+    best = _fit(net, cfg, (train_h, train_y), (val_h, val_y), log, teacher)
     meta = _metadata(cfg, best)
     save_adapter(best["state"], meta, cfg.out_dir)
     log(f"wrote {cfg.out_dir}: epoch {meta['epoch']} {meta['validation']}")
@@ -100,9 +115,15 @@ def _subset(
 
 
 def warm_start(net: SentimentNet, adapter_dir: Path, shared: int) -> None:
-    """Start from an adapter of the first layout (LoRA on all six blocks): its upper blocks'
-    updates and its head, so a short run on the new layout starts close."""
-    state = old_layout_state(load_file(str(adapter_dir / ADAPTER_FILE)), shared)
+    """Start from an earlier adapter: one of this layout as it is, or one of the first layout
+    (LoRA on all six blocks) by its upper blocks' updates and its head, so a short run starts
+    close. An adapter that shares a different number of blocks is refused."""
+    state = load_file(str(adapter_dir / ADAPTER_FILE))
+    theirs = read_meta(adapter_dir).get("shared_blocks")
+    if theirs is None:
+        state = old_layout_state(state, shared)
+    elif int(theirs) != shared:
+        raise ValueError(f"{adapter_dir}: its adapter shares {theirs} blocks, this run {shared}")
     net.load_state_dict(state, strict=False)
 
 
@@ -151,13 +172,14 @@ def _fit(
     train: tuple[States, NDArray[np.int64]],
     val: tuple[States, NDArray[np.int64]],
     log: Log,
+    teacher: NDArray[np.float32] | None = None,
 ) -> dict[str, Any]:
     """The epoch loop; returns the best epoch's state, figures and bias."""
     rng = np.random.default_rng(cfg.seed)
     steps_per_epoch = -(-len(train[0]) // cfg.batch_size)
     total = cfg.max_steps or steps_per_epoch * cfg.epochs
     optimiser, schedule = _optimiser(net, cfg, total)
-    loss_fn = nn.CrossEntropyLoss(weight=_class_weights(train[1]).to(cfg.device))
+    loss_fn = Objective(_class_weights(train[1]).to(cfg.device), teacher)
     best: dict[str, Any] = {"score": -1.0}
     step = 0
     for epoch in range(1, cfg.epochs + 1):
@@ -242,7 +264,7 @@ def _epoch(
     cfg: TrainConfig,
     train: tuple[States, NDArray[np.int64]],
     batches: list[NDArray[np.int64]],
-    tools: tuple[Any, Any, nn.Module],
+    tools: tuple[Any, Any, Objective],
     step: int,
     total: int,
     log: Log,
@@ -254,8 +276,8 @@ def _epoch(
     for n, pick in enumerate(batches, start=1):
         input_ids, mask = collate(train[0], pick, cfg.device)
         logits = net(input_ids, mask)
-        loss = loss_fn(logits, torch.from_numpy(train[1][pick]).to(cfg.device))
-        loss.backward()
+        loss = loss_fn(logits, torch.from_numpy(train[1][pick]).to(cfg.device), pick)
+        torch.autograd.backward(loss)
         optimiser.step(), schedule.step(), optimiser.zero_grad()
         running, step = running + loss.item(), step + 1
         if n % 50 == 0:
