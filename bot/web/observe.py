@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.web.body import BadRequest, error
 from bot.web.security import FramePolicy, security_headers
 from bot.web.staff_body import STAFF_PATHS
+from handlers.topic_names import first_upper
 
 log = logging.getLogger("bot.web")
 
@@ -104,7 +105,9 @@ def _page(status: int, message: str, method: str, path: str) -> str:
     return (
         '<!doctype html><html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title}</title></head><body><main><h1>{title}</h1><p>{escape(message)}</p>"
+        '<link rel="stylesheet" href="/static/inbox.css">'
+        f"<title>{title}</title></head><body><main><h1>{title}</h1>"
+        f"<p>{escape(first_upper(message))}</p>"
         f"<p>{back}</p></main></body></html>"
     )
 

@@ -150,7 +150,7 @@ async def test_a_browser_at_an_address_that_leads_nowhere_gets_a_page_with_a_way
     assert staff.headers["content-type"].startswith("text/html")
     assert 'href="/inbox/"' in staff.text  # the inbox's own page
     assert digest.status_code == 404 and digest.headers["content-type"].startswith("text/html")
-    assert "no such week" in digest.text and 'href="/inbox/"' in digest.text
+    assert "No such week" in digest.text and 'href="/inbox/"' in digest.text
     assert "<h1>Page not found</h1>" in public.text
     assert 'href="/widget/"' in public.text and "/inbox/" not in public.text
     check(staff, framable=False)
