@@ -97,6 +97,9 @@ def train_sentiment(
 
     if not (data_dir / "train_text.txt").is_file():
         fail(f"no TweetEval training split in {data_dir} (use --data-dir)")
+    for flag, adapter in (("--init-from", init_from), ("--distil-from", distil_from)):
+        if adapter is not None and not _is_adapter(adapter):
+            fail(f"{flag} {adapter}: no adapter there (sentiment.safetensors and sentiment.json)")
     if device.startswith("cuda") and not _cuda():
         fail("--device cuda asked for, but torch sees no CUDA device")
     target = out or WEIGHTS_DIR
@@ -120,6 +123,13 @@ def train_sentiment(
     )
     meta = run(config, log=lambda line: typer.echo(line, err=True))
     typer.echo(json.dumps({"epoch": meta["epoch"], "validation": meta["validation"]}))
+
+
+def _is_adapter(folder: Path) -> bool:
+    """Whether ``folder`` holds an adapter and its metadata, as training writes them."""
+    from models.classifier.artifacts import ADAPTER_FILE, META_FILE
+
+    return (folder / ADAPTER_FILE).is_file() and (folder / META_FILE).is_file()
 
 
 def _cuda() -> bool:

@@ -93,3 +93,14 @@ def test_train_urgency_with_a_bad_file_fails_with_one_line(cache_dir: Path, tmp_
     )
     assert result.exit_code == 1
     assert "train.jsonl:1" in result.stderr and result.stderr.strip().count("\n") == 0
+
+
+def test_train_sentiment_from_a_folder_without_an_adapter_fails_with_one_line(
+    cache_dir: Path, tmp_path: Path
+) -> None:
+    result = CliRunner().invoke(
+        app_for(cache_dir), ["train", "sentiment", "--distil-from", str(tmp_path)]
+    )
+    assert result.exit_code == 1
+    assert "--distil-from" in result.stderr and "no adapter there" in result.stderr
+    assert result.stderr.strip().count("\n") == 0
