@@ -9,16 +9,11 @@ to the teacher's level (MODEL_CARD.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
-
 import numpy as np
 import torch
 import torch.nn.functional as F
 from numpy.typing import NDArray
 from torch import nn
-from transformers import PreTrainedModel
 
 WEIGHT = 0.5
 """The share of the loss that is the teacher's (the rest: cross-entropy on the gold labels)."""
@@ -54,18 +49,3 @@ class Objective:
         taught = F.kl_div(F.log_softmax(logits / self._t, dim=1), soft, reduction="batchmean")
         mixed: torch.Tensor = (1 - self._weight) * gold + self._weight * taught * self._t**2
         return mixed
-
-
-def teacher_logits(
-    encoder: PreTrainedModel,
-    teacher_dir: Path,
-    ids: list[list[int]],
-    lower: Callable[[PreTrainedModel, list[list[int]], int], list[torch.Tensor]],
-    predict: Callable[[Any, list[torch.Tensor]], NDArray[np.float32]],
-) -> NDArray[np.float32]:
-    """The teacher adapter's logits for every training text, in order: ``lower`` gives the
-    hidden states after the teacher's shared blocks, ``predict`` runs the teacher on them."""
-    from models.classifier.sentiment_net import adapted_net
-
-    teacher = adapted_net(encoder, teacher_dir)
-    return predict(teacher, lower(encoder, ids, teacher.shared))

@@ -156,16 +156,26 @@ def adapted_net(encoder: PreTrainedModel, weights_dir: Path) -> SentimentNet:
     meta = read_meta(weights_dir)
     shared = int(meta.get("shared_blocks", 0))
     net = trainable_net(encoder, shared, int(meta["rank"]), float(meta["alpha"]))
-    state = load_file(str(weights_dir / ADAPTER_FILE))
-    if "shared_blocks" not in meta:
-        state = old_layout_state(state, shared)
-    missing = net.load_state_dict(state, strict=False)
+    missing = net.load_state_dict(adapter_tensors(weights_dir, shared), strict=False)
     if missing.unexpected_keys:
         raise ValueError(f"unexpected adapter tensors: {missing.unexpected_keys[:3]}")
     lost = [k for k in missing.missing_keys if ".lora_" in k or k.startswith("head.")]
     if lost:
         raise ValueError(f"adapter tensors missing: {lost[:3]}")
     return net.eval()
+
+
+def adapter_tensors(weights_dir: Path, shared: int) -> dict[str, torch.Tensor]:
+    """The adapter's tensors for a network sharing ``shared`` blocks: an adapter of that layout
+    as it is, one of the first layout (no ``shared_blocks`` in its metadata) by its blocks from
+    ``shared`` up (``old_layout_state``); an adapter sharing another number is refused."""
+    state = load_file(str(weights_dir / ADAPTER_FILE))
+    theirs = read_meta(weights_dir).get("shared_blocks")
+    if theirs is None:
+        return old_layout_state(state, shared)
+    if int(theirs) != shared:
+        raise ValueError(f"{weights_dir}: its adapter shares {theirs} blocks, this run {shared}")
+    return state
 
 
 def old_layout_state(old: dict[str, torch.Tensor], shared: int) -> dict[str, torch.Tensor]:

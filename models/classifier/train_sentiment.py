@@ -18,20 +18,19 @@ from typing import Any
 import numpy as np
 import torch
 from numpy.typing import NDArray
-from safetensors.torch import load_file
 from torch import nn
 from transformers import PreTrainedModel
 
-from models.classifier.artifacts import ADAPTER_FILE, read_meta
 from models.classifier.bias import choose_bias
-from models.classifier.distil import Objective, teacher_logits
+from models.classifier.distil import Objective
 from models.classifier.encoder import encoder_path, load_encoder, load_tokenizer
 from models.classifier.metrics import scores
 from models.classifier.sentiment_net import (
     SentimentNet,
+    adapted_net,
     adapter_state,
+    adapter_tensors,
     blocks_of,
-    old_layout_state,
     save_adapter,
     trainable_net,
 )
@@ -83,15 +82,7 @@ def train_sentiment(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     train_ids = _encode(tokenizer, texts, cfg.max_length)
     teacher = None
     if cfg.distil_from is not None:
-        teacher = teacher_logits(
-            encoder,
-            cfg.distil_from,
-            train_ids,
-            lambda enc, ids, shared: lower_states(
-                enc, ids, replace(cfg, shared_blocks=shared), log
-            ),
-            lambda model, states: predict_logits(model, states, cfg.device),
-        )
+        teacher = _teacher_logits(encoder, cfg.distil_from, train_ids, cfg, log)
         log(f"teacher {cfg.distil_from} labelled {len(train_ids)} tweets")
     train_h = lower_states(encoder, train_ids, cfg, log)
     texts, val_y = load_split(cfg.data_dir, "val")
@@ -102,6 +93,16 @@ def train_sentiment(cfg: TrainConfig, log: Log = print) -> dict[str, Any]:
     save_adapter(best["state"], meta, cfg.out_dir)
     log(f"wrote {cfg.out_dir}: epoch {meta['epoch']} {meta['validation']}")
     return meta
+
+
+def _teacher_logits(
+    encoder: PreTrainedModel, teacher_dir: Path, ids: list[list[int]], cfg: TrainConfig, log: Log
+) -> NDArray[np.float32]:
+    """The teacher adapter's logits for every training text, in order (its own shared blocks,
+    whichever layout it is)."""
+    teacher = adapted_net(encoder, teacher_dir)
+    states = lower_states(encoder, ids, replace(cfg, shared_blocks=teacher.shared), log)
+    return predict_logits(teacher, states, cfg.device)
 
 
 def _subset(
@@ -118,13 +119,7 @@ def warm_start(net: SentimentNet, adapter_dir: Path, shared: int) -> None:
     """Start from an earlier adapter: one of this layout as it is, or one of the first layout
     (LoRA on all six blocks) by its upper blocks' updates and its head, so a short run starts
     close. An adapter that shares a different number of blocks is refused."""
-    state = load_file(str(adapter_dir / ADAPTER_FILE))
-    theirs = read_meta(adapter_dir).get("shared_blocks")
-    if theirs is None:
-        state = old_layout_state(state, shared)
-    elif int(theirs) != shared:
-        raise ValueError(f"{adapter_dir}: its adapter shares {theirs} blocks, this run {shared}")
-    net.load_state_dict(state, strict=False)
+    net.load_state_dict(adapter_tensors(adapter_dir, shared), strict=False)
 
 
 def _encode(tokenizer: Any, texts: list[str], max_length: int) -> list[list[int]]:
