@@ -54,19 +54,21 @@ class Recorder:
         self._writes: set[asyncio.Task[None]] = set()
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
-        self._last_write = float("-inf")
         self._written: collections.deque[tuple[float, int]] = collections.deque(maxlen=4096)
 
     def busy(self, within_s: float) -> bool:
         """Whether events are queued, or a batch was written within the last ``within_s``."""
-        return not self._queue.empty() or time.monotonic() - self._last_write < within_s
+        last = self._written[-1][0] if self._written else float("-inf")
+        return not self._queue.empty() or time.monotonic() - last < within_s
 
     def rate(self, within_s: float) -> float:
         """Events written a second over the last ``within_s`` (batches begun in that time)."""
-        since = time.monotonic() - within_s
-        while self._written and self._written[0][0] < since:
-            self._written.popleft()
-        return sum(n for _, n in self._written) / within_s
+        since, written = time.monotonic() - within_s, 0
+        for began, n in reversed(self._written):  # newest first, up to the window's start
+            if began < since:
+                break
+            written += n
+        return written / within_s
 
     async def record(self, event: InboundEvent) -> Receipt:
         """Store the event (once); returns when it is durable."""
@@ -110,8 +112,7 @@ class Recorder:
                 self._queue.task_done()
 
     async def _write(self, batch: list[_Pending]) -> None:
-        self._last_write = time.monotonic()
-        self._written.append((self._last_write, len(batch)))
+        self._written.append((time.monotonic(), len(batch)))
         try:
             results = await self._store.messages.record(events=[p.event for p in batch])
         except Exception as exc:  # noqa: BLE001 - every waiting caller must hear of it
