@@ -14,12 +14,13 @@ import time
 from dataclasses import dataclass, field
 
 from bot.channel import Receipt
-from bot.events import InboundEvent
+from bot.events import EventKind, InboundEvent
 from bot.storable import Unstorable
 from handlers.context import Context, Stage
 from handlers.metrics import Metrics
 from models.store import Store
 from models.store.inbound.record import Recorded, is_content_fault
+from models.store.polls.votes import Choose
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +43,25 @@ class Recorder:
     Up to ``in_flight`` batches are written at once (PostgreSQL: one commits while the next is
     sent; the next batch gathers while all are busy); the store keeps each event once however
     its batches overlap.
+
+    With ``count_votes`` (what a vote means), votes are counted in the transaction that stores
+    them, so a tap is in the results when the platform is answered; the processor then only
+    answers the voter. Should counting fail, the batch is stored without it and the processor
+    counts its votes, as it does for every vote without ``count_votes``.
     """
 
     def __init__(
-        self, store: Store, metrics: Metrics, *, max_batch: int, in_flight: int = 1
+        self,
+        store: Store,
+        metrics: Metrics,
+        *,
+        max_batch: int,
+        in_flight: int = 1,
+        count_votes: Choose | None = None,
     ) -> None:
         self._store = store
         self._metrics = metrics
+        self._count_votes = count_votes
         self._max_batch = max_batch
         self._in_flight = in_flight
         self._writes: set[asyncio.Task[None]] = set()
@@ -113,6 +126,19 @@ class Recorder:
 
     async def _write(self, batch: list[_Pending]) -> None:
         self._written.append((time.monotonic(), len(batch)))
+        if self._count_votes is not None and any(p.event.kind is EventKind.VOTE for p in batch):
+            try:
+                counted = await self._store.messages.record(
+                    events=[p.event for p in batch], count_votes=self._count_votes
+                )
+            except Exception as exc:  # noqa: BLE001 - stored below without counting
+                log.warning(
+                    "batch with votes: counting on arrival failed, storing it alone: %s",
+                    _summary(exc),
+                )
+            else:
+                self._settle(batch, counted)
+                return
         try:
             results = await self._store.messages.record(events=[p.event for p in batch])
         except Exception as exc:  # noqa: BLE001 - every waiting caller must hear of it

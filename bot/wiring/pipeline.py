@@ -25,6 +25,7 @@ from handlers.inbox.steps import Clock
 from handlers.metrics import Metrics
 from handlers.opt_out import OptWords
 from handlers.pipeline import Deps, Pipeline, build_steps
+from handlers.polls.answers import chosen
 from handlers.processor import BATCH, Processor
 from handlers.reach.steps import PanelWords
 from handlers.record import Recorder
@@ -37,7 +38,13 @@ from models.store.widget.sessions import Limits
 def ingest(settings: Settings, store: Store, metrics: Metrics) -> Recorder:
     """The writer that stores each inbound event before anything else happens."""
     in_flight = 2 if store.dialect == "postgresql" else 1  # SQLite has one writer
-    return Recorder(store, metrics, max_batch=settings.ingest_batch_max, in_flight=in_flight)
+    return Recorder(
+        store,
+        metrics,
+        max_batch=settings.ingest_batch_max,
+        in_flight=in_flight,
+        count_votes=chosen,
+    )
 
 
 def outbox(

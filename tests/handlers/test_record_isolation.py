@@ -12,12 +12,14 @@ import pytest
 from sqlalchemy import text
 
 from bot.channel import Receipt
-from bot.events import Address, Channel, InboundEvent
+from bot.events import Address, Channel, InboundEvent, poll_ref
 from bot.storable import Unstorable
 from handlers.metrics import Metrics
+from handlers.polls.answers import chosen
 from handlers.record import Recorder
 from models.store import Store
-from tests.support.events import message
+from models.store.polls.definitions import Target
+from tests.support.events import message, vote
 
 
 def raw_bad_events() -> dict[str, InboundEvent]:
@@ -104,3 +106,40 @@ async def test_a_broken_store_is_not_the_sender_s_fault(
     )
     assert all(isinstance(r, Exception) and not isinstance(r, Unstorable) for r in results)
     assert not_stored(metrics, "store_error") == 3
+
+
+async def test_votes_are_counted_as_they_are_stored_and_stored_even_when_counting_fails(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With ``count_votes`` a tap is in the results once its caller has its receipt; a batch
+    whose counting fails is stored without it (nothing lost), for the processor to count."""
+    poll_id = await store.polls.create(
+        targets=[Target("telegram", "777")],
+        options=[("yes", "Yes"), ("no", "No")],
+        question="Open later?",
+        kind="yesno",
+        status="open",
+    )
+    ref = poll_ref(poll_id)
+
+    def tap(pid: str, who: str, key: str) -> InboundEvent:
+        event = vote(pid=pid, sender=who, options=(f"{ref}:{key}",))
+        assert event.vote is not None
+        return dataclasses.replace(event, vote=dataclasses.replace(event.vote, poll_ref=ref))
+
+    def broken(*_: object) -> tuple[str, ...]:
+        raise RuntimeError("meaning unknown")
+
+    for count_votes, pids in ((chosen, ("t1", "t2")), (broken, ("t3", "t4"))):
+        rec = Recorder(store, Metrics(), max_batch=64, count_votes=count_votes)
+        rec.start()
+        with caplog.at_level(logging.WARNING, logger="handlers.record"):
+            receipts = await asyncio.gather(*(rec.record(tap(p, p, "yes")) for p in pids))
+        await rec.stop()
+        assert all(isinstance(r, Receipt) and not r.duplicate for r in receipts)
+    assert sorted(await store.polls.votes(poll_id=poll_id)) == [("telegram", ["yes"])] * 2
+    assert "counting on arrival failed" in caplog.text
+    stored = [m.id for m in await store.messages.find(kinds=("vote",), limit=10)]
+    casts = await store.polls.cast(message_ids=sorted(stored), choose=chosen)
+    assert [c.options for c in casts] == [("yes",)] * 4
+    assert len(await store.polls.votes(poll_id=poll_id)) == 4

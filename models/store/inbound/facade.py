@@ -14,6 +14,8 @@ from bot.events import InboundEvent
 from models.classification import Classification
 from models.store.inbound import classifications, embeddings, listings
 from models.store.inbound import record as inbound
+from models.store.polls import votes
+from models.store.polls.votes import Choose
 from models.store.runner import Runner
 
 
@@ -25,9 +27,16 @@ class MessageStore:
         self._db = derived
         self._key = key
 
-    async def record(self, *, events: Sequence[InboundEvent]) -> list[inbound.Recorded]:
-        """Store events durably and idempotently, in one transaction."""
-        return await self._ingest.write(inbound.record_events, events, key=self._key)
+    async def record(
+        self, *, events: Sequence[InboundEvent], count_votes: Choose | None = None
+    ) -> list[inbound.Recorded]:
+        """Store events durably and idempotently, in one transaction; with ``count_votes`` (what
+        a vote means), the new votes among them are counted in that transaction too."""
+        if count_votes is None:
+            return await self._ingest.write(inbound.record_events, events, key=self._key)
+        return await self._ingest.write(
+            votes.record_counting, events, key=self._key, choose=count_votes
+        )
 
     async def find(
         self,

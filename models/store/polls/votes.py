@@ -11,13 +11,15 @@ import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from bot.events import poll_id_of, poll_ref, utcnow
+from bot.events import EventKind, InboundEvent, poll_id_of, poll_ref, utcnow
+from models.store.inbound.record import Recorded, record_rows
 from models.store.polls.definitions import PollView, get
 from models.store.polls.posts import posted_poll
 from models.store.polls.tables import Vote
@@ -105,28 +107,128 @@ def _current(conn: Connection, keys: set[tuple[int, int]]) -> dict[tuple[int, in
 def cast_many(conn: Connection, message_ids: list[int], choose: Choose) -> list[Cast]:
     """Apply stored vote events to their polls, in order, in one transaction: a person's latest
     answer replaces the earlier. One read of the events and of the votes they touch, the answers
-    worked out in order here, then one upsert for every answer that changed."""
+    worked out in order here, then one upsert for every answer that changed.
+
+    Each event is applied once: what became of it is kept on its row, and an event applied
+    before (on arrival, or by a batch that failed after it) is answered from there, so a retried
+    tap on a multi-choice poll never toggles its option twice."""
+    return _cast_rows(conn, _event_rows(conn, message_ids), message_ids, choose)
+
+
+def _event_rows(conn: Connection, message_ids: list[int]) -> dict[int, Any]:
+    """The stored vote events, by id."""
     columns = (Message.id, Message.vote, Message.contact_id, Message.channel, Message.occurred_at)
-    rows = {r.id: r for r in conn.execute(select(*columns).where(Message.id.in_(message_ids)))}
+    return {r.id: r for r in conn.execute(select(*columns).where(Message.id.in_(message_ids)))}
+
+
+def _cast_rows(
+    conn: Connection, rows: dict[int, Any], message_ids: list[int], choose: Choose
+) -> list[Cast]:
+    """``cast_many`` over event rows already in hand."""
     cache: dict[Any, Any] = {}
     polls = {m: _poll_of(conn, rows[m], cache) for m in message_ids}
-    keys = {(p.id, rows[m].contact_id) for m, (p, _) in polls.items() if p and rows[m].contact_id}
+    before = {m: c for m in message_ids if (c := _kept(rows[m], polls[m][0])) is not None}
+    before = _as_now(conn, rows, before)
+    fresh = [m for m in message_ids if m not in before]
+    casts = before | dict(zip(fresh, _apply_all(conn, rows, polls, fresh, choose), strict=True))
+    _keep(conn, rows, {m: casts[m] for m in fresh})
+    return [
+        replace(c, reply_hook=hook) if (hook := (rows[m].vote or {}).get("reply_hook")) else c
+        for m in message_ids
+        for c in (casts[m],)
+    ]
+
+
+def record_counting(
+    conn: Connection, events: Sequence[InboundEvent], *, key: bytes, choose: Choose
+) -> list[Recorded]:
+    """Store events (``record_events``) and, in the same transaction, count the votes among the
+    new ones: a tap is in the results by the time the platform is answered."""
+    recorded = record_rows(conn, events, key=key)
+    votes = {
+        r.message_id: SimpleNamespace(**row)
+        for r, row in recorded
+        if row["kind"] == EventKind.VOTE.value and not r.duplicate
+    }
+    if votes:
+        _cast_rows(conn, votes, list(votes), choose)
+    return [r for r, _ in recorded]
+
+
+def _apply_all(
+    conn: Connection,
+    rows: dict[int, Any],
+    polls: dict[int, tuple[PollView | None, bool]],
+    message_ids: list[int],
+    choose: Choose,
+) -> list[Cast]:
+    """Apply events not applied before, in order."""
+    keys = {
+        (p.id, rows[m].contact_id) for m in message_ids if (p := polls[m][0]) and rows[m].contact_id
+    }
     stored = _current(conn, keys)
     held = {k: _Held(tuple(r.options or ()), r.voted_at) for k, r in stored.items()}
-    results = [(m, polls[m][0], *_apply(rows[m], *polls[m], held, choose)) for m in message_ids]
+    results = [(polls[m][0], *_apply(rows[m], *polls[m], held, choose)) for m in message_ids]
     written = _write(conn, held)
     lost = {k for k, h in held.items() if h.row is not None} - written.keys()
     ids = {k: int(r.id) for k, r in stored.items()} | written
-    casts = [
+    return [
         _reread(conn, p, k)
         if k in lost
         else Cast(o, p if k or o is Outcome.CLOSED else None, opts, ids[k] if k else 0)
-        for _, p, o, opts, k in results
+        for p, o, opts, k in results
     ]
-    return [
-        replace(c, reply_hook=hook) if (hook := (rows[m].vote or {}).get("reply_hook")) else c
-        for (m, *_), c in zip(results, casts, strict=True)
+
+
+def _kept(msg: Any, poll: PollView | None) -> Cast | None:
+    """What became of an event applied before, from its row; None if it was not."""
+    kept = (msg.vote or {}).get("cast")
+    if not isinstance(kept, dict):
+        return None
+    outcome = Outcome(kept["outcome"])
+    shown = poll if outcome is not Outcome.UNKNOWN else None
+    return Cast(outcome, shown, tuple(kept["options"]), int(kept["vote_id"]))
+
+
+def _as_now(conn: Connection, rows: dict[int, Any], casts: dict[int, Cast]) -> dict[int, Cast]:
+    """Events applied before, each with the person's answer as it stands now (a later vote may
+    have replaced it), as a first application would say of an event older than their answer."""
+    keys = {
+        m: (c.poll.id, rows[m].contact_id)
+        for m, c in casts.items()
+        if c.poll is not None and c.outcome in (Outcome.COUNTED, Outcome.RETRACTED)
+    }
+    now = _current(conn, set(keys.values()))
+    for m, k in keys.items():
+        if (row := now.get(k)) is not None:
+            options = tuple(row.options or ())
+            outcome = Outcome.COUNTED if options else Outcome.RETRACTED
+            casts[m] = replace(casts[m], outcome=outcome, options=options, vote_id=int(row.id))
+    return casts
+
+
+def _keep(conn: Connection, rows: dict[int, Any], casts: dict[int, Cast]) -> None:
+    """Keep on each event's row what became of it, in one statement."""
+    kept = [
+        {
+            "m_id": m,
+            "m_vote": rows[m].vote
+            | {
+                "cast": {
+                    "outcome": c.outcome.value,
+                    "options": list(c.options),
+                    "vote_id": c.vote_id,
+                }
+            },
+        }
+        for m, c in casts.items()
+        if rows[m].vote
     ]
+    if kept:
+        stmt = (
+            update(Message).where(Message.id == bindparam("m_id")).values(vote=bindparam("m_vote"))
+        )
+        conn.execute(stmt, kept)
 
 
 def _apply(
