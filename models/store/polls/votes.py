@@ -254,8 +254,10 @@ def _apply(
 
 def _write(conn: Connection, held: dict[tuple[int, int], _Held]) -> dict[tuple[int, int], int]:
     """One upsert of every changed answer, where the later vote wins (concurrent workers on
-    PostgreSQL settle on the latest too); the vote ids of the rows it wrote."""
-    changed = [h.row for h in held.values() if h.row is not None]
+    PostgreSQL settle on the latest too); the vote ids of the rows it wrote. Rows go in key
+    order, so two transactions writing the same people's votes (batches recorded side by side,
+    and the processor) wait for each other instead of deadlocking."""
+    changed = [h.row for _, h in sorted(held.items()) if h.row is not None]
     if not changed:
         return {}
     done = conn.execute(_upsert_statement(conn.dialect.name), changed)
