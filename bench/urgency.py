@@ -67,8 +67,9 @@ def embeddings(model: LocalClassifier, texts: Sequence[str]) -> np.ndarray:
 
 def report(
     model: LocalClassifier, triage: TriageConfig, title: str, found: list[tuple[str, bool]]
-) -> None:
-    """Every rule's line on one set of (text, urgent)."""
+) -> tuple[Flags, Flags]:
+    """Every rule's line on one set of (text, urgent); returns the truth and what triage now
+    says (the word list, or the classifier for English)."""
     texts, truth = [t for t, _ in found], np.array([u for _, u in found], dtype=bool)
     english = np.array([language_of(t, None)[0] in READABLE_LANGUAGES for t in texts])
     words = np.array([urgent_word(t, triage.urgent_words) is not None for t in texts], dtype=bool)
@@ -85,6 +86,7 @@ def report(
     print(figures("now: words | exemplars | head", truth, words | (served & english)))
     print(figures("before, ungated", truth, words | near))
     print(figures("now, ungated", truth, words | served))
+    return truth, words | (served & english)
 
 
 def scores(model: LocalClassifier, found: list[tuple[str, bool]]) -> None:
@@ -116,8 +118,13 @@ def main() -> None:
         scores(model, rows("dev") + library_rows("dev"))
         return
     print(f"urgency, {args.split} halves ({model.version})")
-    report(model, triage, f"urgency.jsonl {args.split}", rows(args.split))
-    report(model, triage, f"library {args.split}", library_rows(args.split))
+    sets = [
+        report(model, triage, f"urgency.jsonl {args.split}", rows(args.split)),
+        report(model, triage, f"library {args.split}", library_rows(args.split)),
+    ]
+    truth, said = (np.concatenate(part) for part in zip(*sets, strict=True))
+    print(f"both {args.split} halves together ({len(truth)} messages)")
+    print(figures("now: words | exemplars | head", truth, said))
 
 
 if __name__ == "__main__":
