@@ -1,8 +1,8 @@
 """A big targeted send meets a Telegram that enforces its rate (FakeTelegram.limit_rate: 30
 sends a second, through real PTB): paced to Telegram's rate, the send is spread over seconds,
-every message is delivered at its first outbox attempt and Telegram refuses only a few (the
-outbox claims the due ones about once a second, so they leave in small bursts, which PTB's own
-limiter smooths and retries in place); the fake's limit is real (a burst straight at it is
+every message is delivered, nearly all at their first outbox attempt, and Telegram refuses only
+a few (the outbox claims the due ones about once a second, so they leave in small bursts, which
+PTB's own limiter smooths and retries in place); the fake's limit is real (a burst straight at it is
 refused)."""
 
 from __future__ import annotations
@@ -72,7 +72,11 @@ async def test_a_paced_send_meets_no_storm(chat: Chat, sqlite_url: str) -> None:
 
     await wait_until(settled, what="every send recorded as sent")
     rows = await bot.store.read(lambda c: c.execute(attempts).all())
-    assert {n for _, n in rows} == {1}  # none had to wait its turn again
+    # Nearly all went at their first outbox attempt. A claim delayed on a busy machine can put two
+    # seconds' worth in one burst, and then a few wait their turn once more (seen: 1-3 of 90,
+    # with and without other work beside the test) - a few, never a storm, and none twice.
+    again = [n for _, n in rows if n > 1]
+    assert len(again) <= PEOPLE // 10 and max(again, default=1) <= 2, sorted(again)
 
 
 async def _all_sent(chat: Chat, text: str) -> None:
