@@ -24,6 +24,7 @@ from bench.onnx_ceiling import Ceiling, measure, onnx_model
 from bot.cli.context import urgency_spec
 from config.library import load_library_config
 from config.settings import Settings, load_settings
+from config.triage import TriageConfig
 from handlers.inbox.triage import urgent_word
 from models.classification import SENTIMENTS
 from models.classifier import LocalClassifier, load_classifier
@@ -84,7 +85,7 @@ def language_detector() -> Callable[[str], str] | None:
 Urgency = tuple[str, Callable[[list[str]], list[bool]]]
 
 
-def urgency_sources(model: LocalClassifier, words: list[str]) -> list[Urgency]:
+def urgency_sources(model: LocalClassifier, rules: TriageConfig) -> list[Urgency]:
     """Urgency as the classifier reads it (Classification.urgent), and as triage decides it:
     an urgent word from the library's config, or else the classifier's reading
     (handlers/inbox/triage.urgency), which is what sets an item's priority."""
@@ -94,7 +95,11 @@ def urgency_sources(model: LocalClassifier, words: list[str]) -> list[Urgency]:
 
     def triage(texts: list[str]) -> list[bool]:
         read = classifier(texts)
-        return [urgent_word(t, words) is not None or r for t, r in zip(texts, read, strict=True)]
+        calm = rules.not_urgent_phrases
+        return [
+            urgent_word(t, rules.urgent_words, calm) is not None or r
+            for t, r in zip(texts, read, strict=True)
+        ]
 
     return [("classifier alone", classifier), ("triage: urgent word or classifier", triage)]
 
@@ -247,7 +252,7 @@ def main() -> None:
     detect = language_detector()
     texts = split[0] if split else [x for x, _ in pairs] or FALLBACK_TEXTS
     speed_texts = (texts * (2 * SPEED_TEXTS // len(texts) + 1))[: SPEED_TEXTS * 2]
-    extra = per_message_extra(detect, triage.urgent_words)
+    extra = per_message_extra(detect, triage)
     cpu0 = time.process_time()
     rate1, lat1 = single_message(model, speed_texts[:SPEED_TEXTS], extra)
     cpu1 = time.process_time()
@@ -264,7 +269,7 @@ def main() -> None:
         print_topics(topics, len(pairs))
     else:
         print(f"topics skipped: no evaluation set at {EVAL_FILE}")
-    library_section(model, detect, urgency_sources(model, triage.urgent_words))
+    library_section(model, detect, urgency_sources(model, triage))
     print(f"speed ({os.cpu_count()} CPUs, {model.version})")
     print(speed("batch 1", rate1, lat1) + f"  CPU {cpu_ms[0]:.2f} ms/msg")
     print(speed("micro-batched", rate_mb, lat_mb) + f"  CPU {cpu_ms[1]:.2f} ms/msg")
@@ -307,7 +312,7 @@ def print_ceiling(ceiling: Ceiling | None, rate: float, single: np.ndarray) -> N
 
 
 def per_message_extra(
-    detect: Callable[[str], str] | None, words: list[str]
+    detect: Callable[[str], str] | None, rules: TriageConfig
 ) -> Callable[[str], object]:
     """Work done per message beside the classifier: language detection, and triage's urgent-word
     check (Classification.urgent is computed inside the classifier, so it is timed there)."""
@@ -315,7 +320,7 @@ def per_message_extra(
     def extra(text: str) -> None:
         if detect is not None:
             detect(text)
-        urgent_word(text, words)
+        urgent_word(text, rules.urgent_words, rules.not_urgent_phrases)
 
     return extra
 

