@@ -185,3 +185,10 @@ def test_an_urgent_word_inside_a_calm_phrase_does_not_count(text: str) -> None:
 )
 def test_the_same_word_elsewhere_still_counts_and_plain_danger_words_do(text: str) -> None:
     assert decide(Facts(text, "direct", "neutral"), RULES).priority == "urgent"
+
+
+def test_a_number_is_not_an_emergency_but_calling_999_is() -> None:
+    for text in ("message 999", "is room 999 free?", "the fine was £999??"):
+        assert decide(Facts(text, "direct", "neutral"), RULES).priority != "urgent", text
+    for text in ("we've rung 999, please send staff", "we called 999, please send staff"):
+        assert decide(Facts(text, "direct", "neutral"), RULES).priority == "urgent", text
