@@ -95,11 +95,7 @@ def urgency_sources(model: LocalClassifier, rules: TriageConfig) -> list[Urgency
 
     def triage(texts: list[str]) -> list[bool]:
         read = classifier(texts)
-        calm = rules.not_urgent_phrases
-        return [
-            urgent_word(t, rules.urgent_words, calm) is not None or r
-            for t, r in zip(texts, read, strict=True)
-        ]
+        return [urgent_word(t, rules) is not None or r for t, r in zip(texts, read, strict=True)]
 
     return [("classifier alone", classifier), ("triage: urgent word or classifier", triage)]
 
@@ -320,7 +316,7 @@ def per_message_extra(
     def extra(text: str) -> None:
         if detect is not None:
             detect(text)
-        urgent_word(text, rules.urgent_words, rules.not_urgent_phrases)
+        urgent_word(text, rules)
 
     return extra
 

@@ -72,10 +72,7 @@ def report(
     says (the word list, or the classifier for English)."""
     texts, truth = [t for t, _ in found], np.array([u for _, u in found], dtype=bool)
     english = np.array([language_of(t, None)[0] in READABLE_LANGUAGES for t in texts])
-    words = np.array(
-        [urgent_word(t, triage.urgent_words, triage.not_urgent_phrases) is not None for t in texts],
-        dtype=bool,
-    )
+    words = np.array([urgent_word(t, triage) is not None for t in texts], dtype=bool)
     x = embeddings(model, texts)
     near = np.array(model._urgency.exemplar_flags(x), dtype=bool)
     head = model._urgency._head

@@ -126,10 +126,11 @@ class Recorder:
 
     async def _write(self, batch: list[_Pending]) -> None:
         self._written.append((time.monotonic(), len(batch)))
-        if self._count_votes is not None and any(p.event.kind is EventKind.VOTE for p in batch):
+        events = [p.event for p in batch]
+        if self._count_votes is not None and any(e.kind is EventKind.VOTE for e in events):
             try:
                 counted = await self._store.messages.record(
-                    events=[p.event for p in batch], count_votes=self._count_votes
+                    events=events, count_votes=self._count_votes
                 )
             except Exception as exc:  # noqa: BLE001 - stored below without counting
                 log.warning(
@@ -140,7 +141,7 @@ class Recorder:
                 self._settle(batch, counted)
                 return
         try:
-            results = await self._store.messages.record(events=[p.event for p in batch])
+            results = await self._store.messages.record(events=events)
         except Exception as exc:  # noqa: BLE001 - every waiting caller must hear of it
             if len(batch) == 1:
                 self._fail(batch[0], exc)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -103,7 +102,7 @@ def _priority(facts: Facts, rules: TriageConfig) -> str:
 
 def urgency(facts: Facts, rules: TriageConfig) -> str | None:
     """Why the message is urgent (an urgent word, or the classifier's reading), or None."""
-    word = urgent_word(facts.text, rules.urgent_words, rules.not_urgent_phrases)
+    word = urgent_word(facts.text, rules)
     if word is not None:
         return f"urgent word {word!r}"
     return "read as urgent" if facts.urgent else None
@@ -122,14 +121,14 @@ def is_question(text: str) -> bool:
     return bool(first) and first[0] in QUESTION_STARTS
 
 
-def urgent_word(text: str, words: list[str], not_within: Sequence[str] = ()) -> str | None:
-    """The first urgent word or phrase in the text (whole words, any case), if any, not
-    counting one that is part of a ``not_within`` phrase there ("fire" in "the fire drill",
+def urgent_word(text: str, rules: TriageConfig) -> str | None:
+    """The first of ``rules.urgent_words`` in the text (whole words, any case), if any, not
+    counting one inside one of ``rules.not_urgent_phrases`` there ("fire" in "the fire drill",
     "urgent" in "nothing urgent"); the same word elsewhere in the text still counts."""
     lowered = " ".join(WORDS.findall(text.lower()))
-    for _, calm in _phrases(tuple(not_within)):
+    for _, calm in _phrases(tuple(rules.not_urgent_phrases)):
         lowered = calm.sub(" | ", lowered)
-    for word, pattern in _phrases(tuple(words)):
+    for word, pattern in _phrases(tuple(rules.urgent_words)):
         if pattern.search(lowered):
             return word
     return None

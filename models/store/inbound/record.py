@@ -37,14 +37,14 @@ def record_events(
     conn: Connection, events: Sequence[InboundEvent], *, key: bytes
 ) -> list[Recorded]:
     """Store each event once (contacts and conversations too) and say which were new."""
-    return [r for r, _ in record_rows(conn, events, key=key)]
+    return record_rows(conn, events, key=key)[0]
 
 
 def record_rows(
     conn: Connection, events: Sequence[InboundEvent], *, key: bytes
-) -> list[tuple[Recorded, dict[str, Any]]]:
-    """``record_events``, each receipt with the row written for it (with its ``id``), so that
-    work in the same transaction need not read the rows back."""
+) -> tuple[list[Recorded], list[dict[str, Any]]]:
+    """``record_events``, with the row written for each event (its id is the receipt's), so
+    that work in the same transaction need not read the rows back."""
     dialect = conn.dialect.name
     contacts = _contact_ids(conn, dialect, events, key)
     conversations = _conversation_ids(conn, dialect, events, contacts, key)
@@ -52,8 +52,7 @@ def record_rows(
     inserted = _insert_messages(conn, dialect, rows)
     stored_before = {(r["channel"], r["platform_id"]) for r in rows} - set(inserted)
     ids = {**inserted, **(_message_ids(conn, stored_before) if stored_before else {})}
-    receipts = _receipts(rows, set(inserted), ids)
-    return [(r, row | {"id": r.message_id}) for r, row in zip(receipts, rows, strict=True)]
+    return _receipts(rows, set(inserted), ids), rows
 
 
 def _contact_ids(

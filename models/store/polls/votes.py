@@ -132,11 +132,8 @@ def _cast_rows(
     fresh = [m for m in message_ids if m not in before]
     casts = before | dict(zip(fresh, _apply_all(conn, rows, polls, fresh, choose), strict=True))
     _keep(conn, rows, {m: casts[m] for m in fresh})
-    return [
-        replace(c, reply_hook=hook) if (hook := (rows[m].vote or {}).get("reply_hook")) else c
-        for m in message_ids
-        for c in (casts[m],)
-    ]
+    hooks = {m: (rows[m].vote or {}).get("reply_hook", "") for m in message_ids}
+    return [replace(casts[m], reply_hook=hooks[m]) if hooks[m] else casts[m] for m in message_ids]
 
 
 def record_counting(
@@ -144,15 +141,15 @@ def record_counting(
 ) -> list[Recorded]:
     """Store events (``record_events``) and, in the same transaction, count the votes among the
     new ones: a tap is in the results by the time the platform is answered."""
-    recorded = record_rows(conn, events, key=key)
+    recorded, rows = record_rows(conn, events, key=key)
     votes = {
-        r.message_id: SimpleNamespace(**row)
-        for r, row in recorded
+        r.message_id: SimpleNamespace(**row, id=r.message_id)
+        for r, row in zip(recorded, rows, strict=True)
         if row["kind"] == EventKind.VOTE.value and not r.duplicate
     }
     if votes:
         _cast_rows(conn, votes, list(votes), choose)
-    return [r for r, _ in recorded]
+    return recorded
 
 
 def _apply_all(
@@ -181,18 +178,18 @@ def _apply_all(
 
 
 def _kept(msg: Any, poll: PollView | None) -> Cast | None:
-    """What became of an event applied before, from its row; None if it was not."""
+    """What became of an event applied before, from its row (the answer itself is read as it
+    stands now, ``_as_now``); None if it was not applied."""
     kept = (msg.vote or {}).get("cast")
-    if not isinstance(kept, dict):
+    if not isinstance(kept, str):
         return None
-    outcome = Outcome(kept["outcome"])
-    shown = poll if outcome is not Outcome.UNKNOWN else None
-    return Cast(outcome, shown, tuple(kept["options"]), int(kept["vote_id"]))
+    outcome = Outcome(kept)
+    return Cast(outcome, poll if outcome is not Outcome.UNKNOWN else None)
 
 
 def _as_now(conn: Connection, rows: dict[int, Any], casts: dict[int, Cast]) -> dict[int, Cast]:
-    """Events applied before, each with the person's answer as it stands now (a later vote may
-    have replaced it), as a first application would say of an event older than their answer."""
+    """Events applied before, each with the person's answer and vote as they stand now (a later
+    vote may have replaced it), as a first application says of an event older than the answer."""
     keys = {
         m: (c.poll.id, rows[m].contact_id)
         for m, c in casts.items()
@@ -208,19 +205,9 @@ def _as_now(conn: Connection, rows: dict[int, Any], casts: dict[int, Cast]) -> d
 
 
 def _keep(conn: Connection, rows: dict[int, Any], casts: dict[int, Cast]) -> None:
-    """Keep on each event's row what became of it, in one statement."""
+    """Keep on each event's row what became of it (its outcome), in one statement."""
     kept = [
-        {
-            "m_id": m,
-            "m_vote": rows[m].vote
-            | {
-                "cast": {
-                    "outcome": c.outcome.value,
-                    "options": list(c.options),
-                    "vote_id": c.vote_id,
-                }
-            },
-        }
+        {"m_id": m, "m_vote": rows[m].vote | {"cast": c.outcome.value}}
         for m, c in casts.items()
         if rows[m].vote
     ]
