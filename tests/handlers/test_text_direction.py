@@ -1,5 +1,6 @@
 """Direction controls in a person's text: every override, embedding and isolate shown as its
-marker, nothing else touched (marks and right-to-left letters stay as written)."""
+marker, and so is any other control character but tab and line breaks; nothing else touched
+(marks and right-to-left letters stay as written)."""
 
 from __future__ import annotations
 
@@ -30,3 +31,13 @@ def test_marks_and_right_to_left_letters_are_left_as_written(text: str) -> None:
 def test_only_the_overrides_are_named_as_overrides() -> None:
     assert override_in("x\u202dy\u202ez") == "[U+202D]"
     assert override_in(f"\u2067{ARABIC}\u2069 \u202b{HEBREW}\u202c {RLM}") is None
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x07", "\x1b", "\x0b", "\x7f", "\x85", "\x9f"])
+def test_other_control_characters_are_shown_as_their_code_points(control: str) -> None:
+    """They have no glyph: a page would draw an empty box, or nothing at all."""
+    assert shown(f"red{control}[31m") == f"red[U+{ord(control):04X}][31m"
+
+
+def test_tabs_and_line_breaks_are_left_as_written() -> None:
+    assert shown("one\ttwo\nthree\r\nfour") == "one\ttwo\nthree\r\nfour"
